@@ -1,0 +1,92 @@
+import type { CellReader } from './cells';
+import type { ColumnMap } from './columns';
+import type { DelimitedTable } from './delimited-text';
+import type { RawEvents } from './event-rows';
+import { describeLines, type IssueLog } from './issues';
+import type { SubjectGroups } from './subject-groups';
+import type { Covariate } from './types';
+
+/**
+ * Reads every non-standard column as a covariate, per record in grouped order. Text-only columns
+ * (e.g. SEX = M/F) are skipped with a warning; numbers mixed with text are errors.
+ */
+export function readCovariates(
+  table: DelimitedTable,
+  columns: ColumnMap,
+  events: RawEvents,
+  groups: SubjectGroups,
+  reader: CellReader,
+  log: IssueLog,
+): Covariate[] {
+  const covariates: Covariate[] = [];
+  for (const { name, index } of columns.covariates) {
+    const byRow = new Float64Array(table.rows.length);
+    const textLines: number[] = [];
+    let numbers = 0;
+    table.rows.forEach((cells, row) => {
+      const value = reader.read(cells[index]);
+      if (value === null) {
+        textLines.push(table.lines[row]);
+        byRow[row] = Number.NaN;
+      } else {
+        byRow[row] = value;
+        if (!Number.isNaN(value)) numbers++;
+      }
+    });
+    if (textLines.length > 0 && numbers === 0) {
+      log.warn(
+        'text-column-ignored',
+        { column: name },
+        `column ${name} holds text, not numbers, so it is not used as a covariate`,
+        `Recode ${name} as numbers (e.g. 0/1) to use it.`,
+      );
+      continue;
+    }
+    if (textLines.length > 0) {
+      log.error(
+        'non-numeric',
+        { line: textLines[0], column: name },
+        `covariate ${name} has text where numbers are expected on ${describeLines(textLines)}`,
+        `Write ${name} as a number on every line; use . or leave it empty for a missing value.`,
+      );
+      continue;
+    }
+    const values = Float64Array.from(groups.order, (i) => byRow[events.row[i]]);
+    covariates.push({
+      name,
+      kind: variesWithinSubject(values, groups) ? 'time-varying' : 'subject',
+      values,
+      binary: values.every((v) => Number.isNaN(v) || v === 0 || v === 1),
+    });
+    warnAboutMissing(name, values, groups, log);
+  }
+  return covariates;
+}
+
+function variesWithinSubject(values: Float64Array, groups: SubjectGroups): boolean {
+  for (let s = 0; s < groups.ids.length; s++) {
+    let first = Number.NaN;
+    for (let k = groups.starts[s]; k < groups.starts[s + 1]; k++) {
+      const v = values[k];
+      if (Number.isNaN(v)) continue;
+      if (Number.isNaN(first)) first = v;
+      else if (v !== first) return true;
+    }
+  }
+  return false;
+}
+
+function warnAboutMissing(name: string, values: Float64Array, groups: SubjectGroups, log: IssueLog): void {
+  const missingSubjects = groups.ids.filter((_, s) => {
+    for (let k = groups.starts[s]; k < groups.starts[s + 1]; k++) if (!Number.isNaN(values[k])) return false;
+    return true;
+  });
+  if (missingSubjects.length > 0) {
+    log.warn(
+      'missing-covariate',
+      { column: name },
+      `${name} is missing for ${missingSubjects.length} subject(s): ${missingSubjects.slice(0, 8).join(', ')}${missingSubjects.length > 8 ? ', …' : ''}`,
+      `Models that use ${name} will impute the median for these subjects.`,
+    );
+  }
+}
