@@ -33,6 +33,7 @@ export function readEventRows(table: DelimitedTable, columns: ColumnMap, reader:
   const unsupportedDosing = { SS: [] as number[], ADDL: [] as number[] };
   const infusionLines: number[] = [];
   const excludedObservationLines: number[] = [];
+  const dosesWithoutAmountColumn: number[] = [];
   const hasEvid = columns.standard.EVID !== undefined;
 
   table.rows.forEach((cells, rowIndex) => {
@@ -115,7 +116,10 @@ export function readEventRows(table: DelimitedTable, columns: ColumnMap, reader:
         }
         return;
       case EVID_DOSE:
-        if (columns.standard.AMT === undefined) return; // reported once below
+        if (columns.standard.AMT === undefined) {
+          dosesWithoutAmountColumn.push(line);
+          return;
+        }
         if (!(amt > 0)) {
           log.error(
             'bad-amount',
@@ -151,18 +155,13 @@ export function readEventRows(table: DelimitedTable, columns: ColumnMap, reader:
     }
   });
 
-  if (hasEvid && columns.standard.AMT === undefined && events.evid.length > 0) {
-    const doseLines = table.rows
-      .map((cells, i) => (reader.read(cells[columns.standard.EVID ?? 0]) === EVID_DOSE ? table.lines[i] : -1))
-      .filter((l) => l > 0);
-    if (doseLines.length > 0) {
-      log.error(
-        'missing-column',
-        { column: 'AMT' },
-        `dose records (EVID 1, ${describeLines(doseLines)}) but no AMT column`,
-        'Add an AMT column with the dose amount in mg.',
-      );
-    }
+  if (dosesWithoutAmountColumn.length > 0) {
+    log.error(
+      'missing-column',
+      { column: 'AMT' },
+      `dose records (EVID 1, ${describeLines(dosesWithoutAmountColumn)}) but no AMT column`,
+      'Add an AMT column with the dose amount in mg.',
+    );
   }
   for (const [detail, lines] of Object.entries(unsupportedDosing)) {
     if (lines.length > 0) {

@@ -215,6 +215,32 @@ describe('ingestText rejects bad input with a message naming file, line, column 
     expect(onlyError(text, 'unsupported-dosing')).toMatchObject({ line: 2, column: 'ADDL' });
   });
 
+  it('rejects rows without ID, TIME or EVID', () => {
+    expect(onlyError(GOOD.replace('\n1,2,3.1', '\n,2,3.1'), 'missing-id')).toMatchObject({ line: 5, column: 'ID' });
+    expect(onlyError(GOOD.replace('1,2,3.1', '1,.,3.1'), 'missing-time')).toMatchObject({ line: 5, column: 'TIME' });
+    expect(onlyError(GOOD.replace('1,2,3.1,0', '1,2,3.1,.'), 'missing-evid')).toMatchObject({ line: 5, column: 'EVID' });
+  });
+
+  it('rejects an unbalanced quote', () => {
+    expect(errorCodes(GOOD.replace('1,2,3.1', '1,2,"3.1'))).toContain('malformed-line');
+  });
+
+  it('rejects dose records when there is no AMT column', () => {
+    const text = 'ID,TIME,DV,EVID\n1,0,.,1\n1,1,2.0,0';
+    expect(onlyError(text, 'missing-column')).toMatchObject({ column: 'AMT' });
+  });
+
+  it('rejects observations from more than two compartments when there is no DVID column', () => {
+    const text = 'ID,TIME,DV,CMT\n1,1,2.0,2\n1,2,3.0,3\n1,3,4.0,4';
+    expect(onlyError(text, 'ambiguous-observations')).toMatchObject({ column: 'CMT' });
+  });
+
+  it('reads all observations as PK, with a warning, when nothing tells their type', () => {
+    const result = accepted(ingestText('ID,TIME,DV\n1,1,2.0\n1,2,3.0', 'trial.csv'));
+    expect(result.warnings.map((w) => w.code)).toEqual(['dvid-assumed']);
+    expect(result.dataset.observationTypes).toEqual([1]);
+  });
+
   it('reports every error of a file, capped, with the rest counted', () => {
     const rows = Array.from({ length: 150 }, (_, i) => `1,${i},bad`);
     const result = ingestText(['ID,TIME,DV', ...rows].join('\n'), 'big.csv');

@@ -1,0 +1,2 @@
+import './ui/global.css';
+import './ui/app-shell';

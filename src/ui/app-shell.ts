@@ -1,0 +1,132 @@
+import { css, html, LitElement } from 'lit';
+import './dataset-import';
+import './dataset-list';
+import './dataset-summary';
+import './explorer/explorer-view';
+import './gpu-status';
+import './ingest-report';
+import { DatasetLibraryController } from './dataset-library-controller';
+import type { DatasetAction } from './dataset-list';
+import { controlStyles } from './shared-styles';
+
+/** The application: dataset library on the side, the open dataset's summary and explorer in the main area. */
+export class App extends LitElement {
+  private readonly library = new DatasetLibraryController(this);
+
+  static override styles = [
+    controlStyles,
+    css`
+      :host {
+        display: grid;
+        grid-template-rows: auto 1fr auto;
+        min-height: 100vh;
+      }
+      header {
+        display: flex;
+        align-items: baseline;
+        gap: 1rem;
+        flex-wrap: wrap;
+        padding: 0.7rem 1.25rem;
+        background: #0e2a47;
+        color: #fff;
+      }
+      header h1 {
+        font-size: 1.25rem;
+        margin: 0;
+      }
+      header .privacy {
+        margin-left: auto;
+        font-size: 0.85rem;
+        opacity: 0.9;
+      }
+      .layout {
+        display: grid;
+        grid-template-columns: minmax(16rem, 20rem) 1fr;
+        gap: 1.25rem;
+        padding: 1rem 1.25rem;
+      }
+      @media (max-width: 900px) {
+        .layout {
+          grid-template-columns: 1fr;
+        }
+      }
+      aside h2 {
+        font-size: 1rem;
+        margin: 1rem 0 0.5rem;
+      }
+      main {
+        min-width: 0;
+      }
+      .problem {
+        background: #fdecea;
+        border: 1px solid #e3a39c;
+        border-radius: 8px;
+        padding: 0.6rem 0.9rem;
+        margin-bottom: 1rem;
+      }
+      .welcome {
+        max-width: 40rem;
+        line-height: 1.5;
+      }
+      footer {
+        padding: 0.5rem 1.25rem;
+        border-top: 1px solid var(--qp-border, #d5dbe1);
+      }
+    `,
+  ];
+
+  override render() {
+    const library = this.library;
+    const active = library.active;
+    return html`
+      <header>
+        <h1>QPKPD Studio</h1>
+        <span>PK/PD modelling and dose optimisation</span>
+        <span class="privacy">Your data stay in this browser: nothing is uploaded.</span>
+      </header>
+      <div class="layout" @dragover=${(e: DragEvent) => e.preventDefault()} @drop=${this.onDrop}>
+        <aside>
+          <qp-dataset-import
+            .progress=${library.progress}
+            @file-chosen=${(e: CustomEvent<File>) => library.importFile(e.detail, e.detail.name)}
+            @demo-requested=${() => library.importDemo()}
+            @import-cancelled=${() => library.cancelImport()}
+          ></qp-dataset-import>
+          <h2>Stored datasets</h2>
+          <qp-dataset-list .datasets=${library.datasets} .activeId=${active?.meta.id} @dataset-action=${this.onDatasetAction}></qp-dataset-list>
+        </aside>
+        <main>
+          ${library.problem ? html`<div class="problem" role="alert" data-testid="problem">${library.problem}</div>` : ''}
+          <qp-ingest-report .report=${library.report} @report-dismissed=${() => library.dismissReport()}></qp-ingest-report>
+          ${active
+            ? html`<qp-dataset-summary .meta=${active.meta} .data=${active.stored.dataset}></qp-dataset-summary>
+                <qp-explorer .data=${active.stored.dataset}></qp-explorer>`
+            : html`<section class="welcome" data-testid="welcome">
+                <h2>Start with data</h2>
+                <p>
+                  Drop a NONMEM-style CSV (columns ID, TIME, DV, EVID, MDV, AMT, CMT, DVID and covariates such as BW and COMED),
+                  choose one with the file button, or press <strong>Load demo data</strong> for the public Quantum Innovation
+                  Challenge 2025 dataset. Files are checked line by line; datasets are kept in this browser's storage.
+                </p>
+              </section>`}
+        </main>
+      </div>
+      <footer><qp-gpu-status></qp-gpu-status></footer>
+    `;
+  }
+
+  private onDrop(event: DragEvent): void {
+    event.preventDefault();
+    const file = event.dataTransfer?.files[0];
+    if (file) void this.library.importFile(file, file.name);
+  }
+
+  private onDatasetAction(event: CustomEvent<DatasetAction>): void {
+    const { id, action, name } = event.detail;
+    if (action === 'open') void this.library.open(id);
+    else if (action === 'rename' && name !== undefined) void this.library.rename(id, name);
+    else if (action === 'delete') void this.library.remove(id);
+  }
+}
+
+customElements.define('qp-app', App);

@@ -1,0 +1,76 @@
+import { css, html, LitElement } from 'lit';
+import type { Dataset } from '../data/types';
+import type { DatasetMeta } from '../store/datasets';
+import { formatBytes } from './format';
+
+const DELIMITER_NAMES = { ',': 'comma', ';': 'semicolon', '\t': 'tab' } as const;
+
+/** Key facts of the open dataset. */
+export class DatasetSummary extends LitElement {
+  static override properties = { meta: { attribute: false }, data: { attribute: false } };
+  declare meta: DatasetMeta | undefined;
+  declare data: Dataset | undefined;
+
+  constructor() {
+    super();
+    this.meta = undefined;
+    this.data = undefined;
+  }
+
+  static override styles = css`
+    h2 {
+      margin: 0 0 0.5rem;
+      font-size: 1.3rem;
+    }
+    dl {
+      display: grid;
+      grid-template-columns: repeat(auto-fill, minmax(10rem, 1fr));
+      gap: 0.5rem 1rem;
+      margin: 0;
+    }
+    div {
+      background: var(--qp-surface, #fff);
+      border: 1px solid var(--qp-border, #d5dbe1);
+      border-radius: 8px;
+      padding: 0.4rem 0.6rem;
+    }
+    dt {
+      font-size: 0.78rem;
+      color: var(--qp-muted, #52606d);
+      text-transform: uppercase;
+      letter-spacing: 0.03em;
+    }
+    dd {
+      margin: 0;
+      font-weight: 600;
+    }
+  `;
+
+  override render() {
+    const { meta, data: dataset } = this;
+    if (!meta || !dataset) return html``;
+    const sum = (pick: (s: Dataset['subjects'][number]) => number): number =>
+      dataset.subjects.reduce((total, s) => total + pick(s), 0);
+    const arms = new Set(dataset.subjects.map((s) => s.armDose)).size;
+    const covariates = dataset.covariates.map((c) => `${c.name}${c.kind === 'time-varying' ? ' (time-varying)' : ''}`);
+    const facts: [string, string][] = [
+      ['Subjects', String(dataset.subjects.length)],
+      ['Arms', String(arms)],
+      ['Dose records', sum((s) => s.doseCount).toLocaleString()],
+      ['PK observations', sum((s) => s.pkCount).toLocaleString()],
+      ['PD observations', sum((s) => s.pdCount).toLocaleString()],
+      ['Covariates', covariates.join(', ') || 'none'],
+      ['Rows', dataset.rowCount.toLocaleString()],
+      [
+        'File',
+        `${formatBytes(meta.fileSize)}, ${DELIMITER_NAMES[dataset.format.delimiter]}-separated${dataset.format.inferredEvents ? ', events inferred (no EVID)' : ''}`,
+      ],
+    ];
+    return html`<h2 data-testid="dataset-title">${meta.name}</h2>
+      <dl data-testid="dataset-summary">
+        ${facts.map(([term, value]) => html`<div><dt>${term}</dt><dd>${value}</dd></div>`)}
+      </dl>`;
+  }
+}
+
+customElements.define('qp-dataset-summary', DatasetSummary);

@@ -1,0 +1,78 @@
+/** Panel E: mean PK–PD hysteresis loop of one arm, in time order. */
+import * as Plot from '@observablehq/plot';
+import type { HysteresisLoop, HysteresisPoint } from '../../data/explore/hysteresis';
+import { PD_SUPPRESSION_THRESHOLD } from '../../data/explore/thresholds';
+import { AXIS_PD, basePlot, formatNumber, formatTime, INK, THRESHOLD_COLOR } from './plot-theme';
+
+export interface HysteresisInput {
+  loop: HysteresisLoop;
+  color: string;
+  width: number;
+}
+
+export function hysteresisPlot({ loop, color, width }: HysteresisInput): Element {
+  const points = loop.points;
+  const labelled = pickLabels(points);
+  return Plot.plot({
+    ...basePlot(width, 300),
+    ariaLabel: `Mean PK–PD hysteresis loop, ${loop.label}`,
+    x: { label: 'Mean concentration (ng/mL)', grid: true, nice: true, zero: true },
+    y: { label: `Mean ${AXIS_PD}`, grid: true, nice: true, zero: true },
+    marks: [
+      Plot.ruleY([PD_SUPPRESSION_THRESHOLD], { stroke: THRESHOLD_COLOR, strokeDasharray: '6,4', strokeOpacity: 0.8 }),
+      Plot.line(points, {
+        x: 'pk',
+        y: 'pd',
+        stroke: color,
+        strokeWidth: 1.6,
+        markerMid: 'arrow',
+        markerEnd: 'arrow',
+      }),
+      Plot.dot(points.slice(0, 1), { x: 'pk', y: 'pd', r: 4.5, fill: '#ffffff', stroke: color, strokeWidth: 2 }),
+      Plot.dot(points, {
+        x: 'pk',
+        y: 'pd',
+        r: 2.2,
+        fill: color,
+        tip: true,
+        title: (p: HysteresisPoint) =>
+          `${formatTime(p.time)} h\nmean PK ${formatNumber(p.pk)} ng/mL (n = ${p.nPk})\nmean PD ${formatNumber(p.pd)} ng/mL (n = ${p.nPd})`,
+      }),
+      Plot.text(labelled, {
+        x: 'pk',
+        y: 'pd',
+        text: (p: HysteresisPoint) => `${formatTime(p.time)} h`,
+        dx: 6,
+        dy: -8,
+        textAnchor: 'start',
+        fill: INK,
+        stroke: '#ffffff',
+        strokeWidth: 3,
+        paintOrder: 'stroke',
+        fontSize: 11,
+      }),
+    ],
+  });
+}
+
+/**
+ * Time labels that do not crowd each other: first, last, peak PK and lowest PD first, then the
+ * others in time order, skipping any within ~11% of the plot diagonal of a label already placed.
+ */
+function pickLabels(points: readonly HysteresisPoint[]): HysteresisPoint[] {
+  if (points.length === 0) return [];
+  const xs = points.map((p) => p.pk);
+  const ys = points.map((p) => p.pd);
+  const sx = Math.max(...xs) - Math.min(0, ...xs) || 1;
+  const sy = Math.max(...ys) - Math.min(0, ...ys) || 1;
+  const maxPk = points.reduce((a, b) => (b.pk > a.pk ? b : a));
+  const minPd = points.reduce((a, b) => (b.pd < a.pd ? b : a));
+  const priority = [points[0], points[points.length - 1], maxPk, minPd, ...points];
+  const chosen: HysteresisPoint[] = [];
+  for (const p of priority) {
+    if (chosen.includes(p)) continue;
+    const crowded = chosen.some((q) => Math.hypot((p.pk - q.pk) / sx, (p.pd - q.pd) / sy) < 0.11);
+    if (!crowded) chosen.push(p);
+  }
+  return chosen;
+}

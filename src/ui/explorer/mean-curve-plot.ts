@@ -1,0 +1,117 @@
+/** Shared drawing of mean concentration–time curves per arm (panels D and F). */
+import * as Plot from '@observablehq/plot';
+import type { IndividualSeries } from '../../data/explore/individual-series';
+import type { MeanCurves } from '../../data/explore/mean-curves';
+import { type ArmColorScale, restrictColors } from './arm-colors';
+import { AXIS_TIME, basePlot, formatNumber, formatTime, THRESHOLD_COLOR, timeTickFormat, timeTicks } from './plot-theme';
+
+export interface MeanCurvePlotInput {
+  curves: MeanCurves;
+  /** Individual series drawn thin under the means; omit to hide. */
+  individuals?: readonly IndividualSeries[] | null;
+  /** Log y: geometric mean × ÷ geometric SD; values ≤ 0 dropped. Linear: mean ± SD. */
+  log: boolean;
+  yLabel: string;
+  unit: string;
+  colors: ArmColorScale;
+  width: number;
+  height?: number;
+  /** Dashed horizontal reference line. */
+  threshold?: { value: number; label: string };
+  ariaLabel: string;
+}
+
+interface Row {
+  label: string;
+  time: number;
+  center: number;
+  lo: number;
+  hi: number;
+  n: number;
+  sd: number;
+}
+
+export function meanCurvePlot(input: MeanCurvePlotInput): Element {
+  const { curves, individuals, log, yLabel, unit, colors, width, threshold } = input;
+  const rows: Row[] = curves.curves.flatMap((c) =>
+    c.points.map((p) => {
+      if (log) {
+        const spread = Number.isFinite(p.geoSd) ? p.geoSd : 1;
+        return { label: c.label, time: p.time, center: p.geoMean, lo: p.geoMean / spread, hi: p.geoMean * spread, n: p.nPositive, sd: p.geoSd };
+      }
+      const sd = Number.isFinite(p.sd) ? p.sd : 0;
+      return { label: c.label, time: p.time, center: p.mean, lo: Math.max(0, p.mean - sd), hi: p.mean + sd, n: p.n, sd: p.sd };
+    }),
+  ).filter((r) => Number.isFinite(r.center) && (!log || r.center > 0));
+
+  const spaghetti = (individuals ?? []).flatMap((s) =>
+    s.points.filter((p) => !log || p.dv > 0).map((p) => ({ id: s.id, label: s.label, time: p.time, dv: p.dv })),
+  );
+  const labels = curves.curves.map((c) => c.label);
+  const maxTime = Math.max(0, ...rows.map((r) => r.time), ...spaghetti.map((r) => r.time));
+  const statLabel = log ? 'geometric mean' : 'mean';
+  const spreadText = (r: Row): string =>
+    log ? `× ÷ ${formatNumber(r.sd)}` : `± ${formatNumber(r.sd)}`;
+
+  const marks: Plot.Markish[] = [];
+  if (spaghetti.length > 0) {
+    marks.push(
+      Plot.line(spaghetti, { x: 'time', y: 'dv', z: 'id', stroke: 'label', strokeWidth: 0.8, strokeOpacity: 0.35 }),
+    );
+  }
+  marks.push(
+    Plot.areaY(rows, { x: 'time', y1: 'lo', y2: 'hi', z: 'label', fill: 'label', fillOpacity: spaghetti.length ? 0.06 : 0.1 }),
+    Plot.line(rows, { x: 'time', y: 'center', z: 'label', stroke: 'label', strokeWidth: 2 }),
+    Plot.dot(rows, {
+      x: 'time',
+      y: 'center',
+      fill: 'label',
+      r: 2.5,
+      tip: true,
+      title: (r: Row) =>
+        `${r.label} · ${formatTime(r.time)} h\n${statLabel} ${formatNumber(r.center)} ${spreadText(r)} ${unit} (n = ${r.n})`,
+    }),
+  );
+  if (threshold) {
+    marks.push(
+      Plot.ruleY([threshold.value], { stroke: THRESHOLD_COLOR, strokeWidth: 1.5, strokeDasharray: '6,4' }),
+      Plot.text([threshold.value], {
+        y: (v: number) => v,
+        text: () => threshold.label,
+        frameAnchor: 'right',
+        textAnchor: 'end',
+        dx: -4,
+        dy: -8,
+        fill: THRESHOLD_COLOR,
+        stroke: '#ffffff',
+        strokeWidth: 3,
+        paintOrder: 'stroke',
+        fontWeight: 600,
+      }),
+    );
+  }
+  if (!log) marks.push(Plot.ruleY([0]));
+
+  return Plot.plot({
+    ...basePlot(width, input.height ?? 300),
+    ariaLabel: input.ariaLabel,
+    x: { label: AXIS_TIME, ticks: timeTicks(maxTime, width), tickFormat: timeTickFormat, nice: maxTime <= 336 },
+    y: log ? { label: yLabel, type: 'log', grid: true, ticks: logTicks([...rows.map((r) => r.lo), ...rows.map((r) => r.hi), ...spaghetti.map((r) => r.dv)]), tickFormat: '~g' } : { label: yLabel, grid: true, nice: true, zero: true },
+    color: { ...restrictColors(colors, labels), legend: true },
+    marks,
+  });
+}
+
+/** Decade ticks (1, 10, 100 …) within the data range, with 2× and 5× steps when the data span ≤ 2 decades. */
+function logTicks(values: readonly number[]): number[] | undefined {
+  const positive = values.filter((v) => v > 0 && Number.isFinite(v));
+  if (positive.length === 0) return undefined;
+  const lo = Math.floor(Math.log10(Math.min(...positive)));
+  const hi = Math.ceil(Math.log10(Math.max(...positive)));
+  const steps = hi - lo <= 2 ? [1, 2, 5] : [1];
+  const min = Math.min(...positive);
+  const max = Math.max(...positive);
+  const ticks: number[] = [];
+  for (let k = lo; k <= hi; k++) for (const m of steps) ticks.push(Number((m * 10 ** k).toPrecision(6)));
+  return ticks.filter((t) => t >= min && t <= max);
+}

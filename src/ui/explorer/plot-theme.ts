@@ -1,0 +1,48 @@
+/** Shared look of the explorer's Observable Plot charts. */
+import type { PlotOptions } from '@observablehq/plot';
+
+export const AXIS_TIME = 'Time (h)';
+export const AXIS_CONCENTRATION = 'Concentration (ng/mL)';
+export const AXIS_PD = 'PD biomarker (ng/mL)';
+export const AXIS_BW = 'Body weight (kg)';
+
+export const INK = '#1f2937';
+export const MUTED = '#6b7280';
+export const THRESHOLD_COLOR = '#b91c1c';
+
+/** Base options: size, font and margins shared by all panels. */
+export function basePlot(width: number, height: number): PlotOptions {
+  return {
+    width: Math.max(240, Math.round(width)),
+    height,
+    marginLeft: 56,
+    marginRight: 16,
+    marginTop: 26,
+    marginBottom: 40,
+    style: { fontFamily: 'inherit', fontSize: '12px', color: INK, background: 'transparent', overflow: 'visible' },
+  };
+}
+
+/** Week-aligned time ticks (0, 168, 336 h, …) for long studies; Plot's defaults for short ones. */
+export function timeTicks(maxTime: number, width: number): number[] | undefined {
+  if (!(maxTime > 336)) return undefined;
+  let step = 168;
+  // Keep at least ~55 px between tick labels.
+  while ((width - 72) / (maxTime / step) < 55) step *= 2;
+  const ticks: number[] = [];
+  for (let t = 0; t <= maxTime + 1e-9; t += step) ticks.push(t);
+  return ticks;
+}
+
+/** Time as written (up to 2 decimals), no rounding to significant digits, no grouping: "1176". */
+export function formatTime(t: number): string {
+  return Number.isFinite(t) ? String(Number(t.toFixed(2))) : '–';
+}
+
+/** Tick format for time axes: plain numbers without thousands separators. */
+export const timeTickFormat = (t: number): string => String(t);
+
+export function formatNumber(x: number, digits = 3): string {
+  if (!Number.isFinite(x)) return '–';
+  return Number(x.toPrecision(digits)).toLocaleString('en-US');
+}

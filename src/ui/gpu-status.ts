@@ -1,0 +1,36 @@
+import { css, html, LitElement } from 'lit';
+import { probeWebGpu, type WebGpuProbe } from '../platform/webgpu-probe';
+
+/** The WebGPU adapter this browser offers, shown so results can be read with their backend. */
+export class GpuStatus extends LitElement {
+  static override properties = { probe: { state: true } };
+  declare probe: WebGpuProbe | undefined;
+
+  constructor() {
+    super();
+    this.probe = undefined;
+  }
+
+  static override styles = css`
+    :host {
+      font-size: 0.85rem;
+      color: var(--qp-muted, #52606d);
+    }
+  `;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void probeWebGpu().then((probe) => (this.probe = probe));
+  }
+
+  override render() {
+    const probe = this.probe;
+    if (!probe) return html`WebGPU: checking…`;
+    const kind = !probe.available ? 'none' : probe.software ? 'software adapter' : 'hardware adapter';
+    return html`<span data-testid="gpu-status" data-available=${String(probe.available)} data-software=${String(probe.software)}
+      >WebGPU: ${kind} (${probe.description})</span
+    >`;
+  }
+}
+
+customElements.define('qp-gpu-status', GpuStatus);

@@ -1,0 +1,42 @@
+import { css } from 'lit';
+
+export const controlStyles = css`
+  button {
+    font: inherit;
+    border: 1px solid var(--qp-border, #b8c2cc);
+    background: var(--qp-surface, #fff);
+    color: var(--qp-text, #1b2733);
+    border-radius: 6px;
+    padding: 0.35rem 0.75rem;
+    cursor: pointer;
+  }
+  button.primary {
+    background: var(--qp-accent, #0b5cad);
+    border-color: var(--qp-accent, #0b5cad);
+    color: #fff;
+  }
+  button.danger {
+    color: var(--qp-danger, #a4161a);
+    border-color: currentColor;
+  }
+  button:hover {
+    filter: brightness(0.96);
+  }
+  button:disabled {
+    opacity: 0.55;
+    cursor: default;
+  }
+  button:focus-visible,
+  input:focus-visible,
+  select:focus-visible,
+  [tabindex]:focus-visible {
+    outline: 3px solid var(--qp-focus, #f0a202);
+    outline-offset: 2px;
+  }
+  input[type='text'] {
+    font: inherit;
+    padding: 0.25rem 0.4rem;
+    border: 1px solid var(--qp-border, #b8c2cc);
+    border-radius: 4px;
+  }
+`;
