@@ -1,7 +1,8 @@
 import { css, html, LitElement } from 'lit';
+import { chooseBackend } from '../platform/compute-backend';
 import { probeWebGpu, type WebGpuProbe } from '../platform/webgpu-probe';
 
-/** The WebGPU adapter this browser offers, shown so results can be read with their backend. */
+/** The WebGPU adapter this browser offers and the compute path `auto` takes, so results can be read with their backend. */
 export class GpuStatus extends LitElement {
   static override properties = { probe: { state: true } };
   declare probe: WebGpuProbe | undefined;
@@ -27,8 +28,10 @@ export class GpuStatus extends LitElement {
     const probe = this.probe;
     if (!probe) return html`WebGPU: checking…`;
     const kind = !probe.available ? 'none' : probe.software ? 'software adapter' : 'hardware adapter';
+    const choice = chooseBackend('auto', probe);
     return html`<span data-testid="gpu-status" data-available=${String(probe.available)} data-software=${String(probe.software)}
-      >WebGPU: ${kind} (${probe.description})</span
+      >WebGPU: ${kind} (${probe.description}) · Compute (auto): <strong data-testid="compute-backend">${choice.backend.toUpperCase()}</strong> —
+      ${choice.reason}</span
     >`;
   }
 }

@@ -1,0 +1,58 @@
+import { chromium, type Browser, type Page } from '@playwright/test';
+import { build, preview, type PreviewServer } from 'vite';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium';
+
+export interface HeadlessSession {
+  /** Runs a command registered in src/headless on the page and returns its JSON result. */
+  run<T>(command: string, args?: unknown): Promise<T>;
+  close(): Promise<void>;
+}
+
+const quietLogger = {
+  info: () => {},
+  warn: (message: string) => process.stderr.write(`${message}\n`),
+  warnOnce: (message: string) => process.stderr.write(`${message}\n`),
+  error: (message: string) => process.stderr.write(`${message}\n`),
+  clearScreen: () => {},
+  hasErrorLogged: () => false,
+  hasWarned: false,
+};
+
+/**
+ * Builds the app (unless told not to), serves it on localhost and opens the headless runner page
+ * in Chromium with software WebGPU. Nothing is written to stdout: callers print their own JSON.
+ */
+export async function openHeadlessSession(options: { build?: boolean } = {}): Promise<HeadlessSession> {
+  if (options.build !== false) await build({ logLevel: 'warn', customLogger: quietLogger });
+  let server: PreviewServer | undefined;
+  let browser: Browser | undefined;
+  try {
+    server = await preview({ logLevel: 'warn', customLogger: quietLogger, preview: { host: 'localhost', port: 4180, open: false } });
+    const base = server.resolvedUrls?.local[0];
+    if (!base) throw new Error('The preview server did not report its address.');
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    const page = await browser.newPage();
+    page.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') process.stderr.write(`[page ${message.type()}] ${message.text()}\n`);
+    });
+    page.on('pageerror', (error) => process.stderr.write(`[page error] ${error.message}\n`));
+    await page.goto(new URL('headless.html', base).href);
+    await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
+    return session(page, browser, server);
+  } catch (error) {
+    await browser?.close();
+    await server?.close();
+    throw error;
+  }
+}
+
+function session(page: Page, browser: Browser, server: PreviewServer): HeadlessSession {
+  return {
+    run: <T>(command: string, args?: unknown) =>
+      page.evaluate(({ command, args }) => window.qpkpdHeadless.run(command, args), { command, args }) as Promise<T>,
+    async close() {
+      await browser.close();
+      await server.close();
+    },
+  };
+}

@@ -1,0 +1,34 @@
+import { openHeadlessSession } from './headless-driver';
+
+const USAGE = `Usage: npm run --silent headless -- <command> [options]
+
+Commands:
+  env                 the browser, its WebGPU adapter and the registered page commands
+Options:
+  --no-build          reuse the existing dist/ build`;
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h') {
+    process.stderr.write(`${USAGE}\n`);
+    process.exit(command ? 0 : 2);
+  }
+  const known: Record<string, string> = { env: 'environment' };
+  const pageCommand = known[command];
+  if (!pageCommand) {
+    process.stderr.write(`Unknown command "${command}".\n${USAGE}\n`);
+    process.exit(2);
+  }
+  const session = await openHeadlessSession({ build: !rest.includes('--no-build') });
+  try {
+    const result = await session.run(pageCommand);
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  } finally {
+    await session.close();
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

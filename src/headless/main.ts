@@ -1,0 +1,16 @@
+import { headlessCommandNames, runHeadlessCommand } from './registry';
+import './commands/environment';
+
+export interface HeadlessApi {
+  run(name: string, args: unknown): Promise<unknown>;
+  commands(): string[];
+}
+
+declare global {
+  interface Window {
+    qpkpdHeadless: HeadlessApi;
+  }
+}
+
+window.qpkpdHeadless = { run: runHeadlessCommand, commands: headlessCommandNames };
+document.body.dataset.ready = 'true';
