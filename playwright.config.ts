@@ -5,7 +5,7 @@ const PORT = 4173;
 
 export default defineConfig({
   testDir: 'e2e',
-  timeout: 90_000,
+  timeout: 120_000,
   expect: { timeout: 20_000 },
   workers: 1,
   retries: 0,

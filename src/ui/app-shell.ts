@@ -5,13 +5,28 @@ import './dataset-summary';
 import './explorer/explorer-view';
 import './gpu-status';
 import './ingest-report';
+import './model/quantum-resources-panel';
+import './view-tabs';
+import type { ViewTab } from './view-tabs';
 import { DatasetLibraryController } from './dataset-library-controller';
 import type { DatasetAction } from './dataset-list';
 import { controlStyles } from './shared-styles';
 
 /** The application: dataset library on the side, the open dataset's summary and explorer in the main area. */
+const VIEWS: ViewTab[] = [
+  { id: 'data', label: 'Data' },
+  { id: 'model', label: 'Model' },
+];
+
 export class App extends LitElement {
+  static override properties = { view: { state: true } };
+  declare view: string;
   private readonly library = new DatasetLibraryController(this);
+
+  constructor() {
+    super();
+    this.view = 'data';
+  }
 
   static override styles = [
     controlStyles,
@@ -64,6 +79,10 @@ export class App extends LitElement {
         padding: 0.6rem 0.9rem;
         margin-bottom: 1rem;
       }
+      .view-title {
+        font-size: 1.3rem;
+        margin: 0 0 0.75rem;
+      }
       .welcome {
         max-width: 40rem;
         line-height: 1.5;
@@ -96,23 +115,37 @@ export class App extends LitElement {
           <qp-dataset-list .datasets=${library.datasets} .activeId=${active?.meta.id} @dataset-action=${this.onDatasetAction}></qp-dataset-list>
         </aside>
         <main>
+          <qp-view-tabs .tabs=${VIEWS} selected=${this.view} @view-selected=${(e: CustomEvent<string>) => (this.view = e.detail)}></qp-view-tabs>
           ${library.problem ? html`<div class="problem" role="alert" data-testid="problem">${library.problem}</div>` : ''}
-          <qp-ingest-report .report=${library.report} @report-dismissed=${() => library.dismissReport()}></qp-ingest-report>
-          ${active
-            ? html`<qp-dataset-summary .meta=${active.meta} .data=${active.stored.dataset}></qp-dataset-summary>
-                <qp-explorer .data=${active.stored.dataset}></qp-explorer>`
-            : html`<section class="welcome" data-testid="welcome">
-                <h2>Start with data</h2>
-                <p>
-                  Drop a NONMEM-style CSV (columns ID, TIME, DV, EVID, MDV, AMT, CMT, DVID and covariates such as BW and COMED),
-                  choose one with the file button, or press <strong>Load demo data</strong> for the public Quantum Innovation
-                  Challenge 2025 dataset. Files are checked line by line; datasets are kept in this browser's storage.
-                </p>
-              </section>`}
+          <section role="tabpanel" id="view-${this.view}" aria-labelledby="tab-${this.view}">
+            ${this.view === 'model' ? this.renderModelView() : this.renderDataView()}
+          </section>
         </main>
       </div>
       <footer><qp-gpu-status></qp-gpu-status></footer>
     `;
+  }
+
+  private renderDataView() {
+    const library = this.library;
+    const active = library.active;
+    return html`<qp-ingest-report .report=${library.report} @report-dismissed=${() => library.dismissReport()}></qp-ingest-report>
+      ${active
+        ? html`<qp-dataset-summary .meta=${active.meta} .data=${active.stored.dataset}></qp-dataset-summary>
+            <qp-explorer .data=${active.stored.dataset}></qp-explorer>`
+        : html`<section class="welcome" data-testid="welcome">
+            <h2>Start with data</h2>
+            <p>
+              Drop a NONMEM-style CSV (columns ID, TIME, DV, EVID, MDV, AMT, CMT, DVID and covariates such as BW and COMED),
+              choose one with the file button, or press <strong>Load demo data</strong> for the public Quantum Innovation
+              Challenge 2025 dataset. Files are checked line by line; datasets are kept in this browser's storage.
+            </p>
+          </section>`}`;
+  }
+
+  private renderModelView() {
+    return html`<h2 class="view-title">Model configuration and quantum resources</h2>
+      <qp-quantum-resources></qp-quantum-resources>`;
   }
 
   private onDrop(event: DragEvent): void {
