@@ -1,5 +1,5 @@
 import { QuantumShapeError } from './errors';
-import { MAX_QUBITS } from './template';
+import { checkGateWires, MAX_QUBITS } from './template';
 import type { CircuitTemplate, CnotGate, Gate, Observable, RotationGate } from './template';
 
 /** Pauli axis of a rotation: 0 = X, 1 = Y, 2 = Z. */
@@ -49,14 +49,9 @@ function checkWire(template: CircuitTemplate, wire: number, where: string): void
 }
 
 function checkGate(template: CircuitTemplate, gate: Gate, index: number): void {
+  checkGateWires(gate, index, template.nQubits);
+  if (gate.kind === 'CNOT') return;
   const where = `gate ${index} (${gate.kind})`;
-  if (gate.kind === 'CNOT') {
-    checkWire(template, gate.control, where);
-    checkWire(template, gate.target, where);
-    if (gate.control === gate.target) throw new QuantumShapeError(`${where}: control and target are the same wire`);
-    return;
-  }
-  checkWire(template, gate.wire, where);
   const source = gate.angle;
   if (source.kind === 'input') {
     if (!Number.isInteger(source.index) || source.index < 0 || source.index >= template.nInputs) {

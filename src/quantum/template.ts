@@ -37,6 +37,23 @@ export interface CircuitTemplate {
   readonly readout: readonly Observable[];
 }
 
+/** Wires a gate acts on: one for a rotation, control and target for a CNOT. */
+export function gateWires(gate: Gate): readonly number[] {
+  return gate.kind === 'CNOT' ? [gate.control, gate.target] : [gate.wire];
+}
+
+/** Checks that gate `index` acts on wires 0..nQubits−1, and a CNOT on two different wires. */
+export function checkGateWires(gate: Gate, index: number, nQubits: number): void {
+  for (const wire of gateWires(gate)) {
+    if (!Number.isInteger(wire) || wire < 0 || wire >= nQubits) {
+      throw new QuantumShapeError(`gate ${index} (${gate.kind}): wire ${wire} is outside 0..${nQubits - 1}`);
+    }
+  }
+  if (gate.kind === 'CNOT' && gate.control === gate.target) {
+    throw new QuantumShapeError(`gate ${index} (CNOT): control and target are the same wire`);
+  }
+}
+
 export const MAX_QUBITS = 9;
 export const MAX_LAYERS = 6;
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { QuantumShapeError } from '../errors';
 import { type Gate, reuploadingStronglyEntangling } from '../template';
-import { asapDepth, fusedDepth, gateWires } from './circuit-depth';
+import { gateWires } from '../template';
+import { asapDepth, fusedDepth } from './circuit-depth';
 
 const rot = (kind: 'RX' | 'RY' | 'RZ', wire: number): Gate => ({ kind, wire, angle: { kind: 'input', index: wire } });
 const cnot = (control: number, target: number): Gate => ({ kind: 'CNOT', control, target });

@@ -1,21 +1,4 @@
-import { QuantumShapeError } from '../errors';
-import type { Gate } from '../template';
-
-/** Wires a gate acts on: one for a rotation, control and target for a CNOT. */
-export function gateWires(gate: Gate): readonly number[] {
-  return gate.kind === 'CNOT' ? [gate.control, gate.target] : [gate.wire];
-}
-
-function checkGate(gate: Gate, index: number, nQubits: number): void {
-  for (const wire of gateWires(gate)) {
-    if (!Number.isInteger(wire) || wire < 0 || wire >= nQubits) {
-      throw new QuantumShapeError(`gate ${index} (${gate.kind}): wire ${wire} is outside 0..${nQubits - 1}`);
-    }
-  }
-  if (gate.kind === 'CNOT' && gate.control === gate.target) {
-    throw new QuantumShapeError(`gate ${index} (CNOT): control and target are the same wire`);
-  }
-}
+import { checkGateWires, gateWires, type Gate } from '../template';
 
 /**
  * Depth by as-soon-as-possible scheduling of the gate list: each gate starts one step after the
@@ -25,7 +8,7 @@ export function asapDepth(gates: readonly Gate[], nQubits: number): number {
   const busyUntil = new Array<number>(nQubits).fill(0);
   let depth = 0;
   gates.forEach((gate, index) => {
-    checkGate(gate, index, nQubits);
+    checkGateWires(gate, index, nQubits);
     const wires = gateWires(gate);
     const end = Math.max(...wires.map((w) => busyUntil[w])) + 1;
     for (const w of wires) busyUntil[w] = end;
@@ -44,7 +27,7 @@ export function fusedDepth(gates: readonly Gate[], nQubits: number): number {
   const openRun = new Array<boolean>(nQubits).fill(false);
   let depth = 0;
   gates.forEach((gate, index) => {
-    checkGate(gate, index, nQubits);
+    checkGateWires(gate, index, nQubits);
     if (gate.kind === 'CNOT') {
       const end = Math.max(busyUntil[gate.control], busyUntil[gate.target]) + 1;
       busyUntil[gate.control] = busyUntil[gate.target] = end;
