@@ -11,7 +11,7 @@ export default defineConfig({
     rolldownOptions: { input: { main: page('index.html'), headless: page('headless.html') } },
   },
   test: {
-    include: ['src/**/*.test.ts', 'workers/**/*.test.ts', 'scripts/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'workers/**/*.test.ts', 'scripts/**/*.test.ts', 'bench/**/*.test.ts'],
     environment: 'node',
     testTimeout: 30_000,
   },
