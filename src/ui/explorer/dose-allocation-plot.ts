@@ -2,9 +2,9 @@
 import * as Plot from '@observablehq/plot';
 import type { Arm } from '../../data/explore/arms';
 import type { ArmComedCounts } from '../../data/explore/comed-by-arm';
-import type { ComedStatus } from '../../data/explore/covariate-lookup';
 import { type ArmColorScale } from './arm-colors';
-import { COMED_LABELS, COMED_ORDER, comedColorScale } from './comed-colors';
+import { comedColorScale } from './comed-colors';
+import { comedSegmentMarks, comedSegments } from './comed-stack';
 import { basePlot, INK } from './plot-theme';
 
 export interface DoseAllocationInput {
@@ -36,18 +36,7 @@ export function doseAllocationPlot({ arms, comed, colors, width }: DoseAllocatio
     });
   }
 
-  const present = COMED_ORDER.filter((s) => comed.some((c) => c[s] > 0));
-  // Stack segments in COMED order; mid is where each segment's count label sits.
-  const rows = comed.flatMap((c) => {
-    let base = 0;
-    return present.map((s: ComedStatus) => {
-      const row = { label: c.label, status: COMED_LABELS[s], dark: s === 'with', count: c[s], total: c.total, y1: base, y2: base + c[s] };
-      base += c[s];
-      return row;
-    });
-  });
-  const labelled = rows.filter((r) => r.count > 0);
-  const mid = (r: (typeof rows)[number]): number => (r.y1 + r.y2) / 2;
+  const { present, segments } = comedSegments(comed, 'count');
   return Plot.plot({
     ...options,
     ariaLabel: 'Subjects per arm, split by concomitant medication',
@@ -55,15 +44,11 @@ export function doseAllocationPlot({ arms, comed, colors, width }: DoseAllocatio
     y,
     color: { ...comedColorScale(present), legend: true },
     marks: [
-      Plot.barY(rows, {
-        x: 'label',
-        y1: 'y1',
-        y2: 'y2',
-        fill: 'status',
-        title: (d) => `${d.label}, ${d.status}: ${d.count} of ${d.total}`,
-      }),
-      Plot.text(labelled.filter((r) => r.dark), { x: 'label', y: mid, text: 'count', fill: '#ffffff' }),
-      Plot.text(labelled.filter((r) => !r.dark), { x: 'label', y: mid, text: 'count', fill: INK }),
+      ...comedSegmentMarks(
+        segments,
+        (d) => String(d.count),
+        (d) => `${d.label}, ${d.status}: ${d.count} of ${d.total}`,
+      ),
       Plot.text(totals, { x: 'label', y: 'n', text: (d) => `n = ${d.n}`, dy: -8, fill: INK }),
       Plot.ruleY([0]),
     ],
