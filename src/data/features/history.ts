@@ -1,0 +1,285 @@
+/**
+ * Core: features from one subject's dose history and covariates at given times. Knows nothing of
+ * Datasets, so the same code serves observed subjects and simulated regimens.
+ *
+ * Conventions (documented for the UI and tests):
+ * - A dose is "counted" at time t when t_j < t ('pre-dose', default) or t_j ≤ t ('dose-counted').
+ * - Window W sums the counted doses in a half-open interval of length W ending at t:
+ *   t − W ≤ t_j < t ('pre-dose') or t − W < t_j ≤ t ('dose-counted'). Either way a once-daily
+ *   regimen has exactly W/24 doses in every window once W h of dosing have passed.
+ * - No counted dose yet (placebo, or before the first dose): last dose time 0, last amount 0,
+ *   count 0, cumulative 0, TSLD = TIME (time since the start of the record), every decay and
+ *   exposure feature 0.
+ * - Dose records with a non-finite or non-positive amount are ignored.
+ */
+import type { FeatureModel, PkShape, ResolvedFeatureSpec } from './spec';
+
+const LN2 = Math.LN2;
+
+/** A dose history: times (h) ascending, with amounts (mg). */
+export interface DoseHistory {
+  times: ArrayLike<number>;
+  amounts: ArrayLike<number>;
+}
+
+export interface HistoryInputs {
+  doses: DoseHistory;
+  /**
+   * Covariate values by upper-case name: one number for the whole history or one per requested
+   * time. Missing names and NaN take the model's training median.
+   */
+  covariates?: Readonly<Record<string, number | ArrayLike<number>>>;
+  /** The DOSE feature (arm dose, mg). Default: the history's most frequent amount, 0 if none. */
+  armDose?: number;
+  /** Pre-dose PD baseline (ng/mL); undefined/NaN → training median with the missing indicator 1. */
+  baselinePd?: number;
+}
+
+export interface FeatureLayout {
+  names: string[];
+  descriptions: string[];
+}
+
+/** Column names and descriptions for a resolved spec and the rates in use. */
+export function featureLayout(spec: ResolvedFeatureSpec, k: number | null, shape: PkShape | null): FeatureLayout {
+  const names: string[] = [];
+  const descriptions: string[] = [];
+  const add = (name: string, description: string): void => {
+    names.push(name);
+    descriptions.push(description);
+  };
+  const countedRule = spec.doseTimeConvention === 'pre-dose' ? 'doses before t' : 'doses at or before t';
+  for (const c of spec.covariates) add(c, `covariate ${c} (missing → training median)`);
+  add('DOSE', 'arm dose (mg)');
+  add('TIME', 'time t (h)');
+  add('TSLD', `time since the last of the ${countedRule} (h); TIME when none`);
+  add('LAST_DOSE_TIME', 'time of the last counted dose (h); 0 when none');
+  add('LAST_DOSE_AMT', 'amount of the last counted dose (mg); 0 when none');
+  add('N_DOSES', `number of ${countedRule}`);
+  add('CUM_DOSE', `sum of ${countedRule} (mg)`);
+  add('TIME2', 'TIME² (h²)');
+  add('LN1P_TIME', 'ln(1 + TIME)');
+  for (const w of spec.windowsH) add(`DOSE_SUM_${w}H`, `sum of counted doses in the last ${w} h (mg)`);
+  for (const h of spec.decayHalfLivesH) add(`DECAY_HL${h}H`, `exp(−ln2·TSLD/${h}); 0 when no dose counted`);
+  const bw = spec.bodyWeight;
+  const exposures: string[] = [];
+  if (k !== null) {
+    add('EXPO_K', `Σ A_j·exp(−k(t − t_j)) over counted doses, k = ${fmt(k)}/h (mg)`);
+    exposures.push('EXPO_K');
+    if (bw !== null) add('EXPO_K_PER_KG', `EXPO_K / ${bw} (mg/kg)`);
+  }
+  if (k !== null && shape !== null) {
+    add(
+      'EXPO_PK',
+      `Σ A_j·g(t − t_j), g the unit-dose PK shape (ka = ${fmt(shape.ka)}/h, α = ${fmt(shape.alpha)}/h, ρ = ${fmt(shape.rho)}, k = ${fmt(k)}/h) (mg)`,
+    );
+    exposures.push('EXPO_PK');
+    if (bw !== null) add('EXPO_PK_PER_KG', `EXPO_PK / ${bw} (mg/kg)`);
+  }
+  if (spec.logExposure) {
+    for (const e of exposures) {
+      const base = bw !== null ? `${e}_PER_KG` : e;
+      add(`LN_${base}`, `ln(ε + ${base})`);
+    }
+  }
+  if (spec.perKgDoseFeatures && bw !== null) {
+    add('DOSE_PER_KG', `DOSE / ${bw}`);
+    add('LAST_DOSE_AMT_PER_KG', `LAST_DOSE_AMT / ${bw}`);
+    add('CUM_DOSE_PER_KG', `CUM_DOSE / ${bw}`);
+    for (const w of spec.windowsH) add(`DOSE_SUM_${w}H_PER_KG`, `DOSE_SUM_${w}H / ${bw}`);
+  }
+  if (spec.baselinePd) {
+    add('BASELINE_PD', 'pre-dose PD of the subject (missing → training median)');
+    add('BASELINE_PD_MISSING', '1 when the subject had no pre-dose PD');
+  }
+  return { names, descriptions };
+}
+
+function fmt(x: number): string {
+  return Number(x.toPrecision(4)).toString();
+}
+
+/** Most frequent positive amount (ties → larger), 0 if none: the arm-dose rule of ingest. */
+export function modalAmount(amounts: ArrayLike<number>): number {
+  const counts = new Map<number, number>();
+  for (let j = 0; j < amounts.length; j++) {
+    const a = amounts[j];
+    if (Number.isFinite(a) && a > 0) counts.set(a, (counts.get(a) ?? 0) + 1);
+  }
+  let best = 0;
+  let bestCount = 0;
+  for (const [value, count] of counts) {
+    if (count > bestCount || (count === bestCount && value > best)) {
+      best = value;
+      bestCount = count;
+    }
+  }
+  return best;
+}
+
+/** Drops unusable doses and sorts by time (stable) when needed. */
+function cleanDoses(doses: DoseHistory): { t: Float64Array; a: Float64Array } {
+  const n = doses.times.length;
+  if (doses.amounts.length !== n) throw new Error(`features: ${n} dose times but ${doses.amounts.length} amounts`);
+  const keep: number[] = [];
+  let sorted = true;
+  for (let j = 0; j < n; j++) {
+    const a = doses.amounts[j];
+    const t = doses.times[j];
+    if (!(Number.isFinite(a) && a > 0)) continue;
+    if (!Number.isFinite(t)) throw new Error(`features: dose time ${t} is not a number`);
+    if (keep.length > 0 && t < doses.times[keep[keep.length - 1]]) sorted = false;
+    keep.push(j);
+  }
+  if (!sorted) keep.sort((x, y) => doses.times[x] - doses.times[y] || x - y);
+  return { t: Float64Array.from(keep, (j) => doses.times[j]), a: Float64Array.from(keep, (j) => doses.amounts[j]) };
+}
+
+/**
+ * Writes one feature row per requested time into `out` (row-major, model.names.length columns),
+ * starting at row `rowOffset`. Times may come in any order; each dose is visited once per pass
+ * over the sorted times (pointers and running sums), so the cost is O(times × columns + doses).
+ */
+export function writeHistoryFeatures(
+  model: FeatureModel,
+  inputs: HistoryInputs,
+  times: ArrayLike<number>,
+  out: Float64Array,
+  rowOffset = 0,
+): void {
+  const spec = model.spec;
+  const nF = model.names.length;
+  const nT = times.length;
+  if ((rowOffset + nT) * nF > out.length) throw new Error('features: output matrix too small');
+  const { t: dt, a: da } = cleanDoses(inputs.doses);
+  const m = dt.length;
+  const prefix = new Float64Array(m + 1);
+  for (let j = 0; j < m; j++) prefix[j + 1] = prefix[j] + da[j];
+
+  const order = sortedOrder(times);
+  const inclusive = spec.doseTimeConvention === 'dose-counted';
+  const windows = spec.windowsH;
+  const decays = spec.decayHalfLivesH;
+  const left = new Int32Array(windows.length);
+  const bwName = spec.bodyWeight;
+  const armDose = inputs.armDose ?? modalAmount(da);
+  const covariateValue = (name: string, i: number): number => {
+    const v = inputs.covariates?.[name];
+    let x = Number.NaN;
+    if (typeof v === 'number') x = v;
+    else if (v !== undefined) {
+      if (v.length !== nT) throw new Error(`features: covariate ${name} has ${v.length} values for ${nT} times`);
+      x = v[i];
+    }
+    if (Number.isNaN(x)) x = model.covariateMedians[name] ?? Number.NaN;
+    return x;
+  };
+  const baseline = inputs.baselinePd;
+  const baselineMissing = baseline === undefined || Number.isNaN(baseline);
+  const baselineValue = baselineMissing ? model.baselinePdMedian : baseline;
+
+  const k = model.k;
+  const shape = k !== null ? model.shape : null;
+  const ka = shape?.ka ?? 0;
+  const alpha = shape?.alpha ?? 0;
+  const cK = shape !== null && k !== null ? ((1 - shape.rho) * ka) / (ka - k) : 0;
+  const cA = shape !== null ? (shape.rho * ka) / (ka - alpha) : 0;
+  // Running sums at the last counted dose time τ: Σ A_j e^{−rate(τ − t_j)} for k, α and ka.
+  let sK = 0;
+  let sA = 0;
+  let sKa = 0;
+  let r = 0; // doses counted so far (pointer into the sorted history)
+
+  for (let q = 0; q < nT; q++) {
+    const i = order[q];
+    const t = times[i];
+    if (!Number.isFinite(t)) throw new Error(`features: observation time ${t} is not a number`);
+    while (r < m && (dt[r] < t || (inclusive && dt[r] === t))) {
+      if (k !== null) {
+        const gap = r > 0 ? dt[r] - dt[r - 1] : 0;
+        sK = sK * Math.exp(-k * gap) + da[r];
+        if (shape !== null) {
+          sA = sA * Math.exp(-alpha * gap) + da[r];
+          sKa = sKa * Math.exp(-ka * gap) + da[r];
+        }
+      }
+      r++;
+    }
+    const lastTime = r > 0 ? dt[r - 1] : 0;
+    const lastAmt = r > 0 ? da[r - 1] : 0;
+    const tsld = t - lastTime;
+    const bw = bwName !== null ? covariateValue(bwName, i) : Number.NaN;
+
+    let c = (rowOffset + i) * nF;
+    for (const name of spec.covariates) out[c++] = covariateValue(name, i);
+    out[c++] = armDose;
+    out[c++] = t;
+    out[c++] = tsld;
+    out[c++] = lastTime;
+    out[c++] = lastAmt;
+    out[c++] = r;
+    out[c++] = prefix[r];
+    out[c++] = t * t;
+    out[c++] = Math.log1p(t);
+    const windowStart = c;
+    for (let w = 0; w < windows.length; w++) {
+      const from = t - windows[w];
+      let l = left[w];
+      // Out of the window: t_j < t − W ('pre-dose') or t_j ≤ t − W ('dose-counted').
+      while (l < r && (dt[l] < from || (inclusive && dt[l] === from))) l++;
+      left[w] = l;
+      out[c++] = prefix[r] - prefix[l];
+    }
+    for (const h of decays) out[c++] = r > 0 ? Math.exp((-LN2 * tsld) / h) : 0;
+    let expoK = 0;
+    let expoPk = 0;
+    if (k !== null) {
+      expoK = r > 0 ? sK * Math.exp(-k * tsld) : 0;
+      out[c++] = expoK;
+      if (bwName !== null) out[c++] = expoK / bw;
+      if (shape !== null) {
+        if (r > 0) {
+          const eKa = sKa * Math.exp(-ka * tsld);
+          expoPk = Math.max(0, cK * (expoK - eKa) + cA * (sA * Math.exp(-alpha * tsld) - eKa)); // ≥ 0 up to rounding
+        }
+        out[c++] = expoPk;
+        if (bwName !== null) out[c++] = expoPk / bw;
+      }
+    }
+    if (spec.logExposure) {
+      const scale = bwName !== null ? 1 / bw : 1;
+      const eps = model.logExposureFloor;
+      if (k !== null) out[c++] = Math.log(eps + expoK * scale);
+      if (shape !== null) out[c++] = Math.log(eps + expoPk * scale);
+    }
+    if (spec.perKgDoseFeatures && bwName !== null) {
+      out[c++] = armDose / bw;
+      out[c++] = lastAmt / bw;
+      out[c++] = prefix[r] / bw;
+      for (let w = 0; w < windows.length; w++) out[c++] = out[windowStart + w] / bw;
+    }
+    if (spec.baselinePd) {
+      out[c++] = baselineValue;
+      out[c++] = baselineMissing ? 1 : 0;
+    }
+  }
+}
+
+function sortedOrder(times: ArrayLike<number>): Int32Array {
+  const n = times.length;
+  const order = new Int32Array(n);
+  let sorted = true;
+  for (let i = 0; i < n; i++) {
+    order[i] = i;
+    if (i > 0 && times[i] < times[i - 1]) sorted = false;
+  }
+  if (!sorted) order.sort((x, y) => times[x] - times[y] || x - y);
+  return order;
+}
+
+/** Features for one history at the given times, as a fresh [times × features] matrix. */
+export function historyFeatures(model: FeatureModel, inputs: HistoryInputs, times: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(times.length * model.names.length);
+  writeHistoryFeatures(model, inputs, times, out, 0);
+  return out;
+}
