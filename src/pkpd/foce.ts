@@ -1,0 +1,576 @@
+/**
+ * Population estimation by FOCE with interaction (first-order conditional estimation, the
+ * Laplace-type approximation NONMEM calls FOCE INTER), for models with log-normal-style random
+ * effects η ~ N(0, Ω), Ω diagonal, and residual variance r = σ_add² + σ_prop² f² evaluated at the
+ * individual prediction (the "interaction").
+ *
+ * For each subject i, the conditional mode η̂_i minimises
+ *   L_i(η) = Σ_j [log(2π r_j) + (y_j − f_j(η))² / r_j(η)] + ηᵀ Ω⁻¹ η
+ * (Fisher-scoring Newton steps with a line search, warm-started from the last accepted outer
+ * point). The subject's contribution to the objective (−2 log-likelihood) is
+ *   OFV_i = L_i(η̂) + log|Ω| + log|Ω⁻¹ + Σ_j a_j g_j g_jᵀ|,  a_j = 1/r_j + ½ (∂r_j/∂f)² / r_j²,
+ * where g_j = ∂f_j/∂η at η̂ (forward differences): the Laplace approximation with the expected
+ * (Gauss–Newton) Hessian. With r independent of η (additive error, e.g. log-transformed PK) this
+ * is NONMEM's FOCE-I objective plus the constant Σ log 2π; for the linear mixed model it is exact.
+ *
+ * The outer problem — fixed effects (transformed: log, logit or none), log SDs of η and of the
+ * residual error — is minimised by BFGS with finite-difference gradients. Standard errors come
+ * from the finite-difference Hessian H of the OFV at the optimum: Cov = 2 H⁻¹ on the transformed
+ * scale, mapped to the natural scale by the delta method; 95% intervals are back-transformed.
+ */
+import { FitCancelledError } from './errors';
+import { cholesky, choleskyLogDet, choleskySolve, forwardSolve, inverseSpd, symmetricEigen } from './linalg';
+import { finiteDifferenceHessian, forwardGradient, minimizeBfgs } from './optimizer';
+
+export type Transform = 'log' | 'logit' | 'identity';
+
+export interface ThetaSpec {
+  name: string;
+  initial: number;
+  transform: Transform;
+  fixed?: boolean;
+}
+
+export interface EtaSpec {
+  name: string;
+  /** Initial SD of η. */
+  initialSd: number;
+}
+
+/** Initial residual SDs; a component that is absent is not in the model. */
+export interface ResidualSpec {
+  additive?: number;
+  proportional?: number;
+}
+
+export interface FoceProblem {
+  thetas: ThetaSpec[];
+  etas: EtaSpec[];
+  residual: ResidualSpec;
+  /** Observations per subject, on the modelled scale (e.g. log concentration). */
+  observations: readonly Float64Array[];
+  /** Writes the predictions of subject `subject` (same order as its observations) into `out`. */
+  predict(theta: Float64Array, eta: Float64Array, subject: number, out: Float64Array): void;
+}
+
+/** Anything with `aborted`, e.g. an AbortSignal. */
+export interface CancelSignal {
+  readonly aborted: boolean;
+}
+
+export interface FitProgress {
+  stage: string;
+  iteration: number;
+  ofv: number;
+}
+
+export interface FitControl {
+  onProgress?: (progress: FitProgress) => void;
+  signal?: CancelSignal;
+  /** Label used in progress reports. */
+  stage?: string;
+  maxIterations?: number;
+  /** Compute standard errors (default true). */
+  covariance?: boolean;
+  /** Relative finite-difference step of the covariance step's Hessian (default 1e-3). */
+  hessianStep?: number;
+  /** Convergence tolerance of the conditional modes in the covariance step (default 1e-10). */
+  covarianceInnerTolerance?: number;
+}
+
+export interface ParameterEstimate {
+  name: string;
+  kind: 'theta' | 'omega' | 'sigma';
+  estimate: number;
+  /** Standard error on the natural scale (delta method); NaN when not available or fixed. */
+  se: number;
+  /** Relative standard error, %. */
+  rse: number;
+  /** 95% interval, back-transformed from the estimation scale. */
+  lower: number;
+  upper: number;
+  fixed: boolean;
+}
+
+export interface SubjectDiagnostics {
+  /** Population prediction f(θ, 0), modelled scale. */
+  pred: Float64Array;
+  /** Individual prediction f(θ, η̂). */
+  ipred: Float64Array;
+  /** (y − IPRED) / √r(IPRED). */
+  iwres: Float64Array;
+  /** Conditional weighted residuals (FOCE linearisation around η̂). */
+  cwres: Float64Array;
+}
+
+export interface FoceResult {
+  parameters: ParameterEstimate[];
+  /** Natural-scale fixed effects, in the order of problem.thetas. */
+  theta: Float64Array;
+  omegaSd: Float64Array;
+  sigmaAdditive: number;
+  sigmaProportional: number;
+  /** −2 log-likelihood (with constants). */
+  ofv: number;
+  aic: number;
+  bic: number;
+  nObservations: number;
+  nEstimated: number;
+  iterations: number;
+  evaluations: number;
+  converged: boolean;
+  message: string;
+  /** Empirical Bayes estimates (conditional modes) per subject. */
+  etas: Float64Array[];
+  /** 1 − SD(η̂)/ω per η. */
+  etaShrinkage: Float64Array;
+  /** Covariance of the estimated parameters on the estimation scale, or null if the step failed. */
+  covariance: Float64Array | null;
+  covarianceNames: string[];
+  covarianceMessage: string;
+  diagnostics: SubjectDiagnostics[];
+  elapsedMs: number;
+}
+
+interface Decoded {
+  theta: Float64Array;
+  omegaVar: Float64Array;
+  sa2: number;
+  sp2: number;
+}
+
+interface Work {
+  f: Float64Array;
+  fTrial: Float64Array;
+  fProbe: Float64Array;
+  g: Float64Array;
+  r: Float64Array;
+  etaTrial: Float64Array;
+}
+
+const LOG_2PI = Math.log(2 * Math.PI);
+const ETA_STEP = 1e-6;
+
+function forward(transform: Transform, value: number): number {
+  if (transform === 'log') return Math.log(value);
+  if (transform === 'logit') return Math.log(value / (1 - value));
+  return value;
+}
+
+function backward(transform: Transform, x: number): number {
+  if (transform === 'log') return Math.exp(x);
+  if (transform === 'logit') return 1 / (1 + Math.exp(-x));
+  return x;
+}
+
+function derivative(transform: Transform, x: number): number {
+  if (transform === 'log') return Math.exp(x);
+  if (transform === 'logit') {
+    const p = 1 / (1 + Math.exp(-x));
+    return p * (1 - p);
+  }
+  return 1;
+}
+
+/** The FOCE objective and its pieces for one problem; exposed for tests and for custom drivers. */
+export class FoceObjective {
+  readonly nEta: number;
+  readonly names: string[] = [];
+  readonly transforms: Transform[] = [];
+  readonly x0: Float64Array;
+  /** Accepted conditional modes (warm starts). */
+  committed: Float64Array[];
+  /** Modes of the latest value() call that was kept (a line-search trial point). */
+  private latest: Float64Array[];
+  /** Modes of gradient and Hessian probes (never become warm starts). */
+  private probes: Float64Array[];
+  private latestX: Float64Array | null = null;
+  private readonly work: Work[];
+  private readonly freeTheta: number[] = [];
+  evaluations = 0;
+  innerTolerance = 1e-8;
+  innerMaxIterations = 60;
+
+  constructor(
+    readonly problem: FoceProblem,
+    private readonly signal?: CancelSignal,
+  ) {
+    this.nEta = problem.etas.length;
+    const x: number[] = [];
+    problem.thetas.forEach((t, i) => {
+      if (t.fixed) return;
+      this.freeTheta.push(i);
+      this.names.push(t.name);
+      this.transforms.push(t.transform);
+      x.push(forward(t.transform, t.initial));
+    });
+    for (const e of problem.etas) {
+      this.names.push(`omega(${e.name})`);
+      this.transforms.push('log');
+      x.push(Math.log(e.initialSd));
+    }
+    if (problem.residual.additive !== undefined) {
+      this.names.push('sigma(add)');
+      this.transforms.push('log');
+      x.push(Math.log(problem.residual.additive));
+    }
+    if (problem.residual.proportional !== undefined) {
+      this.names.push('sigma(prop)');
+      this.transforms.push('log');
+      x.push(Math.log(problem.residual.proportional));
+    }
+    this.x0 = Float64Array.from(x);
+    const k = this.nEta;
+    this.committed = problem.observations.map(() => new Float64Array(k));
+    this.latest = problem.observations.map(() => new Float64Array(k));
+    this.probes = problem.observations.map(() => new Float64Array(k));
+    this.work = problem.observations.map((y) => ({
+      f: new Float64Array(y.length),
+      fTrial: new Float64Array(y.length),
+      fProbe: new Float64Array(y.length),
+      g: new Float64Array(y.length * k),
+      r: new Float64Array(y.length),
+      etaTrial: new Float64Array(k),
+    }));
+  }
+
+  decode(x: ArrayLike<number>): Decoded {
+    const p = this.problem;
+    const theta = Float64Array.from(p.thetas, (t) => t.initial);
+    let m = 0;
+    for (const i of this.freeTheta) theta[i] = backward(p.thetas[i].transform, x[m++]);
+    const omegaVar = new Float64Array(this.nEta);
+    for (let e = 0; e < this.nEta; e++) omegaVar[e] = Math.exp(2 * x[m++]);
+    const sa2 = p.residual.additive !== undefined ? Math.exp(2 * x[m++]) : 0;
+    const sp2 = p.residual.proportional !== undefined ? Math.exp(2 * x[m++]) : 0;
+    return { theta, omegaVar, sa2, sp2 };
+  }
+
+  /** OFV at x, warm-starting every subject from the committed modes. */
+  value(x: ArrayLike<number>, keep = true): number {
+    if (this.signal?.aborted) throw new FitCancelledError();
+    this.evaluations++;
+    if (keep) this.latestX = null;
+    const d = this.decode(x);
+    for (const v of d.theta) if (!Number.isFinite(v)) return Infinity;
+    let total = 0;
+    for (let i = 0; i < this.problem.observations.length; i++) {
+      const eta = keep ? this.latest[i] : this.probes[i];
+      eta.set(this.committed[i]);
+      const ofv = this.subjectOfv(i, d, eta);
+      if (!Number.isFinite(ofv)) return Infinity;
+      total += ofv;
+    }
+    if (keep) this.latestX = Float64Array.from(x);
+    return total;
+  }
+
+  /** Makes the modes of the latest value(x) call the warm starts. */
+  accept(x: ArrayLike<number>): void {
+    if (!this.latestX || this.latestX.some((v, i) => v !== x[i])) this.value(x);
+    for (let i = 0; i < this.committed.length; i++) this.committed[i].set(this.latest[i]);
+  }
+
+  private residualVariance(f: Float64Array, r: Float64Array, d: Decoded): boolean {
+    for (let j = 0; j < f.length; j++) {
+      const v = d.sa2 + d.sp2 * f[j] * f[j];
+      if (!(v > 0) || !Number.isFinite(v)) return false;
+      r[j] = v;
+    }
+    return true;
+  }
+
+  private conditional(i: number, d: Decoded, eta: Float64Array, f: Float64Array, r: Float64Array): number {
+    this.problem.predict(d.theta, eta, i, f);
+    if (!this.residualVariance(f, r, d)) return Infinity;
+    const y = this.problem.observations[i];
+    let l = 0;
+    for (let j = 0; j < y.length; j++) {
+      const e = y[j] - f[j];
+      l += LOG_2PI + Math.log(r[j]) + (e * e) / r[j];
+    }
+    for (let k = 0; k < this.nEta; k++) l += (eta[k] * eta[k]) / d.omegaVar[k];
+    return Number.isFinite(l) ? l : Infinity;
+  }
+
+  /** Forward-difference ∂f/∂η into w.g (n × k, row-major) at eta, with w.f already at eta. */
+  private sensitivities(i: number, d: Decoded, eta: Float64Array, w: Work): void {
+    const n = w.f.length;
+    const k = this.nEta;
+    for (let e = 0; e < k; e++) {
+      const keep = eta[e];
+      eta[e] = keep + ETA_STEP;
+      this.problem.predict(d.theta, eta, i, w.fProbe);
+      eta[e] = keep;
+      for (let j = 0; j < n; j++) w.g[j * k + e] = (w.fProbe[j] - w.f[j]) / ETA_STEP;
+    }
+  }
+
+  /** Gradient of L_i and its expected Hessian (both halved) at the current point. */
+  private scoring(i: number, d: Decoded, eta: Float64Array, w: Work, grad: Float64Array, info: Float64Array): void {
+    const y = this.problem.observations[i];
+    const k = this.nEta;
+    grad.fill(0);
+    info.fill(0);
+    for (let j = 0; j < y.length; j++) {
+      const r = w.r[j];
+      const e = y[j] - w.f[j];
+      const dr = 2 * d.sp2 * w.f[j];
+      const gf = -e / r + (0.5 * dr * (1 / r - (e * e) / (r * r)));
+      const a = 1 / r + (0.5 * dr * dr) / (r * r);
+      for (let p = 0; p < k; p++) {
+        const gp = w.g[j * k + p];
+        grad[p] += gf * gp;
+        for (let q = 0; q <= p; q++) info[p * k + q] += a * gp * w.g[j * k + q];
+      }
+    }
+    for (let p = 0; p < k; p++) {
+      grad[p] += eta[p] / d.omegaVar[p];
+      info[p * k + p] += 1 / d.omegaVar[p];
+      for (let q = 0; q < p; q++) info[q * k + p] = info[p * k + q];
+    }
+  }
+
+  /** Finds the conditional mode (updating eta in place) and returns the subject's OFV. */
+  subjectOfv(i: number, d: Decoded, eta: Float64Array): number {
+    const k = this.nEta;
+    const w = this.work[i];
+    let l = this.conditional(i, d, eta, w.f, w.r);
+    if (!Number.isFinite(l)) {
+      eta.fill(0);
+      l = this.conditional(i, d, eta, w.f, w.r);
+      if (!Number.isFinite(l)) return Infinity;
+    }
+    if (k === 0) return l;
+    const grad = new Float64Array(k);
+    const info = new Float64Array(k * k);
+    let chol: Float64Array | null = null;
+    for (let iteration = 0; ; iteration++) {
+      this.sensitivities(i, d, eta, w);
+      this.scoring(i, d, eta, w, grad, info);
+      chol = cholesky(info, k);
+      if (!chol) return Infinity;
+      const step = choleskySolve(chol, k, grad);
+      let size = 0;
+      let slope = 0;
+      for (let p = 0; p < k; p++) {
+        step[p] = -step[p];
+        size = Math.max(size, Math.abs(step[p]));
+        slope += 2 * step[p] * grad[p];
+      }
+      if (size < this.innerTolerance || iteration >= this.innerMaxIterations) break;
+      if (size > 3) {
+        for (let p = 0; p < k; p++) step[p] *= 3 / size;
+        slope *= 3 / size;
+      }
+      // Below rounding of L the line search cannot judge a step: take the full scoring step.
+      const negligible = -slope < 1e-11 * Math.max(1, Math.abs(l));
+      let alpha = 1;
+      let moved = false;
+      for (let trial = 0; trial < 30; trial++) {
+        for (let p = 0; p < k; p++) w.etaTrial[p] = eta[p] + alpha * step[p];
+        const lt = this.conditional(i, d, w.etaTrial, w.fTrial, w.r);
+        if (lt <= l + 1e-4 * alpha * slope || (negligible && Number.isFinite(lt))) {
+          eta.set(w.etaTrial);
+          w.f.set(w.fTrial);
+          l = lt;
+          moved = true;
+          break;
+        }
+        alpha *= 0.5;
+      }
+      // Restore r at the current mode (trial points overwrote it).
+      this.residualVariance(w.f, w.r, d);
+      if (!moved) break;
+    }
+    // log|Ω| + log|Ω⁻¹ + Σ a g gᵀ| from the information matrix at the mode.
+    let logDetOmega = 0;
+    for (let p = 0; p < k; p++) logDetOmega += Math.log(d.omegaVar[p]);
+    return l + logDetOmega + choleskyLogDet(chol, k);
+  }
+
+  /** PRED, IPRED, IWRES and CWRES at x with the given modes. */
+  diagnostics(x: ArrayLike<number>, etas: Float64Array[]): SubjectDiagnostics[] {
+    const d = this.decode(x);
+    const k = this.nEta;
+    return this.problem.observations.map((y, i) => {
+      const n = y.length;
+      const w = this.work[i];
+      const pred = new Float64Array(n);
+      this.problem.predict(d.theta, new Float64Array(k), i, pred);
+      const eta = Float64Array.from(etas[i]);
+      this.problem.predict(d.theta, eta, i, w.f);
+      this.residualVariance(w.f, w.r, d);
+      this.sensitivities(i, d, eta, w);
+      const ipred = Float64Array.from(w.f);
+      const iwres = Float64Array.from(y, (v, j) => (v - ipred[j]) / Math.sqrt(w.r[j]));
+      // Marginal covariance of the linearised model around η̂: G Ω Gᵀ + diag(r).
+      const c = new Float64Array(n * n);
+      const mean = new Float64Array(n);
+      for (let a = 0; a < n; a++) {
+        let m = ipred[a];
+        for (let p = 0; p < k; p++) m -= w.g[a * k + p] * eta[p];
+        mean[a] = m;
+        for (let b = 0; b <= a; b++) {
+          let s = a === b ? w.r[a] : 0;
+          for (let p = 0; p < k; p++) s += w.g[a * k + p] * d.omegaVar[p] * w.g[b * k + p];
+          c[a * n + b] = s;
+          c[b * n + a] = s;
+        }
+      }
+      const l = cholesky(c, n);
+      const cwres = l ? forwardSolve(l, n, Float64Array.from(y, (v, j) => v - mean[j])) : new Float64Array(n).fill(NaN);
+      return { pred, ipred, iwres, cwres };
+    });
+  }
+}
+
+/** Fits the problem by FOCE-I and reports estimates, uncertainty, EBEs and diagnostics. */
+export function fitFoce(problem: FoceProblem, control: FitControl = {}): FoceResult {
+  const started = performance.now();
+  const objective = new FoceObjective(problem, control.signal);
+  const stage = control.stage ?? 'FOCE';
+  const value = (x: Float64Array): number => objective.value(x);
+  const probe = (x: Float64Array): number => objective.value(x, false);
+  const result = minimizeBfgs(
+    {
+      value,
+      gradient: (x, fx) => forwardGradient(probe, x, fx),
+      accept: (x) => objective.accept(x),
+    },
+    objective.x0,
+    {
+      maxIterations: control.maxIterations ?? 300,
+      fTolerance: 1e-4,
+      maxStep: 1,
+      onIteration: (iteration, _x, f) => control.onProgress?.({ stage, iteration, ofv: f }),
+    },
+  );
+  const x = result.x;
+  objective.accept(x);
+  const etas = objective.committed.map((e) => Float64Array.from(e));
+  const ofv = objective.value(x, false);
+  const nEstimated = x.length;
+  const nObservations = problem.observations.reduce((a, y) => a + y.length, 0);
+
+  let covariance: Float64Array | null = null;
+  let covarianceMessage = 'not requested';
+  if (control.covariance ?? true) {
+    objective.innerTolerance = control.covarianceInnerTolerance ?? 1e-10;
+    const hess = finiteDifferenceHessian(probe, x, objective.value(x, false), control.hessianStep ?? 1e-3);
+    objective.innerTolerance = 1e-8;
+    const cov = covarianceFromHessian(hess, objective.names);
+    covariance = cov.covariance;
+    covarianceMessage = cov.message;
+  }
+
+  const decoded = objective.decode(x);
+  const parameters: ParameterEstimate[] = [];
+  let m = 0;
+  const seX = (index: number): number => {
+    const v = covariance ? covariance[index * nEstimated + index] : NaN;
+    return v >= 0 ? Math.sqrt(v) : NaN;
+  };
+  const entry = (name: string, kind: ParameterEstimate['kind'], transform: Transform, index: number): ParameterEstimate => {
+    const xi = x[index];
+    const s = seX(index);
+    const estimate = backward(transform, xi);
+    const se = s * derivative(transform, xi);
+    return {
+      name,
+      kind,
+      estimate,
+      se,
+      rse: (100 * se) / Math.abs(estimate),
+      lower: backward(transform, xi - 1.959964 * s),
+      upper: backward(transform, xi + 1.959964 * s),
+      fixed: false,
+    };
+  };
+  problem.thetas.forEach((t) => {
+    if (t.fixed) {
+      parameters.push({ name: t.name, kind: 'theta', estimate: t.initial, se: NaN, rse: NaN, lower: NaN, upper: NaN, fixed: true });
+    } else {
+      parameters.push(entry(t.name, 'theta', t.transform, m++));
+    }
+  });
+  for (const e of problem.etas) parameters.push(entry(`omega(${e.name})`, 'omega', 'log', m++));
+  if (problem.residual.additive !== undefined) parameters.push(entry('sigma(add)', 'sigma', 'log', m++));
+  if (problem.residual.proportional !== undefined) parameters.push(entry('sigma(prop)', 'sigma', 'log', m++));
+
+  const omegaSd = decoded.omegaVar.map(Math.sqrt);
+  const etaShrinkage = omegaSd.map((w, p) => {
+    const values = etas.map((e) => e[p]);
+    const mean = values.reduce((a, b) => a + b, 0) / values.length;
+    const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, values.length - 1));
+    return 1 - sd / w;
+  });
+
+  return {
+    parameters,
+    theta: decoded.theta,
+    omegaSd,
+    sigmaAdditive: Math.sqrt(decoded.sa2),
+    sigmaProportional: Math.sqrt(decoded.sp2),
+    ofv,
+    aic: ofv + 2 * nEstimated,
+    bic: ofv + Math.log(nObservations) * nEstimated,
+    nObservations,
+    nEstimated,
+    iterations: result.iterations,
+    evaluations: objective.evaluations,
+    converged: result.converged,
+    message: result.message,
+    etas,
+    etaShrinkage,
+    covariance,
+    covarianceNames: objective.names.slice(),
+    covarianceMessage,
+    diagnostics: objective.diagnostics(x, etas),
+    elapsedMs: performance.now() - started,
+  };
+}
+
+/**
+ * Cov = 2 H⁻¹ from the Hessian of the OFV. When H is not positive definite (a parameter the data
+ * cannot determine, e.g. ka of a one-compartment model on two-compartment data), the parameter that
+ * dominates the weakest direction is set aside, repeatedly, until the rest is well conditioned: its
+ * SE is reported as NaN and the others are conditional on it (slightly optimistic).
+ */
+export function covarianceFromHessian(hess: Float64Array, names: string[]): { covariance: Float64Array | null; message: string } {
+  const n = names.length;
+  const full = inverseSpd(hess, n);
+  if (full && wellConditioned(hess, n)) return { covariance: full.map((v) => 2 * v), message: 'ok' };
+  let keep = Array.from({ length: n }, (_, i) => i);
+  const dropped: number[] = [];
+  while (keep.length > 0) {
+    const m = keep.length;
+    const sub = new Float64Array(m * m);
+    for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) sub[a * m + b] = hess[keep[a] * n + keep[b]];
+    const inv = inverseSpd(sub, m);
+    if (inv && wellConditioned(sub, m)) {
+      const cov = new Float64Array(n * n).fill(NaN);
+      for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) cov[keep[a] * n + keep[b]] = 2 * inv[a * m + b];
+      return {
+        covariance: cov,
+        message: `the objective is flat in ${dropped.map((i) => names[i]).join(', ')} (not identifiable from these data): no standard error for ${dropped.length > 1 ? 'them' : 'it'}; the others are conditional on ${dropped.length > 1 ? 'their' : 'its'} estimate`,
+      };
+    }
+    // Scale to unit diagonal so the weakest direction is judged relative to each parameter's own curvature.
+    const d = Array.from({ length: m }, (_, a) => 1 / Math.sqrt(Math.max(Math.abs(sub[a * m + a]), 1e-300)));
+    const scaled = sub.map((v, idx) => v * d[Math.floor(idx / m)] * d[idx % m]);
+    const eig = symmetricEigen(scaled, m);
+    let worst = 0;
+    for (let a = 1; a < m; a++) if (Math.abs(eig.vectors[a * m]) > Math.abs(eig.vectors[worst * m])) worst = a;
+    dropped.push(keep[worst]);
+    keep = keep.filter((_, a) => a !== worst);
+  }
+  return { covariance: null, message: 'the Hessian of the objective is not positive definite for any subset of the parameters' };
+}
+
+function wellConditioned(h: Float64Array, n: number): boolean {
+  const d = Array.from({ length: n }, (_, a) => 1 / Math.sqrt(Math.max(Math.abs(h[a * n + a]), 1e-300)));
+  const scaled = h.map((v, idx) => v * d[Math.floor(idx / n)] * d[idx % n]);
+  const values = symmetricEigen(scaled, n).values;
+  return values[0] > 1e-8 * values[n - 1];
+}
