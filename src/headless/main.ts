@@ -1,5 +1,6 @@
 import { headlessCommandNames, runHeadlessCommand } from './registry';
 import './commands/environment';
+import './commands/quantum';
 
 export interface HeadlessApi {
   run(name: string, args: unknown): Promise<unknown>;
