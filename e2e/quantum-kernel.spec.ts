@@ -50,7 +50,7 @@ async function openRunner(page: Page): Promise<void> {
   await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
   const commands = await page.evaluate(() => window.qpkpdHeadless.commands());
   expect(commands, 'src/headless/main.ts must import ./commands/quantum').toEqual(
-    expect.arrayContaining(['qnn-compare', 'qnn-eval', 'qnn-model-grads', 'bench-quantum-webgpu']),
+    expect.arrayContaining(['qnn-compare', 'qnn-eval', 'qnn-model-grads', 'bench-quantum-browser']),
   );
 }
 
@@ -136,12 +136,20 @@ test('tf.grads through the webgpu op matches the cpu op and the float64 VJP', as
   }
 });
 
-test('the WebGPU benchmark hook runs', async ({ appPage: page }) => {
+test('the browser half of the quantum benchmark measures all three peers', async ({ appPage: page }) => {
   await openRunner(page);
-  type Bench = { backend: string; rows: { batch: number; forwardSamplesPerSecond: number; gradientSamplesPerSecond: number }[] };
-  const bench = await run<Bench>(page, 'bench-quantum-webgpu', { nQubits: 3, nLayers: 1, batches: [16], seconds: 0.05, minRepeats: 2 });
+  type Timed = { samples_per_s?: number; skipped?: string };
+  type Rows = Record<string, { forward: Timed; forward_gradient: Timed }>;
+  const bench = await run<{ backend: string; wgsl_kernel: Rows; tfjs_ops: Rows; ts_simulator: Rows }>(page, 'bench-quantum-browser', {
+    nQubits: 3,
+    nLayers: 1,
+    batches: [16],
+    seconds: 0.05,
+    maxRunSeconds: 30,
+  });
   expect(bench.backend).toBe('webgpu');
-  expect(bench.rows).toHaveLength(1);
-  expect(bench.rows[0].forwardSamplesPerSecond).toBeGreaterThan(0);
-  expect(bench.rows[0].gradientSamplesPerSecond).toBeGreaterThan(0);
+  for (const peer of [bench.wgsl_kernel, bench.tfjs_ops, bench.ts_simulator]) {
+    expect(peer.batch_16.forward.samples_per_s).toBeGreaterThan(0);
+    expect(peer.batch_16.forward_gradient.samples_per_s).toBeGreaterThan(0);
+  }
 });

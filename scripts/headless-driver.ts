@@ -23,7 +23,7 @@ const quietLogger = {
  * in Chromium with software WebGPU. Nothing is written to stdout: callers print their own JSON.
  */
 export async function openHeadlessSession(options: { build?: boolean } = {}): Promise<HeadlessSession> {
-  if (options.build !== false) await build({ logLevel: 'warn', customLogger: quietLogger });
+  if (options.build !== false) await build({ logLevel: 'error', customLogger: quietLogger });
   let server: PreviewServer | undefined;
   let browser: Browser | undefined;
   try {

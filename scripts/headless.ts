@@ -1,9 +1,12 @@
+import { ingestBenchmarkReport } from '../bench/ingest/report';
+import { quantumBenchmarkReport } from '../bench/quantum/report';
 import { openHeadlessSession } from './headless-driver';
 
 const USAGE = `Usage: npm run --silent headless -- <command> [options]
 
 Commands:
-  env                 the browser, its WebGPU adapter and the registered page commands
+  env                 the browser and its WebGPU adapter
+  bench               the benchmark figures: ingest and the quantum layer (as bench:ingest and bench:quantum)
 Options:
   --no-build          reuse the existing dist/ build`;
 
@@ -12,6 +15,11 @@ async function main(argv: string[]): Promise<void> {
   if (!command || command === '--help' || command === '-h') {
     process.stderr.write(`${USAGE}\n`);
     process.exit(command ? 0 : 2);
+  }
+  if (command === 'bench') {
+    const report = { ingest: ingestBenchmarkReport(), quantum: await quantumBenchmarkReport() };
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    return;
   }
   const known: Record<string, string> = { env: 'environment' };
   const pageCommand = known[command];

@@ -1,15 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runQnnEval } from './qnn-eval-core';
+import { runQnnEval, type QnnEvalIo } from './qnn-eval-core';
 
 const REFERENCE_PATH = new URL('../../shared/testdata/qnn-reference.json', import.meta.url);
 const REFERENCE_TEXT = readFileSync(REFERENCE_PATH, 'utf8');
 
-function withFiles(files: Record<string, string>): (path: string) => string {
-  return (path) => {
-    if (!(path in files)) throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), { code: 'ENOENT' });
-    return files[path];
+function withFiles(files: Record<string, string>, evaluateOnWebGpu: QnnEvalIo['evaluateOnWebGpu'] = noBrowser): QnnEvalIo {
+  return {
+    readText: (path) => {
+      if (!(path in files)) throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), { code: 'ENOENT' });
+      return files[path];
+    },
+    evaluateOnWebGpu,
   };
+}
+
+async function noBrowser(): Promise<unknown> {
+  throw new Error('no browser in this test');
 }
 
 function maxDifference(a: unknown, b: unknown): number {
@@ -21,8 +28,8 @@ function maxDifference(a: unknown, b: unknown): number {
 }
 
 describe('qnn:eval', () => {
-  it('reproduces the shared reference document with the cpu backend', () => {
-    const outcome = runQnnEval(['ref.json'], withFiles({ 'ref.json': REFERENCE_TEXT }));
+  it('reproduces the shared reference document with the cpu backend', async () => {
+    const outcome = await runQnnEval(['ref.json'], withFiles({ 'ref.json': REFERENCE_TEXT }));
     expect(outcome.stderr).toBe('');
     expect(outcome.exitCode).toBe(0);
     const expected = JSON.parse(REFERENCE_TEXT);
@@ -39,9 +46,9 @@ describe('qnn:eval', () => {
     });
   });
 
-  it('fills in results a case does not have yet and keeps extra fields', () => {
+  it('fills in results a case does not have yet and keeps extra fields', async () => {
     const input = { note: 'mine', cases: [{ id: 'a', n_qubits: 1, n_layers: 1, x: [0], weights: [[[0, 0, 0]]], cotangent: [0, 0, 1, 0] }] };
-    const outcome = runQnnEval(['--backend=cpu', 'in.json'], withFiles({ 'in.json': JSON.stringify(input) }));
+    const outcome = await runQnnEval(['--backend=cpu', 'in.json'], withFiles({ 'in.json': JSON.stringify(input) }));
     expect(outcome.exitCode).toBe(0);
     const [c] = JSON.parse(outcome.stdout).cases;
     expect(Object.keys(c)).toEqual(['id', 'n_qubits', 'n_layers', 'x', 'weights', 'cotangent', 'expvals', 'grad_x', 'grad_weights']);
@@ -50,11 +57,24 @@ describe('qnn:eval', () => {
     expect(c.grad_weights).toHaveLength(1);
   });
 
-  it('refuses the WebGPU backend, which is not built yet', () => {
-    const outcome = runQnnEval(['ref.json', '--backend', 'webgpu'], withFiles({ 'ref.json': REFERENCE_TEXT }));
-    expect(outcome.exitCode).toBe(3);
-    expect(outcome.stdout).toBe('');
-    expect(outcome.stderr).toMatch(/WebGPU backend is not built yet/);
+  it('hands a checked document to the WebGPU path and prints what it returns', async () => {
+    const seen: unknown[] = [];
+    const outcome = await runQnnEval(['ref.json', '--backend', 'webgpu'], withFiles({ 'ref.json': REFERENCE_TEXT }, async (document) => {
+      seen.push(document);
+      return { evaluated: true };
+    }));
+    expect(outcome).toEqual({ exitCode: 0, stdout: '{\n "evaluated": true\n}\n', stderr: '' });
+    expect(seen).toEqual([JSON.parse(REFERENCE_TEXT)]);
+  });
+
+  it('exits 3 when the WebGPU path cannot run, and never starts it for a bad document', async () => {
+    const unavailable = await runQnnEval(['ref.json', '--backend', 'webgpu'], withFiles({ 'ref.json': REFERENCE_TEXT }));
+    expect(unavailable.exitCode).toBe(3);
+    expect(unavailable.stderr).toMatch(/WebGPU backend is not available: no browser in this test/);
+    const bad = await runQnnEval(['bad.json', '--backend', 'webgpu'], withFiles({ 'bad.json': '{}' }, async () => {
+      throw new Error('must not be called');
+    }));
+    expect(bad.exitCode).toBe(2);
   });
 
   it.each([
@@ -67,9 +87,9 @@ describe('qnn:eval', () => {
     ['an unknown backend', ['ref.json', '--backend', 'gpu'], /unknown backend "gpu"/],
     ['an unknown option', ['ref.json', '--fast'], /unknown option --fast/],
     ['no file', [], /expected exactly one input file, got 0/],
-  ])('exits 2 with a message on stderr for %s', (_, args, message) => {
+  ])('exits 2 with a message on stderr for %s', async (_, args, message) => {
     const one = { n_qubits: 1, n_layers: 1, x: [0], weights: [[[0, 0, 0]]], cotangent: [0, 0, 0, 0] };
-    const outcome = runQnnEval(args, withFiles({
+    const outcome = await runQnnEval(args, withFiles({
       'ref.json': REFERENCE_TEXT,
       'bad.json': '{"cases": [',
       'empty.json': '{}',

@@ -7,7 +7,7 @@
  *   (forward and tf.grads, float32 tensors) on 'cpu' or 'webgpu', or by the float64 simulator ('float64'); the
  *   same document with expvals, grad_x and grad_weights replaced.
  * - 'qnn-model-grads': gradients of a small dense → qnnLayer → dense MSE model on a backend.
- * - 'bench-quantum-webgpu': benchWebGpuKernel on the 'webgpu' backend.
+ * - 'bench-quantum-browser': the browser half of `npm run bench:quantum` on the 'webgpu' backend.
  */
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgpu';
@@ -28,8 +28,7 @@ import { QNN_LAYER, QNN_LAYER_GRAD } from '../../quantum/tfjs/kernel-names';
 import { qnnLayer } from '../../quantum/tfjs/qnn-layer';
 import { setWebGpuQnnTuning, webGpuQnnTuning, webGpuQnnTuningOverride } from '../../quantum/tfjs/webgpu-kernels';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import { benchWebGpuKernel } from '../../quantum/webgpu/bench';
-import type { WebGpuBenchOptions } from '../../quantum/webgpu/bench';
+import { benchQuantumInBrowser, type BrowserBenchOptions } from '../../../bench/quantum/browser-bench';
 import type { KernelTuning } from '../../quantum/webgpu/kernel-plan';
 import { registerHeadlessCommand } from '../registry';
 
@@ -282,7 +281,7 @@ registerHeadlessCommand('qnn-model-grads', async (args) => {
   }
 });
 
-registerHeadlessCommand('bench-quantum-webgpu', async (args) => {
+registerHeadlessCommand('bench-quantum-browser', async (args) => {
   await useBackend('webgpu');
-  return benchWebGpuKernel((isRecord(args) ? args : {}) as WebGpuBenchOptions);
+  return benchQuantumInBrowser(args as BrowserBenchOptions);
 });

@@ -1,0 +1,18 @@
+import type { CompiledCircuit } from '../../src/quantum/compile';
+import { seededRandom, uniformArray } from '../../src/quantum/testing/random';
+
+export interface CircuitInputs {
+  x: Float64Array;
+  weights: Float64Array;
+  cotangent: Float64Array;
+}
+
+/** Seeded random angles, weights and upstream cotangent for `batch` samples. */
+export function circuitInputs(circuit: CompiledCircuit, batch: number, seed: number): CircuitInputs {
+  const random = seededRandom(seed);
+  return {
+    x: uniformArray(random, batch * circuit.nInputs, -Math.PI, Math.PI),
+    weights: uniformArray(random, circuit.nWeights, 0, 2 * Math.PI),
+    cotangent: uniformArray(random, batch * circuit.nOutputs, -1, 1),
+  };
+}
