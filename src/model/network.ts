@@ -1,0 +1,110 @@
+/**
+ * A network: one encoder and its heads. Regression heads dense(H → H/2) → GELU → dense(H/2 → 1), one
+ * per target (PK, PD, or both for multitask), stacked as columns of one [B, T] output in `targets`
+ * order; an optional classification head of the same shape giving the logit of "PD below the
+ * threshold".
+ */
+import { addN, concat, div, scalar } from '@tensorflow/tfjs-core';
+import type { Scalar, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
+import { architecture, type ArchitectureConfig, type EncoderName, isEncoderName } from '../quantum/resources/architecture';
+import { createEncoder, type Encoder } from './encoders';
+import { ModelConfigError } from './errors';
+import { createDense, dense, type DenseParams, forwardContext, type ForwardMode, gelu } from './layers';
+import { ParameterSet } from './parameters';
+import { mixSeed, SeedStream } from './random';
+
+export type TargetName = 'pk' | 'pd';
+export const TARGET_NAMES: readonly TargetName[] = ['pk', 'pd'];
+
+export interface NetworkConfig {
+  readonly encoder: EncoderName;
+  /** Architecture constants; nInputs is the network's input width. */
+  readonly architecture: ArchitectureConfig;
+  /** Regression heads, in output-column order. */
+  readonly targets: readonly TargetName[];
+  /** Adds the "PD below threshold" logit head (needs the 'pd' target). */
+  readonly classification: boolean;
+  /** SD of the router-logit noise in training (MoE encoders). */
+  readonly routerNoise: number;
+  /** Seed of the initial weights. */
+  readonly seed: number;
+}
+
+export interface NetworkOutput {
+  /** [B, targets.length], z-units of each target's scaler. */
+  readonly regression: Tensor2D;
+  /** [B, 1] logits of the classification head, or null. */
+  readonly logits: Tensor2D | null;
+  /** Mean load-balancing loss over the MoE blocks (0 without any). */
+  readonly aux: Scalar;
+  /** Samples routed to each expert [E], one per MoE block. */
+  readonly usage: readonly Tensor1D[];
+}
+
+export interface Network {
+  readonly config: NetworkConfig;
+  readonly parameters: ParameterSet;
+  readonly encoder: Encoder;
+  forward(x: Tensor2D, mode: ForwardMode): NetworkOutput;
+  dispose(): void;
+}
+
+interface Head {
+  readonly fc1: DenseParams;
+  readonly fc2: DenseParams;
+}
+
+function createHead(ps: ParameterSet, name: string, c: ArchitectureConfig): Head {
+  return { fc1: createDense(ps, `${name}/fc1`, c.hidden, c.headHidden), fc2: createDense(ps, `${name}/fc2`, c.headHidden, c.outputs) };
+}
+
+const applyHead = (h: Tensor2D, head: Head): Tensor2D => dense(gelu(dense(h, head.fc1)), head.fc2);
+
+/**
+ * The architecture for a network with `nInputs` inputs: DEFAULT_ARCHITECTURE with `overrides`;
+ * the head width follows H/2 (the reference's head) unless given.
+ */
+export function modelArchitecture(nInputs: number, overrides: Partial<ArchitectureConfig> = {}): ArchitectureConfig {
+  const hidden = overrides.hidden ?? architecture().hidden;
+  return architecture({ headHidden: Math.max(1, Math.floor(hidden / 2)), ...overrides, nInputs });
+}
+
+export function checkNetworkConfig(config: NetworkConfig): void {
+  if (!isEncoderName(config.encoder)) throw new ModelConfigError(`unknown encoder ${String(config.encoder)}`);
+  architecture(config.architecture);
+  if (config.architecture.outputs !== 1) throw new ModelConfigError('each regression head predicts one value (outputs must be 1)');
+  if (config.targets.length === 0 || new Set(config.targets).size !== config.targets.length || config.targets.some((t) => !TARGET_NAMES.includes(t))) {
+    throw new ModelConfigError(`targets must be distinct names among ${TARGET_NAMES.join(', ')}`);
+  }
+  if (config.classification && !config.targets.includes('pd')) throw new ModelConfigError('the classification head needs the PD target');
+  if (!(config.routerNoise >= 0)) throw new ModelConfigError('router noise must be ≥ 0');
+}
+
+export function createNetwork(config: NetworkConfig): Network {
+  checkNetworkConfig(config);
+  const ps = new ParameterSet(new SeedStream(mixSeed(config.seed, 'init')));
+  const c = config.architecture;
+  try {
+    const encoder = createEncoder(ps, config.encoder, c, { routerNoise: config.routerNoise });
+    const heads = config.targets.map((t) => createHead(ps, `head/${t}`, c));
+    const classifier = config.classification ? createHead(ps, 'head/pd-below-threshold', c) : null;
+    return {
+      config,
+      parameters: ps,
+      encoder,
+      forward(x, mode) {
+        if (x.shape[1] !== c.nInputs) throw new ModelConfigError(`network expects ${c.nInputs} input features, got ${x.shape[1]}`);
+        const ctx = forwardContext(mode);
+        const h = encoder.apply(x, ctx);
+        const columns = heads.map((head) => applyHead(h, head));
+        const regression = columns.length === 1 ? columns[0] : concat(columns, 1);
+        const aux = ctx.auxLosses.length === 0 ? scalar(0) : (div(addN(ctx.auxLosses), ctx.auxLosses.length) as Scalar);
+        return { regression, logits: classifier ? applyHead(h, classifier) : null, aux, usage: ctx.usage };
+      },
+      dispose: () => ps.dispose(),
+    };
+  } catch (e) {
+    ps.dispose();
+    throw e;
+  }
+}

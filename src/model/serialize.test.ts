@@ -1,0 +1,60 @@
+import { memory } from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadEstData } from '../data/features/test-support';
+import { referenceSplit } from '../data/splits/split';
+import { createSplitView } from '../data/splits/view';
+import { ModelFormatError } from './errors';
+import { disposeModel, predictObservations } from './pkpd-model';
+import { loadModel, MODEL_DOCUMENT_FORMAT, modelToJSON, saveModel } from './serialize';
+import { useCpuBackend } from './test-support';
+import { trainPkPd } from './train-pkpd';
+
+beforeAll(useCpuBackend);
+
+const data = loadEstData();
+const split = referenceSplit(data);
+
+describe('model documents', () => {
+  it('save → JSON → load gives identical predictions (cascade, MoE, classification head, MC dropout)', async () => {
+    const { model, validation } = await trainPkPd(createSplitView(data, split), {
+      mode: 'cascade',
+      encoder: 'qmoe-resmlp',
+      architecture: { hidden: 8, depth: 1, nQubits: 2, nLayers: 1, dropout: 0.2 },
+      classification: { thresholdNgMl: 3.3 },
+      training: { epochs: 1, batchSize: 512 },
+      seed: 2,
+    });
+    const text = modelToJSON(model, { validation });
+    const doc = JSON.parse(text);
+    expect(doc.format).toBe(MODEL_DOCUMENT_FORMAT);
+    expect(doc.version).toBe(1);
+    expect(doc.branches.map((b: { name: string }) => b.name)).toEqual(['pk', 'pd']);
+    expect(Array.isArray(doc.branches[0].network.weights[0].values)).toBe(true);
+    const tensorsBefore = memory().numTensors;
+    const loaded = loadModel(text);
+    for (const options of [{}, { mcDropout: true, mcSamples: 5, seed: 9 }]) {
+      const a = predictObservations(model, data, split.val, options);
+      const b = predictObservations(loaded, data, split.val, options);
+      for (const target of ['pk', 'pd'] as const) {
+        expect(Array.from(b[target]!.predicted)).toEqual(Array.from(a[target]!.predicted));
+        expect(b[target]!.sd === null ? null : Array.from(b[target]!.sd!)).toEqual(a[target]!.sd === null ? null : Array.from(a[target]!.sd!));
+      }
+      expect(Array.from(b.pd!.probabilityBelow!)).toEqual(Array.from(a.pd!.probabilityBelow!));
+    }
+    expect(saveModel(loaded).branches).toEqual(saveModel(model).branches);
+    disposeModel(loaded);
+    expect(memory().numTensors).toBe(tensorsBefore);
+
+    // damaged documents are refused with a ModelFormatError, leaking nothing
+    expect(() => loadModel({ ...doc, version: 2 })).toThrow(ModelFormatError);
+    expect(() => loadModel({ ...doc, format: 'other' })).toThrow(ModelFormatError);
+    const badWeights = structuredClone(doc);
+    badWeights.branches[1].network.weights[0].values.pop();
+    expect(() => loadModel(badWeights)).toThrow(ModelFormatError);
+    const badScaler = structuredClone(doc);
+    badScaler.branches[1].featureScaler.names.pop();
+    expect(() => loadModel(badScaler)).toThrow(ModelFormatError);
+    expect(memory().numTensors).toBe(tensorsBefore);
+    disposeModel(model);
+  });
+});

@@ -1,0 +1,260 @@
+/**
+ * Training a PK/PD model on a SplitView: everything — feature models, scalers, networks, early
+ * stopping, validation metrics — comes from `view.development` (training and validation subjects
+ * only). The test subjects are reachable only through `evaluateFinal`, which calls the view's
+ * finalEvaluation(FINAL_EVALUATION) once a model has been chosen.
+ */
+import { fitFeatureModel } from '../data/features/model';
+import { fitFeatureScaler, fitTargetScaler } from '../data/features/scaler';
+import type { FeatureModel, FeatureSpec } from '../data/features/spec';
+import type { SplitView } from '../data/splits/view';
+import { FINAL_EVALUATION } from '../data/splits/view';
+import type { Dataset } from '../data/types';
+import { DVID_PD, DVID_PK } from '../data/types';
+import type { ArchitectureConfig, EncoderName } from '../quantum/resources/architecture';
+import { DEFAULT_ROUTER_NOISE } from './encoders';
+import { ModelConfigError, ModelDataError } from './errors';
+import { type TargetMetrics, targetMetrics } from './metrics';
+import { createNetwork, modelArchitecture, type TargetName } from './network';
+import {
+  type Branch, type BranchName, type BranchTarget, CASCADE_FEATURE, cascadeColumn, MODEL_MODES, type ModelMode, observationInputs, type PkPdModel,
+  predictObservations, scaledInputs, type TargetPredictions,
+} from './pkpd-model';
+import { matrix } from './predict';
+import { mixSeed } from './random';
+import { type EpochProgress, resolveTrainingOptions, type TrainingHooks, type TrainingOptions, type TrainingResult, type TrainingSet, trainNetwork } from './train-network';
+
+export interface ClassificationOptions {
+  /** PD threshold in observation units (ng/mL); label 1 when PD < threshold. */
+  readonly thresholdNgMl: number;
+}
+
+export interface PkPdTrainingOptions {
+  readonly mode: ModelMode;
+  readonly encoder: EncoderName;
+  /** Architecture overrides (nInputs follows the features; the head width follows H/2). */
+  readonly architecture?: Partial<Omit<ArchitectureConfig, 'nInputs'>>;
+  /** Feature options per target (defaults: the data module's, i.e. our fixes; see referenceFeatureSpec). */
+  readonly features?: { readonly pk?: Omit<FeatureSpec, 'dvid'>; readonly pd?: Omit<FeatureSpec, 'dvid'> };
+  /** Adds the "PD below threshold" head with a binary cross-entropy loss. */
+  readonly classification?: ClassificationOptions | null;
+  readonly routerNoise?: number;
+  readonly training?: Partial<Omit<TrainingOptions, 'seed'>>;
+  /** Seeds the initial weights, batch order, dropout and noise of every branch. Default 0. */
+  readonly seed?: number;
+}
+
+export interface BranchProgress extends EpochProgress {
+  readonly branch: BranchName;
+}
+
+export interface PkPdTrainingHooks {
+  readonly onEpoch?: (progress: BranchProgress) => void;
+  readonly signal?: TrainingHooks['signal'];
+}
+
+export interface ValidationMetrics {
+  readonly pk: TargetMetrics | null;
+  readonly pd: TargetMetrics | null;
+}
+
+export interface PkPdTrainingResult {
+  readonly model: PkPdModel;
+  /** Metrics of the restored (best-on-validation) networks on the validation subjects. */
+  readonly validation: ValidationMetrics;
+  readonly training: Partial<Record<BranchName, TrainingResult>>;
+  /** Cascade mode: the PK_PRED column the PD network was trained and validated with (PK z-units). */
+  readonly cascadeInputs: { readonly train: Float32Array; readonly val: Float32Array } | null;
+  readonly seconds: number;
+  readonly cancelled: boolean;
+}
+
+const TARGET_DVID: Readonly<Record<TargetName, number>> = { pk: DVID_PK, pd: DVID_PD };
+
+interface BranchPlan {
+  readonly name: BranchName;
+  readonly featureModel: FeatureModel;
+  readonly targets: readonly { name: TargetName; logTarget: boolean }[];
+  readonly cascadeInput: boolean;
+}
+
+export async function trainPkPd(view: SplitView, options: PkPdTrainingOptions, hooks: PkPdTrainingHooks = {}): Promise<PkPdTrainingResult> {
+  const started = performance.now();
+  if (!MODEL_MODES.includes(options.mode)) throw new ModelConfigError(`unknown mode ${String(options.mode)}`);
+  const threshold = options.classification?.thresholdNgMl ?? null;
+  if (threshold !== null && !Number.isFinite(threshold)) throw new ModelConfigError('the classification threshold must be a number (ng/mL)');
+  const seed = options.seed ?? 0;
+  resolveTrainingOptions(options.training);
+  const dataset = view.development;
+  const train = [...view.train];
+  const val = [...view.val];
+  if (train.length === 0) throw new ModelDataError('the split has no training subjects');
+
+  const pkFeatures = fitFeatureModel(dataset, { ...options.features?.pk, dvid: DVID_PK }, train);
+  const pdFeatures = fitFeatureModel(dataset, { ...options.features?.pd, dvid: DVID_PD }, train);
+  const pk = { name: 'pk' as const, logTarget: pkFeatures.spec.logTarget };
+  const pd = { name: 'pd' as const, logTarget: pdFeatures.spec.logTarget };
+  const plans: BranchPlan[] =
+    options.mode === 'multitask'
+      ? [{ name: 'pkpd', featureModel: pdFeatures, targets: [pk, pd], cascadeInput: false }]
+      : [
+          { name: 'pk', featureModel: pkFeatures, targets: [pk], cascadeInput: false },
+          { name: 'pd', featureModel: pdFeatures, targets: [pd], cascadeInput: options.mode === 'cascade' },
+        ];
+
+  const branches: Branch[] = [];
+  const model: PkPdModel = { mode: options.mode, encoder: options.encoder, branches, classification: threshold === null ? null : { thresholdNgMl: threshold } };
+  const training: Partial<Record<BranchName, TrainingResult>> = {};
+  let cascadeInputs: PkPdTrainingResult['cascadeInputs'] = null;
+  let cancelled = false;
+  try {
+    for (const plan of plans) {
+      const built = await trainBranch(model, plan, dataset, train, val, options, threshold, seed, hooks);
+      branches.push(built.branch);
+      training[plan.name] = built.result;
+      if (plan.cascadeInput) cascadeInputs = built.cascade;
+      if (built.result.stopReason === 'cancelled') {
+        cancelled = true;
+        break;
+      }
+    }
+  } catch (e) {
+    for (const b of branches) b.network.dispose();
+    throw e;
+  }
+  const validation = cancelled || val.length === 0 ? { pk: null, pd: null } : evaluateSubjects(model, dataset, val).metrics;
+  return { model, validation, training, cascadeInputs, seconds: (performance.now() - started) / 1000, cancelled };
+}
+
+interface BranchData {
+  readonly set: TrainingSet;
+  readonly raw: Float64Array;
+  readonly rows: number;
+  readonly cascade: Float32Array | null;
+  /** Target values (model scale) per target, for the target scalers. */
+  readonly targetValues: Float64Array[];
+}
+
+/** Raw inputs, targets and labels of a branch over `subjects`, target blocks stacked (PK rows, then PD rows). */
+function branchData(model: PkPdModel, shell: Branch, dataset: Dataset, subjects: readonly number[], threshold: number | null): Omit<BranchData, 'set'> & { y: (scalers: readonly BranchTarget[]) => Float32Array; labels: Float32Array | null } {
+  const T = shell.targets.length;
+  const blocks = shell.targets.map((t) => {
+    const { set, inputs } = observationInputs(model, shell, dataset, subjects, t);
+    const cascade = shell.cascadeInput ? cascadeColumn(model, inputs.pk as Float64Array, inputs.rows) : null;
+    return { target: t.name, set, cascade };
+  });
+  const rows = blocks.reduce((n, b) => n + b.set.nRows, 0);
+  const nF = shell.featureModel.names.length;
+  const raw = new Float64Array(rows * nF);
+  const cascade = shell.cascadeInput ? new Float32Array(rows) : null;
+  const labels = threshold !== null ? new Float32Array(rows).fill(Number.NaN) : null;
+  let at = 0;
+  for (const b of blocks) {
+    raw.set(b.set.matrix, at * nF);
+    if (cascade && b.cascade) cascade.set(b.cascade, at);
+    if (labels && b.target === 'pd') for (let i = 0; i < b.set.nRows; i++) labels[at + i] = b.set.rows.dv[i] < (threshold as number) ? 1 : 0;
+    at += b.set.nRows;
+  }
+  const targetValues = shell.targets.map((t) => blocks.find((b) => b.target === t.name)!.set.rows.target);
+  const y = (targets: readonly BranchTarget[]): Float32Array => {
+    const out = new Float32Array(rows * T).fill(Number.NaN);
+    let row = 0;
+    for (const b of blocks) {
+      const column = targets.findIndex((t) => t.name === b.target);
+      const { mean, sd } = targets[column].scaler;
+      for (let i = 0; i < b.set.nRows; i++) out[(row + i) * T + column] = (b.set.rows.target[i] - mean) / sd;
+      row += b.set.nRows;
+    }
+    return out;
+  };
+  return { raw, rows, cascade, targetValues, y, labels };
+}
+
+async function trainBranch(
+  model: PkPdModel,
+  plan: BranchPlan,
+  dataset: Dataset,
+  train: readonly number[],
+  val: readonly number[],
+  options: PkPdTrainingOptions,
+  threshold: number | null,
+  seed: number,
+  hooks: PkPdTrainingHooks,
+): Promise<{ branch: Branch; result: TrainingResult; cascade: { train: Float32Array; val: Float32Array } | null }> {
+  const names = plan.cascadeInput ? [...plan.featureModel.names, CASCADE_FEATURE] : [...plan.featureModel.names];
+  // a provisional branch (no network, no scalers yet) to read rows through the same code as prediction
+  const shell = { name: plan.name, featureModel: plan.featureModel, targets: plan.targets, cascadeInput: plan.cascadeInput } as unknown as Branch;
+  const trainData = branchData(model, shell, dataset, train, threshold);
+  if (trainData.rows === 0) throw new ModelDataError(`branch ${plan.name}: no training observations`);
+  const targets: BranchTarget[] = plan.targets.map((t, i) => {
+    if (trainData.targetValues[i].length === 0) throw new ModelDataError(`branch ${plan.name}: no training observations of ${t.name.toUpperCase()} (DVID ${TARGET_DVID[t.name]})`);
+    return { ...t, scaler: fitTargetScaler(trainData.targetValues[i]) };
+  });
+  const nF = plan.featureModel.names.length;
+  const scalerInput = trainData.cascade ? withColumn(trainData.raw, trainData.rows, nF, trainData.cascade) : trainData.raw;
+  const featureScaler = fitFeatureScaler(scalerInput, names);
+  const network = createNetwork({
+    encoder: options.encoder,
+    architecture: modelArchitecture(names.length, options.architecture),
+    targets: plan.targets.map((t) => t.name),
+    classification: threshold !== null && plan.targets.some((t) => t.name === 'pd'),
+    routerNoise: options.routerNoise ?? DEFAULT_ROUTER_NOISE,
+    seed: mixSeed(seed, `network:${plan.name}`),
+  });
+  const branch: Branch = { name: plan.name, network, featureModel: plan.featureModel, featureScaler, targets, cascadeInput: plan.cascadeInput };
+  try {
+    const toSet = (d: typeof trainData): TrainingSet => ({
+      x: matrix(scaledInputs(branch, d.raw, d.rows, d.cascade), names.length),
+      y: d.y(targets),
+      labels: d.labels,
+    });
+    const valData = val.length > 0 ? branchData(model, shell, dataset, val, threshold) : null;
+    const result = await trainNetwork(
+      network,
+      toSet(trainData),
+      valData && valData.rows > 0 ? toSet(valData) : null,
+      { ...options.training, seed: mixSeed(seed, `training:${plan.name}`) },
+      { signal: hooks.signal, onEpoch: hooks.onEpoch ? (p) => hooks.onEpoch?.({ ...p, branch: plan.name }) : undefined },
+    );
+    const cascade = trainData.cascade ? { train: trainData.cascade, val: valData?.cascade ?? new Float32Array(0) } : null;
+    return { branch, result, cascade };
+  } catch (e) {
+    network.dispose();
+    throw e;
+  }
+}
+
+function withColumn(raw: Float64Array, rows: number, nF: number, column: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(rows * (nF + 1));
+  for (let r = 0; r < rows; r++) {
+    out.set(raw.subarray(r * nF, (r + 1) * nF), r * (nF + 1));
+    out[r * (nF + 1) + nF] = column[r];
+  }
+  return out;
+}
+
+export interface SubjectEvaluation {
+  readonly metrics: ValidationMetrics;
+  readonly predictions: Partial<Record<TargetName, TargetPredictions>>;
+}
+
+/** Metrics of the model's deterministic predictions at the observations of `subjects`. */
+export function evaluateSubjects(model: PkPdModel, dataset: Dataset, subjects: readonly number[]): SubjectEvaluation {
+  const predictions = predictObservations(model, dataset, subjects);
+  const metricsOf = (target: TargetName): TargetMetrics | null => {
+    const p = predictions[target];
+    const spec = model.branches.flatMap((b) => b.targets).find((t) => t.name === target);
+    if (!p || !spec || p.observed.length === 0) return null;
+    return targetMetrics(p.observed, p.predicted, spec.scaler, spec.logTarget);
+  };
+  return { metrics: { pk: metricsOf('pk'), pd: metricsOf('pd') }, predictions };
+}
+
+/**
+ * The final evaluation of a chosen model on the withheld test subjects — the only place the model
+ * code asks the split view for them.
+ */
+export function evaluateFinal(model: PkPdModel, view: SplitView): SubjectEvaluation {
+  const { dataset, test } = view.finalEvaluation(FINAL_EVALUATION);
+  return evaluateSubjects(model, dataset, test);
+}
