@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { GENERIC_TEMPLATES } from '../src/quantum/webgpu/test-templates';
 import { expect, test } from './fixtures/app-test';
+import { openRunner, run } from './fixtures/headless-runner';
 
 /**
  * The WGSL quantum kernels on the software WebGPU adapter, against the float64 simulator run in the same page
@@ -45,18 +46,8 @@ interface ReferenceCase {
   grad_weights: number[][][];
 }
 
-async function openRunner(page: Page): Promise<void> {
-  await page.goto('/headless.html');
-  await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
-  const commands = await page.evaluate(() => window.qpkpdHeadless.commands());
-  expect(commands, 'src/headless/main.ts must import ./commands/quantum').toEqual(
-    expect.arrayContaining(['qnn-compare', 'qnn-eval', 'qnn-model-grads', 'bench-quantum-browser']),
-  );
-}
-
-function run<T>(page: Page, command: string, args: unknown): Promise<T> {
-  return page.evaluate(({ command, args }) => window.qpkpdHeadless.run(command, args), { command, args }) as Promise<T>;
-}
+const openQuantumRunner = (page: Page): Promise<void> =>
+  openRunner(page, ['qnn-compare', 'qnn-eval', 'qnn-model-grads', 'bench-quantum-browser']);
 
 function maxAbsDiff(a: readonly number[], b: readonly number[]): number {
   expect(a.length).toBe(b.length);
@@ -76,7 +67,7 @@ function expectWithin(result: CompareResult, tolerance: number): void {
 }
 
 test('WGSL forward and adjoint match the shared reference vectors and the float64 simulator', async ({ appPage: page }) => {
-  await openRunner(page);
+  await openQuantumRunner(page);
   const cases = (REFERENCE_DOCUMENT.cases as ReferenceCase[]).map((c) => ({
     nQubits: c.n_qubits, nLayers: c.n_layers, x: c.x, weights: c.weights.flat(2), cotangent: c.cotangent,
   }));
@@ -92,14 +83,14 @@ test('WGSL forward and adjoint match the shared reference vectors and the float6
 
 for (let n = 1; n <= 9; n++) {
   test(`WGSL kernels match float64 on seeded random cases, n = ${n}, L = 1..6`, async ({ appPage: page }) => {
-    await openRunner(page);
+    await openQuantumRunner(page);
     const cases = [1, 2, 3, 4, 5, 6].map((layers) => ({ nQubits: n, nLayers: layers, batch: 3, seed: 1000 * n + layers }));
     expectWithin(await run<CompareResult>(page, 'qnn-compare', { cases }), TOLERANCE);
   });
 }
 
 test('WGSL kernels run other gate lists, larger batches and both shipped workgroup shapes', async ({ appPage: page }) => {
-  await openRunner(page);
+  await openQuantumRunner(page);
   const generic = GENERIC_TEMPLATES.map((template, i) => ({ template, batch: 5, seed: 40 + i }));
   expectWithin(await run<CompareResult>(page, 'qnn-compare', { cases: generic }), TOLERANCE);
   const larger = [{ nQubits: 9, nLayers: 3, batch: 67, seed: 5 }, { nQubits: 3, nLayers: 2, batch: 200, seed: 6 }];
@@ -113,7 +104,7 @@ test('WGSL kernels run other gate lists, larger batches and both shipped workgro
 });
 
 test('tf.grads through the webgpu op matches the cpu op and the float64 VJP', async ({ appPage: page }) => {
-  await openRunner(page);
+  await openQuantumRunner(page);
   const webgpu = await run<{ cases: ReferenceCase[] }>(page, 'qnn-eval', { document: REFERENCE_DOCUMENT, backend: 'webgpu' });
   const cpu = await run<{ cases: ReferenceCase[] }>(page, 'qnn-eval', { document: REFERENCE_DOCUMENT, backend: 'cpu' });
   (REFERENCE_DOCUMENT.cases as ReferenceCase[]).forEach((expected, i) => {
@@ -137,7 +128,7 @@ test('tf.grads through the webgpu op matches the cpu op and the float64 VJP', as
 });
 
 test('the browser half of the quantum benchmark measures all three peers', async ({ appPage: page }) => {
-  await openRunner(page);
+  await openQuantumRunner(page);
   type Timed = { samples_per_s?: number; skipped?: string };
   type Rows = Record<string, { forward: Timed; forward_gradient: Timed }>;
   const bench = await run<{ backend: string; wgsl_kernel: Rows; tfjs_ops: Rows; ts_simulator: Rows }>(page, 'bench-quantum-browser', {

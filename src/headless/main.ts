@@ -1,6 +1,7 @@
 import { headlessCommandNames, runHeadlessCommand } from './registry';
 import './commands/environment';
 import './commands/quantum';
+import './commands/doses';
 
 export interface HeadlessApi {
   run(name: string, args: unknown): Promise<unknown>;

@@ -1,0 +1,50 @@
+import { ESTDATA_CSV, expect, test } from './fixtures/app-test';
+import { openRunner, run } from './fixtures/headless-runner';
+
+interface Answer {
+  scenario: string;
+  target: number;
+  regimen: string;
+  dose_mg: number | null;
+  fraction: number | null;
+  ci?: [number, number];
+}
+
+test('the headless runner answers the five dose questions with the mechanistic model', async ({ appPage: page }) => {
+  await openRunner(page, ['doses-mechanistic']);
+  const result = await run<{ model: string; answers: Answer[]; seconds: number }>(page, 'doses-mechanistic', {
+    csvText: ESTDATA_CSV,
+    fileName: 'EstData.csv',
+    nVirtual: 200,
+    seed: 3,
+  });
+  expect(result.model).toBe('mechanistic');
+  expect(result.answers).toHaveLength(12);
+  for (const answer of result.answers) {
+    const step = answer.regimen === 'daily' ? 0.5 : 5;
+    expect(answer.dose_mg, `${answer.scenario} ${answer.target} ${answer.regimen}`).not.toBeNull();
+    expect(Math.abs((answer.dose_mg ?? 0) / step - Math.round((answer.dose_mg ?? 0) / step))).toBeLessThan(1e-9);
+    expect(answer.fraction ?? 0).toBeGreaterThanOrEqual(answer.target);
+    expect(answer.ci?.[0]).toBeLessThanOrEqual(answer.fraction ?? 0);
+  }
+  const dose = (scenario: string, target: number, regimen: string): number =>
+    result.answers.find((a) => a.scenario === scenario && a.target === target && a.regimen === regimen)?.dose_mg ?? NaN;
+  for (const regimen of ['daily', 'weekly']) {
+    // Heavier subjects and no concomitant medication need more drug; a lower target needs less.
+    expect(dose('bw70_140', 0.9, regimen)).toBeGreaterThan(dose('base', 0.9, regimen));
+    expect(dose('no_comed', 0.9, regimen)).toBeGreaterThan(dose('base', 0.9, regimen));
+    expect(dose('base', 0.75, regimen)).toBeLessThan(dose('base', 0.9, regimen));
+  }
+});
+
+test('a file with errors is refused by the doses command with its message', async ({ appPage: page }) => {
+  await openRunner(page, ['doses-mechanistic']);
+  const error = await page.evaluate(() =>
+    window.qpkpdHeadless.run('doses-mechanistic', { csvText: 'ID,DV\n1,2\n', fileName: 'bad.csv' }).then(
+      () => 'accepted',
+      (e: Error) => e.message,
+    ),
+  );
+  expect(error).toContain('bad.csv was not accepted');
+  expect(error).toContain('the required column TIME is missing');
+});
