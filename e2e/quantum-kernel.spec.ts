@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { GENERIC_TEMPLATES } from '../src/quantum/webgpu/test-templates';
+import { GENERIC_TEMPLATES } from '../src/quantum/testing/generic-templates';
 import { expect, test } from './fixtures/app-test';
 import { openRunner, run } from './fixtures/headless-runner';
 

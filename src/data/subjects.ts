@@ -1,3 +1,4 @@
+import { modalAmount } from './modal-amount';
 import type { Covariate, EventRecords, Subject } from './types';
 import { DVID_PD, DVID_PK, EVID_DOSE, EVID_OBSERVATION } from './types';
 
@@ -15,21 +16,21 @@ export function summariseSubjects(
     const end = starts[s + 1];
     const baseline: Record<string, number> = {};
     for (const covariate of covariates) baseline[covariate.name] = firstPresent(covariate.values, first, end);
-    const amounts = new Map<number, number>();
+    const amounts: number[] = [];
     let doseCount = 0;
     let pkCount = 0;
     let pdCount = 0;
     for (let k = first; k < end; k++) {
       if (records.evid[k] === EVID_DOSE) {
         doseCount++;
-        amounts.set(records.amt[k], (amounts.get(records.amt[k]) ?? 0) + 1);
+        amounts.push(records.amt[k]);
       } else if (records.evid[k] === EVID_OBSERVATION && records.mdv[k] === 0) {
         if (records.dvid[k] === DVID_PK) pkCount++;
         else if (records.dvid[k] === DVID_PD) pdCount++;
       }
     }
     const declaredArm = baseline[ARM_DOSE_COVARIATE];
-    const armDose = declaredArm !== undefined && !Number.isNaN(declaredArm) ? declaredArm : mostFrequent(amounts);
+    const armDose = declaredArm !== undefined && !Number.isNaN(declaredArm) ? declaredArm : modalAmount(amounts);
     return { id, firstRecord: first, recordCount: end - first, baseline, armDose, doseCount, pkCount, pdCount };
   });
 }
@@ -37,16 +38,4 @@ export function summariseSubjects(
 function firstPresent(values: Float64Array, from: number, to: number): number {
   for (let k = from; k < to; k++) if (!Number.isNaN(values[k])) return values[k];
   return Number.NaN;
-}
-
-function mostFrequent(counts: Map<number, number>): number {
-  let best = 0;
-  let bestCount = 0;
-  for (const [value, count] of counts) {
-    if (count > bestCount || (count === bestCount && value > best)) {
-      best = value;
-      bestCount = count;
-    }
-  }
-  return best;
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { GENERIC_TEMPLATES } from './testing/generic-templates';
 import { describe, expect, it } from 'vitest';
 import { compileCircuit } from './compile';
 import type { CompiledCircuit } from './compile';
@@ -117,31 +118,7 @@ describe('float64 simulator', () => {
   });
 
   it('runs other gate lists generically: a leading CNOT, idle wires, a trailing rotation stage', () => {
-    const template: CircuitTemplate = {
-      name: 'generic-check',
-      nQubits: 3,
-      nLayers: 2,
-      nInputs: 2,
-      nWeights: 18,
-      gates: [
-        { kind: 'CNOT', control: 2, target: 0 },
-        { kind: 'RX', wire: 1, angle: { kind: 'input', index: 0 } },
-        { kind: 'RZ', wire: 1, angle: { kind: 'weight', layer: 0, wire: 1, k: 2 } },
-        { kind: 'RY', wire: 2, angle: { kind: 'input', index: 1 } },
-        { kind: 'CNOT', control: 1, target: 0 },
-        { kind: 'CNOT', control: 2, target: 1 },
-        { kind: 'RY', wire: 0, angle: { kind: 'weight', layer: 1, wire: 0, k: 0 } },
-        { kind: 'RX', wire: 0, angle: { kind: 'input', index: 1 } },
-        { kind: 'RY', wire: 1, angle: { kind: 'weight', layer: 1, wire: 2, k: 1 } },
-        { kind: 'CNOT', control: 0, target: 2 },
-        { kind: 'RZ', wire: 2, angle: { kind: 'weight', layer: 0, wire: 0, k: 0 } },
-        { kind: 'RX', wire: 2, angle: { kind: 'input', index: 0 } },
-      ],
-      readout: [
-        { kind: 'Y', wire: 2 }, { kind: 'ZZ', wires: [2, 0] }, { kind: 'X', wire: 0 }, { kind: 'Z', wire: 1 },
-        { kind: 'X', wire: 2 }, { kind: 'ZZ', wires: [1, 1] },
-      ],
-    };
+    const template = GENERIC_TEMPLATES[0];
     const batch = 3;
     const { circuit, x, weights, cotangent } = randomCase(template, batch, 5);
     const out = forward(circuit, x, weights, batch);

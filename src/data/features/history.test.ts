@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { historyFeatures, modalAmount, type HistoryInputs } from './history';
+import { modalAmount } from '../modal-amount';
+import { historyFeatures, type HistoryInputs } from './history';
 import { createFeatureModel } from './model';
 import { referenceFeatureSpec, type FeatureModel, type FeatureSpec } from './spec';
 import { naiveShapeSum } from './test-support';

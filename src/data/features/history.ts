@@ -13,6 +13,7 @@
  * - Dose records with a non-finite or non-positive amount are ignored.
  */
 import type { FeatureModel, PkShape, ResolvedFeatureSpec } from './spec';
+import { modalAmount } from '../modal-amount';
 
 const LN2 = Math.LN2;
 
@@ -99,23 +100,6 @@ function fmt(x: number): string {
   return Number(x.toPrecision(4)).toString();
 }
 
-/** Most frequent positive amount (ties → larger), 0 if none: the arm-dose rule of ingest. */
-export function modalAmount(amounts: ArrayLike<number>): number {
-  const counts = new Map<number, number>();
-  for (let j = 0; j < amounts.length; j++) {
-    const a = amounts[j];
-    if (Number.isFinite(a) && a > 0) counts.set(a, (counts.get(a) ?? 0) + 1);
-  }
-  let best = 0;
-  let bestCount = 0;
-  for (const [value, count] of counts) {
-    if (count > bestCount || (count === bestCount && value > best)) {
-      best = value;
-      bestCount = count;
-    }
-  }
-  return best;
-}
 
 /** Drops unusable doses and sorts by time (stable) when needed. */
 function cleanDoses(doses: DoseHistory): { t: Float64Array; a: Float64Array } {

@@ -9,7 +9,7 @@ import { forward, vjp } from '../simulator';
 import { reuploadingStronglyEntangling } from '../template';
 import type { CircuitTemplate } from '../template';
 import { seededRandom, uniformArray } from '../testing/random';
-import { GENERIC_TEMPLATES } from '../webgpu/test-templates';
+import { GENERIC_TEMPLATES } from '../testing/generic-templates';
 import { attrsForTemplate, circuitForAttrs } from './circuit-cache';
 import { QNN_LAYER, QNN_LAYER_GRAD } from './kernel-names';
 import { qnnLayer } from './qnn-layer';

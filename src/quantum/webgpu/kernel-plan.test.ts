@@ -11,7 +11,7 @@ import type { KernelTuning } from './kernel-plan';
 import { buildKernelTable, tableLayout } from './kernel-table';
 import { applyMap } from './linear-layout';
 import { emulateBackward, emulateForward } from './table-emulator';
-import { GENERIC_TEMPLATES } from './test-templates';
+import { GENERIC_TEMPLATES } from '../testing/generic-templates';
 
 const SHAPES = Array.from({ length: MAX_QUBITS }, (_, i) => i + 1).flatMap((n) =>
   Array.from({ length: MAX_LAYERS }, (_, l) => [n, l + 1]),

@@ -8,7 +8,7 @@ import { DEFAULT_TUNING, planKernel, SOFTWARE_TUNING } from './kernel-plan';
 import type { KernelTuning } from './kernel-plan';
 import { UNIFORM_DECLARATIONS } from './kernel-table';
 import { kernelsFor, QnnBackwardProgram, QnnForwardProgram } from './programs';
-import { GENERIC_TEMPLATES } from './test-templates';
+import { GENERIC_TEMPLATES } from '../testing/generic-templates';
 
 function programs(template: CircuitTemplate, tuning: KernelTuning = DEFAULT_TUNING, batch = 5) {
   const identity = { templateName: template.name, nQubits: template.nQubits, nLayers: template.nLayers };
