@@ -1,5 +1,7 @@
 import { ingestBenchmarkReport } from '../bench/ingest/report';
 import { quantumBenchmarkReport } from '../bench/quantum/report';
+import { ENCODER_NAMES } from '../src/quantum/resources/architecture';
+import { MAX_LAYERS, MAX_QUBITS } from '../src/quantum/template';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { openHeadlessSession } from './headless-driver';
@@ -11,6 +13,10 @@ Commands:
   bench               the benchmark figures: ingest and the quantum layer (as bench:ingest and bench:quantum)
   doses --csv F --model mechanistic [--seed s] [--n-virtual N]
                       the five dose questions from the mechanistic population model fitted to F
+  train --csv F [--encoder E] [--mode M] [--qubits n] [--layers L] [--seed s] [--split reference|cv5]
+        [--epochs N] [--backend auto|cpu|webgpu]
+                      trains a PK/PD model on F (early stopping on validation) and reports validation and
+                      test metrics; defaults: qnn-resmlp-moe, cascade, 8 qubits, 3 layers, seed 0, reference
 Options:
   --no-build          reuse the existing dist/ build`;
 
@@ -28,6 +34,7 @@ async function main(argv: string[]): Promise<void> {
   const known: Record<string, () => [string, unknown]> = {
     env: () => ['environment', undefined],
     doses: () => dosesCommand(rest),
+    train: () => trainCommand(rest),
   };
   const prepare = known[command];
   if (!prepare) {
@@ -73,6 +80,37 @@ function dosesCommand(args: string[]): [string, unknown] {
     usageError(`Cannot read ${csv}: ${(error as Error).message}`);
   }
   return ['doses-mechanistic', { csvText, fileName: basename(csv), seed: numberOption('--seed'), nVirtual: numberOption('--n-virtual') }];
+}
+
+function trainCommand(args: string[]): [string, unknown] {
+  const csv = option(args, '--csv') ?? usageError('train needs --csv FILE.');
+  const choice = (name: string, fallback: string, valid: readonly string[], what: string): string => {
+    const value = option(args, name) ?? fallback;
+    return valid.includes(value) ? value : usageError(`train ${name} ${value}: unknown ${what}; valid: ${valid.join(', ')}.`);
+  };
+  const integer = (name: string, fallback: number | undefined, min: number, max: number): number | undefined => {
+    const value = option(args, name);
+    if (value === undefined) return fallback;
+    const parsed = Number(value);
+    return Number.isInteger(parsed) && parsed >= min && parsed <= max ? parsed : usageError(`train ${name} must be an integer from ${min} to ${max}, got ${value}.`);
+  };
+  const config = {
+    encoder: choice('--encoder', 'qnn-resmlp-moe', ENCODER_NAMES, 'encoder'),
+    mode: choice('--mode', 'cascade', ['independent', 'cascade', 'multitask'], 'mode'),
+    qubits: integer('--qubits', 8, 1, MAX_QUBITS),
+    layers: integer('--layers', 3, 1, MAX_LAYERS),
+    seed: integer('--seed', 0, 0, 2 ** 32 - 1),
+    split: choice('--split', 'reference', ['reference', 'cv5'], 'split'),
+    epochs: integer('--epochs', undefined, 1, 100_000),
+    backend: choice('--backend', 'auto', ['auto', 'cpu', 'webgpu'], 'backend'),
+  };
+  let csvText: string;
+  try {
+    csvText = readFileSync(csv, 'utf8');
+  } catch (error) {
+    usageError(`Cannot read ${csv}: ${(error as Error).message}`);
+  }
+  return ['train', { csvText, fileName: basename(csv), ...config }];
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

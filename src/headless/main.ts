@@ -2,6 +2,7 @@ import { headlessCommandNames, runHeadlessCommand } from './registry';
 import './commands/environment';
 import './commands/quantum';
 import './commands/doses';
+import './commands/train';
 
 export interface HeadlessApi {
   run(name: string, args: unknown): Promise<unknown>;

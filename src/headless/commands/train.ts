@@ -1,0 +1,194 @@
+/**
+ * Headless command 'train' { csvText, fileName, encoder?, mode?, qubits?, layers?, seed?, split?, epochs?, backend? }:
+ * trains a PK/PD model on the file with the model code (trainPkPd: early stopping on the validation
+ * subjects), then evaluates it once on the withheld test subjects (evaluateFinal).
+ * - split 'reference': one model; metrics { val: {pk, pd}, test: {pk, pd} }.
+ * - split 'cv5': one model per fold of crossValidationSplits (5 folds); per-fold metrics, and
+ *   `metrics` / `metrics_sd` the mean and sample SD of each number across the folds.
+ * The TF.js backend follows chooseBackend(request, probeWebGpu()) — 'auto' by default.
+ */
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-webgpu';
+import { getBackend, ready, setBackend } from '@tensorflow/tfjs-core';
+import { ingestText } from '../../data/ingest';
+import { createSplitView, crossValidationSplits, DEFAULT_SPLIT_SEED, referenceSplit, type SubjectSplit } from '../../data/splits/index';
+import type { Dataset } from '../../data/types';
+import {
+  DEFAULT_TRAINING, disposeModel, evaluateFinal, MODEL_MODES, type ModelMode, type TargetMetrics, trainPkPd, type ValidationMetrics,
+} from '../../model/index';
+import { type BackendChoice, type BackendRequest, chooseBackend } from '../../platform/compute-backend';
+import { probeWebGpu } from '../../platform/webgpu-probe';
+import { ENCODER_NAMES, type EncoderName, isEncoderName } from '../../quantum/resources/architecture';
+import { MAX_LAYERS, MAX_QUBITS } from '../../quantum/template';
+import { registerHeadlessCommand } from '../registry';
+
+export const TRAIN_SPLITS = ['reference', 'cv5'] as const;
+export type TrainSplit = (typeof TRAIN_SPLITS)[number];
+const BACKEND_REQUESTS: readonly BackendRequest[] = ['auto', 'cpu', 'webgpu'];
+
+export interface TrainArgs {
+  csvText: string;
+  fileName: string;
+  encoder?: string;
+  mode?: string;
+  qubits?: number;
+  layers?: number;
+  seed?: number;
+  split?: string;
+  epochs?: number;
+  backend?: string;
+}
+
+export interface TrainConfig {
+  csv: string;
+  encoder: EncoderName;
+  mode: ModelMode;
+  qubits: number;
+  layers: number;
+  seed: number;
+  split: TrainSplit;
+  split_seed: number;
+  epochs: number;
+  backend: BackendRequest;
+}
+
+type Metrics = { val: ValidationMetrics; test: ValidationMetrics };
+
+/** The defaults of the headless `train` command (design.md, "Headless runner (contract)"). */
+export const TRAIN_DEFAULTS = { encoder: 'qnn-resmlp-moe', mode: 'cascade', qubits: 8, layers: 3, seed: 0, split: 'reference', backend: 'auto' } as const;
+
+/** Checks the arguments and fills the defaults; throws an Error with a message naming what is wrong. */
+export function trainConfig(args: TrainArgs): TrainConfig {
+  const encoder = args.encoder ?? TRAIN_DEFAULTS.encoder;
+  if (!isEncoderName(encoder)) throw new Error(`unknown encoder "${encoder}"; valid encoders: ${ENCODER_NAMES.join(', ')}`);
+  const mode = args.mode ?? TRAIN_DEFAULTS.mode;
+  if (!(MODEL_MODES as readonly string[]).includes(mode)) throw new Error(`unknown mode "${mode}"; valid modes: ${MODEL_MODES.join(', ')}`);
+  const split = args.split ?? TRAIN_DEFAULTS.split;
+  if (!(TRAIN_SPLITS as readonly string[]).includes(split)) throw new Error(`unknown split "${split}"; valid splits: ${TRAIN_SPLITS.join(', ')}`);
+  const backend = args.backend ?? TRAIN_DEFAULTS.backend;
+  if (!(BACKEND_REQUESTS as readonly string[]).includes(backend)) throw new Error(`unknown backend "${backend}"; valid backends: ${BACKEND_REQUESTS.join(', ')}`);
+  const integer = (name: string, value: number | undefined, fallback: number, min: number, max: number): number => {
+    const v = value ?? fallback;
+    if (!Number.isInteger(v) || v < min || v > max) throw new Error(`${name} must be an integer from ${min} to ${max}, got ${String(v)}`);
+    return v;
+  };
+  return {
+    csv: args.fileName,
+    encoder,
+    mode: mode as ModelMode,
+    qubits: integer('qubits', args.qubits, TRAIN_DEFAULTS.qubits, 1, MAX_QUBITS),
+    layers: integer('layers', args.layers, TRAIN_DEFAULTS.layers, 1, MAX_LAYERS),
+    seed: integer('seed', args.seed, TRAIN_DEFAULTS.seed, 0, 2 ** 32 - 1),
+    split: split as TrainSplit,
+    split_seed: DEFAULT_SPLIT_SEED,
+    epochs: integer('epochs', args.epochs, DEFAULT_TRAINING.epochs, 1, 100_000),
+    backend: backend as BackendRequest,
+  };
+}
+
+async function useBackend(request: BackendRequest): Promise<BackendChoice> {
+  const choice = chooseBackend(request, await probeWebGpu());
+  if (getBackend() !== choice.backend) {
+    const ok = await setBackend(choice.backend);
+    if (!ok) throw new Error(`TF.js backend "${choice.backend}" could not be initialised`);
+  }
+  await ready();
+  return choice;
+}
+
+interface FoldResult {
+  split: string;
+  val_ids: string[];
+  test_ids: string[];
+  metrics: Metrics;
+  epochs: Record<string, { run: number; best: number; stop: string }>;
+  seconds: number;
+}
+
+async function trainOnSplit(dataset: Dataset, split: SubjectSplit, config: TrainConfig): Promise<FoldResult> {
+  const started = performance.now();
+  const view = createSplitView(dataset, split);
+  const trained = await trainPkPd(view, {
+    mode: config.mode,
+    encoder: config.encoder,
+    architecture: { nQubits: config.qubits, nLayers: config.layers },
+    training: { epochs: config.epochs },
+    seed: config.seed,
+  });
+  try {
+    const test = evaluateFinal(trained.model, view).metrics;
+    const epochs = Object.fromEntries(
+      Object.entries(trained.training).map(([branch, r]) => [branch, { run: r.epochsRun, best: r.bestEpoch, stop: r.stopReason }]),
+    );
+    return {
+      split: split.name,
+      val_ids: view.val.map((s) => split.ids[s]),
+      test_ids: [...view.testIds],
+      metrics: { val: trained.validation, test },
+      epochs,
+      seconds: round((performance.now() - started) / 1000, 2),
+    };
+  } finally {
+    disposeModel(trained.model);
+  }
+}
+
+const round = (x: number, digits: number): number => Number(x.toFixed(digits));
+
+const METRIC_KEYS = ['n', 'rmse_z', 'mae_z', 'r2_z', 'rmse', 'mae', 'r2'] as const satisfies readonly (keyof TargetMetrics)[];
+
+/** Mean and sample SD across folds of every metric number (folds without the target are left out). */
+function summarise(folds: readonly FoldResult[]): { mean: Metrics; sd: Metrics } {
+  const part = (set: 'val' | 'test', target: 'pk' | 'pd', stat: 'mean' | 'sd'): TargetMetrics | null => {
+    const values = folds.map((f) => f.metrics[set][target]).filter((m): m is TargetMetrics => m !== null);
+    if (values.length === 0) return null;
+    const out: Record<string, number> = {};
+    for (const key of METRIC_KEYS) {
+      const xs = values.map((m) => m[key]);
+      const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+      const sd = xs.length > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1)) : Number.NaN;
+      out[key] = stat === 'mean' ? mean : sd;
+    }
+    return out as unknown as TargetMetrics;
+  };
+  const metrics = (stat: 'mean' | 'sd'): Metrics => ({
+    val: { pk: part('val', 'pk', stat), pd: part('val', 'pd', stat) },
+    test: { pk: part('test', 'pk', stat), pd: part('test', 'pd', stat) },
+  });
+  return { mean: metrics('mean'), sd: metrics('sd') };
+}
+
+registerHeadlessCommand('train', async (args) => {
+  const input = args as TrainArgs;
+  const config = trainConfig(input);
+  const started = performance.now();
+  const ingested = ingestText(input.csvText, input.fileName);
+  if (!ingested.ok) {
+    throw new Error(`${input.fileName} was not accepted:\n${ingested.errors.slice(0, 10).map((e) => `${e.message}. ${e.hint}`).join('\n')}`);
+  }
+  const dataset = ingested.dataset;
+  const choice = await useBackend(config.backend);
+  const backend = { name: choice.backend, adapter: choice.adapter, reason: choice.reason };
+  if (config.split === 'reference') {
+    const result = await trainOnSplit(dataset, referenceSplit(dataset, config.split_seed), config);
+    return {
+      config,
+      metrics: result.metrics,
+      split: { name: result.split, val_ids: result.val_ids, test_ids: result.test_ids },
+      epochs: result.epochs,
+      seconds: round((performance.now() - started) / 1000, 2),
+      backend,
+    };
+  }
+  const folds: FoldResult[] = [];
+  for (const split of crossValidationSplits(dataset, { folds: 5, seed: config.split_seed })) folds.push(await trainOnSplit(dataset, split, config));
+  const { mean, sd } = summarise(folds);
+  return {
+    config,
+    metrics: mean,
+    metrics_sd: sd,
+    folds,
+    seconds: round((performance.now() - started) / 1000, 2),
+    backend,
+  };
+});
