@@ -12,6 +12,7 @@ import { buildPdGrid, createPdWorkspace, integrateIndirectResponse, type Indirec
 import { concentrationAt, type PkParameters } from './pk-model';
 import type { PdPopulation } from './population-model';
 import type { PkpdSubject } from './subject-data';
+import type { ObservationFit } from './observation-fit';
 
 export interface PdModelOptions {
   /** Parameters with between-subject variability (default ['base']). */
@@ -22,16 +23,6 @@ export interface PdModelOptions {
   initial?: Partial<PdFixedEffects>;
   initialOmega?: Partial<Record<PdEtaName, number>>;
   grid?: PdGridOptions;
-}
-
-export interface PdObservationFit {
-  id: string;
-  times: Float64Array;
-  dv: Float64Array;
-  pred: Float64Array;
-  ipred: Float64Array;
-  iwres: Float64Array;
-  cwres: Float64Array;
 }
 
 export interface PdIndividual {
@@ -45,7 +36,7 @@ export interface PdFitResult {
   estimates: PdPopulation;
   foce: FoceResult;
   individuals: PdIndividual[];
-  observations: PdObservationFit[];
+  observations: ObservationFit[];
 }
 
 interface PdSubjectData {

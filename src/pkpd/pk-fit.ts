@@ -13,6 +13,7 @@ import { fitFoce, FoceObjective, type CancelSignal, type FitControl, type FocePr
 import { evaluatePlan, oralUnitResponse, planSuperposition, type PkParameters, type SuperpositionPlan } from './pk-model';
 import type { PkPopulation } from './population-model';
 import type { PkpdSubject } from './subject-data';
+import type { ObservationFit } from './observation-fit';
 
 export interface PkModelOptions {
   compartments: 1 | 2;
@@ -26,19 +27,6 @@ export interface PkModelOptions {
   initial?: Partial<PkFixedEffects>;
   initialOmega?: Partial<Record<PkEtaName, number>>;
   initialSigma?: number;
-}
-
-export interface PkObservationFit {
-  id: string;
-  times: Float64Array;
-  /** Observed concentration (ng/mL). */
-  dv: Float64Array;
-  /** Population and individual predictions (ng/mL). */
-  pred: Float64Array;
-  ipred: Float64Array;
-  /** Residuals on the log scale: IWRES and CWRES. */
-  iwres: Float64Array;
-  cwres: Float64Array;
 }
 
 export interface PkIndividual {
@@ -55,7 +43,7 @@ export interface PkFitResult {
   estimates: PkPopulation;
   foce: FoceResult;
   individuals: PkIndividual[];
-  observations: PkObservationFit[];
+  observations: ObservationFit[];
   /** Observations left out: DV ≤ 0 or before the first dose. */
   excludedObservations: number;
 }
