@@ -2,6 +2,7 @@ import { createCellReader } from './cells';
 import { mapColumns } from './columns';
 import { readCovariates } from './covariates';
 import { parseDelimited, type ProgressCallback } from './delimited-text';
+import { emptyEventRecords } from './event-records';
 import { readEventRows, type RawEvents } from './event-rows';
 import { IssueLog } from './issues';
 import { resolveObservationTypes } from './observation-types';
@@ -86,25 +87,17 @@ export function ingestText(rawText: string, fileName: string, onProgress?: Progr
 }
 
 function toColumns(events: RawEvents, groups: SubjectGroups): EventRecords {
-  const n = groups.order.length;
-  const subject = new Int32Array(n);
-  groups.ids.forEach((_, s) => subject.fill(s, groups.starts[s], groups.starts[s + 1]));
-  const pick = <T extends Float64Array | Uint8Array | Int32Array>(make: (n: number) => T, source: number[]): T => {
-    const out = make(n);
-    groups.order.forEach((i, k) => {
-      out[k] = source[i];
-    });
-    return out;
-  };
-  return {
-    subject,
-    time: pick((m) => new Float64Array(m), events.time),
-    dv: pick((m) => new Float64Array(m), events.dv),
-    evid: pick((m) => new Uint8Array(m), events.evid),
-    mdv: pick((m) => new Uint8Array(m), events.mdv),
-    amt: pick((m) => new Float64Array(m), events.amt),
-    cmt: pick((m) => new Float64Array(m), events.cmt),
-    dvid: pick((m) => new Uint8Array(m), events.dvid.map((d) => (Number.isNaN(d) ? 0 : d))),
-    sourceLine: pick((m) => new Int32Array(m), events.line),
-  };
+  const records = emptyEventRecords(groups.order.length);
+  groups.ids.forEach((_, s) => records.subject.fill(s, groups.starts[s], groups.starts[s + 1]));
+  groups.order.forEach((i, k) => {
+    records.time[k] = events.time[i];
+    records.dv[k] = events.dv[i];
+    records.evid[k] = events.evid[i];
+    records.mdv[k] = events.mdv[i];
+    records.amt[k] = events.amt[i];
+    records.cmt[k] = events.cmt[i];
+    records.dvid[k] = Number.isNaN(events.dvid[i]) ? 0 : events.dvid[i];
+    records.sourceLine[k] = events.line[i];
+  });
+  return records;
 }

@@ -5,6 +5,7 @@
  */
 import type { Covariate, Dataset, EventRecords, Subject } from '../types';
 import { DVID_PK, EVID_DOSE, EVID_OBSERVATION } from '../types';
+import { emptyEventRecords } from '../event-records';
 
 export interface FixtureRow {
   id: string | number;
@@ -43,17 +44,7 @@ export function buildDataset(rows: readonly FixtureRow[], fileName = 'fixture.cs
   const n = grouped.length;
 
   const covNames = [...new Set(rows.flatMap((r) => Object.keys(r.cov ?? {})))];
-  const records: EventRecords = {
-    subject: new Int32Array(n),
-    time: new Float64Array(n),
-    dv: new Float64Array(n),
-    evid: new Uint8Array(n),
-    mdv: new Uint8Array(n),
-    amt: new Float64Array(n),
-    cmt: new Float64Array(n),
-    dvid: new Uint8Array(n),
-    sourceLine: new Int32Array(n),
-  };
+  const records: EventRecords = emptyEventRecords(n);
   const covValues = covNames.map(() => new Float64Array(n).fill(Number.NaN));
 
   grouped.forEach(({ row, line }, i) => {

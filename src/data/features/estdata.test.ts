@@ -6,6 +6,7 @@ import { buildDatasetFeatures, type FeatureSet } from './dataset-features';
 import { fitFeatureModel } from './model';
 import { referenceFeatureSpec } from './spec';
 import { loadEstData } from './test-support';
+import { emptyEventRecords } from '../event-records';
 
 const data = loadEstData();
 const all = data.subjects.map((_, s) => s);
@@ -105,17 +106,7 @@ function syntheticDataset(subjects: number): Dataset {
   const obsTimes = [1, 2, 4, 8, 12, 24, 36, 48, 72, 96, 120, 168, 240, 336, 400, 480, 481, 482, 484, 488, 492, 504, 552, 600, 672, 840, 1008, 1176, 1344];
   const perSubject = 21 + obsTimes.length;
   const n = subjects * perSubject;
-  const records = {
-    subject: new Int32Array(n),
-    time: new Float64Array(n),
-    dv: new Float64Array(n),
-    evid: new Uint8Array(n),
-    mdv: new Uint8Array(n),
-    amt: new Float64Array(n),
-    cmt: new Float64Array(n),
-    dvid: new Uint8Array(n),
-    sourceLine: new Int32Array(n),
-  };
+  const records = emptyEventRecords(n);
   const bw = new Float64Array(n);
   const rows: { t: number; dose: boolean }[] = [
     ...Array.from({ length: 21 }, (_, j) => ({ t: j * 24, dose: true })),
