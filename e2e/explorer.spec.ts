@@ -15,7 +15,7 @@ test('dropping EstData shows its summary and all six plots, and it is still ther
   expect(await page.locator('figure[data-plot="pk-time"] svg [aria-label="line"] path').count()).toBeGreaterThanOrEqual(3);
 
   await page.reload();
-  expect(await storedDatasetNames(page)).toEqual(['EstData']);
+  await expect.poll(() => storedDatasetNames(page)).toEqual(['EstData']);
   await page.getByRole('button', { name: 'EstData', exact: true }).click();
   await expect(page.locator('figure[data-plot="pd-time"] svg').first()).toBeVisible();
 });
@@ -37,7 +37,7 @@ test('the demo data load with one click; datasets can be renamed and deleted', a
   await page.getByRole('button', { name: 'Delete', exact: true }).click();
   await expect.poll(() => storedDatasetNames(page)).toEqual(['Second copy']);
   await page.reload();
-  expect(await storedDatasetNames(page)).toEqual(['Second copy']);
+  await expect.poll(() => storedDatasetNames(page)).toEqual(['Second copy']);
 });
 
 test('plot controls: log scale, individual curves, hysteresis arm and subject are selectable by keyboard', async ({ appPage: page }) => {

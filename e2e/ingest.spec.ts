@@ -13,7 +13,7 @@ test('a broken file shows its errors by line and column, and stored data stay un
   await expect(errors).toContainText('broken.csv was not loaded');
   await expect(errors).toContainText('broken.csv, line 4, column TIME: "two" is not a number');
   await expect(errors).toContainText('Nothing was stored');
-  expect(await storedDatasetNames(page)).toEqual(['EstData']);
+  await expect.poll(() => storedDatasetNames(page)).toEqual(['EstData']);
   await expect(page.getByTestId('dataset-title')).toHaveText('EstData');
 
   await dropFile(page, 'trial.xlsx', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 6, 0, 8, 0, 0, 0, 0x21, 0]));
@@ -22,7 +22,7 @@ test('a broken file shows its errors by line and column, and stored data stay un
   await expect(page.getByTestId('ingest-errors')).toContainText('the required column TIME is missing');
 
   await page.reload();
-  expect(await storedDatasetNames(page)).toEqual(['EstData']);
+  await expect.poll(() => storedDatasetNames(page)).toEqual(['EstData']);
 });
 
 test('a tab-separated Monolix-style file with . for missing and no EVID/MDV is accepted', async ({ appPage: page }) => {
@@ -39,7 +39,7 @@ test('a tab-separated Monolix-style file with . for missing and no EVID/MDV is a
   await expect(page.getByTestId('dataset-summary')).toContainText('tab-separated, events inferred (no EVID)');
   await expect(page.locator('figure[data-plot="pk-time"] svg').first()).toBeVisible();
   await expect(page.locator('[data-note]').filter({ hasText: /no PD/i }).first()).toBeVisible();
-  expect(await storedDatasetNames(page)).toEqual(['monolix']);
+  await expect.poll(() => storedDatasetNames(page)).toEqual(['monolix']);
 });
 
 test('a 100,000-row file parses in the worker with a progress bar', async ({ appPage: page }) => {
