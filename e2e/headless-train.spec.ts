@@ -48,7 +48,7 @@ test('the headless train command trains a classical model and reports validation
   expect(Object.keys(result).sort()).toEqual(expect.arrayContaining(['backend', 'config', 'metrics', 'seconds']));
   expectFiniteMetrics(result);
   expect(result.seconds).toBeGreaterThan(0);
-  expect(result.backend.name).toBe('cpu');
+  expect(result.backend.name).toBe('wasm');
   expect(result.backend.reason.length).toBeGreaterThan(0);
 });
 

@@ -17,5 +17,5 @@ test('WebGPU has an adapter in the page and in a worker', async ({ appPage: page
   expect(adapters.worker, 'WebGPU adapter in a worker').not.toBeNull();
   await expect(page.getByTestId('gpu-status')).toHaveAttribute('data-available', 'true');
   await expect(page.getByTestId('gpu-status')).toHaveAttribute('data-software', 'true');
-  await expect(page.getByTestId('compute-backend')).toHaveText('CPU');
+  await expect(page.getByTestId('compute-backend')).toHaveText('WASM');
 });

@@ -9,13 +9,14 @@ const none: WebGpuProbe = { available: false, software: false, description: 'Web
 describe('chooseBackend', () => {
   it('auto takes WebGPU only on a hardware adapter', () => {
     expect(chooseBackend('auto', hardware).backend).toBe('webgpu');
-    expect(chooseBackend('auto', software)).toMatchObject({ backend: 'cpu', adapter: 'google swiftshader (software)' });
+    expect(chooseBackend('auto', software)).toMatchObject({ backend: 'wasm', adapter: 'google swiftshader (software)' });
     expect(chooseBackend('auto', software).reason).toMatch(/software renderer/);
-    expect(chooseBackend('auto', none)).toMatchObject({ backend: 'cpu', reason: 'CPU path: WebGPU has no adapter' });
+    expect(chooseBackend('auto', none)).toMatchObject({ backend: 'wasm', reason: 'WebAssembly path: WebGPU has no adapter' });
   });
 
   it('honours explicit requests, and refuses WebGPU without an adapter', () => {
     expect(chooseBackend('cpu', hardware).backend).toBe('cpu');
+    expect(chooseBackend('wasm', hardware).backend).toBe('wasm');
     expect(chooseBackend('webgpu', software).backend).toBe('webgpu');
     expect(() => chooseBackend('webgpu', none)).toThrow(BackendUnavailableError);
   });

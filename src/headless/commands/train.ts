@@ -7,16 +7,14 @@
  *   `metrics` / `metrics_sd` the mean and sample SD of each number across the folds.
  * The TF.js backend follows chooseBackend(request, probeWebGpu()) — 'auto' by default.
  */
-import '@tensorflow/tfjs-backend-cpu';
-import '@tensorflow/tfjs-backend-webgpu';
-import { getBackend, ready, setBackend } from '@tensorflow/tfjs-core';
 import { ingestText } from '../../data/ingest';
 import { createSplitView, crossValidationSplits, DEFAULT_SPLIT_SEED, referenceSplit, type SubjectSplit } from '../../data/splits/index';
 import type { Dataset } from '../../data/types';
 import {
   DEFAULT_TRAINING, disposeModel, evaluateFinal, MODEL_MODES, type ModelMode, type TargetMetrics, trainPkPd, type ValidationMetrics,
 } from '../../model/index';
-import { type BackendChoice, type BackendRequest, chooseBackend } from '../../platform/compute-backend';
+import { type BackendChoice, BACKEND_REQUESTS, type BackendRequest, chooseBackend, isBackendRequest } from '../../platform/compute-backend';
+import { activateBackend } from '../../platform/tfjs-runtime';
 import { probeWebGpu } from '../../platform/webgpu-probe';
 import { ENCODER_NAMES, type EncoderName, isEncoderName } from '../../quantum/resources/architecture';
 import { MAX_LAYERS, MAX_QUBITS } from '../../quantum/template';
@@ -24,7 +22,6 @@ import { registerHeadlessCommand } from '../registry';
 
 export const TRAIN_SPLITS = ['reference', 'cv5'] as const;
 export type TrainSplit = (typeof TRAIN_SPLITS)[number];
-const BACKEND_REQUESTS: readonly BackendRequest[] = ['auto', 'cpu', 'webgpu'];
 
 export interface TrainArgs {
   csvText: string;
@@ -66,7 +63,7 @@ export function trainConfig(args: TrainArgs): TrainConfig {
   const split = args.split ?? TRAIN_DEFAULTS.split;
   if (!(TRAIN_SPLITS as readonly string[]).includes(split)) throw new Error(`unknown split "${split}"; valid splits: ${TRAIN_SPLITS.join(', ')}`);
   const backend = args.backend ?? TRAIN_DEFAULTS.backend;
-  if (!(BACKEND_REQUESTS as readonly string[]).includes(backend)) throw new Error(`unknown backend "${backend}"; valid backends: ${BACKEND_REQUESTS.join(', ')}`);
+  if (!isBackendRequest(backend)) throw new Error(`unknown backend "${backend}"; valid backends: ${BACKEND_REQUESTS.join(', ')}`);
   const integer = (name: string, value: number | undefined, fallback: number, min: number, max: number): number => {
     const v = value ?? fallback;
     if (!Number.isInteger(v) || v < min || v > max) throw new Error(`${name} must be an integer from ${min} to ${max}, got ${String(v)}`);
@@ -82,17 +79,13 @@ export function trainConfig(args: TrainArgs): TrainConfig {
     split: split as TrainSplit,
     split_seed: DEFAULT_SPLIT_SEED,
     epochs: integer('epochs', args.epochs, DEFAULT_TRAINING.epochs, 1, 100_000),
-    backend: backend as BackendRequest,
+    backend,
   };
 }
 
 async function useBackend(request: BackendRequest): Promise<BackendChoice> {
   const choice = chooseBackend(request, await probeWebGpu());
-  if (getBackend() !== choice.backend) {
-    const ok = await setBackend(choice.backend);
-    if (!ok) throw new Error(`TF.js backend "${choice.backend}" could not be initialised`);
-  }
-  await ready();
+  await activateBackend(choice.backend);
   return choice;
 }
 

@@ -1,0 +1,28 @@
+/**
+ * The TF.js runtime of the app's pages and workers: the three backends, the quantum op's kernels
+ * for each, and the WebAssembly binaries served from this origin (bundled by Vite, never fetched
+ * from a CDN). `activateBackend` switches TF.js to the backend the policy chose.
+ */
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-webgpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { getBackend, ready, setBackend } from '@tensorflow/tfjs-core';
+import '../quantum/tfjs/qnn-layer';
+import type { ComputeBackend } from './compute-backend';
+
+setWasmPaths({
+  'tfjs-backend-wasm.wasm': wasmPlain,
+  'tfjs-backend-wasm-simd.wasm': wasmSimd,
+  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimd,
+});
+
+export async function activateBackend(backend: ComputeBackend): Promise<void> {
+  if (getBackend() !== backend) {
+    const ok = await setBackend(backend);
+    if (!ok) throw new Error(`TF.js backend "${backend}" could not be initialised in this browser`);
+  }
+  await ready();
+}
