@@ -14,7 +14,7 @@ Commands:
   doses --csv F --model mechanistic [--seed s] [--n-virtual N]
                       the five dose questions from the mechanistic population model fitted to F
   train --csv F [--encoder E] [--mode M] [--qubits n] [--layers L] [--seed s] [--split reference|cv5]
-        [--epochs N] [--backend auto|cpu|webgpu]
+        [--epochs N] [--backend auto|wasm|cpu|webgpu]
                       trains a PK/PD model on F (early stopping on validation) and reports validation and
                       test metrics; defaults: qnn-resmlp-moe, cascade, 8 qubits, 3 layers, seed 0, reference
 Options:

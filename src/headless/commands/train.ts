@@ -95,6 +95,10 @@ interface FoldResult {
   test_ids: string[];
   metrics: Metrics;
   epochs: Record<string, { run: number; best: number; stop: string }>;
+  /** Trainable parameters per branch network. */
+  parameters: Record<string, { classical: number; quantum: number; total: number }>;
+  /** Per branch: the training loss and the validation loss of every epoch (z-units MSE). */
+  curves: Record<string, { train: number[]; val: (number | null)[] }>;
   seconds: number;
 }
 
@@ -113,12 +117,21 @@ async function trainOnSplit(dataset: Dataset, split: SubjectSplit, config: Train
     const epochs = Object.fromEntries(
       Object.entries(trained.training).map(([branch, r]) => [branch, { run: r.epochsRun, best: r.bestEpoch, stop: r.stopReason }]),
     );
+    const parameters = Object.fromEntries(trained.model.branches.map((b) => [b.name, b.network.parameters.count()]));
+    const curves = Object.fromEntries(
+      Object.entries(trained.training).map(([branch, r]) => [
+        branch,
+        { train: r.history.map((h) => round(h.trainLoss, 5)), val: r.history.map((h) => (h.valLoss === null ? null : round(h.valLoss, 5))) },
+      ]),
+    );
     return {
       split: split.name,
       val_ids: view.val.map((s) => split.ids[s]),
       test_ids: [...view.testIds],
       metrics: { val: trained.validation, test },
       epochs,
+      parameters,
+      curves,
       seconds: round((performance.now() - started) / 1000, 2),
     };
   } finally {
@@ -169,6 +182,8 @@ registerHeadlessCommand('train', async (args) => {
       metrics: result.metrics,
       split: { name: result.split, val_ids: result.val_ids, test_ids: result.test_ids },
       epochs: result.epochs,
+      parameters: result.parameters,
+      curves: result.curves,
       seconds: round((performance.now() - started) / 1000, 2),
       backend,
     };
