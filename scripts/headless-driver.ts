@@ -23,7 +23,11 @@ const quietLogger = {
  * in Chromium with software WebGPU. Nothing is written to stdout: callers print their own JSON.
  */
 export async function openHeadlessSession(options: { build?: boolean } = {}): Promise<HeadlessSession> {
-  if (options.build !== false) await build({ logLevel: 'error', customLogger: quietLogger });
+  if (options.build !== false) {
+    // Vite's module runner (scripts/vite-run.ts) set NODE_ENV=development, which would select Lit's dev build.
+    process.env.NODE_ENV = 'production';
+    await build({ mode: 'production', logLevel: 'error', customLogger: quietLogger });
+  }
   let server: PreviewServer | undefined;
   let browser: Browser | undefined;
   try {

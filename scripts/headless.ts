@@ -17,6 +17,12 @@ Commands:
         [--epochs N] [--backend auto|wasm|cpu|webgpu]
                       trains a PK/PD model on F (early stopping on validation) and reports validation and
                       test metrics; defaults: qnn-resmlp-moe, cascade, 8 qubits, 3 layers, seed 0, reference
+  ablation --csv F [--encoder E] [--mode M] [--qubits 2,4,8] [--layers 1,2,3] [--seed s] [--split reference|cv5:K]
+        [--epochs N] [--hidden H] [--depth D]
+                      the qubits × layers grid of a quantum encoder, validation metrics only
+  claims --csv F [--encoders E1,E2] [--mode M] [--qubits n] [--layers L] [--seed s] [--split reference|cv5:K]
+        [--epochs N] [--hidden H] [--depth D]
+                      each quantum encoder beside its width-matched classical control, with verdicts
 Options:
   --no-build          reuse the existing dist/ build`;
 
@@ -35,6 +41,8 @@ async function main(argv: string[]): Promise<void> {
     env: () => ['environment', undefined],
     doses: () => dosesCommand(rest),
     train: () => trainCommand(rest),
+    ablation: () => experimentCommand('ablation', rest),
+    claims: () => experimentCommand('claims', rest),
   };
   const prepare = known[command];
   if (!prepare) {
@@ -111,6 +119,25 @@ function trainCommand(args: string[]): [string, unknown] {
     usageError(`Cannot read ${csv}: ${(error as Error).message}`);
   }
   return ['train', { csvText, fileName: basename(csv), ...config }];
+}
+
+/** Passes the options through; the page command checks them and names what is wrong. */
+function experimentCommand(name: 'ablation' | 'claims', args: string[]): [string, unknown] {
+  const csv = option(args, '--csv') ?? usageError(`${name} needs --csv FILE.`);
+  const text = (flag: string): string | undefined => option(args, flag);
+  const number = (flag: string): number | undefined => (text(flag) === undefined ? undefined : Number(text(flag)));
+  const list = (flag: string): string[] | undefined => text(flag)?.split(',');
+  const numbers = (flag: string): number[] | undefined => list(flag)?.map(Number);
+  let csvText: string;
+  try {
+    csvText = readFileSync(csv, 'utf8');
+  } catch (error) {
+    usageError(`Cannot read ${csv}: ${(error as Error).message}`);
+  }
+  const shared = { csvText, fileName: basename(csv), mode: text('--mode'), seed: number('--seed'), split: text('--split'), epochs: number('--epochs'), hidden: number('--hidden'), depth: number('--depth') };
+  return name === 'ablation'
+    ? [name, { ...shared, encoder: text('--encoder'), qubits: numbers('--qubits'), layers: numbers('--layers') }]
+    : [name, { ...shared, encoders: list('--encoders'), qubits: number('--qubits'), layers: number('--layers') }];
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

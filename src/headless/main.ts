@@ -3,6 +3,8 @@ import './commands/environment';
 import './commands/quantum';
 import './commands/doses';
 import './commands/train';
+import './commands/experiments';
+import './commands/model-report';
 
 export interface HeadlessApi {
   run(name: string, args: unknown): Promise<unknown>;

@@ -1,8 +1,8 @@
 import { addN, dispose, memory, square, sum, tidy, variableGrads } from '@tensorflow/tfjs-core';
 import type { Scalar } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { architecture, DEFAULT_ARCHITECTURE, ENCODER_NAMES } from '../quantum/resources/architecture';
-import { encoderParameters, headParameters } from '../quantum/resources/model-parameters';
+import { architecture, DEFAULT_ARCHITECTURE, ENCODER_NAMES, isQuantumEncoder } from '../quantum/resources/architecture';
+import { circuitCount, encoderParameters, headParameters } from '../quantum/resources/model-parameters';
 import { INFERENCE } from './layers';
 import { createNetwork, type NetworkConfig } from './network';
 import { SeedStream } from './random';
@@ -36,10 +36,36 @@ describe('encoders', () => {
     });
   }
 
-  for (const encoder of ENCODER_NAMES) {
-    it(`${encoder}: output shape, and finite non-zero gradients reach every variable`, () => {
+  for (const arch of [DEFAULT_ARCHITECTURE, SMALL]) {
+    it(`width-matched controls: the circuit weights become 4n·n + 4n classical ones per block (n = ${arch.nQubits}, L = ${arch.nLayers})`, () => {
+      const n = arch.nQubits;
+      for (const encoder of ENCODER_NAMES.filter(isQuantumEncoder)) {
+        const quantum = createNetwork(config(encoder, arch));
+        const control = createNetwork(config(encoder, arch, { quantumBlocks: 'width-matched-control' }));
+        const q = quantum.parameters.count();
+        const c = control.parameters.count();
+        expect(q.quantum, encoder).toBe(circuitCount(encoder, arch) * 3 * n * arch.nLayers);
+        expect({ encoder, ...c }).toEqual({
+          encoder,
+          classical: q.classical + circuitCount(encoder, arch) * (4 * n * n + 4 * n),
+          quantum: 0,
+          total: q.classical + circuitCount(encoder, arch) * (4 * n * n + 4 * n),
+        });
+        expect(control.parameters.parameters.some((p) => p.role === 'circuit'), encoder).toBe(false);
+        quantum.dispose();
+        control.dispose();
+      }
+    });
+  }
+
+  const variants = [
+    ...ENCODER_NAMES.map((encoder) => ({ encoder, quantumBlocks: 'circuit' as const })),
+    ...ENCODER_NAMES.filter(isQuantumEncoder).map((encoder) => ({ encoder, quantumBlocks: 'width-matched-control' as const })),
+  ];
+  for (const { encoder, quantumBlocks } of variants) {
+    it(`${encoder}${quantumBlocks === 'circuit' ? '' : ' (width-matched control)'}: output shape, and finite non-zero gradients reach every variable`, () => {
       const before = memory().numTensors;
-      const net = createNetwork(config(encoder, SMALL, { targets: ['pk', 'pd'], classification: true }));
+      const net = createNetwork(config(encoder, SMALL, { targets: ['pk', 'pd'], classification: true, quantumBlocks }));
       const x = randomInput(32, SMALL.nInputs, 3);
       const shapes = tidy(() => {
         const out = net.forward(x, INFERENCE);

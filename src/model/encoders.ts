@@ -11,6 +11,7 @@
  * - qnn-mlp:    the MLP with every dense layer replaced by a quantum block.
  * - qnn-resmlp-moe: ResMLP-MoE whose residual MLP is QB(H → 4H) → GELU → QB(4H → H).
  * - qmoe-resmlp:    ResMLP-MoE whose experts are quantum blocks H → H (the poster's figure).
+ * With `quantumBlocks: 'width-matched-control'` each quantum block is its classical control.
  */
 import { add } from '@tensorflow/tfjs-core';
 import type { Tensor2D } from '@tensorflow/tfjs-core';
@@ -20,12 +21,14 @@ import {
 } from './layers';
 import { createMoeBlock, moeBlock, type MoeParams } from './moe-block';
 import type { ParameterSet } from './parameters';
-import { createQuantumBlock, quantumBlock, type QuantumBlockParams } from './quantum-block';
+import { createQuantumBlock, quantumBlock, type QuantumBlockKind, type QuantumBlockParams } from './quantum-block';
 
-/** Options of the encoders beyond the architecture constants (no parameters). */
+/** Options of the encoders beyond the architecture constants. */
 export interface EncoderOptions {
   /** SD of the router-logit noise in training. */
   readonly routerNoise: number;
+  /** Quantum encoders: circuits, or their width-matched classical controls (default 'circuit'). */
+  readonly quantumBlocks?: QuantumBlockKind;
 }
 
 /**
@@ -47,11 +50,11 @@ type Layer = { kind: 'dense'; p: DenseParams } | { kind: 'quantum'; p: QuantumBl
 
 const applyLayer = (x: Tensor2D, layer: Layer): Tensor2D => (layer.kind === 'dense' ? dense(x, layer.p) : quantumBlock(x, layer.p));
 
-function mlpEncoder(ps: ParameterSet, name: EncoderName, c: ArchitectureConfig, quantum: boolean): Encoder {
+function mlpEncoder(ps: ParameterSet, name: EncoderName, c: ArchitectureConfig, quantum: QuantumBlockKind | null): Encoder {
   const layers: Layer[] = Array.from({ length: c.depth }, (_, i) => {
     const label = `encoder/layer${i + 1}`;
     const inputs = i === 0 ? c.nInputs : c.hidden;
-    return quantum ? { kind: 'quantum', p: createQuantumBlock(ps, label, inputs, c.hidden, c) } : { kind: 'dense', p: createDense(ps, label, inputs, c.hidden) };
+    return quantum ? { kind: 'quantum', p: createQuantumBlock(ps, label, inputs, c.hidden, c, quantum) } : { kind: 'dense', p: createDense(ps, label, inputs, c.hidden) };
   });
   return {
     name,
@@ -87,6 +90,7 @@ function moeOptions(c: ArchitectureConfig, options: EncoderOptions, activation: 
     expansion: c.expertExpansion,
     activation,
     quantum: quantumExperts ? c : null,
+    quantumBlocks: options.quantumBlocks,
     routerNoise: options.routerNoise,
     dropout: c.dropout,
   } as const;
@@ -112,7 +116,11 @@ function resMlpMoeEncoder(ps: ParameterSet, name: EncoderName, c: ArchitectureCo
   const blocks = Array.from({ length: c.depth }, (_, b) => {
     const label = `encoder/block${b + 1}`;
     const residual: Residual = quantumResidual
-      ? { kind: 'quantum', qb1: createQuantumBlock(ps, `${label}/residual/qb1`, H, wide, c), qb2: createQuantumBlock(ps, `${label}/residual/qb2`, wide, H, c) }
+      ? {
+          kind: 'quantum',
+          qb1: createQuantumBlock(ps, `${label}/residual/qb1`, H, wide, c, options.quantumBlocks),
+          qb2: createQuantumBlock(ps, `${label}/residual/qb2`, wide, H, c, options.quantumBlocks),
+        }
       : { kind: 'dense', fc1: createDense(ps, `${label}/residual/fc1`, H, wide), fc2: createDense(ps, `${label}/residual/fc2`, wide, H) };
     const moe = createMoeBlock(ps, `${label}/moe`, H, moeOptions(c, options, 'gelu', quantumExperts));
     return { residual, moe };
@@ -139,9 +147,9 @@ function resMlpMoeEncoder(ps: ParameterSet, name: EncoderName, c: ArchitectureCo
 export function createEncoder(ps: ParameterSet, name: EncoderName, c: ArchitectureConfig, options: EncoderOptions = DEFAULT_ENCODER_OPTIONS): Encoder {
   switch (name) {
     case 'mlp':
-      return mlpEncoder(ps, name, c, false);
+      return mlpEncoder(ps, name, c, null);
     case 'qnn-mlp':
-      return mlpEncoder(ps, name, c, true);
+      return mlpEncoder(ps, name, c, options.quantumBlocks ?? 'circuit');
     case 'resmlp':
       return resMlpEncoder(ps, c);
     case 'moe':

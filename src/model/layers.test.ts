@@ -1,4 +1,4 @@
-import { add, memory, mul, tensor1d, tensor2d, tidy } from '@tensorflow/tfjs-core';
+import { add, memory, mul, tanh, tensor1d, tensor2d, tidy } from '@tensorflow/tfjs-core';
 import type { Tensor3D } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { architecture } from '../quantum/resources/architecture';
@@ -56,17 +56,42 @@ describe('layers', () => {
     const before = memory().numTensors;
     const ps = new ParameterSet(new SeedStream(2));
     const qb = createQuantumBlock(ps, 'qb', 3, 5, arch);
+    const core = qb.core;
+    if (core.kind !== 'circuit') throw new Error('expected a circuit');
     expect(qb.alpha.dataSync()[0]).toBe(0.5);
-    expect(qb.circuit.shape).toEqual([2, 2, 3]);
-    expect(qb.circuit.dataSync().every((v) => v >= 0 && v < 2 * Math.PI)).toBe(true);
+    expect(core.weights.shape).toEqual([2, 2, 3]);
+    expect(core.weights.dataSync().every((v) => v >= 0 && v < 2 * Math.PI)).toBe(true);
     expect(ps.count()).toEqual({ classical: 3 * 2 + 2 + 4 + 2 * 8 + 8 + 1 + 8 * 5 + 5, quantum: 12, total: 94 });
     const x = randomInput(4, 3, 1);
     const block = values(() => quantumBlock(x, qb));
     const manual = values(() => {
       const a = dense(x, qb.angles);
-      const q = qnnLayer(a, qb.circuit as unknown as Tensor3D, qb.template);
+      const q = qnnLayer(a, core.weights as unknown as Tensor3D, core.template);
       const skip = dense(gelu(layerNorm(a, qb.norm)), qb.skip);
       return dense(add(q, mul(skip, 0.5)), qb.out);
+    });
+    expect(block).toHaveLength(4 * 5);
+    block.forEach((v, i) => expect(v).toBeCloseTo(manual[i], 5));
+    x.dispose();
+    ps.dispose();
+    expect(memory().numTensors).toBe(before);
+  });
+
+  it('width-matched control: the circuit replaced by q = tanh(dense(n → 4n)(a)), no circuit weights', () => {
+    const arch = architecture({ nInputs: 3, hidden: 5, nQubits: 2, nLayers: 2 });
+    const before = memory().numTensors;
+    const ps = new ParameterSet(new SeedStream(2));
+    const qb = createQuantumBlock(ps, 'qb', 3, 5, arch, 'width-matched-control');
+    const core = qb.core;
+    if (core.kind !== 'width-matched-control') throw new Error('expected the control');
+    expect([core.layer.inputs, core.layer.outputs]).toEqual([2, 8]);
+    expect(ps.count()).toEqual({ classical: 82 + 2 * 8 + 8, quantum: 0, total: 106 });
+    const x = randomInput(4, 3, 1);
+    const block = values(() => quantumBlock(x, qb));
+    const manual = values(() => {
+      const a = dense(x, qb.angles);
+      const skip = dense(gelu(layerNorm(a, qb.norm)), qb.skip);
+      return dense(add(tanh(dense(a, core.layer)), mul(skip, 0.5)), qb.out);
     });
     expect(block).toHaveLength(4 * 5);
     block.forEach((v, i) => expect(v).toBeCloseTo(manual[i], 5));

@@ -27,7 +27,7 @@ import {
   type LayerNormParams, trainingNoise,
 } from './layers';
 import { init, type ParameterSet } from './parameters';
-import { createQuantumBlock, quantumBlock, type QuantumBlockParams } from './quantum-block';
+import { createQuantumBlock, quantumBlock, type QuantumBlockKind, type QuantumBlockParams } from './quantum-block';
 import { gatherRows, scatterRows } from './row-routing';
 
 export type ExpertDispatch = 'auto' | 'dense' | 'sparse';
@@ -44,6 +44,8 @@ export interface MoeOptions {
   readonly activation: Activation;
   /** Quantum experts (one quantum block H → H each) built with this architecture; null: classical. */
   readonly quantum: ArchitectureConfig | null;
+  /** Quantum experts: circuits, or their width-matched classical controls (default 'circuit'). */
+  readonly quantumBlocks?: QuantumBlockKind;
   /** SD of the Gaussian noise added to the router logits in training. */
   readonly routerNoise: number;
   /** Dropout on the experts' mixture before the residual sum. */
@@ -66,7 +68,7 @@ export function createMoeBlock(ps: ParameterSet, name: string, width: number, op
   const router = ps.add(`${name}/router`, 'kernel', [width, experts], init.uniform(-bound, bound));
   const expertParams: ExpertParams[] = Array.from({ length: experts }, (_, e) => {
     const label = `${name}/expert${e + 1}`;
-    if (options.quantum) return { kind: 'quantum', block: createQuantumBlock(ps, label, width, width, options.quantum) };
+    if (options.quantum) return { kind: 'quantum', block: createQuantumBlock(ps, label, width, width, options.quantum, options.quantumBlocks) };
     return {
       kind: 'mlp',
       fc1: createDense(ps, `${label}/fc1`, width, expansion * width),

@@ -11,6 +11,7 @@ import { createEncoder, type Encoder } from './encoders';
 import { ModelConfigError } from './errors';
 import { createDense, dense, type DenseParams, forwardContext, type ForwardMode, gelu } from './layers';
 import { ParameterSet } from './parameters';
+import { QUANTUM_BLOCK_KINDS, type QuantumBlockKind } from './quantum-block';
 import { mixSeed, SeedStream } from './random';
 
 export type TargetName = 'pk' | 'pd';
@@ -28,6 +29,8 @@ export interface NetworkConfig {
   readonly routerNoise: number;
   /** Seed of the initial weights. */
   readonly seed: number;
+  /** Quantum encoders: circuits, or their width-matched classical controls. Default 'circuit'. */
+  readonly quantumBlocks?: QuantumBlockKind;
 }
 
 export interface NetworkOutput {
@@ -78,6 +81,9 @@ export function checkNetworkConfig(config: NetworkConfig): void {
   }
   if (config.classification && !config.targets.includes('pd')) throw new ModelConfigError('the classification head needs the PD target');
   if (!(config.routerNoise >= 0)) throw new ModelConfigError('router noise must be ≥ 0');
+  if (config.quantumBlocks !== undefined && !QUANTUM_BLOCK_KINDS.includes(config.quantumBlocks)) {
+    throw new ModelConfigError(`quantum blocks must be one of ${QUANTUM_BLOCK_KINDS.join(', ')}, got ${String(config.quantumBlocks)}`);
+  }
 }
 
 export function createNetwork(config: NetworkConfig): Network {
@@ -85,7 +91,7 @@ export function createNetwork(config: NetworkConfig): Network {
   const ps = new ParameterSet(new SeedStream(mixSeed(config.seed, 'init')));
   const c = config.architecture;
   try {
-    const encoder = createEncoder(ps, config.encoder, c, { routerNoise: config.routerNoise });
+    const encoder = createEncoder(ps, config.encoder, c, { routerNoise: config.routerNoise, quantumBlocks: config.quantumBlocks });
     const heads = config.targets.map((t) => createHead(ps, `head/${t}`, c));
     const classifier = config.classification ? createHead(ps, 'head/pd-below-threshold', c) : null;
     return {

@@ -57,4 +57,39 @@ describe('model documents', () => {
     expect(memory().numTensors).toBe(tensorsBefore);
     disposeModel(model);
   });
+
+  it('a width-matched control survives save → load (identical predictions); documents without quantumBlocks load as circuits', async () => {
+    const view = createSplitView(data, split);
+    const train = (quantumBlocks: 'circuit' | 'width-matched-control') =>
+      trainPkPd(view, {
+        mode: 'multitask',
+        encoder: 'qnn-resmlp-moe',
+        architecture: { hidden: 8, depth: 1, nQubits: 2, nLayers: 1 },
+        quantumBlocks,
+        training: { epochs: 1, batchSize: 512 },
+        seed: 3,
+      });
+    const control = (await train('width-matched-control')).model;
+    const circuit = (await train('circuit')).model;
+    const controlDoc = saveModel(control);
+    expect(controlDoc.branches[0].network.config.quantumBlocks).toBe('width-matched-control');
+    expect(controlDoc.branches[0].network.weights.some((w) => w.name.endsWith('/control/kernel'))).toBe(true);
+    const loadedControl = loadModel(JSON.stringify(controlDoc));
+    expect(loadedControl.branches[0].network.config.quantumBlocks).toBe('width-matched-control');
+    expect(loadedControl.branches[0].network.parameters.count().quantum).toBe(0);
+
+    const oldDoc = structuredClone(saveModel(circuit)) as unknown as { branches: { network: { config: Record<string, unknown> } }[] };
+    delete oldDoc.branches[0].network.config.quantumBlocks;
+    const loadedCircuit = loadModel(oldDoc);
+    expect(loadedCircuit.branches[0].network.config.quantumBlocks).toBe('circuit');
+
+    for (const [original, loaded] of [[control, loadedControl], [circuit, loadedCircuit]]) {
+      const a = predictObservations(original, data, split.val);
+      const b = predictObservations(loaded, data, split.val);
+      for (const target of ['pk', 'pd'] as const) expect(Array.from(b[target]!.predicted)).toEqual(Array.from(a[target]!.predicted));
+    }
+    const [pControl, pCircuit] = [control, circuit].map((m) => predictObservations(m, data, split.val).pd!.predicted[0]);
+    expect(pControl).not.toBe(pCircuit);
+    for (const m of [control, circuit, loadedControl, loadedCircuit]) disposeModel(m);
+  });
 });

@@ -44,7 +44,10 @@ export function saveModel(model: PkPdModel, metadata: Record<string, unknown> = 
     classification: model.classification ? { thresholdNgMl: model.classification.thresholdNgMl } : null,
     branches: model.branches.map((b) => ({
       name: b.name,
-      network: { config: { ...b.network.config, architecture: { ...b.network.config.architecture } }, weights: b.network.parameters.toValues() },
+      network: {
+        config: { ...b.network.config, quantumBlocks: b.network.config.quantumBlocks ?? 'circuit', architecture: { ...b.network.config.architecture } },
+        weights: b.network.parameters.toValues(),
+      },
       featureModel: b.featureModel,
       featureScaler: b.featureScaler,
       targets: b.targets.map((t) => ({ name: t.name, logTarget: t.logTarget, scaler: t.scaler })),
@@ -79,7 +82,12 @@ export function loadModel(document: unknown): PkPdModel {
 }
 
 function loadBranch(saved: SavedBranch): Branch {
-  const config: NetworkConfig = { ...saved.network.config, architecture: architecture(saved.network.config.architecture) };
+  // Documents written before width-matched controls existed have no quantumBlocks: they hold circuits.
+  const config: NetworkConfig = {
+    ...saved.network.config,
+    quantumBlocks: saved.network.config.quantumBlocks ?? 'circuit',
+    architecture: architecture(saved.network.config.architecture),
+  };
   checkNetworkConfig(config);
   const featureModel = parseFeatureModel(saved.featureModel);
   const featureScaler = featureScalerFromJSON(JSON.stringify(saved.featureScaler));

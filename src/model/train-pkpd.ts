@@ -21,6 +21,7 @@ import {
   predictObservations, scaledInputs, type TargetPredictions,
 } from './pkpd-model';
 import { matrix } from './predict';
+import type { QuantumBlockKind } from './quantum-block';
 import { mixSeed } from './random';
 import { type EpochProgress, resolveTrainingOptions, type TrainingHooks, type TrainingOptions, type TrainingResult, type TrainingSet, trainNetwork } from './train-network';
 
@@ -39,6 +40,8 @@ export interface PkPdTrainingOptions {
   /** Adds the "PD below threshold" head with a binary cross-entropy loss. */
   readonly classification?: ClassificationOptions | null;
   readonly routerNoise?: number;
+  /** Quantum encoders: circuits, or their width-matched classical controls. Default 'circuit'. */
+  readonly quantumBlocks?: QuantumBlockKind;
   readonly training?: Partial<Omit<TrainingOptions, 'seed'>>;
   /** Seeds the initial weights, batch order, dropout and noise of every branch. Default 0. */
   readonly seed?: number;
@@ -199,6 +202,7 @@ async function trainBranch(
     targets: plan.targets.map((t) => t.name),
     classification: threshold !== null && plan.targets.some((t) => t.name === 'pd'),
     routerNoise: options.routerNoise ?? DEFAULT_ROUTER_NOISE,
+    quantumBlocks: options.quantumBlocks,
     seed: mixSeed(seed, `network:${plan.name}`),
   });
   const branch: Branch = { name: plan.name, network, featureModel: plan.featureModel, featureScaler, targets, cascadeInput: plan.cascadeInput };

@@ -1,5 +1,7 @@
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { DataIssue, Dataset } from '../data/types';
+import type { ModelDocument } from '../model/serialize';
+import type { TrainedModelMeta } from '../model/trained-model';
 
 export const DATABASE_NAME = 'qpkpd-studio';
 
@@ -26,6 +28,13 @@ export interface StoredDataset {
 export interface StudioSchema extends DBSchema {
   'dataset-meta': { key: string; value: DatasetMeta; indexes: { 'by-created': number } };
   'dataset-data': { key: string; value: StoredDataset };
+  'model-meta': { key: string; value: TrainedModelMeta; indexes: { 'by-dataset': string; 'by-created': number } };
+  'model-data': { key: string; value: StoredModel };
+}
+
+export interface StoredModel {
+  id: string;
+  document: ModelDocument;
 }
 
 type UpgradeTransaction = IDBPTransaction<StudioSchema, StoreNames<StudioSchema>[], 'versionchange'>;
@@ -36,6 +45,12 @@ export const MIGRATIONS: readonly Migration[] = [
   (db) => {
     db.createObjectStore('dataset-meta', { keyPath: 'id' }).createIndex('by-created', 'createdAt');
     db.createObjectStore('dataset-data', { keyPath: 'id' });
+  },
+  (db) => {
+    const meta = db.createObjectStore('model-meta', { keyPath: 'id' });
+    meta.createIndex('by-dataset', 'datasetId');
+    meta.createIndex('by-created', 'createdAt');
+    db.createObjectStore('model-data', { keyPath: 'id' });
   },
 ];
 

@@ -5,7 +5,7 @@ import './dataset-summary';
 import './explorer/explorer-view';
 import './gpu-status';
 import './ingest-report';
-import './model/quantum-resources-panel';
+import './model/model-view';
 import './view-tabs';
 import type { ViewTab } from './view-tabs';
 import { DatasetLibraryController } from './dataset-library-controller';
@@ -79,10 +79,6 @@ export class App extends LitElement {
         padding: 0.6rem 0.9rem;
         margin-bottom: 1rem;
       }
-      .view-title {
-        font-size: 1.3rem;
-        margin: 0 0 0.75rem;
-      }
       .welcome {
         max-width: 40rem;
         line-height: 1.5;
@@ -144,8 +140,8 @@ export class App extends LitElement {
   }
 
   private renderModelView() {
-    return html`<h2 class="view-title">Model configuration and quantum resources</h2>
-      <qp-quantum-resources></qp-quantum-resources>`;
+    const active = this.library.active;
+    return html`<qp-model-view .data=${active?.stored.dataset ?? null} .datasetId=${active?.meta.id ?? null} .datasetName=${active?.meta.name ?? null}></qp-model-view>`;
   }
 
   private onDrop(event: DragEvent): void {

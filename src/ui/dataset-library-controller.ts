@@ -3,7 +3,8 @@ import type { DataIssue } from '../data/types';
 import { deleteDataset, listDatasets, loadDataset, renameDataset, saveDataset, type DatasetMeta, type StoredDataset } from '../store/datasets';
 import { requestPersistentStorage } from '../store/persistence';
 import { IngestCancelledError, ingestInWorker } from '../../workers/ingest-client';
-import { baseName, uniqueName } from './format';
+import { uniqueName } from '../store/unique-name';
+import { baseName } from './format';
 
 export interface IngestProgress {
   fileName: string;

@@ -40,3 +40,22 @@ export const controlStyles = css`
     border-radius: 4px;
   }
 `;
+
+/** A panel: a white card section with a small heading. */
+export const cardStyles = css`
+  :host {
+    display: block;
+    color: var(--qp-text, #1b2733);
+  }
+  section {
+    background: var(--qp-surface, #fff);
+    border: 1px solid var(--qp-border, #c9d2db);
+    border-radius: 8px;
+    padding: 0.75rem 0.9rem 0.9rem;
+    box-shadow: 0 1px 2px rgb(15 23 42 / 4%);
+  }
+  h2 {
+    margin: 0 0 0.2rem;
+    font-size: 1.05rem;
+  }
+`;

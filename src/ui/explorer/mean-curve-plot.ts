@@ -2,6 +2,7 @@
 import * as Plot from '@observablehq/plot';
 import type { IndividualSeries } from '../../data/explore/individual-series';
 import type { MeanCurves } from '../../data/explore/mean-curves';
+import { logTicksOf } from '../log-ticks';
 import { type ArmColorScale, restrictColors } from './arm-colors';
 import { AXIS_TIME, basePlot, formatNumber, formatTime, THRESHOLD_COLOR, timeTickFormat, timeTicks } from './plot-theme';
 
@@ -96,22 +97,9 @@ export function meanCurvePlot(input: MeanCurvePlotInput): Element {
     ...basePlot(width, input.height ?? 300),
     ariaLabel: input.ariaLabel,
     x: { label: AXIS_TIME, ticks: timeTicks(maxTime, width), tickFormat: timeTickFormat, nice: maxTime <= 336 },
-    y: log ? { label: yLabel, type: 'log', grid: true, ticks: logTicks([...rows.map((r) => r.lo), ...rows.map((r) => r.hi), ...spaghetti.map((r) => r.dv)]), tickFormat: '~g' } : { label: yLabel, grid: true, nice: true, zero: true },
+    y: log ? { label: yLabel, type: 'log', grid: true, ticks: logTicksOf([...rows.map((r) => r.lo), ...rows.map((r) => r.hi), ...spaghetti.map((r) => r.dv)]), tickFormat: '~g' } : { label: yLabel, grid: true, nice: true, zero: true },
     color: { ...restrictColors(colors, labels), legend: true },
     marks,
   });
 }
 
-/** Decade ticks (1, 10, 100 …) within the data range, with 2× and 5× steps when the data span ≤ 2 decades. */
-function logTicks(values: readonly number[]): number[] | undefined {
-  const positive = values.filter((v) => v > 0 && Number.isFinite(v));
-  if (positive.length === 0) return undefined;
-  const lo = Math.floor(Math.log10(Math.min(...positive)));
-  const hi = Math.ceil(Math.log10(Math.max(...positive)));
-  const steps = hi - lo <= 2 ? [1, 2, 5] : [1];
-  const min = Math.min(...positive);
-  const max = Math.max(...positive);
-  const ticks: number[] = [];
-  for (let k = lo; k <= hi; k++) for (const m of steps) ticks.push(Number((m * 10 ** k).toPrecision(6)));
-  return ticks.filter((t) => t >= min && t <= max);
-}

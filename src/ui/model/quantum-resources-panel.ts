@@ -5,7 +5,7 @@ import { DEFAULT_ARCHITECTURE, ENCODER_LABELS, ENCODER_NAMES, type EncoderName, 
 import { estimateResources, type ResourceEstimate } from '../../quantum/resources/estimate';
 import { DEFAULT_QUANTUM_VOLUME } from '../../quantum/resources/feasibility';
 import { MAX_LAYERS, MAX_QUBITS } from '../../quantum/template';
-import { controlStyles } from '../shared-styles';
+import { cardStyles, controlStyles } from '../shared-styles';
 import { feasibilityView, resourceRows } from './quantum-resources-rows';
 
 /** Detail of the `model-config-changed` event. */
@@ -52,22 +52,8 @@ export class QuantumResourcesPanel extends LitElement {
 
   static override styles = [
     controlStyles,
+    cardStyles,
     css`
-      :host {
-        display: block;
-        color: var(--qp-text, #1b2733);
-      }
-      section {
-        background: var(--qp-surface, #fff);
-        border: 1px solid var(--qp-border, #c9d2db);
-        border-radius: 8px;
-        padding: 0.75rem 0.9rem 0.9rem;
-        box-shadow: 0 1px 2px rgb(15 23 42 / 4%);
-      }
-      h2 {
-        margin: 0 0 0.2rem;
-        font-size: 1.05rem;
-      }
       .intro {
         margin: 0 0 0.75rem;
         font-size: 0.88rem;

@@ -1,0 +1,100 @@
+/**
+ * Headless commands for the experiments, run in the experiments worker (as the app runs them):
+ * - 'ablation' { csvText, fileName, encoder?, mode?, qubits?: number[], layers?: number[], seed?, split?, epochs?, hidden?, depth? }
+ *   → { config, cells, cancelled, backend, seconds }: the qubits × layers grid, validation metrics only.
+ * - 'claims' { csvText, fileName, mode?, qubits?, layers?, seed?, split?, epochs?, encoders?, hidden?, depth? }
+ *   → { config, rows, verdicts, cancelled, backend, seconds }: each quantum model beside its width-matched control.
+ * - 'mount-experiment-panels' { csvText, fileName }: shows the ablation and claims panels on this page
+ *   with the file loaded (for the browser tests).
+ * Split: 'reference' or 'cv5:K'.
+ */
+import { ingestText } from '../../data/ingest';
+import type { Dataset } from '../../data/types';
+import type { ExperimentSettings } from '../../model/experiments/experiment-run';
+import { QUANTUM_ENCODERS } from '../../model/experiments/quantum-encoders';
+import { parseSplitChoice } from '../../model/experiments/split-choice';
+import '../../ui/model/ablation-panel';
+import '../../ui/model/claims-panel';
+import { runAblationInWorker, runClaimsInWorker } from '../../../workers/experiments-client';
+import { registerHeadlessCommand } from '../registry';
+
+interface FileArgs {
+  csvText: string;
+  fileName: string;
+}
+
+interface SettingsArgs extends FileArgs {
+  mode?: string;
+  seed?: number;
+  split?: string;
+  epochs?: number;
+  hidden?: number;
+  depth?: number;
+}
+
+export interface AblationArgs extends SettingsArgs {
+  encoder?: string;
+  qubits?: number[];
+  layers?: number[];
+}
+
+export interface ClaimsArgs extends SettingsArgs {
+  encoders?: string[];
+  qubits?: number;
+  layers?: number;
+}
+
+export const EXPERIMENT_DEFAULTS = { mode: 'cascade', seed: 0, split: 'reference' } as const;
+export const ABLATION_DEFAULTS = { encoder: 'qnn-resmlp-moe', qubits: [2, 4, 8], layers: [1, 2, 3] } as const;
+export const CLAIMS_DEFAULTS = { qubits: 8, layers: 3 } as const;
+
+function loadDataset({ csvText, fileName }: FileArgs): Dataset {
+  const ingested = ingestText(csvText, fileName);
+  if (!ingested.ok) throw new Error(`${fileName} was not accepted:\n${ingested.errors.slice(0, 10).map((e) => `${e.message}. ${e.hint}`).join('\n')}`);
+  return ingested.dataset;
+}
+
+/** The settings every run shares; the model code checks the values and names what is wrong. */
+function settings(args: SettingsArgs): ExperimentSettings & { split: string } {
+  return {
+    mode: (args.mode ?? EXPERIMENT_DEFAULTS.mode) as ExperimentSettings['mode'],
+    seed: args.seed ?? EXPERIMENT_DEFAULTS.seed,
+    split: args.split ?? EXPERIMENT_DEFAULTS.split,
+    training: args.epochs === undefined ? {} : { epochs: args.epochs },
+    architecture: { ...(args.hidden === undefined ? {} : { hidden: args.hidden }), ...(args.depth === undefined ? {} : { depth: args.depth }) },
+  };
+}
+
+const seconds = (started: number): number => Number(((performance.now() - started) / 1000).toFixed(2));
+
+registerHeadlessCommand('ablation', async (raw) => {
+  const args = raw as AblationArgs;
+  const started = performance.now();
+  const dataset = loadDataset(args);
+  const { split, ...shared } = settings(args);
+  const options = { ...shared, encoder: args.encoder ?? ABLATION_DEFAULTS.encoder, qubits: args.qubits ?? [...ABLATION_DEFAULTS.qubits], layers: args.layers ?? [...ABLATION_DEFAULTS.layers] };
+  const { cells, cancelled, backend } = await runAblationInWorker(dataset, parseSplitChoice(split), options, () => undefined);
+  return { config: { csv: args.fileName, split, ...options }, cells, cancelled, backend, seconds: seconds(started) };
+});
+
+registerHeadlessCommand('claims', async (raw) => {
+  const args = raw as ClaimsArgs;
+  const started = performance.now();
+  const dataset = loadDataset(args);
+  const { split, ...shared } = settings(args);
+  const options = { ...shared, encoders: args.encoders ?? QUANTUM_ENCODERS, qubits: args.qubits ?? CLAIMS_DEFAULTS.qubits, layers: args.layers ?? CLAIMS_DEFAULTS.layers };
+  const { rows, verdicts, cancelled, backend } = await runClaimsInWorker(dataset, parseSplitChoice(split), options, () => undefined);
+  return { config: { csv: args.fileName, split, ...options }, rows, verdicts, cancelled, backend, seconds: seconds(started) };
+});
+
+registerHeadlessCommand('mount-experiment-panels', async (raw) => {
+  const data = loadDataset(raw as FileArgs);
+  const tags = ['qp-ablation-panel', 'qp-claims-panel'] as const;
+  for (const tag of tags) {
+    document.querySelector(tag)?.remove();
+    const panel = document.createElement(tag);
+    panel.data = data;
+    document.body.append(panel);
+  }
+  return { tags };
+});

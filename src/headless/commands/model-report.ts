@@ -1,0 +1,60 @@
+/**
+ * Headless command 'model-report-demo' { csvText, fileName, seed? }: trains a tiny cascade
+ * QNN-ResMLP-MoE (2 epochs, hidden 8, 2 qubits, 1 layer) on the reference split and returns its
+ * report on the validation subjects (5 MC-dropout samples), its training curves and expert usage —
+ * the inputs of the model result plots, whose elements this module defines on the page.
+ */
+import { ingestText } from '../../data/ingest';
+import { createSplitView, referenceSplit } from '../../data/splits/index';
+import { disposeModel, trainPkPd } from '../../model/index';
+import { buildModelReport, type ModelReport, type TrainingCurvePoint } from '../../model/report/index';
+import { chooseBackend } from '../../platform/compute-backend';
+import { activateBackend } from '../../platform/tfjs-runtime';
+import { probeWebGpu } from '../../platform/webgpu-probe';
+import '../../ui/model/expert-usage-plot';
+import '../../ui/model/pred-vs-obs-plot';
+import '../../ui/model/residual-plot';
+import '../../ui/model/subject-fit-plot';
+import '../../ui/model/training-curve-plot';
+import { registerHeadlessCommand } from '../registry';
+
+export interface ModelReportDemoArgs {
+  csvText: string;
+  fileName: string;
+  seed?: number;
+}
+
+export interface ModelReportDemo {
+  report: ModelReport;
+  trainingCurve: TrainingCurvePoint[];
+  /** Branch → MoE block → training rows routed to each expert. */
+  expertUsage: Record<string, number[][]>;
+  backend: string;
+}
+
+registerHeadlessCommand('model-report-demo', async (args): Promise<ModelReportDemo> => {
+  const input = args as ModelReportDemoArgs;
+  const ingested = ingestText(input.csvText, input.fileName);
+  if (!ingested.ok) throw new Error(`${input.fileName} was not accepted: ${ingested.errors[0]?.message ?? 'unknown error'}`);
+  const dataset = ingested.dataset;
+  const backend = chooseBackend('auto', await probeWebGpu()).backend;
+  await activateBackend(backend);
+  const view = createSplitView(dataset, referenceSplit(dataset));
+  const trained = await trainPkPd(view, {
+    mode: 'cascade',
+    encoder: 'qnn-resmlp-moe',
+    architecture: { hidden: 8, depth: 1, nQubits: 2, nLayers: 1 },
+    training: { epochs: 2, batchSize: 512 },
+    seed: input.seed ?? 0,
+  });
+  try {
+    const trainingCurve = Object.entries(trained.training).flatMap(([branch, r]) =>
+      r.history.map((h) => ({ branch, epoch: h.epoch, trainLoss: h.trainLoss, valLoss: h.valLoss })),
+    );
+    const expertUsage = Object.fromEntries(Object.entries(trained.training).map(([branch, r]) => [branch, r.expertUsage]));
+    const report = buildModelReport(trained.model, view.development, view.val, 'validation', { mcSamples: 5, seed: input.seed ?? 0 });
+    return { report, trainingCurve, expertUsage, backend };
+  } finally {
+    disposeModel(trained.model);
+  }
+});

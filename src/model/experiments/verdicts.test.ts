@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import type { ClaimsRow } from './claims';
+import { judgeClaims } from './verdicts';
+
+const row = (overrides: Partial<ClaimsRow>): ClaimsRow => ({
+  encoder: 'qnn-resmlp-moe',
+  quantumBlocks: 'circuit',
+  label: 'QNN-ResMLP-MoE',
+  parameters: { classical: 1000, quantum: 72, total: 1072 },
+  bestValLoss: 0.1,
+  bestEpoch: 40,
+  epochsRun: 70,
+  epochsToControlBest: 30,
+  inferenceMicroseconds: 50,
+  validation: { pk: { rmseZ: 0.5, rmse: 1 }, pd: { rmseZ: 0.3, rmse: 1 } },
+  test: { pk: { rmseZ: 0.5, rmse: 1 }, pd: { rmseZ: 0.3, rmse: 0.98 } },
+  trainingSeconds: 10,
+  ...overrides,
+});
+
+const control = row({ quantumBlocks: 'width-matched-control', label: 'QNN-ResMLP-MoE control', parameters: { classical: 1288, quantum: 0, total: 1288 }, bestValLoss: 0.09, bestEpoch: 50, epochsToControlBest: 50, inferenceMicroseconds: 5 });
+
+describe('claim verdicts', () => {
+  it('say when each claim holds and when the quantum model loses', () => {
+    const quantum = row({ test: { pk: null, pd: { rmseZ: 0.35, rmse: 1.1 } } });
+    const [parameters, convergence, inference, generalisation] = judgeClaims(quantum, { ...control, test: { pk: null, pd: { rmseZ: 0.3, rmse: 0.98 } } });
+    expect(parameters).toMatchObject({ claim: 'fewer-parameters', holds: true });
+    expect(parameters.text).toContain('216 fewer (17 %)');
+    expect(convergence).toMatchObject({ claim: 'faster-convergence', holds: true });
+    expect(convergence.text).toContain('at epoch 30');
+    expect(inference).toMatchObject({ claim: 'faster-inference', holds: false });
+    expect(inference.text).toContain('10× slower');
+    expect(inference.text).toContain('the quantum model loses');
+    expect(generalisation).toMatchObject({ claim: 'better-generalisation', holds: false });
+    expect(generalisation.text).toContain('0.35 z (1.1 ng/mL)');
+    expect(generalisation.text).toContain('loses');
+  });
+
+  it('a quantum model that never reaches the control’s best loss, or has more parameters, does not support the claims', () => {
+    const quantum = row({ epochsToControlBest: null, bestValLoss: 0.12, parameters: { classical: 1300, quantum: 72, total: 1372 }, inferenceMicroseconds: 2 });
+    const [parameters, convergence, inference] = judgeClaims(quantum, control);
+    expect(parameters.holds).toBe(false);
+    expect(parameters.text).toContain('84 more');
+    expect(convergence.holds).toBe(false);
+    expect(convergence.text).toContain('never reached');
+    expect(convergence.text).toContain('70 epochs');
+    expect(inference.holds).toBe(true);
+    expect(inference.text).toContain('2.5× faster');
+  });
+
+  it('inference times within 5 % of each other are a tie', () => {
+    const inference = judgeClaims(row({ inferenceMicroseconds: 5.1 }), control)[2];
+    expect(inference.holds).toBe(false);
+    expect(inference.text).toContain('the same within 5 %');
+  });
+
+  it('cannot judge generalisation without test PD observations', () => {
+    const verdicts = judgeClaims(row({ test: { pk: null, pd: null } }), control);
+    expect(verdicts[3]).toMatchObject({ holds: null });
+  });
+});

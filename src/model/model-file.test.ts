@@ -1,0 +1,85 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadEstData } from '../data/features/test-support';
+import { createSplitView, referenceSplit } from '../data/splits/index';
+import { ModelFormatError } from './errors';
+import { MODEL_FILE_FORMAT, modelFileName, modelFileText, readModelFile } from './model-file';
+import { disposeModel, predictObservations } from './pkpd-model';
+import { loadModel, type ModelDocument, saveModel } from './serialize';
+import { useCpuBackend } from './test-support';
+import { trainPkPd } from './train-pkpd';
+import type { TrainedModelMeta } from './trained-model';
+import { exampleFacts } from './trained-model-fixture';
+
+let document: ModelDocument;
+const meta: TrainedModelMeta = {
+  ...exampleFacts({ config: { ...exampleFacts().config, mode: 'independent', encoder: 'resmlp-moe' } }),
+  id: 'm1',
+  name: 'Control run',
+  createdAt: 1_700_000_000_000,
+};
+
+beforeAll(async () => {
+  await useCpuBackend();
+  const data = loadEstData();
+  const trained = await trainPkPd(createSplitView(data, referenceSplit(data)), {
+    mode: 'independent',
+    encoder: 'resmlp-moe',
+    architecture: { hidden: 8, depth: 1 },
+    training: { epochs: 1, batchSize: 512 },
+  });
+  document = saveModel(trained.model);
+  disposeModel(trained.model);
+});
+
+const edited = (change: (file: Record<string, any>) => void): string => {
+  const file = JSON.parse(modelFileText(meta, document));
+  change(file);
+  return JSON.stringify(file);
+};
+
+function problemOf(text: string): string {
+  try {
+    readModelFile(text);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ModelFormatError);
+    return (error as Error).message;
+  }
+  throw new Error('the file was accepted');
+}
+
+describe('model file', () => {
+  it('round-trips the description (metrics, curves, test status) and weights that predict identically', () => {
+    const withNaN = { ...meta, validation: { ...meta.validation, pk: { ...meta.validation.pk!, r2: Number.NaN } } };
+    const text = modelFileText(withNaN, document);
+    expect(JSON.parse(text)).toMatchObject({ format: MODEL_FILE_FORMAT, version: 1 });
+    const file = readModelFile(text);
+    expect(file.meta).toEqual(withNaN);
+    expect(file.model).toEqual(JSON.parse(JSON.stringify(document)));
+
+    const data = loadEstData();
+    const original = loadModel(document);
+    const imported = loadModel(file.model);
+    const subjects = [0, 1, 2];
+    expect(predictObservations(imported, data, subjects).pd?.predicted).toEqual(predictObservations(original, data, subjects).pd?.predicted);
+    disposeModel(original);
+    disposeModel(imported);
+  });
+
+  it('names the download after the model', () => {
+    expect(modelFileName('QNN run 1')).toBe('QNN run 1.qpkpd-model.json');
+    expect(modelFileName('a/b: c?')).toBe('a_b_ c_.qpkpd-model.json');
+  });
+
+  it('says what is wrong with a file that is not a model file, is newer, or is damaged', () => {
+    expect(problemOf('ID,TIME,DV\n1,0,3')).toMatch(/^This is not a QPKPD Studio model file/);
+    expect(problemOf(JSON.stringify({ format: 'qpkpd-studio/pkpd-model' }))).toMatch(/not a QPKPD Studio model file/);
+    expect(problemOf(edited((f) => (f.version = 2)))).toMatch(/made by a newer version of QPKPD Studio \(file version 2/);
+    expect(problemOf(edited((f) => (f.version = 0)))).toBe('This model file is damaged: version is not 1.');
+    expect(problemOf(edited((f) => delete f.meta.validation))).toBe('This model file is damaged: meta.validation is missing or not an object.');
+    expect(problemOf(edited((f) => (f.meta.config.qubits = 12)))).toMatch(/damaged: meta\.config\.qubits is invalid \(Enter a whole number from 1 to 9/);
+    expect(problemOf(edited((f) => (f.meta.curves[1].valLoss = 'x')))).toMatch(/damaged: meta\.curves\[1\]\.valLoss/);
+    expect(problemOf(edited((f) => (f.meta.testEvaluatedAt = 5)))).toMatch(/damaged: meta\.test and its date disagree/);
+    expect(problemOf(edited((f) => f.model.branches[0].network.weights[0].values.pop()))).toMatch(/damaged: model cannot be rebuilt \(.*missing or non-finite values/);
+    expect(problemOf(edited((f) => (f.meta.config.encoder = 'mlp')))).toMatch(/damaged: model has another encoder or mode/);
+  });
+});

@@ -1,0 +1,58 @@
+/**
+ * A trained model's predictions on a set of subjects, as plain data (arrays and numbers only, so
+ * it crosses a worker boundary by structured clone): observation-level points with residuals,
+ * per-subject prediction curves on a time grid, and the metrics of the points.
+ */
+import type { TargetMetrics } from '../metrics';
+
+export type ReportTarget = 'pk' | 'pd';
+
+export interface ReportPoint {
+  subject: string;
+  time: number;
+  observed: number;
+  predicted: number;
+  /** MC-dropout SD (DV units) or null */
+  sd: number | null;
+  residual: number;
+  /** residual in z-units of the train target scaler */
+  residualZ: number;
+}
+
+export interface SubjectCurve {
+  subject: string;
+  arm: string;
+  /** The arm dose (mg; 0 = placebo), for arm colours. */
+  armDose?: number;
+  time: number[];
+  predicted: number[];
+  /** 2.5 % / 97.5 % MC-dropout quantiles (DV units), null without MC dropout */
+  lower: number[] | null;
+  upper: number[] | null;
+  observedTime: number[];
+  observed: number[];
+  doses: { time: number; amount: number }[];
+}
+
+export interface TargetReport {
+  target: ReportTarget;
+  unit: string;
+  logTarget: boolean;
+  points: ReportPoint[];
+  curves: SubjectCurve[];
+  metrics: TargetMetrics;
+}
+
+export interface ModelReport {
+  subjectSet: 'validation' | 'training' | 'test';
+  mcSamples: number;
+  thresholdNgMl: number | null;
+  targets: Partial<Record<ReportTarget, TargetReport>>;
+}
+
+export interface TrainingCurvePoint {
+  branch: string;
+  epoch: number;
+  trainLoss: number;
+  valLoss: number | null;
+}

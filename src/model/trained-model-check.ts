@@ -1,0 +1,150 @@
+/**
+ * Reads a TrainedModelMeta from untrusted plain data (an imported file): every field is checked,
+ * and a problem is reported with its path ("meta.config.qubits: …"). JSON writes NaN as null, so
+ * metric numbers accept null and read it back as NaN.
+ */
+import { ModelFormatError } from './errors';
+import type { TargetMetrics } from './metrics';
+import type { TrainingCurvePoint } from './report/types';
+import type { StopReason } from './train-network';
+import type { BackendUsed, BranchEpochs, ParameterCount, SplitFacts, SubjectMetrics, TrainedModelMeta } from './trained-model';
+import { type TrainingConfig, trainingConfigProblems } from './training-config';
+
+type Plain = Record<string, unknown>;
+
+const STOP_REASONS: readonly StopReason[] = ['max-epochs', 'early-stopping', 'cancelled'];
+const BACKENDS: readonly BackendUsed['backend'][] = ['cpu', 'wasm', 'webgpu'];
+const METRIC_KEYS = ['n', 'rmse_z', 'mae_z', 'r2_z', 'rmse', 'mae', 'r2'] as const satisfies readonly (keyof TargetMetrics)[];
+
+export function damaged(path: string, problem: string): ModelFormatError {
+  return new ModelFormatError(`This model file is damaged: ${path} ${problem}.`);
+}
+
+function object(value: unknown, path: string): Plain {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw damaged(path, 'is missing or not an object');
+  return value as Plain;
+}
+
+function array(value: unknown, path: string): unknown[] {
+  if (!Array.isArray(value)) throw damaged(path, 'is missing or not a list');
+  return value;
+}
+
+function text(value: unknown, path: string): string {
+  if (typeof value !== 'string') throw damaged(path, 'is missing or not text');
+  return value;
+}
+
+function finite(value: unknown, path: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw damaged(path, 'is missing or not a number');
+  return value;
+}
+
+function count(value: unknown, path: string): number {
+  const n = finite(value, path);
+  if (!Number.isInteger(n) || n < 0) throw damaged(path, 'is not a whole number ≥ 0');
+  return n;
+}
+
+function flag(value: unknown, path: string): boolean {
+  if (typeof value !== 'boolean') throw damaged(path, 'is not true or false');
+  return value;
+}
+
+function oneOf<T extends string>(value: unknown, allowed: readonly T[], path: string): T {
+  if (!(allowed as readonly unknown[]).includes(value)) throw damaged(path, `is not one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
+function nullable<T>(value: unknown, read: (v: unknown) => T): T | null {
+  return value === null ? null : read(value);
+}
+
+function record<T>(value: unknown, path: string, read: (v: unknown, path: string) => T): Record<string, T> {
+  return Object.fromEntries(Object.entries(object(value, path)).map(([key, v]) => [key, read(v, `${path}.${key}`)]));
+}
+
+function metrics(value: unknown, path: string): TargetMetrics {
+  const m = object(value, path);
+  const read = (key: (typeof METRIC_KEYS)[number]): number => (m[key] === null ? Number.NaN : finite(m[key], `${path}.${key}`));
+  return Object.fromEntries(METRIC_KEYS.map((key) => [key, read(key)])) as unknown as TargetMetrics;
+}
+
+function subjectMetrics(value: unknown, path: string): SubjectMetrics {
+  const m = object(value, path);
+  return { pk: nullable(m.pk, (v) => metrics(v, `${path}.pk`)), pd: nullable(m.pd, (v) => metrics(v, `${path}.pd`)) };
+}
+
+function config(value: unknown, path: string): TrainingConfig {
+  const c = object(value, path) as unknown as TrainingConfig;
+  const [problem] = Object.entries(trainingConfigProblems(c));
+  if (problem) throw damaged(`${path}.${problem[0]}`, `is invalid (${problem[1]})`);
+  return c;
+}
+
+function backendUsed(value: unknown, path: string): BackendUsed {
+  const b = object(value, path);
+  return { backend: oneOf(b.backend, BACKENDS, `${path}.backend`), adapter: text(b.adapter, `${path}.adapter`), reason: text(b.reason, `${path}.reason`) };
+}
+
+function split(value: unknown, path: string): SplitFacts {
+  const s = object(value, path);
+  const ids = (key: string): string[] => array(s[key], `${path}.${key}`).map((v, i) => text(v, `${path}.${key}[${i}]`));
+  return { name: text(s.name, `${path}.name`), rule: text(s.rule, `${path}.rule`), valIds: ids('valIds'), testIds: ids('testIds') };
+}
+
+function parameterCount(value: unknown, path: string): ParameterCount {
+  const p = object(value, path);
+  const out = { classical: count(p.classical, `${path}.classical`), quantum: count(p.quantum, `${path}.quantum`), total: count(p.total, `${path}.total`) };
+  if (out.total !== out.classical + out.quantum) throw damaged(`${path}.total`, 'is not classical + quantum');
+  return out;
+}
+
+function curvePoint(value: unknown, path: string): TrainingCurvePoint {
+  const p = object(value, path);
+  return {
+    branch: text(p.branch, `${path}.branch`),
+    epoch: count(p.epoch, `${path}.epoch`),
+    trainLoss: finite(p.trainLoss, `${path}.trainLoss`),
+    valLoss: nullable(p.valLoss, (v) => finite(v, `${path}.valLoss`)),
+  };
+}
+
+function usage(value: unknown, path: string): number[][] {
+  return array(value, path).map((block, b) => array(block, `${path}[${b}]`).map((v, e) => finite(v, `${path}[${b}][${e}]`)));
+}
+
+function branchEpochs(value: unknown, path: string): BranchEpochs {
+  const e = object(value, path);
+  return { run: count(e.run, `${path}.run`), best: count(e.best, `${path}.best`), stop: oneOf(e.stop, STOP_REASONS, `${path}.stop`) };
+}
+
+/** The meta of a model file, checked field by field; throws ModelFormatError("This model file is damaged: …"). */
+export function readTrainedModelMeta(value: unknown, path = 'meta'): TrainedModelMeta {
+  const m = object(value, path);
+  const name = text(m.name, `${path}.name`).trim();
+  if (name === '') throw damaged(`${path}.name`, 'is empty');
+  const test = nullable(m.test, (v) => subjectMetrics(v, `${path}.test`));
+  const testEvaluatedAt = nullable(m.testEvaluatedAt, (v) => finite(v, `${path}.testEvaluatedAt`));
+  if ((test === null) !== (testEvaluatedAt === null)) throw damaged(`${path}.test`, 'and its date disagree');
+  return {
+    id: text(m.id, `${path}.id`),
+    name,
+    createdAt: finite(m.createdAt, `${path}.createdAt`),
+    datasetId: nullable(m.datasetId, (v) => text(v, `${path}.datasetId`)),
+    datasetName: text(m.datasetName, `${path}.datasetName`),
+    fingerprint: text(m.fingerprint, `${path}.fingerprint`),
+    config: config(m.config, `${path}.config`),
+    backendUsed: backendUsed(m.backendUsed, `${path}.backendUsed`),
+    split: split(m.split, `${path}.split`),
+    parameters: record(m.parameters, `${path}.parameters`, parameterCount),
+    validation: subjectMetrics(m.validation, `${path}.validation`),
+    test,
+    testEvaluatedAt,
+    curves: array(m.curves, `${path}.curves`).map((p, i) => curvePoint(p, `${path}.curves[${i}]`)),
+    expertUsage: record(m.expertUsage, `${path}.expertUsage`, usage),
+    epochs: record(m.epochs, `${path}.epochs`, branchEpochs),
+    cancelled: flag(m.cancelled, `${path}.cancelled`),
+    seconds: finite(m.seconds, `${path}.seconds`),
+  };
+}

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { loadEstData } from '../data/features/test-support';
+import { DEFAULT_ARCHITECTURE } from '../quantum/resources/architecture';
+import { DEFAULT_TRAINING } from './train-network';
+import { checkTrainingConfig, DEFAULT_TRAINING_CONFIG, pkPdOptions, splitOf, TRAINING_SPLITS, trainingConfigProblems } from './training-config';
+
+describe('training config', () => {
+  it("defaults to the headline model with the library's training defaults", () => {
+    const c = DEFAULT_TRAINING_CONFIG;
+    expect(c).toMatchObject({ encoder: 'qnn-resmlp-moe', mode: 'cascade', qubits: 8, layers: 3, seed: 0, split: 'reference', backend: 'auto' });
+    expect({ epochs: c.epochs, patience: c.patience, learningRate: c.learningRate, batchSize: c.batchSize }).toEqual({
+      epochs: DEFAULT_TRAINING.epochs,
+      patience: DEFAULT_TRAINING.patience,
+      learningRate: DEFAULT_TRAINING.learningRate,
+      batchSize: DEFAULT_TRAINING.batchSize,
+    });
+    expect({ hidden: c.hidden, depth: c.depth, experts: c.experts, dropout: c.dropout }).toEqual({
+      hidden: DEFAULT_ARCHITECTURE.hidden,
+      depth: DEFAULT_ARCHITECTURE.depth,
+      experts: DEFAULT_ARCHITECTURE.experts,
+      dropout: DEFAULT_ARCHITECTURE.dropout,
+    });
+    expect(trainingConfigProblems(c)).toEqual({});
+  });
+
+  it('names every field that is out of range, with what to enter', () => {
+    const bad = { ...DEFAULT_TRAINING_CONFIG, qubits: 10, layers: 0, epochs: 2.5, learningRate: 0, mcSamples: 1, dropout: 0.95, split: 'cv9-fold1' } as never;
+    const problems = trainingConfigProblems(bad);
+    expect(Object.keys(problems).sort()).toEqual(['dropout', 'epochs', 'layers', 'learningRate', 'mcSamples', 'qubits', 'split']);
+    expect(problems.qubits).toBe('Enter a whole number from 1 to 9.');
+    expect(problems.mcSamples).toMatch(/0 \(no bands\)/);
+    expect(trainingConfigProblems({ ...DEFAULT_TRAINING_CONFIG, mcSamples: 0 })).toEqual({});
+    expect(() => checkTrainingConfig(bad)).toThrow(/qubits: Enter a whole number from 1 to 9/);
+  });
+
+  it('builds the split it names: the reference split and the five folds', () => {
+    const data = loadEstData();
+    expect(TRAINING_SPLITS).toEqual(['reference', 'cv5-fold1', 'cv5-fold2', 'cv5-fold3', 'cv5-fold4', 'cv5-fold5']);
+    const reference = splitOf(data, 'reference');
+    expect(reference.val.map((s) => reference.ids[s])).toEqual(['16', '36', '46']);
+    const folds = TRAINING_SPLITS.slice(1).map((name) => splitOf(data, name));
+    expect(folds.map((f) => f.name)).toEqual(['cv5-fold1', 'cv5-fold2', 'cv5-fold3', 'cv5-fold4', 'cv5-fold5']);
+    expect(new Set(folds.flatMap((f) => f.test)).size).toBe(data.subjects.length);
+  });
+
+  it('turns into trainPkPd options', () => {
+    const options = pkPdOptions({ ...DEFAULT_TRAINING_CONFIG, hidden: 8, classification: true });
+    expect(options).toEqual({
+      mode: 'cascade',
+      encoder: 'qnn-resmlp-moe',
+      architecture: { nQubits: 8, nLayers: 3, hidden: 8, depth: 2, experts: 4, dropout: 0.3 },
+      training: { epochs: 300, patience: 30, learningRate: 1e-3, batchSize: 64 },
+      classification: { thresholdNgMl: 3.3 },
+      seed: 0,
+    });
+  });
+});

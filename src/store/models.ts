@@ -1,0 +1,101 @@
+import type { ModelDocument } from '../model/serialize';
+import type { SubjectMetrics, TrainedModelFacts, TrainedModelMeta } from '../model/trained-model';
+import { uniqueName } from './unique-name';
+import { openStudioDatabase } from './database';
+import { isQuotaError, StorageQuotaError, StoredItemMissingError } from './errors';
+
+export interface NewTrainedModel {
+  /** Wanted name; " (2)", " (3)", … is added when another stored model has it. */
+  readonly name: string;
+  readonly facts: TrainedModelFacts;
+  readonly document: ModelDocument;
+}
+
+export class TestAlreadyEvaluatedError extends Error {
+  constructor(name: string) {
+    super(`The test subjects of “${name}” were already evaluated: the final test evaluation is done once per model.`);
+    this.name = 'TestAlreadyEvaluatedError';
+  }
+}
+
+/** Stores a model's description and weights in one transaction: either both are written or neither. */
+export async function storeTrainedModel(item: NewTrainedModel): Promise<TrainedModelMeta> {
+  const wanted = item.name.trim();
+  if (wanted === '') throw new Error('A model name cannot be empty.');
+  const db = await openStudioDatabase();
+  const id = crypto.randomUUID();
+  const tx = db.transaction(['model-meta', 'model-data'], 'readwrite');
+  try {
+    const metaStore = tx.objectStore('model-meta');
+    const taken = (await metaStore.getAll()).map((m) => m.name);
+    const meta: TrainedModelMeta = { ...item.facts, id, name: uniqueName(wanted, taken), createdAt: Date.now() };
+    await tx.objectStore('model-data').add({ id, document: item.document });
+    await metaStore.add(meta);
+    await tx.done;
+    return meta;
+  } catch (error) {
+    abandon(tx);
+    if (isQuotaError(error)) throw new StorageQuotaError(`the model “${wanted}”`, '');
+    throw error;
+  }
+}
+
+/** All stored models, oldest first. */
+export async function listTrainedModels(): Promise<TrainedModelMeta[]> {
+  const db = await openStudioDatabase();
+  return db.getAllFromIndex('model-meta', 'by-created');
+}
+
+export async function loadTrainedModel(id: string): Promise<{ meta: TrainedModelMeta; document: ModelDocument }> {
+  const db = await openStudioDatabase();
+  const tx = db.transaction(['model-meta', 'model-data'], 'readonly');
+  const [meta, data] = await Promise.all([tx.objectStore('model-meta').get(id), tx.objectStore('model-data').get(id)]);
+  if (!meta || !data) throw new StoredItemMissingError('model', id);
+  return { meta, document: data.document };
+}
+
+export async function renameTrainedModel(id: string, name: string): Promise<TrainedModelMeta> {
+  const trimmed = name.trim();
+  if (trimmed === '') throw new Error('A model name cannot be empty.');
+  return updateMeta(id, () => ({ name: trimmed }));
+}
+
+/** Records the one final test evaluation of a stored model; refuses a second one. */
+export async function recordTestEvaluation(id: string, test: SubjectMetrics, at: number): Promise<TrainedModelMeta> {
+  return updateMeta(id, (meta) => {
+    if (meta.test !== null || meta.testEvaluatedAt !== null) throw new TestAlreadyEvaluatedError(meta.name);
+    return { test, testEvaluatedAt: at };
+  });
+}
+
+export async function deleteTrainedModel(id: string): Promise<void> {
+  const db = await openStudioDatabase();
+  const tx = db.transaction(['model-meta', 'model-data'], 'readwrite');
+  await Promise.all([tx.objectStore('model-meta').delete(id), tx.objectStore('model-data').delete(id), tx.done]);
+}
+
+async function updateMeta(id: string, change: (meta: TrainedModelMeta) => Partial<TrainedModelMeta>): Promise<TrainedModelMeta> {
+  const db = await openStudioDatabase();
+  const tx = db.transaction('model-meta', 'readwrite');
+  const meta = await tx.store.get(id);
+  if (!meta) throw new StoredItemMissingError('model', id);
+  let updated: TrainedModelMeta;
+  try {
+    updated = { ...meta, ...change(meta) };
+  } catch (error) {
+    abandon(tx);
+    throw error;
+  }
+  await Promise.all([tx.store.put(updated), tx.done]);
+  return updated;
+}
+
+/** Aborts a transaction that failed part-way, so nothing of it is written; its rejection is already reported. */
+function abandon(tx: { abort(): void; done: Promise<void> }): void {
+  tx.done.catch(() => undefined);
+  try {
+    tx.abort();
+  } catch {
+    // already finished or aborted
+  }
+}

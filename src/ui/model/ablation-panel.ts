@@ -1,0 +1,187 @@
+/**
+ * `<qp-ablation-panel .data=${dataset}>`: the qubits × layers ablation of a quantum encoder, as the
+ * poster's heatmaps — one model per cell, trained in a worker and scored on the validation subjects
+ * (the test subjects are never read); a heatmap of validation PD RMSE and a table of every cell.
+ */
+import { html, LitElement, nothing, type TemplateResult } from 'lit';
+import type { Dataset } from '../../data/types';
+import type { AblationCell, AblationProgress, AblationResult } from '../../model/experiments/ablation';
+import { QUANTUM_ENCODERS } from '../../model/experiments/quantum-encoders';
+import type { ModelMode } from '../../model/pkpd-model';
+import { DEFAULT_TRAINING_CONFIG, type TrainingSplit } from '../../model/training-config';
+import { ENCODER_LABELS, type EncoderName } from '../../quantum/resources/architecture';
+import { runAblationInWorker, type WithBackend } from '../../../workers/experiments-client';
+import { formatNumber } from '../explorer/plot-theme';
+import {
+  advancedSizes, DEFAULT_RAW_SIZES, experimentSettings, formatDuration, formatZ, modeField, progressView, type RawSizes, runButtons, type SizeKey, sizeField, sizeProblems, splitField,
+} from './experiment-fields';
+import { experimentStyles } from './experiment-styles';
+import { ExperimentTask } from './experiment-task';
+import './heatmap-plot';
+
+const QUBIT_CHOICES = [2, 4, 6, 8, 9] as const;
+const LAYER_CHOICES = [1, 2, 3, 4] as const;
+
+type Result = WithBackend<AblationResult>;
+
+export class AblationPanel extends LitElement {
+  static override properties = {
+    data: { attribute: false },
+    encoder: { state: true },
+    mode: { state: true },
+    qubits: { state: true },
+    layers: { state: true },
+    split: { state: true },
+    sizes: { state: true },
+    cells: { state: true },
+  };
+  static override styles = experimentStyles;
+
+  declare data: Dataset | null;
+  declare encoder: EncoderName;
+  declare mode: ModelMode;
+  declare qubits: readonly number[];
+  declare layers: readonly number[];
+  declare split: TrainingSplit;
+  declare sizes: RawSizes;
+  /** Finished cells, shown as they arrive. */
+  declare cells: readonly AblationCell[];
+
+  private readonly task = new ExperimentTask<AblationProgress, Result>(this, (p) => {
+    if (p.cell) this.cells = [...this.cells, p.cell];
+  });
+
+  constructor() {
+    super();
+    this.data = null;
+    this.encoder = DEFAULT_TRAINING_CONFIG.encoder;
+    this.mode = DEFAULT_TRAINING_CONFIG.mode;
+    this.qubits = [2, 4, 8];
+    this.layers = [1, 2, 3];
+    this.split = DEFAULT_TRAINING_CONFIG.split;
+    this.sizes = DEFAULT_RAW_SIZES;
+    this.cells = [];
+  }
+
+  protected override render(): TemplateResult {
+    return html`<section aria-labelledby="ablation-title">
+      <h2 id="ablation-title">Qubits × layers ablation</h2>
+      <p class="intro">
+        One model per combination of circuit qubits and layers, trained with early stopping on the validation subjects and
+        scored on them, like the poster's PD heatmaps. The test subjects are never read.
+      </p>
+      ${this.data ? this.controls() : html`<p class="note">Load a dataset to run the ablation.</p>`}
+      ${this.task.running ? progressView('Model', this.task.progress, this.task.cancelling) : nothing}
+      ${this.task.error ? html`<p class="problem" role="alert">The ablation failed: ${this.task.error}</p>` : nothing} ${this.outcome()}
+      ${this.cells.length > 0 ? this.results() : nothing}
+    </section>`;
+  }
+
+  private get runs(): number {
+    return this.qubits.length * this.layers.length;
+  }
+
+  private controls(): TemplateResult {
+    const running = this.task.running;
+    const problems = sizeProblems(this.sizes);
+    const blocker =
+      this.runs === 0 ? 'Choose at least one qubit count and one layer count.' : Object.keys(problems).length > 0 ? 'Fix the settings marked in red (some may be under Advanced).' : null;
+    return html`<div class="controls">
+        <label
+          >Encoder
+          <select data-control="encoder" ?disabled=${running} @change=${(e: Event) => (this.encoder = (e.target as HTMLSelectElement).value as EncoderName)}>
+            ${QUANTUM_ENCODERS.map((name) => html`<option value=${name} ?selected=${name === this.encoder}>${ENCODER_LABELS[name]}</option>`)}
+          </select></label
+        >
+        ${modeField(this.mode, running, (mode) => (this.mode = mode))} ${splitField(this.split, running, (split) => (this.split = split))}
+        ${sizeField('epochs', this.sizes, problems.epochs, running, this.onSize)}
+      </div>
+      <div class="controls">
+        ${this.choices('Qubits', 'qubits', QUBIT_CHOICES, this.qubits, (values) => (this.qubits = values))}
+        ${this.choices('Layers', 'layers', LAYER_CHOICES, this.layers, (values) => (this.layers = values))}
+      </div>
+      ${advancedSizes(this.sizes, problems, running, this.onSize)}
+      ${runButtons(running, blocker, this.run, () => this.task.cancel())}
+      <p class="note">${this.runs} model${this.runs === 1 ? '' : 's'} to train${this.mode === 'multitask' ? '' : ', each a PK and a PD network'}.</p>`;
+  }
+
+  private choices(legend: string, name: string, options: readonly number[], chosen: readonly number[], set: (values: number[]) => void): TemplateResult {
+    const toggle = (value: number, on: boolean): void => set(options.filter((o) => (o === value ? on : chosen.includes(o))));
+    return html`<fieldset data-control=${name} ?disabled=${this.task.running}>
+      <legend>${legend}</legend>
+      ${options.map(
+        (o) => html`<label
+          ><input type="checkbox" value=${o} .checked=${chosen.includes(o)} @change=${(e: Event) => toggle(o, (e.target as HTMLInputElement).checked)} />${o}</label
+        >`,
+      )}
+    </fieldset>`;
+  }
+
+  private readonly onSize = (key: SizeKey, value: string): void => {
+    this.sizes = { ...this.sizes, [key]: value };
+  };
+
+  private readonly run = (): void => {
+    const data = this.data;
+    if (!data) return;
+    const options = { ...experimentSettings(this.mode, this.sizes), encoder: this.encoder, qubits: [...this.qubits], layers: [...this.layers] };
+    this.cells = [];
+    void this.task.start((onProgress, signal) => runAblationInWorker(data, this.split, options, onProgress, signal));
+  };
+
+  private outcome(): TemplateResult | typeof nothing {
+    const r = this.task.result;
+    if (!r || this.task.running) return nothing;
+    const total = `${r.cells.length} model${r.cells.length === 1 ? '' : 's'}`;
+    const time = formatDuration(r.cells.reduce((s, c) => s + c.seconds, 0) * 1000);
+    return html`<p class="outcome" role="status">
+      ${r.cancelled ? `Cancelled: ${total} finished before stopping` : `Finished: ${total}`} in ${time}, on ${r.backend.name} (${r.backend.reason}).
+    </p>`;
+  }
+
+  private results(): TemplateResult {
+    const cells = this.cells.flatMap((c) => (c.valPdRmseZ === null ? [] : [{ x: c.layers, y: c.qubits, value: c.valPdRmseZ }]));
+    return html`<h3>Validation PD RMSE (z-units)</h3>
+      <qp-heatmap-plot .cells=${cells} x-label="Layers" y-label="Qubits" value-label="Validation PD RMSE (z)"></qp-heatmap-plot>
+      <div class="table-wrap">
+        <table data-testid="ablation-cells">
+          <caption>
+            Every cell: validation RMSE (z-units of the training scaler; PD also in ng/mL), trainable parameters of all the model's
+            networks, epochs of the PD network (multitask: the network).
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Qubits × layers</th>
+              <th scope="col">Val PD RMSE (z)</th>
+              <th scope="col">Val PD RMSE (ng/mL)</th>
+              <th scope="col">Val PK RMSE (z)</th>
+              <th scope="col">Parameters (circuit)</th>
+              <th scope="col">Best / run epochs</th>
+              <th scope="col">Time</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${this.cells.map(
+              (c) => html`<tr>
+                <th scope="row">${c.qubits} × ${c.layers}</th>
+                <td>${formatZ(c.valPdRmseZ)}</td>
+                <td>${c.valPdRmse === null ? '–' : formatNumber(c.valPdRmse, 3)}</td>
+                <td>${formatZ(c.valPkRmseZ)}</td>
+                <td>${c.parameters.total.toLocaleString('en-US')} <span class="sub">(${c.parameters.quantum.toLocaleString('en-US')})</span></td>
+                <td>${c.bestEpoch} / ${c.epochs}</td>
+                <td>${formatDuration(c.seconds * 1000)}</td>
+              </tr>`,
+            )}
+          </tbody>
+        </table>
+      </div>`;
+  }
+}
+
+if (!customElements.get('qp-ablation-panel')) customElements.define('qp-ablation-panel', AblationPanel);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'qp-ablation-panel': AblationPanel;
+  }
+}

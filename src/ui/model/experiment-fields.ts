@@ -1,0 +1,128 @@
+/**
+ * Controls and read-outs shared by the experiment panels: mode, split, maximum epochs, network
+ * sizes (under "Advanced"), Run/Cancel and the progress line. Templates only; the panels own state.
+ */
+import { html, nothing, type TemplateResult } from 'lit';
+import type { ExperimentSettings } from '../../model/experiments/experiment-run';
+import type { ExperimentProgress } from '../../model/experiments/progress';
+import type { ModelMode } from '../../model/pkpd-model';
+import { DEFAULT_TRAINING_CONFIG, MODE_LABELS, TRAINING_SPLITS, type TrainingConfig, trainingConfigProblems, type TrainingSplit } from '../../model/training-config';
+
+const MODES = Object.keys(MODE_LABELS) as ModelMode[];
+
+const splitLabel = (split: TrainingSplit): string =>
+  split === 'reference' ? 'Reference split' : `Cross-validation fold ${split.slice(split.indexOf('fold') + 4)} of ${TRAINING_SPLITS.length - 1}`;
+
+export type SizeKey = 'epochs' | 'hidden' | 'depth' | 'experts';
+
+const SIZE_LABELS: Readonly<Record<SizeKey, string>> = {
+  epochs: 'Max epochs',
+  hidden: 'Hidden width',
+  depth: 'Depth (blocks)',
+  experts: 'Experts per MoE block',
+};
+
+/** The sizes as typed (checked by the training form's rules before a run). */
+export type RawSizes = Readonly<Record<SizeKey, string>>;
+
+export const DEFAULT_RAW_SIZES: RawSizes = {
+  epochs: String(DEFAULT_TRAINING_CONFIG.epochs),
+  hidden: String(DEFAULT_TRAINING_CONFIG.hidden),
+  depth: String(DEFAULT_TRAINING_CONFIG.depth),
+  experts: String(DEFAULT_TRAINING_CONFIG.experts),
+};
+
+const number = (raw: string): number => (raw.trim() === '' ? Number.NaN : Number(raw));
+
+/** A message per size that is out of range. */
+export function sizeProblems(raw: RawSizes): Partial<Record<SizeKey, string>> {
+  const sizes: Pick<TrainingConfig, SizeKey> = { epochs: number(raw.epochs), hidden: number(raw.hidden), depth: number(raw.depth), experts: number(raw.experts) };
+  const problems = trainingConfigProblems({ ...DEFAULT_TRAINING_CONFIG, ...sizes });
+  return Object.fromEntries((Object.keys(SIZE_LABELS) as SizeKey[]).flatMap((k) => (problems[k] ? [[k, problems[k]]] : [])));
+}
+
+/** What every run of the experiment shares (seed 0; the training form's other defaults). */
+export function experimentSettings(mode: ModelMode, raw: RawSizes): ExperimentSettings {
+  return {
+    mode,
+    seed: DEFAULT_TRAINING_CONFIG.seed,
+    training: { epochs: number(raw.epochs) },
+    architecture: { hidden: number(raw.hidden), depth: number(raw.depth), experts: number(raw.experts) },
+  };
+}
+
+export function modeField(mode: ModelMode, disabled: boolean, onChange: (mode: ModelMode) => void): TemplateResult {
+  return html`<label
+    >Mode
+    <select data-control="mode" ?disabled=${disabled} @change=${(e: Event) => onChange((e.target as HTMLSelectElement).value as ModelMode)}>
+      ${MODES.map((m) => html`<option value=${m} ?selected=${m === mode}>${MODE_LABELS[m]}</option>`)}
+    </select></label
+  >`;
+}
+
+export function splitField(split: TrainingSplit, disabled: boolean, onChange: (split: TrainingSplit) => void): TemplateResult {
+  return html`<label
+    >Split
+    <select data-control="split" ?disabled=${disabled} @change=${(e: Event) => onChange((e.target as HTMLSelectElement).value as TrainingSplit)}>
+      ${TRAINING_SPLITS.map((o) => html`<option value=${o} ?selected=${o === split}>${splitLabel(o)}</option>`)}
+    </select></label
+  >`;
+}
+
+export function sizeField(key: SizeKey, raw: RawSizes, problem: string | undefined, disabled: boolean, onInput: (key: SizeKey, value: string) => void): TemplateResult {
+  return html`<label
+    >${SIZE_LABELS[key]}
+    <input
+      data-control=${key}
+      type="number"
+      inputmode="numeric"
+      step="1"
+      .value=${raw[key]}
+      ?disabled=${disabled}
+      aria-invalid=${problem ? 'true' : 'false'}
+      @input=${(e: Event) => onInput(key, (e.target as HTMLInputElement).value)}
+    />
+    ${problem ? html`<span class="hint">${problem}</span>` : nothing}</label
+  >`;
+}
+
+export function advancedSizes(raw: RawSizes, problems: Partial<Record<SizeKey, string>>, disabled: boolean, onInput: (key: SizeKey, value: string) => void): TemplateResult {
+  return html`<details class="advanced">
+    <summary>Advanced: network size</summary>
+    <div class="controls">${(['hidden', 'depth', 'experts'] as const).map((key) => sizeField(key, raw, problems[key], disabled, onInput))}</div>
+  </details>`;
+}
+
+/** z-unit RMSE and losses: three decimals, so cells compare at a glance. */
+export const formatZ = (v: number | null): string => (v === null || !Number.isFinite(v) ? '–' : v.toFixed(3));
+
+export function formatDuration(ms: number): string {
+  if (ms < 9950) return `${(ms / 1000).toFixed(1)} s`;
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.round(s / 60);
+  if (m < 60) return `${m} min`;
+  return `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+const BRANCH_LABELS: Readonly<Record<string, string>> = { pk: 'PK network', pd: 'PD network', pkpd: 'PK/PD network' };
+
+/** "Run 2 of 9 (4 qubits × 2 layers): PD network, epoch 37 of 300 · about 3 min left", with a progress bar. */
+export function progressView(what: string, p: ExperimentProgress | null, cancelling: boolean): TemplateResult {
+  const epoch = p?.epoch ? `: ${BRANCH_LABELS[p.epoch.branch] ?? p.epoch.branch}, epoch ${p.epoch.epoch} of ${p.epoch.epochs}` : '';
+  const eta = p && p.etaMs !== null ? ` · about ${formatDuration(p.etaMs)} left` : '';
+  const line = cancelling ? 'Cancelling: stopping after the current batch…' : p ? `${what} ${p.run} of ${p.runs} (${p.label})${epoch}${eta}` : 'Starting…';
+  return html`<div class="progress" data-testid="experiment-progress">
+    <p role="status" aria-live="polite">${line}</p>
+    <progress max="1" .value=${p?.fraction ?? 0} aria-label="Experiment progress"></progress>
+  </div>`;
+}
+
+/** Run and Cancel, and why Run is unavailable when it is. */
+export function runButtons(running: boolean, blocker: string | null, onRun: () => void, onCancel: () => void): TemplateResult {
+  return html`<div class="actions">
+    <button class="primary" data-action="run" ?disabled=${running || blocker !== null} @click=${onRun}>Run</button>
+    <button data-action="cancel" ?disabled=${!running} @click=${onCancel}>Cancel</button>
+    ${blocker && !running ? html`<span class="blocker">${blocker}</span>` : nothing}
+  </div>`;
+}

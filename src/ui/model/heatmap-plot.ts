@@ -1,0 +1,124 @@
+/**
+ * `<qp-heatmap-plot .cells=${[{ x, y, value }]} x-label y-label value-label>`: a grid of values
+ * (e.g. validation RMSE by layers × qubits) where lower is better: a sequential scale from pale
+ * yellow (low, good) to dark red (high), each cell labelled with its value, the best one outlined.
+ */
+import * as Plot from '@observablehq/plot';
+import { css, html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { PlotFrames } from '../explorer/plot-frames';
+import { basePlot, INK } from '../explorer/plot-theme';
+
+export interface HeatmapCell {
+  readonly x: number;
+  readonly y: number;
+  readonly value: number;
+}
+
+export interface HeatmapInput {
+  readonly cells: readonly HeatmapCell[];
+  readonly xLabel: string;
+  readonly yLabel: string;
+  readonly valueLabel: string;
+  readonly width: number;
+}
+
+const SCHEME = 'ylorrd';
+const CELL_HEIGHT = 52;
+const CELL_WIDTH_MAX = 120;
+/** Share of the colour range above which the cell is dark enough for white text. */
+const DARK_FROM = 0.6;
+
+const label = (v: number): string => v.toFixed(3);
+
+export function heatmapPlot({ cells, xLabel, yLabel, valueLabel, width }: HeatmapInput): Element {
+  const xs = [...new Set(cells.map((c) => c.x))].sort((a, b) => a - b);
+  const ys = [...new Set(cells.map((c) => c.y))].sort((a, b) => a - b);
+  const values = cells.map((c) => c.value);
+  const [lo, hi] = [Math.min(...values), Math.max(...values)];
+  const shade = (v: number): number => (hi > lo ? (v - lo) / (hi - lo) : 0);
+  const best = cells.reduce((a, b) => (b.value < a.value ? b : a));
+  const base = basePlot(width, 0);
+  const plotWidth = Math.min(base.width as number, 90 + 24 + xs.length * CELL_WIDTH_MAX);
+  return Plot.plot({
+    ...base,
+    width: plotWidth,
+    height: 26 + 44 + ys.length * CELL_HEIGHT,
+    marginLeft: 90,
+    marginRight: 24,
+    ariaLabel: `Heatmap of ${valueLabel} by ${xLabel.toLowerCase()} and ${yLabel.toLowerCase()}; lower is better; best ${label(best.value)} at ${xLabel.toLowerCase()} ${best.x}, ${yLabel.toLowerCase()} ${best.y}`,
+    x: { type: 'band', domain: xs, label: xLabel, tickSize: 0 },
+    y: { type: 'band', domain: ys, label: yLabel, tickSize: 0 },
+    // one distinct value: nothing to compare, so no legend
+    color: { type: 'linear', scheme: SCHEME, domain: hi > lo ? [lo, hi] : [lo, lo + 1], legend: hi > lo, label: `${valueLabel} — lower is better`, tickFormat: label },
+    marks: [
+      Plot.cell(cells, { x: 'x', y: 'y', fill: 'value', inset: 1.5, title: (c: HeatmapCell) => `${xLabel} ${c.x}, ${yLabel} ${c.y}: ${label(c.value)}` }),
+      Plot.cell([best], { x: 'x', y: 'y', fill: 'none', stroke: INK, strokeWidth: 2.5, inset: 1.5, ariaHidden: 'true' }),
+      Plot.text(cells, {
+        x: 'x',
+        y: 'y',
+        text: (c: HeatmapCell) => label(c.value),
+        fill: (c: HeatmapCell) => (shade(c.value) > DARK_FROM ? '#ffffff' : INK),
+        fontSize: 13,
+        fontWeight: 600,
+      }),
+    ],
+  });
+}
+
+export class HeatmapPlot extends LitElement {
+  static override properties = {
+    cells: { attribute: false },
+    xLabel: { attribute: 'x-label' },
+    yLabel: { attribute: 'y-label' },
+    valueLabel: { attribute: 'value-label' },
+  };
+
+  declare cells: readonly HeatmapCell[];
+  declare xLabel: string;
+  declare yLabel: string;
+  declare valueLabel: string;
+
+  private readonly frames = new PlotFrames(this);
+
+  constructor() {
+    super();
+    this.cells = [];
+    this.xLabel = 'x';
+    this.yLabel = 'y';
+    this.valueLabel = 'value';
+  }
+
+  static override styles = css`
+    :host {
+      display: block;
+    }
+    .plot figure {
+      margin: 0;
+    }
+    .plot svg {
+      max-width: 100%;
+      height: auto;
+    }
+  `;
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('cells') || changed.has('xLabel') || changed.has('yLabel') || changed.has('valueLabel')) this.frames.clear();
+  }
+
+  protected override render(): TemplateResult {
+    const cells = this.cells.filter((c) => Number.isFinite(c.value));
+    const plot =
+      cells.length === 0
+        ? null
+        : this.frames.plot('heatmap', '', (width) => heatmapPlot({ cells, xLabel: this.xLabel, yLabel: this.yLabel, valueLabel: this.valueLabel, width }));
+    return html`<div data-plot="heatmap" class="plot" data-testid="heatmap">${plot ?? nothing}</div>`;
+  }
+}
+
+if (!customElements.get('qp-heatmap-plot')) customElements.define('qp-heatmap-plot', HeatmapPlot);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'qp-heatmap-plot': HeatmapPlot;
+  }
+}

@@ -1,0 +1,178 @@
+/**
+ * `<qp-model-view .data=${Dataset|null} .datasetId=${string|null} .datasetName=${string|null}>`: the
+ * Model tab — train a model on the open dataset (settings, live progress, cancel), its results and
+ * final test evaluation, the models saved in this browser (open, rename, export, import, delete),
+ * then the quantum resource estimator, the qubits × layers ablation and the claims check.
+ */
+import { css, html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { datasetFingerprint } from '../../data/fingerprint';
+import type { Dataset } from '../../data/types';
+import type { TrainingConfig } from '../../model/training-config';
+import type { DatasetInput } from '../../../workers/training-client';
+import { controlStyles } from '../shared-styles';
+import './ablation-panel';
+import './claims-panel';
+import './model-results';
+import { modelStyles } from './model-styles';
+import { modelWorkspace, type SubjectSet } from './model-workspace';
+import './quantum-resources-panel';
+import './saved-models-list';
+import type { SavedModelAction } from './saved-models-list';
+import './training-form';
+import './training-progress';
+
+export class ModelView extends LitElement {
+  static override properties = {
+    data: { attribute: false },
+    datasetId: { attribute: false },
+    datasetName: { attribute: false },
+  };
+  static override styles = [
+    controlStyles,
+    modelStyles,
+    css`
+      h2 {
+        font-size: 1.3rem;
+        margin: 0 0 0.75rem;
+      }
+      details.section {
+        margin-top: 1rem;
+      }
+      details.section > summary {
+        cursor: pointer;
+        font-weight: 600;
+        font-size: 1.05rem;
+        padding: 0.4rem 0;
+      }
+      qp-quantum-resources {
+        margin-top: 1rem;
+      }
+    `,
+  ];
+
+  declare data: Dataset | null;
+  declare datasetId: string | null;
+  declare datasetName: string | null;
+
+  private readonly workspace = modelWorkspace;
+  private fingerprint: string | null = null;
+  private readonly onWorkspaceChange = (): void => this.requestUpdate();
+
+  constructor() {
+    super();
+    this.data = null;
+    this.datasetId = null;
+    this.datasetName = null;
+    this.addEventListener('keydown', (event: KeyboardEvent) => {
+      if (event.key === 'Escape' && this.workspace.phase === 'training') {
+        event.preventDefault();
+        this.workspace.cancel();
+      }
+    });
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.workspace.addEventListener('change', this.onWorkspaceChange);
+    void this.workspace.refreshSaved();
+  }
+
+  override disconnectedCallback(): void {
+    this.workspace.removeEventListener('change', this.onWorkspaceChange);
+    super.disconnectedCallback();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('data')) this.fingerprint = this.data ? datasetFingerprint(this.data) : null;
+  }
+
+  protected override render(): TemplateResult {
+    const config = this.workspace.config;
+    return html`<h2>Models</h2>
+      ${this.data
+        ? this.workbench(this.data)
+        : html`<p class="notice" data-testid="model-no-data">
+            No dataset is open. Load a file or the demo data in the side panel, or open a stored dataset (the <strong>Data</strong> tab shows it), to
+            train models. The quantum resource estimator below works without data.
+          </p>`}
+      <qp-quantum-resources .encoder=${config.encoder} .nQubits=${config.qubits} .nLayers=${config.layers}></qp-quantum-resources>
+      ${this.data
+        ? html`<details class="section">
+              <summary>Ablation: qubits × layers</summary>
+              <qp-ablation-panel .data=${this.data}></qp-ablation-panel>
+            </details>
+            <details class="section">
+              <summary>Claims check: quantum models beside width-matched classical controls</summary>
+              <qp-claims-panel .data=${this.data}></qp-claims-panel>
+            </details>`
+        : nothing}`;
+  }
+
+  private workbench(data: Dataset): TemplateResult {
+    const ws = this.workspace;
+    const idle = ws.phase === 'idle';
+    return html`<section class="card" aria-labelledby="train-title">
+        <h3 id="train-title">Train a model on “${this.datasetName ?? data.fileName}”</h3>
+        <qp-training-form
+          .config=${ws.config}
+          ?disabled=${!idle}
+          @config-changed=${this.onConfigChanged}
+          @train-requested=${(e: CustomEvent<TrainingConfig>) => void ws.train(this.input(data), e.detail)}
+        ></qp-training-form>
+      </section>
+      <div aria-live="polite">
+        ${ws.notice ? html`<p class="notice" data-tone=${ws.notice.tone} data-testid="model-notice">${ws.notice.text}</p>` : nothing}
+        ${ws.phase === 'working' ? html`<p class="muted" data-testid="model-activity">${ws.activity}</p>` : nothing}
+      </div>
+      ${ws.phase === 'training'
+        ? html`<qp-training-progress .progress=${ws.progress} .points=${ws.points} @training-cancelled=${() => ws.cancel()}></qp-training-progress>`
+        : nothing}
+      ${ws.current
+        ? html`<qp-model-results
+            .current=${ws.current}
+            .reports=${ws.reports}
+            .subjectSet=${ws.subjectSet}
+            ?busy=${!idle}
+            @save-requested=${(e: CustomEvent<string>) => void ws.save(e.detail)}
+            @test-requested=${() => void ws.evaluateTest()}
+            @subject-set-selected=${(e: CustomEvent<SubjectSet>) => void ws.showReport(e.detail)}
+          ></qp-model-results>`
+        : nothing}
+      <section class="card" aria-labelledby="saved-title">
+        <h3 id="saved-title">Saved models</h3>
+        <qp-saved-models
+          .models=${ws.saved}
+          .currentId=${ws.current?.meta?.id ?? null}
+          .fingerprint=${this.fingerprint}
+          ?disabled=${!idle}
+          @saved-model-action=${(e: CustomEvent<SavedModelAction>) => this.onSavedModelAction(data, e.detail)}
+          @model-file-chosen=${(e: CustomEvent<File>) => void ws.importModel(e.detail)}
+        ></qp-saved-models>
+      </section>`;
+  }
+
+  private input(data: Dataset): DatasetInput {
+    return { data, datasetId: this.datasetId, datasetName: this.datasetName ?? data.fileName };
+  }
+
+  private readonly onConfigChanged = (event: CustomEvent<TrainingConfig>): void => {
+    this.workspace.config = event.detail;
+    this.requestUpdate();
+  };
+
+  private onSavedModelAction(data: Dataset, { id, action, name }: SavedModelAction): void {
+    const ws = this.workspace;
+    if (action === 'open') void ws.open(id, this.input(data));
+    else if (action === 'rename' && name !== undefined) void ws.rename(id, name);
+    else if (action === 'export') void ws.exportModel(id);
+    else if (action === 'delete') void ws.remove(id);
+  }
+}
+
+if (!customElements.get('qp-model-view')) customElements.define('qp-model-view', ModelView);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'qp-model-view': ModelView;
+  }
+}

@@ -1,0 +1,220 @@
+/**
+ * The Model view's state and actions: training through the worker, the current model's reports and
+ * final test evaluation, and the saved models of this browser. One per page, so a run goes on (and
+ * its results stay) while the user looks at the Data tab; views subscribe to its changes.
+ */
+import type { ModelReport, TrainingCurvePoint } from '../../model/report/types';
+import type { TrainedModelFacts, TrainedModelMeta } from '../../model/trained-model';
+import { DEFAULT_TRAINING_CONFIG, type TrainingConfig } from '../../model/training-config';
+import type { TrainingProgress } from '../../model/training-session';
+import { deleteTrainedModel, listTrainedModels, renameTrainedModel } from '../../store/models';
+import { type DatasetInput, TrainingClient } from '../../../workers/training-client';
+
+export type WorkspacePhase = 'idle' | 'training' | 'working';
+export type SubjectSet = ModelReport['subjectSet'];
+
+export interface CurrentModel {
+  readonly facts: TrainedModelFacts;
+  /** Set once the model is saved in (or opened from) this browser. */
+  readonly meta: TrainedModelMeta | null;
+  /** Opened models: the open dataset is the one it was trained on. */
+  readonly datasetMatches: boolean;
+}
+
+export interface Notice {
+  readonly tone: 'info' | 'success' | 'error';
+  readonly text: string;
+}
+
+export class ModelWorkspace extends EventTarget {
+  phase: WorkspacePhase = 'idle';
+  /** What the worker is doing while phase is 'working', in words. */
+  activity = '';
+  config: TrainingConfig = DEFAULT_TRAINING_CONFIG;
+  progress: TrainingProgress | null = null;
+  points: readonly TrainingCurvePoint[] = [];
+  current: CurrentModel | null = null;
+  reports: Partial<Record<SubjectSet, ModelReport>> = {};
+  subjectSet: SubjectSet = 'validation';
+  saved: readonly TrainedModelMeta[] = [];
+  notice: Notice | null = null;
+  private readonly client = new TrainingClient();
+
+  async train(input: DatasetInput, config: TrainingConfig): Promise<void> {
+    if (this.phase !== 'idle') return;
+    this.config = config;
+    this.phase = 'training';
+    this.progress = null;
+    this.points = [];
+    this.current = null;
+    this.reports = {};
+    this.notice = null;
+    this.changed();
+    try {
+      const facts = await this.client.train(input, config, (progress) => {
+        this.progress = progress;
+        this.points = [...this.points, progress.point];
+        this.changed();
+      });
+      if (!facts) {
+        this.notice = { tone: 'info', text: 'Training was cancelled before any epoch finished: no model was kept.' };
+        return;
+      }
+      this.current = { facts, meta: null, datasetMatches: true };
+      this.notice = facts.cancelled
+        ? { tone: 'info', text: `Training was cancelled: the model keeps ${cancelledSummary(facts)}. It was not trained to the end.` }
+        : { tone: 'success', text: `Training finished in ${facts.seconds.toFixed(1)} s.` };
+      this.phase = 'idle';
+      await this.showReport('validation');
+    } catch (error) {
+      this.notice = { tone: 'error', text: `Training failed: ${messageOf(error)}` };
+    } finally {
+      this.phase = 'idle';
+      this.progress = null;
+      this.changed();
+    }
+  }
+
+  cancel(): void {
+    if (this.phase === 'training') this.client.cancel();
+  }
+
+  /** Shows the current model's predictions on a subject set, computing them in the worker once. */
+  async showReport(set: SubjectSet): Promise<void> {
+    this.subjectSet = set;
+    if (this.reports[set] || set === 'test') {
+      this.changed();
+      return;
+    }
+    await this.work(`Computing predictions for the ${set} subjects…`, async () => {
+      this.reports = { ...this.reports, [set]: await this.client.report(set) };
+    });
+  }
+
+  async evaluateTest(): Promise<void> {
+    await this.work('Evaluating the test subjects…', async () => {
+      const evaluation = await this.client.evaluateTest();
+      const current = this.current as CurrentModel;
+      const meta = current.meta ? { ...current.meta, test: evaluation.facts.test, testEvaluatedAt: evaluation.facts.testEvaluatedAt } : null;
+      this.current = { ...current, facts: evaluation.facts, meta };
+      this.reports = { ...this.reports, test: evaluation.report };
+      this.subjectSet = 'test';
+      this.notice = { tone: 'success', text: 'The test subjects were evaluated. Their metrics are shown beside the validation metrics.' };
+      if (meta) await this.refreshSaved();
+    });
+  }
+
+  async save(name: string): Promise<void> {
+    await this.work('Saving the model…', async () => {
+      const meta = await this.client.save(name);
+      this.current = { ...(this.current as CurrentModel), meta };
+      this.notice = { tone: 'success', text: `Saved as “${meta.name}” in this browser.` };
+      await this.refreshSaved();
+    });
+  }
+
+  async open(id: string, input: DatasetInput): Promise<void> {
+    await this.work('Opening the model…', async () => {
+      const opened = await this.client.open(id, input);
+      this.current = { facts: opened.meta, meta: opened.meta, datasetMatches: opened.datasetMatches };
+      this.reports = {};
+      this.notice = null;
+      this.reports = { validation: await this.client.report('validation') };
+      this.subjectSet = 'validation';
+    });
+  }
+
+  async rename(id: string, name: string): Promise<void> {
+    await this.attempt(async () => {
+      const meta = await renameTrainedModel(id, name);
+      if (this.current?.meta?.id === id) this.current = { ...this.current, meta };
+      await this.refreshSaved();
+    });
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.attempt(async () => {
+      await deleteTrainedModel(id);
+      if (this.current?.meta?.id === id) {
+        await this.client.close();
+        this.current = null;
+        this.reports = {};
+      }
+      await this.refreshSaved();
+    });
+  }
+
+  /** Downloads a saved model as a `.qpkpd-model.json` file. */
+  async exportModel(id: string): Promise<void> {
+    await this.work('Preparing the model file…', async () => {
+      const { fileName, text } = await this.client.exportFile(id);
+      const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = fileName;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(url), 0);
+    });
+  }
+
+  async importModel(file: File): Promise<void> {
+    await this.work(`Checking ${file.name}…`, async () => {
+      try {
+        const meta = await this.client.importFile(await file.text());
+        this.notice = { tone: 'success', text: `Imported “${meta.name}” from ${file.name}.` };
+      } catch (error) {
+        this.notice = { tone: 'error', text: `${file.name} was not imported: ${messageOf(error)} Nothing was changed.` };
+      }
+      await this.refreshSaved();
+    });
+  }
+
+  async refreshSaved(): Promise<void> {
+    await this.attempt(async () => {
+      this.saved = await listTrainedModels();
+    });
+  }
+
+  private async work(activity: string, action: () => Promise<void>): Promise<void> {
+    if (this.phase !== 'idle') return;
+    this.phase = 'working';
+    this.activity = activity;
+    this.changed();
+    try {
+      await this.attempt(action);
+    } finally {
+      this.phase = 'idle';
+      this.activity = '';
+      this.changed();
+    }
+  }
+
+  private async attempt(action: () => Promise<void>): Promise<void> {
+    try {
+      await action();
+    } catch (error) {
+      this.notice = { tone: 'error', text: messageOf(error) };
+    } finally {
+      this.changed();
+    }
+  }
+
+  private changed(): void {
+    this.dispatchEvent(new Event('change'));
+  }
+}
+
+function cancelledSummary(facts: TrainedModelFacts): string {
+  const kept = Object.entries(facts.epochs)
+    .map(([branch, e]) => `the ${branch.toUpperCase()} network's best epoch (${e.best} of ${e.run} run)`)
+    .join(' and ');
+  const pdMissing = facts.config.mode !== 'multitask' && !facts.epochs.pd;
+  return pdMissing ? `${kept}; the PD network was not trained, so it predicts PK only` : kept;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The page's workspace (the training worker starts on its first use). */
+export const modelWorkspace = new ModelWorkspace();

@@ -1,0 +1,209 @@
+/**
+ * `<qp-training-form .config=${TrainingConfig} .disabled=${boolean}>`: the choices before training,
+ * checked as the user types (a message under each field out of range). Emits `config-changed`
+ * with every edit and `train-requested` with a valid config.
+ */
+import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
+import { type ConfigProblems, MODE_LABELS, TRAINING_SPLITS, type TrainingConfig, trainingConfigProblems, type TrainingSplit } from '../../model/training-config';
+import { BACKEND_REQUESTS, type BackendRequest } from '../../platform/compute-backend';
+import { ENCODER_LABELS, ENCODER_NAMES, isEncoderName, isQuantumEncoder } from '../../quantum/resources/architecture';
+import { MAX_LAYERS, MAX_QUBITS } from '../../quantum/template';
+import { controlStyles } from '../shared-styles';
+import { splitLabel } from './model-labels';
+import { modelStyles } from './model-styles';
+
+type NumberKey = 'epochs' | 'patience' | 'seed' | 'hidden' | 'depth' | 'experts' | 'dropout' | 'learningRate' | 'batchSize' | 'mcSamples';
+
+interface NumberField {
+  readonly key: NumberKey;
+  readonly label: string;
+  readonly step: string;
+}
+
+const MAIN_NUMBERS: readonly NumberField[] = [
+  { key: 'epochs', label: 'Max epochs', step: '1' },
+  { key: 'patience', label: 'Patience (epochs)', step: '1' },
+  { key: 'seed', label: 'Seed', step: '1' },
+];
+
+const ADVANCED_NUMBERS: readonly NumberField[] = [
+  { key: 'hidden', label: 'Hidden width', step: '1' },
+  { key: 'depth', label: 'Depth (blocks)', step: '1' },
+  { key: 'experts', label: 'Experts per MoE block', step: '1' },
+  { key: 'dropout', label: 'Dropout', step: 'any' },
+  { key: 'learningRate', label: 'Learning rate', step: 'any' },
+  { key: 'batchSize', label: 'Batch size', step: '1' },
+  { key: 'mcSamples', label: 'MC-dropout samples (0 = no bands)', step: '1' },
+];
+
+const BACKEND_LABELS: Readonly<Record<BackendRequest, string>> = {
+  auto: 'Auto',
+  wasm: 'WebAssembly',
+  cpu: 'CPU (JavaScript)',
+  webgpu: 'WebGPU',
+};
+
+const range = (max: number): number[] => Array.from({ length: max }, (_, i) => i + 1);
+
+export class TrainingForm extends LitElement {
+  static override properties = {
+    config: { attribute: false },
+    disabled: { type: Boolean },
+    draft: { state: true },
+  };
+  static override styles = [
+    controlStyles,
+    modelStyles,
+    css`
+      fieldset {
+        border: 0;
+        padding: 0;
+        margin: 0;
+        min-width: 0;
+      }
+      details .fields {
+        margin-top: 0.5rem;
+      }
+      p.muted {
+        margin: 0.6rem 0 0;
+      }
+      details {
+        margin-top: 0.6rem;
+      }
+      summary {
+        cursor: pointer;
+        font-weight: 600;
+      }
+    `,
+  ];
+
+  /** The initial values (the form is not reset when this changes mid-edit). */
+  declare config: TrainingConfig;
+  declare disabled: boolean;
+  /** What the form holds now. */
+  declare draft: TrainingConfig | null;
+
+  constructor() {
+    super();
+    this.disabled = false;
+    this.draft = null;
+  }
+
+  private get values(): TrainingConfig {
+    return this.draft ?? this.config;
+  }
+
+  protected override render(): TemplateResult {
+    const values = this.values;
+    const problems = trainingConfigProblems(values);
+    const quantum = isEncoderName(values.encoder) && isQuantumEncoder(values.encoder);
+    return html`<form novalidate @input=${this.onEdit} @change=${this.onEdit} @submit=${this.onSubmit} aria-label="Training settings">
+      <fieldset ?disabled=${this.disabled}>
+        <div class="fields">
+          ${this.select('encoder', 'Encoder', ENCODER_NAMES.map((e) => [e, ENCODER_LABELS[e]]))}
+          ${this.select('mode', 'Mode', Object.entries(MODE_LABELS))}
+          ${this.select('qubits', 'Qubits', range(MAX_QUBITS).map((n) => [String(n), String(n)]), !quantum)}
+          ${this.select('layers', 'Circuit layers', range(MAX_LAYERS).map((n) => [String(n), String(n)]), !quantum)}
+          ${MAIN_NUMBERS.map((f) => this.number(f, problems))}
+          ${this.select('split', 'Split', TRAINING_SPLITS.map((s) => [s, splitLabel(s)]))}
+          ${this.select('backend', 'Compute backend', BACKEND_REQUESTS.map((b) => [b, BACKEND_LABELS[b]]))}
+        </div>
+        <p class="muted">
+          Cascade: the PD network also gets the PK network's prediction; multitask: one network with a PK and a PD head. Reference split: EstData's
+          published validation and test subjects (other files: one of each per dose arm). Auto backend: WebGPU on a hardware GPU, else WebAssembly.
+        </p>
+        <details>
+          <summary>Advanced</summary>
+          <div class="fields">
+            ${ADVANCED_NUMBERS.map((f) => this.number(f, problems))}
+            <div class="field check">
+              <input id="f-classification" name="classification" type="checkbox" ?checked=${values.classification} />
+              <label for="f-classification">Classification head (PD below 3.3 ng/mL)</label>
+            </div>
+          </div>
+        </details>
+        <div class="actions">
+          <button class="primary" type="submit" data-testid="train">Train</button>
+          ${Object.keys(problems).length > 0 ? html`<span class="problem" role="alert">Correct the marked fields to train.</span>` : nothing}
+        </div>
+      </fieldset>
+    </form>`;
+  }
+
+  private select(key: 'encoder' | 'mode' | 'qubits' | 'layers' | 'split' | 'backend', label: string, options: readonly (readonly [string, string])[], off = false): TemplateResult {
+    const current = String(this.values[key]);
+    return html`<div class="field">
+      <label for="f-${key}">${label}</label>
+      <select id="f-${key}" name=${key} ?disabled=${off}>
+        ${options.map(([value, text]) => html`<option value=${value} ?selected=${value === current}>${text}</option>`)}
+      </select>
+    </div>`;
+  }
+
+  private number(field: NumberField, problems: ConfigProblems): TemplateResult {
+    const problem = problems[field.key];
+    const initial = this.config[field.key];
+    return html`<div class="field">
+      <label for="f-${field.key}">${field.label}</label>
+      <input
+        id="f-${field.key}"
+        name=${field.key}
+        type="number"
+        step=${field.step}
+        inputmode="decimal"
+        value=${Number.isFinite(initial) ? String(initial) : ''}
+        aria-invalid=${problem ? 'true' : 'false'}
+        aria-describedby=${problem ? `f-${field.key}-problem` : nothing}
+      />
+      ${problem ? html`<span class="problem" id="f-${field.key}-problem">${problem}</span>` : nothing}
+    </div>`;
+  }
+
+  /** The config the form's controls hold (NaN for an empty or unreadable number). */
+  private read(): TrainingConfig {
+    const form = this.renderRoot.querySelector('form') as HTMLFormElement;
+    const control = (name: string): HTMLInputElement | HTMLSelectElement => form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement;
+    const number = (name: string): number => {
+      const value = control(name).value.trim();
+      return value === '' ? Number.NaN : Number(value);
+    };
+    const numbers = Object.fromEntries([...MAIN_NUMBERS, ...ADVANCED_NUMBERS].map((f) => [f.key, number(f.key)])) as Record<NumberKey, number>;
+    return {
+      ...numbers,
+      encoder: control('encoder').value as TrainingConfig['encoder'],
+      mode: control('mode').value as TrainingConfig['mode'],
+      qubits: number('qubits'),
+      layers: number('layers'),
+      split: control('split').value as TrainingSplit,
+      backend: control('backend').value as BackendRequest,
+      classification: (control('classification') as HTMLInputElement).checked,
+    };
+  }
+
+  private readonly onEdit = (): void => {
+    this.draft = this.read();
+    this.dispatchEvent(new CustomEvent<TrainingConfig>('config-changed', { detail: this.draft, bubbles: true, composed: true }));
+  };
+
+  private readonly onSubmit = (event: Event): void => {
+    event.preventDefault();
+    const config = this.read();
+    this.draft = config;
+    const invalid = Object.keys(trainingConfigProblems(config));
+    if (invalid.length > 0) {
+      const first = this.renderRoot.querySelector<HTMLElement>(`[name="${invalid[0]}"]`);
+      if (first?.closest('details')) (first.closest('details') as HTMLDetailsElement).open = true;
+      first?.focus();
+      return;
+    }
+    this.dispatchEvent(new CustomEvent<TrainingConfig>('train-requested', { detail: config, bubbles: true, composed: true }));
+  };
+}
+
+if (!customElements.get('qp-training-form')) customElements.define('qp-training-form', TrainingForm);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'qp-training-form': TrainingForm;
+  }
+}

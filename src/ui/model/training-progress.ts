@@ -1,0 +1,101 @@
+/**
+ * `<qp-training-progress .progress=${TrainingProgress|null} .points=${TrainingCurvePoint[]}>`: the
+ * running training — network, epoch, losses, best epoch, elapsed time and ETA, a progress bar, the
+ * live loss chart and Cancel (`training-cancelled`). Screen readers hear the network and each
+ * tenth of the run, not every epoch.
+ */
+import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
+import type { TrainingCurvePoint } from '../../model/report/types';
+import type { TrainingProgress } from '../../model/training-session';
+import { formatNumber } from '../explorer/plot-theme';
+import { controlStyles } from '../shared-styles';
+import { BRANCH_LABELS, formatDuration } from './model-labels';
+import { modelStyles } from './model-styles';
+import './training-curve-plot';
+
+export class TrainingProgressView extends LitElement {
+  static override properties = {
+    progress: { attribute: false },
+    points: { attribute: false },
+  };
+  static override styles = [
+    controlStyles,
+    modelStyles,
+    css`
+      progress {
+        width: 100%;
+        height: 1rem;
+      }
+      dl {
+        display: grid;
+        grid-template-columns: repeat(auto-fill, minmax(9rem, 1fr));
+        gap: 0.4rem 1rem;
+        margin: 0.6rem 0;
+      }
+      dt {
+        font-size: 0.75rem;
+        color: var(--qp-muted, #52606d);
+      }
+      dd {
+        margin: 0;
+        font-weight: 600;
+        font-variant-numeric: tabular-nums;
+      }
+    `,
+  ];
+
+  declare progress: TrainingProgress | null;
+  declare points: readonly TrainingCurvePoint[];
+
+  constructor() {
+    super();
+    this.progress = null;
+    this.points = [];
+  }
+
+  protected override render(): TemplateResult {
+    const p = this.progress;
+    return html`<section class="card" data-testid="training-progress" aria-labelledby="progress-title">
+      <h3 id="progress-title">Training</h3>
+      <p role="status" aria-live="polite" aria-atomic="true" data-testid="training-status">${this.announcement(p)}</p>
+      <progress max="1" value=${p ? p.fraction : 0} aria-label="Training progress"></progress>
+      ${p ? this.details(p) : html`<p class="muted">Preparing features and the compute backend…</p>`}
+      <div class="actions">
+        <button class="danger" data-testid="cancel-training" @click=${this.cancel}>Cancel</button>
+        <span class="muted">or press Escape. The best epochs reached so far are kept.</span>
+      </div>
+      ${this.points.length > 0 ? html`<qp-training-curve-plot .points=${this.points}></qp-training-curve-plot>` : nothing}
+    </section>`;
+  }
+
+  private announcement(p: TrainingProgress | null): string {
+    if (!p) return 'Training is starting…';
+    const tenth = Math.floor(p.fraction * 10) * 10;
+    return `Training the ${BRANCH_LABELS[p.branch.branch] ?? p.branch.branch} (${p.branchNumber} of ${p.branchCount}): ${tenth}% of the run.`;
+  }
+
+  private details(p: TrainingProgress): TemplateResult {
+    const b = p.branch;
+    return html`<dl data-testid="training-details">
+      <div><dt>Network</dt><dd>${BRANCH_LABELS[b.branch] ?? b.branch} (${p.branchNumber} of ${p.branchCount})</dd></div>
+      <div><dt>Epoch</dt><dd data-testid="training-epoch">${b.epoch} / ${b.epochs}</dd></div>
+      <div><dt>Train loss</dt><dd>${formatNumber(b.trainLoss)}</dd></div>
+      <div><dt>Validation loss</dt><dd>${b.valLoss === null ? '–' : formatNumber(b.valLoss)}</dd></div>
+      <div><dt>Best epoch</dt><dd>${b.bestEpoch}</dd></div>
+      <div><dt>Elapsed</dt><dd>${formatDuration(p.elapsedMs)}</dd></div>
+      <div><dt>ETA (at most)</dt><dd>${formatDuration(p.etaMs)}</dd></div>
+    </dl>`;
+  }
+
+  private readonly cancel = (): void => {
+    this.dispatchEvent(new CustomEvent('training-cancelled', { bubbles: true, composed: true }));
+  };
+}
+
+if (!customElements.get('qp-training-progress')) customElements.define('qp-training-progress', TrainingProgressView);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'qp-training-progress': TrainingProgressView;
+  }
+}

@@ -1,0 +1,48 @@
+import * as Comlink from 'comlink';
+import type { Dataset } from '../src/data/types';
+import { type AblationOptions, type AblationProgress, type ClaimsOptions, type ExperimentProgress, runAblation, runClaimsCheck } from '../src/model/experiments/index';
+import { splitView } from '../src/model/experiments/split-choice';
+import type { TrainingSplit } from '../src/model/training-config';
+import { chooseBackend } from '../src/platform/compute-backend';
+import { activateBackend } from '../src/platform/tfjs-runtime';
+import { probeWebGpu } from '../src/platform/webgpu-probe';
+
+/** The TF.js backend an experiment ran on, and why. */
+export interface BackendUsed {
+  name: string;
+  adapter: string;
+  reason: string;
+}
+
+let signal = { aborted: false };
+
+/** A fresh cancel flag and the backend the policy picks for this browser ('auto'). */
+async function prepare(): Promise<BackendUsed> {
+  signal = { aborted: false };
+  const choice = chooseBackend('auto', await probeWebGpu());
+  await activateBackend(choice.backend);
+  return { name: choice.backend, adapter: choice.adapter, reason: choice.reason };
+}
+
+const api = {
+  async runAblation(dataset: Dataset, split: TrainingSplit, options: AblationOptions, onProgress: (progress: AblationProgress) => void) {
+    const backend = await prepare();
+    const result = await runAblation(splitView(dataset, split), options, { onCell: onProgress, signal });
+    return { ...result, backend };
+  },
+
+  async runClaims(dataset: Dataset, split: TrainingSplit, options: ClaimsOptions, onProgress: (progress: ExperimentProgress) => void) {
+    const backend = await prepare();
+    const result = await runClaimsCheck(splitView(dataset, split), options, { onProgress, signal });
+    return { ...result, backend };
+  },
+
+  /** Stops the running experiment at its next batch; it then resolves with what it finished. */
+  cancel(): void {
+    signal.aborted = true;
+  },
+};
+
+export type ExperimentsWorkerApi = typeof api;
+
+Comlink.expose(api);

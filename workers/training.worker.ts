@@ -1,0 +1,118 @@
+import * as Comlink from 'comlink';
+import type { Dataset } from '../src/data/types';
+import { modelFileName, modelFileText, readModelFile } from '../src/model/model-file';
+import type { ModelReport } from '../src/model/report/types';
+import type { TrainedModelFacts, TrainedModelMeta } from '../src/model/trained-model';
+import type { TrainingConfig } from '../src/model/training-config';
+import { type ReportSubjects, type TestEvaluation, type TrainingProgress, TrainingSession } from '../src/model/training-session';
+import { type BackendChoice, BackendUnavailableError, type BackendRequest, chooseBackend } from '../src/platform/compute-backend';
+import { activateBackend } from '../src/platform/tfjs-runtime';
+import { probeWebGpu, type WebGpuProbe } from '../src/platform/webgpu-probe';
+import { loadTrainedModel, recordTestEvaluation, storeTrainedModel } from '../src/store/models';
+
+export interface DatasetInput {
+  readonly data: Dataset;
+  readonly datasetId: string | null;
+  readonly datasetName: string;
+}
+
+export interface OpenedModel {
+  readonly meta: TrainedModelMeta;
+  /** The open dataset is the one the model was trained on (same fingerprint). */
+  readonly datasetMatches: boolean;
+}
+
+const session = new TrainingSession();
+let signal = { aborted: false };
+/** Id of the current model in IndexedDB once saved or opened. */
+let storedId: string | null = null;
+let probe: Promise<WebGpuProbe> | null = null;
+
+/**
+ * Activates the backend the policy picks for `request`. Training honours the request or says why it
+ * cannot; opening a saved model falls back to 'auto' when its backend is not available here.
+ */
+async function useBackend(request: BackendRequest, orAuto = false): Promise<BackendChoice> {
+  probe ??= probeWebGpu();
+  const found = await probe;
+  let choice: BackendChoice;
+  try {
+    choice = chooseBackend(request, found);
+  } catch (error) {
+    if (!(orAuto && error instanceof BackendUnavailableError)) throw error;
+    choice = chooseBackend('auto', found);
+  }
+  await activateBackend(choice.backend);
+  return choice;
+}
+
+function releaseProxy(callback: unknown): void {
+  (callback as Partial<Comlink.Remote<unknown>>)[Comlink.releaseProxy]?.();
+}
+
+const api = {
+  async train(input: DatasetInput, config: TrainingConfig, onProgress: (progress: TrainingProgress) => void): Promise<TrainedModelFacts | null> {
+    signal = { aborted: false };
+    try {
+      const choice = await useBackend(config.backend);
+      storedId = null;
+      const backendUsed = { backend: choice.backend, adapter: choice.adapter, reason: choice.reason };
+      return await session.train(input.data, input, config, backendUsed, { signal, onProgress: (p) => void onProgress(p) });
+    } finally {
+      releaseProxy(onProgress);
+    }
+  },
+
+  cancel(): void {
+    signal.aborted = true;
+  },
+
+  report(subjects: ReportSubjects, mcSamples?: number): ModelReport {
+    return session.report(subjects, mcSamples);
+  },
+
+  /** The final test evaluation of the current model, recorded in its stored description when it is saved. */
+  async evaluateTest(): Promise<TestEvaluation> {
+    const evaluation = session.evaluateTest();
+    if (storedId !== null) await recordTestEvaluation(storedId, evaluation.facts.test!, evaluation.facts.testEvaluatedAt!);
+    return evaluation;
+  },
+
+  async save(name: string): Promise<TrainedModelMeta> {
+    const facts = session.facts;
+    if (!facts) throw new Error('No model to save: train one first.');
+    if (storedId !== null) throw new Error('This model is already saved in this browser.');
+    const meta = await storeTrainedModel({ name, facts, document: session.document() });
+    storedId = meta.id;
+    return meta;
+  },
+
+  async open(modelId: string, input: DatasetInput): Promise<OpenedModel> {
+    const { meta, document } = await loadTrainedModel(modelId);
+    await useBackend(meta.config.backend, true);
+    session.open(meta, document, input.data);
+    storedId = meta.id;
+    return { meta, datasetMatches: session.datasetMatches };
+  },
+
+  async exportFile(modelId: string): Promise<{ fileName: string; text: string }> {
+    const { meta, document } = await loadTrainedModel(modelId);
+    return { fileName: modelFileName(meta.name), text: modelFileText(meta, document) };
+  },
+
+  async importFile(text: string): Promise<TrainedModelMeta> {
+    await useBackend('auto');
+    const { meta, model } = readModelFile(text);
+    return storeTrainedModel({ name: meta.name, facts: meta, document: model });
+  },
+
+  /** Frees the current model (e.g. after it was deleted or the dataset changed). */
+  close(): void {
+    session.close();
+    storedId = null;
+  },
+};
+
+export type TrainingWorkerApi = typeof api;
+
+Comlink.expose(api);
