@@ -37,6 +37,35 @@ test('the headless runner answers the five dose questions with the mechanistic m
   }
 });
 
+test('the headless runner answers the five dose questions with a network trained on the file', async ({ appPage: page }) => {
+  await openRunner(page, ['doses-network']);
+  const result = await run<{
+    model: string;
+    answers: Answer[];
+    seconds: number;
+    timing_seconds: { train: number; questions: number };
+    metrics: { val: { pd: { n: number } | null } };
+    settings: { n_virtual: number; grid_step: number };
+    plans: { interval: number; intervals: number }[];
+    steady_state: { method: string; checked: number };
+  }>(page, 'doses-network', { csvText: ESTDATA_CSV, fileName: 'EstData.csv', encoder: 'mlp', epochs: 3, nVirtual: 50, seed: 3 });
+  expect(result.model).toBe('mlp');
+  expect(result.settings).toMatchObject({ n_virtual: 50, grid_step: 0.5 });
+  expect(result.answers).toHaveLength(12);
+  expect(new Set(result.answers.map((a) => `${a.scenario}|${a.target}|${a.regimen}`)).size).toBe(12);
+  for (const answer of result.answers) {
+    expect(Number.isFinite(answer.fraction), `${answer.scenario} ${answer.target} ${answer.regimen}`).toBe(true);
+    expect(answer.fraction ?? 0).toBeGreaterThanOrEqual(answer.target);
+    const step = answer.regimen === 'daily' ? 0.5 : 5;
+    expect(Math.abs((answer.dose_mg ?? 0) / step - Math.round((answer.dose_mg ?? 0) / step))).toBeLessThan(1e-9);
+  }
+  expect(result.metrics.val.pd?.n).toBeGreaterThan(0);
+  expect(result.plans.map((p) => p.interval)).toEqual([24, 168]);
+  expect(result.steady_state).toMatchObject({ method: 'network: last two intervals', checked: 12 });
+  expect(result.timing_seconds.train).toBeGreaterThan(0);
+  expect(result.seconds).toBeGreaterThanOrEqual(result.timing_seconds.questions);
+});
+
 test('a file with errors is refused by the doses command with its message', async ({ appPage: page }) => {
   await openRunner(page, ['doses-mechanistic']);
   const error = await page.evaluate(() =>

@@ -11,8 +11,10 @@ const USAGE = `Usage: npm run --silent headless -- <command> [options]
 Commands:
   env                 the browser and its WebGPU adapter
   bench               the benchmark figures: ingest and the quantum layer (as bench:ingest and bench:quantum)
-  doses --csv F --model mechanistic [--seed s] [--n-virtual N]
-                      the five dose questions from the mechanistic population model fitted to F
+  doses --csv F --model mechanistic|E [--seed s] [--n-virtual N] [--mode M] [--qubits n] [--layers L] [--epochs N]
+                      the five dose questions from the mechanistic population model fitted to F, or from
+                      encoder E trained on F as train does (reference split; --seed seeds the training
+                      and the virtual population)
   train --csv F [--encoder E] [--mode M] [--qubits n] [--layers L] [--seed s] [--split reference|cv5]
         [--epochs N] [--backend auto|wasm|cpu|webgpu]
                       trains a PK/PD model on F (early stopping on validation) and reports validation and
@@ -72,8 +74,8 @@ function usageError(message: string): never {
 function dosesCommand(args: string[]): [string, unknown] {
   const csv = option(args, '--csv') ?? usageError('doses needs --csv FILE.');
   const model = option(args, '--model') ?? 'mechanistic';
-  if (model !== 'mechanistic') {
-    usageError(`doses --model ${model}: network dose answers are not in the headless runner yet; use --model mechanistic.`);
+  if (model !== 'mechanistic' && !(ENCODER_NAMES as readonly string[]).includes(model)) {
+    usageError(`doses --model ${model}: unknown model; valid: mechanistic, ${ENCODER_NAMES.join(', ')}.`);
   }
   const numberOption = (name: string): number | undefined => {
     const value = option(args, name);
@@ -87,7 +89,10 @@ function dosesCommand(args: string[]): [string, unknown] {
   } catch (error) {
     usageError(`Cannot read ${csv}: ${(error as Error).message}`);
   }
-  return ['doses-mechanistic', { csvText, fileName: basename(csv), seed: numberOption('--seed'), nVirtual: numberOption('--n-virtual') }];
+  const shared = { csvText, fileName: basename(csv), seed: numberOption('--seed'), nVirtual: numberOption('--n-virtual') };
+  if (model === 'mechanistic') return ['doses-mechanistic', shared];
+  // The page command checks the network options and names what is wrong.
+  return ['doses-network', { ...shared, encoder: model, mode: option(args, '--mode'), qubits: numberOption('--qubits'), layers: numberOption('--layers'), epochs: numberOption('--epochs') }];
 }
 
 function trainCommand(args: string[]): [string, unknown] {

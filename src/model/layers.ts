@@ -95,11 +95,16 @@ export function dropoutActive(mode: ForwardMode): mode is Exclude<ForwardMode, {
   return mode.kind !== 'inference';
 }
 
-/** Inverted dropout with a seeded mask; the identity at inference or when rate is 0. */
+/**
+ * Inverted dropout with a seeded mask; the identity at inference or when rate is 0. Training draws
+ * a mask per row; MC dropout one mask per pass, shared by all rows, so that each MC sample is one
+ * thinned network (a whole predicted curve, not independent noise at each of its points).
+ */
 export function dropout<T extends Tensor>(x: T, rate: number, mode: ForwardMode): T {
   if (rate <= 0 || !dropoutActive(mode)) return x;
   const keep = 1 - rate;
-  const mask = floor(add(randomUniform(x.shape, 0, 1, 'float32', mode.random.nextSeed()), keep));
+  const maskShape = mode.kind === 'mc' ? [1, ...x.shape.slice(1)] : x.shape;
+  const mask = floor(add(randomUniform(maskShape, 0, 1, 'float32', mode.random.nextSeed()), keep));
   return mul(x, mul(mask, scalar(1 / keep))) as T;
 }
 

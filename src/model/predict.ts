@@ -47,10 +47,15 @@ function chunkOutputs(net: Network, x: Matrix, start: number, n: number, mode: F
   });
 }
 
-/** The chunks' output tensors, one chunk at a time. */
+/**
+ * The chunks' output tensors, one chunk at a time. An MC-dropout pass replays the same seeds in
+ * every chunk, so all rows of the pass see the same thinned network.
+ */
 function* runChunks(net: Network, x: Matrix, mode: ForwardMode, chunkRows: number): Generator<{ parts: Tensor[]; start: number }, void, void> {
+  const passSeed = mode.kind === 'mc' ? mode.random.nextSeed() : 0;
   for (let start = 0; start < x.rows; start += chunkRows) {
-    yield { parts: chunkOutputs(net, x, start, Math.min(chunkRows, x.rows - start), mode), start };
+    const chunkMode: ForwardMode = mode.kind === 'mc' ? { kind: 'mc', random: new SeedStream(passSeed) } : mode;
+    yield { parts: chunkOutputs(net, x, start, Math.min(chunkRows, x.rows - start), chunkMode), start };
   }
 }
 

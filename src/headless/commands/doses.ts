@@ -1,6 +1,20 @@
+/**
+ * Headless dose commands:
+ * - 'doses-mechanistic' { csvText, fileName, seed?, nVirtual? }: the five questions from the
+ *   mechanistic population model fitted to the file;
+ * - 'doses-network' { csvText, fileName, encoder, mode?, qubits?, layers?, seed?, nVirtual?, epochs? }:
+ *   trains the network as the `train` command does on the reference split (early stopping on the
+ *   validation subjects; test subjects never read) and answers the five questions with it. `seed`
+ *   seeds both the training and the virtual population.
+ */
 import { ingestText } from '../../data/ingest';
+import { createSplitView, referenceSplit } from '../../data/splits/index';
+import type { Dataset } from '../../data/types';
 import { answerFiveQuestions, toHeadlessAnswers } from '../../dose/five-questions';
+import { answerNetworkDoseQuestions } from '../../dose/network-questions';
+import { disposeModel, trainPkPd } from '../../model/index';
 import { registerHeadlessCommand } from '../registry';
+import { trainConfig, trainingOptions, useBackend } from './train';
 
 interface DosesArgs {
   csvText: string;
@@ -9,14 +23,28 @@ interface DosesArgs {
   nVirtual?: number;
 }
 
-/** The five dose questions answered by the mechanistic population model fitted to the file. */
-registerHeadlessCommand('doses-mechanistic', async (args) => {
-  const { csvText, fileName, seed, nVirtual } = args as DosesArgs;
+interface NetworkDosesArgs extends DosesArgs {
+  encoder: string;
+  mode?: string;
+  qubits?: number;
+  layers?: number;
+  epochs?: number;
+}
+
+function ingestOrThrow(csvText: string, fileName: string): Dataset {
   const ingested = ingestText(csvText, fileName);
   if (!ingested.ok) {
     throw new Error(`${fileName} was not accepted:\n${ingested.errors.slice(0, 10).map((e) => `${e.message}. ${e.hint}`).join('\n')}`);
   }
-  const result = await answerFiveQuestions(ingested.dataset, { seed, nVirtual });
+  return ingested.dataset;
+}
+
+const round = (x: number, digits: number): number => Number(x.toFixed(digits));
+
+/** The five dose questions answered by the mechanistic population model fitted to the file. */
+registerHeadlessCommand('doses-mechanistic', async (args) => {
+  const { csvText, fileName, seed, nVirtual } = args as DosesArgs;
+  const result = await answerFiveQuestions(ingestOrThrow(csvText, fileName), { seed, nVirtual });
   const fit = result.fit;
   return {
     model: 'mechanistic',
@@ -27,4 +55,45 @@ registerHeadlessCommand('doses-mechanistic', async (args) => {
     settings: { n_virtual: result.settings.nVirtual, seed: result.settings.seed, threshold: result.settings.threshold },
     backend: 'cpu (pure TypeScript, headless Chromium main thread)',
   };
+});
+
+/** The five dose questions answered by a network trained on the file's reference split. */
+registerHeadlessCommand('doses-network', async (args) => {
+  const { csvText, fileName, encoder, mode, qubits, layers, seed, nVirtual, epochs } = args as NetworkDosesArgs;
+  const config = trainConfig({ csvText, fileName, encoder, mode, qubits, layers, seed, epochs, split: 'reference' });
+  const started = performance.now();
+  const dataset = ingestOrThrow(csvText, fileName);
+  const choice = await useBackend(config.backend);
+  const view = createSplitView(dataset, referenceSplit(dataset, config.split_seed));
+  const trained = await trainPkPd(view, trainingOptions(config));
+  const trainedAt = performance.now();
+  try {
+    const result = await answerNetworkDoseQuestions(trained.model, view.development, { seed, nVirtual, trainingSubjects: view.train });
+    const checks = result.answers.flatMap((a) => (a.steadyState ? [a.steadyState] : []));
+    return {
+      model: config.encoder,
+      config,
+      answers: toHeadlessAnswers(result),
+      seconds: round((performance.now() - started) / 1000, 2),
+      timing_seconds: { train: round((trainedAt - started) / 1000, 2), questions: round(result.seconds, 2) },
+      backend: { name: choice.backend, adapter: choice.adapter, reason: choice.reason },
+      metrics: { val: trained.validation },
+      settings: { n_virtual: result.settings.nVirtual, seed: result.settings.seed, threshold: result.settings.threshold, grid_step: result.settings.gridStep },
+      plans: result.plans,
+      steady_state: {
+        method: checks[0]?.method ?? null,
+        ok: checks.filter((c) => c.ok).length,
+        checked: checks.length,
+        worst_relative_difference: checks.length > 0 ? Math.max(...checks.map((c) => c.worstRelativeDifference)) : null,
+      },
+      extrapolation: result.extrapolation.map((e) => ({
+        scenario: e.scenario,
+        regimen: e.regimen,
+        dose_mg: e.dose,
+        furthest: e.features.slice(0, 5).map((f) => ({ feature: `${f.branch}:${f.feature}`, beyond_range_widths: round(f.beyond, 3) })),
+      })),
+    };
+  } finally {
+    disposeModel(trained.model);
+  }
 });

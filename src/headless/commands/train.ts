@@ -11,7 +11,7 @@ import { ingestText } from '../../data/ingest';
 import { createSplitView, crossValidationSplits, DEFAULT_SPLIT_SEED, referenceSplit, type SubjectSplit } from '../../data/splits/index';
 import type { Dataset } from '../../data/types';
 import {
-  DEFAULT_TRAINING, disposeModel, evaluateFinal, MODEL_MODES, type ModelMode, type TargetMetrics, trainPkPd, type ValidationMetrics,
+  DEFAULT_TRAINING, disposeModel, evaluateFinal, MODEL_MODES, type ModelMode, type PkPdTrainingOptions, type TargetMetrics, trainPkPd, type ValidationMetrics,
 } from '../../model/index';
 import { type BackendChoice, BACKEND_REQUESTS, type BackendRequest, chooseBackend, isBackendRequest } from '../../platform/compute-backend';
 import { activateBackend } from '../../platform/tfjs-runtime';
@@ -83,7 +83,7 @@ export function trainConfig(args: TrainArgs): TrainConfig {
   };
 }
 
-async function useBackend(request: BackendRequest): Promise<BackendChoice> {
+export async function useBackend(request: BackendRequest): Promise<BackendChoice> {
   const choice = chooseBackend(request, await probeWebGpu());
   await activateBackend(choice.backend);
   return choice;
@@ -102,16 +102,21 @@ interface FoldResult {
   seconds: number;
 }
 
-async function trainOnSplit(dataset: Dataset, split: SubjectSplit, config: TrainConfig): Promise<FoldResult> {
-  const started = performance.now();
-  const view = createSplitView(dataset, split);
-  const trained = await trainPkPd(view, {
+/** The model-library training options of a headless configuration. */
+export function trainingOptions(config: TrainConfig): PkPdTrainingOptions {
+  return {
     mode: config.mode,
     encoder: config.encoder,
     architecture: { nQubits: config.qubits, nLayers: config.layers },
     training: { epochs: config.epochs },
     seed: config.seed,
-  });
+  };
+}
+
+async function trainOnSplit(dataset: Dataset, split: SubjectSplit, config: TrainConfig): Promise<FoldResult> {
+  const started = performance.now();
+  const view = createSplitView(dataset, split);
+  const trained = await trainPkPd(view, trainingOptions(config));
   try {
     const test = evaluateFinal(trained.model, view).metrics;
     const epochs = Object.fromEntries(
