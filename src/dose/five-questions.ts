@@ -12,6 +12,7 @@
  */
 import type { Dataset } from '../data/types';
 import type { FitProgress } from '../pkpd/foce';
+import { nearestRank, percentile } from './percentiles';
 import { fitPkpd, type PkpdFitOptions, type PkpdFitResult } from '../pkpd/pkpd-fit';
 import type { PopulationModel } from '../pkpd/population-model';
 import { createRng } from '../pkpd/random';
@@ -275,22 +276,6 @@ export function answerFiveQuestionsForModel(
   control: DoseQuestionControl = {},
 ): Promise<DoseQuestionsResult> {
   return answerDoseQuestions(new MechanisticPdSimulator(model, options.simulator), options, control);
-}
-
-/** Nearest-rank percentile (a value of the sample, e.g. a grid dose). */
-function nearestRank(sorted: number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
-}
-
-/** Linearly interpolated percentile. */
-function percentile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  const pos = q * (sorted.length - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  if (!Number.isFinite(sorted[lo]) || !Number.isFinite(sorted[hi])) return sorted[Math.round(pos)];
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }
 
 export interface UncertaintyOptions {

@@ -12,6 +12,7 @@
  * allowed), bisection only (MCTS would triple the doses simulated) and the curve of the doses the
  * searches evaluated. Only the training subjects passed in are read (baseline PD, feature ranges).
  */
+import { nearestRank, percentile } from './percentiles';
 import type { Dataset } from '../data/types';
 import type { PkPdModel } from '../model/pkpd-model';
 import { DEFAULT_THRESHOLD } from './criterion';
@@ -137,18 +138,6 @@ async function addEnsembleBands(
     done++;
   }
   control.onProgress?.({ stage: 'uncertainty', done, total: result.curves.length, message: 'done' });
-}
-
-/** Linearly interpolated percentile of sorted finite values. */
-function percentile(sorted: readonly number[], q: number): number {
-  const pos = q * (sorted.length - 1);
-  const lo = Math.floor(pos);
-  return sorted[lo] + (sorted[Math.ceil(pos)] - sorted[lo]) * (pos - lo);
-}
-
-/** Nearest-rank percentile (a value of the sample, e.g. a grid dose or Infinity). */
-function nearestRank(sorted: readonly number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
 }
 
 export interface AnswerDifference {

@@ -6,6 +6,7 @@ import './explorer/explorer-view';
 import './gpu-status';
 import './ingest-report';
 import './model/model-view';
+import './doses/doses-view';
 import './view-tabs';
 import type { ViewTab } from './view-tabs';
 import { DatasetLibraryController } from './dataset-library-controller';
@@ -16,6 +17,7 @@ import { controlStyles } from './shared-styles';
 const VIEWS: ViewTab[] = [
   { id: 'data', label: 'Data' },
   { id: 'model', label: 'Model' },
+  { id: 'doses', label: 'Doses' },
 ];
 
 export class App extends LitElement {
@@ -114,7 +116,7 @@ export class App extends LitElement {
           <qp-view-tabs .tabs=${VIEWS} selected=${this.view} @view-selected=${(e: CustomEvent<string>) => (this.view = e.detail)}></qp-view-tabs>
           ${library.problem ? html`<div class="problem" role="alert" data-testid="problem">${library.problem}</div>` : ''}
           <section role="tabpanel" id="view-${this.view}" aria-labelledby="tab-${this.view}">
-            ${this.view === 'model' ? this.renderModelView() : this.renderDataView()}
+            ${this.view === 'model' ? this.renderModelView() : this.view === 'doses' ? this.renderDosesView() : this.renderDataView()}
           </section>
         </main>
       </div>
@@ -142,6 +144,11 @@ export class App extends LitElement {
   private renderModelView() {
     const active = this.library.active;
     return html`<qp-model-view .data=${active?.stored.dataset ?? null} .datasetId=${active?.meta.id ?? null} .datasetName=${active?.meta.name ?? null}></qp-model-view>`;
+  }
+
+  private renderDosesView() {
+    const active = this.library.active;
+    return html`<qp-doses-view .data=${active?.stored.dataset ?? null} .datasetId=${active?.meta.id ?? null}></qp-doses-view>`;
   }
 
   private onDrop(event: DragEvent): void {

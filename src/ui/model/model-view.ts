@@ -5,6 +5,7 @@
  * then the quantum resource estimator, the qubits × layers ablation and the claims check.
  */
 import { css, html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { WorkspaceBinding } from '../workspace-binding';
 import { datasetFingerprint } from '../../data/fingerprint';
 import type { Dataset } from '../../data/types';
 import type { TrainingConfig } from '../../model/training-config';
@@ -56,30 +57,12 @@ export class ModelView extends LitElement {
 
   private readonly workspace = modelWorkspace;
   private fingerprint: string | null = null;
-  private readonly onWorkspaceChange = (): void => this.requestUpdate();
-
   constructor() {
     super();
     this.data = null;
     this.datasetId = null;
     this.datasetName = null;
-    this.addEventListener('keydown', (event: KeyboardEvent) => {
-      if (event.key === 'Escape' && this.workspace.phase === 'training') {
-        event.preventDefault();
-        this.workspace.cancel();
-      }
-    });
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.workspace.addEventListener('change', this.onWorkspaceChange);
-    void this.workspace.refreshSaved();
-  }
-
-  override disconnectedCallback(): void {
-    this.workspace.removeEventListener('change', this.onWorkspaceChange);
-    super.disconnectedCallback();
+    new WorkspaceBinding(this, this.workspace, () => this.workspace.phase === 'training');
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {

@@ -4,6 +4,7 @@
  * with every edit and `train-requested` with a valid config.
  */
 import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
+import { formReader, type NumberField as Field, numberField } from '../number-field';
 import { type ConfigProblems, MODE_LABELS, TRAINING_SPLITS, type TrainingConfig, trainingConfigProblems, type TrainingSplit } from '../../model/training-config';
 import { BACKEND_REQUESTS, type BackendRequest } from '../../platform/compute-backend';
 import { ENCODER_LABELS, ENCODER_NAMES, isEncoderName, isQuantumEncoder } from '../../quantum/resources/architecture';
@@ -14,11 +15,7 @@ import { modelStyles } from './model-styles';
 
 type NumberKey = 'epochs' | 'patience' | 'seed' | 'hidden' | 'depth' | 'experts' | 'dropout' | 'learningRate' | 'batchSize' | 'mcSamples';
 
-interface NumberField {
-  readonly key: NumberKey;
-  readonly label: string;
-  readonly step: string;
-}
+type NumberField = Field<NumberKey>;
 
 const MAIN_NUMBERS: readonly NumberField[] = [
   { key: 'epochs', label: 'Max epochs', step: '1' },
@@ -141,32 +138,13 @@ export class TrainingForm extends LitElement {
   }
 
   private number(field: NumberField, problems: ConfigProblems): TemplateResult {
-    const problem = problems[field.key];
-    const initial = this.config[field.key];
-    return html`<div class="field">
-      <label for="f-${field.key}">${field.label}</label>
-      <input
-        id="f-${field.key}"
-        name=${field.key}
-        type="number"
-        step=${field.step}
-        inputmode="decimal"
-        value=${Number.isFinite(initial) ? String(initial) : ''}
-        aria-invalid=${problem ? 'true' : 'false'}
-        aria-describedby=${problem ? `f-${field.key}-problem` : nothing}
-      />
-      ${problem ? html`<span class="problem" id="f-${field.key}-problem">${problem}</span>` : nothing}
-    </div>`;
+    return numberField(field, this.config[field.key], problems[field.key]);
   }
 
   /** The config the form's controls hold (NaN for an empty or unreadable number). */
   private read(): TrainingConfig {
     const form = this.renderRoot.querySelector('form') as HTMLFormElement;
-    const control = (name: string): HTMLInputElement | HTMLSelectElement => form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement;
-    const number = (name: string): number => {
-      const value = control(name).value.trim();
-      return value === '' ? Number.NaN : Number(value);
-    };
+    const { control, number } = formReader(form);
     const numbers = Object.fromEntries([...MAIN_NUMBERS, ...ADVANCED_NUMBERS].map((f) => [f.key, number(f.key)])) as Record<NumberKey, number>;
     return {
       ...numbers,

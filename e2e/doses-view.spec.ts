@@ -1,0 +1,120 @@
+import type { Locator, Page } from '@playwright/test';
+import { dropFile, ESTDATA_CSV, expect, test } from './fixtures/app-test';
+
+async function openDosesTab(page: Page): Promise<Locator> {
+  await page.goto('/');
+  await dropFile(page, 'EstData.csv', ESTDATA_CSV);
+  await expect(page.getByTestId('dataset-title')).toHaveText('EstData');
+  await page.getByRole('tab', { name: 'Doses' }).click();
+  const form = page.locator('qp-dose-form');
+  await expect(form).toBeVisible();
+  return form;
+}
+
+async function fill(form: Locator, values: Record<string, string>): Promise<void> {
+  for (const [label, value] of Object.entries(values)) await form.getByLabel(label, { exact: true }).fill(value);
+}
+
+const SMALL = { 'Virtual subjects (N)': '100', 'Uncertainty replicates (0 = no bands)': '0', 'VPC replicates (0 = no VPC)': '20' };
+
+test('bad settings are marked inline and nothing runs', async ({ appPage: page }) => {
+  const form = await openDosesTab(page);
+  await fill(form, { 'Virtual subjects (N)': '5', 'Time grid step (h)': '2', 'Target 2 (% suppressed)': '90' });
+  await form.getByLabel('Mechanistic population model (fitted to this dataset; the reference)').uncheck();
+  await expect(form.getByText('Between 10 and 20000.')).toBeVisible();
+  await expect(form.getByText('More than 0 and at most 0.5 h.')).toBeVisible();
+  await expect(form.getByText('Choose a target different from the first.')).toBeVisible();
+  await expect(form.getByText('Choose at least one model.')).toBeVisible();
+  await expect(form.getByLabel('Virtual subjects (N)')).toHaveAttribute('aria-invalid', 'true');
+  await form.getByRole('button', { name: 'Run' }).click();
+  await expect(form.getByLabel('Virtual subjects (N)')).toBeFocused();
+  await expect(page.getByTestId('dose-progress')).toHaveCount(0);
+  await expect(page.getByTestId('dose-results')).toHaveCount(0);
+});
+
+test('a run can be cancelled (button or Escape), then the mechanistic model answers the twelve questions with plots, fit and diagnostics', async ({ appPage: page }) => {
+  const form = await openDosesTab(page);
+  const progress = page.getByTestId('dose-progress');
+  await form.getByRole('button', { name: 'Run' }).click();
+  await expect(progress.getByTestId('dose-stage')).toContainText('Fitting the population PK/PD model');
+  await progress.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByTestId('doses-notice')).toHaveText('Cancelled.');
+  await expect(progress).toHaveCount(0);
+  await expect(page.getByTestId('dose-results')).toHaveCount(0);
+
+  await form.getByRole('button', { name: 'Run' }).press('Enter');
+  await expect(progress.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('doses-notice')).toHaveText('Cancelled.');
+  await expect(progress).toHaveCount(0);
+
+  await fill(form, SMALL);
+  await form.getByRole('button', { name: 'Run' }).click();
+  await expect(page.getByTestId('doses-notice')).toContainText('Answered in', { timeout: 45_000 });
+
+  const table = page.getByTestId('answers-table');
+  await expect(table.locator('tbody tr[data-row]')).toHaveCount(12);
+  await expect(table.locator('tr[data-row="base|0.9|daily"] td[data-cell=dose]')).toHaveText(/^\d+(\.\d+)?$/);
+  await expect(table.locator('tr[data-row="no_comed|0.75|weekly"] td[data-cell=fraction]')).toContainText('%');
+
+  const curves = page.locator('qp-dose-response-plots');
+  for (const regimen of ['daily', 'weekly']) await expect(curves.locator(`figure[data-plot=dose-response-${regimen}] svg[aria-label]`).first()).toBeVisible();
+
+  const fit = page.locator('qp-mechanistic-fit');
+  await expect(fit.locator('[data-testid=compartment-choice] tbody tr')).toHaveCount(2);
+  await expect(fit.locator('[data-testid=compartment-choice] tr[data-chosen=true]')).toHaveCount(1);
+  await expect(fit.locator('[data-testid=pk-estimates] tr[data-parameter=CL] td').nth(1)).toHaveText(/^\d/);
+
+  const diagnostics = page.locator('qp-mechanistic-diagnostics');
+  const plots = ['dv-pred', 'dv-ipred', 'res-time', 'res-pred', 'individual', 'vpc'];
+  for (const target of ['PK', 'PD']) {
+    await diagnostics.getByLabel(target, { exact: true }).check();
+    for (const plot of plots) await expect(diagnostics.locator(`figure[data-plot=${plot}] svg[aria-label*="${target === 'PK' ? 'PK' : 'PD'}"]`).first(), `${target} ${plot}`).toBeVisible();
+  }
+  await diagnostics.getByTestId('diagnostics-subject').selectOption({ index: 3 });
+  await expect(diagnostics.locator('figure[data-plot=individual] svg[aria-label]').first()).toBeVisible();
+});
+
+const TINY = { 'Hidden width': '8', 'Depth (blocks)': '1', 'Batch size': '512', 'MC-dropout samples (0 = no bands)': '0' };
+
+async function trainAndSave(page: Page, name: string, seed: string): Promise<void> {
+  const training = page.locator('qp-training-form');
+  await training.getByLabel('Seed').fill(seed);
+  await training.getByRole('button', { name: 'Train' }).click();
+  await expect(page.getByTestId('model-notice')).toContainText('Training finished');
+  const results = page.getByTestId('model-results');
+  await results.getByLabel('Model name').fill(name);
+  await results.getByTestId('save-model').click();
+  await expect(results.getByTestId('saved-as')).toContainText(name);
+}
+
+test('two saved networks answer as an ensemble beside the mechanistic model, with bands and their distance from it', async ({ appPage: page }) => {
+  await page.goto('/');
+  await dropFile(page, 'EstData.csv', ESTDATA_CSV);
+  await expect(page.getByTestId('dataset-title')).toHaveText('EstData');
+  await page.getByRole('tab', { name: 'Model' }).click();
+  const training = page.locator('qp-training-form');
+  await training.getByLabel('Encoder').selectOption('mlp');
+  await training.getByLabel('Max epochs').fill('3');
+  await training.getByText('Advanced').click();
+  for (const [label, value] of Object.entries(TINY)) await training.getByLabel(label, { exact: true }).fill(value);
+  await trainAndSave(page, 'Tiny net', '1');
+  await trainAndSave(page, 'Tiny net B', '2');
+
+  await page.getByRole('tab', { name: 'Doses' }).click();
+  const form = page.locator('qp-dose-form');
+  await form.getByLabel('Tiny net', { exact: true }).check();
+  await form.getByLabel('Tiny net B', { exact: true }).check();
+  await form.getByLabel(/as one ensemble/).check();
+  await fill(form, { ...SMALL, 'VPC replicates (0 = no VPC)': '0' });
+  await form.getByRole('button', { name: 'Run' }).click();
+  await expect(page.getByTestId('doses-notice')).toContainText('Answered in', { timeout: 50_000 });
+  const table = page.getByTestId('answers-table');
+  await expect(table.locator('thead th[scope=colgroup]')).toHaveText([/Mechanistic/, 'Tiny net (ensemble of 2)']);
+  await expect(table.locator('tbody tr[data-row]')).toHaveCount(12);
+  await expect(table.locator('td[data-cell=difference]')).toHaveCount(12);
+  await expect(page.getByTestId('network-notes')).toContainText('ensemble of 2 networks');
+  const curves = page.locator('qp-dose-response-plots');
+  await curves.getByLabel('Model').selectOption({ label: 'Tiny net (ensemble of 2)' });
+  await expect(curves.locator('figure[data-plot=dose-response-daily] svg[aria-label*="Daily dosing"]')).toBeVisible();
+});

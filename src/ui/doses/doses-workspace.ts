@@ -1,0 +1,108 @@
+/**
+ * The Doses view's state and actions: the settings, the chosen models run one after another in the
+ * dose worker (mechanistic first: it is the reference the networks are compared with), progress,
+ * cancel, and the results of the last run. One per page, so a run goes on (and its results stay)
+ * while the user looks at another tab; views subscribe to its changes.
+ */
+import { datasetFingerprint } from '../../data/fingerprint';
+import type { Dataset } from '../../data/types';
+import type { TrainedModelMeta } from '../../model/trained-model';
+import { listTrainedModels } from '../../store/models';
+import { type DoseModelReport, DoseRunCancelledError, type DoseRunProgress, DosesClient } from '../../../workers/doses-client';
+import { DEFAULT_DOSE_FORM, type DoseFormValues, runSettings } from './dose-settings';
+
+export interface ModelRun {
+  id: string;
+  label: string;
+  report: DoseModelReport;
+}
+
+export interface RunProgress extends DoseRunProgress {
+  modelLabel: string;
+  modelNumber: number;
+  modelCount: number;
+}
+
+export interface Notice {
+  readonly tone: 'info' | 'success' | 'error';
+  readonly text: string;
+}
+
+export const MECHANISTIC_ID = 'mechanistic';
+
+export class DosesWorkspace extends EventTarget {
+  running = false;
+  form: DoseFormValues = DEFAULT_DOSE_FORM;
+  progress: RunProgress | null = null;
+  runs: readonly ModelRun[] = [];
+  /** Fingerprint of the dataset the runs answered for. */
+  runFingerprint: string | null = null;
+  saved: readonly TrainedModelMeta[] = [];
+  notice: Notice | null = null;
+  private readonly client = new DosesClient();
+
+  async run(data: Dataset, form: DoseFormValues): Promise<void> {
+    if (this.running) return;
+    this.form = form;
+    this.running = true;
+    this.runs = [];
+    this.runFingerprint = datasetFingerprint(data);
+    this.notice = null;
+    const settings = runSettings(form);
+    const networks = this.saved.filter((m) => form.networkIds.includes(m.id));
+    const ensemble = form.ensemble && networks.length > 1;
+    const chosen: { id: string; label: string; ensembleIds: string[] }[] = [
+      ...(form.mechanistic ? [{ id: MECHANISTIC_ID, label: 'Mechanistic population model', ensembleIds: [] }] : []),
+      ...(ensemble
+        ? [{ id: networks[0].id, label: `${networks[0].name} (ensemble of ${networks.length})`, ensembleIds: networks.slice(1).map((m) => m.id) }]
+        : networks.map((m) => ({ id: m.id, label: m.name, ensembleIds: [] }))),
+    ];
+    const started = performance.now();
+    try {
+      for (const [index, model] of chosen.entries()) {
+        const onProgress = (p: DoseRunProgress): void => {
+          this.progress = { ...p, modelLabel: model.label, modelNumber: index + 1, modelCount: chosen.length };
+          this.changed();
+        };
+        onProgress({ stage: model.id === MECHANISTIC_ID ? 'fit' : 'loading', done: 0, total: 0, message: 'starting' });
+        const reference = this.runs.find((r) => r.id === MECHANISTIC_ID)?.report.answers ?? null;
+        const report =
+          model.id === MECHANISTIC_ID
+            ? await this.client.runMechanistic(data, settings, onProgress)
+            : await this.client.runNetwork(model.id, data, settings, onProgress, reference, model.ensembleIds);
+        this.runs = [...this.runs, { id: model.id, label: report.label, report }];
+        this.changed();
+      }
+      this.notice = { tone: 'success', text: `Answered in ${((performance.now() - started) / 1000).toFixed(1)} s.` };
+    } catch (error) {
+      this.notice =
+        error instanceof DoseRunCancelledError
+          ? { tone: 'info', text: `Cancelled.${this.runs.length > 0 ? ' The models that had finished are shown.' : ''}` }
+          : { tone: 'error', text: `The dose questions could not be answered: ${error instanceof Error ? error.message : String(error)}` };
+    } finally {
+      this.running = false;
+      this.progress = null;
+      this.changed();
+    }
+  }
+
+  cancel(): void {
+    if (this.running) this.client.cancel();
+  }
+
+  async refreshSaved(): Promise<void> {
+    try {
+      this.saved = await listTrainedModels();
+    } catch (error) {
+      this.notice = { tone: 'error', text: `The saved models could not be listed: ${error instanceof Error ? error.message : String(error)}` };
+    }
+    this.changed();
+  }
+
+  private changed(): void {
+    this.dispatchEvent(new Event('change'));
+  }
+}
+
+/** The page's workspace (the dose worker starts on its first run). */
+export const dosesWorkspace = new DosesWorkspace();
