@@ -1,10 +1,50 @@
 import { fileURLToPath } from 'node:url';
+import { VitePWA } from 'vite-plugin-pwa';
 import { defineConfig } from 'vitest/config';
 
 const page = (name: string): string => fileURLToPath(new URL(name, import.meta.url));
 
 export default defineConfig({
   worker: { format: 'es' },
+  plugins: [
+    // Offline use: a service worker precaches the app shell, the workers, TF.js's WebAssembly and the
+    // demo data, so that after one visit the app starts, trains and optimises with no network.
+    // src/pwa registers it (injectRegister null) and shows the update notice (registerType 'prompt').
+    VitePWA({
+      registerType: 'prompt',
+      injectRegister: null,
+      // The manifest's icons and the manifest itself are precached by the glob patterns below.
+      includeManifestIcons: false,
+      manifest: {
+        name: 'QPKPD Studio',
+        short_name: 'QPKPD',
+        description: 'Browser-only PK/PD modelling and dose optimisation; your data never leave this device.',
+        theme_color: '#0e2a47',
+        background_color: '#ffffff',
+        display: 'standalone',
+        start_url: '.',
+        scope: '.',
+        icons: [
+          { src: 'icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: 'icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: 'icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+          { src: 'icon.svg', sizes: 'any', type: 'image/svg+xml' },
+        ],
+      },
+      workbox: {
+        globPatterns: ['**/*.{js,css,html,wasm,svg,png,csv}'],
+        // The headless runner page (tests, benchmarks) is not part of the installed app.
+        globIgnores: ['headless.html', 'assets/headless-*.js'],
+        // The training and experiments workers bundle TF.js (about 1.5 MB each), the WebAssembly binaries about 0.5 MB.
+        maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,
+        navigateFallback: 'index.html',
+        navigateFallbackDenylist: [/^\/headless\.html/],
+        clientsClaim: true,
+        cleanupOutdatedCaches: true,
+      },
+      devOptions: { enabled: false },
+    }),
+  ],
   build: {
     target: 'es2022',
     sourcemap: true,

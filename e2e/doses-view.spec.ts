@@ -1,5 +1,6 @@
 import type { Locator, Page } from '@playwright/test';
 import { dropFile, ESTDATA_CSV, expect, test } from './fixtures/app-test';
+import { fillTinyTraining } from './fixtures/tiny-training';
 
 async function openDosesTab(page: Page): Promise<Locator> {
   await page.goto('/');
@@ -75,7 +76,6 @@ test('a run can be cancelled (button or Escape), then the mechanistic model answ
   await expect(diagnostics.locator('figure[data-plot=individual] svg[aria-label]').first()).toBeVisible();
 });
 
-const TINY = { 'Hidden width': '8', 'Depth (blocks)': '1', 'Batch size': '512', 'MC-dropout samples (0 = no bands)': '0' };
 
 async function trainAndSave(page: Page, name: string, seed: string): Promise<void> {
   const training = page.locator('qp-training-form');
@@ -93,11 +93,7 @@ test('two saved networks answer as an ensemble beside the mechanistic model, wit
   await dropFile(page, 'EstData.csv', ESTDATA_CSV);
   await expect(page.getByTestId('dataset-title')).toHaveText('EstData');
   await page.getByRole('tab', { name: 'Model' }).click();
-  const training = page.locator('qp-training-form');
-  await training.getByLabel('Encoder').selectOption('mlp');
-  await training.getByLabel('Max epochs').fill('3');
-  await training.getByText('Advanced').click();
-  for (const [label, value] of Object.entries(TINY)) await training.getByLabel(label, { exact: true }).fill(value);
+  await fillTinyTraining(page, { encoder: 'mlp' });
   await trainAndSave(page, 'Tiny net', '1');
   await trainAndSave(page, 'Tiny net B', '2');
 

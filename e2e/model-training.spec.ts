@@ -1,25 +1,16 @@
 import { readFileSync } from 'node:fs';
 import type { Locator, Page } from '@playwright/test';
 import { dropFile, ESTDATA_CSV, expect, test } from './fixtures/app-test';
-
-const TINY = { 'Hidden width': '8', 'Depth (blocks)': '1', 'Batch size': '512', 'MC-dropout samples (0 = no bands)': '5' };
+import { fillTinyTraining } from './fixtures/tiny-training';
 
 async function openModelTab(page: Page): Promise<void> {
   await page.getByRole('tab', { name: 'Model' }).click();
   await expect(page.locator('qp-training-form')).toBeVisible();
 }
 
-/** Fills the training form with a tiny model (2 qubits × 1 layer) and `epochs`, then presses Train. */
-async function trainTiny(page: Page, epochs: number, patience = 30): Promise<void> {
-  const form = page.locator('qp-training-form');
-  await form.getByLabel('Qubits').selectOption('2');
-  await form.getByLabel('Circuit layers').selectOption('1');
-  await form.getByLabel('Max epochs').fill(String(epochs));
-  await form.getByLabel('Patience (epochs)').fill(String(patience));
-  const advanced = form.locator('details');
-  if (!(await advanced.evaluate((d) => (d as HTMLDetailsElement).open))) await form.getByText('Advanced').click();
-  for (const [label, value] of Object.entries(TINY)) await form.getByLabel(label, { exact: true }).fill(value);
-  await form.getByRole('button', { name: 'Train' }).click();
+async function startTiny(page: Page, epochs: number, patience = 30): Promise<void> {
+  await fillTinyTraining(page, { epochs, patience, mcSamples: 5 });
+  await page.locator('qp-training-form').getByRole('button', { name: 'Train' }).click();
 }
 
 const savedNames = (page: Page): Promise<string[]> =>
@@ -35,7 +26,7 @@ test('train a tiny model, see its results, save it, find it after a reload with 
   await expect(page.getByTestId('dataset-title')).toHaveText('EstData');
   await openModelTab(page);
 
-  await trainTiny(page, 3);
+  await startTiny(page, 3);
   await expect(page.getByTestId('model-notice')).toContainText('Training finished');
   const results = page.getByTestId('model-results');
   const metrics = results.getByTestId('metrics-table');
@@ -100,7 +91,7 @@ test('a long run shows live progress and Cancel returns to the form with a clear
   await expect(page.getByTestId('dataset-title')).toHaveText('EstData');
   await openModelTab(page);
 
-  await trainTiny(page, 5000, 5000);
+  await startTiny(page, 5000, 5000);
   const progress = page.getByTestId('training-progress');
   await expect(progress.getByTestId('training-epoch')).toHaveText(/^([3-9]|\d{2,}) \/ 5000$/);
   await expect(progress.getByRole('progressbar', { name: 'Training progress' })).toBeVisible();

@@ -1,4 +1,5 @@
 import { css, html, LitElement } from 'lit';
+import { keyed } from 'lit/directives/keyed.js';
 import './dataset-import';
 import './dataset-list';
 import './dataset-summary';
@@ -8,6 +9,13 @@ import './ingest-report';
 import './model/model-view';
 import './doses/doses-view';
 import './view-tabs';
+import './share/share-link';
+import './share/share-notice';
+import { ShareLinkController } from './share/share-link-controller';
+import './privacy-panel';
+import '../pwa';
+import { modelWorkspace } from './model/model-workspace';
+import { dosesWorkspace } from './doses/doses-workspace';
 import type { ViewTab } from './view-tabs';
 import { DatasetLibraryController } from './dataset-library-controller';
 import type { DatasetAction } from './dataset-list';
@@ -24,6 +32,8 @@ export class App extends LitElement {
   static override properties = { view: { state: true } };
   declare view: string;
   private readonly library = new DatasetLibraryController(this);
+  /** Opens `#demo` and `#s=…` links (after the library, which it uses). */
+  private readonly share = new ShareLinkController(this, this.library, (view) => (this.view = view));
 
   constructor() {
     super();
@@ -100,6 +110,8 @@ export class App extends LitElement {
         <h1>QPKPD Studio</h1>
         <span>PK/PD modelling and dose optimisation</span>
         <span class="privacy">Your data stay in this browser: nothing is uploaded.</span>
+        <qp-share-link view=${this.view} .active=${active?.meta ?? null}></qp-share-link>
+        <qp-install-button></qp-install-button>
       </header>
       <div class="layout" @dragover=${(e: DragEvent) => e.preventDefault()} @drop=${this.onDrop}>
         <aside>
@@ -111,16 +123,18 @@ export class App extends LitElement {
           ></qp-dataset-import>
           <h2>Stored datasets</h2>
           <qp-dataset-list .datasets=${library.datasets} .activeId=${active?.meta.id} @dataset-action=${this.onDatasetAction}></qp-dataset-list>
+          <qp-privacy-panel @data-deleted=${this.onDataDeleted}></qp-privacy-panel>
         </aside>
         <main>
           <qp-view-tabs .tabs=${VIEWS} selected=${this.view} @view-selected=${(e: CustomEvent<string>) => (this.view = e.detail)}></qp-view-tabs>
           ${library.problem ? html`<div class="problem" role="alert" data-testid="problem">${library.problem}</div>` : ''}
+          <qp-share-notice .message=${this.share.message} @share-notice-dismissed=${() => this.share.dismiss()}></qp-share-notice>
           <section role="tabpanel" id="view-${this.view}" aria-labelledby="tab-${this.view}">
-            ${this.view === 'model' ? this.renderModelView() : this.view === 'doses' ? this.renderDosesView() : this.renderDataView()}
+            ${keyed(this.share.revision, this.view === 'model' ? this.renderModelView() : this.view === 'doses' ? this.renderDosesView() : this.renderDataView())}
           </section>
         </main>
       </div>
-      <footer><qp-gpu-status></qp-gpu-status></footer>
+      <footer><qp-gpu-status></qp-gpu-status><qp-update-notice></qp-update-notice></footer>
     `;
   }
 
@@ -155,6 +169,14 @@ export class App extends LitElement {
     event.preventDefault();
     const file = event.dataTransfer?.files[0];
     if (file) void this.library.importFile(file, file.name);
+  }
+
+  /** "Delete all my data" emptied the store: show the empty library and saved-model lists. */
+  private onDataDeleted(): void {
+    this.library.active = undefined;
+    void this.library.refresh();
+    void modelWorkspace.refreshSaved();
+    void dosesWorkspace.refreshSaved();
   }
 
   private onDatasetAction(event: CustomEvent<DatasetAction>): void {

@@ -1,6 +1,7 @@
 import { css, html, LitElement } from 'lit';
 import type { Dataset } from '../data/types';
 import type { DatasetMeta } from '../store/datasets';
+import { datasetFacts } from './dataset-facts';
 import { formatBytes } from './format';
 
 const DELIMITER_NAMES = { ',': 'comma', ';': 'semicolon', '\t': 'tab' } as const;
@@ -49,18 +50,8 @@ export class DatasetSummary extends LitElement {
   override render() {
     const { meta, data: dataset } = this;
     if (!meta || !dataset) return html``;
-    const sum = (pick: (s: Dataset['subjects'][number]) => number): number =>
-      dataset.subjects.reduce((total, s) => total + pick(s), 0);
-    const arms = new Set(dataset.subjects.map((s) => s.armDose)).size;
-    const covariates = dataset.covariates.map((c) => `${c.name}${c.kind === 'time-varying' ? ' (time-varying)' : ''}`);
     const facts: [string, string][] = [
-      ['Subjects', String(dataset.subjects.length)],
-      ['Arms', String(arms)],
-      ['Dose records', sum((s) => s.doseCount).toLocaleString()],
-      ['PK observations', sum((s) => s.pkCount).toLocaleString()],
-      ['PD observations', sum((s) => s.pdCount).toLocaleString()],
-      ['Covariates', covariates.join(', ') || 'none'],
-      ['Rows', dataset.rowCount.toLocaleString()],
+      ...datasetFacts(dataset),
       [
         'File',
         `${formatBytes(meta.fileSize)}, ${DELIMITER_NAMES[dataset.format.delimiter]}-separated${dataset.format.inferredEvents ? ', events inferred (no EVID)' : ''}`,

@@ -9,6 +9,11 @@ import { WorkspaceBinding } from '../workspace-binding';
 import { datasetFingerprint } from '../../data/fingerprint';
 import type { Dataset } from '../../data/types';
 import { modelStyles } from '../model/model-styles';
+import type { ReportDocument } from '../../export/report-html';
+import { answersExport } from '../export/answers-csv';
+import '../export/report-actions';
+import { reportFigures } from '../export/report-figures';
+import { dosesReportDocument } from '../export/run-reports';
 import { controlStyles } from '../shared-styles';
 import type { ModelAnswers } from './answer-rows';
 import './answers-table';
@@ -99,7 +104,8 @@ export class DosesView extends LitElement {
     }));
     const curves: DoseResponseModel[] = runs.map((r) => ({ id: r.id, label: r.label, kind: r.report.kind, answers: r.report.answers, curves: r.report.curves, targets: r.report.settings.targets }));
     const mechanistic = runs.map((r) => r.report).find((r): r is MechanisticReport => r.kind === 'mechanistic') ?? null;
-    return html`<section class="card" aria-labelledby="answers-title" data-testid="dose-results">
+    return html`<qp-report-actions .report=${this.workspace.running ? null : () => this.report(runs, answers)} .csv=${answersExport(answers)}></qp-report-actions>
+      <section class="card" aria-labelledby="answers-title" data-testid="dose-results">
         <h3 id="answers-title">Answers</h3>
         <qp-dose-answers-table .models=${answers}></qp-dose-answers-table>
         <qp-network-notes .reports=${runs.map((r) => r.report).filter((r): r is NetworkReport => r.kind === 'network')}></qp-network-notes>
@@ -118,6 +124,12 @@ export class DosesView extends LitElement {
               <qp-mechanistic-diagnostics .diagnostics=${mechanistic.diagnostics} .threshold=${mechanistic.settings.threshold}></qp-mechanistic-diagnostics>
             </section>`
         : nothing}`;
+  }
+
+  /** The Doses tab's printable report: the open data, the settings the run used, the answers and the plots as drawn. */
+  private report(runs: readonly ModelRun[], models: readonly ModelAnswers[]): ReportDocument {
+    const data = this.data as Dataset;
+    return dosesReportDocument({ data, datasetName: data.fileName, models, settings: runs[0].report.settings, figures: reportFigures(this) });
   }
 }
 

@@ -4,6 +4,8 @@ import { explorerModel, type ExplorerModel } from '../../data/explore/explorer-m
 import { subjectSeries } from '../../data/explore/subject-series';
 import type { SubjectSummary } from '../../data/explore/subject-summaries';
 import type { Dataset } from '../../data/types';
+import { fileNameOf } from '../../export/file-name';
+import '../export/export-menu';
 import { type ArmColorScale, armColorScale, colorOf } from './arm-colors';
 import { bwByArmPlot } from './bw-by-arm-plot';
 import { comedByArmPlot } from './comed-by-arm-plot';
@@ -77,6 +79,7 @@ export class ExplorerView extends LitElement {
 
   private figure(name: PlotName, caption: string, detail: string | null, plot: Element | null, controls: unknown = nothing, wide = false): TemplateResult {
     return html`<figure data-plot=${name} class=${wide ? 'panel wide' : 'panel'}>
+      <qp-export-menu .plot=${plot} name=${fileNameOf(caption)} label=${caption}></qp-export-menu>
       <figcaption>${caption}${detail ? html`<span class="detail">${detail}</span>` : nothing}</figcaption>
       ${controls}
       <div class="plot">${plot ?? nothing}</div>

@@ -5,6 +5,8 @@
  */
 import * as Plot from '@observablehq/plot';
 import { css, html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { fileNameOf } from '../../export/file-name';
+import '../export/export-menu';
 import { PlotFrames } from '../explorer/plot-frames';
 import { basePlot, INK } from '../explorer/plot-theme';
 
@@ -111,7 +113,8 @@ export class HeatmapPlot extends LitElement {
       cells.length === 0
         ? null
         : this.frames.plot('heatmap', '', (width) => heatmapPlot({ cells, xLabel: this.xLabel, yLabel: this.yLabel, valueLabel: this.valueLabel, width }));
-    return html`<div data-plot="heatmap" class="plot" data-testid="heatmap">${plot ?? nothing}</div>`;
+    return html`<qp-export-menu .plot=${plot} name=${fileNameOf(`${this.valueLabel} heatmap`)} label="the ${this.valueLabel} heatmap"></qp-export-menu>
+      <div data-plot="heatmap" class="plot" data-testid="heatmap">${plot ?? nothing}</div>`;
   }
 }
 

@@ -10,12 +10,18 @@ import { datasetFingerprint } from '../../data/fingerprint';
 import type { Dataset } from '../../data/types';
 import type { TrainingConfig } from '../../model/training-config';
 import type { DatasetInput } from '../../../workers/training-client';
+import type { CsvExport } from '../../export/csv';
+import { predictionsExport } from '../../export/predictions-csv';
+import type { ReportDocument } from '../../export/report-html';
+import '../export/report-actions';
+import { reportFigures } from '../export/report-figures';
+import { modelReportDocument } from '../export/run-reports';
 import { controlStyles } from '../shared-styles';
 import './ablation-panel';
 import './claims-panel';
 import './model-results';
 import { modelStyles } from './model-styles';
-import { modelWorkspace, type SubjectSet } from './model-workspace';
+import { type CurrentModel, modelWorkspace, type SubjectSet } from './model-workspace';
 import './quantum-resources-panel';
 import './saved-models-list';
 import type { SavedModelAction } from './saved-models-list';
@@ -111,7 +117,8 @@ export class ModelView extends LitElement {
         ? html`<qp-training-progress .progress=${ws.progress} .points=${ws.points} @training-cancelled=${() => ws.cancel()}></qp-training-progress>`
         : nothing}
       ${ws.current
-        ? html`<qp-model-results
+        ? html`<qp-report-actions .report=${idle ? () => this.report(data) : null} .csv=${this.predictionsCsv()}></qp-report-actions>
+            <qp-model-results
             .current=${ws.current}
             .reports=${ws.reports}
             .subjectSet=${ws.subjectSet}
@@ -132,6 +139,25 @@ export class ModelView extends LitElement {
           @model-file-chosen=${(e: CustomEvent<File>) => void ws.importModel(e.detail)}
         ></qp-saved-models>
       </section>`;
+  }
+
+  /** The Model tab's printable report: the open data, the current model and its plots as drawn. */
+  private report(data: Dataset): ReportDocument {
+    const { current, subjectSet } = this.workspace;
+    const results = this.renderRoot.querySelector('qp-model-results');
+    return modelReportDocument({
+      data,
+      datasetName: this.datasetName ?? data.fileName,
+      facts: (current as CurrentModel).facts,
+      modelName: current?.meta?.name ?? null,
+      subjectSet,
+      figures: results ? reportFigures(results) : [],
+    });
+  }
+
+  private predictionsCsv(): CsvExport | null {
+    const report = this.workspace.reports[this.workspace.subjectSet];
+    return report ? predictionsExport([report.targets.pk, report.targets.pd].filter((t) => t !== undefined), report.subjectSet) : null;
   }
 
   private input(data: Dataset): DatasetInput {

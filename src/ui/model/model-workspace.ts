@@ -8,6 +8,7 @@ import type { TrainedModelFacts, TrainedModelMeta } from '../../model/trained-mo
 import { DEFAULT_TRAINING_CONFIG, type TrainingConfig } from '../../model/training-config';
 import type { TrainingProgress } from '../../model/training-session';
 import { deleteTrainedModel, listTrainedModels, renameTrainedModel } from '../../store/models';
+import { downloadBlob } from '../../export/download';
 import { type DatasetInput, TrainingClient } from '../../../workers/training-client';
 
 export type WorkspacePhase = 'idle' | 'training' | 'working';
@@ -148,12 +149,7 @@ export class ModelWorkspace extends EventTarget {
   async exportModel(id: string): Promise<void> {
     await this.work('Preparing the model file…', async () => {
       const { fileName, text } = await this.client.exportFile(id);
-      const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = fileName;
-      link.click();
-      setTimeout(() => URL.revokeObjectURL(url), 0);
+      downloadBlob(new Blob([text], { type: 'application/json' }), fileName);
     });
   }
 

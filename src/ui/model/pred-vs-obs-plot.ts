@@ -5,6 +5,7 @@ import type { TargetReport } from '../../model/report/types';
 import { restrictColors } from '../explorer/arm-colors';
 import { PlotFrames } from '../explorer/plot-frames';
 import { basePlot, formatNumber, MUTED } from '../explorer/plot-theme';
+import { predictionsExport } from '../../export/predictions-csv';
 import { reportFigure, reportPlotStyles } from './report-figure';
 import { logTicks } from '../log-ticks';
 import { type PredObsRow, predObsRows, reportArmColors, sharedDomain, TARGET_LABEL } from './report-plot-data';
@@ -55,7 +56,7 @@ export class PredVsObsPlot extends LitElement {
         </select></label
       >
     </div>`;
-    return reportFigure('pred-vs-obs', `${label}: predicted vs observed`, detail, plot, controls);
+    return reportFigure('pred-vs-obs', `${label}: predicted vs observed`, detail, plot, controls, predictionsExport([report]));
   }
 }
 

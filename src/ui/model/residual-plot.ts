@@ -4,6 +4,7 @@ import { LitElement, nothing, type PropertyValues, type TemplateResult } from 'l
 import type { ReportPoint, TargetReport } from '../../model/report/types';
 import { PlotFrames } from '../explorer/plot-frames';
 import { AXIS_TIME, basePlot, formatNumber, formatTime, MUTED, timeTickFormat, timeTicks } from '../explorer/plot-theme';
+import { predictionsExport } from '../../export/predictions-csv';
 import { reportFigure, reportPlotStyles } from './report-figure';
 import { TARGET_LABEL } from './report-plot-data';
 
@@ -36,7 +37,7 @@ export class ResidualPlot extends LitElement {
     const scale = report.logTarget ? 'ln' : '';
     const detail = `Observed − predicted${scale ? ' on the ln scale' : ''}, in SDs of the training ${TARGET_LABEL[report.target]} target; line: mean per time bin`;
     const plot = this.frames.plot('residuals', '', (width) => residualPlot(report, width));
-    return reportFigure('residuals', `${TARGET_LABEL[report.target]}: residuals over time`, detail, plot);
+    return reportFigure('residuals', `${TARGET_LABEL[report.target]}: residuals over time`, detail, plot, nothing, predictionsExport([report]));
   }
 }
 

@@ -1,0 +1,48 @@
+/**
+ * "Delete all my data": deletes this origin's IndexedDB databases (the app's datasets and models)
+ * and every Cache Storage cache (the offline copy of the app). The service worker stays registered.
+ */
+import { closeStudioDatabase } from './database';
+import { DATABASE_NAME } from './schema';
+
+export interface DeleteAllOptions {
+  /** Called when another tab keeps a database open; the deletion finishes once that tab lets go. */
+  onBlocked?: (message: string) => void;
+}
+
+export interface DeleteAllResult {
+  databases: string[];
+  caches: string[];
+}
+
+export const BLOCKED_MESSAGE =
+  'Another tab or window of QPKPD Studio is still using the stored data. Close or reload it to finish deleting; this tab waits until then.';
+
+export async function deleteAllData(options: DeleteAllOptions = {}): Promise<DeleteAllResult> {
+  await closeStudioDatabase();
+  const databases = await databaseNames();
+  for (const name of databases) await deleteDatabase(name, options.onBlocked);
+  return { databases, caches: await deleteCaches() };
+}
+
+async function databaseNames(): Promise<string[]> {
+  const listed = typeof indexedDB.databases === 'function' ? await indexedDB.databases() : [];
+  const names = listed.map((info) => info.name).filter((name): name is string => Boolean(name));
+  return [...new Set([DATABASE_NAME, ...names])];
+}
+
+function deleteDatabase(name: string, onBlocked: DeleteAllOptions['onBlocked']): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.deleteDatabase(name);
+    request.onsuccess = () => resolve();
+    request.onerror = () => reject(new Error(`The stored data could not be deleted (${request.error?.message ?? 'unknown error'}). Nothing else was changed.`));
+    request.onblocked = () => onBlocked?.(BLOCKED_MESSAGE);
+  });
+}
+
+async function deleteCaches(): Promise<string[]> {
+  if (typeof caches === 'undefined') return [];
+  const names = await caches.keys();
+  await Promise.all(names.map((name) => caches.delete(name)));
+  return names;
+}

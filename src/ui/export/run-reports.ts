@@ -1,0 +1,156 @@
+/**
+ * The printable reports of a run: the Model tab's (data, model settings, training, metrics, plots)
+ * and the Doses tab's (data, question settings, answers, plots), as ReportDocuments. Pure: the
+ * plots come in already serialised.
+ */
+import type { Dataset } from '../../data/types';
+import type { TargetMetrics } from '../../model/metrics';
+import type { SubjectMetrics, TrainedModelFacts } from '../../model/trained-model';
+import { MODE_LABELS } from '../../model/training-config';
+import type { ReportDocument, ReportFigure, ReportSection, ReportTable } from '../../export/report-html';
+import { ENCODER_LABELS, isQuantumEncoder } from '../../quantum/resources/architecture';
+import { datasetFacts } from '../dataset-facts';
+import { answerRows, FLAG_LABELS, type ModelAnswers, REGIMEN_TITLES, SCENARIO_TITLES } from '../doses/answer-rows';
+import { formatDose, formatPercent, formatPercentRange } from '../doses/dose-format';
+import { formatNumber } from '../explorer/plot-theme';
+import { BRANCH_LABELS, splitLabel } from '../model/model-labels';
+
+export interface ReportData {
+  readonly data: Dataset;
+  readonly datasetName: string;
+}
+
+const subtitle = (name: string): string => `Dataset “${name}” · made ${new Date().toLocaleString('en-GB')} in this browser`;
+
+function dataSection({ data, datasetName }: ReportData): ReportSection {
+  return { heading: 'Data', facts: [['Dataset', datasetName], ['File', data.fileName], ...datasetFacts(data)] };
+}
+
+function modelFacts(f: TrainedModelFacts): [string, string][] {
+  const c = f.config;
+  return [
+    ['Encoder', ENCODER_LABELS[c.encoder]],
+    ['Mode', MODE_LABELS[c.mode]],
+    ...(isQuantumEncoder(c.encoder) ? [['Circuit', `${c.qubits} qubits × ${c.layers} layers`] as [string, string]] : []),
+    ['Hidden width × depth', `${c.hidden} × ${c.depth}`],
+    ['Experts per MoE block', String(c.experts)],
+    ['Dropout', String(c.dropout)],
+    ['Learning rate', String(c.learningRate)],
+    ['Batch size', String(c.batchSize)],
+    ['Max epochs · patience', `${c.epochs} · ${c.patience}`],
+    ['Seed', String(c.seed)],
+    ['Split', `${splitLabel(c.split)} (validation: ${f.split.valIds.join(', ') || 'none'}; test: ${f.split.testIds.join(', ') || 'none'})`],
+    ['MC-dropout samples', String(c.mcSamples)],
+    ['Classification head', c.classification ? 'on' : 'off'],
+    ['Compute backend', `${f.backendUsed.backend.toUpperCase()} (asked: ${c.backend}; ${f.backendUsed.reason})`],
+    ['Training time', `${f.seconds.toFixed(1)} s${f.cancelled ? ' (cancelled: best epochs reached so far)' : ''}`],
+  ];
+}
+
+function trainingTable(f: TrainedModelFacts): ReportTable {
+  return {
+    caption: 'Training',
+    columns: ['Network', 'Epochs run', 'Best epoch', 'Parameters (classical + quantum)'],
+    rows: Object.entries(f.epochs).map(([branch, e]) => {
+      const p = f.parameters[branch];
+      return [BRANCH_LABELS[branch] ?? branch, e.run, e.best, p ? `${p.total} (${p.classical} + ${p.quantum})` : '–'];
+    }),
+  };
+}
+
+function metricsTable(validation: SubjectMetrics, test: SubjectMetrics | null): ReportTable {
+  const sets: [string, SubjectMetrics | null][] = [
+    ['Validation', validation],
+    ['Test (final)', test],
+  ];
+  const rows = sets.flatMap(([set, metrics]) =>
+    (['pk', 'pd'] as const).flatMap((target) => {
+      const m: TargetMetrics | null = metrics?.[target] ?? null;
+      return m ? [[target.toUpperCase(), set, m.n, ...[m.rmse_z, m.mae_z, m.r2_z, m.rmse, m.mae, m.r2].map((x) => formatNumber(x))]] : [];
+    }),
+  );
+  return { caption: 'Metrics (z: in SDs of the training subjects, log scale for PK; ng/mL: as observed)', columns: ['Target', 'Subjects', 'n', 'RMSE (z)', 'MAE (z)', 'R² (z)', 'RMSE (ng/mL)', 'MAE (ng/mL)', 'R² (ng/mL)'], rows };
+}
+
+export interface ModelReportInput extends ReportData {
+  readonly facts: TrainedModelFacts;
+  /** The saved model's name, or null. */
+  readonly modelName: string | null;
+  /** Which subjects the prediction plots show. */
+  readonly subjectSet: string;
+  readonly figures: readonly ReportFigure[];
+}
+
+export function modelReportDocument(input: ModelReportInput): ReportDocument {
+  const { facts } = input;
+  return {
+    title: `QPKPD Studio model report: ${input.modelName ?? 'new model (not saved)'}`,
+    subtitle: subtitle(input.datasetName),
+    sections: [
+      dataSection(input),
+      { heading: 'Model', facts: modelFacts(facts), tables: [trainingTable(facts)] },
+      { heading: 'Metrics', tables: [metricsTable(facts.validation, facts.test)] },
+      { heading: 'Plots', notes: [`Predictions of the ${input.subjectSet} subjects.`], figures: input.figures },
+    ],
+  };
+}
+
+function answersTable(models: readonly ModelAnswers[]): ReportTable {
+  const rows = answerRows(models).flatMap((row) =>
+    row.cells.flatMap((cell, m) =>
+      cell
+        ? [
+            [
+              SCENARIO_TITLES[row.scenario] ?? row.scenario,
+              `≥ ${formatPercent(row.target)}`,
+              REGIMEN_TITLES[row.regimen] ?? row.regimen,
+              models[m].label,
+              cell.dose === null ? 'not reached' : formatDose(cell.dose),
+              cell.range ? `${formatDose(cell.range.p05)}–${formatDose(cell.range.p95)}` : '–',
+              cell.fraction === null ? '–' : `${formatPercent(cell.fraction)}${cell.ci ? ` (${formatPercentRange(cell.ci)})` : ''}`,
+              cell.flags.map((f) => FLAG_LABELS[f]).join(', ') || 'none',
+            ],
+          ]
+        : [],
+    ),
+  );
+  return {
+    caption: 'Answers',
+    columns: ['Scenario', 'Target', 'Regimen', 'Model', 'Dose (mg)', 'Dose 5th–95th pct (mg)', 'Suppressed (95 % CI)', 'Flags'],
+    rows,
+  };
+}
+
+export interface DosesReportInput extends ReportData {
+  readonly models: readonly ModelAnswers[];
+  /** The questions' settings as the first model's run used them. */
+  readonly settings: { nVirtual: number; seed: number; threshold: number; gridStep: number; method: string };
+  readonly figures: readonly ReportFigure[];
+}
+
+export function dosesReportDocument(input: DosesReportInput): ReportDocument {
+  const s = input.settings;
+  const scenarios = input.models[0]?.settings.scenarios ?? [];
+  return {
+    title: 'QPKPD Studio dose report',
+    subtitle: subtitle(input.datasetName),
+    sections: [
+      dataSection(input),
+      {
+        heading: 'Dose questions',
+        facts: [
+          ['Models', input.models.map((m) => m.label).join('; ')],
+          ['Virtual subjects per scenario', String(s.nVirtual)],
+          ['Seed', String(s.seed)],
+          ['PD threshold', `${s.threshold} ng/mL`],
+          ['Targets', (input.models[0]?.settings.targets ?? []).map((t) => formatPercent(t)).join(', ')],
+          ['Scenarios', scenarios.map((sc) => SCENARIO_TITLES[sc.name] ?? sc.name).join(', ')],
+          ['Time grid step', `${s.gridStep} h`],
+          ['Search method', s.method],
+        ],
+      },
+      { heading: 'Answers', tables: [answersTable(input.models)] },
+      { heading: 'Plots', figures: input.figures },
+    ],
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * Share links in the URL fragment (never the query string, so the state never reaches a server):
+ * `#s=<state>.<check>` — the ShareState as JSON compressed with lz-string's URI-safe alphabet, then
+ * 8 hex digits of the JSON's FNV-1a hash, so a cut or garbled link is refused rather than read as
+ * other settings; `#demo` is shorthand for the demo data on the Data tab. Decoding never throws.
+ */
+import * as lzModule from 'lz-string';
+import { Fnv1a64 } from '../../data/fingerprint';
+import { checkShareState, DAMAGED_MESSAGE, SHARE_VERSION, type ShareCheck, type ShareState } from './share-state';
+
+// lz-string is CommonJS: bundlers give its functions as named exports, Node's ESM loader (the
+// browser tests import this module) only as the default export.
+const { compressToEncodedURIComponent, decompressFromEncodedURIComponent } = (lzModule as { default?: typeof lzModule }).default ?? lzModule;
+
+const STATE_PREFIX = 's=';
+const DEMO_FRAGMENT = 'demo';
+/** lz-string reads a letter outside its alphabet as 'A', so such links are refused before decompressing. */
+const PAYLOAD = /^([A-Za-z0-9+$-]+)\.([0-9a-f]{8})$/;
+
+function checkOf(json: string): string {
+  const hash = new Fnv1a64();
+  hash.text(json);
+  return hash.hex().slice(0, 8);
+}
+
+/** The fragment (without '#') that carries `state`. */
+export function encodeShareState(state: ShareState): string {
+  const json = JSON.stringify(state);
+  return `${STATE_PREFIX}${compressToEncodedURIComponent(json)}.${checkOf(json)}`;
+}
+
+const withoutHash = (fragment: string): string => (fragment.startsWith('#') ? fragment.slice(1) : fragment);
+
+/** Whether a fragment (with or without '#') is meant as a share link; other fragments are left alone. */
+export function isShareFragment(fragment: string): boolean {
+  const body = withoutHash(fragment);
+  return body === DEMO_FRAGMENT || body.startsWith(STATE_PREFIX);
+}
+
+/** The state a fragment (with or without '#') carries, or the message to show for it. */
+export function decodeShareState(fragment: string): ShareCheck {
+  const body = withoutHash(fragment);
+  if (body === DEMO_FRAGMENT) return { ok: true, state: { v: SHARE_VERSION, data: 'demo', view: 'data' } };
+  if (!body.startsWith(STATE_PREFIX)) return { ok: false, message: DAMAGED_MESSAGE };
+  const payload = PAYLOAD.exec(body.slice(STATE_PREFIX.length));
+  let parsed: unknown;
+  try {
+    const json = payload ? decompressFromEncodedURIComponent(payload[1]) : null;
+    // The check catches changed content; re-encoding catches changes in the last letter's unread padding bits.
+    if (!json || checkOf(json) !== payload?.[2] || compressToEncodedURIComponent(json) !== payload[1]) return { ok: false, message: DAMAGED_MESSAGE };
+    parsed = JSON.parse(json);
+  } catch {
+    return { ok: false, message: DAMAGED_MESSAGE };
+  }
+  return checkShareState(parsed);
+}
+
+/** The full link: this page's address with the state in its fragment. */
+export function shareUrl(state: ShareState, page: { origin: string; pathname: string }): string {
+  return `${page.origin}${page.pathname}#${encodeShareState(state)}`;
+}
