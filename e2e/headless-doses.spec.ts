@@ -10,9 +10,18 @@ interface Answer {
   ci?: [number, number];
 }
 
+interface Curve {
+  scenario: string;
+  regimen: string;
+  doses_evaluated: number;
+  highest_dose_mg: number;
+  best_fraction: number;
+  best_at_mg: number;
+}
+
 test('the headless runner answers the five dose questions with the mechanistic model', async ({ appPage: page }) => {
   await openRunner(page, ['doses-mechanistic']);
-  const result = await run<{ model: string; answers: Answer[]; seconds: number }>(page, 'doses-mechanistic', {
+  const result = await run<{ model: string; answers: Answer[]; curves: Curve[]; seconds: number }>(page, 'doses-mechanistic', {
     csvText: ESTDATA_CSV,
     fileName: 'EstData.csv',
     nVirtual: 200,
@@ -26,7 +35,11 @@ test('the headless runner answers the five dose questions with the mechanistic m
     expect(Math.abs((answer.dose_mg ?? 0) / step - Math.round((answer.dose_mg ?? 0) / step))).toBeLessThan(1e-9);
     expect(answer.fraction ?? 0).toBeGreaterThanOrEqual(answer.target);
     expect(answer.ci?.[0]).toBeLessThanOrEqual(answer.fraction ?? 0);
+    const curve = result.curves.find((c) => c.scenario === answer.scenario && c.regimen === answer.regimen);
+    expect(curve?.highest_dose_mg).toBeGreaterThanOrEqual(answer.dose_mg ?? Infinity);
+    expect(curve?.best_fraction).toBeGreaterThanOrEqual(answer.fraction ?? Infinity);
   }
+  expect(result.curves).toHaveLength(6);
   const dose = (scenario: string, target: number, regimen: string): number =>
     result.answers.find((a) => a.scenario === scenario && a.target === target && a.regimen === regimen)?.dose_mg ?? NaN;
   for (const regimen of ['daily', 'weekly']) {

@@ -154,15 +154,21 @@ test('"Delete all my data" empties the store and the caches', async ({ appPage: 
   await expect(panel.getByRole('alertdialog')).toContainText('cannot be undone');
   await expect(panel.getByTestId('cancel-delete-all')).toBeFocused();
   await panel.getByTestId('confirm-delete-all').click();
-  await expect(panel.getByTestId('privacy-message')).toHaveText('All your data were deleted from this browser.');
+  await expect(panel.getByTestId('privacy-message')).toHaveText(
+    'All your data were deleted from this browser. The offline copy of the app is made again the next time you open it online.',
+  );
 
   await expect.poll(() => storedDatasetNames(page)).toEqual([]);
   await expect(page.getByTestId('model-no-data')).toBeVisible();
   expect(await page.evaluate(() => caches.keys())).toEqual([]);
+  expect(await page.evaluate(async () => (await navigator.serviceWorker.getRegistrations()).length)).toBe(0);
   expect(await storedRecordCount(page)).toBe(0);
 
   await page.reload();
   await expect(page.getByTestId('welcome')).toBeVisible();
+  // Opened online again: a fresh offline copy is made.
+  await waitUntilOfflineReady(page);
+  expect((await page.evaluate(() => caches.keys())).length).toBeGreaterThan(0);
   expect(await storedDatasetNames(page)).toEqual([]);
   expect(await storedRecordCount(page)).toBe(0);
   await loadDemo(page);

@@ -8,8 +8,8 @@
  * What makes it fair: the remaining difference is estimation error. With EstData's 48 subjects the
  * 90% answers move by several steps between trials (mainly through CL, the BW exponent — question 3
  * extrapolates to 140 kg — and Ω); with 200 subjects per arm (800) it stays within a step, which is
- * what the default test asserts, for the scenario with a COMED effect on CL (a 1-compartment fit,
- * fast). The heavier study (about 10 minutes on 2 cores) runs every scenario, several seeds and
+ * what the default tests assert, for a scenario with a COMED effect on CL and one without
+ * (1-compartment fits, fast). The heavier study (about 10 minutes on 2 cores) runs every scenario, several seeds and
  * trial sizes through answerFiveQuestions itself and prints the tables:
  *   DOSE_TRUTH_STUDY=1 npx vitest run src/dose/simulated-truth.test.ts
  */
@@ -50,18 +50,22 @@ function table(label: string, truth: DoseQuestionsResult, fitted: DoseQuestionsR
 const QUESTIONS: DoseQuestionOptions = { nVirtual: 1000, seed: 31, trialComedShare: 0.5, mcts: false, checkSteadyState: false };
 
 describe('dose answers from a fitted model agree with the true model’s', () => {
-  it('COMED on CL, 200 subjects per arm: all twelve answers within one dose step', async () => {
-    const model = SCENARIO_COMED_ON_CL;
+  const defaults: [string, PopulationModel, [number, number]][] = [
+    ['COMED on CL (truth 0.6)', SCENARIO_COMED_ON_CL, [0.5, 0.7]],
+    ['near EstData, no COMED effect on CL', SCENARIO_ESTDATA_1CMT, [0.9, 1.1]],
+  ];
+
+  it.each(defaults)('%s, 200 subjects per arm: all twelve answers within one dose step', async (label, model, [comedLow, comedHigh]) => {
     const truth = await answerFiveQuestionsForModel(model, QUESTIONS);
     const trial = simulateTrial(model, estDataDesign(200), 2024);
     const ingested = ingestText(trial.csv, 'simulated.csv');
     if (!ingested.ok) throw new Error('simulated trial did not ingest');
     const fit = fitPkpd(extractSubjects(ingested.dataset), { compartments: 1 }, { covariance: false });
-    expect(fit.model.pk.fixed.comedOnCl).toBeGreaterThan(0.5);
-    expect(fit.model.pk.fixed.comedOnCl).toBeLessThan(0.7);
+    expect(fit.model.pk.fixed.comedOnCl).toBeGreaterThan(comedLow);
+    expect(fit.model.pk.fixed.comedOnCl).toBeLessThan(comedHigh);
     const fitted = await answerDoseQuestions(new MechanisticPdSimulator(fit.model), QUESTIONS);
-    console.log(table('COMED on CL (truth 0.6), 800-subject trial, seed 2024', truth, fitted));
-    // The scenario has an effect on CL: the answers without COMED differ from the base ones.
+    console.log(table(`${label}, 800-subject trial, seed 2024`, truth, fitted));
+    // The base scenario (half on COMED) and the no-COMED one differ in the truth's answers.
     expect(truth.answers.some((a, k) => k < 4 && a.dose_mg !== truth.answers[k + 8].dose_mg)).toBe(true);
     for (const off of stepsOff(fitted, truth)) expect(Math.abs(off)).toBeLessThanOrEqual(1);
   }, 120_000);

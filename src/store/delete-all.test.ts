@@ -49,6 +49,7 @@ describe('deleteAllData', () => {
 
     expect(result.databases.sort()).toEqual([DATABASE_NAME, 'some-library-db']);
     expect(result.caches).toEqual(['workbox-precache-v2-http://localhost/', 'other']);
+    expect(result.serviceWorkers).toBe(0);
     expect(await indexedDB.databases()).toEqual([]);
     expect(await cacheStorage.keys()).toEqual([]);
     // The app reopens an empty store afterwards.
@@ -58,7 +59,7 @@ describe('deleteAllData', () => {
 
   it('works where there is no Cache Storage and no database yet', async () => {
     vi.stubGlobal('caches', undefined);
-    expect(await deleteAllData()).toEqual({ databases: [DATABASE_NAME], caches: [] });
+    expect(await deleteAllData()).toEqual({ databases: [DATABASE_NAME], caches: [], serviceWorkers: 0 });
     expect(await indexedDB.databases()).toEqual([]);
   });
 

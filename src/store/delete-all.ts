@@ -1,6 +1,8 @@
 /**
- * "Delete all my data": deletes this origin's IndexedDB databases (the app's datasets and models)
- * and every Cache Storage cache (the offline copy of the app). The service worker stays registered.
+ * "Delete all my data": deletes this origin's IndexedDB databases (the app's datasets and models),
+ * every Cache Storage cache (the offline copy of the app) and the service worker's registration —
+ * a registered worker whose precache is gone would not fetch it again until a new version, so
+ * unregistering lets the next online visit make a complete offline copy afresh.
  */
 import { closeStudioDatabase } from './database';
 import { DATABASE_NAME } from './schema';
@@ -13,6 +15,8 @@ export interface DeleteAllOptions {
 export interface DeleteAllResult {
   databases: string[];
   caches: string[];
+  /** Service-worker registrations removed. */
+  serviceWorkers: number;
 }
 
 export const BLOCKED_MESSAGE =
@@ -22,7 +26,15 @@ export async function deleteAllData(options: DeleteAllOptions = {}): Promise<Del
   await closeStudioDatabase();
   const databases = await databaseNames();
   for (const name of databases) await deleteDatabase(name, options.onBlocked);
-  return { databases, caches: await deleteCaches() };
+  const removedCaches = await deleteCaches();
+  return { databases, caches: removedCaches, serviceWorkers: await unregisterServiceWorkers() };
+}
+
+async function unregisterServiceWorkers(): Promise<number> {
+  if (typeof navigator === 'undefined' || !('serviceWorker' in navigator)) return 0;
+  const registrations = await navigator.serviceWorker.getRegistrations();
+  const removed = await Promise.all(registrations.map((r) => r.unregister()));
+  return removed.filter(Boolean).length;
 }
 
 async function databaseNames(): Promise<string[]> {

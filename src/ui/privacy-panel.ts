@@ -154,7 +154,7 @@ export class PrivacyPanel extends LitElement {
     this.message = 'Deleting…';
     try {
       await deleteAllData({ onBlocked: (message) => (this.message = message) });
-      this.message = 'All your data were deleted from this browser.';
+      this.message = 'All your data were deleted from this browser. The offline copy of the app is made again the next time you open it online.';
       this.dispatchEvent(new CustomEvent('data-deleted', { bubbles: true, composed: true }));
     } catch (error) {
       this.message = error instanceof Error ? error.message : String(error);

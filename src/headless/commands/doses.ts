@@ -10,7 +10,7 @@
 import { ingestText } from '../../data/ingest';
 import { createSplitView, referenceSplit } from '../../data/splits/index';
 import type { Dataset } from '../../data/types';
-import { answerFiveQuestions, toHeadlessAnswers } from '../../dose/five-questions';
+import { answerFiveQuestions, type DoseResponseCurve, toHeadlessAnswers } from '../../dose/five-questions';
 import { answerNetworkDoseQuestions } from '../../dose/network-questions';
 import { disposeModel, trainPkPd } from '../../model/index';
 import { registerHeadlessCommand } from '../registry';
@@ -41,6 +41,21 @@ function ingestOrThrow(csvText: string, fileName: string): Dataset {
 
 const round = (x: number, digits: number): number => Number(x.toFixed(digits));
 
+/** Per scenario × regimen: the doses evaluated, and the highest success fraction among them with its smallest dose (why a target was not reached). */
+function curveSummaries(curves: readonly DoseResponseCurve[]): unknown[] {
+  return curves.map((c) => {
+    const best = c.points.reduce((a, p) => (p.fraction > a.fraction ? p : a), c.points[0]);
+    return {
+      scenario: c.scenario,
+      regimen: c.regimen,
+      doses_evaluated: c.points.length,
+      highest_dose_mg: Math.max(...c.points.map((p) => p.dose)),
+      best_fraction: best ? round(best.fraction, 4) : null,
+      best_at_mg: best ? best.dose : null,
+    };
+  });
+}
+
 /** The five dose questions answered by the mechanistic population model fitted to the file. */
 registerHeadlessCommand('doses-mechanistic', async (args) => {
   const { csvText, fileName, seed, nVirtual } = args as DosesArgs;
@@ -50,6 +65,7 @@ registerHeadlessCommand('doses-mechanistic', async (args) => {
     model: 'mechanistic',
     pk_compartments: fit.pk.options.compartments,
     answers: toHeadlessAnswers(result),
+    curves: curveSummaries(result.curves),
     seconds: Number(result.timing.totalSeconds.toFixed(2)),
     timing_seconds: result.timing,
     settings: { n_virtual: result.settings.nVirtual, seed: result.settings.seed, threshold: result.settings.threshold },
@@ -74,6 +90,7 @@ registerHeadlessCommand('doses-network', async (args) => {
       model: config.encoder,
       config,
       answers: toHeadlessAnswers(result),
+      curves: curveSummaries(result.curves),
       seconds: round((performance.now() - started) / 1000, 2),
       timing_seconds: { train: round((trainedAt - started) / 1000, 2), questions: round(result.seconds, 2) },
       backend: { name: choice.backend, adapter: choice.adapter, reason: choice.reason },
