@@ -36,4 +36,27 @@ describe('CSV text', () => {
       'x\r\n0.30000000000000004\r\n-1e-12\r\nInf\r\n-Inf\r\n\r\n\r\ntrue\r\n',
     );
   });
+
+  it('defuses text a spreadsheet would run as a formula and leaves numbers numeric', () => {
+    const names = ['=HYPERLINK("http://x","y")', '+SUM(A1:A9)', '-2+3', '@cmd', '\tTAB', '\r=1', 'a=b', '-0.5', '+3', '1e-3', '-', 'EstData'];
+    const text = csvText(['name', 'value'], [...names.map((n) => [n, -0.5]), ['-', -1e-12]]);
+    const read = parseCsv(text).slice(1);
+    expect(read.map(([name]) => name)).toEqual([
+      `'=HYPERLINK("http://x","y")`,
+      `'+SUM(A1:A9)`,
+      `'-2+3`,
+      `'@cmd`,
+      `'\tTAB`,
+      `'\r=1`,
+      'a=b',
+      '-0.5',
+      '+3',
+      '1e-3',
+      `'-`,
+      'EstData',
+      `'-`,
+    ]);
+    expect(read.map(([, value]) => value)).toEqual([...names.map(() => '-0.5'), '-1e-12']);
+    expect(text).toContain(`"'=HYPERLINK(""http://x"",""y"")",-0.5\r\n`);
+  });
 });

@@ -126,12 +126,11 @@ export class App extends LitElement {
           <qp-privacy-panel @data-deleted=${this.onDataDeleted}></qp-privacy-panel>
         </aside>
         <main>
-          <qp-view-tabs .tabs=${VIEWS} selected=${this.view} @view-selected=${(e: CustomEvent<string>) => (this.view = e.detail)}></qp-view-tabs>
-          ${library.problem ? html`<div class="problem" role="alert" data-testid="problem">${library.problem}</div>` : ''}
-          <qp-share-notice .message=${this.share.message} @share-notice-dismissed=${() => this.share.dismiss()}></qp-share-notice>
-          <section role="tabpanel" id="view-${this.view}" aria-labelledby="tab-${this.view}">
+          <qp-view-tabs .tabs=${VIEWS} selected=${this.view} @view-selected=${(e: CustomEvent<string>) => (this.view = e.detail)}>
+            ${library.problem ? html`<div class="problem" role="alert" data-testid="problem">${library.problem}</div>` : ''}
+            <qp-share-notice .message=${this.share.message} @share-notice-dismissed=${() => this.share.dismiss()}></qp-share-notice>
             ${keyed(this.share.revision, this.view === 'model' ? this.renderModelView() : this.view === 'doses' ? this.renderDosesView() : this.renderDataView())}
-          </section>
+          </qp-view-tabs>
         </main>
       </div>
       <footer><qp-gpu-status></qp-gpu-status><qp-update-notice></qp-update-notice></footer>

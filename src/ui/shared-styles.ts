@@ -1,6 +1,19 @@
 import { css } from 'lit';
 
+/**
+ * A clear focus ring on every keyboard-operable element: a dark amber outline (over 3:1 against
+ * the light surfaces) outside a surface-coloured gap, so it also shows on dark and blue backgrounds.
+ */
+export const focusStyles = css`
+  :is(button, input, select, textarea, summary, a[href], [tabindex]):focus-visible {
+    outline: 3px solid var(--qp-focus, #b35c00);
+    outline-offset: 2px;
+    box-shadow: 0 0 0 2px var(--qp-surface, #fff);
+  }
+`;
+
 export const controlStyles = css`
+  ${focusStyles}
   button {
     font: inherit;
     border: 1px solid var(--qp-border, #b8c2cc);
@@ -25,13 +38,6 @@ export const controlStyles = css`
   button:disabled {
     opacity: 0.55;
     cursor: default;
-  }
-  button:focus-visible,
-  input:focus-visible,
-  select:focus-visible,
-  [tabindex]:focus-visible {
-    outline: 3px solid var(--qp-focus, #f0a202);
-    outline-offset: 2px;
   }
   input[type='text'] {
     font: inherit;

@@ -1,4 +1,4 @@
-import { css, html, LitElement } from 'lit';
+import { css, html, LitElement, nothing } from 'lit';
 import { controlStyles } from './shared-styles';
 
 export interface ViewTab {
@@ -6,7 +6,12 @@ export interface ViewTab {
   label: string;
 }
 
-/** An ARIA tab list: click or arrow keys move between views; emits `view-selected` with the id. */
+/**
+ * The WAI-ARIA tabs pattern: a tab list (click, arrow keys, Home and End select a view; only the
+ * selected tab is in the Tab sequence) over the tab panel, which holds the slotted view. The panel
+ * lives in this shadow root so that the tabs' aria-controls and the panel's aria-labelledby resolve.
+ * Emits `view-selected` with the id.
+ */
 export class ViewTabs extends LitElement {
   static override properties = { tabs: { attribute: false }, selected: {} };
   declare tabs: ViewTab[];
@@ -47,26 +52,30 @@ export class ViewTabs extends LitElement {
 
   override render() {
     return html`<div role="tablist" aria-label="Views" @keydown=${this.onKeyDown}>
-      ${this.tabs.map(
-        (tab) => html`<button
-          role="tab"
-          id="tab-${tab.id}"
-          aria-selected=${tab.id === this.selected ? 'true' : 'false'}
-          aria-controls="view-${tab.id}"
-          tabindex=${tab.id === this.selected ? 0 : -1}
-          @click=${() => this.select(tab.id)}
-        >
-          ${tab.label}
-        </button>`,
-      )}
-    </div>`;
+        ${this.tabs.map(
+          (tab) => html`<button
+            role="tab"
+            id="tab-${tab.id}"
+            aria-selected=${tab.id === this.selected ? 'true' : 'false'}
+            aria-controls=${tab.id === this.selected ? `view-${tab.id}` : nothing}
+            tabindex=${tab.id === this.selected ? 0 : -1}
+            @click=${() => this.select(tab.id)}
+          >
+            ${tab.label}
+          </button>`,
+        )}
+      </div>
+      <div role="tabpanel" id="view-${this.selected}" aria-labelledby="tab-${this.selected}" tabindex="0"><slot></slot></div>`;
   }
 
   private onKeyDown(event: KeyboardEvent): void {
-    const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
-    if (step === 0) return;
+    const count = this.tabs.length;
     const index = this.tabs.findIndex((t) => t.id === this.selected);
-    const next = this.tabs[(index + step + this.tabs.length) % this.tabs.length];
+    const targets: Partial<Record<string, number>> = { ArrowRight: index + 1, ArrowLeft: index - 1 + count, Home: 0, End: count - 1 };
+    const target = targets[event.key];
+    if (target === undefined) return;
+    event.preventDefault();
+    const next = this.tabs[target % count];
     this.select(next.id);
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLButtonElement>(`#tab-${next.id}`)?.focus());
   }

@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { focusStyles } from '../shared-styles';
 
 /** Light clinical styling of the data explorer. */
 export const explorerStyles = css`
@@ -79,11 +80,7 @@ export const explorerStyles = css`
     background: var(--qp-surface, #fff);
     color: var(--qp-text, #1b2733);
   }
-  input:focus-visible,
-  select:focus-visible {
-    outline: 3px solid var(--qp-focus, #f0a202);
-    outline-offset: 2px;
-  }
+  ${focusStyles}
   .note,
   .note-panel p,
   .inline-note {

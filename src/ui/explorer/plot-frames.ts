@@ -55,7 +55,7 @@ export class PlotFrames implements ReactiveController {
     const fullKey = `${width}|${key}`;
     const hit = this.cache.get(name);
     if (hit && hit.key === fullKey) return hit.element;
-    const element = make(width);
+    const element = withGroupRoles(make(width));
     this.cache.set(name, { key: fullKey, element });
     return element;
   }
@@ -68,4 +68,14 @@ export class PlotFrames implements ReactiveController {
   private frames(): Element[] {
     return Array.from(this.host.renderRoot.querySelectorAll('[data-plot]'));
   }
+}
+
+/**
+ * Observable Plot names each mark's <g> (aria-label "dot", "line", …, and an aria-description where
+ * a plot sets one); ARIA allows a name on a <g> only with a role, so they get the `group` role that
+ * screen readers already give them.
+ */
+function withGroupRoles(plot: Element): Element {
+  for (const g of plot.querySelectorAll('g[aria-label]:not([role]), g[aria-description]:not([role])')) g.setAttribute('role', 'group');
+  return plot;
 }

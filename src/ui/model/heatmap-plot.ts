@@ -27,8 +27,6 @@ export interface HeatmapInput {
 const SCHEME = 'ylorrd';
 const CELL_HEIGHT = 52;
 const CELL_WIDTH_MAX = 120;
-/** Share of the colour range above which the cell is dark enough for white text. */
-const DARK_FROM = 0.6;
 
 const label = (v: number): string => v.toFixed(3);
 
@@ -37,7 +35,6 @@ export function heatmapPlot({ cells, xLabel, yLabel, valueLabel, width }: Heatma
   const ys = [...new Set(cells.map((c) => c.y))].sort((a, b) => a - b);
   const values = cells.map((c) => c.value);
   const [lo, hi] = [Math.min(...values), Math.max(...values)];
-  const shade = (v: number): number => (hi > lo ? (v - lo) / (hi - lo) : 0);
   const best = cells.reduce((a, b) => (b.value < a.value ? b : a));
   const base = basePlot(width, 0);
   const plotWidth = Math.min(base.width as number, 90 + 24 + xs.length * CELL_WIDTH_MAX);
@@ -59,7 +56,11 @@ export function heatmapPlot({ cells, xLabel, yLabel, valueLabel, width }: Heatma
         x: 'x',
         y: 'y',
         text: (c: HeatmapCell) => label(c.value),
-        fill: (c: HeatmapCell) => (shade(c.value) > DARK_FROM ? '#ffffff' : INK),
+        // Dark text in a white halo: readable (over 4.5:1) on every shade, where white or dark text alone fails on the middle oranges.
+        fill: INK,
+        stroke: '#ffffff',
+        strokeWidth: 3,
+        paintOrder: 'stroke',
         fontSize: 13,
         fontWeight: 600,
       }),
