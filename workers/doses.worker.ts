@@ -143,7 +143,7 @@ const api = {
   ): Promise<NetworkReport> {
     try {
       void onProgress({ stage: 'loading', done: 0, total: 0, message: 'reading the models and starting TF.js' });
-      const [{ loadModel }, { disposeModel }, { activateBackend }, { answerNetworkDoseQuestions, compareAnswers, regimenSteps }] = await Promise.all([
+      const [{ loadModel }, { disposeModel }, { activateBackend, failOnGpuLoss }, { answerNetworkDoseQuestions, compareAnswers, regimenSteps }] = await Promise.all([
         import('../src/model/serialize'),
         import('../src/model/pkpd-model'),
         import('../src/platform/tfjs-runtime'),
@@ -157,11 +157,13 @@ const api = {
       const models: PkPdModel[] = [];
       try {
         for (const s of stored) models.push(loadModel(s.document));
-        const result = await answerNetworkDoseQuestions(
-          models[0],
-          data,
-          { ...questionOptions(settings), trainingSubjects: context.subjects, ensemble: models.slice(1) },
-          { onProgress: ({ stage, done, total, message }) => void onProgress({ stage, done, total, message }) },
+        const result = await failOnGpuLoss(
+          answerNetworkDoseQuestions(
+            models[0],
+            data,
+            { ...questionOptions(settings), trainingSubjects: context.subjects, ensemble: models.slice(1) },
+            { onProgress: ({ stage, done, total, message }) => void onProgress({ stage, done, total, message }) },
+          ),
         );
         return {
           kind: 'network',

@@ -5,30 +5,30 @@ import type { ClaimsOptions, ClaimsResult } from '../src/model/experiments/claim
 import type { ExperimentProgress } from '../src/model/experiments/progress';
 import type { TrainingSplit } from '../src/model/training-config';
 import type { BackendUsed, ExperimentsWorkerApi } from './experiments.worker';
+import { WorkerSession } from './worker-session';
 
 export type { BackendUsed };
 export type WithBackend<T> = T & { backend: BackendUsed };
 
 /**
  * Runs one experiment in a dedicated worker. Aborting `signal` asks the worker to stop at its next
- * batch; the promise then resolves with the part that finished (`cancelled: true`).
+ * batch; the promise then resolves with the part that finished (`cancelled: true`). A crash rejects
+ * with WorkerCrashedError, a lost GPU with GpuDeviceLostError.
  */
 async function inWorker<T>(run: (api: Comlink.Remote<ExperimentsWorkerApi>) => Promise<T>, signal?: AbortSignal): Promise<T> {
-  const worker = new Worker(new URL('./experiments.worker.ts', import.meta.url), { type: 'module', name: 'experiments' });
-  const api = Comlink.wrap<ExperimentsWorkerApi>(worker);
-  const cancel = (): void => void api.cancel();
+  const session = new WorkerSession<ExperimentsWorkerApi>(
+    () => new Worker(new URL('./experiments.worker.ts', import.meta.url), { type: 'module', name: 'experiments' }),
+    { work: 'The experiment', advice: 'Run it again; the results of earlier runs are kept.' },
+  );
+  const cancel = (): void => void session.remote?.cancel();
   signal?.addEventListener('abort', cancel, { once: true });
-  const crashed = new Promise<never>((_, reject) => {
-    worker.addEventListener('error', (event) => reject(new Error(`The experiment stopped unexpectedly: ${event.message}`)), { once: true });
-  });
   try {
-    const result = run(api);
+    const result = session.run(run);
     if (signal?.aborted) cancel();
-    return await Promise.race([result, crashed]);
+    return await result;
   } finally {
     signal?.removeEventListener('abort', cancel);
-    api[Comlink.releaseProxy]();
-    worker.terminate();
+    session.terminate();
   }
 }
 

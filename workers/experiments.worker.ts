@@ -4,7 +4,7 @@ import { type AblationOptions, type AblationProgress, type ClaimsOptions, type E
 import { splitView } from '../src/model/experiments/split-choice';
 import type { TrainingSplit } from '../src/model/training-config';
 import { chooseBackend } from '../src/platform/compute-backend';
-import { activateBackend } from '../src/platform/tfjs-runtime';
+import { activateBackend, failOnGpuLoss } from '../src/platform/tfjs-runtime';
 import { probeWebGpu } from '../src/platform/webgpu-probe';
 
 /** The TF.js backend an experiment ran on, and why. */
@@ -27,13 +27,13 @@ async function prepare(): Promise<BackendUsed> {
 const api = {
   async runAblation(dataset: Dataset, split: TrainingSplit, options: AblationOptions, onProgress: (progress: AblationProgress) => void) {
     const backend = await prepare();
-    const result = await runAblation(splitView(dataset, split), options, { onCell: onProgress, signal });
+    const result = await failOnGpuLoss(runAblation(splitView(dataset, split), options, { onCell: onProgress, signal }));
     return { ...result, backend };
   },
 
   async runClaims(dataset: Dataset, split: TrainingSplit, options: ClaimsOptions, onProgress: (progress: ExperimentProgress) => void) {
     const backend = await prepare();
-    const result = await runClaimsCheck(splitView(dataset, split), options, { onProgress, signal });
+    const result = await failOnGpuLoss(runClaimsCheck(splitView(dataset, split), options, { onProgress, signal }));
     return { ...result, backend };
   },
 

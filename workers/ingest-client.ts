@@ -1,6 +1,7 @@
 import * as Comlink from 'comlink';
 import type { IngestResult } from '../src/data/types';
 import type { IngestWorkerApi } from './ingest.worker';
+import { WorkerSession } from './worker-session';
 
 export class IngestCancelledError extends Error {
   constructor() {
@@ -16,22 +17,18 @@ export async function ingestInWorker(
   onProgress: (fraction: number) => void,
   signal?: AbortSignal,
 ): Promise<IngestResult> {
-  const worker = new Worker(new URL('./ingest.worker.ts', import.meta.url), { type: 'module', name: 'ingest' });
-  const api = Comlink.wrap<IngestWorkerApi>(worker);
-  const aborted = new Promise<never>((_, reject) => {
-    const abort = (): void => reject(new IngestCancelledError());
-    if (signal?.aborted) abort();
-    signal?.addEventListener('abort', abort, { once: true });
-  });
-  const crashed = new Promise<never>((_, reject) => {
-    worker.addEventListener('error', (event) => reject(new Error(`The file reader stopped unexpectedly: ${event.message}`)), {
-      once: true,
-    });
-  });
+  const session = new WorkerSession<IngestWorkerApi>(
+    () => new Worker(new URL('./ingest.worker.ts', import.meta.url), { type: 'module', name: 'ingest' }),
+    { work: 'Reading the file', advice: 'Nothing was stored; try again, or check that the file is a CSV table.' },
+  );
+  const abort = (): void => session.cancel(new IngestCancelledError());
+  signal?.addEventListener('abort', abort, { once: true });
   try {
-    return await Promise.race([api.ingestFile(file, fileName, Comlink.proxy(onProgress)), aborted, crashed]);
+    const result = session.run<IngestResult>((api) => api.ingestFile(file, fileName, Comlink.proxy(onProgress)));
+    if (signal?.aborted) abort();
+    return await result;
   } finally {
-    api[Comlink.releaseProxy]();
-    worker.terminate();
+    signal?.removeEventListener('abort', abort);
+    session.terminate();
   }
 }

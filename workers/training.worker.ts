@@ -6,7 +6,7 @@ import type { TrainedModelFacts, TrainedModelMeta } from '../src/model/trained-m
 import type { TrainingConfig } from '../src/model/training-config';
 import { type ReportSubjects, type TestEvaluation, type TrainingProgress, TrainingSession } from '../src/model/training-session';
 import { type BackendChoice, BackendUnavailableError, type BackendRequest, chooseBackend } from '../src/platform/compute-backend';
-import { activateBackend } from '../src/platform/tfjs-runtime';
+import { activateBackend, failOnGpuLoss } from '../src/platform/tfjs-runtime';
 import { probeWebGpu, type WebGpuProbe } from '../src/platform/webgpu-probe';
 import { loadTrainedModel, recordTestEvaluation, storeTrainedModel } from '../src/store/models';
 
@@ -57,7 +57,7 @@ const api = {
       const choice = await useBackend(config.backend);
       storedId = null;
       const backendUsed = { backend: choice.backend, adapter: choice.adapter, reason: choice.reason };
-      return await session.train(input.data, input, config, backendUsed, { signal, onProgress: (p) => void onProgress(p) });
+      return await failOnGpuLoss(session.train(input.data, input, config, backendUsed, { signal, onProgress: (p) => void onProgress(p) }));
     } finally {
       releaseProxy(onProgress);
     }

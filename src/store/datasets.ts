@@ -2,6 +2,7 @@ import type { DataIssue, Dataset } from '../data/types';
 import { openStudioDatabase } from './database';
 import { isQuotaError, StorageQuotaError, StoredItemMissingError } from './errors';
 import type { DatasetMeta, StoredDataset } from './schema';
+import { announceStoreChange } from './store-changes';
 
 export type { DatasetMeta, StoredDataset };
 
@@ -39,6 +40,7 @@ export async function saveDataset(item: NewDataset): Promise<DatasetMeta> {
     if (isQuotaError(error)) throw new StorageQuotaError(`"${item.name}"`, await describeFreeSpace(item.fileSize));
     throw error;
   }
+  announceStoreChange('datasets');
   return meta;
 }
 
@@ -64,6 +66,7 @@ export async function renameDataset(id: string, name: string): Promise<DatasetMe
   if (!meta) throw new StoredItemMissingError('dataset', id);
   const renamed = { ...meta, name: trimmed, updatedAt: Date.now() };
   await Promise.all([tx.store.put(renamed), tx.done]);
+  announceStoreChange('datasets');
   return renamed;
 }
 
@@ -71,6 +74,7 @@ export async function deleteDataset(id: string): Promise<void> {
   const db = await openStudioDatabase();
   const tx = db.transaction(['dataset-meta', 'dataset-data'], 'readwrite');
   await Promise.all([tx.objectStore('dataset-meta').delete(id), tx.objectStore('dataset-data').delete(id), tx.done]);
+  announceStoreChange('datasets');
 }
 
 async function describeFreeSpace(needed: number): Promise<string> {

@@ -6,6 +6,7 @@
  */
 import { closeStudioDatabase } from './database';
 import { DATABASE_NAME } from './schema';
+import { announceStoreChange } from './store-changes';
 
 export interface DeleteAllOptions {
   /** Called when another tab keeps a database open; the deletion finishes once that tab lets go. */
@@ -26,6 +27,8 @@ export async function deleteAllData(options: DeleteAllOptions = {}): Promise<Del
   await closeStudioDatabase();
   const databases = await databaseNames();
   for (const name of databases) await deleteDatabase(name, options.onBlocked);
+  announceStoreChange('datasets');
+  announceStoreChange('models');
   const removedCaches = await deleteCaches();
   return { databases, caches: removedCaches, serviceWorkers: await unregisterServiceWorkers() };
 }

@@ -3,6 +3,7 @@ import type { SubjectMetrics, TrainedModelFacts, TrainedModelMeta } from '../mod
 import { uniqueName } from './unique-name';
 import { openStudioDatabase } from './database';
 import { isQuotaError, StorageQuotaError, StoredItemMissingError } from './errors';
+import { announceStoreChange } from './store-changes';
 
 export interface NewTrainedModel {
   /** Wanted name; " (2)", " (3)", … is added when another stored model has it. */
@@ -32,6 +33,7 @@ export async function storeTrainedModel(item: NewTrainedModel): Promise<TrainedM
     await tx.objectStore('model-data').add({ id, document: item.document });
     await metaStore.add(meta);
     await tx.done;
+    announceStoreChange('models');
     return meta;
   } catch (error) {
     abandon(tx);
@@ -72,6 +74,7 @@ export async function deleteTrainedModel(id: string): Promise<void> {
   const db = await openStudioDatabase();
   const tx = db.transaction(['model-meta', 'model-data'], 'readwrite');
   await Promise.all([tx.objectStore('model-meta').delete(id), tx.objectStore('model-data').delete(id), tx.done]);
+  announceStoreChange('models');
 }
 
 async function updateMeta(id: string, change: (meta: TrainedModelMeta) => Partial<TrainedModelMeta>): Promise<TrainedModelMeta> {
@@ -87,6 +90,7 @@ async function updateMeta(id: string, change: (meta: TrainedModelMeta) => Partia
     throw error;
   }
   await Promise.all([tx.store.put(updated), tx.done]);
+  announceStoreChange('models');
   return updated;
 }
 

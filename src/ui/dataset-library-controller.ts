@@ -2,6 +2,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { DataIssue } from '../data/types';
 import { deleteDataset, listDatasets, loadDataset, renameDataset, saveDataset, type DatasetMeta, type StoredDataset } from '../store/datasets';
 import { requestPersistentStorage } from '../store/persistence';
+import { onStoreChange } from '../store/store-changes';
 import { IngestCancelledError, ingestInWorker } from '../../workers/ingest-client';
 import { uniqueName } from '../store/unique-name';
 import { baseName } from './format';
@@ -30,19 +31,33 @@ export class DatasetLibraryController implements ReactiveController {
   /** A problem with storage or loading, in words a user can act on. */
   problem?: string;
   private abortController?: AbortController;
+  private unsubscribe?: () => void;
 
   constructor(private readonly host: ReactiveControllerHost) {
     host.addController(this);
   }
 
   hostConnected(): void {
+    // Datasets are stored, renamed and deleted in other tabs too.
+    this.unsubscribe = onStoreChange('datasets', () => void this.refresh());
     void this.refresh();
   }
 
+  hostDisconnected(): void {
+    this.unsubscribe?.();
+  }
+
+  /** Reads the list again (and the open dataset's name); a problem shown stays until the next action. */
   async refresh(): Promise<void> {
-    await this.attempt(async () => {
+    try {
       this.datasets = await listDatasets();
-    });
+      const meta = this.datasets.find((d) => d.id === this.active?.meta.id);
+      if (this.active && meta) this.active = { ...this.active, meta };
+    } catch (error) {
+      this.problem = messageOf(error);
+    } finally {
+      this.host.requestUpdate();
+    }
   }
 
   async importFile(file: Blob, fileName: string): Promise<void> {

@@ -14,6 +14,7 @@ import { answersExport } from '../export/answers-csv';
 import '../export/report-actions';
 import { reportFigures } from '../export/report-figures';
 import { dosesReportDocument } from '../export/run-reports';
+import { noticeView } from '../run-notice';
 import { controlStyles } from '../shared-styles';
 import type { ModelAnswers } from './answer-rows';
 import './answers-table';
@@ -85,7 +86,7 @@ export class DosesView extends LitElement {
           @run-requested=${(e: CustomEvent<DoseFormValues>) => void ws.run(data, e.detail)}
         ></qp-dose-form>
       </section>
-      <div aria-live="polite">${ws.notice ? html`<p class="notice" data-tone=${ws.notice.tone} data-testid="doses-notice">${ws.notice.text}</p>` : nothing}</div>
+      <div aria-live="polite">${noticeView(ws.notice, 'doses-notice', ws.running)}</div>
       ${ws.running ? html`<qp-dose-progress .progress=${ws.progress} @doses-cancelled=${() => ws.cancel()}></qp-dose-progress>` : nothing}
       ${ws.runs.length > 0 && !current && !ws.running
         ? html`<p class="notice" data-tone="warning">The results below were computed for another dataset; run again to answer for this one.</p>`

@@ -8,7 +8,10 @@ import { datasetFingerprint } from '../../data/fingerprint';
 import type { Dataset } from '../../data/types';
 import type { TrainedModelMeta } from '../../model/trained-model';
 import { listTrainedModels } from '../../store/models';
+import { onStoreChange } from '../../store/store-changes';
 import { type DoseModelReport, DoseRunCancelledError, type DoseRunProgress, DosesClient } from '../../../workers/doses-client';
+import { isWorkerLost } from '../../../workers/worker-session';
+import type { Notice } from '../run-notice';
 import { DEFAULT_DOSE_FORM, type DoseFormValues, runSettings } from './dose-settings';
 
 export interface ModelRun {
@@ -23,11 +26,6 @@ export interface RunProgress extends DoseRunProgress {
   modelCount: number;
 }
 
-export interface Notice {
-  readonly tone: 'info' | 'success' | 'error';
-  readonly text: string;
-}
-
 export const MECHANISTIC_ID = 'mechanistic';
 
 export class DosesWorkspace extends EventTarget {
@@ -40,6 +38,12 @@ export class DosesWorkspace extends EventTarget {
   saved: readonly TrainedModelMeta[] = [];
   notice: Notice | null = null;
   private readonly client = new DosesClient();
+
+  constructor() {
+    super();
+    // Models are saved, renamed and deleted in the Model tab's worker and in other tabs.
+    onStoreChange('models', () => void this.refreshSaved());
+  }
 
   async run(data: Dataset, form: DoseFormValues): Promise<void> {
     if (this.running) return;
@@ -78,7 +82,12 @@ export class DosesWorkspace extends EventTarget {
       this.notice =
         error instanceof DoseRunCancelledError
           ? { tone: 'info', text: `Cancelled.${this.runs.length > 0 ? ' The models that had finished are shown.' : ''}` }
-          : { tone: 'error', text: `The dose questions could not be answered: ${error instanceof Error ? error.message : String(error)}` };
+          : {
+              tone: 'error',
+              text: `The dose questions could not be answered: ${error instanceof Error ? error.message : String(error)}`,
+              // The crashed worker was ended (a lost GPU's too): a retry starts a fresh one.
+              ...(isWorkerLost(error) ? { retry: { label: 'Retry', run: () => void this.run(data, form) } } : {}),
+            };
     } finally {
       this.running = false;
       this.progress = null;

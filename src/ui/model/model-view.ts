@@ -16,6 +16,7 @@ import type { ReportDocument } from '../../export/report-html';
 import '../export/report-actions';
 import { reportFigures } from '../export/report-figures';
 import { modelReportDocument } from '../export/run-reports';
+import { noticeView } from '../run-notice';
 import { controlStyles } from '../shared-styles';
 import './ablation-panel';
 import './claims-panel';
@@ -110,7 +111,7 @@ export class ModelView extends LitElement {
         ></qp-training-form>
       </section>
       <div aria-live="polite">
-        ${ws.notice ? html`<p class="notice" data-tone=${ws.notice.tone} data-testid="model-notice">${ws.notice.text}</p>` : nothing}
+        ${noticeView(ws.notice, 'model-notice', !idle)}
         ${ws.phase === 'working' ? html`<p class="muted" data-testid="model-activity">${ws.activity}</p>` : nothing}
       </div>
       ${ws.phase === 'training'

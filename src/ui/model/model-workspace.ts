@@ -8,8 +8,11 @@ import type { TrainedModelFacts, TrainedModelMeta } from '../../model/trained-mo
 import { DEFAULT_TRAINING_CONFIG, type TrainingConfig } from '../../model/training-config';
 import type { TrainingProgress } from '../../model/training-session';
 import { deleteTrainedModel, listTrainedModels, renameTrainedModel } from '../../store/models';
+import { onStoreChange } from '../../store/store-changes';
 import { downloadBlob } from '../../export/download';
 import { type DatasetInput, TrainingClient } from '../../../workers/training-client';
+import { isWorkerLost } from '../../../workers/worker-session';
+import type { Notice } from '../run-notice';
 
 export type WorkspacePhase = 'idle' | 'training' | 'working';
 export type SubjectSet = ModelReport['subjectSet'];
@@ -20,11 +23,6 @@ export interface CurrentModel {
   readonly meta: TrainedModelMeta | null;
   /** Opened models: the open dataset is the one it was trained on. */
   readonly datasetMatches: boolean;
-}
-
-export interface Notice {
-  readonly tone: 'info' | 'success' | 'error';
-  readonly text: string;
 }
 
 export class ModelWorkspace extends EventTarget {
@@ -40,6 +38,12 @@ export class ModelWorkspace extends EventTarget {
   saved: readonly TrainedModelMeta[] = [];
   notice: Notice | null = null;
   private readonly client = new TrainingClient();
+
+  constructor() {
+    super();
+    // Models are saved, renamed and deleted in other tabs too (and saved by the training worker).
+    onStoreChange('models', () => void this.refreshSaved());
+  }
 
   async train(input: DatasetInput, config: TrainingConfig): Promise<void> {
     if (this.phase !== 'idle') return;
@@ -68,7 +72,7 @@ export class ModelWorkspace extends EventTarget {
       this.phase = 'idle';
       await this.showReport('validation');
     } catch (error) {
-      this.notice = { tone: 'error', text: `Training failed: ${messageOf(error)}` };
+      this.notice = { tone: 'error', text: `Training failed: ${messageOf(error)}`, ...(isWorkerLost(error) ? { retry: this.retryOnCpu(input, config) } : {}) };
     } finally {
       this.phase = 'idle';
       this.progress = null;
@@ -78,6 +82,11 @@ export class ModelWorkspace extends EventTarget {
 
   cancel(): void {
     if (this.phase === 'training') this.client.cancel();
+  }
+
+  /** The same training on TF.js's WebAssembly path, in a fresh worker (the failed one was ended). */
+  private retryOnCpu(input: DatasetInput, config: TrainingConfig): NonNullable<Notice['retry']> {
+    return { label: 'Retry on CPU (WebAssembly)', run: () => void this.train(input, { ...config, backend: 'wasm' }) };
   }
 
   /** Shows the current model's predictions on a subject set, computing them in the worker once. */
@@ -168,6 +177,8 @@ export class ModelWorkspace extends EventTarget {
   async refreshSaved(): Promise<void> {
     await this.attempt(async () => {
       this.saved = await listTrainedModels();
+      const meta = this.saved.find((m) => m.id === this.current?.meta?.id);
+      if (this.current && meta) this.current = { ...this.current, meta };
     });
   }
 

@@ -3,7 +3,7 @@
  * checked as the user types (a message under each field out of range). Emits `config-changed`
  * with every edit and `train-requested` with a valid config.
  */
-import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
+import { css, html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { formReader, type NumberField as Field, numberField } from '../number-field';
 import { type ConfigProblems, MODE_LABELS, TRAINING_SPLITS, type TrainingConfig, trainingConfigProblems, type TrainingSplit } from '../../model/training-config';
 import { BACKEND_REQUESTS, type BackendRequest } from '../../platform/compute-backend';
@@ -90,6 +90,11 @@ export class TrainingForm extends LitElement {
     return this.draft ?? this.config;
   }
 
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    // A config that is not the form's own edit (a retry on another backend) replaces what the form holds.
+    if (changed.has('config') && this.draft !== null && this.config !== this.draft) this.draft = null;
+  }
+
   protected override render(): TemplateResult {
     const values = this.values;
     const problems = trainingConfigProblems(values);
@@ -131,7 +136,7 @@ export class TrainingForm extends LitElement {
     const current = String(this.values[key]);
     return html`<div class="field">
       <label for="f-${key}">${label}</label>
-      <select id="f-${key}" name=${key} ?disabled=${off}>
+      <select id="f-${key}" name=${key} ?disabled=${off} .value=${current}>
         ${options.map(([value, text]) => html`<option value=${value} ?selected=${value === current}>${text}</option>`)}
       </select>
     </div>`;

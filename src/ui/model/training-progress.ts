@@ -1,10 +1,10 @@
 /**
  * `<qp-training-progress .progress=${TrainingProgress|null} .points=${TrainingCurvePoint[]}>`: the
  * running training — network, epoch, losses, best epoch, elapsed time and ETA, a progress bar, the
- * live loss chart and Cancel (`training-cancelled`). Screen readers hear the network and each
- * tenth of the run, not every epoch.
+ * live loss chart (redrawn at most twice a second) and Cancel (`training-cancelled`). Screen readers
+ * hear the network and each tenth of the run, not every epoch.
  */
-import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
+import { css, html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { TrainingCurvePoint } from '../../model/report/types';
 import type { TrainingProgress } from '../../model/training-session';
 import { formatNumber } from '../explorer/plot-theme';
@@ -13,10 +13,14 @@ import { BRANCH_LABELS, formatDuration } from './model-labels';
 import { modelStyles } from './model-styles';
 import './training-curve-plot';
 
+/** The live loss chart redraws at most this often (each redraw draws every epoch so far); the figures beside it follow every epoch. */
+const CHART_INTERVAL_MS = 500;
+
 export class TrainingProgressView extends LitElement {
   static override properties = {
     progress: { attribute: false },
     points: { attribute: false },
+    chartPoints: { state: true },
   };
   static override styles = [
     controlStyles,
@@ -46,11 +50,35 @@ export class TrainingProgressView extends LitElement {
 
   declare progress: TrainingProgress | null;
   declare points: readonly TrainingCurvePoint[];
+  /** The points the chart shows: `points`, at most every CHART_INTERVAL_MS. */
+  declare private chartPoints: readonly TrainingCurvePoint[];
+  private chartDrawnAt = -Infinity;
+  private chartTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
     super();
     this.progress = null;
     this.points = [];
+    this.chartPoints = [];
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (!changed.has('points') || this.chartTimer !== undefined) return;
+    const wait = this.chartDrawnAt + CHART_INTERVAL_MS - performance.now();
+    if (wait <= 0) this.drawChart();
+    else this.chartTimer = setTimeout(() => this.drawChart(), wait);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.chartTimer);
+    this.chartTimer = undefined;
+  }
+
+  private drawChart(): void {
+    this.chartTimer = undefined;
+    this.chartDrawnAt = performance.now();
+    this.chartPoints = this.points;
   }
 
   protected override render(): TemplateResult {
@@ -64,7 +92,7 @@ export class TrainingProgressView extends LitElement {
         <button class="danger" data-testid="cancel-training" @click=${this.cancel}>Cancel</button>
         <span class="muted">or press Escape. The best epochs reached so far are kept.</span>
       </div>
-      ${this.points.length > 0 ? html`<qp-training-curve-plot .points=${this.points}></qp-training-curve-plot>` : nothing}
+      ${this.chartPoints.length > 0 ? html`<qp-training-curve-plot .points=${this.chartPoints}></qp-training-curve-plot>` : nothing}
     </section>`;
   }
 
