@@ -27,7 +27,8 @@
  * so a sampled profile is not one thinned network, and its maximum over the grid picks up the mask
  * noise of every grid time. Bands come from ensembles, see network-questions.ts.)
  */
-import { type DoseHistory, type HistoryInputs, writeHistoryFeatures } from '../data/features/history';
+import { type DoseHistory, type HistoryInputs, writeHistoryFeatures, writeSubjectHistoryFeatures } from '../data/features/history';
+import type { FeatureModel } from '../data/features/spec';
 import { INFERENCE } from '../model/layers';
 import { fromTargetScale } from '../model/metrics';
 import { type Branch, branchFor, branchOutputs, type BranchTarget, type PkPdModel } from '../model/pkpd-model';
@@ -328,7 +329,7 @@ export class NetworkPdSimulator implements PdSimulator {
 
   /**
    * PD (observation units) of `subjects` × `times` under one dose history, in chunks of whole
-   * subjects: `visit(chunk, pd)` with pd[s * times.length + k].
+   * subjects: `visit(chunk, pd)` with pd[s * times.length + k] (pd is reused for the next chunk).
    */
   private run(
     population: VirtualPopulation,
@@ -339,28 +340,34 @@ export class NetworkPdSimulator implements PdSimulator {
     visit: (chunk: Int32Array, pd: Float64Array) => void,
     signal: SteadyStateRequest['signal'],
   ): void {
-    const { branch, column, spec, pk } = this.pd;
+    const { branch, column, spec, pk: pkBranch } = this.pd;
     const P = times.length;
     if (P === 0) return;
     const inputs = this.subjectInputs(population);
     const perChunk = Math.max(1, Math.floor(CHUNK_ROWS / P));
-    const nOwn = branch.featureModel.names.length;
-    const nPk = pk?.featureModel.names.length ?? 0;
-    const own = new Float64Array(perChunk * P * nOwn);
-    const pkRaw = pk ? new Float64Array(perChunk * P * nPk) : null;
+    // Every subject has the same doses and DOSE: the history columns are written once.
+    const rowsOf = (fm: FeatureModel): { fm: FeatureModel; shared: Float64Array; raw: Float64Array } => {
+      const shared = new Float64Array(P * fm.names.length);
+      writeHistoryFeatures(fm, { doses, armDose: amount }, times, shared);
+      return { fm, shared, raw: new Float64Array(perChunk * shared.length) };
+    };
+    const own = rowsOf(branch.featureModel);
+    const pk = pkBranch ? rowsOf(pkBranch.featureModel) : null;
     const T = branch.targets.length;
+    const pd = new Float64Array(perChunk * P);
     for (let from = 0; from < subjects.length; from += perChunk) {
       if (signal?.aborted) throw new DoseSearchCancelledError();
       const chunk = subjects.subarray(from, Math.min(subjects.length, from + perChunk));
-      const rows = chunk.length * P;
       chunk.forEach((i, s) => {
-        const history = historyOf(inputs, i, doses, amount);
-        writeHistoryFeatures(branch.featureModel, history, times, own, s * P);
-        if (pk && pkRaw) writeHistoryFeatures(pk.featureModel, history, times, pkRaw, s * P);
+        const subject = { covariates: inputs.covariates[i], baselinePd: inputs.baselinePd[i] };
+        writeSubjectHistoryFeatures(own.fm, own.shared, subject, own.raw, s * P);
+        if (pk) writeSubjectHistoryFeatures(pk.fm, pk.shared, subject, pk.raw, s * P);
       });
-      const rowInputs = { rows, own: own.subarray(0, rows * nOwn), pk: pkRaw ? pkRaw.subarray(0, rows * nPk) : null };
+      const rows = chunk.length * P;
+      const rowInputs = { rows, own: own.raw.subarray(0, rows * own.fm.names.length), pk: pk ? pk.raw.subarray(0, rows * pk.fm.names.length) : null };
       const z = branchOutputs(this.model, branch, rowInputs, INFERENCE);
-      visit(chunk, Float64Array.from({ length: rows }, (_, r) => fromTargetScale(z[r * T + column] * spec.scaler.sd + spec.scaler.mean, spec.logTarget)));
+      for (let r = 0; r < rows; r++) pd[r] = fromTargetScale(z[r * T + column] * spec.scaler.sd + spec.scaler.mean, spec.logTarget);
+      visit(chunk, pd);
     }
   }
 

@@ -92,18 +92,23 @@ export function observationRows(dataset: Dataset, featureModel: FeatureModel, ta
   return buildDatasetFeatures(dataset, retargetFeatureModel(featureModel, target.name, target.logTarget), subjects);
 }
 
-/** Raw features with an optional extra last column, scaled by the branch's scaler (Float32 for the network). */
+/**
+ * Raw features with an optional extra last column, scaled by the branch's scaler (Float32 for the
+ * network) — (x − mean)/sd in float64 as scaleFeatures does, written straight into the result.
+ */
 export function scaledInputs(branch: Branch, raw: Float64Array, rows: number, extra: ArrayLike<number> | null): Float32Array {
   const nF = branch.featureModel.names.length;
   if (raw.length !== rows * nF) throw new ModelDataError(`branch ${branch.name}: expected ${rows} × ${nF} features`);
   if (branch.cascadeInput !== (extra !== null)) throw new ModelDataError(`branch ${branch.name}: the cascade column is ${branch.cascadeInput ? 'missing' : 'unexpected'}`);
   if (extra === null) return scaleFeatures(branch.featureScaler, raw) as Float32Array;
-  const wide = new Float64Array(rows * (nF + 1));
+  const width = nF + 1;
+  const { mean, sd } = branch.featureScaler;
+  const x = new Float32Array(rows * width);
   for (let r = 0; r < rows; r++) {
-    wide.set(raw.subarray(r * nF, (r + 1) * nF), r * (nF + 1));
-    wide[r * (nF + 1) + nF] = extra[r];
+    for (let f = 0; f < nF; f++) x[r * width + f] = (raw[r * nF + f] - mean[f]) / sd[f];
+    x[r * width + nF] = (extra[r] - mean[nF]) / sd[nF];
   }
-  return scaleFeatures(branch.featureScaler, wide) as Float32Array;
+  return x;
 }
 
 /** Column `column` of a row-major [rows × columns] matrix. */

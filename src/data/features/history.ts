@@ -267,3 +267,71 @@ export function historyFeatures(model: FeatureModel, inputs: HistoryInputs, time
   writeHistoryFeatures(model, inputs, times, out, 0);
   return out;
 }
+
+/**
+ * writeHistoryFeatures for a subject that shares its dose history and DOSE with another (simulated
+ * regimens: every virtual subject at one dose): `shared` holds the other's rows at the same times,
+ * and only the columns that depend on the subject — covariates, per-kg and log-exposure columns,
+ * baseline PD — are recomputed, with the same arithmetic, so the rows equal writeHistoryFeatures'.
+ */
+export function writeSubjectHistoryFeatures(
+  model: FeatureModel,
+  shared: Float64Array,
+  inputs: Pick<HistoryInputs, 'covariates' | 'baselinePd'>,
+  out: Float64Array,
+  rowOffset = 0,
+): void {
+  const spec = model.spec;
+  const nF = model.names.length;
+  const nT = shared.length / nF;
+  if (!Number.isInteger(nT)) throw new Error(`features: shared rows of ${shared.length} values do not have ${nF} columns`);
+  if ((rowOffset + nT) * nF > out.length) throw new Error('features: output matrix too small');
+  out.set(shared, rowOffset * nF);
+  // Each covariate as one value or one per time; missing and NaN take the training median.
+  const covariate = (name: string): number | Float64Array => {
+    const v = inputs.covariates?.[name];
+    const median = model.covariateMedians[name] ?? Number.NaN;
+    if (v === undefined) return median;
+    if (typeof v === 'number') return Number.isNaN(v) ? median : v;
+    if (v.length !== nT) throw new Error(`features: covariate ${name} has ${v.length} values for ${nT} times`);
+    return Float64Array.from(v, (x) => (Number.isNaN(x) ? median : x));
+  };
+  const valueAt = (v: number | Float64Array, i: number): number => (typeof v === 'number' ? v : v[i]);
+  const covariates = spec.covariates.map(covariate);
+  const bwName = spec.bodyWeight;
+  const bodyWeight = bwName !== null ? covariate(bwName) : Number.NaN;
+  // The subject's columns, in featureLayout's order: [from, to] of each per-kg copy, the exposures.
+  const nCov = spec.covariates.length;
+  const windowStart = nCov + 9;
+  const perKg: [number, number][] = [];
+  const exposures: number[] = [];
+  let c = windowStart + spec.windowsH.length + spec.decayHalfLivesH.length;
+  const exposureCount = model.k === null ? 0 : model.shape === null ? 1 : 2;
+  for (let e = 0; e < exposureCount; e++) {
+    exposures.push(c++);
+    if (bwName !== null) perKg.push([c - 1, c++]);
+  }
+  const logStart = c;
+  if (spec.logExposure) c += exposures.length;
+  if (spec.perKgDoseFeatures && bwName !== null) {
+    perKg.push([nCov, c++], [nCov + 4, c++], [nCov + 6, c++]);
+    for (let w = 0; w < spec.windowsH.length; w++) perKg.push([windowStart + w, c++]);
+  }
+  const baselineColumn = spec.baselinePd ? c : -1;
+  if (c + (spec.baselinePd ? 2 : 0) !== nF) throw new Error('features: the columns do not follow featureLayout');
+  const eps = model.logExposureFloor;
+  const baseline = inputs.baselinePd;
+  const baselineMissing = baseline === undefined || Number.isNaN(baseline);
+  for (let i = 0; i < nT; i++) {
+    const row = (rowOffset + i) * nF;
+    for (let j = 0; j < nCov; j++) out[row + j] = valueAt(covariates[j], i);
+    const bw = valueAt(bodyWeight, i);
+    for (const [from, to] of perKg) out[row + to] = out[row + from] / bw;
+    const scale = bwName !== null ? 1 / bw : 1;
+    if (spec.logExposure) for (let e = 0; e < exposures.length; e++) out[row + logStart + e] = Math.log(eps + out[row + exposures[e]] * scale);
+    if (baselineColumn >= 0) {
+      out[row + baselineColumn] = baselineMissing ? model.baselinePdMedian : (baseline as number);
+      out[row + baselineColumn + 1] = baselineMissing ? 1 : 0;
+    }
+  }
+}
