@@ -1,12 +1,25 @@
 import { fileURLToPath } from 'node:url';
+import type { Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { defineConfig } from 'vitest/config';
+import { CONTENT_SECURITY_POLICY } from './src/platform/content-security-policy';
 
 const page = (name: string): string => fileURLToPath(new URL(name, import.meta.url));
 
+const securityHeaders = { 'Content-Security-Policy': CONTENT_SECURITY_POLICY };
+
+/** The policy as <meta> in every page, for hosts that serve the build without the header. */
+const cspMeta: Plugin = {
+  name: 'qpkpd-csp-meta',
+  transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' }],
+};
+
 export default defineConfig({
   worker: { format: 'es' },
+  server: { headers: securityHeaders },
+  preview: { headers: securityHeaders },
   plugins: [
+    cspMeta,
     // Offline use: a service worker precaches the app shell, the workers, TF.js's WebAssembly and the
     // demo data, so that after one visit the app starts, trains and optimises with no network.
     // src/pwa registers it (injectRegister null) and shows the update notice (registerType 'prompt').

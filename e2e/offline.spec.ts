@@ -136,6 +136,32 @@ test('the Content-Security-Policy refuses a connection to another origin', async
   expect(requests.filter((url) => url.includes('example.com'))).toEqual([]);
 });
 
+test('the workers are under the same policy: served with it as a header, the training worker cannot connect to another origin', async ({ page, context }) => {
+  // The plain page, as above: the refused fetch logs a console error.
+  const requests: string[] = [];
+  context.on('request', (request) => requests.push(request.url()));
+  await page.goto('/');
+  await loadDemo(page);
+  const worker = page.waitForEvent('worker', (w) => w.url().includes('training'));
+  const script = page.waitForResponse((response) => /training\.worker.*\.js$/.test(new URL(response.url()).pathname));
+  await trainTinyHere(page);
+  // A <meta> policy does not reach a worker: the script's own response must carry it.
+  expect((await script).headers()['content-security-policy']).toContain("connect-src 'self'");
+  const outcome = await (await worker).evaluate(async () => {
+    const violation = new Promise<string>((resolve) =>
+      self.addEventListener('securitypolicyviolation', (event) => resolve(`${event.effectiveDirective} ${event.blockedURI}`), { once: true }),
+    );
+    const fetched = await fetch('https://example.com/collect').then(
+      () => 'sent',
+      (error: unknown) => `refused: ${String(error)}`,
+    );
+    return { fetched, violation: await violation };
+  });
+  expect(outcome.fetched).toMatch(/^refused/);
+  expect(outcome.violation).toBe('connect-src https://example.com/collect');
+  expect(requests.filter((url) => url.includes('example.com'))).toEqual([]);
+});
+
 test('"Delete all my data" empties the store and the caches', async ({ appPage: page }) => {
   await page.goto('/');
   await waitUntilOfflineReady(page);
