@@ -1,6 +1,7 @@
 import { css, html, LitElement } from 'lit';
 import type { DatasetMeta } from '../store/datasets';
 import { formatBytes, formatDate } from './format';
+import { deleteConfirm, renameForm } from './list-item-actions';
 import { controlStyles } from './shared-styles';
 
 export interface DatasetAction {
@@ -88,21 +89,13 @@ export class DatasetList extends LitElement {
     const facts = `${d.subjectCount} subjects · ${d.rowCount.toLocaleString()} rows · ${formatBytes(d.fileSize)} · ${formatDate(d.createdAt)}`;
     return html`<li class=${d.id === this.activeId ? 'active' : ''} data-testid="dataset-item" data-name=${d.name}>
       ${this.editingId === d.id
-        ? html`<form class="row" @submit=${(e: Event) => this.submitRename(e, d.id)}>
-            <input type="text" name="name" .value=${d.name} aria-label="New name for ${d.name}" required />
-            <button type="submit">Save</button>
-            <button type="button" @click=${() => (this.editingId = undefined)}>Cancel</button>
-          </form>`
+        ? renameForm(d.name, (name) => this.renamed(d.id, name))
         : html`<button class="name" @click=${() => this.act({ id: d.id, action: 'open' })} aria-current=${d.id === this.activeId ? 'true' : 'false'}>
             ${d.name}
           </button>`}
       <div class="facts">${d.fileName} · ${facts}</div>
       ${this.confirmingId === d.id
-        ? html`<div class="row" role="alert">
-            Delete “${d.name}” from this browser?
-            <button class="danger" @click=${() => this.act({ id: d.id, action: 'delete' })}>Delete</button>
-            <button @click=${() => (this.confirmingId = undefined)}>Keep</button>
-          </div>`
+        ? deleteConfirm(d.name, () => this.act({ id: d.id, action: 'delete' }), () => (this.confirmingId = undefined))
         : html`<div class="row">
             <button @click=${() => (this.editingId = d.id)} aria-label="Rename ${d.name}">Rename</button>
             <button class="danger" @click=${() => (this.confirmingId = d.id)} aria-label="Delete ${d.name}">Delete</button>
@@ -110,11 +103,9 @@ export class DatasetList extends LitElement {
     </li>`;
   }
 
-  private submitRename(event: Event, id: string): void {
-    event.preventDefault();
-    const name = new FormData(event.target as HTMLFormElement).get('name');
+  private renamed(id: string, name: string | null): void {
     this.editingId = undefined;
-    if (typeof name === 'string' && name.trim() !== '') this.act({ id, action: 'rename', name });
+    if (name !== null) this.act({ id, action: 'rename', name });
   }
 
   private act(detail: DatasetAction): void {

@@ -10,6 +10,7 @@ import type { TrainedModelMeta } from '../../model/trained-model';
 import { ENCODER_LABELS } from '../../quantum/resources/architecture';
 import { formatNumber } from '../explorer/plot-theme';
 import { formatDate } from '../format';
+import { deleteConfirm, renameForm } from '../list-item-actions';
 import { controlStyles } from '../shared-styles';
 import { modelStyles } from './model-styles';
 
@@ -133,11 +134,7 @@ export class SavedModelsList extends LitElement {
     return html`<li class=${m.id === this.currentId ? 'current' : ''} data-testid="saved-model" data-name=${m.name}>
       <div>
         ${this.editingId === m.id
-          ? html`<form class="row" @submit=${(e: Event) => this.submitRename(e, m.id)}>
-              <input type="text" name="name" .value=${m.name} aria-label="New name for ${m.name}" required />
-              <button type="submit">Rename</button>
-              <button type="button" @click=${() => (this.editingId = null)}>Cancel</button>
-            </form>`
+          ? renameForm(m.name, (name) => this.renamed(m.id, name))
           : html`<span class="name">${m.name}</span>`}
         <div class="facts">
           ${m.datasetName}${otherData
@@ -151,11 +148,7 @@ export class SavedModelsList extends LitElement {
         </div>
       </div>
       ${this.confirmingId === m.id
-        ? html`<div class="row" role="alert">
-            Delete “${m.name}” from this browser?
-            <button class="danger" @click=${() => this.act({ id: m.id, action: 'delete' })}>Delete</button>
-            <button @click=${() => (this.confirmingId = null)}>Keep</button>
-          </div>`
+        ? deleteConfirm(m.name, () => this.act({ id: m.id, action: 'delete' }), () => (this.confirmingId = null))
         : html`<div class="row">
             <button ?disabled=${this.disabled} @click=${() => this.act({ id: m.id, action: 'open' })} aria-label="Open ${m.name}">Open</button>
             <button ?disabled=${this.disabled} @click=${() => (this.editingId = m.id)} aria-label="Rename ${m.name}">Rename</button>
@@ -165,11 +158,9 @@ export class SavedModelsList extends LitElement {
     </li>`;
   }
 
-  private submitRename(event: Event, id: string): void {
-    event.preventDefault();
-    const name = new FormData(event.target as HTMLFormElement).get('name');
+  private renamed(id: string, name: string | null): void {
     this.editingId = null;
-    if (typeof name === 'string' && name.trim() !== '') this.act({ id, action: 'rename', name });
+    if (name !== null) this.act({ id, action: 'rename', name });
   }
 
   private act(detail: SavedModelAction): void {
