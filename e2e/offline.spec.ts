@@ -115,25 +115,36 @@ test('the whole workflow sends no request to another origin', async ({ appPage: 
   expect(requests.failed).toEqual([]);
 });
 
+interface FetchOutcome {
+  fetched: string;
+  violation: string;
+}
+
+/** Run in the page or in a worker (`self` is either): fetches another origin and reports what the policy did. */
+async function tryForeignFetch(): Promise<FetchOutcome> {
+  const violation = new Promise<string>((resolve) =>
+    self.addEventListener('securitypolicyviolation', (event) => resolve(`${event.effectiveDirective} ${event.blockedURI}`), { once: true }),
+  );
+  const fetched = await fetch('https://example.com/collect').then(
+    () => 'sent',
+    (error: unknown) => `refused: ${String(error)}`,
+  );
+  return { fetched, violation: await violation };
+}
+
+function expectForeignFetchRefused(outcome: FetchOutcome, requests: readonly string[]): void {
+  expect(outcome.fetched).toMatch(/^refused/);
+  expect(outcome.violation).toBe('connect-src https://example.com/collect');
+  expect(requests.filter((url) => url.includes('example.com'))).toEqual([]);
+}
+
 test('the Content-Security-Policy refuses a connection to another origin', async ({ page }) => {
   // The plain page: the refused fetch logs a console error, which the app fixture would count as a failure.
   const requests: string[] = [];
   page.on('request', (request) => requests.push(request.url()));
   await page.goto('/');
   await expect(page.getByRole('heading', { name: 'QPKPD Studio', level: 1 })).toBeVisible();
-  const outcome = await page.evaluate(async () => {
-    const violation = new Promise<string>((resolve) =>
-      document.addEventListener('securitypolicyviolation', (event) => resolve(`${event.effectiveDirective} ${event.blockedURI}`), { once: true }),
-    );
-    const fetched = await fetch('https://example.com/collect').then(
-      () => 'sent',
-      (error: unknown) => `refused: ${String(error)}`,
-    );
-    return { fetched, violation: await violation };
-  });
-  expect(outcome.fetched).toMatch(/^refused/);
-  expect(outcome.violation).toBe('connect-src https://example.com/collect');
-  expect(requests.filter((url) => url.includes('example.com'))).toEqual([]);
+  expectForeignFetchRefused(await page.evaluate(tryForeignFetch), requests);
 });
 
 test('the workers are under the same policy: served with it as a header, the training worker cannot connect to another origin', async ({ page, context }) => {
@@ -147,19 +158,7 @@ test('the workers are under the same policy: served with it as a header, the tra
   await trainTinyHere(page);
   // A <meta> policy does not reach a worker: the script's own response must carry it.
   expect((await script).headers()['content-security-policy']).toContain("connect-src 'self'");
-  const outcome = await (await worker).evaluate(async () => {
-    const violation = new Promise<string>((resolve) =>
-      self.addEventListener('securitypolicyviolation', (event) => resolve(`${event.effectiveDirective} ${event.blockedURI}`), { once: true }),
-    );
-    const fetched = await fetch('https://example.com/collect').then(
-      () => 'sent',
-      (error: unknown) => `refused: ${String(error)}`,
-    );
-    return { fetched, violation: await violation };
-  });
-  expect(outcome.fetched).toMatch(/^refused/);
-  expect(outcome.violation).toBe('connect-src https://example.com/collect');
-  expect(requests.filter((url) => url.includes('example.com'))).toEqual([]);
+  expectForeignFetchRefused(await (await worker).evaluate(tryForeignFetch), requests);
 });
 
 test('"Delete all my data" empties the store and the caches', async ({ appPage: page }) => {

@@ -65,3 +65,16 @@ export const cardStyles = css`
     font-size: 1.05rem;
   }
 `;
+
+/** The settings forms' frame: a bare fieldset (it only disables its controls) and the note under the fields. */
+export const formStyles = css`
+  fieldset {
+    border: 0;
+    padding: 0;
+    margin: 0;
+    min-width: 0;
+  }
+  p.muted {
+    margin: 0.6rem 0 0;
+  }
+`;

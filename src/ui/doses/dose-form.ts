@@ -8,7 +8,7 @@ import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
 import { formReader, type NumberField as Field, numberField } from '../number-field';
 import type { TrainedModelMeta } from '../../model/trained-model';
 import { modelStyles } from '../model/model-styles';
-import { controlStyles } from '../shared-styles';
+import { controlStyles, formStyles } from '../shared-styles';
 import { type DoseFormProblems, type DoseFormValues, doseFormProblems, type NumberSetting } from './dose-settings';
 
 type NumberField = Field<NumberSetting>;
@@ -40,13 +40,8 @@ export class DoseForm extends LitElement {
   static override styles = [
     controlStyles,
     modelStyles,
+    formStyles,
     css`
-      fieldset {
-        border: 0;
-        padding: 0;
-        margin: 0;
-        min-width: 0;
-      }
       fieldset.models {
         margin-top: 0.9rem;
       }
@@ -63,9 +58,6 @@ export class DoseForm extends LitElement {
       }
       .model-list .muted {
         margin-left: 1.6rem;
-      }
-      p.muted {
-        margin: 0.6rem 0 0;
       }
     `,
   ];

@@ -9,7 +9,7 @@ import { type ConfigProblems, MODE_LABELS, TRAINING_SPLITS, type TrainingConfig,
 import { BACKEND_REQUESTS, type BackendRequest } from '../../platform/compute-backend';
 import { ENCODER_LABELS, ENCODER_NAMES, isEncoderName, isQuantumEncoder } from '../../quantum/resources/architecture';
 import { MAX_LAYERS, MAX_QUBITS } from '../../quantum/template';
-import { controlStyles } from '../shared-styles';
+import { controlStyles, formStyles } from '../shared-styles';
 import { splitLabel } from './model-labels';
 import { modelStyles } from './model-styles';
 
@@ -51,18 +51,10 @@ export class TrainingForm extends LitElement {
   static override styles = [
     controlStyles,
     modelStyles,
+    formStyles,
     css`
-      fieldset {
-        border: 0;
-        padding: 0;
-        margin: 0;
-        min-width: 0;
-      }
       details .fields {
         margin-top: 0.5rem;
-      }
-      p.muted {
-        margin: 0.6rem 0 0;
       }
       details {
         margin-top: 0.6rem;
