@@ -11,7 +11,9 @@ const securityHeaders = { 'Content-Security-Policy': CONTENT_SECURITY_POLICY };
 /** The policy as <meta> in every page, for hosts that serve the build without the header. */
 const cspMeta: Plugin = {
   name: 'qpkpd-csp-meta',
-  transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' }],
+  transformIndexHtml: () => [
+    { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' },
+  ],
 };
 
 export default defineConfig({

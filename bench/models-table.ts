@@ -6,7 +6,10 @@
  */
 import { readFileSync } from 'node:fs';
 
-interface Metric { rmse_z: number; rmse: number }
+interface Metric {
+  rmse_z: number;
+  rmse: number;
+}
 interface Run {
   metrics: { test: { pk: Metric | null; pd: Metric | null } };
   metrics_sd?: { test: { pk: Metric | null; pd: Metric | null } };
@@ -15,7 +18,11 @@ interface Run {
   seconds: number;
   backend: { name: string };
 }
-interface Entry { encoder: string; mode: string; result: Run }
+interface Entry {
+  encoder: string;
+  mode: string;
+  result: Run;
+}
 
 const file = process.argv[2];
 if (!file) throw new Error('usage: tsx bench/models-table.ts FILE.json');

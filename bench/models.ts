@@ -24,7 +24,11 @@ const encoders = option('--encoders')?.split(',') ?? [...ENCODER_NAMES];
 const modes = option('--modes')?.split(',') ?? [...MODEL_MODES];
 const epochs = option('--epochs') === undefined ? undefined : Number(option('--epochs'));
 
-interface Entry { encoder: string; mode: string; result: unknown }
+interface Entry {
+  encoder: string;
+  mode: string;
+  result: unknown;
+}
 const document: { machine: string; split: string; entries: Entry[] } = existsSync(out)
   ? JSON.parse(readFileSync(out, 'utf8'))
   : { machine: `${cpus().length}-core ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}`, split, entries: [] };
@@ -37,7 +41,15 @@ try {
     for (const encoder of encoders) {
       if (document.entries.some((e) => e.encoder === encoder && e.mode === mode)) continue;
       process.stderr.write(`${split} ${encoder} ${mode} …\n`);
-      const result = await session.run('train', { csvText, fileName: 'EstData.csv', encoder, mode, split, seed: 0, ...(epochs ? { epochs } : {}) });
+      const result = await session.run('train', {
+        csvText,
+        fileName: 'EstData.csv',
+        encoder,
+        mode,
+        split,
+        seed: 0,
+        ...(epochs ? { epochs } : {}),
+      });
       document.entries.push({ encoder, mode, result });
       writeFileSync(out, `${JSON.stringify(document, null, 1)}\n`);
     }

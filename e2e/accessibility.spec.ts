@@ -9,7 +9,8 @@ const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 async function expectNoViolations(page: Page, where: string): Promise<void> {
   const { violations } = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
   const readable = violations.map(
-    (v) => `${v.id} (${v.impact ?? 'unknown'}): ${v.help}\n${v.nodes.map((n) => `    at ${n.target.join(' ')}\n      ${n.failureSummary?.replaceAll('\n', '\n      ') ?? ''}`).join('\n')}`,
+    (v) =>
+      `${v.id} (${v.impact ?? 'unknown'}): ${v.help}\n${v.nodes.map((n) => `    at ${n.target.join(' ')}\n      ${n.failureSummary?.replaceAll('\n', '\n      ') ?? ''}`).join('\n')}`,
   );
   expect(readable, `accessibility violations in ${where}`).toEqual([]);
 }
@@ -50,7 +51,9 @@ test('the Data view with the demo data and the privacy panel pass the WCAG 2.1 A
   await expectNoViolations(page, 'the privacy panel');
 });
 
-test('keyboard only: demo data, Model tab, tiny training and its results, with visible focus; Model and Doses views pass the checks', async ({ appPage: page }) => {
+test('keyboard only: demo data, Model tab, tiny training and its results, with visible focus; Model and Doses views pass the checks', async ({
+  appPage: page,
+}) => {
   test.setTimeout(240_000);
   await page.goto('/');
   const demo = page.getByTestId('load-demo');
@@ -59,13 +62,22 @@ test('keyboard only: demo data, Model tab, tiny training and its results, with v
     const style = getComputedStyle(el);
     return { outline: style.outlineStyle, width: style.outlineWidth, shadow: style.boxShadow };
   });
-  expect((outline.outline !== 'none' && outline.width !== '0px') || outline.shadow !== 'none', `focus ring ${JSON.stringify(outline)}`).toBe(true);
+  expect(
+    (outline.outline !== 'none' && outline.width !== '0px') || outline.shadow !== 'none',
+    `focus ring ${JSON.stringify(outline)}`,
+  ).toBe(true);
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('dataset-title')).toHaveText('EstData');
 
   // The view tabs: one Tab stop (the selected tab); arrow keys, Home and End move and select.
   await tabTo(page, page.getByRole('tab', { name: 'Data' }));
-  for (const [key, view] of [['End', 'Doses'], ['Home', 'Data'], ['ArrowLeft', 'Doses'], ['ArrowRight', 'Data'], ['ArrowRight', 'Model']]) {
+  for (const [key, view] of [
+    ['End', 'Doses'],
+    ['Home', 'Data'],
+    ['ArrowLeft', 'Doses'],
+    ['ArrowRight', 'Data'],
+    ['ArrowRight', 'Model'],
+  ]) {
     await page.keyboard.press(key);
     const tab = page.getByRole('tab', { name: view });
     await expect(tab, `${key} selects ${view}`).toBeFocused();

@@ -33,7 +33,9 @@ test('bad settings are marked inline and nothing runs', async ({ appPage: page }
   await expect(page.getByTestId('dose-results')).toHaveCount(0);
 });
 
-test('a run can be cancelled (button or Escape), then the mechanistic model answers the twelve questions with plots, fit and diagnostics', async ({ appPage: page }) => {
+test('a run can be cancelled (button or Escape), then the mechanistic model answers the twelve questions with plots, fit and diagnostics', async ({
+  appPage: page,
+}) => {
   const form = await openDosesTab(page);
   const progress = page.getByTestId('dose-progress');
   await form.getByRole('button', { name: 'Run' }).click();
@@ -59,7 +61,8 @@ test('a run can be cancelled (button or Escape), then the mechanistic model answ
   await expect(table.locator('tr[data-row="no_comed|0.75|weekly"] td[data-cell=fraction]')).toContainText('%');
 
   const curves = page.locator('qp-dose-response-plots');
-  for (const regimen of ['daily', 'weekly']) await expect(curves.locator(`figure[data-plot=dose-response-${regimen}] svg[aria-label]`).first()).toBeVisible();
+  for (const regimen of ['daily', 'weekly'])
+    await expect(curves.locator(`figure[data-plot=dose-response-${regimen}] svg[aria-label]`).first()).toBeVisible();
 
   const fit = page.locator('qp-mechanistic-fit');
   await expect(fit.locator('[data-testid=compartment-choice] tbody tr')).toHaveCount(2);
@@ -70,12 +73,15 @@ test('a run can be cancelled (button or Escape), then the mechanistic model answ
   const plots = ['dv-pred', 'dv-ipred', 'res-time', 'res-pred', 'individual', 'vpc'];
   for (const target of ['PK', 'PD']) {
     await diagnostics.getByLabel(target, { exact: true }).check();
-    for (const plot of plots) await expect(diagnostics.locator(`figure[data-plot=${plot}] svg[aria-label*="${target === 'PK' ? 'PK' : 'PD'}"]`).first(), `${target} ${plot}`).toBeVisible();
+    for (const plot of plots)
+      await expect(
+        diagnostics.locator(`figure[data-plot=${plot}] svg[aria-label*="${target === 'PK' ? 'PK' : 'PD'}"]`).first(),
+        `${target} ${plot}`,
+      ).toBeVisible();
   }
   await diagnostics.getByTestId('diagnostics-subject').selectOption({ index: 3 });
   await expect(diagnostics.locator('figure[data-plot=individual] svg[aria-label]').first()).toBeVisible();
 });
-
 
 async function trainAndSave(page: Page, name: string, seed: string): Promise<void> {
   const training = page.locator('qp-training-form');
@@ -88,7 +94,9 @@ async function trainAndSave(page: Page, name: string, seed: string): Promise<voi
   await expect(results.getByTestId('saved-as')).toContainText(name);
 }
 
-test('two saved networks answer as an ensemble beside the mechanistic model, with bands and their distance from it', async ({ appPage: page }) => {
+test('two saved networks answer as an ensemble beside the mechanistic model, with bands and their distance from it', async ({
+  appPage: page,
+}) => {
   await page.goto('/');
   await dropFile(page, 'EstData.csv', ESTDATA_CSV);
   await expect(page.getByTestId('dataset-title')).toHaveText('EstData');

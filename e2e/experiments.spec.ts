@@ -12,7 +12,16 @@ interface Rmse {
 
 interface AblationOutput {
   config: Record<string, unknown>;
-  cells: { qubits: number; layers: number; valPdRmseZ: number; valPkRmseZ: number; valPdRmse: number; parameters: Record<string, number>; epochs: number; seconds: number }[];
+  cells: {
+    qubits: number;
+    layers: number;
+    valPdRmseZ: number;
+    valPkRmseZ: number;
+    valPdRmse: number;
+    parameters: Record<string, number>;
+    epochs: number;
+    seconds: number;
+  }[];
   cancelled: boolean;
   backend: { name: string; reason: string };
   seconds: number;
@@ -20,7 +29,15 @@ interface AblationOutput {
 
 interface ClaimsOutput {
   config: Record<string, unknown>;
-  rows: { label: string; quantumBlocks: string; parameters: Record<string, number>; epochsToControlBest: number | null; inferenceMicroseconds: number; validation: Record<string, Rmse>; test: Record<string, Rmse> }[];
+  rows: {
+    label: string;
+    quantumBlocks: string;
+    parameters: Record<string, number>;
+    epochsToControlBest: number | null;
+    inferenceMicroseconds: number;
+    validation: Record<string, Rmse>;
+    test: Record<string, Rmse>;
+  }[];
   verdicts: { encoder: string; claim: string; holds: boolean | null; text: string }[];
   cancelled: boolean;
   backend: { name: string };
@@ -32,10 +49,20 @@ const finite = (x: unknown): boolean => typeof x === 'number' && Number.isFinite
 test('the headless ablation command trains the qubits × layers grid and reports validation metrics', async ({ appPage: page }) => {
   test.setTimeout(60_000);
   await openRunner(page, ['ablation']);
-  const out = await run<AblationOutput>(page, 'ablation', { ...FILE, ...TINY, encoder: 'qnn-mlp', qubits: [2], layers: [1, 2], split: 'cv5:2' });
+  const out = await run<AblationOutput>(page, 'ablation', {
+    ...FILE,
+    ...TINY,
+    encoder: 'qnn-mlp',
+    qubits: [2],
+    layers: [1, 2],
+    split: 'cv5:2',
+  });
   expect(out.config).toMatchObject({ encoder: 'qnn-mlp', mode: 'independent', qubits: [2], layers: [1, 2], split: 'cv5:2' });
   expect(out.cancelled).toBe(false);
-  expect(out.cells.map((c) => [c.qubits, c.layers])).toEqual([[2, 1], [2, 2]]);
+  expect(out.cells.map((c) => [c.qubits, c.layers])).toEqual([
+    [2, 1],
+    [2, 2],
+  ]);
   for (const c of out.cells) {
     for (const v of [c.valPdRmseZ, c.valPkRmseZ, c.valPdRmse, c.seconds]) expect(finite(v) && v > 0).toBe(true);
     expect(c.parameters.quantum).toBe(2 * 3 * c.qubits * c.layers);
@@ -59,7 +86,8 @@ test('the headless claims command puts a quantum model beside its control, with 
   expect(control.parameters.total - quantum.parameters.total).toBe(48 - 12);
   for (const r of out.rows) {
     expect(finite(r.inferenceMicroseconds)).toBe(true);
-    for (const set of [r.validation, r.test]) for (const target of ['pk', 'pd']) expect(finite(set[target].rmseZ) && finite(set[target].rmse)).toBe(true);
+    for (const set of [r.validation, r.test])
+      for (const target of ['pk', 'pd']) expect(finite(set[target].rmseZ) && finite(set[target].rmse)).toBe(true);
   }
   expect(out.verdicts.map((v) => v.claim)).toEqual(['fewer-parameters', 'faster-convergence', 'faster-inference', 'better-generalisation']);
   expect(out.verdicts.every((v) => v.text.length > 20)).toBe(true);
@@ -68,7 +96,14 @@ test('the headless claims command puts a quantum model beside its control, with 
 test('the headless experiment commands name a wrong encoder or split', async ({ appPage: page }) => {
   await openRunner(page, ['ablation', 'claims']);
   const failure = (command: string, args: object): Promise<string> =>
-    page.evaluate(({ command, args }) => window.qpkpdHeadless.run(command, args).then(() => 'accepted', (e: Error) => e.message), { command, args: { ...FILE, ...args } });
+    page.evaluate(
+      ({ command, args }) =>
+        window.qpkpdHeadless.run(command, args).then(
+          () => 'accepted',
+          (e: Error) => e.message,
+        ),
+      { command, args: { ...FILE, ...args } },
+    );
   expect(await failure('ablation', { encoder: 'resmlp-moe' })).toContain('not a quantum encoder');
   expect(await failure('claims', { split: 'cv5:9' })).toContain('unknown split "cv5:9"');
 });

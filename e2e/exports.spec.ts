@@ -48,17 +48,22 @@ test('an explorer plot downloads as a standalone SVG with its marks and as a 2×
   expect(png.bytes.length).toBeGreaterThan(10_000);
 });
 
-test('after training, the predictions download as CSV (a row per observation) and the run prints as a report', async ({ appPage: page }) => {
+test('after training, the predictions download as CSV (a row per observation) and the run prints as a report', async ({
+  appPage: page,
+}) => {
   await page.goto('/#demo');
   await expect(page.getByTestId('dataset-title')).toHaveText('EstData');
   await page.getByRole('tab', { name: 'Model' }).click();
   await trainTiny(page);
   const metrics = page.getByTestId('metrics-table');
-  const n = async (target: string): Promise<number> => Number(await metrics.locator(`tr[data-target=${target}][data-set=validation] td`).nth(1).innerText());
+  const n = async (target: string): Promise<number> =>
+    Number(await metrics.locator(`tr[data-target=${target}][data-set=validation] td`).nth(1).innerText());
   const observations = (await n('pk')) + (await n('pd'));
   expect(observations).toBeGreaterThan(0);
 
-  const csv = await downloaded(page, () => page.getByRole('button', { name: 'Download the PK and PD predictions of the validation subjects (CSV)' }).click());
+  const csv = await downloaded(page, () =>
+    page.getByRole('button', { name: 'Download the PK and PD predictions of the validation subjects (CSV)' }).click(),
+  );
   expect(csv.file.suggestedFilename()).toBe('predictions-validation-pk-pd.csv');
   const lines = csv.bytes.toString('utf8').trimEnd().split('\r\n');
   expect(lines[0]).toBe('subject,time_h,observed,predicted,sd,residual,target,unit');
@@ -76,12 +81,18 @@ test('after training, the predictions download as CSV (a row per observation) an
   expect(await report.locator('figure > svg').count()).toBeGreaterThanOrEqual(6);
 });
 
-test('after a dose run, the answers download as CSV (a row per question and model) and the run prints as a report', async ({ appPage: page }) => {
+test('after a dose run, the answers download as CSV (a row per question and model) and the run prints as a report', async ({
+  appPage: page,
+}) => {
   await page.goto('/#demo');
   await expect(page.getByTestId('dataset-title')).toHaveText('EstData');
   await page.getByRole('tab', { name: 'Doses' }).click();
   const form = page.locator('qp-dose-form');
-  const small = [['Virtual subjects (N)', '100'], ['Uncertainty replicates (0 = no bands)', '0'], ['VPC replicates (0 = no VPC)', '0']];
+  const small = [
+    ['Virtual subjects (N)', '100'],
+    ['Uncertainty replicates (0 = no bands)', '0'],
+    ['VPC replicates (0 = no VPC)', '0'],
+  ];
   for (const [label, value] of small) await form.getByLabel(label, { exact: true }).fill(value);
   await form.getByRole('button', { name: 'Run' }).click();
   await expect(page.getByTestId('doses-notice')).toContainText('Answered in', { timeout: 60_000 });

@@ -44,7 +44,16 @@ test('the headless train command trains a classical model and reports validation
     seed: 1,
     backend: 'auto',
   });
-  expect(result.config).toMatchObject({ csv: 'EstData.csv', encoder: 'mlp', mode: 'independent', epochs: 3, seed: 1, split: 'reference', qubits: 8, layers: 3 });
+  expect(result.config).toMatchObject({
+    csv: 'EstData.csv',
+    encoder: 'mlp',
+    mode: 'independent',
+    epochs: 3,
+    seed: 1,
+    split: 'reference',
+    qubits: 8,
+    layers: 3,
+  });
   expect(Object.keys(result).sort()).toEqual(expect.arrayContaining(['backend', 'config', 'metrics', 'seconds']));
   expectFiniteMetrics(result);
   expect(result.seconds).toBeGreaterThan(0);
@@ -72,19 +81,23 @@ test('the headless train command trains a small quantum cascade model', async ({
 
 test('the headless train command rejects an unknown encoder and lists the valid ones', async ({ appPage: page }) => {
   await openRunner(page, ['train']);
-  const error = await page.evaluate((csvText) =>
-    window.qpkpdHeadless.run('train', { csvText, fileName: 'EstData.csv', encoder: 'transformer' }).then(
-      () => 'accepted',
-      (e: Error) => e.message,
-    ),
-  ESTDATA_CSV);
+  const error = await page.evaluate(
+    (csvText) =>
+      window.qpkpdHeadless.run('train', { csvText, fileName: 'EstData.csv', encoder: 'transformer' }).then(
+        () => 'accepted',
+        (e: Error) => e.message,
+      ),
+    ESTDATA_CSV,
+  );
   expect(error).toContain('unknown encoder "transformer"');
   expect(error).toContain('qnn-resmlp-moe');
-  const badQubits = await page.evaluate((csvText) =>
-    window.qpkpdHeadless.run('train', { csvText, fileName: 'EstData.csv', qubits: 12 }).then(
-      () => 'accepted',
-      (e: Error) => e.message,
-    ),
-  ESTDATA_CSV);
+  const badQubits = await page.evaluate(
+    (csvText) =>
+      window.qpkpdHeadless.run('train', { csvText, fileName: 'EstData.csv', qubits: 12 }).then(
+        () => 'accepted',
+        (e: Error) => e.message,
+      ),
+    ESTDATA_CSV,
+  );
   expect(badQubits).toContain('qubits must be an integer from 1 to 9');
 });

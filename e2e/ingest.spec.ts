@@ -30,7 +30,10 @@ test('a tab-separated Monolix-style file with . for missing and no EVID/MDV is a
   const rows = ['ID\tTIME\tDV\tAMT\tWT'];
   for (let id = 1; id <= 4; id++) {
     const doses = [0, 24, 48].map((t) => ({ t, row: `${id}\t${t}\t.\t${id * 5}\t${60 + id}` }));
-    const samples = [1, 4, 12, 24.5, 49, 72].map((t) => ({ t, row: `${id}\t${t}\t${(id * Math.exp(-t / 100)).toFixed(3)}\t.\t${60 + id}` }));
+    const samples = [1, 4, 12, 24.5, 49, 72].map((t) => ({
+      t,
+      row: `${id}\t${t}\t${(id * Math.exp(-t / 100)).toFixed(3)}\t.\t${60 + id}`,
+    }));
     rows.push(...[...doses, ...samples].sort((a, b) => a.t - b.t).map((e) => e.row));
   }
   await dropFile(page, 'monolix.txt', rows.join('\n'));

@@ -80,7 +80,9 @@ test('the model result plots draw a tiny trained model’s validation report', a
 
   // expert usage: one bar per expert of each branch's MoE block, an even-share rule per block
   const usage = page.locator('#expert-usage');
-  const experts = Object.values(demo.expertUsage).flat().reduce((n, block) => n + block.length, 0);
+  const experts = Object.values(demo.expertUsage)
+    .flat()
+    .reduce((n, block) => n + block.length, 0);
   expect(experts).toBe(8);
   await expect(usage.locator('g[aria-description="expert shares"] rect')).toHaveCount(experts);
   await expect(usage.locator('g[aria-description="even share"] line')).toHaveCount(2);

@@ -16,7 +16,8 @@ async function startTiny(page: Page, epochs: number, patience = 30): Promise<voi
 const savedNames = (page: Page): Promise<string[]> =>
   page.locator('[data-testid=saved-model]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-name') ?? ''));
 
-const firstPredictions = (results: Locator): Promise<string | null> => results.getByTestId('predictions').getAttribute('data-first-predictions');
+const firstPredictions = (results: Locator): Promise<string | null> =>
+  results.getByTestId('predictions').getAttribute('data-first-predictions');
 
 test('train a tiny model, see its results, save it, find it after a reload with the same predictions, export and import it, evaluate the test subjects once', async ({
   appPage: page,
@@ -34,7 +35,8 @@ test('train a tiny model, see its results, save it, find it after a reload with 
   await expect(metrics.locator('tr[data-target=pd][data-set=validation] td[data-metric=rmse]')).toHaveText(/^\d/);
   await expect(results.getByTestId('epochs-table')).toContainText('PD network');
   await expect(results.getByTestId('model-facts')).toContainText('QNN-ResMLP-MoE');
-  for (const plot of ['qp-training-curve-plot', 'qp-expert-usage-plot']) await expect(results.locator(`${plot} svg`).first(), plot).toBeVisible();
+  for (const plot of ['qp-training-curve-plot', 'qp-expert-usage-plot'])
+    await expect(results.locator(`${plot} svg`).first(), plot).toBeVisible();
   for (const target of ['pk', 'pd']) {
     const section = results.locator(`section[data-target=${target}]`);
     for (const plot of ['qp-pred-vs-obs-plot', 'qp-residual-plot', 'qp-subject-fit-plot']) {

@@ -3,7 +3,6 @@ import type { BrowserContext, Page } from '@playwright/test';
 import { expect, storedDatasetNames, test } from './fixtures/app-test';
 import { trainTiny } from './fixtures/tiny-training';
 
-
 /** Loads the demo data with its button (a fetch of /demo/EstData.csv) and waits for its summary. */
 async function loadDemo(page: Page): Promise<void> {
   await page.getByTestId('load-demo').click();
@@ -33,7 +32,8 @@ async function waitUntilOfflineReady(page: Page): Promise<void> {
   await expect(page.locator('html')).toHaveAttribute('data-offline-ready', 'true');
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
-    if (!navigator.serviceWorker.controller) await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
+    if (!navigator.serviceWorker.controller)
+      await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
   });
 }
 
@@ -67,7 +67,10 @@ function storedRecordCount(page: Page): Promise<number> {
   });
 }
 
-test('after one visit the app starts offline, loads the demo data from its cache and trains a tiny model', async ({ appPage: page, context }) => {
+test('after one visit the app starts offline, loads the demo data from its cache and trains a tiny model', async ({
+  appPage: page,
+  context,
+}) => {
   await page.goto('/');
   await waitUntilOfflineReady(page);
 
@@ -101,7 +104,11 @@ test('the whole workflow sends no request to another origin', async ({ appPage: 
   await page.getByRole('tab', { name: 'Doses' }).click();
   const form = page.locator('qp-dose-form');
   await form.getByLabel('Tiny', { exact: true }).check();
-  for (const [label, value] of Object.entries({ 'Virtual subjects (N)': '100', 'Uncertainty replicates (0 = no bands)': '0', 'VPC replicates (0 = no VPC)': '0' })) {
+  for (const [label, value] of Object.entries({
+    'Virtual subjects (N)': '100',
+    'Uncertainty replicates (0 = no bands)': '0',
+    'VPC replicates (0 = no VPC)': '0',
+  })) {
     await form.getByLabel(label, { exact: true }).fill(value);
   }
   await form.getByRole('button', { name: 'Run' }).click();
@@ -147,7 +154,10 @@ test('the Content-Security-Policy refuses a connection to another origin', async
   expectForeignFetchRefused(await page.evaluate(tryForeignFetch), requests);
 });
 
-test('the workers are under the same policy: served with it as a header, the training worker cannot connect to another origin', async ({ page, context }) => {
+test('the workers are under the same policy: served with it as a header, the training worker cannot connect to another origin', async ({
+  page,
+  context,
+}) => {
   // The plain page, as above: the refused fetch logs a console error.
   const requests: string[] = [];
   context.on('request', (request) => requests.push(request.url()));
@@ -173,7 +183,7 @@ test('"Delete all my data" empties the store and the caches', async ({ appPage: 
 
   const panel = page.getByTestId('privacy-panel');
   await panel.getByText('Privacy & storage').click();
-  await expect(panel).toContainText("this browser’s IndexedDB");
+  await expect(panel).toContainText('this browser’s IndexedDB');
   await expect(panel.getByTestId('storage-used')).toContainText(/\d+(\.\d)? (B|KB|MB)/);
   await panel.getByTestId('delete-all').click();
   await expect(panel.getByRole('alertdialog')).toContainText('cannot be undone');

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { GENERIC_TEMPLATES } from '../src/quantum/testing/generic-templates';
 import { expect, test } from './fixtures/app-test';
 import { openRunner, run } from './fixtures/headless-runner';
+import { readQnnReferenceText } from '../src/testing/fixture-files';
 
 /**
  * The WGSL quantum kernels on the software WebGPU adapter, against the float64 simulator run in the same page
@@ -12,7 +12,7 @@ import { openRunner, run } from './fixtures/headless-runner';
  */
 const TOLERANCE = 1e-4;
 
-const REFERENCE_DOCUMENT = JSON.parse(readFileSync(new URL('../../shared/testdata/qnn-reference.json', import.meta.url), 'utf8'));
+const REFERENCE_DOCUMENT = JSON.parse(readQnnReferenceText());
 
 interface Values {
   expvals: number[];
@@ -69,7 +69,11 @@ function expectWithin(result: CompareResult, tolerance: number): void {
 test('WGSL forward and adjoint match the shared reference vectors and the float64 simulator', async ({ appPage: page }) => {
   await openQuantumRunner(page);
   const cases = (REFERENCE_DOCUMENT.cases as ReferenceCase[]).map((c) => ({
-    nQubits: c.n_qubits, nLayers: c.n_layers, x: c.x, weights: c.weights.flat(2), cotangent: c.cotangent,
+    nQubits: c.n_qubits,
+    nLayers: c.n_layers,
+    x: c.x,
+    weights: c.weights.flat(2),
+    cotangent: c.cotangent,
   }));
   const result = await run<CompareResult>(page, 'qnn-compare', { cases });
   expectWithin(result, TOLERANCE);
@@ -93,7 +97,10 @@ test('WGSL kernels run other gate lists, larger batches and both shipped workgro
   await openQuantumRunner(page);
   const generic = GENERIC_TEMPLATES.map((template, i) => ({ template, batch: 5, seed: 40 + i }));
   expectWithin(await run<CompareResult>(page, 'qnn-compare', { cases: generic }), TOLERANCE);
-  const larger = [{ nQubits: 9, nLayers: 3, batch: 67, seed: 5 }, { nQubits: 3, nLayers: 2, batch: 200, seed: 6 }];
+  const larger = [
+    { nQubits: 9, nLayers: 3, batch: 67, seed: 5 },
+    { nQubits: 3, nLayers: 2, batch: 200, seed: 6 },
+  ];
   expectWithin(await run<CompareResult>(page, 'qnn-compare', { cases: larger }), TOLERANCE);
   // more samples than workgroups per dispatch dimension (65,535): TF.js folds the dispatch into two dimensions
   const folded = [{ nQubits: 1, nLayers: 1, batch: 70_000, seed: 9 }];
@@ -108,7 +115,10 @@ test('tf.grads through the webgpu op matches the cpu op and the float64 VJP', as
   const webgpu = await run<{ cases: ReferenceCase[] }>(page, 'qnn-eval', { document: REFERENCE_DOCUMENT, backend: 'webgpu' });
   const cpu = await run<{ cases: ReferenceCase[] }>(page, 'qnn-eval', { document: REFERENCE_DOCUMENT, backend: 'cpu' });
   (REFERENCE_DOCUMENT.cases as ReferenceCase[]).forEach((expected, i) => {
-    for (const [got, tolerance] of [[webgpu.cases[i], TOLERANCE], [cpu.cases[i], 1e-5]] as const) {
+    for (const [got, tolerance] of [
+      [webgpu.cases[i], TOLERANCE],
+      [cpu.cases[i], 1e-5],
+    ] as const) {
       expect(maxAbsDiff(got.expvals, expected.expvals)).toBeLessThanOrEqual(tolerance);
       expect(maxAbsDiff(got.grad_x, expected.grad_x)).toBeLessThanOrEqual(tolerance);
       expect(maxAbsDiff(got.grad_weights.flat(2), expected.grad_weights.flat(2))).toBeLessThanOrEqual(tolerance);

@@ -37,7 +37,9 @@ test('a training whose worker crashes shows why and retries on the CPU path (Web
   await page.locator('qp-training-form').getByRole('button', { name: 'Train' }).click();
   await expect(page.getByTestId('training-epoch')).toBeVisible();
 
-  await (await trainingWorker).evaluate((message) => {
+  await (
+    await trainingWorker
+  ).evaluate((message) => {
     setTimeout(() => {
       throw new Error(message);
     });
@@ -58,7 +60,10 @@ test('a training whose worker crashes shows why and retries on the CPU path (Web
   await expect(retry).toHaveCount(0);
 });
 
-test('two tabs share the store: each sees the other’s datasets and models live, and a rename leaves one consistent list', async ({ appPage: tabA, baseURL }) => {
+test('two tabs share the store: each sees the other’s datasets and models live, and a rename leaves one consistent list', async ({
+  appPage: tabA,
+  baseURL,
+}) => {
   const tabB = await tabA.context().newPage();
   const problemsB = watchProblems(tabB, baseURL);
   await tabA.goto('/');
@@ -110,7 +115,9 @@ interface LongTask {
   duration: number;
 }
 
-test('while a training runs in its worker, the tabs answer clicks, and its progress and live loss chart leave no main-thread task over 500 ms', async ({ appPage: page }) => {
+test('while a training runs in its worker, the tabs answer clicks, and its progress and live loss chart leave no main-thread task over 500 ms', async ({
+  appPage: page,
+}) => {
   await page.addInitScript(() => {
     const tasks: LongTask[] = [];
     (window as unknown as { longTasks: LongTask[] }).longTasks = tasks;
@@ -143,7 +150,10 @@ test('while a training runs in its worker, the tabs answer clicks, and its progr
   await expect(page.getByTestId('training-progress'), 'the training still runs').toBeVisible();
 
   const long = await page.evaluate(
-    ({ from, to, LONG_TASK_MS }) => (window as unknown as { longTasks: LongTask[] }).longTasks.filter((t) => t.start >= from && t.start < to && t.duration > LONG_TASK_MS),
+    ({ from, to, LONG_TASK_MS }) =>
+      (window as unknown as { longTasks: LongTask[] }).longTasks.filter(
+        (t) => t.start >= from && t.start < to && t.duration > LONG_TASK_MS,
+      ),
     { from: started, to: ended, LONG_TASK_MS },
   );
   expect(long, `main-thread tasks over ${LONG_TASK_MS} ms during the run`).toEqual([]);

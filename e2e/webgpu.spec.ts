@@ -5,7 +5,8 @@ test('WebGPU has an adapter in the page and in a worker', async ({ appPage: page
   await page.goto('/');
   const adapters = await page.evaluate(async () => {
     const pageAdapter = await navigator.gpu?.requestAdapter();
-    const workerSource = 'navigator.gpu.requestAdapter().then((a) => postMessage(a ? a.info.architecture || a.info.vendor || "unnamed" : null))';
+    const workerSource =
+      'navigator.gpu.requestAdapter().then((a) => postMessage(a ? a.info.architecture || a.info.vendor || "unnamed" : null))';
     const worker = new Worker(URL.createObjectURL(new Blob([workerSource], { type: 'text/javascript' })));
     const workerAdapter = await new Promise<string | null>((resolve) => {
       worker.onmessage = (event) => resolve(event.data as string | null);

@@ -92,7 +92,17 @@ function dosesCommand(args: string[]): [string, unknown] {
   const shared = { csvText, fileName: basename(csv), seed: numberOption('--seed'), nVirtual: numberOption('--n-virtual') };
   if (model === 'mechanistic') return ['doses-mechanistic', shared];
   // The page command checks the network options and names what is wrong.
-  return ['doses-network', { ...shared, encoder: model, mode: option(args, '--mode'), qubits: numberOption('--qubits'), layers: numberOption('--layers'), epochs: numberOption('--epochs') }];
+  return [
+    'doses-network',
+    {
+      ...shared,
+      encoder: model,
+      mode: option(args, '--mode'),
+      qubits: numberOption('--qubits'),
+      layers: numberOption('--layers'),
+      epochs: numberOption('--epochs'),
+    },
+  ];
 }
 
 function trainCommand(args: string[]): [string, unknown] {
@@ -105,7 +115,9 @@ function trainCommand(args: string[]): [string, unknown] {
     const value = option(args, name);
     if (value === undefined) return fallback;
     const parsed = Number(value);
-    return Number.isInteger(parsed) && parsed >= min && parsed <= max ? parsed : usageError(`train ${name} must be an integer from ${min} to ${max}, got ${value}.`);
+    return Number.isInteger(parsed) && parsed >= min && parsed <= max
+      ? parsed
+      : usageError(`train ${name} must be an integer from ${min} to ${max}, got ${value}.`);
   };
   const config = {
     encoder: choice('--encoder', 'qnn-resmlp-moe', ENCODER_NAMES, 'encoder'),
@@ -139,7 +151,16 @@ function experimentCommand(name: 'ablation' | 'claims', args: string[]): [string
   } catch (error) {
     usageError(`Cannot read ${csv}: ${(error as Error).message}`);
   }
-  const shared = { csvText, fileName: basename(csv), mode: text('--mode'), seed: number('--seed'), split: text('--split'), epochs: number('--epochs'), hidden: number('--hidden'), depth: number('--depth') };
+  const shared = {
+    csvText,
+    fileName: basename(csv),
+    mode: text('--mode'),
+    seed: number('--seed'),
+    split: text('--split'),
+    epochs: number('--epochs'),
+    hidden: number('--hidden'),
+    depth: number('--depth'),
+  };
   return name === 'ablation'
     ? [name, { ...shared, encoder: text('--encoder'), qubits: numbers('--qubits'), layers: numbers('--layers') }]
     : [name, { ...shared, encoders: list('--encoders'), qubits: number('--qubits'), layers: number('--layers') }];

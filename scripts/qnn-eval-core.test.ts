@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runQnnEval, type QnnEvalIo } from './qnn-eval-core';
+import { QNN_REFERENCE_PATH } from '../src/testing/fixture-files';
 
-const REFERENCE_PATH = new URL('../../shared/testdata/qnn-reference.json', import.meta.url);
+const REFERENCE_PATH = QNN_REFERENCE_PATH;
 const REFERENCE_TEXT = readFileSync(REFERENCE_PATH, 'utf8');
 
 function withFiles(files: Record<string, string>, evaluateOnWebGpu: QnnEvalIo['evaluateOnWebGpu'] = noBrowser): QnnEvalIo {
@@ -59,10 +60,13 @@ describe('qnn:eval', () => {
 
   it('hands a checked document to the WebGPU path and prints what it returns', async () => {
     const seen: unknown[] = [];
-    const outcome = await runQnnEval(['ref.json', '--backend', 'webgpu'], withFiles({ 'ref.json': REFERENCE_TEXT }, async (document) => {
-      seen.push(document);
-      return { evaluated: true };
-    }));
+    const outcome = await runQnnEval(
+      ['ref.json', '--backend', 'webgpu'],
+      withFiles({ 'ref.json': REFERENCE_TEXT }, async (document) => {
+        seen.push(document);
+        return { evaluated: true };
+      }),
+    );
     expect(outcome).toEqual({ exitCode: 0, stdout: '{\n "evaluated": true\n}\n', stderr: '' });
     expect(seen).toEqual([JSON.parse(REFERENCE_TEXT)]);
   });
@@ -71,9 +75,12 @@ describe('qnn:eval', () => {
     const unavailable = await runQnnEval(['ref.json', '--backend', 'webgpu'], withFiles({ 'ref.json': REFERENCE_TEXT }));
     expect(unavailable.exitCode).toBe(3);
     expect(unavailable.stderr).toMatch(/WebGPU backend is not available: no browser in this test/);
-    const bad = await runQnnEval(['bad.json', '--backend', 'webgpu'], withFiles({ 'bad.json': '{}' }, async () => {
-      throw new Error('must not be called');
-    }));
+    const bad = await runQnnEval(
+      ['bad.json', '--backend', 'webgpu'],
+      withFiles({ 'bad.json': '{}' }, async () => {
+        throw new Error('must not be called');
+      }),
+    );
     expect(bad.exitCode).toBe(2);
   });
 
@@ -89,14 +96,32 @@ describe('qnn:eval', () => {
     ['no file', [], /expected exactly one input file, got 0/],
   ])('exits 2 with a message on stderr for %s', async (_, args, message) => {
     const one = { n_qubits: 1, n_layers: 1, x: [0], weights: [[[0, 0, 0]]], cotangent: [0, 0, 0, 0] };
-    const outcome = await runQnnEval(args, withFiles({
-      'ref.json': REFERENCE_TEXT,
-      'bad.json': '{"cases": [',
-      'empty.json': '{}',
-      'shape.json': JSON.stringify({ cases: [{ ...one, n_qubits: 2, x: [0, 0], weights: [[[0, 0, 0], [0, 0]]], cotangent: Array(8).fill(0) }] }),
-      'big.json': JSON.stringify({ cases: [{ ...one, n_qubits: 12 }] }),
-      'nan.json': JSON.stringify({ cases: [{ ...one, x: ['0'] }] }),
-    }));
+    const outcome = await runQnnEval(
+      args,
+      withFiles({
+        'ref.json': REFERENCE_TEXT,
+        'bad.json': '{"cases": [',
+        'empty.json': '{}',
+        'shape.json': JSON.stringify({
+          cases: [
+            {
+              ...one,
+              n_qubits: 2,
+              x: [0, 0],
+              weights: [
+                [
+                  [0, 0, 0],
+                  [0, 0],
+                ],
+              ],
+              cotangent: Array(8).fill(0),
+            },
+          ],
+        }),
+        'big.json': JSON.stringify({ cases: [{ ...one, n_qubits: 12 }] }),
+        'nan.json': JSON.stringify({ cases: [{ ...one, x: ['0'] }] }),
+      }),
+    );
     expect(outcome.exitCode).toBe(2);
     expect(outcome.stdout).toBe('');
     expect(outcome.stderr).toMatch(message);

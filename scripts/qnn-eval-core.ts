@@ -8,7 +8,7 @@ export interface QnnEvalOutcome {
 }
 
 export const USAGE = `usage: npm run --silent qnn:eval -- FILE.json [--backend cpu|webgpu]
-Reads cases shaped like ../shared/testdata/qnn-reference.json and prints the same JSON document with
+Reads cases shaped like test-data/qnn-reference.json and prints the same JSON document with
 expvals, grad_x and grad_weights computed by the chosen backend: cpu (default, the float64 simulator) or
 webgpu (the WGSL kernels through the TF.js op, in headless Chromium on its WebGPU adapter).
 Exit status: 0 done, 2 bad arguments or input, 3 backend not available.

@@ -7,7 +7,18 @@
 import * as Comlink from 'comlink';
 import { datasetFingerprint } from '../src/data/fingerprint';
 import type { Dataset } from '../src/data/types';
-import { answerFiveQuestions, DEFAULT_REGIMENS, DEFAULT_SCENARIOS, type DoseAnswer, type DoseProgress, type DoseQuestionOptions, type DoseQuestionsResult, type DoseResponseCurve, type FiveQuestionsResult, type UncertaintySummary } from '../src/dose/five-questions';
+import {
+  answerFiveQuestions,
+  DEFAULT_REGIMENS,
+  DEFAULT_SCENARIOS,
+  type DoseAnswer,
+  type DoseProgress,
+  type DoseQuestionOptions,
+  type DoseQuestionsResult,
+  type DoseResponseCurve,
+  type FiveQuestionsResult,
+  type UncertaintySummary,
+} from '../src/dose/five-questions';
 import { fitSummary, type FitSummary } from '../src/pkpd/diagnostics/fit-summary';
 import { mechanisticDiagnostics, type MechanisticDiagnostics } from '../src/pkpd/diagnostics/mechanistic-diagnostics';
 import type { AnswerDifference, ComparableAnswer, NetworkExtrapolation, NetworkQuestionsResult } from '../src/dose/network-questions';
@@ -85,11 +96,18 @@ function questionOptions(settings: DoseRunSettings): DoseQuestionOptions {
  * The open dataset's subjects a network may read for its context: on the data it was trained on,
  * its training subjects only (never its validation or test subjects); on other data, every subject.
  */
-function contextSubjects(data: Dataset, meta: { fingerprint: string; split: { valIds: readonly string[]; testIds: readonly string[] } }): { subjects: number[]; note: string } {
+function contextSubjects(
+  data: Dataset,
+  meta: { fingerprint: string; split: { valIds: readonly string[]; testIds: readonly string[] } },
+): { subjects: number[]; note: string } {
   const all = data.subjects.flatMap((s, i) => (s.recordCount > 0 ? [i] : []));
-  if (datasetFingerprint(data) !== meta.fingerprint) return { subjects: all, note: 'every subject of the open dataset (the network was trained on other data)' };
+  if (datasetFingerprint(data) !== meta.fingerprint)
+    return { subjects: all, note: 'every subject of the open dataset (the network was trained on other data)' };
   const withheld = new Set([...meta.split.valIds, ...meta.split.testIds]);
-  return { subjects: all.filter((i) => !withheld.has(data.subjects[i].id)), note: 'the network’s training subjects (validation and test subjects left out)' };
+  return {
+    subjects: all.filter((i) => !withheld.has(data.subjects[i].id)),
+    note: 'the network’s training subjects (validation and test subjects left out)',
+  };
 }
 
 function releaseProxy(callback: unknown): void {
@@ -97,7 +115,11 @@ function releaseProxy(callback: unknown): void {
 }
 
 const api = {
-  async runMechanistic(data: Dataset, settings: DoseRunSettings, onProgress: (progress: DoseRunProgress) => void): Promise<MechanisticReport> {
+  async runMechanistic(
+    data: Dataset,
+    settings: DoseRunSettings,
+    onProgress: (progress: DoseRunProgress) => void,
+  ): Promise<MechanisticReport> {
     try {
       const report = (p: DoseRunProgress): void => void onProgress(p);
       const result = await answerFiveQuestions(
@@ -143,7 +165,12 @@ const api = {
   ): Promise<NetworkReport> {
     try {
       void onProgress({ stage: 'loading', done: 0, total: 0, message: 'reading the models and starting TF.js' });
-      const [{ loadModel }, { disposeModel }, { activateBackend, failOnGpuLoss }, { answerNetworkDoseQuestions, compareAnswers, regimenSteps }] = await Promise.all([
+      const [
+        { loadModel },
+        { disposeModel },
+        { activateBackend, failOnGpuLoss },
+        { answerNetworkDoseQuestions, compareAnswers, regimenSteps },
+      ] = await Promise.all([
         import('../src/model/serialize'),
         import('../src/model/pkpd-model'),
         import('../src/platform/tfjs-runtime'),

@@ -1,6 +1,13 @@
 import * as Comlink from 'comlink';
 import type { Dataset } from '../src/data/types';
-import { type AblationOptions, type AblationProgress, type ClaimsOptions, type ExperimentProgress, runAblation, runClaimsCheck } from '../src/model/experiments/index';
+import {
+  type AblationOptions,
+  type AblationProgress,
+  type ClaimsOptions,
+  type ExperimentProgress,
+  runAblation,
+  runClaimsCheck,
+} from '../src/model/experiments/index';
 import { splitView } from '../src/model/experiments/split-choice';
 import type { TrainingSplit } from '../src/model/training-config';
 import { chooseBackend } from '../src/platform/compute-backend';

@@ -51,7 +51,11 @@ function releaseProxy(callback: unknown): void {
 }
 
 const api = {
-  async train(input: DatasetInput, config: TrainingConfig, onProgress: (progress: TrainingProgress) => void): Promise<TrainedModelFacts | null> {
+  async train(
+    input: DatasetInput,
+    config: TrainingConfig,
+    onProgress: (progress: TrainingProgress) => void,
+  ): Promise<TrainedModelFacts | null> {
     signal = { aborted: false };
     try {
       const choice = await useBackend(config.backend);

@@ -12,7 +12,12 @@ beforeAll(async () => {
 });
 
 describe('the TF.js-ops benchmark peer computes the same circuit', () => {
-  for (const [n, layers] of [[1, 1], [2, 2], [3, 1], [5, 2]] as const) {
+  for (const [n, layers] of [
+    [1, 1],
+    [2, 2],
+    [3, 1],
+    [5, 2],
+  ] as const) {
     it(`matches the float64 simulator, forward and gradient, for n = ${n}, L = ${layers}`, () => {
       const circuit = compileCircuit(reuploadingStronglyEntangling(n, layers));
       const random = seededRandom(100 * n + layers);
@@ -28,8 +33,7 @@ describe('the TF.js-ops benchmark peer computes the same circuit', () => {
       const before = tf.memory().numTensors;
       const out = tfjsOpsCircuit(circuit, xT, wT);
       const [gx, gw] = tf.grads((a, b) => tf.sum(tf.mul(tfjsOpsCircuit(circuit, a as tf.Tensor2D, b as tf.Tensor1D), cT)))([xT, wT]);
-      const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number =>
-        Math.max(...Array.from(a, (v, i) => Math.abs(v - b[i])));
+      const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => Math.max(...Array.from(a, (v, i) => Math.abs(v - b[i])));
       expect(maxDiff(out.dataSync(), forward(circuit, x, w, batch))).toBeLessThan(1e-5);
       expect(maxDiff(gx.dataSync(), expected.gradX)).toBeLessThan(1e-4);
       expect(maxDiff(gw.dataSync(), expected.gradWeights)).toBeLessThan(1e-4);

@@ -83,7 +83,12 @@ export function tfjsOpsCircuit(circuit: CompiledCircuit, x: tf.Tensor2D, weights
       const half = [batch, view[1], 1, view[3]];
       const re = tf.reshape(state.re, view);
       const im = tf.reshape(state.im, view);
-      const [r0, r1, i0, i1] = [tf.slice(re, [0, 0, 0, 0], half), tf.slice(re, [0, 0, 1, 0], half), tf.slice(im, [0, 0, 0, 0], half), tf.slice(im, [0, 0, 1, 0], half)];
+      const [r0, r1, i0, i1] = [
+        tf.slice(re, [0, 0, 0, 0], half),
+        tf.slice(re, [0, 0, 1, 0], half),
+        tf.slice(im, [0, 0, 0, 0], half),
+        tf.slice(im, [0, 0, 1, 0], half),
+      ];
       const overlap = axis === 0 ? tf.add(tf.mul(r0, r1), tf.mul(i0, i1)) : tf.sub(tf.mul(r0, i1), tf.mul(i0, r1));
       outputs[output] = tf.mul(tf.sum(overlap, [1, 2, 3]), 2);
     }

@@ -7,7 +7,14 @@ import { measureThroughput, type Throughput } from './throughput';
 type QuantumCircuitClass = typeof import('quantum-circuit').default;
 
 /** The re-uploading circuit built with the npm package, one circuit per sample; ⟨Z_i⟩ per sample. */
-function quantumCircuitZ(QuantumCircuit: QuantumCircuitClass, n: number, layers: number, x: Float64Array, weights: Float64Array, batch: number): Float64Array {
+function quantumCircuitZ(
+  QuantumCircuit: QuantumCircuitClass,
+  n: number,
+  layers: number,
+  x: Float64Array,
+  weights: Float64Array,
+  batch: number,
+): Float64Array {
   const z = new Float64Array(batch * n);
   for (let b = 0; b < batch; b++) {
     const qc = new QuantumCircuit(n);
@@ -52,7 +59,10 @@ export async function benchQuantumCircuitPeer(circuit: CompiledCircuit, nLayers:
   return {
     package: `quantum-circuit@${version}`,
     batch,
-    forward: await measureThroughput(batch, () => quantumCircuitZ(QuantumCircuit, n, nLayers, x, weights, batch), { seconds: 1, minRuns: 1 }),
+    forward: await measureThroughput(batch, () => quantumCircuitZ(QuantumCircuit, n, nLayers, x, weights, batch), {
+      seconds: 1,
+      minRuns: 1,
+    }),
     max_abs_diff_z_vs_ts_simulator: maxDiff,
   };
 }

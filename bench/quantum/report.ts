@@ -62,7 +62,11 @@ export async function quantumBenchmarkReport() {
   let environment: unknown;
   try {
     environment = await session.run('environment');
-    browser = await session.run('bench-quantum-browser', { nQubits: N_QUBITS, nLayers: N_LAYERS, ...options } satisfies BrowserBenchOptions);
+    browser = await session.run('bench-quantum-browser', {
+      nQubits: N_QUBITS,
+      nLayers: N_LAYERS,
+      ...options,
+    } satisfies BrowserBenchOptions);
   } finally {
     await session.close();
   }

@@ -9,7 +9,11 @@ export interface ModeThroughput {
 }
 
 /** The float64 TypeScript simulator, forward and forward + adjoint gradient, per batch size. */
-export async function benchTsSimulator(circuit: CompiledCircuit, batches: readonly number[], seconds: number): Promise<Record<string, ModeThroughput>> {
+export async function benchTsSimulator(
+  circuit: CompiledCircuit,
+  batches: readonly number[],
+  seconds: number,
+): Promise<Record<string, ModeThroughput>> {
   const rows: Record<string, ModeThroughput> = {};
   for (const batch of batches) {
     const { x, weights, cotangent } = circuitInputs(circuit, batch, batch);

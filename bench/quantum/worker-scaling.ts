@@ -7,7 +7,13 @@ export interface ScalingRow {
 }
 
 /** Forward + gradient throughput of the TS simulator split across 1..maxWorkers threads, each on its own share. */
-export async function measureWorkerScaling(nQubits: number, nLayers: number, batch: number, maxWorkers: number, seconds: number): Promise<ScalingRow[]> {
+export async function measureWorkerScaling(
+  nQubits: number,
+  nLayers: number,
+  batch: number,
+  maxWorkers: number,
+  seconds: number,
+): Promise<ScalingRow[]> {
   const rows: ScalingRow[] = [];
   for (let workers = 1; workers <= maxWorkers; workers++) {
     const share = Math.ceil(batch / workers);
@@ -17,12 +23,23 @@ export async function measureWorkerScaling(nQubits: number, nLayers: number, bat
       Array.from({ length: workers }, (_, k) => runWorker({ nQubits, nLayers, batch: share, seed: k + 1, start, deadline })),
     );
     const rate = rates.reduce((a, b) => a + b, 0);
-    rows.push({ workers, forward_gradient_samples_per_s: Math.round(rate), speedup_vs_one: rows.length ? Number((rate / rows[0].forward_gradient_samples_per_s).toFixed(2)) : 1 });
+    rows.push({
+      workers,
+      forward_gradient_samples_per_s: Math.round(rate),
+      speedup_vs_one: rows.length ? Number((rate / rows[0].forward_gradient_samples_per_s).toFixed(2)) : 1,
+    });
   }
   return rows;
 }
 
-function runWorker(data: { nQubits: number; nLayers: number; batch: number; seed: number; start: number; deadline: number }): Promise<number> {
+function runWorker(data: {
+  nQubits: number;
+  nLayers: number;
+  batch: number;
+  seed: number;
+  start: number;
+  deadline: number;
+}): Promise<number> {
   return new Promise((resolve, reject) => {
     const entry = new URL('./simulator-worker.ts', import.meta.url).href;
     const worker = new Worker(new URL('./tsx-worker.mjs', import.meta.url), { workerData: { ...data, entry } });

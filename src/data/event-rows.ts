@@ -222,4 +222,3 @@ function readStandard(
   );
   return null;
 }
-

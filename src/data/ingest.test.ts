@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ingestText } from './ingest';
 import type { DataIssue, Dataset, IngestResult } from './types';
+import { readEstDataCsv } from '../testing/fixture-files';
 
-const ESTDATA = readFileSync(new URL('../../../shared/data/EstData.csv', import.meta.url), 'utf8');
+const ESTDATA = readEstDataCsv();
 
 function accepted(result: IngestResult): { dataset: Dataset; warnings: DataIssue[] } {
   if (!result.ok) throw new Error(`expected acceptance, got: ${result.errors.map((e) => e.message).join('; ')}`);
@@ -83,7 +83,10 @@ describe('ingestText accepts what real files look like', () => {
   });
 
   it('tolerates a trailing delimiter and blank lines', () => {
-    const text = GOOD.split('\n').map((l) => `${l},`).join('\n\n') + '\n\n';
+    const text =
+      GOOD.split('\n')
+        .map((l) => `${l},`)
+        .join('\n\n') + '\n\n';
     expect(accepted(ingestText(text, 'trial.csv')).dataset.rowCount).toBe(7);
   });
 
@@ -93,7 +96,12 @@ describe('ingestText accepts what real files look like', () => {
     expect(dataset.subjects).toHaveLength(48);
     const arms = new Map<number, number>();
     for (const s of dataset.subjects) arms.set(s.armDose, (arms.get(s.armDose) ?? 0) + 1);
-    expect([...arms.entries()].sort((a, b) => a[0] - b[0])).toEqual([[0, 12], [1, 12], [3, 12], [10, 12]]);
+    expect([...arms.entries()].sort((a, b) => a[0] - b[0])).toEqual([
+      [0, 12],
+      [1, 12],
+      [3, 12],
+      [10, 12],
+    ]);
     const dosed = dataset.subjects.filter((s) => s.armDose > 0);
     expect(dosed.every((s) => s.doseCount === 21)).toBe(true);
     expect(dataset.subjects.filter((s) => s.armDose === 0).every((s) => s.doseCount === 0 && s.pkCount === 0)).toBe(true);
@@ -126,14 +134,22 @@ describe('ingestText warns about oddities that can still be modelled', () => {
   });
 
   it('infers DVID from two observation compartments and warns', () => {
-    const withoutDvid = GOOD.split('\n').map((l) => l.split(',').filter((_, i) => i !== 7).join(','));
+    const withoutDvid = GOOD.split('\n').map((l) =>
+      l
+        .split(',')
+        .filter((_, i) => i !== 7)
+        .join(','),
+    );
     const { dataset, warnings } = accepted(ingestText(withoutDvid.join('\n'), 'trial.csv'));
     expect(warnings.map((w) => w.code)).toEqual(['dvid-from-cmt']);
     expect(Array.from(dataset.records.dvid)).toEqual([0, 1, 2, 1, 2, 2, 2]);
   });
 
   it('treats infusion rates as oral doses with a warning', () => {
-    const text = GOOD.replace('COMED', 'COMED,RATE').split('\n').map((l, i) => (i === 0 ? l : `${l},${i === 1 ? 2 : 0}`)).join('\n');
+    const text = GOOD.replace('COMED', 'COMED,RATE')
+      .split('\n')
+      .map((l, i) => (i === 0 ? l : `${l},${i === 1 ? 2 : 0}`))
+      .join('\n');
     expect(warningCodes(text)).toEqual(['infusion-ignored']);
   });
 });
@@ -211,7 +227,10 @@ describe('ingestText rejects bad input with a message naming file, line, column 
   });
 
   it('rejects steady-state and additional dosing it cannot model', () => {
-    const text = GOOD.replace('COMED', 'COMED,ADDL,II').split('\n').map((l, i) => (i === 0 ? l : `${l},${i === 1 ? '20,24' : '0,0'}`)).join('\n');
+    const text = GOOD.replace('COMED', 'COMED,ADDL,II')
+      .split('\n')
+      .map((l, i) => (i === 0 ? l : `${l},${i === 1 ? '20,24' : '0,0'}`))
+      .join('\n');
     expect(onlyError(text, 'unsupported-dosing')).toMatchObject({ line: 2, column: 'ADDL' });
   });
 

@@ -29,9 +29,7 @@ export function resolveObservationTypes(events: RawEvents, columns: ColumnMap, l
     }
     return;
   }
-  const compartments = [...new Set(observations.map((i) => events.cmt[i]).filter((c) => !Number.isNaN(c)))].sort(
-    (a, b) => a - b,
-  );
+  const compartments = [...new Set(observations.map((i) => events.cmt[i]).filter((c) => !Number.isNaN(c)))].sort((a, b) => a - b);
   if (compartments.length === 2) {
     for (const i of observations) events.dvid[i] = events.cmt[i] === compartments[0] ? DVID_PK : DVID_PD;
     log.warn(

@@ -5,12 +5,7 @@ import { describeSubjectLines, type SubjectGroups } from './subject-groups';
 import { DVID_PK, EVID_DOSE, EVID_OBSERVATION } from './types';
 
 /** Checks that need records grouped by subject. Errors stop ingest; warnings do not. */
-export function checkSubjectRecords(
-  events: RawEvents,
-  groups: SubjectGroups,
-  table: DelimitedTable,
-  log: IssueLog,
-): void {
+export function checkSubjectRecords(events: RawEvents, groups: SubjectGroups, table: DelimitedTable, log: IssueLog): void {
   const nonPositivePk: number[] = [];
   const replicates: number[] = [];
   groups.ids.forEach((id, subject) => {
@@ -24,7 +19,12 @@ export function checkSubjectRecords(
       const time = events.time[i];
       const line = events.line[i];
       if (time < 0) {
-        log.error('negative-time', { line, column: 'TIME' }, `TIME is negative (${time})`, 'Times are hours since the first dose or start of the study; use values ≥ 0.');
+        log.error(
+          'negative-time',
+          { line, column: 'TIME' },
+          `TIME is negative (${time})`,
+          'Times are hours since the first dose or start of the study; use values ≥ 0.',
+        );
       } else if (time < previousTime) {
         log.error(
           'decreasing-time',

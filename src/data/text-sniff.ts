@@ -2,9 +2,7 @@ const BYTE_ORDER_MARK = '\uFEFF';
 const SNIFF_LENGTH = 8192;
 
 export function stripByteOrderMark(text: string): { text: string; hadByteOrderMark: boolean } {
-  return text.startsWith(BYTE_ORDER_MARK)
-    ? { text: text.slice(1), hadByteOrderMark: true }
-    : { text, hadByteOrderMark: false };
+  return text.startsWith(BYTE_ORDER_MARK) ? { text: text.slice(1), hadByteOrderMark: true } : { text, hadByteOrderMark: false };
 }
 
 /**

@@ -3,7 +3,6 @@
  * populations → steady state → search), beside the dose ranges the independent fits in
  * docs/pkpd-notes.md imply (a sanity check, not a truth).
  */
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ingestText } from '../data/ingest';
 import type { Dataset } from '../data/types';
@@ -17,8 +16,9 @@ import {
   type FiveQuestionsResult,
 } from './five-questions';
 import { MechanisticPdSimulator } from './mechanistic-simulator';
+import { readEstDataCsv } from '../testing/fixture-files';
 
-const ESTDATA = readFileSync(new URL('../../../shared/data/EstData.csv', import.meta.url), 'utf8');
+const ESTDATA = readEstDataCsv();
 
 function dataset(): Dataset {
   const result = ingestText(ESTDATA, 'EstData.csv');
@@ -96,7 +96,8 @@ describe('the five dose questions on EstData (mechanistic model)', () => {
   });
 
   it('orders the answers as the questions imply', () => {
-    const dose = (s: string, t: number, r: string): number => result.answers.find((a) => a.scenario === s && a.target === t && a.regimen === r)!.dose_mg!;
+    const dose = (s: string, t: number, r: string): number =>
+      result.answers.find((a) => a.scenario === s && a.target === t && a.regimen === r)!.dose_mg!;
     for (const r of ['daily', 'weekly']) {
       for (const s of ['base', 'bw70_140', 'no_comed']) expect(dose(s, 0.75, r)).toBeLessThan(dose(s, 0.9, r));
       for (const t of [0.9, 0.75]) {

@@ -179,7 +179,11 @@ function settingsOf(options: DoseQuestionOptions): DoseQuestionsResult['settings
   return s;
 }
 
-function populationFor(settings: DoseQuestionsResult['settings'], scenario: ScenarioSpec, randomEffects: readonly string[]): VirtualPopulation {
+function populationFor(
+  settings: DoseQuestionsResult['settings'],
+  scenario: ScenarioSpec,
+  randomEffects: readonly string[],
+): VirtualPopulation {
   return drawPopulation({
     size: settings.nVirtual,
     seed: settings.seed,
@@ -201,7 +205,11 @@ function counting(fractionAt: (dose: number) => Promise<number>): { fractionAt: 
 }
 
 /** Answers the dose questions with any steady-state PD simulator. */
-export async function answerDoseQuestions(simulator: PdSimulator, options: DoseQuestionOptions = {}, control: DoseQuestionControl = {}): Promise<DoseQuestionsResult> {
+export async function answerDoseQuestions(
+  simulator: PdSimulator,
+  options: DoseQuestionOptions = {},
+  control: DoseQuestionControl = {},
+): Promise<DoseQuestionsResult> {
   const started = performance.now();
   const settings = settingsOf(options);
   const answers: DoseAnswer[] = [];
@@ -214,7 +222,11 @@ export async function answerDoseQuestions(simulator: PdSimulator, options: DoseQ
     for (const regimen of settings.regimens) {
       if (control.signal?.aborted) throw new DoseSearchCancelledError();
       control.onProgress?.({ stage: 'questions', done, total, message: `${scenario.name}, ${regimen.name}` });
-      const dr = new DoseResponse(simulator, population, regimen.interval, { threshold: settings.threshold, gridStep: settings.gridStep, signal: control.signal });
+      const dr = new DoseResponse(simulator, population, regimen.interval, {
+        threshold: settings.threshold,
+        gridStep: settings.gridStep,
+        signal: control.signal,
+      });
       let max = regimen.max;
       let grid = doseGrid({ step: regimen.step, max });
       for (let k = 0; k < settings.maxExtensions && (await dr.fractionAt(grid[grid.length - 1])) < topTarget; k++) {
@@ -321,7 +333,12 @@ export async function addParameterUncertainty(
     const simulator = new MechanisticPdSimulator(model, options.simulator);
     for (let c = 0; c < result.curves.length; c++) {
       const curve = result.curves[c];
-      control.onProgress?.({ stage: 'uncertainty', done, total, message: `replicate ${Math.floor(done / result.curves.length) + 1} of ${models.length}` });
+      control.onProgress?.({
+        stage: 'uncertainty',
+        done,
+        total,
+        message: `replicate ${Math.floor(done / result.curves.length) + 1} of ${models.length}`,
+      });
       const scenario = settings.scenarios.find((s) => s.name === curve.scenario)!;
       let population = populations.get(scenario.name);
       if (!population) {
@@ -355,7 +372,13 @@ export async function addParameterUncertainty(
   });
   for (const a of result.answers) {
     const s = (doses.get(`${a.scenario}|${a.regimen}|${a.target}`) ?? []).slice().sort((x, y) => x - y);
-    a.uncertainty = { replicates: s.length, p05: nearestRank(s, 0.05), median: nearestRank(s, 0.5), p95: nearestRank(s, 0.95), notReached: s.filter((v) => !Number.isFinite(v)).length };
+    a.uncertainty = {
+      replicates: s.length,
+      p05: nearestRank(s, 0.05),
+      median: nearestRank(s, 0.5),
+      p95: nearestRank(s, 0.95),
+      notReached: s.filter((v) => !Number.isFinite(v)).length,
+    };
   }
   control.onProgress?.({ stage: 'uncertainty', done, total, message: 'done' });
   return {
@@ -384,11 +407,16 @@ export interface FiveQuestionsOptions extends DoseQuestionOptions {
  * covariance (options.uncertainty.replicates; 0 turns them off). The trial's COMED share comes from
  * the dataset unless given.
  */
-export async function answerFiveQuestions(dataset: Dataset, options: FiveQuestionsOptions = {}, control: DoseQuestionControl = {}): Promise<FiveQuestionsResult> {
+export async function answerFiveQuestions(
+  dataset: Dataset,
+  options: FiveQuestionsOptions = {},
+  control: DoseQuestionControl = {},
+): Promise<FiveQuestionsResult> {
   const started = performance.now();
   const fit = fitPkpd(dataset, options.fit ?? {}, {
     signal: control.signal,
-    onProgress: (p) => control.onProgress?.({ stage: 'fit', done: p.iteration, total: 0, message: `${p.stage}, iteration ${p.iteration}`, fit: p }),
+    onProgress: (p) =>
+      control.onProgress?.({ stage: 'fit', done: p.iteration, total: 0, message: `${p.stage}, iteration ${p.iteration}`, fit: p }),
   });
   const fitted = performance.now();
   const result = await answerDoseQuestions(
@@ -397,7 +425,12 @@ export async function answerFiveQuestions(dataset: Dataset, options: FiveQuestio
     control,
   );
   const answered = performance.now();
-  const uncertainty = await addParameterUncertainty(result, fit, { replicates: 20, ...options.uncertainty, simulator: options.simulator }, control);
+  const uncertainty = await addParameterUncertainty(
+    result,
+    fit,
+    { replicates: 20, ...options.uncertainty, simulator: options.simulator },
+    control,
+  );
   const finished = performance.now();
   return {
     ...result,

@@ -75,7 +75,11 @@ describe('bisection on the dose grid', () => {
     const monotone = (d: number) => Math.min(1, d / 10);
     const b = await bisectDoseGrid(grid, 0.75, monotone);
     expect(b.dose).toBe(8);
-    expect(await checkNeighbours(grid, b.index, 0.75, monotone)).toEqual({ below: { dose: 7, fraction: 0.7 }, above: { dose: 9, fraction: 0.9 }, consistent: true });
+    expect(await checkNeighbours(grid, b.index, 0.75, monotone)).toEqual({
+      below: { dose: 7, fraction: 0.7 },
+      above: { dose: 9, fraction: 0.9 },
+      consistent: true,
+    });
     // A dip right above the answer.
     const dip = (d: number) => (d === 9 ? 0.6 : monotone(d));
     expect((await checkNeighbours(grid, 7, 0.75, dip)).consistent).toBe(false);

@@ -83,11 +83,17 @@ export interface NeighbourCheck {
 }
 
 /** Evaluates the grid neighbours of an answer and checks they are consistent with a monotone curve. */
-export async function checkNeighbours(grid: readonly number[], index: number, target: number, fractionAt: FractionAt): Promise<NeighbourCheck> {
+export async function checkNeighbours(
+  grid: readonly number[],
+  index: number,
+  target: number,
+  fractionAt: FractionAt,
+): Promise<NeighbourCheck> {
   if (index < 0) return { below: null, above: null, consistent: true };
   const at = await fractionAt(grid[index]);
   const below = index > 0 ? { dose: grid[index - 1], fraction: await fractionAt(grid[index - 1]) } : null;
   const above = index + 1 < grid.length ? { dose: grid[index + 1], fraction: await fractionAt(grid[index + 1]) } : null;
-  const consistent = (below === null || (below.fraction < target && below.fraction <= at)) && at >= target && (above === null || above.fraction >= at);
+  const consistent =
+    (below === null || (below.fraction < target && below.fraction <= at)) && at >= target && (above === null || above.fraction >= at);
   return { below, above, consistent };
 }

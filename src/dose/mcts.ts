@@ -53,7 +53,12 @@ interface Node {
 
 const node = (lo: number, hi: number): Node => ({ lo, hi, visits: 0, total: 0, best: 0, children: null });
 
-export async function mctsDoseGrid(grid: readonly number[], target: number, fractionAt: FractionAt, options: MctsOptions = {}): Promise<MctsResult> {
+export async function mctsDoseGrid(
+  grid: readonly number[],
+  target: number,
+  fractionAt: FractionAt,
+  options: MctsOptions = {},
+): Promise<MctsResult> {
   const n = grid.length;
   const maxIterations = options.iterations ?? 400;
   const c = options.exploration ?? 2;

@@ -33,7 +33,11 @@ describe('closed-form PK steady state at the integration nodes', () => {
       expect(maxRelative(ours, closed)).toBeLessThan(1e-9);
       // 400 doses: the accumulation is complete to far below 1e-10 for these half-lives.
       const count = 400;
-      const history = concentrationAt(p, regimen(1, interval, count), Array.from(nodes, (t) => (count - 1) * interval + t));
+      const history = concentrationAt(
+        p,
+        regimen(1, interval, count),
+        Array.from(nodes, (t) => (count - 1) * interval + t),
+      );
       expect(maxRelative(ours, history)).toBeLessThan(1e-8);
     }
   });
@@ -156,6 +160,8 @@ describe('mechanistic steady-state PD simulator', () => {
     const sim = new MechanisticPdSimulator(ESTDATA_LIKE_MODEL);
     const controller = new AbortController();
     controller.abort();
-    expect(() => sim.simulate({ population: population(10), interval: 24, amounts: [1], gridStep: 0.5, signal: controller.signal })).toThrow(DoseSearchCancelledError);
+    expect(() =>
+      sim.simulate({ population: population(10), interval: 24, amounts: [1], gridStep: 0.5, signal: controller.signal }),
+    ).toThrow(DoseSearchCancelledError);
   });
 });

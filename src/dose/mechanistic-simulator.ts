@@ -27,7 +27,14 @@ import { checkPdParameters, type IndirectResponseParameters } from '../pkpd/indi
 import { checkPkParameters, oralUnitResponse, terminalHalfLife, type PkParameters, type Polyexponential } from '../pkpd/pk-model';
 import type { PopulationModel } from '../pkpd/population-model';
 import { DoseSearchCancelledError, DoseSettingsError } from './errors';
-import { intervalGrid, type PdSimulator, type SteadyStateBatch, type SteadyStateCheck, type SteadyStateRequest, type SteadyStateResult } from './pd-simulator';
+import {
+  intervalGrid,
+  type PdSimulator,
+  type SteadyStateBatch,
+  type SteadyStateCheck,
+  type SteadyStateRequest,
+  type SteadyStateResult,
+} from './pd-simulator';
 import type { VirtualPopulation } from './virtual-population';
 
 /** Random-effect streams of the mechanistic model: all six, whatever Ω holds, so every model sees the same z. */
@@ -176,7 +183,20 @@ export class MechanisticPdSimulator implements PdSimulator {
         if ((i & 127) === 0 && request.signal?.aborted) throw new DoseSearchCancelledError();
         const view = unit.subarray(i * m, (i + 1) * m);
         for (const res of results) {
-          res.maxPd[i] = periodicSubject(view, res.amount, panels, h, ind.base[i], ind.kout[i], ind.imax[i], ind.ic50[i], buffer, this.subdivisions, res.profiles, i * points);
+          res.maxPd[i] = periodicSubject(
+            view,
+            res.amount,
+            panels,
+            h,
+            ind.base[i],
+            ind.kout[i],
+            ind.imax[i],
+            ind.ic50[i],
+            buffer,
+            this.subdivisions,
+            res.profiles,
+            i * points,
+          );
         }
       }
     } else {
@@ -209,7 +229,14 @@ export class MechanisticPdSimulator implements PdSimulator {
    * subjects with index ≤ k — a whole dose–response for ≈ log2(doses) simulations per subject
    * instead of one per dose. Used for the parameter-uncertainty replicates.
    */
-  successIndices(population: VirtualPopulation, interval: number, doses: readonly number[], threshold: number, gridStep: number, signal?: SteadyStateRequest['signal']): Int32Array {
+  successIndices(
+    population: VirtualPopulation,
+    interval: number,
+    doses: readonly number[],
+    threshold: number,
+    gridStep: number,
+    signal?: SteadyStateRequest['signal'],
+  ): Int32Array {
     const grid = intervalGrid(interval, gridStep);
     const panels = (grid.length - 1) * this.subdivisions;
     const ind = this.individuals(population);
@@ -221,7 +248,21 @@ export class MechanisticPdSimulator implements PdSimulator {
     for (let i = 0; i < population.size; i++) {
       if ((i & 127) === 0 && signal?.aborted) throw new DoseSearchCancelledError();
       const view = unit.subarray(i * m, (i + 1) * m);
-      const ok = (k: number): boolean => periodicSubject(view, doses[k], panels, h, ind.base[i], ind.kout[i], ind.imax[i], ind.ic50[i], buffer, this.subdivisions, undefined, 0) < threshold;
+      const ok = (k: number): boolean =>
+        periodicSubject(
+          view,
+          doses[k],
+          panels,
+          h,
+          ind.base[i],
+          ind.kout[i],
+          ind.imax[i],
+          ind.ic50[i],
+          buffer,
+          this.subdivisions,
+          undefined,
+          0,
+        ) < threshold;
       let lo = -1;
       let hi = doses.length;
       while (hi - lo > 1) {
@@ -255,7 +296,20 @@ export class MechanisticPdSimulator implements PdSimulator {
       const count = this.intervalsFor(ind.slowest[i], interval);
       intervals = Math.max(intervals, count);
       const run = coldStart(ind, i, amount, interval, panels, count);
-      periodicSubject(unit.subarray(i * m, (i + 1) * m), amount, panels, h, ind.base[i], ind.kout[i], ind.imax[i], ind.ic50[i], buffer, 1, periodic, 0);
+      periodicSubject(
+        unit.subarray(i * m, (i + 1) * m),
+        amount,
+        panels,
+        h,
+        ind.base[i],
+        ind.kout[i],
+        ind.imax[i],
+        ind.ic50[i],
+        buffer,
+        1,
+        periodic,
+        0,
+      );
       for (let k = 0; k <= panels; k++) {
         lastTwo = Math.max(lastTwo, Math.abs(run.last[k] - run.previous[k]) / Math.abs(run.last[k]));
         versusPeriodic = Math.max(versusPeriodic, Math.abs(run.last[k] - periodic[k]) / Math.abs(periodic[k]));
@@ -279,7 +333,12 @@ export class MechanisticPdSimulator implements PdSimulator {
  * Steady-state concentration of 1 mg every `interval` h at the Gauss–Legendre nodes of `panels`
  * equal panels of [0, interval] (3 per panel, in time order; see `intervalNodes`), added into `out`.
  */
-export function unitSteadyStateAtNodes(unit: Polyexponential, interval: number, panels: number, out = new Float64Array(3 * panels)): Float64Array {
+export function unitSteadyStateAtNodes(
+  unit: Polyexponential,
+  interval: number,
+  panels: number,
+  out = new Float64Array(3 * panels),
+): Float64Array {
   const nodes = intervalNodes(interval, panels);
   const { rates, coefs } = unit;
   for (let j = 0; j < rates.length; j++) {
@@ -358,7 +417,14 @@ function periodicSubject(
  * Forward simulation from a drug-free start (R = BASE at the first dose) for `count` intervals of
  * `amount` every `interval`; returns R at the panel boundaries of the last two intervals.
  */
-function coldStart(ind: Individuals, i: number, amount: number, interval: number, panels: number, count: number): { last: Float64Array; previous: Float64Array } {
+function coldStart(
+  ind: Individuals,
+  i: number,
+  amount: number,
+  interval: number,
+  panels: number,
+  count: number,
+): { last: Float64Array; previous: Float64Array } {
   const { rates, coefs } = ind.unit[i];
   const base = ind.base[i];
   const kout = ind.kout[i];

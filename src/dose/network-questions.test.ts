@@ -15,7 +15,11 @@ let result: NetworkQuestionsResult;
 beforeAll(async () => {
   await useCpuBackend();
   tiny = await trainTinyNetwork();
-  result = await answerNetworkDoseQuestions(tiny.model, tiny.view.development, { nVirtual: 50, seed: 2, trainingSubjects: tiny.view.train });
+  result = await answerNetworkDoseQuestions(tiny.model, tiny.view.development, {
+    nVirtual: 50,
+    seed: 2,
+    trainingSubjects: tiny.view.train,
+  });
 });
 
 afterAll(() => disposeModel(tiny.model));
@@ -26,9 +30,15 @@ describe('the five questions with a network', () => {
     expect(headless).toHaveLength(12);
     const keys = headless.map((a) => `${a.scenario}|${a.target}|${a.regimen}`);
     expect(new Set(keys).size).toBe(12);
-    for (const scenario of ['base', 'bw70_140', 'no_comed']) for (const target of [0.9, 0.75]) for (const regimen of ['daily', 'weekly']) expect(keys).toContain(`${scenario}|${target}|${regimen}`);
+    for (const scenario of ['base', 'bw70_140', 'no_comed'])
+      for (const target of [0.9, 0.75])
+        for (const regimen of ['daily', 'weekly']) expect(keys).toContain(`${scenario}|${target}|${regimen}`);
     for (const a of headless) {
-      expect(Object.keys(a).sort()).toEqual(a.dose_mg === null ? ['dose_mg', 'fraction', 'regimen', 'scenario', 'target'] : ['ci', 'dose_mg', 'fraction', 'regimen', 'scenario', 'target']);
+      expect(Object.keys(a).sort()).toEqual(
+        a.dose_mg === null
+          ? ['dose_mg', 'fraction', 'regimen', 'scenario', 'target']
+          : ['ci', 'dose_mg', 'fraction', 'regimen', 'scenario', 'target'],
+      );
       if (a.dose_mg === null) continue;
       const step = a.regimen === 'daily' ? 0.5 : 5;
       expect(Math.abs(a.dose_mg / step - Math.round(a.dose_mg / step))).toBeLessThan(1e-9);
@@ -49,7 +59,9 @@ describe('the five questions with a network', () => {
     for (const a of result.answers.filter((x) => x.dose_mg !== null)) {
       expect(a.steadyState?.method).toBe('network: last two intervals');
       expect(a.mcts).toBeNull();
-      expect(a.monotonicity.dosesEvaluated).toBe(result.curves.find((c) => c.scenario === a.scenario && c.regimen === a.regimen)!.points.length);
+      expect(a.monotonicity.dosesEvaluated).toBe(
+        result.curves.find((c) => c.scenario === a.scenario && c.regimen === a.regimen)!.points.length,
+      );
     }
     const weekly = result.extrapolation.filter((e) => e.regimen === 'weekly');
     expect(weekly.length).toBeGreaterThan(0);
@@ -72,14 +84,22 @@ describe('the five questions with a network', () => {
         regimens: [{ name: 'daily', interval: 24, step: 0.5, max: 30 }],
       };
       const alone = await answerNetworkDoseQuestions(other.model, tiny.view.development, options);
-      const banded = await answerNetworkDoseQuestions(tiny.model, tiny.view.development, { ...options, ensemble: [other.model, tiny.model] });
+      const banded = await answerNetworkDoseQuestions(tiny.model, tiny.view.development, {
+        ...options,
+        ensemble: [other.model, tiny.model],
+      });
       expect(banded.band?.members).toBe(3);
       const curve = banded.curves[0];
       const own = (dose: number): number => curve.points.find((p) => p.dose === dose)!.fraction;
       // members: this model twice and the other one, whose curve at the same doses comes from its own run
       const otherAt = await new DoseResponse(
         new NetworkPdSimulator(other.model, networkTrainingContext(other.model, tiny.view.development, tiny.view.train)),
-        drawPopulation({ size: 30, seed: 1, scenario: { bwRange: [50, 100], comedShare: banded.settings.trialComedShare }, randomEffects: [BASELINE_PD_EFFECT] }),
+        drawPopulation({
+          size: 30,
+          seed: 1,
+          scenario: { bwRange: [50, 100], comedShare: banded.settings.trialComedShare },
+          randomEffects: [BASELINE_PD_EFFECT],
+        }),
         24,
         { threshold: 3.3, gridStep: 0.5 },
       ).at(curve.points.map((p) => p.dose));
@@ -93,7 +113,13 @@ describe('the five questions with a network', () => {
       for (const a of banded.answers) {
         const theirs = alone.answers.find((x) => x.target === a.target)!.dose_mg ?? Infinity;
         const doses = [a.dose_mg ?? Infinity, a.dose_mg ?? Infinity, theirs].sort((x, y) => x - y);
-        expect(a.uncertainty).toEqual({ replicates: 3, p05: doses[0], median: doses[1], p95: doses[2], notReached: doses.filter((d) => !Number.isFinite(d)).length });
+        expect(a.uncertainty).toEqual({
+          replicates: 3,
+          p05: doses[0],
+          median: doses[1],
+          p95: doses[2],
+          notReached: doses.filter((d) => !Number.isFinite(d)).length,
+        });
       }
     } finally {
       disposeModel(other.model);
@@ -102,11 +128,26 @@ describe('the five questions with a network', () => {
 });
 
 describe('compareAnswers', () => {
-  const answer = (scenario: string, target: number, regimen: string, dose_mg: number | null): Pick<DoseAnswer, 'scenario' | 'target' | 'regimen' | 'dose_mg'> => ({ scenario, target, regimen, dose_mg });
+  const answer = (
+    scenario: string,
+    target: number,
+    regimen: string,
+    dose_mg: number | null,
+  ): Pick<DoseAnswer, 'scenario' | 'target' | 'regimen' | 'dose_mg'> => ({ scenario, target, regimen, dose_mg });
 
   it('gives the difference in mg and in grid steps per scenario, target and regimen', () => {
-    const network = [answer('base', 0.9, 'daily', 7.5), answer('base', 0.9, 'weekly', 40), answer('base', 0.75, 'daily', null), answer('bw70_140', 0.9, 'daily', 9)];
-    const mechanistic = [answer('base', 0.9, 'weekly', 55), answer('base', 0.9, 'daily', 6), answer('base', 0.75, 'daily', 4), answer('no_comed', 0.9, 'daily', 7)];
+    const network = [
+      answer('base', 0.9, 'daily', 7.5),
+      answer('base', 0.9, 'weekly', 40),
+      answer('base', 0.75, 'daily', null),
+      answer('bw70_140', 0.9, 'daily', 9),
+    ];
+    const mechanistic = [
+      answer('base', 0.9, 'weekly', 55),
+      answer('base', 0.9, 'daily', 6),
+      answer('base', 0.75, 'daily', 4),
+      answer('no_comed', 0.9, 'daily', 7),
+    ];
     expect(regimenSteps()).toEqual({ daily: 0.5, weekly: 5 });
     expect(compareAnswers(network, mechanistic, regimenSteps())).toEqual([
       { scenario: 'base', target: 0.9, regimen: 'daily', a: 7.5, b: 6, mg: 1.5, steps: 3 },
@@ -118,6 +159,9 @@ describe('compareAnswers', () => {
   });
 
   it('is exact in mg for decimal steps', () => {
-    expect(compareAnswers([answer('base', 0.9, 'daily', 0.3)], [answer('base', 0.9, 'daily', 0.1)], { daily: 0.1 })[0]).toMatchObject({ mg: 0.2, steps: 2 });
+    expect(compareAnswers([answer('base', 0.9, 'daily', 0.3)], [answer('base', 0.9, 'daily', 0.1)], { daily: 0.1 })[0]).toMatchObject({
+      mg: 0.2,
+      steps: 2,
+    });
   });
 });

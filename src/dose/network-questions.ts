@@ -18,7 +18,13 @@ import type { PkPdModel } from '../model/pkpd-model';
 import { DEFAULT_THRESHOLD } from './criterion';
 import { DoseResponse } from './dose-response';
 import {
-  answerDoseQuestions, DEFAULT_REGIMENS, type DoseAnswer, type DoseQuestionControl, type DoseQuestionOptions, type DoseQuestionsResult, type RegimenSpec,
+  answerDoseQuestions,
+  DEFAULT_REGIMENS,
+  type DoseAnswer,
+  type DoseQuestionControl,
+  type DoseQuestionOptions,
+  type DoseQuestionsResult,
+  type RegimenSpec,
   type ScenarioSpec,
 } from './five-questions';
 import { bisectDoseGrid } from './grid-search';
@@ -69,7 +75,10 @@ export async function answerNetworkDoseQuestions(
     trialComedShare: questions.trialComedShare ?? datasetComedShare(dataset),
   };
   const simulatorFor = (m: PkPdModel): NetworkPdSimulator =>
-    new NetworkPdSimulator(m, m === model ? context : networkTrainingContext(m, dataset, subjects), { ...simulatorOptions, screenThreshold: questions.threshold ?? DEFAULT_THRESHOLD });
+    new NetworkPdSimulator(m, m === model ? context : networkTrainingContext(m, dataset, subjects), {
+      ...simulatorOptions,
+      screenThreshold: questions.threshold ?? DEFAULT_THRESHOLD,
+    });
   const simulator = simulatorFor(model);
   const members = [simulator, ...ensemble.map(simulatorFor)];
   const result = await answerDoseQuestions(simulator, settings, control);
@@ -83,17 +92,27 @@ export async function answerNetworkDoseQuestions(
     });
   const extrapolation: NetworkExtrapolation[] = [];
   for (const curve of result.curves) {
-    const doses = result.answers.filter((a) => a.scenario === curve.scenario && a.regimen === curve.regimen && a.dose_mg !== null).map((a) => a.dose_mg as number);
+    const doses = result.answers
+      .filter((a) => a.scenario === curve.scenario && a.regimen === curve.regimen && a.dose_mg !== null)
+      .map((a) => a.dose_mg as number);
     if (doses.length === 0) continue;
     const dose = Math.max(...doses);
     const scenario = s.scenarios.find((x) => x.name === curve.scenario)!;
-    extrapolation.push({ scenario: curve.scenario, regimen: curve.regimen, dose, features: simulator.extrapolation(population(scenario), curve.interval, dose, s.gridStep) });
+    extrapolation.push({
+      scenario: curve.scenario,
+      regimen: curve.regimen,
+      dose,
+      features: simulator.extrapolation(population(scenario), curve.interval, dose, s.gridStep),
+    });
   }
   const banding = performance.now();
   let band: NetworkQuestionsResult['band'] = null;
   if (members.length > 1) {
     await addEnsembleBands(result, members, population, control);
-    band = { members: members.length, method: `ensemble of ${members.length} networks: percentiles of their success fractions and answers on the same virtual subjects` };
+    band = {
+      members: members.length,
+      method: `ensemble of ${members.length} networks: percentiles of their success fractions and answers on the same virtual subjects`,
+    };
   }
   const finished = performance.now();
   return {
@@ -116,16 +135,26 @@ async function addEnsembleBands(
   const { settings } = result;
   let done = 0;
   for (const curve of result.curves) {
-    control.onProgress?.({ stage: 'uncertainty', done, total: result.curves.length, message: `ensemble, ${curve.scenario}, ${curve.regimen}` });
+    control.onProgress?.({
+      stage: 'uncertainty',
+      done,
+      total: result.curves.length,
+      message: `ensemble, ${curve.scenario}, ${curve.regimen}`,
+    });
     const pop = population(settings.scenarios.find((x) => x.name === curve.scenario)!);
     const doses = curve.points.map((p) => p.dose);
     const fractions: number[][] = doses.map(() => []);
     const answers = result.answers.filter((a) => a.scenario === curve.scenario && a.regimen === curve.regimen);
     const memberDoses = answers.map(() => [] as number[]);
     for (const member of members) {
-      const dr = new DoseResponse(member, pop, curve.interval, { threshold: settings.threshold, gridStep: settings.gridStep, signal: control.signal });
+      const dr = new DoseResponse(member, pop, curve.interval, {
+        threshold: settings.threshold,
+        gridStep: settings.gridStep,
+        signal: control.signal,
+      });
       (await dr.at(doses)).forEach((p, k) => fractions[k].push(p.fraction));
-      for (const [j, a] of answers.entries()) memberDoses[j].push((await bisectDoseGrid(curve.grid, a.target, dr.fractionAt)).dose ?? Infinity);
+      for (const [j, a] of answers.entries())
+        memberDoses[j].push((await bisectDoseGrid(curve.grid, a.target, dr.fractionAt)).dose ?? Infinity);
     }
     curve.band = doses.map((dose, k) => {
       const f = fractions[k].sort((x, y) => x - y);
@@ -133,7 +162,13 @@ async function addEnsembleBands(
     });
     answers.forEach((a, j) => {
       const d = memberDoses[j].sort((x, y) => x - y);
-      a.uncertainty = { replicates: d.length, p05: nearestRank(d, 0.05), median: nearestRank(d, 0.5), p95: nearestRank(d, 0.95), notReached: d.filter((x) => !Number.isFinite(x)).length };
+      a.uncertainty = {
+        replicates: d.length,
+        p05: nearestRank(d, 0.05),
+        median: nearestRank(d, 0.5),
+        p95: nearestRank(d, 0.95),
+        notReached: d.filter((x) => !Number.isFinite(x)).length,
+      };
     });
     done++;
   }
@@ -161,7 +196,11 @@ export function regimenSteps(regimens: readonly RegimenSpec[] = DEFAULT_REGIMENS
 export type ComparableAnswer = Pick<DoseAnswer, 'scenario' | 'target' | 'regimen' | 'dose_mg'>;
 
 /** How far answers `a` are from answers `b`, per scenario × target × regimen (a's order, then b's others). */
-export function compareAnswers(a: readonly ComparableAnswer[], b: readonly ComparableAnswer[], steps: Readonly<Record<string, number>>): AnswerDifference[] {
+export function compareAnswers(
+  a: readonly ComparableAnswer[],
+  b: readonly ComparableAnswer[],
+  steps: Readonly<Record<string, number>>,
+): AnswerDifference[] {
   const key = (x: ComparableAnswer): string => `${x.scenario}|${x.target}|${x.regimen}`;
   const inA = new Map(a.map((x) => [key(x), x]));
   const inB = new Map(b.map((x) => [key(x), x]));
@@ -174,6 +213,14 @@ export function compareAnswers(a: readonly ComparableAnswer[], b: readonly Compa
     const db = y?.dose_mg ?? null;
     const mg = da !== null && db !== null ? Number((da - db).toFixed(10)) : null;
     const step = steps[id.regimen];
-    return { scenario: id.scenario, target: id.target, regimen: id.regimen, a: da, b: db, mg, steps: mg !== null && step > 0 ? Number((mg / step).toFixed(6)) : null };
+    return {
+      scenario: id.scenario,
+      target: id.target,
+      regimen: id.regimen,
+      a: da,
+      b: db,
+      mg,
+      steps: mg !== null && step > 0 ? Number((mg / step).toFixed(6)) : null,
+    };
   });
 }

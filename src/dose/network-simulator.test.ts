@@ -116,7 +116,12 @@ describe('dose histories fed to the network', () => {
     const sim = new NetworkPdSimulator(tiny.model, tiny.context, { screenThreshold: 3.3 });
     sim.simulate({ population: base, interval: 24, amounts: [3], gridStep: 0.5 });
     const reused = sim.simulate({ population: noComed, interval: 24, amounts: [3], gridStep: 0.5 }).results[0].maxPd;
-    const fresh = new NetworkPdSimulator(tiny.model, tiny.context, { screenThreshold: 3.3 }).simulate({ population: noComed, interval: 24, amounts: [3], gridStep: 0.5 }).results[0].maxPd;
+    const fresh = new NetworkPdSimulator(tiny.model, tiny.context, { screenThreshold: 3.3 }).simulate({
+      population: noComed,
+      interval: 24,
+      amounts: [3],
+      gridStep: 0.5,
+    }).results[0].maxPd;
     expect(Array.from(reused)).toEqual(Array.from(fresh));
     expect(base.comed.some((c) => c === 1)).toBe(true);
   });
@@ -147,18 +152,28 @@ describe('steady state', () => {
   }
 
   const check = (sim: NetworkPdSimulator, interval: number, amount: number) =>
-    sim.simulate({ population: population(20), interval, amounts: [amount], gridStep: 0.5, checkSteadyState: true }).results[0].steadyState!;
+    sim.simulate({ population: population(20), interval, amounts: [amount], gridStep: 0.5, checkSteadyState: true }).results[0]
+      .steadyState!;
 
   it('fails with too few intervals and passes with the planned number, daily and weekly', () => {
     withoutClockInputs(() => {
-      for (const [interval, amount] of [[24, 3], [168, 40]]) {
+      for (const [interval, amount] of [
+        [24, 3],
+        [168, 40],
+      ]) {
         const few = check(new NetworkPdSimulator(tiny.model, tiny.context, { intervals: 2 }), interval, amount);
         expect(few.ok).toBe(false);
         expect(few.worstRelativeDifference).toBeGreaterThan(0.01);
         expect(few.intervalsSimulated).toBe(2);
         const planned = new NetworkPdSimulator(tiny.model, tiny.context);
         const enough = check(planned, interval, amount);
-        expect(enough).toMatchObject({ method: 'network: last two intervals', ok: true, tolerance: 0.01, subjectsChecked: 16, intervalsSimulated: planned.plan(interval).intervals });
+        expect(enough).toMatchObject({
+          method: 'network: last two intervals',
+          ok: true,
+          tolerance: 0.01,
+          subjectsChecked: 16,
+          intervalsSimulated: planned.plan(interval).intervals,
+        });
         expect(enough.worstRelativeDifference).toBeLessThan(few.worstRelativeDifference / 3);
       }
     });
@@ -185,7 +200,10 @@ describe('common random numbers and monotonicity', () => {
       expect(high[i].baselinePd).toBe(h.baselinePd);
     });
     const noComed = sim.histories(population(200, 0), 24, 1);
-    const group0 = tiny.context.baselines.filter((b) => b.comed === 0).map((b) => b.pd).sort((a, b) => a - b);
+    const group0 = tiny.context.baselines
+      .filter((b) => b.comed === 0)
+      .map((b) => b.pd)
+      .sort((a, b) => a - b);
     noComed.forEach((h, i) => {
       expect(h.covariates!.BW).toBe(low[i].covariates!.BW);
       if (base.comed[i] === 0) expect(h.baselinePd).toBe(low[i].baselinePd);
@@ -201,7 +219,9 @@ describe('common random numbers and monotonicity', () => {
     const points = await dr.at(doses);
     const report = dr.monotonicity();
     expect(report.dosesEvaluated).toBe(doses.length);
-    const masks = sim.simulate({ population: pop, interval: 24, amounts: doses, gridStep: 0.5 }).results.map((r) => successMask(r.maxPd, 3.3));
+    const masks = sim
+      .simulate({ population: pop, interval: 24, amounts: doses, gridStep: 0.5 })
+      .results.map((r) => successMask(r.maxPd, 3.3));
     const falls = points.flatMap((p, k) => (k > 0 && p.fraction < points[k - 1].fraction ? [p.dose] : []));
     expect(report.decreases.map((d) => d.to)).toEqual(falls);
     let reversals = 0;

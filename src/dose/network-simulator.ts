@@ -34,7 +34,14 @@ import { fromTargetScale } from '../model/metrics';
 import { type Branch, branchFor, branchOutputs, type BranchTarget, type PkPdModel } from '../model/pkpd-model';
 import { DoseSearchCancelledError, DoseSettingsError } from './errors';
 import type { NetworkTrainingContext } from './network-context';
-import { intervalGrid, type PdSimulator, type SteadyStateBatch, type SteadyStateCheck, type SteadyStateRequest, type SteadyStateResult } from './pd-simulator';
+import {
+  intervalGrid,
+  type PdSimulator,
+  type SteadyStateBatch,
+  type SteadyStateCheck,
+  type SteadyStateRequest,
+  type SteadyStateResult,
+} from './pd-simulator';
 import type { VirtualPopulation } from './virtual-population';
 
 /** The population's random-effect name for the baseline-PD quantile. */
@@ -143,7 +150,9 @@ export class NetworkPdSimulator implements PdSimulator {
   plan(interval: number): HistoryPlan {
     if (!(interval > 0)) throw new DoseSettingsError(`The dosing interval must be positive, got ${interval} h.`);
     const windows = this.model.branches.flatMap((b) => b.featureModel.spec.windowsH);
-    const rates = this.model.branches.flatMap((b) => [b.featureModel.k, b.featureModel.shape?.alpha, b.featureModel.shape?.ka]).filter((r): r is number => typeof r === 'number' && r > 0);
+    const rates = this.model.branches
+      .flatMap((b) => [b.featureModel.k, b.featureModel.shape?.alpha, b.featureModel.shape?.ka])
+      .filter((r): r is number => typeof r === 'number' && r > 0);
     const memoryHours = Math.max(0, ...windows, rates.length > 0 ? Math.log(1 / this.tolerance) / Math.min(...rates) : 0);
     const memoryIntervals = Math.ceil(memoryHours / interval - 1e-9) + 2;
     const span = this.context.maxTime;
@@ -156,7 +165,15 @@ export class NetworkPdSimulator implements PdSimulator {
       intervals = Math.max(2, Math.floor(span / interval + 1e-9));
       limitedBy = 'training time span';
     }
-    return { interval, intervals, memoryHours, memoryIntervals, limitedBy, lastIntervalStart: (intervals - 1) * interval, trainingTimeSpan: span };
+    return {
+      interval,
+      intervals,
+      memoryHours,
+      memoryIntervals,
+      limitedBy,
+      lastIntervalStart: (intervals - 1) * interval,
+      trainingTimeSpan: span,
+    };
   }
 
   /** The regimen's doses: `amount` at 0, τ, …, Kτ. */
@@ -189,7 +206,10 @@ export class NetworkPdSimulator implements PdSimulator {
     const times = grid.map((t) => plan.lastIntervalStart + t);
     const results = amounts.map((amount): SteadyStateResult => {
       const doses = this.doses(interval, amount);
-      const res: SteadyStateResult = { amount, ...this.maxima(population, interval, doses, amount, times, request.keepProfiles === true, signal) };
+      const res: SteadyStateResult = {
+        amount,
+        ...this.maxima(population, interval, doses, amount, times, request.keepProfiles === true, signal),
+      };
       if (request.checkSteadyState) res.steadyState = this.check(population, doses, amount, plan, grid, signal);
       return res;
     });
@@ -242,15 +262,17 @@ export class NetworkPdSimulator implements PdSimulator {
   ): { maxPd: Float64Array; profiles?: Float64Array } {
     const P = times.length;
     const maxPd = new Float64Array(population.size).fill(-Infinity);
-    const take = (columns: Int32Array, profiles?: Float64Array) => (chunk: Int32Array, pd: Float64Array): void => {
-      chunk.forEach((i, s) => {
-        for (let c = 0; c < columns.length; c++) {
-          const v = pd[s * columns.length + c];
-          if (profiles) profiles[i * P + columns[c]] = v;
-          maxPd[i] = Math.max(maxPd[i], v); // NaN stays NaN, and fails
-        }
-      });
-    };
+    const take =
+      (columns: Int32Array, profiles?: Float64Array) =>
+      (chunk: Int32Array, pd: Float64Array): void => {
+        chunk.forEach((i, s) => {
+          for (let c = 0; c < columns.length; c++) {
+            const v = pd[s * columns.length + c];
+            if (profiles) profiles[i * P + columns[c]] = v;
+            maxPd[i] = Math.max(maxPd[i], v); // NaN stays NaN, and fails
+          }
+        });
+      };
     const all = indices(P);
     if (keepProfiles) {
       const profiles = new Float64Array(population.size * P);
@@ -281,7 +303,11 @@ export class NetworkPdSimulator implements PdSimulator {
     const todo: number[] = [];
     for (let i = 0; i < population.size; i++) {
       const hit = earlier.find(
-        (e) => i < e.population.size && e.population.bw[i] === population.bw[i] && e.population.comed[i] === population.comed[i] && Object.is(e.baseline[i], baseline[i]),
+        (e) =>
+          i < e.population.size &&
+          e.population.bw[i] === population.bw[i] &&
+          e.population.comed[i] === population.comed[i] &&
+          Object.is(e.baseline[i], baseline[i]),
       );
       if (hit) maxPd[i] = hit.maxPd[i];
       else todo.push(i);
@@ -291,12 +317,20 @@ export class NetworkPdSimulator implements PdSimulator {
 
   private remember(population: VirtualPopulation, key: string, maxPd: Float64Array): void {
     const entries = this.memo.get(key) ?? [];
-    if (!entries.some((e) => e.population === population)) entries.push({ population, baseline: this.subjectInputs(population).baselinePd, maxPd });
+    if (!entries.some((e) => e.population === population))
+      entries.push({ population, baseline: this.subjectInputs(population).baselinePd, maxPd });
     this.memo.set(key, entries);
   }
 
   /** PD over interval K against interval K−1 for a spread of subjects. */
-  private check(population: VirtualPopulation, doses: DoseHistory, amount: number, plan: HistoryPlan, grid: Float64Array, signal: SteadyStateRequest['signal']): SteadyStateCheck {
+  private check(
+    population: VirtualPopulation,
+    doses: DoseHistory,
+    amount: number,
+    plan: HistoryPlan,
+    grid: Float64Array,
+    signal: SteadyStateRequest['signal'],
+  ): SteadyStateCheck {
     const P = grid.length;
     const chosen = spread(population.size, this.checkSubjects);
     const times = new Float64Array(2 * P);
@@ -305,17 +339,30 @@ export class NetworkPdSimulator implements PdSimulator {
       times[P + k] = plan.lastIntervalStart + t;
     });
     let worst = 0;
-    this.run(population, chosen, doses, amount, times, (chunk, pd) => {
-      chunk.forEach((_, s) => {
-        for (let k = 0; k < P; k++) {
-          const previous = pd[s * 2 * P + k];
-          const last = pd[s * 2 * P + P + k];
-          const d = Math.abs(last - previous) / Math.max(Math.abs(previous), this.pdFloor);
-          worst = Math.max(worst, d);
-        }
-      });
-    }, signal);
-    const cap = plan.limitedBy === 'training time span' ? `, capped from ${plan.memoryIntervals} at the training time span ${plan.trainingTimeSpan} h` : plan.limitedBy === 'fixed' ? ' (fixed)' : '';
+    this.run(
+      population,
+      chosen,
+      doses,
+      amount,
+      times,
+      (chunk, pd) => {
+        chunk.forEach((_, s) => {
+          for (let k = 0; k < P; k++) {
+            const previous = pd[s * 2 * P + k];
+            const last = pd[s * 2 * P + P + k];
+            const d = Math.abs(last - previous) / Math.max(Math.abs(previous), this.pdFloor);
+            worst = Math.max(worst, d);
+          }
+        });
+      },
+      signal,
+    );
+    const cap =
+      plan.limitedBy === 'training time span'
+        ? `, capped from ${plan.memoryIntervals} at the training time span ${plan.trainingTimeSpan} h`
+        : plan.limitedBy === 'fixed'
+          ? ' (fixed)'
+          : '';
     return {
       method: 'network: last two intervals',
       worstRelativeDifference: worst,
@@ -364,7 +411,11 @@ export class NetworkPdSimulator implements PdSimulator {
         if (pk) writeSubjectHistoryFeatures(pk.fm, pk.shared, subject, pk.raw, s * P);
       });
       const rows = chunk.length * P;
-      const rowInputs = { rows, own: own.raw.subarray(0, rows * own.fm.names.length), pk: pk ? pk.raw.subarray(0, rows * pk.fm.names.length) : null };
+      const rowInputs = {
+        rows,
+        own: own.raw.subarray(0, rows * own.fm.names.length),
+        pk: pk ? pk.raw.subarray(0, rows * pk.fm.names.length) : null,
+      };
       const z = branchOutputs(this.model, branch, rowInputs, INFERENCE);
       for (let r = 0; r < rows; r++) pd[r] = fromTargetScale(z[r * T + column] * spec.scaler.sd + spec.scaler.mean, spec.logTarget);
       visit(chunk, pd);
@@ -376,12 +427,14 @@ export class NetworkPdSimulator implements PdSimulator {
     if (cached) return cached;
     const bwName = this.model.branches.find((b) => b.featureModel.spec.bodyWeight !== null)?.featureModel.spec.bodyWeight ?? 'BW';
     const z = population.random[BASELINE_PD_EFFECT];
-    if (this.randomEffects.length > 0 && !z) throw new DoseSettingsError(`The population lacks the ${BASELINE_PD_EFFECT} draws the network simulator declares.`);
+    if (this.randomEffects.length > 0 && !z)
+      throw new DoseSettingsError(`The population lacks the ${BASELINE_PD_EFFECT} draws the network simulator declares.`);
     const out: SubjectInputs = { covariates: [], baselinePd: new Float64Array(population.size).fill(NaN) };
     for (let i = 0; i < population.size; i++) {
       out.covariates.push({ BW: population.bw[i], [bwName]: population.bw[i], COMED: population.comed[i] });
       if (z) {
-        const group = this.baselineGroups[population.comed[i]].length > 0 ? this.baselineGroups[population.comed[i]] : this.baselineGroups[2];
+        const group =
+          this.baselineGroups[population.comed[i]].length > 0 ? this.baselineGroups[population.comed[i]] : this.baselineGroups[2];
         if (group.length > 0) out.baselinePd[i] = group[Math.min(group.length - 1, Math.floor(normalCdf(z[i]) * group.length))];
       }
     }
@@ -411,7 +464,15 @@ export function normalCdf(z: number): number {
   const erfc =
     t *
     Math.exp(
-      -x * x - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851513 + t * (-0.82215223 + t * 0.17087277)))))))),
+      -x * x -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851513 + t * (-0.82215223 + t * 0.17087277)))))))),
     );
   return z >= 0 ? 1 - erfc / 2 : erfc / 2;
 }

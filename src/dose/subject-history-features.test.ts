@@ -42,7 +42,8 @@ describe('writeSubjectHistoryFeatures', () => {
           amounts: Array.from({ length: nDoses }, () => pick([0, Number.NaN, 1 + random() * 100, 5])),
         };
         const times = Array.from({ length: 1 + Math.floor(random() * 30) }, () => pick([Math.round(random() * 40) * 12, random() * 500]));
-        const covariate = (): number | number[] => pick([40 + random() * 100, Number.NaN, Array.from(times, () => pick([50 + random() * 60, Number.NaN]))]);
+        const covariate = (): number | number[] =>
+          pick([40 + random() * 100, Number.NaN, Array.from(times, () => pick([50 + random() * 60, Number.NaN]))]);
         const subject = (): HistoryInputs => ({
           doses,
           armDose: trial % 3 === 0 ? undefined : 7.5,
@@ -59,7 +60,9 @@ describe('writeSubjectHistoryFeatures', () => {
         expect(out.subarray(0, offset * nF).every((v) => v === -1)).toBe(true);
         const got = out.subarray(offset * nF);
         const mismatch = Array.from(expected).findIndex((v, i) => !Object.is(v, got[i]));
-        expect(mismatch < 0 ? null : { spec: m, trial, column: model.names[mismatch % nF], expected: expected[mismatch], got: got[mismatch] }).toBeNull();
+        expect(
+          mismatch < 0 ? null : { spec: m, trial, column: model.names[mismatch % nF], expected: expected[mismatch], got: got[mismatch] },
+        ).toBeNull();
       }
     }
   });

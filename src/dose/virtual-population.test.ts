@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ingestText } from '../data/ingest';
 import { datasetBwRange, datasetComedShare, drawPopulation } from './virtual-population';
+import { readEstDataCsv } from '../testing/fixture-files';
 
-const ESTDATA = readFileSync(new URL('../../../shared/data/EstData.csv', import.meta.url), 'utf8');
+const ESTDATA = readEstDataCsv();
 
 describe('virtual populations', () => {
   const effects = ['pk.cl', 'pd.base'];
@@ -28,7 +28,12 @@ describe('virtual populations', () => {
   it('keeps the same subjects across scenarios and seeds reproduce (common random numbers)', () => {
     const heavy = drawPopulation({ size: 4000, seed: 11, scenario: { bwRange: [70, 140], comedShare: 0.5 }, randomEffects: effects });
     const noComed = drawPopulation({ size: 4000, seed: 11, scenario: { bwRange: [50, 100], comedShare: 0 }, randomEffects: effects });
-    const again = drawPopulation({ size: 4000, seed: 11, scenario: { bwRange: [50, 100], comedShare: 0.5 }, randomEffects: [...effects].reverse() });
+    const again = drawPopulation({
+      size: 4000,
+      seed: 11,
+      scenario: { bwRange: [50, 100], comedShare: 0.5 },
+      randomEffects: [...effects].reverse(),
+    });
     for (let i = 0; i < base.size; i++) {
       expect((heavy.bw[i] - 70) / 70).toBeCloseTo((base.bw[i] - 50) / 50, 10);
       expect(heavy.comed[i]).toBe(base.comed[i]);

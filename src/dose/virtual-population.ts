@@ -54,7 +54,8 @@ export interface PopulationRequest {
 
 export function drawPopulation(request: PopulationRequest): VirtualPopulation {
   const { size, seed, scenario } = request;
-  if (!(Number.isInteger(size) && size > 0)) throw new DoseSettingsError(`The virtual population needs a positive whole number of subjects, got ${size}.`);
+  if (!(Number.isInteger(size) && size > 0))
+    throw new DoseSettingsError(`The virtual population needs a positive whole number of subjects, got ${size}.`);
   const [lo, hi] = scenario.bwRange;
   if (!(lo > 0 && hi >= lo)) throw new DoseSettingsError(`The body-weight range must be positive and ordered, got ${lo}–${hi} kg.`);
   if (!(scenario.comedShare >= 0 && scenario.comedShare <= 1)) {

@@ -32,7 +32,10 @@ function placedCopy(svg: SVGSVGElement, origin: DOMRect): SVGSVGElement | null {
   const drawn = svg.getBoundingClientRect();
   if (drawn.width === 0 || drawn.height === 0) return null;
   const box = svg.viewBox.baseVal;
-  const viewBox = box && box.width > 0 ? `${box.x} ${box.y} ${box.width} ${box.height}` : `0 0 ${svg.width.baseVal.value || drawn.width} ${svg.height.baseVal.value || drawn.height}`;
+  const viewBox =
+    box && box.width > 0
+      ? `${box.x} ${box.y} ${box.width} ${box.height}`
+      : `0 0 ${svg.width.baseVal.value || drawn.width} ${svg.height.baseVal.value || drawn.height}`;
   const copy = svgElement('svg', {
     x: drawn.left - origin.left,
     y: drawn.top - origin.top,

@@ -9,7 +9,9 @@ import { type CsvExport, csvText } from './csv';
 export const PREDICTION_COLUMNS = ['subject', 'time_h', 'observed', 'predicted', 'sd', 'residual', 'target', 'unit'] as const;
 
 export function predictionsCsv(targets: readonly TargetReport[]): string {
-  const rows = targets.flatMap((t) => t.points.map((p) => [p.subject, p.time, p.observed, p.predicted, p.sd, p.residual, t.target, t.unit]));
+  const rows = targets.flatMap((t) =>
+    t.points.map((p) => [p.subject, p.time, p.observed, p.predicted, p.sd, p.residual, t.target, t.unit]),
+  );
   return csvText(PREDICTION_COLUMNS, rows);
 }
 

@@ -12,7 +12,13 @@ describe('printable report', () => {
         facts: [['Subjects', '48']],
         tables: [{ caption: 'Metrics', columns: ['Target', 'n'], rows: [['<PK>', 12]] }],
         notes: ['Validation subjects.'],
-        figures: [{ caption: 'PK: fit', detail: 'dots: observed', svg: '<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg"><circle r="2"/></svg>' }],
+        figures: [
+          {
+            caption: 'PK: fit',
+            detail: 'dots: observed',
+            svg: '<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg"><circle r="2"/></svg>',
+          },
+        ],
       },
     ],
   });
@@ -22,7 +28,9 @@ describe('printable report', () => {
     expect(html).toContain('<title>Report &lt;1&gt;</title>');
     expect(html).toContain('Dataset “a &amp; b”');
     expect(html).toContain('<td>&lt;PK&gt;</td><td>12</td>');
-    expect(html).toContain('<figcaption>PK: fit<span>dots: observed</span></figcaption><svg xmlns="http://www.w3.org/2000/svg"><circle r="2"/></svg>');
+    expect(html).toContain(
+      '<figcaption>PK: fit<span>dots: observed</span></figcaption><svg xmlns="http://www.w3.org/2000/svg"><circle r="2"/></svg>',
+    );
     expect(html).not.toContain('<?xml');
     expect(html).toContain('@media print');
     expect(html).not.toMatch(/<script|\son\w+=/i);

@@ -73,10 +73,15 @@ function table(t: ReportTable): string {
 const inlineSvg = (svg: string): string => svg.replace(/^<\?xml[^>]*\?>\s*/, '');
 
 function section(s: ReportSection): string {
-  const facts = s.facts?.length ? `<dl>${s.facts.map(([term, value]) => `<dt>${escapeHtml(term)}</dt><dd>${escapeHtml(value)}</dd>`).join('')}</dl>` : '';
+  const facts = s.facts?.length
+    ? `<dl>${s.facts.map(([term, value]) => `<dt>${escapeHtml(term)}</dt><dd>${escapeHtml(value)}</dd>`).join('')}</dl>`
+    : '';
   const notes = (s.notes ?? []).map((n) => `<p class="note">${escapeHtml(n)}</p>`).join('\n');
   const figures = (s.figures ?? [])
-    .map((f) => `<figure><figcaption>${escapeHtml(f.caption)}${f.detail ? `<span>${escapeHtml(f.detail)}</span>` : ''}</figcaption>${inlineSvg(f.svg)}</figure>`)
+    .map(
+      (f) =>
+        `<figure><figcaption>${escapeHtml(f.caption)}${f.detail ? `<span>${escapeHtml(f.detail)}</span>` : ''}</figcaption>${inlineSvg(f.svg)}</figure>`,
+    )
     .join('\n');
   return `<section>\n<h2>${escapeHtml(s.heading)}</h2>\n${facts}\n${(s.tables ?? []).map(table).join('\n')}\n${notes}\n${figures}\n</section>`;
 }

@@ -18,7 +18,13 @@ export interface AdamWOptions {
   readonly epsilon: number;
 }
 
-export const DEFAULT_ADAMW: AdamWOptions = Object.freeze({ learningRate: 1e-3, weightDecay: 1e-4, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 });
+export const DEFAULT_ADAMW: AdamWOptions = Object.freeze({
+  learningRate: 1e-3,
+  weightDecay: 1e-4,
+  beta1: 0.9,
+  beta2: 0.999,
+  epsilon: 1e-8,
+});
 
 interface Slot {
   readonly parameter: Parameter;
@@ -32,8 +38,12 @@ export class AdamW {
   private readonly slots: Slot[];
   private steps = 0;
 
-  constructor(parameters: readonly Parameter[], private readonly options: AdamWOptions = DEFAULT_ADAMW) {
-    if (!(options.learningRate > 0) || !(options.weightDecay >= 0)) throw new ModelConfigError('AdamW: learning rate must be > 0 and weight decay ≥ 0');
+  constructor(
+    parameters: readonly Parameter[],
+    private readonly options: AdamWOptions = DEFAULT_ADAMW,
+  ) {
+    if (!(options.learningRate > 0) || !(options.weightDecay >= 0))
+      throw new ModelConfigError('AdamW: learning rate must be > 0 and weight decay ≥ 0');
     this.learningRate = options.learningRate;
     const zeros = (like: Variable): Variable => {
       const z = zerosLike(like);

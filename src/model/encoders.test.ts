@@ -29,7 +29,12 @@ describe('encoders', () => {
         const net = createNetwork(config(encoder, arch));
         const expected = encoderParameters(encoder, arch);
         const actual = net.parameters.count('encoder/');
-        expect({ encoder, ...actual }).toEqual({ encoder, classical: expected.classical, quantum: expected.quantum, total: expected.total });
+        expect({ encoder, ...actual }).toEqual({
+          encoder,
+          classical: expected.classical,
+          quantum: expected.quantum,
+          total: expected.total,
+        });
         expect(net.parameters.count('head/').total).toBe(headParameters(arch));
         net.dispose();
       }
@@ -51,7 +56,10 @@ describe('encoders', () => {
           quantum: 0,
           total: q.classical + circuitCount(encoder, arch) * (4 * n * n + 4 * n),
         });
-        expect(control.parameters.parameters.some((p) => p.role === 'circuit'), encoder).toBe(false);
+        expect(
+          control.parameters.parameters.some((p) => p.role === 'circuit'),
+          encoder,
+        ).toBe(false);
         quantum.dispose();
         control.dispose();
       }
@@ -71,7 +79,11 @@ describe('encoders', () => {
         const out = net.forward(x, INFERENCE);
         return [out.regression.shape, out.logits!.shape, net.encoder.apply(x, { mode: INFERENCE, auxLosses: [], usage: [] }).shape];
       });
-      expect(shapes).toEqual([[32, 2], [32, 1], [32, SMALL.hidden]]);
+      expect(shapes).toEqual([
+        [32, 2],
+        [32, 1],
+        [32, SMALL.hidden],
+      ]);
       const random = new SeedStream(11);
       const { value, grads } = variableGrads(() => {
         const out = net.forward(x, { kind: 'training', random });
@@ -81,7 +93,10 @@ describe('encoders', () => {
       for (const p of net.parameters.parameters) {
         const g = grads[p.variable.name].dataSync();
         expect(g.every(Number.isFinite), p.name).toBe(true);
-        expect(g.some((v) => v !== 0), `${p.name} gets a gradient`).toBe(true);
+        expect(
+          g.some((v) => v !== 0),
+          `${p.name} gets a gradient`,
+        ).toBe(true);
       }
       dispose([value, x, ...Object.values(grads)]);
       net.dispose();

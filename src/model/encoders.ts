@@ -17,7 +17,16 @@ import { add } from '@tensorflow/tfjs-core';
 import type { Tensor2D } from '@tensorflow/tfjs-core';
 import type { ArchitectureConfig, EncoderName } from '../quantum/resources/architecture';
 import {
-  createDense, createLayerNorm, dense, type DenseParams, dropout, type ForwardContext, gelu, layerNorm, type LayerNormParams, relu,
+  createDense,
+  createLayerNorm,
+  dense,
+  type DenseParams,
+  dropout,
+  type ForwardContext,
+  gelu,
+  layerNorm,
+  type LayerNormParams,
+  relu,
 } from './layers';
 import { createMoeBlock, moeBlock, type MoeParams } from './moe-block';
 import type { ParameterSet } from './parameters';
@@ -54,7 +63,9 @@ function mlpEncoder(ps: ParameterSet, name: EncoderName, c: ArchitectureConfig, 
   const layers: Layer[] = Array.from({ length: c.depth }, (_, i) => {
     const label = `encoder/layer${i + 1}`;
     const inputs = i === 0 ? c.nInputs : c.hidden;
-    return quantum ? { kind: 'quantum', p: createQuantumBlock(ps, label, inputs, c.hidden, c, quantum) } : { kind: 'dense', p: createDense(ps, label, inputs, c.hidden) };
+    return quantum
+      ? { kind: 'quantum', p: createQuantumBlock(ps, label, inputs, c.hidden, c, quantum) }
+      : { kind: 'dense', p: createDense(ps, label, inputs, c.hidden) };
   });
   return {
     name,
@@ -98,7 +109,9 @@ function moeOptions(c: ArchitectureConfig, options: EncoderOptions, activation: 
 
 function moeEncoder(ps: ParameterSet, c: ArchitectureConfig, options: EncoderOptions): Encoder {
   const stem = createDense(ps, 'encoder/stem', c.nInputs, c.hidden);
-  const blocks: MoeParams[] = Array.from({ length: c.depth }, (_, b) => createMoeBlock(ps, `encoder/block${b + 1}/moe`, c.hidden, moeOptions(c, options, 'relu', false)));
+  const blocks: MoeParams[] = Array.from({ length: c.depth }, (_, b) =>
+    createMoeBlock(ps, `encoder/block${b + 1}/moe`, c.hidden, moeOptions(c, options, 'relu', false)),
+  );
   return {
     name: 'moe',
     outputs: c.hidden,
@@ -106,9 +119,17 @@ function moeEncoder(ps: ParameterSet, c: ArchitectureConfig, options: EncoderOpt
   };
 }
 
-type Residual = { kind: 'dense'; fc1: DenseParams; fc2: DenseParams } | { kind: 'quantum'; qb1: QuantumBlockParams; qb2: QuantumBlockParams };
+type Residual =
+  { kind: 'dense'; fc1: DenseParams; fc2: DenseParams } | { kind: 'quantum'; qb1: QuantumBlockParams; qb2: QuantumBlockParams };
 
-function resMlpMoeEncoder(ps: ParameterSet, name: EncoderName, c: ArchitectureConfig, options: EncoderOptions, quantumResidual: boolean, quantumExperts: boolean): Encoder {
+function resMlpMoeEncoder(
+  ps: ParameterSet,
+  name: EncoderName,
+  c: ArchitectureConfig,
+  options: EncoderOptions,
+  quantumResidual: boolean,
+  quantumExperts: boolean,
+): Encoder {
   const H = c.hidden;
   const wide = c.residualExpansion * H;
   const input = createDense(ps, 'encoder/input', c.nInputs, H);
@@ -144,7 +165,12 @@ function resMlpMoeEncoder(ps: ParameterSet, name: EncoderName, c: ArchitectureCo
 }
 
 /** Builds `name`'s variables under 'encoder/' in `ps`. */
-export function createEncoder(ps: ParameterSet, name: EncoderName, c: ArchitectureConfig, options: EncoderOptions = DEFAULT_ENCODER_OPTIONS): Encoder {
+export function createEncoder(
+  ps: ParameterSet,
+  name: EncoderName,
+  c: ArchitectureConfig,
+  options: EncoderOptions = DEFAULT_ENCODER_OPTIONS,
+): Encoder {
   switch (name) {
     case 'mlp':
       return mlpEncoder(ps, name, c, null);

@@ -2,7 +2,21 @@
  * Layers as plain functions over explicit variables: dense, LayerNorm, GELU, ReLU and seeded dropout.
  * Each layer has a `create…` that adds its variables to a ParameterSet and a function that applies it.
  */
-import { add, erf, floor, matMul, mean, mul, randomNormal, randomUniform, relu as tfRelu, rsqrt, scalar, square, sub } from '@tensorflow/tfjs-core';
+import {
+  add,
+  erf,
+  floor,
+  matMul,
+  mean,
+  mul,
+  randomNormal,
+  randomUniform,
+  relu as tfRelu,
+  rsqrt,
+  scalar,
+  square,
+  sub,
+} from '@tensorflow/tfjs-core';
 import type { Scalar, Tensor, Tensor1D, Tensor2D, Variable } from '@tensorflow/tfjs-core';
 import { init, type ParameterSet } from './parameters';
 import type { SeedStream } from './random';
@@ -42,7 +56,13 @@ export interface DenseParams {
  * Dense inputs → outputs; PyTorch's default initialisation (kernel and bias U(±1/√inputs)), as the
  * reference networks were built with it.
  */
-export function createDense(ps: ParameterSet, name: string, inputs: number, outputs: number, options: { bias?: boolean } = {}): DenseParams {
+export function createDense(
+  ps: ParameterSet,
+  name: string,
+  inputs: number,
+  outputs: number,
+  options: { bias?: boolean } = {},
+): DenseParams {
   const bound = 1 / Math.sqrt(inputs);
   const kernel = ps.add(`${name}/kernel`, 'kernel', [inputs, outputs], init.uniform(-bound, bound));
   const bias = options.bias === false ? null : ps.add(`${name}/bias`, 'bias', [outputs], init.uniform(-bound, bound));

@@ -15,7 +15,8 @@ export interface RegressionMetrics {
 }
 
 export function regressionMetrics(observed: ArrayLike<number>, predicted: ArrayLike<number>): RegressionMetrics {
-  if (observed.length !== predicted.length) throw new ModelDataError(`metrics: ${observed.length} observations but ${predicted.length} predictions`);
+  if (observed.length !== predicted.length)
+    throw new ModelDataError(`metrics: ${observed.length} observations but ${predicted.length} predictions`);
   const n = observed.length;
   if (n === 0) return { n: 0, rmse: Number.NaN, mae: Number.NaN, r2: Number.NaN };
   let mean = 0;
@@ -53,7 +54,12 @@ export const fromTargetScale = (target: number, logTarget: boolean): number => (
  * Metrics of predictions in observation units (`predictedDv`) against observations (`observedDv`);
  * the z-unit metrics compare both mapped through the target transform and `scaler`.
  */
-export function targetMetrics(observedDv: ArrayLike<number>, predictedDv: ArrayLike<number>, scaler: TargetScaler, logTarget: boolean): TargetMetrics {
+export function targetMetrics(
+  observedDv: ArrayLike<number>,
+  predictedDv: ArrayLike<number>,
+  scaler: TargetScaler,
+  logTarget: boolean,
+): TargetMetrics {
   const z = (v: number): number => (toTargetScale(v, logTarget) - scaler.mean) / scaler.sd;
   const inZ = regressionMetrics(Float64Array.from(observedDv, z), Float64Array.from(predictedDv, z));
   const inDv = regressionMetrics(observedDv, predictedDv);

@@ -60,7 +60,9 @@ describe('model file', () => {
     const original = loadModel(document);
     const imported = loadModel(file.model);
     const subjects = [0, 1, 2];
-    expect(predictObservations(imported, data, subjects).pd?.predicted).toEqual(predictObservations(original, data, subjects).pd?.predicted);
+    expect(predictObservations(imported, data, subjects).pd?.predicted).toEqual(
+      predictObservations(original, data, subjects).pd?.predicted,
+    );
     disposeModel(original);
     disposeModel(imported);
   });
@@ -75,11 +77,17 @@ describe('model file', () => {
     expect(problemOf(JSON.stringify({ format: 'qpkpd-studio/pkpd-model' }))).toMatch(/not a QPKPD Studio model file/);
     expect(problemOf(edited((f) => (f.version = 2)))).toMatch(/made by a newer version of QPKPD Studio \(file version 2/);
     expect(problemOf(edited((f) => (f.version = 0)))).toBe('This model file is damaged: version is not 1.');
-    expect(problemOf(edited((f) => delete f.meta.validation))).toBe('This model file is damaged: meta.validation is missing or not an object.');
-    expect(problemOf(edited((f) => (f.meta.config.qubits = 12)))).toMatch(/damaged: meta\.config\.qubits is invalid \(Enter a whole number from 1 to 9/);
+    expect(problemOf(edited((f) => delete f.meta.validation))).toBe(
+      'This model file is damaged: meta.validation is missing or not an object.',
+    );
+    expect(problemOf(edited((f) => (f.meta.config.qubits = 12)))).toMatch(
+      /damaged: meta\.config\.qubits is invalid \(Enter a whole number from 1 to 9/,
+    );
     expect(problemOf(edited((f) => (f.meta.curves[1].valLoss = 'x')))).toMatch(/damaged: meta\.curves\[1\]\.valLoss/);
     expect(problemOf(edited((f) => (f.meta.testEvaluatedAt = 5)))).toMatch(/damaged: meta\.test and its date disagree/);
-    expect(problemOf(edited((f) => f.model.branches[0].network.weights[0].values.pop()))).toMatch(/damaged: model cannot be rebuilt \(.*missing or non-finite values/);
+    expect(problemOf(edited((f) => f.model.branches[0].network.weights[0].values.pop()))).toMatch(
+      /damaged: model cannot be rebuilt \(.*missing or non-finite values/,
+    );
     expect(problemOf(edited((f) => (f.meta.config.encoder = 'mlp')))).toMatch(/damaged: model has another encoder or mode/);
   });
 });

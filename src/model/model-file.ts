@@ -59,6 +59,7 @@ export function readModelFile(text: string): { meta: TrainedModelMeta; model: Mo
   } catch (error) {
     throw damaged('model', `cannot be rebuilt (${error instanceof Error ? error.message : String(error)})`);
   }
-  if (model.encoder !== meta.config.encoder || model.mode !== meta.config.mode) throw damaged('model', 'has another encoder or mode than its description');
+  if (model.encoder !== meta.config.encoder || model.mode !== meta.config.mode)
+    throw damaged('model', 'has another encoder or mode than its description');
   return { meta, model };
 }

@@ -14,7 +14,14 @@ beforeAll(useCpuBackend);
 
 const H = 8;
 const options = (extra: Partial<MoeOptions> = {}): MoeOptions => ({
-  experts: 4, topK: 2, expansion: 2, activation: 'gelu', quantum: null, routerNoise: 0, dropout: 0, ...extra,
+  experts: 4,
+  topK: 2,
+  expansion: 2,
+  activation: 'gelu',
+  quantum: null,
+  routerNoise: 0,
+  dropout: 0,
+  ...extra,
 });
 
 function block(extra: Partial<MoeOptions> = {}): { ps: ParameterSet; p: MoeParams } {
@@ -91,7 +98,9 @@ describe('routed MoE block', () => {
         const b = moeBlock(x, { ...p, dispatch: 'dense' }, forwardContext(INFERENCE));
         // by hand, in plain arrays
         const logits = Array.from(dense(x, { kernel: p.router, bias: null, inputs: H, outputs: 4 }).dataSync());
-        const outs = p.expertParams.map((e) => Array.from((e.kind === 'quantum' ? quantumBlock(x, e.block) : dense(gelu(dense(x, e.fc1)), e.fc2)).dataSync()));
+        const outs = p.expertParams.map((e) =>
+          Array.from((e.kind === 'quantum' ? quantumBlock(x, e.block) : dense(gelu(dense(x, e.fc1)), e.fc2)).dataSync()),
+        );
         const mix = new Float32Array(16 * H);
         for (let r = 0; r < 16; r++) {
           const l = logits.slice(r * 4, r * 4 + 4);

@@ -76,7 +76,11 @@ export function checkNetworkConfig(config: NetworkConfig): void {
   if (!isEncoderName(config.encoder)) throw new ModelConfigError(`unknown encoder ${String(config.encoder)}`);
   architecture(config.architecture);
   if (config.architecture.outputs !== 1) throw new ModelConfigError('each regression head predicts one value (outputs must be 1)');
-  if (config.targets.length === 0 || new Set(config.targets).size !== config.targets.length || config.targets.some((t) => !TARGET_NAMES.includes(t))) {
+  if (
+    config.targets.length === 0 ||
+    new Set(config.targets).size !== config.targets.length ||
+    config.targets.some((t) => !TARGET_NAMES.includes(t))
+  ) {
     throw new ModelConfigError(`targets must be distinct names among ${TARGET_NAMES.join(', ')}`);
   }
   if (config.classification && !config.targets.includes('pd')) throw new ModelConfigError('the classification head needs the PD target');

@@ -30,12 +30,17 @@ export type Initialiser = (size: number, random: SeedStream) => Float32Array;
 
 export const init = {
   /** U[lo, hi). */
-  uniform: (lo: number, hi: number): Initialiser => (size, random) => {
-    const out = new Float32Array(size);
-    for (let i = 0; i < size; i++) out[i] = lo + (hi - lo) * random.uniform();
-    return out;
-  },
-  constant: (value: number): Initialiser => (size) => new Float32Array(size).fill(value),
+  uniform:
+    (lo: number, hi: number): Initialiser =>
+    (size, random) => {
+      const out = new Float32Array(size);
+      for (let i = 0; i < size; i++) out[i] = lo + (hi - lo) * random.uniform();
+      return out;
+    },
+  constant:
+    (value: number): Initialiser =>
+    (size) =>
+      new Float32Array(size).fill(value),
 };
 
 const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);

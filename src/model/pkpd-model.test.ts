@@ -7,7 +7,14 @@ import { createSplitView } from '../data/splits/view';
 import type { Dataset, EventRecords } from '../data/types';
 import { DVID_PD } from '../data/types';
 import {
-  branchFor, CASCADE_FEATURE, cascadeColumn, disposeModel, observationInputs, observationRows, predictHistories, predictObservations,
+  branchFor,
+  CASCADE_FEATURE,
+  cascadeColumn,
+  disposeModel,
+  observationInputs,
+  observationRows,
+  predictHistories,
+  predictObservations,
 } from './pkpd-model';
 import { useCpuBackend } from './test-support';
 import { evaluateFinal, type PkPdTrainingOptions, type PkPdTrainingResult, trainPkPd } from './train-pkpd';
@@ -25,7 +32,12 @@ let cascade: PkPdTrainingResult;
 
 beforeAll(async () => {
   await useCpuBackend();
-  cascade = await trainPkPd(createSplitView(data, split), { ...SMALL, mode: 'cascade', encoder: 'mlp', classification: { thresholdNgMl: 3.3 } });
+  cascade = await trainPkPd(createSplitView(data, split), {
+    ...SMALL,
+    mode: 'cascade',
+    encoder: 'mlp',
+    classification: { thresholdNgMl: 3.3 },
+  });
 });
 
 afterAll(() => disposeModel(cascade.model));
@@ -106,7 +118,14 @@ describe('modes', () => {
     const subject = data.subjects[s];
     const viaHistory = predictHistories(
       cascade.model,
-      [{ doses: { times: records.doseTimes, amounts: records.doseAmounts }, covariates: { BW: subject.baseline.BW, COMED: subject.baseline.COMED }, armDose: subject.armDose, baselinePd: records.baselinePd }],
+      [
+        {
+          doses: { times: records.doseTimes, amounts: records.doseAmounts },
+          covariates: { BW: subject.baseline.BW, COMED: subject.baseline.COMED },
+          armDose: subject.armDose,
+          baselinePd: records.baselinePd,
+        },
+      ],
       times,
     ).pd!;
     const observed = predictObservations(cascade.model, data, [s]).pd!;
@@ -127,8 +146,16 @@ describe('modes', () => {
   });
 
   it('independent: two networks without a cascade column', async () => {
-    const result = await trainPkPd(createSplitView(data, split), { ...SMALL, mode: 'independent', encoder: 'resmlp', training: { ...SMALL.training, epochs: 1 } });
-    expect(result.model.branches.map((b) => [b.name, b.cascadeInput])).toEqual([['pk', false], ['pd', false]]);
+    const result = await trainPkPd(createSplitView(data, split), {
+      ...SMALL,
+      mode: 'independent',
+      encoder: 'resmlp',
+      training: { ...SMALL.training, epochs: 1 },
+    });
+    expect(result.model.branches.map((b) => [b.name, b.cascadeInput])).toEqual([
+      ['pk', false],
+      ['pd', false],
+    ]);
     expect(result.cascadeInputs).toBeNull();
     const pd = branchFor(result.model, 'pd')!.branch;
     const direct = observationInputs(result.model, pd, data, split.val, pd.targets[0]);
@@ -145,7 +172,8 @@ function lockedDataset(dataset: Dataset, test: readonly number[], locked: { valu
     new Proxy(array, {
       get(target, prop) {
         if (typeof prop === 'string' && /^\d+$/.test(prop)) {
-          if (locked.value && mask[Number(prop)] === 1) throw new Error(`read of a test subject's record (${what}) before the final evaluation`);
+          if (locked.value && mask[Number(prop)] === 1)
+            throw new Error(`read of a test subject's record (${what}) before the final evaluation`);
           return target[Number(prop)];
         }
         if (prop === 'length') return target.length;
@@ -156,11 +184,14 @@ function lockedDataset(dataset: Dataset, test: readonly number[], locked: { valu
         throw new Error(`unchecked whole-array access ${String(prop)} on ${what}`);
       },
     });
-  const records = Object.fromEntries(Object.entries(dataset.records).map(([k, v]) => [k, wrap(v, `records.${k}`)])) as unknown as EventRecords;
+  const records = Object.fromEntries(
+    Object.entries(dataset.records).map(([k, v]) => [k, wrap(v, `records.${k}`)]),
+  ) as unknown as EventRecords;
   const testSet = new Set(test);
   const subjects = new Proxy(dataset.subjects, {
     get(target, prop, receiver) {
-      if (locked.value && typeof prop === 'string' && /^\d+$/.test(prop) && testSet.has(Number(prop))) throw new Error(`read of test subject ${prop} before the final evaluation`);
+      if (locked.value && typeof prop === 'string' && /^\d+$/.test(prop) && testSet.has(Number(prop)))
+        throw new Error(`read of test subject ${prop} before the final evaluation`);
       return Reflect.get(target, prop, receiver);
     },
   });

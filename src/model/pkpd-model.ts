@@ -88,7 +88,12 @@ export function retargetFeatureModel(model: FeatureModel, target: TargetName, lo
 }
 
 /** Feature rows of `featureModel`'s columns at the observations of `target` of `subjects`. */
-export function observationRows(dataset: Dataset, featureModel: FeatureModel, target: { name: TargetName; logTarget: boolean }, subjects: readonly number[]): FeatureSet {
+export function observationRows(
+  dataset: Dataset,
+  featureModel: FeatureModel,
+  target: { name: TargetName; logTarget: boolean },
+  subjects: readonly number[],
+): FeatureSet {
   return buildDatasetFeatures(dataset, retargetFeatureModel(featureModel, target.name, target.logTarget), subjects);
 }
 
@@ -99,7 +104,8 @@ export function observationRows(dataset: Dataset, featureModel: FeatureModel, ta
 export function scaledInputs(branch: Branch, raw: Float64Array, rows: number, extra: ArrayLike<number> | null): Float32Array {
   const nF = branch.featureModel.names.length;
   if (raw.length !== rows * nF) throw new ModelDataError(`branch ${branch.name}: expected ${rows} × ${nF} features`);
-  if (branch.cascadeInput !== (extra !== null)) throw new ModelDataError(`branch ${branch.name}: the cascade column is ${branch.cascadeInput ? 'missing' : 'unexpected'}`);
+  if (branch.cascadeInput !== (extra !== null))
+    throw new ModelDataError(`branch ${branch.name}: the cascade column is ${branch.cascadeInput ? 'missing' : 'unexpected'}`);
   if (extra === null) return scaleFeatures(branch.featureScaler, raw) as Float32Array;
   const width = nF + 1;
   const { mean, sd } = branch.featureScaler;
@@ -152,7 +158,13 @@ function pkBranchOf(model: PkPdModel): Branch | null {
 }
 
 /** Inputs of `branch` at the observations of `target` of `subjects`, and the rows' facts. */
-export function observationInputs(model: PkPdModel, branch: Branch, dataset: Dataset, subjects: readonly number[], target: BranchTarget): { set: FeatureSet; inputs: BranchRowInputs } {
+export function observationInputs(
+  model: PkPdModel,
+  branch: Branch,
+  dataset: Dataset,
+  subjects: readonly number[],
+  target: BranchTarget,
+): { set: FeatureSet; inputs: BranchRowInputs } {
   const set = observationRows(dataset, branch.featureModel, target, subjects);
   let pk: Float64Array | null = null;
   if (branch.cascadeInput) {
@@ -195,9 +207,14 @@ export interface TargetPredictions {
 }
 
 /** z samples of one target → DV summary. */
-function summarise(zSamples: readonly Float32Array[], spec: BranchTarget): { predicted: Float64Array; predictedZ: Float64Array; sd: Float64Array | null } {
+function summarise(
+  zSamples: readonly Float32Array[],
+  spec: BranchTarget,
+): { predicted: Float64Array; predictedZ: Float64Array; sd: Float64Array | null } {
   const { mean: zMean } = meanAndSd(zSamples);
-  const dvSamples = zSamples.map((z) => Float64Array.from(z, (v) => fromTargetScale(v * spec.scaler.sd + spec.scaler.mean, spec.logTarget)));
+  const dvSamples = zSamples.map((z) =>
+    Float64Array.from(z, (v) => fromTargetScale(v * spec.scaler.sd + spec.scaler.mean, spec.logTarget)),
+  );
   if (zSamples.length === 1) return { predicted: dvSamples[0], predictedZ: zMean, sd: null };
   const { mean, sd } = meanAndSd(dvSamples);
   return { predicted: mean, predictedZ: zMean, sd };
@@ -229,8 +246,15 @@ export function predictObservations(
     const summary = summarise(samples, spec);
     let probabilityBelow: Float64Array | null = null;
     if (target === 'pd' && model.classification && branch.network.config.classification) {
-      const x = scaledInputs(branch, inputs.own, inputs.rows, branch.cascadeInput ? cascadeColumn(model, inputs.pk as Float64Array, inputs.rows) : null);
-      probabilityBelow = Float64Array.from(runNetwork(branch.network, matrix(x, branch.featureScaler.names.length)).probability as Float32Array);
+      const x = scaledInputs(
+        branch,
+        inputs.own,
+        inputs.rows,
+        branch.cascadeInput ? cascadeColumn(model, inputs.pk as Float64Array, inputs.rows) : null,
+      );
+      probabilityBelow = Float64Array.from(
+        runNetwork(branch.network, matrix(x, branch.featureScaler.names.length)).probability as Float32Array,
+      );
     }
     out[target] = {
       target,

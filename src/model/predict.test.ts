@@ -21,7 +21,10 @@ describe('MC dropout', () => {
   it('each sample is one thinned network: identical rows get identical predictions, whatever the chunking', () => {
     const n = net();
     const row = randomMatrix(1, 4, 5);
-    const x = matrix(Float32Array.from({ length: 4 * 10 }, (_, i) => row[i % 4]), 4);
+    const x = matrix(
+      Float32Array.from({ length: 4 * 10 }, (_, i) => row[i % 4]),
+      4,
+    );
     const samples = mcDropoutSamples(n, x, 4, 9);
     for (const s of samples) for (let i = 1; i < 10; i++) expect(s[i]).toBe(s[0]);
     expect(new Set(samples.map((s) => s[0])).size).toBe(4);

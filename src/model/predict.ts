@@ -17,7 +17,8 @@ export interface Matrix {
 }
 
 export function matrix(values: Float32Array, columns: number): Matrix {
-  if (columns <= 0 || values.length % columns !== 0) throw new ModelDataError(`matrix of ${values.length} values does not have ${columns} columns`);
+  if (columns <= 0 || values.length % columns !== 0)
+    throw new ModelDataError(`matrix of ${values.length} values does not have ${columns} columns`);
   return { values, rows: values.length / columns, columns };
 }
 
@@ -33,7 +34,8 @@ export interface NetworkRun {
 export const DEFAULT_CHUNK_ROWS = 4096;
 
 function checkInputs(net: Network, x: Matrix): void {
-  if (x.columns !== net.config.architecture.nInputs) throw new ModelDataError(`the network expects ${net.config.architecture.nInputs} features, got ${x.columns}`);
+  if (x.columns !== net.config.architecture.nInputs)
+    throw new ModelDataError(`the network expects ${net.config.architecture.nInputs} features, got ${x.columns}`);
 }
 
 /** Outputs of rows [start, start + n): regression, usage per MoE block, then probabilities (if any); the caller frees them. */
@@ -51,7 +53,12 @@ function chunkOutputs(net: Network, x: Matrix, start: number, n: number, mode: F
  * The chunks' output tensors, one chunk at a time. An MC-dropout pass replays the same seeds in
  * every chunk, so all rows of the pass see the same thinned network.
  */
-function* runChunks(net: Network, x: Matrix, mode: ForwardMode, chunkRows: number): Generator<{ parts: Tensor[]; start: number }, void, void> {
+function* runChunks(
+  net: Network,
+  x: Matrix,
+  mode: ForwardMode,
+  chunkRows: number,
+): Generator<{ parts: Tensor[]; start: number }, void, void> {
   const passSeed = mode.kind === 'mc' ? mode.random.nextSeed() : 0;
   for (let start = 0; start < x.rows; start += chunkRows) {
     const chunkMode: ForwardMode = mode.kind === 'mc' ? { kind: 'mc', random: new SeedStream(passSeed) } : mode;
@@ -101,7 +108,12 @@ export function runNetwork(net: Network, x: Matrix, mode: ForwardMode = INFERENC
 }
 
 /** As runNetwork, with asynchronous reads (no synchronous GPU read-back on the webgpu backend). */
-export async function runNetworkAsync(net: Network, x: Matrix, mode: ForwardMode = INFERENCE, chunkRows = DEFAULT_CHUNK_ROWS): Promise<NetworkRun> {
+export async function runNetworkAsync(
+  net: Network,
+  x: Matrix,
+  mode: ForwardMode = INFERENCE,
+  chunkRows = DEFAULT_CHUNK_ROWS,
+): Promise<NetworkRun> {
   checkInputs(net, x);
   const out = new RunAssembler(net, x.rows);
   for (const { parts, start } of runChunks(net, x, mode, chunkRows)) {

@@ -37,7 +37,9 @@ describe('model documents', () => {
       const b = predictObservations(loaded, data, split.val, options);
       for (const target of ['pk', 'pd'] as const) {
         expect(Array.from(b[target]!.predicted)).toEqual(Array.from(a[target]!.predicted));
-        expect(b[target]!.sd === null ? null : Array.from(b[target]!.sd!)).toEqual(a[target]!.sd === null ? null : Array.from(a[target]!.sd!));
+        expect(b[target]!.sd === null ? null : Array.from(b[target]!.sd!)).toEqual(
+          a[target]!.sd === null ? null : Array.from(a[target]!.sd!),
+        );
       }
       expect(Array.from(b.pd!.probabilityBelow!)).toEqual(Array.from(a.pd!.probabilityBelow!));
     }
@@ -83,7 +85,10 @@ describe('model documents', () => {
     const loadedCircuit = loadModel(oldDoc);
     expect(loadedCircuit.branches[0].network.config.quantumBlocks).toBe('circuit');
 
-    for (const [original, loaded] of [[control, loadedControl], [circuit, loadedCircuit]]) {
+    for (const [original, loaded] of [
+      [control, loadedControl],
+      [circuit, loadedCircuit],
+    ]) {
       const a = predictObservations(original, data, split.val);
       const b = predictObservations(loaded, data, split.val);
       for (const target of ['pk', 'pd'] as const) expect(Array.from(b[target]!.predicted)).toEqual(Array.from(a[target]!.predicted));

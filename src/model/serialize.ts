@@ -45,7 +45,11 @@ export function saveModel(model: PkPdModel, metadata: Record<string, unknown> = 
     branches: model.branches.map((b) => ({
       name: b.name,
       network: {
-        config: { ...b.network.config, quantumBlocks: b.network.config.quantumBlocks ?? 'circuit', architecture: { ...b.network.config.architecture } },
+        config: {
+          ...b.network.config,
+          quantumBlocks: b.network.config.quantumBlocks ?? 'circuit',
+          architecture: { ...b.network.config.architecture },
+        },
         weights: b.network.parameters.toValues(),
       },
       featureModel: b.featureModel,
@@ -64,13 +68,17 @@ export function modelToJSON(model: PkPdModel, metadata: Record<string, unknown> 
 /** Rebuilds a model from a document (or its JSON text); checks format, version and shapes. */
 export function loadModel(document: unknown): PkPdModel {
   const doc = (typeof document === 'string' ? JSON.parse(document) : document) as ModelDocument;
-  if (typeof doc !== 'object' || doc === null || doc.format !== MODEL_DOCUMENT_FORMAT) throw new ModelFormatError('not a QPKPD Studio model document');
-  if (doc.version !== MODEL_DOCUMENT_VERSION) throw new ModelFormatError(`model document version ${String(doc.version)} is not supported (expected ${MODEL_DOCUMENT_VERSION})`);
+  if (typeof doc !== 'object' || doc === null || doc.format !== MODEL_DOCUMENT_FORMAT)
+    throw new ModelFormatError('not a QPKPD Studio model document');
+  if (doc.version !== MODEL_DOCUMENT_VERSION)
+    throw new ModelFormatError(`model document version ${String(doc.version)} is not supported (expected ${MODEL_DOCUMENT_VERSION})`);
   if (!MODEL_MODES.includes(doc.mode) || !isEncoderName(doc.encoder) || !Array.isArray(doc.branches) || doc.branches.length === 0) {
     throw new ModelFormatError('model document: mode, encoder or branches are missing or unknown');
   }
-  const classification = doc.classification === null || doc.classification === undefined ? null : { thresholdNgMl: Number(doc.classification.thresholdNgMl) };
-  if (classification && !Number.isFinite(classification.thresholdNgMl)) throw new ModelFormatError('model document: invalid classification threshold');
+  const classification =
+    doc.classification === null || doc.classification === undefined ? null : { thresholdNgMl: Number(doc.classification.thresholdNgMl) };
+  if (classification && !Number.isFinite(classification.thresholdNgMl))
+    throw new ModelFormatError('model document: invalid classification threshold');
   const branches: Branch[] = [];
   try {
     for (const saved of doc.branches) branches.push(loadBranch(saved));
@@ -95,8 +103,13 @@ function loadBranch(saved: SavedBranch): Branch {
   if (featureScaler.names.join('|') !== expectedNames.join('|') || config.architecture.nInputs !== expectedNames.length) {
     throw new ModelFormatError(`branch ${saved.name}: feature columns, scaler and network inputs disagree`);
   }
-  const targets = saved.targets.map((t) => ({ name: t.name, logTarget: Boolean(t.logTarget), scaler: targetScalerFromJSON(JSON.stringify(t.scaler)) }));
-  if (targets.map((t) => t.name).join('|') !== config.targets.join('|')) throw new ModelFormatError(`branch ${saved.name}: targets disagree with the network heads`);
+  const targets = saved.targets.map((t) => ({
+    name: t.name,
+    logTarget: Boolean(t.logTarget),
+    scaler: targetScalerFromJSON(JSON.stringify(t.scaler)),
+  }));
+  if (targets.map((t) => t.name).join('|') !== config.targets.join('|'))
+    throw new ModelFormatError(`branch ${saved.name}: targets disagree with the network heads`);
   const network = createNetwork(config);
   try {
     network.parameters.loadValues(saved.network.weights);

@@ -28,7 +28,18 @@ const variance = (v: Float32Array): number => {
 const net = (encoder: NetworkConfig['encoder'], extra: Partial<NetworkConfig> = {}, arch: object = {}) =>
   createNetwork({
     encoder,
-    architecture: architecture({ nInputs: 5, hidden: 16, depth: 2, headHidden: 8, experts: 4, topK: 2, nQubits: 2, nLayers: 1, dropout: 0, ...arch }),
+    architecture: architecture({
+      nInputs: 5,
+      hidden: 16,
+      depth: 2,
+      headHidden: 8,
+      experts: 4,
+      topK: 2,
+      nQubits: 2,
+      nLayers: 1,
+      dropout: 0,
+      ...arch,
+    }),
     targets: ['pd'],
     classification: false,
     routerNoise: 0.5,
@@ -54,7 +65,14 @@ describe('trainNetwork', () => {
     const train = synthetic(128, 1);
     const val = synthetic(64, 2, -1);
     const model = net('mlp');
-    const result = await trainNetwork(model, train, val, { epochs: 200, batchSize: 32, learningRate: 3e-3, patience: 8, lrPatience: 2, seed: 3 });
+    const result = await trainNetwork(model, train, val, {
+      epochs: 200,
+      batchSize: 32,
+      learningRate: 3e-3,
+      patience: 8,
+      lrPatience: 2,
+      seed: 3,
+    });
     expect(result.stopReason).toBe('early-stopping');
     expect(result.epochsRun).toBe(result.bestEpoch + 8);
     const last = result.history[result.history.length - 1];
@@ -91,7 +109,13 @@ describe('trainNetwork', () => {
     const model = net('qmoe-resmlp', {}, { dropout: 0.1, hidden: 8, headHidden: 4 });
     const withModel = memory().numTensors;
     const counts: number[] = [];
-    const result = await trainNetwork(model, train, val, { epochs: 4, batchSize: 16, seed: 1 }, { onEpoch: () => counts.push(memory().numTensors) });
+    const result = await trainNetwork(
+      model,
+      train,
+      val,
+      { epochs: 4, batchSize: 16, seed: 1 },
+      { onEpoch: () => counts.push(memory().numTensors) },
+    );
     expect(result.epochsRun).toBe(4);
     expect(new Set(counts).size).toBe(1);
     expect(memory().numTensors).toBe(withModel);
@@ -103,12 +127,18 @@ describe('trainNetwork', () => {
     const train = synthetic(64, 1);
     const signal = { aborted: false };
     const model = net('mlp');
-    const result = await trainNetwork(model, train, null, { epochs: 50, batchSize: 16 }, {
-      signal,
-      onEpoch: (p) => {
-        if (p.epoch === 3) signal.aborted = true;
+    const result = await trainNetwork(
+      model,
+      train,
+      null,
+      { epochs: 50, batchSize: 16 },
+      {
+        signal,
+        onEpoch: (p) => {
+          if (p.epoch === 3) signal.aborted = true;
+        },
       },
-    });
+    );
     expect(result.stopReason).toBe('cancelled');
     expect(result.epochsRun).toBe(3);
     expect(result.monitored).toBe('train');

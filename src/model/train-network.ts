@@ -6,7 +6,26 @@
  * AbortSignal-like `{ aborted }` checked between batches. Every tensor made in an epoch is freed in it.
  */
 import {
-  add, addN, dispose, div, gather, keep, losses, maximum, minimum, mul, scalar, sqrt, square, stack, sub, sum, tensor1d, tensor2d, tidy, variableGrads,
+  add,
+  addN,
+  dispose,
+  div,
+  gather,
+  keep,
+  losses,
+  maximum,
+  minimum,
+  mul,
+  scalar,
+  sqrt,
+  square,
+  stack,
+  sub,
+  sum,
+  tensor1d,
+  tensor2d,
+  tidy,
+  variableGrads,
 } from '@tensorflow/tfjs-core';
 import type { NamedTensorMap, Scalar, Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
@@ -120,7 +139,8 @@ export function resolveTrainingOptions(options: Partial<TrainingOptions> = {}): 
   const o = { ...DEFAULT_TRAINING, ...options };
   const positiveInt = (v: number): boolean => Number.isInteger(v) && v > 0;
   if (!positiveInt(o.epochs)) throw new ModelConfigError(`epochs must be a positive integer, got ${o.epochs}`);
-  if (o.batchSize !== 'full' && !positiveInt(o.batchSize)) throw new ModelConfigError(`batch size must be a positive integer or 'full', got ${o.batchSize}`);
+  if (o.batchSize !== 'full' && !positiveInt(o.batchSize))
+    throw new ModelConfigError(`batch size must be a positive integer or 'full', got ${o.batchSize}`);
   if (!(o.learningRate > 0) || !(o.weightDecay >= 0)) throw new ModelConfigError('learning rate must be > 0 and weight decay ≥ 0');
   if (!positiveInt(o.patience) || !positiveInt(o.lrPatience)) throw new ModelConfigError('patience values must be positive integers');
   if (!(o.lrFactor > 0 && o.lrFactor < 1)) throw new ModelConfigError('LR factor must be in (0, 1)');
@@ -140,9 +160,11 @@ interface DeviceSet {
 
 function checkSet(net: Network, set: TrainingSet, what: string): void {
   const T = net.config.targets.length;
-  if (set.x.columns !== net.config.architecture.nInputs) throw new ModelDataError(`${what}: ${set.x.columns} features, the network expects ${net.config.architecture.nInputs}`);
+  if (set.x.columns !== net.config.architecture.nInputs)
+    throw new ModelDataError(`${what}: ${set.x.columns} features, the network expects ${net.config.architecture.nInputs}`);
   if (set.y.length !== set.x.rows * T) throw new ModelDataError(`${what}: targets must be [rows × ${T}]`);
-  if (net.config.classification && (!set.labels || set.labels.length !== set.x.rows)) throw new ModelDataError(`${what}: the classification head needs one label per row`);
+  if (net.config.classification && (!set.labels || set.labels.length !== set.x.rows))
+    throw new ModelDataError(`${what}: the classification head needs one label per row`);
   if (!set.x.values.every(Number.isFinite)) throw new ModelDataError(`${what}: features must be finite`);
 }
 
@@ -233,7 +255,11 @@ export async function trainNetwork(
   const random = seeds.fork('dropout-and-noise');
   const variables = net.parameters.variables;
   const optimizer = new AdamW(net.parameters.parameters, {
-    learningRate: o.learningRate, weightDecay: o.weightDecay, beta1: 0.9, beta2: 0.999, epsilon: 1e-8,
+    learningRate: o.learningRate,
+    weightDecay: o.weightDecay,
+    beta1: 0.9,
+    beta2: 0.999,
+    epsilon: 1e-8,
   });
   const device = toDevice(train, net.config.classification);
   const N = device.rows;
@@ -321,11 +347,20 @@ export async function trainNetwork(
       }
       const elapsedMs = performance.now() - started;
       const progress: EpochProgress = {
-        epoch, epochs: o.epochs, trainLoss, valLoss, auxLoss: auxSum / N, lr, elapsedMs, etaMs: (elapsedMs / epoch) * (o.epochs - epoch), bestEpoch,
+        epoch,
+        epochs: o.epochs,
+        trainLoss,
+        valLoss,
+        auxLoss: auxSum / N,
+        lr,
+        elapsedMs,
+        etaMs: (elapsedMs / epoch) * (o.epochs - epoch),
+        bestEpoch,
       };
       history.push(progress);
       hooks.onEpoch?.(progress);
-      if (!Number.isFinite(trainLoss)) throw new ModelDataError(`training diverged at epoch ${epoch} (loss ${trainLoss}); lower the learning rate`);
+      if (!Number.isFinite(trainLoss))
+        throw new ModelDataError(`training diverged at epoch ${epoch} (loss ${trainLoss}); lower the learning rate`);
       if (epoch - bestEpoch >= o.patience) {
         stopReason = 'early-stopping';
         break;

@@ -17,13 +17,31 @@ import { ModelConfigError, ModelDataError } from './errors';
 import { type TargetMetrics, targetMetrics } from './metrics';
 import { createNetwork, modelArchitecture, type TargetName } from './network';
 import {
-  type Branch, type BranchName, type BranchTarget, CASCADE_FEATURE, cascadeColumn, MODEL_MODES, type ModelMode, observationInputs, type PkPdModel,
-  predictObservations, scaledInputs, type TargetPredictions,
+  type Branch,
+  type BranchName,
+  type BranchTarget,
+  CASCADE_FEATURE,
+  cascadeColumn,
+  MODEL_MODES,
+  type ModelMode,
+  observationInputs,
+  type PkPdModel,
+  predictObservations,
+  scaledInputs,
+  type TargetPredictions,
 } from './pkpd-model';
 import { matrix } from './predict';
 import type { QuantumBlockKind } from './quantum-block';
 import { mixSeed } from './random';
-import { type EpochProgress, resolveTrainingOptions, type TrainingHooks, type TrainingOptions, type TrainingResult, type TrainingSet, trainNetwork } from './train-network';
+import {
+  type EpochProgress,
+  resolveTrainingOptions,
+  type TrainingHooks,
+  type TrainingOptions,
+  type TrainingResult,
+  type TrainingSet,
+  trainNetwork,
+} from './train-network';
 
 export interface ClassificationOptions {
   /** PD threshold in observation units (ng/mL); label 1 when PD < threshold. */
@@ -85,7 +103,8 @@ export async function trainPkPd(view: SplitView, options: PkPdTrainingOptions, h
   const started = performance.now();
   if (!MODEL_MODES.includes(options.mode)) throw new ModelConfigError(`unknown mode ${String(options.mode)}`);
   const threshold = options.classification?.thresholdNgMl ?? null;
-  if (threshold !== null && !Number.isFinite(threshold)) throw new ModelConfigError('the classification threshold must be a number (ng/mL)');
+  if (threshold !== null && !Number.isFinite(threshold))
+    throw new ModelConfigError('the classification threshold must be a number (ng/mL)');
   const seed = options.seed ?? 0;
   resolveTrainingOptions(options.training);
   const dataset = view.development;
@@ -106,7 +125,12 @@ export async function trainPkPd(view: SplitView, options: PkPdTrainingOptions, h
         ];
 
   const branches: Branch[] = [];
-  const model: PkPdModel = { mode: options.mode, encoder: options.encoder, branches, classification: threshold === null ? null : { thresholdNgMl: threshold } };
+  const model: PkPdModel = {
+    mode: options.mode,
+    encoder: options.encoder,
+    branches,
+    classification: threshold === null ? null : { thresholdNgMl: threshold },
+  };
   const training: Partial<Record<BranchName, TrainingResult>> = {};
   let cascadeInputs: PkPdTrainingResult['cascadeInputs'] = null;
   let cancelled = false;
@@ -139,7 +163,13 @@ interface BranchData {
 }
 
 /** Raw inputs, targets and labels of a branch over `subjects`, target blocks stacked (PK rows, then PD rows). */
-function branchData(model: PkPdModel, shell: Branch, dataset: Dataset, subjects: readonly number[], threshold: number | null): Omit<BranchData, 'set'> & { y: (scalers: readonly BranchTarget[]) => Float32Array; labels: Float32Array | null } {
+function branchData(
+  model: PkPdModel,
+  shell: Branch,
+  dataset: Dataset,
+  subjects: readonly number[],
+  threshold: number | null,
+): Omit<BranchData, 'set'> & { y: (scalers: readonly BranchTarget[]) => Float32Array; labels: Float32Array | null } {
   const T = shell.targets.length;
   const blocks = shell.targets.map((t) => {
     const { set, inputs } = observationInputs(model, shell, dataset, subjects, t);
@@ -155,7 +185,8 @@ function branchData(model: PkPdModel, shell: Branch, dataset: Dataset, subjects:
   for (const b of blocks) {
     raw.set(b.set.matrix, at * nF);
     if (cascade && b.cascade) cascade.set(b.cascade, at);
-    if (labels && b.target === 'pd') for (let i = 0; i < b.set.nRows; i++) labels[at + i] = b.set.rows.dv[i] < (threshold as number) ? 1 : 0;
+    if (labels && b.target === 'pd')
+      for (let i = 0; i < b.set.nRows; i++) labels[at + i] = b.set.rows.dv[i] < (threshold as number) ? 1 : 0;
     at += b.set.nRows;
   }
   const targetValues = shell.targets.map((t) => blocks.find((b) => b.target === t.name)!.set.rows.target);
@@ -186,11 +217,17 @@ async function trainBranch(
 ): Promise<{ branch: Branch; result: TrainingResult; cascade: { train: Float32Array; val: Float32Array } | null }> {
   const names = plan.cascadeInput ? [...plan.featureModel.names, CASCADE_FEATURE] : [...plan.featureModel.names];
   // a provisional branch (no network, no scalers yet) to read rows through the same code as prediction
-  const shell = { name: plan.name, featureModel: plan.featureModel, targets: plan.targets, cascadeInput: plan.cascadeInput } as unknown as Branch;
+  const shell = {
+    name: plan.name,
+    featureModel: plan.featureModel,
+    targets: plan.targets,
+    cascadeInput: plan.cascadeInput,
+  } as unknown as Branch;
   const trainData = branchData(model, shell, dataset, train, threshold);
   if (trainData.rows === 0) throw new ModelDataError(`branch ${plan.name}: no training observations`);
   const targets: BranchTarget[] = plan.targets.map((t, i) => {
-    if (trainData.targetValues[i].length === 0) throw new ModelDataError(`branch ${plan.name}: no training observations of ${t.name.toUpperCase()} (DVID ${TARGET_DVID[t.name]})`);
+    if (trainData.targetValues[i].length === 0)
+      throw new ModelDataError(`branch ${plan.name}: no training observations of ${t.name.toUpperCase()} (DVID ${TARGET_DVID[t.name]})`);
     return { ...t, scaler: fitTargetScaler(trainData.targetValues[i]) };
   });
   const nF = plan.featureModel.names.length;
@@ -205,7 +242,14 @@ async function trainBranch(
     quantumBlocks: options.quantumBlocks,
     seed: mixSeed(seed, `network:${plan.name}`),
   });
-  const branch: Branch = { name: plan.name, network, featureModel: plan.featureModel, featureScaler, targets, cascadeInput: plan.cascadeInput };
+  const branch: Branch = {
+    name: plan.name,
+    network,
+    featureModel: plan.featureModel,
+    featureScaler,
+    targets,
+    cascadeInput: plan.cascadeInput,
+  };
   try {
     const toSet = (d: typeof trainData): TrainingSet => ({
       x: matrix(scaledInputs(branch, d.raw, d.rows, d.cascade), names.length),

@@ -84,7 +84,11 @@ function config(value: unknown, path: string): TrainingConfig {
 
 function backendUsed(value: unknown, path: string): BackendUsed {
   const b = object(value, path);
-  return { backend: oneOf(b.backend, BACKENDS, `${path}.backend`), adapter: text(b.adapter, `${path}.adapter`), reason: text(b.reason, `${path}.reason`) };
+  return {
+    backend: oneOf(b.backend, BACKENDS, `${path}.backend`),
+    adapter: text(b.adapter, `${path}.adapter`),
+    reason: text(b.reason, `${path}.reason`),
+  };
 }
 
 function split(value: unknown, path: string): SplitFacts {
@@ -95,7 +99,11 @@ function split(value: unknown, path: string): SplitFacts {
 
 function parameterCount(value: unknown, path: string): ParameterCount {
   const p = object(value, path);
-  const out = { classical: count(p.classical, `${path}.classical`), quantum: count(p.quantum, `${path}.quantum`), total: count(p.total, `${path}.total`) };
+  const out = {
+    classical: count(p.classical, `${path}.classical`),
+    quantum: count(p.quantum, `${path}.quantum`),
+    total: count(p.total, `${path}.total`),
+  };
   if (out.total !== out.classical + out.quantum) throw damaged(`${path}.total`, 'is not classical + quantum');
   return out;
 }

@@ -2,12 +2,27 @@ import { describe, expect, it } from 'vitest';
 import { loadEstData } from '../data/features/test-support';
 import { DEFAULT_ARCHITECTURE } from '../quantum/resources/architecture';
 import { DEFAULT_TRAINING } from './train-network';
-import { checkTrainingConfig, DEFAULT_TRAINING_CONFIG, pkPdOptions, splitOf, TRAINING_SPLITS, trainingConfigProblems } from './training-config';
+import {
+  checkTrainingConfig,
+  DEFAULT_TRAINING_CONFIG,
+  pkPdOptions,
+  splitOf,
+  TRAINING_SPLITS,
+  trainingConfigProblems,
+} from './training-config';
 
 describe('training config', () => {
   it("defaults to the headline model with the library's training defaults", () => {
     const c = DEFAULT_TRAINING_CONFIG;
-    expect(c).toMatchObject({ encoder: 'qnn-resmlp-moe', mode: 'cascade', qubits: 8, layers: 3, seed: 0, split: 'reference', backend: 'auto' });
+    expect(c).toMatchObject({
+      encoder: 'qnn-resmlp-moe',
+      mode: 'cascade',
+      qubits: 8,
+      layers: 3,
+      seed: 0,
+      split: 'reference',
+      backend: 'auto',
+    });
     expect({ epochs: c.epochs, patience: c.patience, learningRate: c.learningRate, batchSize: c.batchSize }).toEqual({
       epochs: DEFAULT_TRAINING.epochs,
       patience: DEFAULT_TRAINING.patience,
@@ -24,7 +39,16 @@ describe('training config', () => {
   });
 
   it('names every field that is out of range, with what to enter', () => {
-    const bad = { ...DEFAULT_TRAINING_CONFIG, qubits: 10, layers: 0, epochs: 2.5, learningRate: 0, mcSamples: 1, dropout: 0.95, split: 'cv9-fold1' } as never;
+    const bad = {
+      ...DEFAULT_TRAINING_CONFIG,
+      qubits: 10,
+      layers: 0,
+      epochs: 2.5,
+      learningRate: 0,
+      mcSamples: 1,
+      dropout: 0.95,
+      split: 'cv9-fold1',
+    } as never;
     const problems = trainingConfigProblems(bad);
     expect(Object.keys(problems).sort()).toEqual(['dropout', 'epochs', 'layers', 'learningRate', 'mcSamples', 'qubits', 'split']);
     expect(problems.qubits).toBe('Enter a whole number from 1 to 9.');

@@ -75,7 +75,9 @@ export type ConfigProblems = Partial<Record<keyof TrainingConfig, string>>;
 const MAX_SEED = 2 ** 32 - 1;
 
 function integerProblem(value: number, min: number, max: number): string | null {
-  return Number.isInteger(value) && value >= min && value <= max ? null : `Enter a whole number from ${min} to ${max.toLocaleString('en-US')}.`;
+  return Number.isInteger(value) && value >= min && value <= max
+    ? null
+    : `Enter a whole number from ${min} to ${max.toLocaleString('en-US')}.`;
 }
 
 /** One message per field that is out of range (empty when the config can be trained). */
@@ -99,7 +101,10 @@ export function trainingConfigProblems(config: TrainingConfig): ConfigProblems {
   check('dropout', config.dropout >= 0 && config.dropout <= 0.9 ? null : 'Enter a rate from 0 to 0.9.');
   check('learningRate', config.learningRate > 0 && config.learningRate <= 1 ? null : 'Enter a rate above 0 and at most 1.');
   check('batchSize', integerProblem(config.batchSize, 1, 1_000_000));
-  check('mcSamples', config.mcSamples === 0 ? null : integerProblem(config.mcSamples, 2, 1000) && 'Enter 0 (no bands) or a whole number from 2 to 1,000.');
+  check(
+    'mcSamples',
+    config.mcSamples === 0 ? null : integerProblem(config.mcSamples, 2, 1000) && 'Enter 0 (no bands) or a whole number from 2 to 1,000.',
+  );
   check('classification', typeof config.classification === 'boolean' ? null : 'Classification head must be on or off.');
   return problems;
 }
@@ -111,7 +116,8 @@ export class TrainingConfigError extends Error {
 /** Throws a TrainingConfigError naming every field that is out of range. */
 export function checkTrainingConfig(config: TrainingConfig): void {
   const problems = Object.entries(trainingConfigProblems(config));
-  if (problems.length > 0) throw new TrainingConfigError(`Training settings: ${problems.map(([key, message]) => `${key}: ${message}`).join(' ')}`);
+  if (problems.length > 0)
+    throw new TrainingConfigError(`Training settings: ${problems.map(([key, message]) => `${key}: ${message}`).join(' ')}`);
 }
 
 /** The subject split a config names, on `dataset`. */
@@ -125,7 +131,14 @@ export function pkPdOptions(config: TrainingConfig): PkPdTrainingOptions {
   return {
     mode: config.mode,
     encoder: config.encoder,
-    architecture: { nQubits: config.qubits, nLayers: config.layers, hidden: config.hidden, depth: config.depth, experts: config.experts, dropout: config.dropout },
+    architecture: {
+      nQubits: config.qubits,
+      nLayers: config.layers,
+      hidden: config.hidden,
+      depth: config.depth,
+      experts: config.experts,
+      dropout: config.dropout,
+    },
     training: { epochs: config.epochs, patience: config.patience, learningRate: config.learningRate, batchSize: config.batchSize },
     classification: config.classification ? { thresholdNgMl: PD_SUPPRESSION_THRESHOLD } : null,
     seed: config.seed,

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { csvDataset, loadEstData } from '../data/features/test-support';
 import { datasetFingerprint } from '../data/fingerprint';
@@ -7,11 +6,21 @@ import { useCpuBackend } from './test-support';
 import type { BackendUsed } from './trained-model';
 import { DEFAULT_TRAINING_CONFIG, type TrainingConfig } from './training-config';
 import { type TrainingProgress, TrainingSession, TrainingSessionError } from './training-session';
+import { readEstDataCsv } from '../testing/fixture-files';
 
-const TINY: TrainingConfig = { ...DEFAULT_TRAINING_CONFIG, hidden: 8, depth: 1, qubits: 2, layers: 1, epochs: 2, batchSize: 512, mcSamples: 3 };
+const TINY: TrainingConfig = {
+  ...DEFAULT_TRAINING_CONFIG,
+  hidden: 8,
+  depth: 1,
+  qubits: 2,
+  layers: 1,
+  epochs: 2,
+  batchSize: 512,
+  mcSamples: 3,
+};
 const CPU: BackendUsed = { backend: 'cpu', adapter: 'none', reason: 'test' };
 const SOURCE = { datasetId: 'd1', datasetName: 'EstData' };
-const ESTDATA_CSV = readFileSync(new URL('../../../shared/data/EstData.csv', import.meta.url), 'utf8');
+const ESTDATA_CSV = readEstDataCsv();
 
 beforeAll(useCpuBackend);
 
@@ -24,14 +33,28 @@ describe('TrainingSession', () => {
     expect(facts).not.toBeNull();
     if (!facts) return;
 
-    expect(progress.map((p) => `${p.branch.branch}${p.branch.epoch} ${p.branchNumber}/${p.branchCount}`)).toEqual(['pk1 1/2', 'pk2 1/2', 'pd1 2/2', 'pd2 2/2']);
+    expect(progress.map((p) => `${p.branch.branch}${p.branch.epoch} ${p.branchNumber}/${p.branchCount}`)).toEqual([
+      'pk1 1/2',
+      'pk2 1/2',
+      'pd1 2/2',
+      'pd2 2/2',
+    ]);
     expect(progress.map((p) => p.fraction)).toEqual([0.25, 0.5, 0.75, 1]);
     expect(progress[progress.length - 1].etaMs).toBe(0);
     expect(facts.curves.map((c) => `${c.branch}${c.epoch}`)).toEqual(['pk1', 'pk2', 'pd1', 'pd2']);
     expect(facts.curves).toEqual(progress.map((p) => p.point));
-    expect(facts).toMatchObject({ datasetId: 'd1', fingerprint: datasetFingerprint(data), cancelled: false, test: null, testEvaluatedAt: null });
+    expect(facts).toMatchObject({
+      datasetId: 'd1',
+      fingerprint: datasetFingerprint(data),
+      cancelled: false,
+      test: null,
+      testEvaluatedAt: null,
+    });
     expect(facts.split).toMatchObject({ name: 'reference', valIds: ['16', '36', '46'], testIds: ['19', '32', '48'] });
-    expect(facts.epochs).toEqual({ pk: { run: 2, best: expect.any(Number), stop: 'max-epochs' }, pd: { run: 2, best: expect.any(Number), stop: 'max-epochs' } });
+    expect(facts.epochs).toEqual({
+      pk: { run: 2, best: expect.any(Number), stop: 'max-epochs' },
+      pd: { run: 2, best: expect.any(Number), stop: 'max-epochs' },
+    });
     expect(facts.parameters.pd.quantum).toBeGreaterThan(0);
     expect(facts.parameters.pd.total).toBe(facts.parameters.pd.classical + facts.parameters.pd.quantum);
     expect(facts.expertUsage.pk.length).toBe(1);

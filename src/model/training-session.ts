@@ -75,7 +75,13 @@ export class TrainingSession {
    * Trains a model and makes it the current one. A cancelled run keeps the networks that finished
    * at least one epoch (their best epoch restored), flagged cancelled; it returns null when none did.
    */
-  async train(dataset: Dataset, source: TrainingSource, config: TrainingConfig, backendUsed: BackendUsed, hooks: TrainingHooks = {}): Promise<TrainedModelFacts | null> {
+  async train(
+    dataset: Dataset,
+    source: TrainingSource,
+    config: TrainingConfig,
+    backendUsed: BackendUsed,
+    hooks: TrainingHooks = {},
+  ): Promise<TrainedModelFacts | null> {
     if (this.training) throw new TrainingSessionError('A model is already being trained: wait for it or cancel it first.');
     checkTrainingConfig(config);
     this.training = true;
@@ -143,7 +149,10 @@ export class TrainingSession {
     const { model, view, facts } = this.require();
     const indices = subjects === 'validation' ? view.val : view.train;
     if (indices.length === 0) throw new TrainingSessionError(`The split ${view.name} has no ${subjects} subjects to report on.`);
-    return buildModelReport(model, view.development, indices, subjects, { mcSamples: mcSamples ?? facts.config.mcSamples, seed: facts.config.seed });
+    return buildModelReport(model, view.development, indices, subjects, {
+      mcSamples: mcSamples ?? facts.config.mcSamples,
+      seed: facts.config.seed,
+    });
   }
 
   /**
@@ -153,9 +162,14 @@ export class TrainingSession {
   evaluateTest(now = Date.now()): TestEvaluation {
     const current = this.require();
     const { model, view, facts } = current;
-    if (facts.test !== null) throw new TrainingSessionError('The test subjects of this model were already evaluated: the final test evaluation is done once per model.');
+    if (facts.test !== null)
+      throw new TrainingSessionError(
+        'The test subjects of this model were already evaluated: the final test evaluation is done once per model.',
+      );
     if (!current.datasetMatches) {
-      throw new TrainingSessionError('The open dataset is not the one this model was trained on: open that dataset to evaluate its test subjects.');
+      throw new TrainingSessionError(
+        'The open dataset is not the one this model was trained on: open that dataset to evaluate its test subjects.',
+      );
     }
     if (view.testCount === 0) throw new TrainingSessionError(`The split ${view.name} withholds no test subjects.`);
     const { dataset, test } = view.finalEvaluation(FINAL_EVALUATION);

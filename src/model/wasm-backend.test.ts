@@ -39,7 +39,10 @@ async function qnnGradsOn(backend: 'cpu' | 'wasm') {
   await setBackend(backend);
   const before = memory().numTensors;
   const x = tensor2d(randomMatrix(5, 4, 1), [5, 4]);
-  const w = tensor3d(Array.from(randomMatrix(2, 4, 2)).flatMap((v) => [v, v / 2, -v]), [2, 4, 3]);
+  const w = tensor3d(
+    Array.from(randomMatrix(2, 4, 2)).flatMap((v) => [v, v / 2, -v]),
+    [2, 4, 3],
+  );
   const [gx, gw] = grads((a, b) => sum(qnnLayer(a as Tensor2D, b as Tensor3D, reuploadingStronglyEntangling(4, 2))))([x, w]);
   const out = { gx: Array.from(gx.dataSync()), gw: Array.from(gw.dataSync()) };
   [x, w, gx, gw].forEach((t) => t.dispose());

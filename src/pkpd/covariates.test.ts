@@ -20,7 +20,11 @@ describe('covariate models', () => {
 
   it('gives typical values at 70 kg without COMED', () => {
     expect(individualPk({ ...TWO, compartments: 1 }, { bw: 70, comed: 0 })).toEqual({ compartments: 1, ka: 0.9, cl: 0.044, v: 2.6 });
-    const pd = individualPd({ base: 10, comedOnBase: 0.76, kout: 0.015, imax: 0.88, ic50: 1.2 }, { bw: 90, comed: 1 }, { base: 0.1, ic50: -0.1 });
+    const pd = individualPd(
+      { base: 10, comedOnBase: 0.76, kout: 0.015, imax: 0.88, ic50: 1.2 },
+      { bw: 90, comed: 1 },
+      { base: 0.1, ic50: -0.1 },
+    );
     expect(pd.base).toBeCloseTo(10 * 0.76 * Math.exp(0.1), 12);
     expect(pd.ic50).toBeCloseTo(1.2 * Math.exp(-0.1), 12);
     expect(pd.kout).toBe(0.015);

@@ -12,7 +12,13 @@ describe('dose histories', () => {
   });
 
   it('sorts doses and drops zero amounts', () => {
-    expect(compressDoses([{ time: 24, amount: 1 }, { time: 0, amount: 1 }, { time: 12, amount: 0 }])).toEqual([{ start: 0, amount: 1, interval: 24, count: 2 }]);
+    expect(
+      compressDoses([
+        { time: 24, amount: 1 },
+        { time: 0, amount: 1 },
+        { time: 12, amount: 0 },
+      ]),
+    ).toEqual([{ start: 0, amount: 1, interval: 24, count: 2 }]);
   });
 
   it('counts the doses given at or before a time', () => {

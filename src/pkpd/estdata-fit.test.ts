@@ -3,15 +3,15 @@
  * docs/pkpd-notes.md (two other fitters; a sanity check, not a truth). Bands are about ±15% around
  * the notes' values, wider where the notes say "≈" or the parameter is poorly determined.
  */
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ingestText } from '../data/ingest';
 import type { Dataset } from '../data/types';
 import { FitCancelledError } from './errors';
 import type { FitProgress } from './foce';
 import { fitPkpd, type PkpdFitResult } from './pkpd-fit';
+import { readEstDataCsv } from '../testing/fixture-files';
 
-const ESTDATA = readFileSync(new URL('../../../shared/data/EstData.csv', import.meta.url), 'utf8');
+const ESTDATA = readEstDataCsv();
 
 function dataset(): Dataset {
   const result = ingestText(ESTDATA, 'EstData.csv');

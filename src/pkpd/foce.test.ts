@@ -39,7 +39,11 @@ function exactOfv(problem: FoceProblem, times: number[], theta: number[], omegaS
       for (let b = 0; b < n; b++) c[a * n + b] = omegaSd[0] ** 2 + omegaSd[1] ** 2 * times[a] * times[b] + (a === b ? sigma ** 2 : 0);
     }
     const l = cholesky(c, n)!;
-    const z = forwardSolve(l, n, Float64Array.from(y, (v, j) => v - theta[0] - theta[1] * times[j]));
+    const z = forwardSolve(
+      l,
+      n,
+      Float64Array.from(y, (v, j) => v - theta[0] - theta[1] * times[j]),
+    );
     total += n * Math.log(2 * Math.PI) + choleskyLogDet(l, n) + z.reduce((s, v) => s + v * v, 0);
   }
   return total;

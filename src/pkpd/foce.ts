@@ -316,7 +316,7 @@ export class FoceObjective {
       const r = w.r[j];
       const e = y[j] - w.f[j];
       const dr = 2 * d.sp2 * w.f[j];
-      const gf = -e / r + (0.5 * dr * (1 / r - (e * e) / (r * r)));
+      const gf = -e / r + 0.5 * dr * (1 / r - (e * e) / (r * r));
       const a = 1 / r + (0.5 * dr * dr) / (r * r);
       for (let p = 0; p < k; p++) {
         const gp = w.g[j * k + p];
@@ -419,7 +419,13 @@ export class FoceObjective {
         }
       }
       const l = cholesky(c, n);
-      const cwres = l ? forwardSolve(l, n, Float64Array.from(y, (v, j) => v - mean[j])) : new Float64Array(n).fill(NaN);
+      const cwres = l
+        ? forwardSolve(
+            l,
+            n,
+            Float64Array.from(y, (v, j) => v - mean[j]),
+          )
+        : new Float64Array(n).fill(NaN);
       return { pred, ipred, iwres, cwres };
     });
   }

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { regimen } from './dose-history';
 import { PkpdParameterError } from './errors';
-import { buildPdGrid, inhibition, integrateIndirectResponse, simulateIndirectResponse, type IndirectResponseParameters } from './indirect-response';
+import {
+  buildPdGrid,
+  inhibition,
+  integrateIndirectResponse,
+  simulateIndirectResponse,
+  type IndirectResponseParameters,
+} from './indirect-response';
 import { integrateWithEvents } from './ode';
 import type { PkParameters } from './pk-model';
 

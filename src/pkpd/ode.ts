@@ -56,7 +56,14 @@ const E7 = -1 / 40;
  * Integrates y' = f(t, y) from t0 to t1 (t1 > t0), returning y(t1); `y0` is not modified.
  * Steps land exactly on t1.
  */
-export function integrateDopri(f: OdeRhs, t0: number, y0: ArrayLike<number>, t1: number, options: OdeOptions = {}, stats?: OdeStats): Float64Array {
+export function integrateDopri(
+  f: OdeRhs,
+  t0: number,
+  y0: ArrayLike<number>,
+  t1: number,
+  options: OdeOptions = {},
+  stats?: OdeStats,
+): Float64Array {
   const n = y0.length;
   const rtol = options.rtol ?? 1e-8;
   const atol = options.atol ?? 1e-10;
@@ -114,7 +121,8 @@ export function integrateDopri(f: OdeRhs, t0: number, y0: ArrayLike<number>, t1:
       if (stats) stats.rejected++;
       const factor = Number.isFinite(err) ? Math.max(0.1, 0.9 * err ** -0.2) : 0.1;
       h *= factor;
-      if (h < 1e-14 * Math.max(1, Math.abs(t))) throw new Error('ODE step size underflow; the system may be too stiff for this integrator.');
+      if (h < 1e-14 * Math.max(1, Math.abs(t)))
+        throw new Error('ODE step size underflow; the system may be too stiff for this integrator.');
     }
   }
   return y;

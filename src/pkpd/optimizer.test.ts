@@ -5,11 +5,10 @@ const rosenbrock = (x: Float64Array): number => 100 * (x[1] - x[0] * x[0]) ** 2 
 
 describe('BFGS with finite-difference gradients', () => {
   it('minimises the Rosenbrock function', () => {
-    const result = minimizeBfgs(
-      { value: rosenbrock, gradient: (x, fx) => forwardGradient(rosenbrock, x, fx, 1e-8) },
-      [-1.2, 1],
-      { fTolerance: 1e-14, maxIterations: 500 },
-    );
+    const result = minimizeBfgs({ value: rosenbrock, gradient: (x, fx) => forwardGradient(rosenbrock, x, fx, 1e-8) }, [-1.2, 1], {
+      fTolerance: 1e-14,
+      maxIterations: 500,
+    });
     expect(result.converged).toBe(true);
     expect(result.x[0]).toBeCloseTo(1, 3);
     expect(result.x[1]).toBeCloseTo(1, 3);

@@ -8,7 +8,15 @@
 import { individualPd, type PdEtaName, type PdEtas, type PdFixedEffects } from './covariates';
 import { PkpdDataError } from './errors';
 import { fitFoce, FoceObjective, type CancelSignal, type FitControl, type FoceProblem, type FoceResult, type ThetaSpec } from './foce';
-import { buildPdGrid, createPdWorkspace, integrateIndirectResponse, type IndirectResponseParameters, type PdGrid, type PdGridOptions, type PdWorkspace } from './indirect-response';
+import {
+  buildPdGrid,
+  createPdWorkspace,
+  integrateIndirectResponse,
+  type IndirectResponseParameters,
+  type PdGrid,
+  type PdGridOptions,
+  type PdWorkspace,
+} from './indirect-response';
 import { concentrationAt, type PkParameters } from './pk-model';
 import type { PdPopulation } from './population-model';
 import type { PkpdSubject } from './subject-data';
@@ -48,7 +56,11 @@ interface PdSubjectData {
   dv: Float64Array;
 }
 
-function prepare(subjects: readonly PkpdSubject[], pk: ReadonlyMap<string, PkParameters>, grid: PdGridOptions | undefined): PdSubjectData[] {
+function prepare(
+  subjects: readonly PkpdSubject[],
+  pk: ReadonlyMap<string, PkParameters>,
+  grid: PdGridOptions | undefined,
+): PdSubjectData[] {
   const data: PdSubjectData[] = [];
   for (const subject of subjects) {
     if (subject.pd.times.length === 0) continue;
@@ -61,7 +73,8 @@ function prepare(subjects: readonly PkpdSubject[], pk: ReadonlyMap<string, PkPar
     if (subject.doses.length === 0) conc = new Float64Array(g.nodes.length);
     else {
       const p = pk.get(subject.id);
-      if (!p) throw new PkpdDataError(`Subject ${subject.id} is dosed but has no individual PK parameters; fit PK on the same dataset first.`);
+      if (!p)
+        throw new PkpdDataError(`Subject ${subject.id} is dosed but has no individual PK parameters; fit PK on the same dataset first.`);
       conc = concentrationAt(p, subject.doses, g.nodes);
     }
     data.push({ subject, grid: g, conc, workspace: createPdWorkspace(g), times: subject.pd.times, dv: subject.pd.values });

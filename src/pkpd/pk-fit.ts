@@ -73,7 +73,8 @@ function prepare(subjects: readonly PkpdSubject[]): { data: PkSubjectData[]; exc
     if (times.length === 0) continue;
     data.push({ subject, plan: planSuperposition(subject.doses, times), times: Float64Array.from(times), dv: Float64Array.from(dv) });
   }
-  if (data.length === 0) throw new PkpdDataError('No usable PK observations (positive DV with DVID 1 after a dose); the PK model cannot be fitted.');
+  if (data.length === 0)
+    throw new PkpdDataError('No usable PK observations (positive DV with DVID 1 after a dose); the PK model cannot be fitted.');
   return { data, excluded };
 }
 
@@ -121,7 +122,13 @@ function etaRecord(names: readonly PkEtaName[], eta: ArrayLike<number>): PkEtas 
   return out;
 }
 
-function buildProblem(data: PkSubjectData[], options: PkModelOptions, start: PkFixedEffects, omega: Partial<Record<PkEtaName, number>>, sigma: number): FoceProblem {
+function buildProblem(
+  data: PkSubjectData[],
+  options: PkModelOptions,
+  start: PkFixedEffects,
+  omega: Partial<Record<PkEtaName, number>>,
+  sigma: number,
+): FoceProblem {
   const { thetas, etaNames } = layout(options, start);
   return {
     thetas,
@@ -264,4 +271,3 @@ export function fitPopulationPk(subjects: readonly PkpdSubject[], options: PkMod
     excludedObservations: excluded,
   };
 }
-

@@ -112,7 +112,11 @@ describe('oral closed-form PK', () => {
       const n = Math.ceil((12 * terminalHalfLife(p)) / tau) + 5;
       const grid = Array.from({ length: 49 }, (_, i) => (i * tau) / 48);
       const tLast = (n - 1) * tau;
-      const many = concentrationAt(p, regimen(5, tau, n), grid.map((t) => tLast + t));
+      const many = concentrationAt(
+        p,
+        regimen(5, tau, n),
+        grid.map((t) => tLast + t),
+      );
       const ss = steadyStateConcentration(p, 5, tau, grid);
       grid.forEach((t, i) => {
         if (t === tau) return; // next dose time: the closed form wraps to the trough, the history does not

@@ -12,8 +12,7 @@ import { compressDoses, dosesBefore, type Dose, type DoseBlock } from './dose-hi
 import { PkpdParameterError } from './errors';
 
 export type PkParameters =
-  | { compartments: 1; ka: number; cl: number; v: number }
-  | { compartments: 2; ka: number; cl: number; v: number; q: number; v2: number };
+  { compartments: 1; ka: number; cl: number; v: number } | { compartments: 2; ka: number; cl: number; v: number; q: number; v2: number };
 
 /** Unit-dose (1 mg) concentration response Σ coefs_j e^{−rates_j Δt}, in ng/mL. */
 export interface Polyexponential {

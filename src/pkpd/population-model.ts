@@ -53,4 +53,3 @@ export function sampleEtas<N extends string>(omega: Partial<Record<N, number>>, 
   }
   return eta;
 }
-

@@ -122,7 +122,9 @@ describe('recovery: one compartment near the EstData fit, no COMED effect on CL'
   it('gives shrinkage-aware individual estimates and well-behaved residuals', () => {
     // EBEs track the simulated η: rich PK sampling, little shrinkage on CL.
     const trueEta = new Map(fits.truth.map((s) => [String(s.id), s.etaPk.cl ?? NaN]));
-    const pairs = fits.one.individuals.filter((i) => fits.subjects.find((s) => s.id === i.id)!.doses.length > 0).map((i) => [i.eta.cl ?? NaN, trueEta.get(i.id)!]);
+    const pairs = fits.one.individuals
+      .filter((i) => fits.subjects.find((s) => s.id === i.id)!.doses.length > 0)
+      .map((i) => [i.eta.cl ?? NaN, trueEta.get(i.id)!]);
     expect(correlation(pairs)).toBeGreaterThan(0.95);
     const trueBase = new Map(fits.truth.map((s) => [String(s.id), s.etaPd.base ?? NaN]));
     expect(correlation(fits.pd.individuals.map((i) => [i.eta.base ?? NaN, trueBase.get(i.id)!]))).toBeGreaterThan(0.9);

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ingestText } from '../data/ingest';
 import { regimen } from './dose-history';
@@ -6,8 +5,9 @@ import { ESTDATA_LIKE_MODEL } from './population-model';
 import { ESTDATA_DESIGN, ESTDATA_PD_TIMES, ESTDATA_PK_TIMES, estDataDesign, simulateTrial } from './simulate-trial';
 import { extractSubjects } from './subject-data';
 import { createRng } from './random';
+import { readEstDataCsv } from '../testing/fixture-files';
 
-const ESTDATA = readFileSync(new URL('../../../shared/data/EstData.csv', import.meta.url), 'utf8');
+const ESTDATA = readEstDataCsv();
 
 function ingest(text: string, name: string) {
   const result = ingestText(text, name);

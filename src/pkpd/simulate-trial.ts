@@ -32,7 +32,9 @@ export interface TrialDesign {
 }
 
 /** PK sampling times of EstData (docs/reference-system.md, "Data facts"). */
-export const ESTDATA_PK_TIMES = [1, 2, 4, 8, 12, 24, 36, 48, 72, 168, 336, 480, 481, 482, 484, 488, 492, 504, 552, 600, 672, 840, 1008, 1176];
+export const ESTDATA_PK_TIMES = [
+  1, 2, 4, 8, 12, 24, 36, 48, 72, 168, 336, 480, 481, 482, 484, 488, 492, 504, 552, 600, 672, 840, 1008, 1176,
+];
 /** PD sampling times of EstData: the PK times plus 0. */
 export const ESTDATA_PD_TIMES = [0, ...ESTDATA_PK_TIMES];
 

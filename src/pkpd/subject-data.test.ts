@@ -35,8 +35,12 @@ describe('subjects for mechanistic modelling', () => {
   });
 
   it('needs body weight, and reads a missing COMED column as 0', () => {
-    expect(() => extractSubjects(dataset(['ID,TIME,DV,EVID,MDV,AMT,CMT,DVID', '1,0,.,1,1,5,1,0', '1,2,3,0,0,0,2,1'].join('\n')))).toThrow(PkpdDataError);
-    const subjects = extractSubjects(dataset(['ID,BW,TIME,DV,EVID,MDV,AMT,CMT,DVID', '1,60,0,.,1,1,5,1,0', '1,60,2,3,0,0,0,2,1'].join('\n')));
+    expect(() => extractSubjects(dataset(['ID,TIME,DV,EVID,MDV,AMT,CMT,DVID', '1,0,.,1,1,5,1,0', '1,2,3,0,0,0,2,1'].join('\n')))).toThrow(
+      PkpdDataError,
+    );
+    const subjects = extractSubjects(
+      dataset(['ID,BW,TIME,DV,EVID,MDV,AMT,CMT,DVID', '1,60,0,.,1,1,5,1,0', '1,60,2,3,0,0,0,2,1'].join('\n')),
+    );
     expect(subjects[0].comed).toBe(0);
   });
 });

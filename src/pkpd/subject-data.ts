@@ -37,7 +37,9 @@ export function extractSubjects(dataset: Dataset): PkpdSubject[] {
   const hasComed = dataset.covariates.some((c) => c.name === 'COMED');
   const hasBw = dataset.covariates.some((c) => c.name === 'BW');
   if (!hasBw) {
-    throw new PkpdDataError(`${dataset.fileName} has no BW column; the mechanistic model scales CL and V by body weight. Add BW (kg) per subject.`);
+    throw new PkpdDataError(
+      `${dataset.fileName} has no BW column; the mechanistic model scales CL and V by body weight. Add BW (kg) per subject.`,
+    );
   }
   return dataset.subjects.map((subject, s) => {
     const doses: Dose[] = [];
@@ -60,7 +62,9 @@ export function extractSubjects(dataset: Dataset): PkpdSubject[] {
     }
     const bw = covariateValue(dataset, s, 'BW');
     if (!(bw > 0)) {
-      throw new PkpdDataError(`${dataset.fileName}: subject ${subject.id} has no valid body weight (BW = ${bw}). Fill in BW for every subject.`);
+      throw new PkpdDataError(
+        `${dataset.fileName}: subject ${subject.id} has no valid body weight (BW = ${bw}). Fill in BW for every subject.`,
+      );
     }
     const comed = hasComed ? covariateValue(dataset, s, 'COMED') : 0;
     if (comed !== 0 && comed !== 1) {

@@ -40,7 +40,12 @@ export function chooseBackend(requested: BackendRequest, probe: WebGpuProbe): Ba
   }
   if (!probe.available) return { backend: 'wasm', requested, adapter, reason: `WebAssembly path: ${probe.description}` };
   if (probe.software) {
-    return { backend: 'wasm', requested, adapter, reason: `WebAssembly path: the WebGPU adapter (${probe.description}) is a software renderer, slower than the CPU` };
+    return {
+      backend: 'wasm',
+      requested,
+      adapter,
+      reason: `WebAssembly path: the WebGPU adapter (${probe.description}) is a software renderer, slower than the CPU`,
+    };
   }
   return { backend: 'webgpu', requested, adapter, reason: `WebGPU on the hardware adapter ${probe.description}` };
 }

@@ -5,7 +5,9 @@
  */
 export class GpuDeviceLostError extends Error {
   constructor(detail: string) {
-    super(`The GPU stopped working during the run${detail ? ` (${detail})` : ''}. Retry on the CPU path (WebAssembly); nothing stored was changed.`);
+    super(
+      `The GPU stopped working during the run${detail ? ` (${detail})` : ''}. Retry on the CPU path (WebAssembly); nothing stored was changed.`,
+    );
     this.name = 'GpuDeviceLostError';
   }
 }

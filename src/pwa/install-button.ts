@@ -21,7 +21,11 @@ export class InstallButton extends LitElement {
 
   override render() {
     if (!this.prompt.available) return nothing;
-    return html`<button data-testid="install-app" title="Install QPKPD Studio as an app on this device; it works offline" @click=${() => void this.prompt.install()}>
+    return html`<button
+      data-testid="install-app"
+      title="Install QPKPD Studio as an app on this device; it works offline"
+      @click=${() => void this.prompt.install()}
+    >
       Install app
     </button>`;
   }

@@ -17,7 +17,11 @@ describe('compileCircuit', () => {
     expect(first.wires).toEqual([0, 1, 2]);
     // slots: inputs 0..2, then weight (l, i, k) at 3 + (l·3 + i)·3 + k; axes X = 0, Y = 1, Z = 2
     expect(first.rotations[1]).toEqual([
-      { axis: 1, slot: 1 }, { axis: 0, slot: 1 }, { axis: 2, slot: 6 }, { axis: 1, slot: 7 }, { axis: 2, slot: 8 },
+      { axis: 1, slot: 1 },
+      { axis: 0, slot: 1 },
+      { axis: 2, slot: 6 },
+      { axis: 1, slot: 7 },
+      { axis: 2, slot: 8 },
     ]);
   });
 
@@ -32,8 +36,14 @@ describe('compileCircuit', () => {
 
   it('maps readouts to X/Y pair passes and Z masks (Z_0 Z_0 is the empty mask)', () => {
     const c = compileCircuit(reuploadingStronglyEntangling(1, 1));
-    expect(c.xyObservables).toEqual([{ output: 0, wire: 0, axis: 0 }, { output: 1, wire: 0, axis: 1 }]);
-    expect(c.diagonalObservables).toEqual([{ output: 2, mask: 1 }, { output: 3, mask: 0 }]);
+    expect(c.xyObservables).toEqual([
+      { output: 0, wire: 0, axis: 0 },
+      { output: 1, wire: 0, axis: 1 },
+    ]);
+    expect(c.diagonalObservables).toEqual([
+      { output: 2, mask: 1 },
+      { output: 3, mask: 0 },
+    ]);
   });
 
   it.each([

@@ -61,7 +61,12 @@ function checkGate(template: CircuitTemplate, gate: Gate, index: number): void {
   }
   const { layer, wire, k } = source;
   const inRange = (v: number, end: number): boolean => Number.isInteger(v) && v >= 0 && v < end;
-  if (!inRange(layer, template.nLayers) || !inRange(wire, template.nQubits) || !inRange(k, 3) || weightIndex(template, source) >= template.nWeights) {
+  if (
+    !inRange(layer, template.nLayers) ||
+    !inRange(wire, template.nQubits) ||
+    !inRange(k, 3) ||
+    weightIndex(template, source) >= template.nWeights
+  ) {
     throw new QuantumShapeError(`${where}: weight [${layer},${wire},${k}] is outside the ${template.nWeights} weights`);
   }
 }
@@ -104,9 +109,7 @@ function compileStages(template: CircuitTemplate): Stage[] {
     else runs.push([gate]);
   }
   return runs.map((run) =>
-    run[0].kind === 'CNOT'
-      ? permutationStage(template.nQubits, run as CnotGate[])
-      : rotationStage(template, run as RotationGate[]),
+    run[0].kind === 'CNOT' ? permutationStage(template.nQubits, run as CnotGate[]) : rotationStage(template, run as RotationGate[]),
   );
 }
 

@@ -16,7 +16,8 @@ function walshHadamard(v: Float64Array): void {
   for (let half = 1; half < size; half <<= 1) {
     for (let base = 0; base < size; base += half << 1) {
       for (let i = base, end = base + half; i < end; i++) {
-        const a = v[i], b = v[i + half];
+        const a = v[i],
+          b = v[i + half];
         v[i] = a + b;
         v[i + half] = a - b;
       }
@@ -33,12 +34,17 @@ export function measure(circuit: CompiledCircuit, a: Float64Array, scratch: Read
   for (const { output, mask } of circuit.diagonalObservables) out[offset + output] = diagonal[mask];
 
   for (const wire of circuit.xyWires) {
-    const stride = 2 << wire, low = (1 << wire) - 1;
+    const stride = 2 << wire,
+      low = (1 << wire) - 1;
     // Σ conj(a0) a1 over the pairs, two pairs per step into separate sums: shorter chains of dependent additions
-    let x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+    let x0 = 0,
+      y0 = 0,
+      x1 = 0,
+      y1 = 0;
     const pairs = size >> 1;
     for (let p = 0; p < pairs; p += 2) {
-      let i0 = 2 * (((p >> wire) << (wire + 1)) | (p & low)), i1 = i0 + stride;
+      let i0 = 2 * (((p >> wire) << (wire + 1)) | (p & low)),
+        i1 = i0 + stride;
       x0 += a[i0] * a[i1] + a[i0 + 1] * a[i1 + 1];
       y0 += a[i0] * a[i1 + 1] - a[i0 + 1] * a[i1];
       if (p + 1 === pairs) break;
@@ -55,7 +61,11 @@ export function measure(circuit: CompiledCircuit, a: Float64Array, scratch: Read
 
 /** λ ← M ψ with M = Σ_k c_k O_k, the observables weighted by the cotangent c = cotangent[offset ..]. */
 export function applyWeightedObservable(
-  circuit: CompiledCircuit, psi: Float64Array, cotangent: Float64Array, offset: number, lam: Float64Array,
+  circuit: CompiledCircuit,
+  psi: Float64Array,
+  cotangent: Float64Array,
+  offset: number,
+  lam: Float64Array,
   scratch: ReadoutScratch,
 ): void {
   const { diagonal, xy } = scratch;
@@ -71,8 +81,10 @@ export function applyWeightedObservable(
   xy.fill(0);
   for (const { output, wire, axis } of circuit.xyObservables) xy[2 * wire + axis] += cotangent[offset + output];
   for (const wire of circuit.xyWires) {
-    const cx = xy[2 * wire], cy = xy[2 * wire + 1];
-    const stride = 2 << wire, length = 2 * size;
+    const cx = xy[2 * wire],
+      cy = xy[2 * wire + 1];
+    const stride = 2 << wire,
+      length = 2 * size;
     for (let base = 0; base < length; base += stride << 1) {
       for (let i0 = base, end = base + stride; i0 < end; i0 += 2) {
         const i1 = i0 + stride;

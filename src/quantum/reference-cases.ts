@@ -4,7 +4,7 @@ import { vjp } from './simulator';
 import { reuploadingStronglyEntangling } from './template';
 
 /**
- * Cases shaped like ../shared/testdata/qnn-reference.json: { cases: [{ n_qubits, n_layers, x [n],
+ * Cases shaped like test-data/qnn-reference.json: { cases: [{ n_qubits, n_layers, x [n],
  * weights [L][n][3], cotangent [4n], expvals?, grad_x?, grad_weights? }] }, with the arrays flattened.
  */
 export interface ReferenceCase {

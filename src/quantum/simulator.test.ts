@@ -8,12 +8,11 @@ import { parseReferenceCases } from './reference-cases';
 import { forward, vjp } from './simulator';
 import { reuploadingStronglyEntangling } from './template';
 import type { CircuitTemplate } from './template';
-import {
-  naiveReuploadExpvals, naiveReuploadVjp, naiveTemplateExpvals, naiveTemplateVjp,
-} from './testing/naive-reference';
+import { naiveReuploadExpvals, naiveReuploadVjp, naiveTemplateExpvals, naiveTemplateVjp } from './testing/naive-reference';
 import { seededRandom, uniformArray } from './testing/random';
+import { QNN_REFERENCE_PATH } from '../testing/fixture-files';
 
-const REFERENCE = new URL('../../../shared/testdata/qnn-reference.json', import.meta.url);
+const REFERENCE = QNN_REFERENCE_PATH;
 
 function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: number, what: string): void {
   expect(actual.length, `${what} length`).toBe(expected.length);
@@ -97,12 +96,24 @@ describe('float64 simulator', () => {
       values[i] = original;
       return (plus - minus) / (2 * h);
     };
-    expectClose(gradX, Array.from(x, (_, i) => centralDifference(x, i)), 1e-6, 'gradX');
-    expectClose(gradWeights, Array.from(weights, (_, i) => centralDifference(weights, i)), 1e-6, 'gradWeights');
+    expectClose(
+      gradX,
+      Array.from(x, (_, i) => centralDifference(x, i)),
+      1e-6,
+      'gradX',
+    );
+    expectClose(
+      gradWeights,
+      Array.from(weights, (_, i) => centralDifference(weights, i)),
+      1e-6,
+      'gradWeights',
+    );
   });
 
   it('computes a batch sample by sample, and sums the weight gradients over it', () => {
-    const n = 5, layers = 3, batch = 7;
+    const n = 5,
+      layers = 3,
+      batch = 7;
     const { circuit, x, weights, cotangent } = randomCase(reuploadingStronglyEntangling(n, layers), batch, 99);
     const batched = vjp(circuit, x, weights, batch, cotangent);
     expectClose(forward(circuit, x, weights, batch), batched.expvals, 0, 'forward vs vjp expvals');
@@ -125,7 +136,8 @@ describe('float64 simulator', () => {
     const result = vjp(circuit, x, weights, batch, cotangent);
     const summed = new Float64Array(circuit.nWeights);
     for (let b = 0; b < batch; b++) {
-      const xb = sample(x, b, 2), cb = sample(cotangent, b, 6);
+      const xb = sample(x, b, 2),
+        cb = sample(cotangent, b, 6);
       expectClose(sample(out, b, 6), naiveTemplateExpvals(template, xb, weights), 1e-12, `expvals ${b}`);
       const expected = naiveTemplateVjp(template, xb, weights, cb);
       expectClose(sample(result.gradX, b, 2), expected.gradX, 1e-12, `gradX ${b}`);
@@ -136,7 +148,9 @@ describe('float64 simulator', () => {
 
   it('rejects arguments of the wrong shape', () => {
     const circuit = compileCircuit(reuploadingStronglyEntangling(2, 2));
-    const x = new Float64Array(4), weights = new Float64Array(12), cotangent = new Float64Array(16);
+    const x = new Float64Array(4),
+      weights = new Float64Array(12),
+      cotangent = new Float64Array(16);
     expect(() => forward(circuit, new Float64Array(3), weights, 2)).toThrow(/x has 3 values, expected batch × inputs = 2 × 2/);
     expect(() => forward(circuit, x, new Float64Array(11), 2)).toThrow(/weights has 11 values, expected 12/);
     expect(() => forward(circuit, x, weights, 1.5)).toThrow(/Batch size must be a non-negative integer/);

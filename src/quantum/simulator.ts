@@ -4,7 +4,13 @@ import { applyWeightedObservable, createReadoutScratch, measure } from './readou
 import type { ReadoutScratch } from './readout';
 import { accumulateRotationGradients, conjugateTranspose, fuseRotations } from './rotations';
 import {
-  applyOneQubit, applyOneQubitAfterPermutation, permute, unpermute, writeProductState, xyOverlapsIm, zOverlapsIm,
+  applyOneQubit,
+  applyOneQubitAfterPermutation,
+  permute,
+  unpermute,
+  writeProductState,
+  xyOverlapsIm,
+  zOverlapsIm,
 } from './statevector';
 
 export interface VjpResult {
@@ -137,9 +143,7 @@ export function forward(circuit: CompiledCircuit, x: Float64Array, weights: Floa
  * Expectation values and the vector–Jacobian products cotangent · ∂expvals/∂x (per sample) and
  * cotangent · ∂expvals/∂weights (summed over the batch), by adjoint differentiation with saved per-stage states.
  */
-export function vjp(
-  circuit: CompiledCircuit, x: Float64Array, weights: Float64Array, batch: number, cotangent: Float64Array,
-): VjpResult {
+export function vjp(circuit: CompiledCircuit, x: Float64Array, weights: Float64Array, batch: number, cotangent: Float64Array): VjpResult {
   checkArguments(circuit, x, weights, batch);
   const { stages, nQubits, nInputs, nWeights, nOutputs } = circuit;
   if (cotangent.length !== batch * nOutputs) {

@@ -36,7 +36,18 @@ describe('reuploadingStronglyEntangling', () => {
     expect(READOUT_ORDER).toEqual(['X', 'Y', 'Z', 'ZZ_ring']);
     const t = reuploadingStronglyEntangling(3, 1);
     expect(t.readout.map((o) => (o.kind === 'ZZ' ? `ZZ${o.wires.join('')}` : `${o.kind}${o.wire}`))).toEqual([
-      'X0', 'X1', 'X2', 'Y0', 'Y1', 'Y2', 'Z0', 'Z1', 'Z2', 'ZZ01', 'ZZ12', 'ZZ20',
+      'X0',
+      'X1',
+      'X2',
+      'Y0',
+      'Y1',
+      'Y2',
+      'Z0',
+      'Z1',
+      'Z2',
+      'ZZ01',
+      'ZZ12',
+      'ZZ20',
     ]);
     expect(reuploadingStronglyEntangling(1, 1).readout[3]).toEqual({ kind: 'ZZ', wires: [0, 0] });
   });

@@ -22,8 +22,7 @@ export type Gate = RotationGate | CnotGate;
 
 /** A single-wire Pauli, or Z⊗Z on two wires (the same wire twice gives the identity). */
 export type Observable =
-  | { readonly kind: 'X' | 'Y' | 'Z'; readonly wire: number }
-  | { readonly kind: 'ZZ'; readonly wires: readonly [number, number] };
+  { readonly kind: 'X' | 'Y' | 'Z'; readonly wire: number } | { readonly kind: 'ZZ'; readonly wires: readonly [number, number] };
 
 /** A circuit as data: any simulator runs it from |0…0⟩ gate by gate and returns the readout in order. */
 export interface CircuitTemplate {

@@ -50,7 +50,8 @@ function deleteDatabase(name: string, onBlocked: DeleteAllOptions['onBlocked']):
   return new Promise((resolve, reject) => {
     const request = indexedDB.deleteDatabase(name);
     request.onsuccess = () => resolve();
-    request.onerror = () => reject(new Error(`The stored data could not be deleted (${request.error?.message ?? 'unknown error'}). Nothing else was changed.`));
+    request.onerror = () =>
+      reject(new Error(`The stored data could not be deleted (${request.error?.message ?? 'unknown error'}). Nothing else was changed.`));
     request.onblocked = () => onBlocked?.(BLOCKED_MESSAGE);
   });
 }

@@ -8,11 +8,21 @@ import { closeStudioDatabase, openStudioDatabase } from './database';
 import { StorageQuotaError, StoredItemMissingError } from './errors';
 import { DATABASE_NAME, MIGRATIONS, type StudioSchema } from './schema';
 import {
-  deleteTrainedModel, listTrainedModels, loadTrainedModel, recordTestEvaluation, renameTrainedModel, storeTrainedModel, TestAlreadyEvaluatedError,
+  deleteTrainedModel,
+  listTrainedModels,
+  loadTrainedModel,
+  recordTestEvaluation,
+  renameTrainedModel,
+  storeTrainedModel,
+  TestAlreadyEvaluatedError,
 } from './models';
 
 /** Stands in for saveModel()'s output: the store keeps it as it is. */
-const document = { format: 'qpkpd-studio/pkpd-model', version: 1, branches: [{ weights: new Array(5).fill(0.25) }] } as unknown as ModelDocument;
+const document = {
+  format: 'qpkpd-studio/pkpd-model',
+  version: 1,
+  branches: [{ weights: new Array(5).fill(0.25) }],
+} as unknown as ModelDocument;
 
 beforeEach(() => {
   globalThis.indexedDB = new IDBFactory();

@@ -122,7 +122,11 @@ export class App extends LitElement {
             @import-cancelled=${() => library.cancelImport()}
           ></qp-dataset-import>
           <h2>Stored datasets</h2>
-          <qp-dataset-list .datasets=${library.datasets} .activeId=${active?.meta.id} @dataset-action=${this.onDatasetAction}></qp-dataset-list>
+          <qp-dataset-list
+            .datasets=${library.datasets}
+            .activeId=${active?.meta.id}
+            @dataset-action=${this.onDatasetAction}
+          ></qp-dataset-list>
           <qp-privacy-panel @data-deleted=${this.onDataDeleted}></qp-privacy-panel>
         </aside>
         <main>
@@ -140,23 +144,28 @@ export class App extends LitElement {
   private renderDataView() {
     const library = this.library;
     const active = library.active;
-    return html`<qp-ingest-report .report=${library.report} @report-dismissed=${() => library.dismissReport()}></qp-ingest-report>
-      ${active
-        ? html`<qp-dataset-summary .meta=${active.meta} .data=${active.stored.dataset}></qp-dataset-summary>
-            <qp-explorer .data=${active.stored.dataset}></qp-explorer>`
-        : html`<section class="welcome" data-testid="welcome">
-            <h2>Start with data</h2>
-            <p>
-              Drop a NONMEM-style CSV (columns ID, TIME, DV, EVID, MDV, AMT, CMT, DVID and covariates such as BW and COMED),
-              choose one with the file button, or press <strong>Load demo data</strong> for the public Quantum Innovation
-              Challenge 2025 dataset. Files are checked line by line; datasets are kept in this browser's storage.
-            </p>
-          </section>`}`;
+    return html`<qp-ingest-report .report=${library.report} @report-dismissed=${() => library.dismissReport()}></qp-ingest-report> ${
+        active
+          ? html`<qp-dataset-summary .meta=${active.meta} .data=${active.stored.dataset}></qp-dataset-summary>
+              <qp-explorer .data=${active.stored.dataset}></qp-explorer>`
+          : html`<section class="welcome" data-testid="welcome">
+              <h2>Start with data</h2>
+              <p>
+                Drop a NONMEM-style CSV (columns ID, TIME, DV, EVID, MDV, AMT, CMT, DVID and covariates such as BW and COMED), choose one
+                with the file button, or press <strong>Load demo data</strong> for the public Quantum Innovation Challenge 2025 dataset.
+                Files are checked line by line; datasets are kept in this browser's storage.
+              </p>
+            </section>`
+      }`;
   }
 
   private renderModelView() {
     const active = this.library.active;
-    return html`<qp-model-view .data=${active?.stored.dataset ?? null} .datasetId=${active?.meta.id ?? null} .datasetName=${active?.meta.name ?? null}></qp-model-view>`;
+    return html`<qp-model-view
+      .data=${active?.stored.dataset ?? null}
+      .datasetId=${active?.meta.id ?? null}
+      .datasetName=${active?.meta.name ?? null}
+    ></qp-model-view>`;
   }
 
   private renderDosesView() {

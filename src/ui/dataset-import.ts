@@ -77,7 +77,13 @@ export class DatasetImport extends LitElement {
       <p class="small">Comma, semicolon or tab separated. It is read in this browser and never uploaded.</p>
       <div class="actions">
         <label>
-          <input type="file" tabindex="-1" accept=".csv,.txt,.tsv,.dat,text/csv,text/plain" data-testid="file-input" @change=${this.onFileInput} />
+          <input
+            type="file"
+            tabindex="-1"
+            accept=".csv,.txt,.tsv,.dat,text/csv,text/plain"
+            data-testid="file-input"
+            @change=${this.onFileInput}
+          />
           <button @click=${this.openPicker}>Choose file…</button>
         </label>
         <button class="primary" data-testid="load-demo" @click=${() => this.emit('demo-requested')}>Load demo data</button>

@@ -1,6 +1,14 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { DataIssue } from '../data/types';
-import { deleteDataset, listDatasets, loadDataset, renameDataset, saveDataset, type DatasetMeta, type StoredDataset } from '../store/datasets';
+import {
+  deleteDataset,
+  listDatasets,
+  loadDataset,
+  renameDataset,
+  saveDataset,
+  type DatasetMeta,
+  type StoredDataset,
+} from '../store/datasets';
 import { requestPersistentStorage } from '../store/persistence';
 import { onStoreChange } from '../store/store-changes';
 import { IngestCancelledError, ingestInWorker } from '../../workers/ingest-client';
@@ -82,7 +90,10 @@ export class DatasetLibraryController implements ReactiveController {
         this.report = { fileName, accepted: false, errors: result.errors, warnings: result.warnings, omittedErrors: result.omittedErrors };
         return;
       }
-      const name = uniqueName(baseName(fileName), this.datasets.map((d) => d.name));
+      const name = uniqueName(
+        baseName(fileName),
+        this.datasets.map((d) => d.name),
+      );
       const meta = await saveDataset({ name, fileSize: file.size, dataset: result.dataset, warnings: result.warnings });
       void requestPersistentStorage();
       this.report = result.warnings.length

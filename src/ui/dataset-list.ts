@@ -88,18 +88,30 @@ export class DatasetList extends LitElement {
   private renderItem(d: DatasetMeta) {
     const facts = `${d.subjectCount} subjects · ${d.rowCount.toLocaleString()} rows · ${formatBytes(d.fileSize)} · ${formatDate(d.createdAt)}`;
     return html`<li class=${d.id === this.activeId ? 'active' : ''} data-testid="dataset-item" data-name=${d.name}>
-      ${this.editingId === d.id
-        ? renameForm(d.name, (name) => this.renamed(d.id, name))
-        : html`<button class="name" @click=${() => this.act({ id: d.id, action: 'open' })} aria-current=${d.id === this.activeId ? 'true' : 'false'}>
-            ${d.name}
-          </button>`}
+      ${
+        this.editingId === d.id
+          ? renameForm(d.name, (name) => this.renamed(d.id, name))
+          : html`<button
+              class="name"
+              @click=${() => this.act({ id: d.id, action: 'open' })}
+              aria-current=${d.id === this.activeId ? 'true' : 'false'}
+            >
+              ${d.name}
+            </button>`
+      }
       <div class="facts">${d.fileName} · ${facts}</div>
-      ${this.confirmingId === d.id
-        ? deleteConfirm(d.name, () => this.act({ id: d.id, action: 'delete' }), () => (this.confirmingId = undefined))
-        : html`<div class="row">
-            <button @click=${() => (this.editingId = d.id)} aria-label="Rename ${d.name}">Rename</button>
-            <button class="danger" @click=${() => (this.confirmingId = d.id)} aria-label="Delete ${d.name}">Delete</button>
-          </div>`}
+      ${
+        this.confirmingId === d.id
+          ? deleteConfirm(
+              d.name,
+              () => this.act({ id: d.id, action: 'delete' }),
+              () => (this.confirmingId = undefined),
+            )
+          : html`<div class="row">
+              <button @click=${() => (this.editingId = d.id)} aria-label="Rename ${d.name}">Rename</button>
+              <button class="danger" @click=${() => (this.confirmingId = d.id)} aria-label="Delete ${d.name}">Delete</button>
+            </div>`
+      }
     </li>`;
   }
 

@@ -59,7 +59,13 @@ export class DatasetSummary extends LitElement {
     ];
     return html`<h2 data-testid="dataset-title">${meta.name}</h2>
       <dl data-testid="dataset-summary">
-        ${facts.map(([term, value]) => html`<div><dt>${term}</dt><dd>${value}</dd></div>`)}
+        ${facts.map(
+          ([term, value]) =>
+            html`<div>
+              <dt>${term}</dt>
+              <dd>${value}</dd>
+            </div>`,
+        )}
       </dl>`;
   }
 }

@@ -30,8 +30,8 @@ export class GpuStatus extends LitElement {
     const kind = !probe.available ? 'none' : probe.software ? 'software adapter' : 'hardware adapter';
     const choice = chooseBackend('auto', probe);
     return html`<span data-testid="gpu-status" data-available=${String(probe.available)} data-software=${String(probe.software)}
-      >WebGPU: ${kind} (${probe.description}) · Compute (auto): <strong data-testid="compute-backend">${choice.backend.toUpperCase()}</strong> —
-      ${choice.reason}</span
+      >WebGPU: ${kind} (${probe.description}) · Compute (auto):
+      <strong data-testid="compute-backend">${choice.backend.toUpperCase()}</strong> — ${choice.reason}</span
     >`;
   }
 }

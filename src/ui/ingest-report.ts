@@ -56,11 +56,10 @@ export class IngestReportView extends LitElement {
       return html`<section class="rejected" role="alert" data-testid="ingest-errors">
         <h2>${report.fileName} was not loaded</h2>
         <p>
-          ${report.errors.length + report.omittedErrors} problem${report.errors.length + report.omittedErrors === 1 ? '' : 's'}
-          must be fixed first. Nothing was stored; your saved datasets are unchanged.
+          ${report.errors.length + report.omittedErrors} problem${report.errors.length + report.omittedErrors === 1 ? '' : 's'} must be
+          fixed first. Nothing was stored; your saved datasets are unchanged.
         </p>
-        ${this.renderIssues(report.errors)}
-        ${report.omittedErrors ? html`<p>…and ${report.omittedErrors} more errors not listed.</p>` : ''}
+        ${this.renderIssues(report.errors)} ${report.omittedErrors ? html`<p>…and ${report.omittedErrors} more errors not listed.</p>` : ''}
         <button @click=${this.dismiss}>Dismiss</button>
       </section>`;
     }

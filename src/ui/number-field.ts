@@ -25,8 +25,12 @@ export function numberField(field: NumberField, value: number, problem: string |
 }
 
 /** Reads a form's named controls: `control(name)` and `number(name)` (NaN for an empty or unreadable number). */
-export function formReader(form: HTMLFormElement): { control(name: string): HTMLInputElement | HTMLSelectElement; number(name: string): number } {
-  const control = (name: string): HTMLInputElement | HTMLSelectElement => form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement;
+export function formReader(form: HTMLFormElement): {
+  control(name: string): HTMLInputElement | HTMLSelectElement;
+  number(name: string): number;
+} {
+  const control = (name: string): HTMLInputElement | HTMLSelectElement =>
+    form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement;
   return {
     control,
     number: (name: string): number => {

@@ -87,8 +87,8 @@ export class PrivacyPanel extends LitElement {
     return html`<details @toggle=${this.onToggle} data-testid="privacy-panel">
       <summary>Privacy &amp; storage</summary>
       <p>
-        Your datasets and models are stored only in <strong>this browser’s IndexedDB</strong>, on this device. Nothing is uploaded: the app has no
-        server, and its Content-Security-Policy forbids the page to connect to any other site.
+        Your datasets and models are stored only in <strong>this browser’s IndexedDB</strong>, on this device. Nothing is uploaded: the app
+        has no server, and its Content-Security-Policy forbids the page to connect to any other site.
       </p>
       <p>The app itself, its workers and the demo data are kept in this browser’s cache so that it works offline.</p>
       <dl>
@@ -97,18 +97,20 @@ export class PrivacyPanel extends LitElement {
         <dt>Persistence</dt>
         <dd data-testid="storage-persistence">${this.usage ? PERSISTENCE[this.usage.persistence] : '…'}</dd>
       </dl>
-      ${this.phase === 'idle'
-        ? html`<button class="danger" data-testid="delete-all" @click=${this.onAsk}>Delete all my data…</button>`
-        : html`<div class="confirm" role="alertdialog" aria-labelledby="delete-all-text">
-            <p id="delete-all-text">
-              Delete all datasets and saved models from this browser, and the offline copy of the app? This cannot be undone; export models you want to
-              keep first.
-            </p>
-            <button class="danger" data-testid="confirm-delete-all" ?disabled=${this.phase === 'deleting'} @click=${this.onConfirm}>
-              Delete everything
-            </button>
-            <button data-testid="cancel-delete-all" ?disabled=${this.phase === 'deleting'} @click=${this.onCancel}>Cancel</button>
-          </div>`}
+      ${
+        this.phase === 'idle'
+          ? html`<button class="danger" data-testid="delete-all" @click=${this.onAsk}>Delete all my data…</button>`
+          : html`<div class="confirm" role="alertdialog" aria-labelledby="delete-all-text">
+              <p id="delete-all-text">
+                Delete all datasets and saved models from this browser, and the offline copy of the app? This cannot be undone; export
+                models you want to keep first.
+              </p>
+              <button class="danger" data-testid="confirm-delete-all" ?disabled=${this.phase === 'deleting'} @click=${this.onConfirm}>
+                Delete everything
+              </button>
+              <button data-testid="cancel-delete-all" ?disabled=${this.phase === 'deleting'} @click=${this.onCancel}>Cancel</button>
+            </div>`
+      }
       <p role="status" aria-live="polite" data-testid="privacy-message">${this.message || nothing}</p>
     </details>`;
   }
@@ -154,7 +156,8 @@ export class PrivacyPanel extends LitElement {
     this.message = 'Deleting…';
     try {
       await deleteAllData({ onBlocked: (message) => (this.message = message) });
-      this.message = 'All your data were deleted from this browser. The offline copy of the app is made again the next time you open it online.';
+      this.message =
+        'All your data were deleted from this browser. The offline copy of the app is made again the next time you open it online.';
       this.dispatchEvent(new CustomEvent('data-deleted', { bubbles: true, composed: true }));
     } catch (error) {
       this.message = error instanceof Error ? error.message : String(error);

@@ -15,6 +15,8 @@ export interface Notice {
 export function noticeView(notice: Notice | null, testId: string, busy: boolean): TemplateResult | typeof nothing {
   if (!notice) return nothing;
   const retry = notice.retry;
-  return html`<p class="notice" data-tone=${notice.tone} role=${notice.tone === 'error' ? 'alert' : nothing} data-testid=${testId}>${notice.text}</p>
+  return html`<p class="notice" data-tone=${notice.tone} role=${notice.tone === 'error' ? 'alert' : nothing} data-testid=${testId}>
+      ${notice.text}
+    </p>
     ${retry ? html`<button data-testid="retry-run" ?disabled=${busy} @click=${retry.run}>${retry.label}</button>` : nothing}`;
 }

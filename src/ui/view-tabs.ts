@@ -53,16 +53,17 @@ export class ViewTabs extends LitElement {
   override render() {
     return html`<div role="tablist" aria-label="Views" @keydown=${this.onKeyDown}>
         ${this.tabs.map(
-          (tab) => html`<button
-            role="tab"
-            id="tab-${tab.id}"
-            aria-selected=${tab.id === this.selected ? 'true' : 'false'}
-            aria-controls=${tab.id === this.selected ? `view-${tab.id}` : nothing}
-            tabindex=${tab.id === this.selected ? 0 : -1}
-            @click=${() => this.select(tab.id)}
-          >
-            ${tab.label}
-          </button>`,
+          (tab) =>
+            html`<button
+              role="tab"
+              id="tab-${tab.id}"
+              aria-selected=${tab.id === this.selected ? 'true' : 'false'}
+              aria-controls=${tab.id === this.selected ? `view-${tab.id}` : nothing}
+              tabindex=${tab.id === this.selected ? 0 : -1}
+              @click=${() => this.select(tab.id)}
+            >
+              ${tab.label}
+            </button>`,
         )}
       </div>
       <div role="tabpanel" id="view-${this.selected}" aria-labelledby="tab-${this.selected}" tabindex="0"><slot></slot></div>`;

@@ -11,8 +11,9 @@ import { individualSeries } from './individual-series';
 import { meanCurves } from './mean-curves';
 import { subjectSeries } from './subject-series';
 import { subjectSummaries } from './subject-summaries';
+import { ESTDATA_PATH } from '../../testing/fixture-files';
 
-const CSV = new URL('../../../../shared/data/EstData.csv', import.meta.url);
+const CSV = ESTDATA_PATH;
 
 function estData(): Dataset {
   const result = ingestText(readFileSync(CSV, 'utf8'), 'EstData.csv');

@@ -18,11 +18,7 @@ export interface IndividualSeries {
 }
 
 /** One series per subject with at least one usable observation of the DVID ("spaghetti"). */
-export function individualSeries(
-  dataset: Dataset,
-  dvid: number,
-  arms: readonly Arm[] = deriveArms(dataset),
-): IndividualSeries[] {
+export function individualSeries(dataset: Dataset, dvid: number, arms: readonly Arm[] = deriveArms(dataset)): IndividualSeries[] {
   const armOf = armIndexBySubject(dataset, arms);
   const bySubject = new Map<number, TimePoint[]>();
   for (const o of observationsOf(dataset, dvid)) {

@@ -14,13 +14,7 @@ export interface Observation {
  */
 export function isUsableObservation(dataset: Dataset, i: number, dvid: number): boolean {
   const r = dataset.records;
-  return (
-    r.evid[i] === EVID_OBSERVATION &&
-    r.mdv[i] === 0 &&
-    r.dvid[i] === dvid &&
-    Number.isFinite(r.dv[i]) &&
-    Number.isFinite(r.time[i])
-  );
+  return r.evid[i] === EVID_OBSERVATION && r.mdv[i] === 0 && r.dvid[i] === dvid && Number.isFinite(r.dv[i]) && Number.isFinite(r.time[i]);
 }
 
 /** Usable observations of one DVID, in record order (grouped by subject, file order within). */

@@ -106,9 +106,7 @@ export function buildDataset(rows: readonly FixtureRow[], fileName = 'fixture.cs
   });
 
   const observationTypes = [
-    ...new Set(
-      Array.from(records.dvid).filter((d, i) => records.evid[i] === EVID_OBSERVATION && records.mdv[i] === 0 && d > 0),
-    ),
+    ...new Set(Array.from(records.dvid).filter((d, i) => records.evid[i] === EVID_OBSERVATION && records.mdv[i] === 0 && d > 0)),
   ].sort((a, b) => a - b);
 
   return {

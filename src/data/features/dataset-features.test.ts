@@ -88,7 +88,11 @@ describe('features for the observations of a dataset', () => {
   it('matches the core for the same dose history (adapter = core)', () => {
     const model = fitFeatureModel(TRIAL, { dvid: 2, ...FIXED, perKgDoseFeatures: true }, ALL);
     const set = buildDatasetFeatures(TRIAL, model, [0]);
-    const core = historyFeatures(model, { doses: { times: [0, 24], amounts: [10, 10] }, covariates: { BW: 80, COMED: 1 }, armDose: 10, baselinePd: 9.5 }, [0, 2, 24]);
+    const core = historyFeatures(
+      model,
+      { doses: { times: [0, 24], amounts: [10, 10] }, covariates: { BW: 80, COMED: 1 }, armDose: 10, baselinePd: 9.5 },
+      [0, 2, 24],
+    );
     expect(Array.from(set.matrix)).toEqual(Array.from(core));
   });
 
@@ -141,7 +145,11 @@ describe('features for simulated regimens', () => {
     const m = regimenFeatures(model, { amount: 50, intervalH: 168, doses: 20 }, subjects, times);
     expect(m.names).toEqual(model.names);
     expect(m.nRows).toBe(2 * times.length);
-    const one = historyFeatures(model, { doses: regimenDoses({ amount: 50, intervalH: 168, doses: 20 }), covariates: subjects[1].covariates, armDose: 50 }, times);
+    const one = historyFeatures(
+      model,
+      { doses: regimenDoses({ amount: 50, intervalH: 168, doses: 20 }), covariates: subjects[1].covariates, armDose: 50 },
+      times,
+    );
     expect(Array.from(m.matrix.subarray(times.length * m.nFeatures))).toEqual(Array.from(one));
     const at = (row: number, name: string): number => m.matrix[row * m.nFeatures + model.names.indexOf(name)];
     expect(at(0, 'DOSE')).toBe(50);

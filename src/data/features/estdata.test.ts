@@ -75,8 +75,16 @@ describe('features on EstData', () => {
   it('builds features for a 100k-row file (timed in bench/ingest.ts)', () => {
     const big = syntheticDataset(2000);
     expect(big.rowCount).toBe(100_000);
-    const model = fitFeatureModel(big, { dvid: DVID_PK, eliminationRate: 0.005, pkShape: { ka: 1, alpha: 0.1, rho: 0.7 } }, big.subjects.map((_, s) => s));
-    const set = buildDatasetFeatures(big, model, big.subjects.map((_, s) => s));
+    const model = fitFeatureModel(
+      big,
+      { dvid: DVID_PK, eliminationRate: 0.005, pkShape: { ka: 1, alpha: 0.1, rho: 0.7 } },
+      big.subjects.map((_, s) => s),
+    );
+    const set = buildDatasetFeatures(
+      big,
+      model,
+      big.subjects.map((_, s) => s),
+    );
     expect(set.nRows).toBe(2000 * 29);
     expect(set.matrix.every(Number.isFinite)).toBe(true);
   });
@@ -103,7 +111,9 @@ function correlation(x: number[], y: number[]): number {
 
 /** 50 records per subject: 21 daily doses and 29 PK observations, built directly as columns. */
 function syntheticDataset(subjects: number): Dataset {
-  const obsTimes = [1, 2, 4, 8, 12, 24, 36, 48, 72, 96, 120, 168, 240, 336, 400, 480, 481, 482, 484, 488, 492, 504, 552, 600, 672, 840, 1008, 1176, 1344];
+  const obsTimes = [
+    1, 2, 4, 8, 12, 24, 36, 48, 72, 96, 120, 168, 240, 336, 400, 480, 481, 482, 484, 488, 492, 504, 552, 600, 672, 840, 1008, 1176, 1344,
+  ];
   const perSubject = 21 + obsTimes.length;
   const n = subjects * perSubject;
   const records = emptyEventRecords(n);
@@ -115,7 +125,16 @@ function syntheticDataset(subjects: number): Dataset {
   let k = 0;
   const list = [];
   for (let s = 0; s < subjects; s++) {
-    list.push({ id: String(s + 1), firstRecord: k, recordCount: perSubject, baseline: { BW: 50 + (s % 50) }, armDose: 3, doseCount: 21, pkCount: obsTimes.length, pdCount: 0 });
+    list.push({
+      id: String(s + 1),
+      firstRecord: k,
+      recordCount: perSubject,
+      baseline: { BW: 50 + (s % 50) },
+      armDose: 3,
+      doseCount: 21,
+      pkCount: obsTimes.length,
+      pdCount: 0,
+    });
     for (const row of rows) {
       records.subject[k] = s;
       records.time[k] = row.t;

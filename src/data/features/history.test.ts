@@ -28,9 +28,27 @@ describe('feature layout', () => {
   it('has the reference 21 features in the reference order', () => {
     const m = createFeatureModel(referenceFeatureSpec(2));
     expect(m.names).toEqual([
-      'BW', 'COMED', 'DOSE', 'TIME', 'TSLD', 'LAST_DOSE_TIME', 'LAST_DOSE_AMT', 'N_DOSES', 'CUM_DOSE', 'TIME2', 'LN1P_TIME',
-      'DOSE_SUM_24H', 'DOSE_SUM_48H', 'DOSE_SUM_72H', 'DOSE_SUM_96H', 'DOSE_SUM_120H', 'DOSE_SUM_144H', 'DOSE_SUM_168H',
-      'DECAY_HL24H', 'DECAY_HL48H', 'DECAY_HL72H',
+      'BW',
+      'COMED',
+      'DOSE',
+      'TIME',
+      'TSLD',
+      'LAST_DOSE_TIME',
+      'LAST_DOSE_AMT',
+      'N_DOSES',
+      'CUM_DOSE',
+      'TIME2',
+      'LN1P_TIME',
+      'DOSE_SUM_24H',
+      'DOSE_SUM_48H',
+      'DOSE_SUM_72H',
+      'DOSE_SUM_96H',
+      'DOSE_SUM_120H',
+      'DOSE_SUM_144H',
+      'DOSE_SUM_168H',
+      'DECAY_HL24H',
+      'DECAY_HL48H',
+      'DECAY_HL72H',
     ]);
     expect(m.descriptions).toHaveLength(21);
   });
@@ -38,15 +56,36 @@ describe('feature layout', () => {
   it('adds exposure, log exposure, per-kg and baseline columns when asked', () => {
     const m = model();
     expect(m.names.slice(21)).toEqual([
-      'EXPO_K', 'EXPO_K_PER_KG', 'EXPO_PK', 'EXPO_PK_PER_KG', 'LN_EXPO_K_PER_KG', 'LN_EXPO_PK_PER_KG',
-      'DOSE_PER_KG', 'LAST_DOSE_AMT_PER_KG', 'CUM_DOSE_PER_KG',
-      'DOSE_SUM_24H_PER_KG', 'DOSE_SUM_48H_PER_KG', 'DOSE_SUM_72H_PER_KG', 'DOSE_SUM_96H_PER_KG', 'DOSE_SUM_120H_PER_KG', 'DOSE_SUM_144H_PER_KG', 'DOSE_SUM_168H_PER_KG',
-      'BASELINE_PD', 'BASELINE_PD_MISSING',
+      'EXPO_K',
+      'EXPO_K_PER_KG',
+      'EXPO_PK',
+      'EXPO_PK_PER_KG',
+      'LN_EXPO_K_PER_KG',
+      'LN_EXPO_PK_PER_KG',
+      'DOSE_PER_KG',
+      'LAST_DOSE_AMT_PER_KG',
+      'CUM_DOSE_PER_KG',
+      'DOSE_SUM_24H_PER_KG',
+      'DOSE_SUM_48H_PER_KG',
+      'DOSE_SUM_72H_PER_KG',
+      'DOSE_SUM_96H_PER_KG',
+      'DOSE_SUM_120H_PER_KG',
+      'DOSE_SUM_144H_PER_KG',
+      'DOSE_SUM_168H_PER_KG',
+      'BASELINE_PD',
+      'BASELINE_PD_MISSING',
     ]);
   });
 
   it('drops per-kg features without a body-weight covariate', () => {
-    const m = createFeatureModel({ dvid: 1, covariates: ['COMED'], bodyWeight: null, eliminationRate: K, pkShape: SHAPE, perKgDoseFeatures: true });
+    const m = createFeatureModel({
+      dvid: 1,
+      covariates: ['COMED'],
+      bodyWeight: null,
+      eliminationRate: K,
+      pkShape: SHAPE,
+      perKgDoseFeatures: true,
+    });
     expect(m.names.some((n) => n.endsWith('_PER_KG'))).toBe(false);
     expect(m.names).toContain('LN_EXPO_K');
     expect(m.names).toContain('LN_EXPO_PK');

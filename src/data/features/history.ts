@@ -100,7 +100,6 @@ function fmt(x: number): string {
   return Number(x.toPrecision(4)).toString();
 }
 
-
 /** Drops unusable doses and sorts by time (stable) when needed. */
 function cleanDoses(doses: DoseHistory): { t: Float64Array; a: Float64Array } {
   const n = doses.times.length;
@@ -328,7 +327,8 @@ export function writeSubjectHistoryFeatures(
     const bw = valueAt(bodyWeight, i);
     for (const [from, to] of perKg) out[row + to] = out[row + from] / bw;
     const scale = bwName !== null ? 1 / bw : 1;
-    if (spec.logExposure) for (let e = 0; e < exposures.length; e++) out[row + logStart + e] = Math.log(eps + out[row + exposures[e]] * scale);
+    if (spec.logExposure)
+      for (let e = 0; e < exposures.length; e++) out[row + logStart + e] = Math.log(eps + out[row + exposures[e]] * scale);
     if (baselineColumn >= 0) {
       out[row + baselineColumn] = baselineMissing ? model.baselinePdMedian : (baseline as number);
       out[row + baselineColumn + 1] = baselineMissing ? 1 : 0;

@@ -34,7 +34,8 @@ export function fitFeatureModel(dataset: Dataset, options: FeatureSpec, trainSub
   }
 
   const covariateMedians: Record<string, number> = {};
-  const needed = spec.bodyWeight !== null && !spec.covariates.includes(spec.bodyWeight) ? [...spec.covariates, spec.bodyWeight] : spec.covariates;
+  const needed =
+    spec.bodyWeight !== null && !spec.covariates.includes(spec.bodyWeight) ? [...spec.covariates, spec.bodyWeight] : spec.covariates;
   for (const name of needed) {
     const m = median(trainSubjects.map((s) => dataset.subjects[s].baseline[name] ?? Number.NaN));
     if (name === spec.bodyWeight && !(m > 0)) {
@@ -58,7 +59,10 @@ export function fitFeatureModel(dataset: Dataset, options: FeatureSpec, trainSub
     if (typeof spec.eliminationRate === 'number') k = spec.eliminationRate;
     else {
       kFit = estimateEliminationRate(pk, spec.terminalPhase);
-      if (kFit === null) notes.push('the elimination rate could not be estimated (no terminal-phase PK in the training subjects): superposition features left out');
+      if (kFit === null)
+        notes.push(
+          'the elimination rate could not be estimated (no terminal-phase PK in the training subjects): superposition features left out',
+        );
       else k = kFit.k;
     }
   }
@@ -67,7 +71,8 @@ export function fitFeatureModel(dataset: Dataset, options: FeatureSpec, trainSub
   if (k !== null && spec.pkShape !== 'none') {
     if (typeof spec.pkShape === 'object') {
       const { ka, alpha } = spec.pkShape;
-      if (Math.abs(ka - k) < 1e-3 * ka || Math.abs(ka - alpha) < 1e-3 * ka) throw new Error(`features: the PK shape's ka (${ka}) must differ from k (${k}) and alpha (${alpha})`);
+      if (Math.abs(ka - k) < 1e-3 * ka || Math.abs(ka - alpha) < 1e-3 * ka)
+        throw new Error(`features: the PK shape's ka (${ka}) must differ from k (${k}) and alpha (${alpha})`);
       shape = { ...spec.pkShape };
     } else {
       shapeFit = estimatePkShape(pk, k);
@@ -121,7 +126,8 @@ export interface FeatureModelConstants {
  */
 export function createFeatureModel(options: FeatureSpec, constants: FeatureModelConstants = {}): FeatureModel {
   const { spec, notes } = resolveFeatureSpec(options);
-  if (spec.superposition && spec.eliminationRate === 'estimate') throw new Error('features: createFeatureModel needs a numeric elimination rate (or superposition off)');
+  if (spec.superposition && spec.eliminationRate === 'estimate')
+    throw new Error('features: createFeatureModel needs a numeric elimination rate (or superposition off)');
   if (spec.superposition && spec.pkShape === 'estimate') throw new Error("features: createFeatureModel needs a fixed PK shape (or 'none')");
   const k = spec.superposition ? (spec.eliminationRate as number) : null;
   const shape = k !== null && typeof spec.pkShape === 'object' ? { ...spec.pkShape } : null;

@@ -71,7 +71,13 @@ describe('PK shape (absorption and fast disposition, k fixed)', () => {
       { t: 30, a: 1 },
     ];
     const times = [0, 1, 24, 25, 30, 31, 100];
-    const got = shapeSuperposition(doses.map((d) => d.t), doses.map((d) => d.a), times, 0.005, shape);
+    const got = shapeSuperposition(
+      doses.map((d) => d.t),
+      doses.map((d) => d.a),
+      times,
+      0.005,
+      shape,
+    );
     times.forEach((t, i) => expect(got[i]).toBeCloseTo(naiveShapeSum(doses, t, 0.005, shape), 12));
   });
 

@@ -140,7 +140,11 @@ export function estimatePkShape(histories: readonly PkHistory[], k: number, opti
     used = Array.from({ length: maxSubjects }, (_, i) => used[Math.floor(i * step)]);
   }
   const buffers = used.map((h) => new Float64Array(h.obsTimes.length));
-  const logC = used.map((h) => Float64Array.from({ length: h.obsTimes.length }, (_, i) => (h.obsValues[i] > 0 && Number.isFinite(h.obsValues[i]) ? Math.log(h.obsValues[i]) : Number.NaN)));
+  const logC = used.map((h) =>
+    Float64Array.from({ length: h.obsTimes.length }, (_, i) =>
+      h.obsValues[i] > 0 && Number.isFinite(h.obsValues[i]) ? Math.log(h.obsValues[i]) : Number.NaN,
+    ),
+  );
   let points = 0;
   const decode = (x: readonly number[]): PkShape => ({
     ka: Math.exp(x[0]),
@@ -149,7 +153,11 @@ export function estimatePkShape(histories: readonly PkHistory[], k: number, opti
   });
   const cost = (x: readonly number[]): number => {
     const shape = decode(x);
-    if (!(shape.ka > 1e-4 && shape.ka < 1e3) || Math.abs(shape.ka - shape.alpha) < 1e-3 * shape.ka || Math.abs(shape.ka - k) < 1e-3 * shape.ka) {
+    if (
+      !(shape.ka > 1e-4 && shape.ka < 1e3) ||
+      Math.abs(shape.ka - shape.alpha) < 1e-3 * shape.ka ||
+      Math.abs(shape.ka - k) < 1e-3 * shape.ka
+    ) {
       return Number.POSITIVE_INFINITY;
     }
     let ss = 0;
@@ -196,7 +204,12 @@ export function estimatePkShape(histories: readonly PkHistory[], k: number, opti
 }
 
 /** Plain Nelder–Mead minimiser (standard coefficients), for a handful of parameters. */
-export function nelderMead(f: (x: readonly number[]) => number, x0: readonly number[], maxEvaluations: number, initialStep = 0.5): { x: number[]; f: number } {
+export function nelderMead(
+  f: (x: readonly number[]) => number,
+  x0: readonly number[],
+  maxEvaluations: number,
+  initialStep = 0.5,
+): { x: number[]; f: number } {
   const n = x0.length;
   const simplex: { x: number[]; f: number }[] = [{ x: [...x0], f: f(x0) }];
   for (let i = 0; i < n; i++) {

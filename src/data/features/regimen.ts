@@ -16,7 +16,8 @@ export interface Regimen {
 
 export function regimenDoses(regimen: Regimen): DoseHistory {
   const { amount, intervalH, doses, startH = 0 } = regimen;
-  if (!(intervalH > 0) || !Number.isInteger(doses) || doses < 0) throw new Error('regimen: interval must be > 0 and doses a whole number ≥ 0');
+  if (!(intervalH > 0) || !Number.isInteger(doses) || doses < 0)
+    throw new Error('regimen: interval must be > 0 and doses a whole number ≥ 0');
   const times = new Float64Array(doses);
   const amounts = new Float64Array(doses).fill(amount);
   for (let j = 0; j < doses; j++) times[j] = startH + j * intervalH;

@@ -28,11 +28,7 @@ function isConstant(sd: number, mean: number): boolean {
 }
 
 /** Fits per-column mean/SD over the rows of a row-major matrix (all rows, or only `rowIndices`). */
-export function fitFeatureScaler(
-  matrix: ArrayLike<number>,
-  names: readonly string[],
-  rowIndices?: ArrayLike<number>,
-): FeatureScaler {
+export function fitFeatureScaler(matrix: ArrayLike<number>, names: readonly string[], rowIndices?: ArrayLike<number>): FeatureScaler {
   const nF = names.length;
   if (nF === 0) throw new Error('scaler: no features');
   if (matrix.length % nF !== 0) throw new Error(`scaler: matrix length ${matrix.length} is not a multiple of ${nF} features`);
@@ -61,7 +57,11 @@ export function fitFeatureScaler(
 }
 
 /** (x − mean) / sd per column; Float32Array for network input unless told otherwise. */
-export function scaleFeatures(scaler: FeatureScaler, matrix: ArrayLike<number>, out?: Float32Array | Float64Array): Float32Array | Float64Array {
+export function scaleFeatures(
+  scaler: FeatureScaler,
+  matrix: ArrayLike<number>,
+  out?: Float32Array | Float64Array,
+): Float32Array | Float64Array {
   const nF = scaler.names.length;
   if (matrix.length % nF !== 0) throw new Error(`scaler: matrix length ${matrix.length} is not a multiple of ${nF} features`);
   const result = out ?? new Float32Array(matrix.length);
@@ -86,7 +86,11 @@ export function fitTargetScaler(values: ArrayLike<number>, rowIndices?: ArrayLik
   return { version: 1, mean: s.mean[0], sd: s.sd[0], constant: s.constant[0], rows: s.rows };
 }
 
-export function scaleTarget(scaler: TargetScaler, values: ArrayLike<number>, out?: Float32Array | Float64Array): Float32Array | Float64Array {
+export function scaleTarget(
+  scaler: TargetScaler,
+  values: ArrayLike<number>,
+  out?: Float32Array | Float64Array,
+): Float32Array | Float64Array {
   const result = out ?? new Float32Array(values.length);
   for (let i = 0; i < values.length; i++) result[i] = (values[i] - scaler.mean) / scaler.sd;
   return result;

@@ -84,11 +84,9 @@ export interface ResolvedFeatureSpec {
  * Fills the defaults. `available` (the dataset's covariate names) drops covariates the data lacks;
  * the dropped names are reported in `notes`.
  */
-export function resolveFeatureSpec(
-  spec: FeatureSpec,
-  available?: readonly string[],
-): { spec: ResolvedFeatureSpec; notes: string[] } {
-  if (spec.dvid !== DVID_PK && spec.dvid !== DVID_PD) throw new Error(`features: DVID must be ${DVID_PK} (PK) or ${DVID_PD} (PD), got ${spec.dvid}`);
+export function resolveFeatureSpec(spec: FeatureSpec, available?: readonly string[]): { spec: ResolvedFeatureSpec; notes: string[] } {
+  if (spec.dvid !== DVID_PK && spec.dvid !== DVID_PD)
+    throw new Error(`features: DVID must be ${DVID_PK} (PK) or ${DVID_PD} (PD), got ${spec.dvid}`);
   const notes: string[] = [];
   const has = (name: string): boolean => available === undefined || available.includes(name);
   const requested = [...new Set((spec.covariates ?? DEFAULT_COVARIATES).map((c) => c.toUpperCase()))].filter((c) => c !== 'DOSE');
@@ -112,7 +110,8 @@ export function resolveFeatureSpec(
     return [...values];
   };
   const { eliminationRate = 'estimate', pkShape = 'estimate' } = spec;
-  if (typeof eliminationRate === 'number' && !(eliminationRate > 0)) throw new Error(`features: elimination rate must be > 0, got ${eliminationRate}`);
+  if (typeof eliminationRate === 'number' && !(eliminationRate > 0))
+    throw new Error(`features: elimination rate must be > 0, got ${eliminationRate}`);
   if (typeof pkShape === 'object' && !(pkShape.ka > 0 && pkShape.alpha > 0 && pkShape.rho >= 0 && pkShape.rho < 1)) {
     throw new Error('features: a PK shape needs ka > 0, alpha > 0 and 0 ≤ rho < 1');
   }

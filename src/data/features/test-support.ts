@@ -1,7 +1,7 @@
 /** Helpers shared by the feature and split tests (not used by the app). */
-import { readFileSync } from 'node:fs';
 import { ingestText } from '../ingest';
 import type { Dataset } from '../types';
+import { readEstDataCsv } from '../../testing/fixture-files';
 
 export function csvDataset(lines: readonly string[], fileName = 'trial.csv'): Dataset {
   const result = ingestText(lines.join('\n'), fileName);
@@ -11,7 +11,7 @@ export function csvDataset(lines: readonly string[], fileName = 'trial.csv'): Da
 
 let estData: Dataset | undefined;
 export function loadEstData(): Dataset {
-  estData ??= csvDataset([readFileSync(new URL('../../../../shared/data/EstData.csv', import.meta.url), 'utf8')], 'EstData.csv');
+  estData ??= csvDataset([readEstDataCsv()], 'EstData.csv');
   return estData;
 }
 

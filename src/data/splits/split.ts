@@ -63,7 +63,11 @@ function publishedSplit(dataset: Dataset): SplitRole[] | null {
   if ([...val, ...test].some((i) => i === undefined)) return null;
   const armOf = (i: number | undefined): number => dataset.subjects[i as number].armDose;
   const arms = [...new Set(dataset.subjects.map((s) => s.armDose).filter((d) => d > 0))].sort((a, b) => a - b);
-  const same = (xs: (number | undefined)[]): boolean => xs.map(armOf).sort((a, b) => a - b).join() === arms.join();
+  const same = (xs: (number | undefined)[]): boolean =>
+    xs
+      .map(armOf)
+      .sort((a, b) => a - b)
+      .join() === arms.join();
   if (!same(val) || !same(test)) return null;
   const roles: SplitRole[] = dataset.subjects.map(() => 'train');
   for (const i of val) roles[i as number] = 'val';
@@ -84,7 +88,13 @@ export function referenceSplit(dataset: Dataset, seed = DEFAULT_SPLIT_SEED): Sub
     roles[v] = 'val';
     roles[t] = 'test';
   }
-  return fromRoles('reference', `per active arm one subject to validation and one to test (seed ${seed}); placebo trains`, seed, dataset, roles);
+  return fromRoles(
+    'reference',
+    `per active arm one subject to validation and one to test (seed ${seed}); placebo trains`,
+    seed,
+    dataset,
+    roles,
+  );
 }
 
 export interface CrossValidationOptions {

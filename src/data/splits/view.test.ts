@@ -19,7 +19,8 @@ type Numeric = Float64Array | Int32Array | Uint8Array;
  */
 function guarded(dataset: Dataset, forbidden: readonly number[]): Dataset {
   const mask = new Uint8Array(dataset.records.time.length);
-  for (const s of forbidden) mask.fill(1, dataset.subjects[s].firstRecord, dataset.subjects[s].firstRecord + dataset.subjects[s].recordCount);
+  for (const s of forbidden)
+    mask.fill(1, dataset.subjects[s].firstRecord, dataset.subjects[s].firstRecord + dataset.subjects[s].recordCount);
   const touches = (from: number, to: number): boolean => mask.subarray(from, to).some((m) => m === 1);
   const wrap = <T extends Numeric>(array: T, what: string): T =>
     new Proxy(array, {
@@ -44,7 +45,8 @@ function guarded(dataset: Dataset, forbidden: readonly number[]): Dataset {
   const forbiddenSet = new Set(forbidden);
   const subjects = new Proxy(dataset.subjects, {
     get(target, prop, receiver) {
-      if (typeof prop === 'string' && /^\d+$/.test(prop) && forbiddenSet.has(Number(prop))) throw new Error(`read of test subject ${prop}'s summary`);
+      if (typeof prop === 'string' && /^\d+$/.test(prop) && forbiddenSet.has(Number(prop)))
+        throw new Error(`read of test subject ${prop}'s summary`);
       return Reflect.get(target, prop, receiver);
     },
   });
@@ -91,10 +93,12 @@ describe('test-subject guard', () => {
   it('the development dataset holds no test record, keeps subject indices, and equals the full data elsewhere', () => {
     const view = createSplitView(data, split);
     const dev = view.development;
-    const testLines = new Set(split.test.flatMap((s) => {
-      const { firstRecord, recordCount } = data.subjects[s];
-      return Array.from(data.records.sourceLine.subarray(firstRecord, firstRecord + recordCount));
-    }));
+    const testLines = new Set(
+      split.test.flatMap((s) => {
+        const { firstRecord, recordCount } = data.subjects[s];
+        return Array.from(data.records.sourceLine.subarray(firstRecord, firstRecord + recordCount));
+      }),
+    );
     expect(dev.rowCount).toBe(data.rowCount - testLines.size);
     expect(Array.from(dev.records.sourceLine).some((line) => testLines.has(line))).toBe(false);
     expect(Array.from(dev.records.subject).some((s) => split.test.includes(s))).toBe(false);

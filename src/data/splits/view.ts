@@ -41,7 +41,8 @@ export interface SplitView {
  */
 export function createSplitView(dataset: Dataset, split: SubjectSplit): SplitView {
   const n = split.roles.length;
-  if (n !== dataset.subjects.length) throw new Error(`splits: split ${split.name} covers ${n} subjects, the dataset has ${dataset.subjects.length}`);
+  if (n !== dataset.subjects.length)
+    throw new Error(`splits: split ${split.name} covers ${n} subjects, the dataset has ${dataset.subjects.length}`);
   const testSet = new Set(split.test);
   const development = withoutSubjects(dataset, testSet, split.ids);
   const test = Object.freeze([...split.test]);

@@ -34,7 +34,12 @@ interface NetworkDosesArgs extends DosesArgs {
 function ingestOrThrow(csvText: string, fileName: string): Dataset {
   const ingested = ingestText(csvText, fileName);
   if (!ingested.ok) {
-    throw new Error(`${fileName} was not accepted:\n${ingested.errors.slice(0, 10).map((e) => `${e.message}. ${e.hint}`).join('\n')}`);
+    throw new Error(
+      `${fileName} was not accepted:\n${ingested.errors
+        .slice(0, 10)
+        .map((e) => `${e.message}. ${e.hint}`)
+        .join('\n')}`,
+    );
   }
   return ingested.dataset;
 }
@@ -95,7 +100,12 @@ registerHeadlessCommand('doses-network', async (args) => {
       timing_seconds: { train: round((trainedAt - started) / 1000, 2), questions: round(result.seconds, 2) },
       backend: { name: choice.backend, adapter: choice.adapter, reason: choice.reason },
       metrics: { val: trained.validation },
-      settings: { n_virtual: result.settings.nVirtual, seed: result.settings.seed, threshold: result.settings.threshold, grid_step: result.settings.gridStep },
+      settings: {
+        n_virtual: result.settings.nVirtual,
+        seed: result.settings.seed,
+        threshold: result.settings.threshold,
+        grid_step: result.settings.gridStep,
+      },
       plans: result.plans,
       steady_state: {
         method: checks[0]?.method ?? null,

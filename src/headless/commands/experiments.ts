@@ -50,7 +50,13 @@ export const CLAIMS_DEFAULTS = { qubits: 8, layers: 3 } as const;
 
 function loadDataset({ csvText, fileName }: FileArgs): Dataset {
   const ingested = ingestText(csvText, fileName);
-  if (!ingested.ok) throw new Error(`${fileName} was not accepted:\n${ingested.errors.slice(0, 10).map((e) => `${e.message}. ${e.hint}`).join('\n')}`);
+  if (!ingested.ok)
+    throw new Error(
+      `${fileName} was not accepted:\n${ingested.errors
+        .slice(0, 10)
+        .map((e) => `${e.message}. ${e.hint}`)
+        .join('\n')}`,
+    );
   return ingested.dataset;
 }
 
@@ -61,7 +67,10 @@ function settings(args: SettingsArgs): ExperimentSettings & { split: string } {
     seed: args.seed ?? EXPERIMENT_DEFAULTS.seed,
     split: args.split ?? EXPERIMENT_DEFAULTS.split,
     training: args.epochs === undefined ? {} : { epochs: args.epochs },
-    architecture: { ...(args.hidden === undefined ? {} : { hidden: args.hidden }), ...(args.depth === undefined ? {} : { depth: args.depth }) },
+    architecture: {
+      ...(args.hidden === undefined ? {} : { hidden: args.hidden }),
+      ...(args.depth === undefined ? {} : { depth: args.depth }),
+    },
   };
 }
 
@@ -72,7 +81,12 @@ registerHeadlessCommand('ablation', async (raw) => {
   const started = performance.now();
   const dataset = loadDataset(args);
   const { split, ...shared } = settings(args);
-  const options = { ...shared, encoder: args.encoder ?? ABLATION_DEFAULTS.encoder, qubits: args.qubits ?? [...ABLATION_DEFAULTS.qubits], layers: args.layers ?? [...ABLATION_DEFAULTS.layers] };
+  const options = {
+    ...shared,
+    encoder: args.encoder ?? ABLATION_DEFAULTS.encoder,
+    qubits: args.qubits ?? [...ABLATION_DEFAULTS.qubits],
+    layers: args.layers ?? [...ABLATION_DEFAULTS.layers],
+  };
   const { cells, cancelled, backend } = await runAblationInWorker(dataset, parseSplitChoice(split), options, () => undefined);
   return { config: { csv: args.fileName, split, ...options }, cells, cancelled, backend, seconds: seconds(started) };
 });
@@ -82,7 +96,12 @@ registerHeadlessCommand('claims', async (raw) => {
   const started = performance.now();
   const dataset = loadDataset(args);
   const { split, ...shared } = settings(args);
-  const options = { ...shared, encoders: args.encoders ?? QUANTUM_ENCODERS, qubits: args.qubits ?? CLAIMS_DEFAULTS.qubits, layers: args.layers ?? CLAIMS_DEFAULTS.layers };
+  const options = {
+    ...shared,
+    encoders: args.encoders ?? QUANTUM_ENCODERS,
+    qubits: args.qubits ?? CLAIMS_DEFAULTS.qubits,
+    layers: args.layers ?? CLAIMS_DEFAULTS.layers,
+  };
   const { rows, verdicts, cancelled, backend } = await runClaimsInWorker(dataset, parseSplitChoice(split), options, () => undefined);
   return { config: { csv: args.fileName, split, ...options }, rows, verdicts, cancelled, backend, seconds: seconds(started) };
 });

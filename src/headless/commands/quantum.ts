@@ -12,8 +12,24 @@
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgpu';
 import {
-  backend as tfBackend, engine, getBackend, grads, matMul, mean, memory, mul, ready, setBackend, square, sub, sum, tensor2d, tensor3d, tidy,
-  variableGrads, variable,
+  backend as tfBackend,
+  engine,
+  getBackend,
+  grads,
+  matMul,
+  mean,
+  memory,
+  mul,
+  ready,
+  setBackend,
+  square,
+  sub,
+  sum,
+  tensor2d,
+  tensor3d,
+  tidy,
+  variableGrads,
+  variable,
 } from '@tensorflow/tfjs-core';
 import type { NamedAttrMap, Rank, Tensor, Tensor2D, Tensor3D, Variable } from '@tensorflow/tfjs-core';
 import { compileCircuit } from '../../quantum/compile';
@@ -88,10 +104,13 @@ function caseData(raw: unknown, index: number): CaseData {
   const c = raw as unknown as CompareCaseArgs;
   const template = c.template ?? reuploadingStronglyEntangling(c.nQubits ?? 0, c.nLayers ?? 0);
   const batch = c.batch ?? 1;
-  const n = template.nInputs, p = template.nWeights, o = template.readout.length;
+  const n = template.nInputs,
+    p = template.nWeights,
+    o = template.readout.length;
   if (c.x !== undefined) {
     return {
-      template, batch,
+      template,
+      batch,
       x: numberArray(c.x, batch * n, `cases[${index}].x`),
       weights: numberArray(c.weights, p, `cases[${index}].weights`),
       cotangent: numberArray(c.cotangent, batch * o, `cases[${index}].cotangent`),
@@ -99,7 +118,8 @@ function caseData(raw: unknown, index: number): CaseData {
   }
   const random = seededRandom(c.seed ?? index + 1);
   return {
-    template, batch,
+    template,
+    batch,
     x: uniformArray(random, batch * n, -Math.PI, Math.PI),
     weights: uniformArray(random, p, 0, 2 * Math.PI),
     cotangent: uniformArray(random, batch * o, -1, 1),
@@ -122,7 +142,8 @@ interface KernelValues {
 async function runKernels(d: CaseData): Promise<KernelValues> {
   const { template } = d;
   const attrs = attrsForTemplate(template) as unknown as NamedAttrMap;
-  const nIn = template.nInputs, nW = template.nWeights;
+  const nIn = template.nInputs,
+    nW = template.nWeights;
   const x = tensor2d(Float32Array.from(d.x), [d.batch, nIn], 'float32');
   const w = tensor3d(Float32Array.from(d.weights), [template.nLayers, template.nQubits, 3], 'float32');
   const dy = tensor2d(Float32Array.from(d.cotangent), [d.batch, template.readout.length], 'float32');
@@ -135,7 +156,8 @@ async function runKernels(d: CaseData): Promise<KernelValues> {
   const g = await packed.data();
   const backwardMs = performance.now() - started;
   [x, w, dy, expvals, packed].forEach((t) => t.dispose());
-  const gradX: number[] = [], perSample: number[] = [];
+  const gradX: number[] = [],
+    perSample: number[] = [];
   const gradWeights = new Array<number>(nW).fill(0);
   for (let b = 0; b < d.batch; b++) {
     const row = g.subarray(b * (nIn + nW), (b + 1) * (nIn + nW));
@@ -152,7 +174,10 @@ function float64Values(d: CaseData): KernelValues {
   const perSample: number[] = [];
   for (let b = 0; b < d.batch; b++) {
     const one = vjp(
-      circuit, d.x.subarray(b * circuit.nInputs, (b + 1) * circuit.nInputs), d.weights, 1,
+      circuit,
+      d.x.subarray(b * circuit.nInputs, (b + 1) * circuit.nInputs),
+      d.weights,
+      1,
       d.cotangent.subarray(b * circuit.nOutputs, (b + 1) * circuit.nOutputs),
     );
     perSample.push(...one.gradWeights);
@@ -255,7 +280,10 @@ registerHeadlessCommand('qnn-model-grads', async (args) => {
     return v;
   };
   const w1 = makeVariable(tensor2d(Float32Array.from(uniformArray(random, features * nQubits, -1, 1)), [features, nQubits]), 'w1');
-  const wq = makeVariable(tensor3d(Float32Array.from(uniformArray(random, nLayers * nQubits * 3, 0, 2 * Math.PI)), [nLayers, nQubits, 3]), 'wq');
+  const wq = makeVariable(
+    tensor3d(Float32Array.from(uniformArray(random, nLayers * nQubits * 3, 0, 2 * Math.PI)), [nLayers, nQubits, 3]),
+    'wq',
+  );
   const w2 = makeVariable(tensor2d(Float32Array.from(uniformArray(random, 4 * nQubits, -1, 1)), [4 * nQubits, 1]), 'w2');
   try {
     const { value, grads: g } = variableGrads(

@@ -11,7 +11,15 @@ import { ingestText } from '../../data/ingest';
 import { createSplitView, crossValidationSplits, DEFAULT_SPLIT_SEED, referenceSplit, type SubjectSplit } from '../../data/splits/index';
 import type { Dataset } from '../../data/types';
 import {
-  DEFAULT_TRAINING, disposeModel, evaluateFinal, MODEL_MODES, type ModelMode, type PkPdTrainingOptions, type TargetMetrics, trainPkPd, type ValidationMetrics,
+  DEFAULT_TRAINING,
+  disposeModel,
+  evaluateFinal,
+  MODEL_MODES,
+  type ModelMode,
+  type PkPdTrainingOptions,
+  type TargetMetrics,
+  trainPkPd,
+  type ValidationMetrics,
 } from '../../model/index';
 import { type BackendChoice, BACKEND_REQUESTS, type BackendRequest, chooseBackend, isBackendRequest } from '../../platform/compute-backend';
 import { activateBackend } from '../../platform/tfjs-runtime';
@@ -52,7 +60,15 @@ export interface TrainConfig {
 type Metrics = { val: ValidationMetrics; test: ValidationMetrics };
 
 /** The defaults of the headless `train` command (design.md, "Headless runner (contract)"). */
-export const TRAIN_DEFAULTS = { encoder: 'qnn-resmlp-moe', mode: 'cascade', qubits: 8, layers: 3, seed: 0, split: 'reference', backend: 'auto' } as const;
+export const TRAIN_DEFAULTS = {
+  encoder: 'qnn-resmlp-moe',
+  mode: 'cascade',
+  qubits: 8,
+  layers: 3,
+  seed: 0,
+  split: 'reference',
+  backend: 'auto',
+} as const;
 
 /** Checks the arguments and fills the defaults; throws an Error with a message naming what is wrong. */
 export function trainConfig(args: TrainArgs): TrainConfig {
@@ -61,7 +77,8 @@ export function trainConfig(args: TrainArgs): TrainConfig {
   const mode = args.mode ?? TRAIN_DEFAULTS.mode;
   if (!(MODEL_MODES as readonly string[]).includes(mode)) throw new Error(`unknown mode "${mode}"; valid modes: ${MODEL_MODES.join(', ')}`);
   const split = args.split ?? TRAIN_DEFAULTS.split;
-  if (!(TRAIN_SPLITS as readonly string[]).includes(split)) throw new Error(`unknown split "${split}"; valid splits: ${TRAIN_SPLITS.join(', ')}`);
+  if (!(TRAIN_SPLITS as readonly string[]).includes(split))
+    throw new Error(`unknown split "${split}"; valid splits: ${TRAIN_SPLITS.join(', ')}`);
   const backend = args.backend ?? TRAIN_DEFAULTS.backend;
   if (!isBackendRequest(backend)) throw new Error(`unknown backend "${backend}"; valid backends: ${BACKEND_REQUESTS.join(', ')}`);
   const integer = (name: string, value: number | undefined, fallback: number, min: number, max: number): number => {
@@ -126,7 +143,10 @@ async function trainOnSplit(dataset: Dataset, split: SubjectSplit, config: Train
     const curves = Object.fromEntries(
       Object.entries(trained.training).map(([branch, r]) => [
         branch,
-        { train: r.history.map((h) => round(h.trainLoss, 5)), val: r.history.map((h) => (h.valLoss === null ? null : round(h.valLoss, 5))) },
+        {
+          train: r.history.map((h) => round(h.trainLoss, 5)),
+          val: r.history.map((h) => (h.valLoss === null ? null : round(h.valLoss, 5))),
+        },
       ]),
     );
     return {
@@ -175,7 +195,12 @@ registerHeadlessCommand('train', async (args) => {
   const started = performance.now();
   const ingested = ingestText(input.csvText, input.fileName);
   if (!ingested.ok) {
-    throw new Error(`${input.fileName} was not accepted:\n${ingested.errors.slice(0, 10).map((e) => `${e.message}. ${e.hint}`).join('\n')}`);
+    throw new Error(
+      `${input.fileName} was not accepted:\n${ingested.errors
+        .slice(0, 10)
+        .map((e) => `${e.message}. ${e.hint}`)
+        .join('\n')}`,
+    );
   }
   const dataset = ingested.dataset;
   const choice = await useBackend(config.backend);
@@ -194,7 +219,8 @@ registerHeadlessCommand('train', async (args) => {
     };
   }
   const folds: FoldResult[] = [];
-  for (const split of crossValidationSplits(dataset, { folds: 5, seed: config.split_seed })) folds.push(await trainOnSplit(dataset, split, config));
+  for (const split of crossValidationSplits(dataset, { folds: 5, seed: config.split_seed }))
+    folds.push(await trainOnSplit(dataset, split, config));
   const { mean, sd } = summarise(folds);
   return {
     config,

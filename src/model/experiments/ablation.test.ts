@@ -12,10 +12,19 @@ describe('qubits × layers ablation', () => {
     const { view, finalEvaluations } = watchedReferenceView();
     const progress: AblationProgress[] = [];
     const tensors = memory().numTensors;
-    const result = await runAblation(view, { ...TINY, encoder: 'qnn-mlp', qubits: [2, 1], layers: [1, 2] }, { onCell: (p) => progress.push(p) });
+    const result = await runAblation(
+      view,
+      { ...TINY, encoder: 'qnn-mlp', qubits: [2, 1], layers: [1, 2] },
+      { onCell: (p) => progress.push(p) },
+    );
 
     expect(result.cancelled).toBe(false);
-    expect(result.cells.map((c) => [c.qubits, c.layers])).toEqual([[2, 1], [2, 2], [1, 1], [1, 2]]);
+    expect(result.cells.map((c) => [c.qubits, c.layers])).toEqual([
+      [2, 1],
+      [2, 2],
+      [1, 1],
+      [1, 2],
+    ]);
     for (const c of result.cells) {
       // independent mode: a PK and a PD network, one quantum block each with 3·n·L circuit angles
       expect(c.parameters.quantum).toBe(2 * 3 * c.qubits * c.layers);
@@ -29,7 +38,14 @@ describe('qubits × layers ablation', () => {
 
     // progress: per cell a start, each epoch of the PK then the PD branch, and the finished cell
     const firstCell = progress.filter((p) => p.run === 1);
-    expect(firstCell.map((p) => (p.cell ? 'done' : p.epoch ? `${p.epoch.branch}${p.epoch.epoch}` : 'start'))).toEqual(['start', 'pk1', 'pk2', 'pd1', 'pd2', 'done']);
+    expect(firstCell.map((p) => (p.cell ? 'done' : p.epoch ? `${p.epoch.branch}${p.epoch.epoch}` : 'start'))).toEqual([
+      'start',
+      'pk1',
+      'pk2',
+      'pd1',
+      'pd2',
+      'done',
+    ]);
     expect(progress.every((p) => p.runs === 4)).toBe(true);
     const fractions = progress.map((p) => p.fraction);
     expect(fractions.every((f, i) => i === 0 || f >= fractions[i - 1])).toBe(true);
@@ -57,8 +73,12 @@ describe('qubits × layers ablation', () => {
   it('refuses classical encoders and empty, repeated or out-of-range axes before training', async () => {
     const { view } = watchedReferenceView();
     await expect(runAblation(view, { ...TINY, encoder: 'resmlp-moe', qubits: [2], layers: [1] })).rejects.toThrow(ModelConfigError);
-    await expect(runAblation(view, { ...TINY, encoder: 'qnn-mlp', qubits: [], layers: [1] })).rejects.toThrow('at least one value of qubits');
+    await expect(runAblation(view, { ...TINY, encoder: 'qnn-mlp', qubits: [], layers: [1] })).rejects.toThrow(
+      'at least one value of qubits',
+    );
     await expect(runAblation(view, { ...TINY, encoder: 'qnn-mlp', qubits: [2, 2], layers: [1] })).rejects.toThrow('repeated');
-    await expect(runAblation(view, { ...TINY, encoder: 'qnn-mlp', qubits: [2], layers: [7] })).rejects.toThrow('layers must be integers from 1 to 6');
+    await expect(runAblation(view, { ...TINY, encoder: 'qnn-mlp', qubits: [2], layers: [7] })).rejects.toThrow(
+      'layers must be integers from 1 to 6',
+    );
   });
 });

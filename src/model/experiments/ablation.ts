@@ -7,7 +7,15 @@ import { MAX_LAYERS, MAX_QUBITS } from '../../quantum/template';
 import { ModelConfigError } from '../errors';
 import { disposeModel } from '../pkpd-model';
 import type { CancelSignal } from '../train-network';
-import { checkQuantumEncoder, checkSettings, type ExperimentSettings, modelParameters, monitoredTraining, type ParameterCount, trainRun } from './experiment-run';
+import {
+  checkQuantumEncoder,
+  checkSettings,
+  type ExperimentSettings,
+  modelParameters,
+  monitoredTraining,
+  type ParameterCount,
+  trainRun,
+} from './experiment-run';
 import { type ExperimentProgress, ProgressClock } from './progress';
 
 export interface AblationOptions extends ExperimentSettings {
@@ -52,7 +60,8 @@ export interface AblationResult {
 
 function checkAxis(name: string, values: readonly number[], max: number): void {
   if (values.length === 0) throw new ModelConfigError(`ablation: choose at least one value of ${name}`);
-  if (values.some((v) => !Number.isInteger(v) || v < 1 || v > max)) throw new ModelConfigError(`ablation: ${name} must be integers from 1 to ${max}, got ${values.join(', ')}`);
+  if (values.some((v) => !Number.isInteger(v) || v < 1 || v > max))
+    throw new ModelConfigError(`ablation: ${name} must be integers from 1 to ${max}, got ${values.join(', ')}`);
   if (new Set(values).size !== values.length) throw new ModelConfigError(`ablation: ${name} are repeated (${values.join(', ')})`);
 }
 
@@ -71,10 +80,15 @@ export async function runAblation(view: SplitView, options: AblationOptions, hoo
     const report = (cell: AblationCell | null, epoch: AblationProgress['epoch']): void =>
       hooks.onCell?.({ ...clock.report(index, label, epoch, cell !== null), qubits, layers, cell });
     report(null, null);
-    const trained = await trainRun(view, options, { encoder, quantumBlocks: 'circuit', nQubits: qubits, nLayers: layers }, {
-      signal: hooks.signal,
-      onEpoch: (epoch) => report(null, epoch),
-    });
+    const trained = await trainRun(
+      view,
+      options,
+      { encoder, quantumBlocks: 'circuit', nQubits: qubits, nLayers: layers },
+      {
+        signal: hooks.signal,
+        onEpoch: (epoch) => report(null, epoch),
+      },
+    );
     try {
       if (trained.cancelled) break;
       const monitored = monitoredTraining(trained);

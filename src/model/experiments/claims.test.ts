@@ -12,9 +12,13 @@ describe('claims check', () => {
     const log: string[] = [];
     const { view, finalEvaluations } = watchedReferenceView(log);
     const tensors = memory().numTensors;
-    const result = await runClaimsCheck(view, { ...TINY, encoders: ['qnn-mlp'], qubits: 2, layers: 1 }, {
-      onProgress: (p) => log.push(`run ${p.run}${p.epoch ? ' epoch' : ''}`),
-    });
+    const result = await runClaimsCheck(
+      view,
+      { ...TINY, encoders: ['qnn-mlp'], qubits: 2, layers: 1 },
+      {
+        onProgress: (p) => log.push(`run ${p.run}${p.epoch ? ' epoch' : ''}`),
+      },
+    );
 
     expect(finalEvaluations()).toBe(2);
     // both final evaluations come after every training report of both models
@@ -51,12 +55,16 @@ describe('claims check', () => {
   it('when cancelled during the control, drops the unfinished pair without reading the test subjects', async () => {
     const { view, finalEvaluations } = watchedReferenceView();
     const signal = { aborted: false };
-    const result = await runClaimsCheck(view, { ...TINY, encoders: ['qnn-mlp', 'qmoe-resmlp'], qubits: 2, layers: 1 }, {
-      signal,
-      onProgress: (p) => {
-        if (p.run === 2 && p.epoch) signal.aborted = true;
+    const result = await runClaimsCheck(
+      view,
+      { ...TINY, encoders: ['qnn-mlp', 'qmoe-resmlp'], qubits: 2, layers: 1 },
+      {
+        signal,
+        onProgress: (p) => {
+          if (p.run === 2 && p.epoch) signal.aborted = true;
+        },
       },
-    });
+    );
     expect(result).toEqual({ rows: [], verdicts: [], cancelled: true });
     expect(finalEvaluations()).toBe(0);
   });

@@ -13,7 +13,14 @@ import type { CancelSignal } from '../train-network';
 import { evaluateFinal, type PkPdTrainingResult, type ValidationMetrics } from '../train-pkpd';
 import { epochsToReach } from './epochs-to-reach';
 import {
-  checkQuantumEncoder, checkSettings, type ExperimentSettings, modelParameters, monitoredTraining, type ParameterCount, runLabel, trainRun,
+  checkQuantumEncoder,
+  checkSettings,
+  type ExperimentSettings,
+  modelParameters,
+  monitoredTraining,
+  type ParameterCount,
+  runLabel,
+  trainRun,
 } from './experiment-run';
 import { inferenceMicrosecondsPerSample } from './inference-timing';
 import { QUANTUM_ENCODERS } from './quantum-encoders';
@@ -77,7 +84,9 @@ export async function runClaimsCheck(view: SplitView, options: ClaimsOptions, ho
   const encoders = options.encoders ?? QUANTUM_ENCODERS;
   for (const encoder of encoders) checkQuantumEncoder(encoder);
   checkSettings(options);
-  const runs = (encoders as EncoderName[]).flatMap((encoder) => (['circuit', 'width-matched-control'] as const).map((quantumBlocks) => ({ encoder, quantumBlocks })));
+  const runs = (encoders as EncoderName[]).flatMap((encoder) =>
+    (['circuit', 'width-matched-control'] as const).map((quantumBlocks) => ({ encoder, quantumBlocks })),
+  );
   const clock = new ProgressClock(runs.length, options.mode);
   const rows: ClaimsRow[] = [];
   const verdicts: ClaimVerdict[] = [];
@@ -89,7 +98,10 @@ export async function runClaimsCheck(view: SplitView, options: ClaimsOptions, ho
         const spec = { ...runs[index], nQubits: options.qubits, nLayers: options.layers };
         const label = runLabel(spec);
         hooks.onProgress?.(clock.report(index, label, null));
-        const result = await trainRun(view, options, spec, { signal: hooks.signal, onEpoch: (epoch) => hooks.onProgress?.(clock.report(index, label, epoch)) });
+        const result = await trainRun(view, options, spec, {
+          signal: hooks.signal,
+          onEpoch: (epoch) => hooks.onProgress?.(clock.report(index, label, epoch)),
+        });
         trained.push(result);
         if (result.cancelled) break;
         hooks.onProgress?.(clock.report(index, label, null, true));

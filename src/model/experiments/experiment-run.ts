@@ -4,7 +4,13 @@
  * experiments read from it.
  */
 import type { SplitView } from '../../data/splits/view';
-import { ENCODER_LABELS, type ArchitectureConfig, type EncoderName, isEncoderName, isQuantumEncoder } from '../../quantum/resources/architecture';
+import {
+  ENCODER_LABELS,
+  type ArchitectureConfig,
+  type EncoderName,
+  isEncoderName,
+  isQuantumEncoder,
+} from '../../quantum/resources/architecture';
 import { ModelConfigError } from '../errors';
 import { MODEL_MODES, type ModelMode, type PkPdModel } from '../pkpd-model';
 import type { QuantumBlockKind } from '../quantum-block';
@@ -36,7 +42,8 @@ export interface ParameterCount {
 }
 
 export function checkSettings(settings: ExperimentSettings): void {
-  if (!MODEL_MODES.includes(settings.mode)) throw new ModelConfigError(`unknown mode ${String(settings.mode)}; valid modes: ${MODEL_MODES.join(', ')}`);
+  if (!MODEL_MODES.includes(settings.mode))
+    throw new ModelConfigError(`unknown mode ${String(settings.mode)}; valid modes: ${MODEL_MODES.join(', ')}`);
   const seed = settings.seed ?? 0;
   if (!Number.isInteger(seed) || seed < 0) throw new ModelConfigError(`the seed must be a whole number ≥ 0, got ${seed}`);
 }

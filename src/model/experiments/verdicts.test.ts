@@ -18,12 +18,23 @@ const row = (overrides: Partial<ClaimsRow>): ClaimsRow => ({
   ...overrides,
 });
 
-const control = row({ quantumBlocks: 'width-matched-control', label: 'QNN-ResMLP-MoE control', parameters: { classical: 1288, quantum: 0, total: 1288 }, bestValLoss: 0.09, bestEpoch: 50, epochsToControlBest: 50, inferenceMicroseconds: 5 });
+const control = row({
+  quantumBlocks: 'width-matched-control',
+  label: 'QNN-ResMLP-MoE control',
+  parameters: { classical: 1288, quantum: 0, total: 1288 },
+  bestValLoss: 0.09,
+  bestEpoch: 50,
+  epochsToControlBest: 50,
+  inferenceMicroseconds: 5,
+});
 
 describe('claim verdicts', () => {
   it('say when each claim holds and when the quantum model loses', () => {
     const quantum = row({ test: { pk: null, pd: { rmseZ: 0.35, rmse: 1.1 } } });
-    const [parameters, convergence, inference, generalisation] = judgeClaims(quantum, { ...control, test: { pk: null, pd: { rmseZ: 0.3, rmse: 0.98 } } });
+    const [parameters, convergence, inference, generalisation] = judgeClaims(quantum, {
+      ...control,
+      test: { pk: null, pd: { rmseZ: 0.3, rmse: 0.98 } },
+    });
     expect(parameters).toMatchObject({ claim: 'fewer-parameters', holds: true });
     expect(parameters.text).toContain('216 fewer (17 %)');
     expect(convergence).toMatchObject({ claim: 'faster-convergence', holds: true });
@@ -37,7 +48,12 @@ describe('claim verdicts', () => {
   });
 
   it('a quantum model that never reaches the control’s best loss, or has more parameters, does not support the claims', () => {
-    const quantum = row({ epochsToControlBest: null, bestValLoss: 0.12, parameters: { classical: 1300, quantum: 72, total: 1372 }, inferenceMicroseconds: 2 });
+    const quantum = row({
+      epochsToControlBest: null,
+      bestValLoss: 0.12,
+      parameters: { classical: 1300, quantum: 72, total: 1372 },
+      inferenceMicroseconds: 2,
+    });
     const [parameters, convergence, inference] = judgeClaims(quantum, control);
     expect(parameters.holds).toBe(false);
     expect(parameters.text).toContain('84 more');

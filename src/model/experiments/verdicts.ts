@@ -28,7 +28,8 @@ const count = (x: number): string => x.toLocaleString('en-US');
 function parameters(q: ClaimsRow, c: ClaimsRow): Omit<ClaimVerdict, 'encoder' | 'claim'> {
   const diff = c.parameters.total - q.parameters.total;
   const facts = `${q.label} has ${count(q.parameters.total)} parameters (${count(q.parameters.quantum)} of them circuit angles), its control ${count(c.parameters.total)}`;
-  if (diff > 0) return { holds: true, text: `${facts}: ${count(diff)} fewer (${num((100 * diff) / c.parameters.total, 2)} %). The claim holds.` };
+  if (diff > 0)
+    return { holds: true, text: `${facts}: ${count(diff)} fewer (${num((100 * diff) / c.parameters.total, 2)} %). The claim holds.` };
   if (diff === 0) return { holds: false, text: `${facts}: the same number. The claim does not hold.` };
   return { holds: false, text: `${facts}: ${count(-diff)} more. The claim does not hold; the quantum model loses.` };
 }
@@ -36,9 +37,13 @@ function parameters(q: ClaimsRow, c: ClaimsRow): Omit<ClaimVerdict, 'encoder' | 
 function convergence(q: ClaimsRow, c: ClaimsRow): Omit<ClaimVerdict, 'encoder' | 'claim'> {
   const target = `the control's best validation loss (${num(c.bestValLoss)}, reached at epoch ${c.bestEpoch})`;
   if (q.epochsToControlBest === null) {
-    return { holds: false, text: `${q.label} never reached ${target} in its ${q.epochsRun} epochs (its best: ${num(q.bestValLoss)}). The claim does not hold; the quantum model loses.` };
+    return {
+      holds: false,
+      text: `${q.label} never reached ${target} in its ${q.epochsRun} epochs (its best: ${num(q.bestValLoss)}). The claim does not hold; the quantum model loses.`,
+    };
   }
-  if (q.epochsToControlBest < c.bestEpoch) return { holds: true, text: `${q.label} reached ${target} at epoch ${q.epochsToControlBest}. The claim holds.` };
+  if (q.epochsToControlBest < c.bestEpoch)
+    return { holds: true, text: `${q.label} reached ${target} at epoch ${q.epochsToControlBest}. The claim holds.` };
   const lost = q.epochsToControlBest > c.bestEpoch ? '; the quantum model loses' : '';
   return { holds: false, text: `${q.label} needed ${q.epochsToControlBest} epochs to reach ${target}. The claim does not hold${lost}.` };
 }
@@ -49,9 +54,13 @@ const TIMING_TIE = 0.05;
 function inference(q: ClaimsRow, c: ClaimsRow): Omit<ClaimVerdict, 'encoder' | 'claim'> {
   const facts = `${q.label} takes ${num(q.inferenceMicroseconds)} µs per sample, its control ${num(c.inferenceMicroseconds)} µs`;
   const ratio = q.inferenceMicroseconds / c.inferenceMicroseconds;
-  if (Math.abs(ratio - 1) < TIMING_TIE) return { holds: false, text: `${facts}: the same within ${100 * TIMING_TIE} %. The claim does not hold.` };
+  if (Math.abs(ratio - 1) < TIMING_TIE)
+    return { holds: false, text: `${facts}: the same within ${100 * TIMING_TIE} %. The claim does not hold.` };
   if (ratio < 1) return { holds: true, text: `${facts} (${num(1 / ratio)}× faster). The claim holds.` };
-  return { holds: false, text: `${facts}: ${num(ratio)}× slower, with the circuits simulated on this device. The claim does not hold; the quantum model loses.` };
+  return {
+    holds: false,
+    text: `${facts}: ${num(ratio)}× slower, with the circuits simulated on this device. The claim does not hold; the quantum model loses.`,
+  };
 }
 
 function generalisation(q: ClaimsRow, c: ClaimsRow): Omit<ClaimVerdict, 'encoder' | 'claim'> {
@@ -60,7 +69,10 @@ function generalisation(q: ClaimsRow, c: ClaimsRow): Omit<ClaimVerdict, 'encoder
   if (!qt || !ct) return { holds: null, text: `No test PD observations: generalisation cannot be judged.` };
   const facts = `Test PD RMSE ${num(qt.rmseZ)} z (${num(qt.rmse)} ng/mL) for ${q.label}, ${num(ct.rmseZ)} z (${num(ct.rmse)} ng/mL) for its control`;
   if (qt.rmseZ < ct.rmseZ) return { holds: true, text: `${facts}. The claim holds on this split.` };
-  return { holds: false, text: `${facts}. The claim does not hold on this split; the quantum model ${qt.rmseZ > ct.rmseZ ? 'loses' : 'ties'}.` };
+  return {
+    holds: false,
+    text: `${facts}. The claim does not hold on this split; the quantum model ${qt.rmseZ > ct.rmseZ ? 'loses' : 'ties'}.`,
+  };
 }
 
 const JUDGES: Readonly<Record<ClaimName, (q: ClaimsRow, c: ClaimsRow) => Omit<ClaimVerdict, 'encoder' | 'claim'>>> = {

@@ -38,7 +38,15 @@ function observationCount(dvid: number, subjects: readonly number[], positiveOnl
   const wanted = new Set(subjects);
   let n = 0;
   for (let k = 0; k < r.time.length; k++) {
-    if (wanted.has(r.subject[k]) && r.evid[k] === EVID_OBSERVATION && r.mdv[k] === 0 && r.dvid[k] === dvid && Number.isFinite(r.dv[k]) && (!positiveOnly || r.dv[k] > 0)) n++;
+    if (
+      wanted.has(r.subject[k]) &&
+      r.evid[k] === EVID_OBSERVATION &&
+      r.mdv[k] === 0 &&
+      r.dvid[k] === dvid &&
+      Number.isFinite(r.dv[k]) &&
+      (!positiveOnly || r.dv[k] > 0)
+    )
+      n++;
   }
   return n;
 }
@@ -50,7 +58,10 @@ describe('model report', () => {
     expect(deterministic.subjectSet).toBe('validation');
     expect(deterministic.thresholdNgMl).toBe(3.3);
     const ids = split.val.map((s) => data.subjects[s].id);
-    for (const [report, dvid] of [[deterministic.targets.pk!, DVID_PK], [deterministic.targets.pd!, DVID_PD]] as const) {
+    for (const [report, dvid] of [
+      [deterministic.targets.pk!, DVID_PK],
+      [deterministic.targets.pd!, DVID_PD],
+    ] as const) {
       expect(report.unit).toBe('ng/mL');
       expect(report.points.length).toBe(observationCount(dvid, split.val, report.logTarget));
       expect(report.metrics.n).toBe(report.points.length);
@@ -138,7 +149,12 @@ describe('model report', () => {
       const report = buildModelReport(model, data, [s], 'validation', { mcSamples, seed: 2, gridPoints: 30 });
       for (const target of targetsOf(report)) {
         const { time, predicted } = target.curves[0];
-        const expected = predictHistories(model, [subjectHistory(data, s).at(time)], time, mcSamples > 1 ? { mcDropout: true, mcSamples, seed: 2 } : {})[target.target]!;
+        const expected = predictHistories(
+          model,
+          [subjectHistory(data, s).at(time)],
+          time,
+          mcSamples > 1 ? { mcDropout: true, mcSamples, seed: 2 } : {},
+        )[target.target]!;
         predicted.forEach((v, i) => expect(v).toBeCloseTo(expected.predicted[i], 9));
       }
     }

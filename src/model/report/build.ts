@@ -48,7 +48,11 @@ export function buildModelReport(
     const times = curveGrid(options.gridPoints ?? DEFAULT_GRID_POINTS, [...history.doses.map((d) => d.time), ...observedTimes(s)]);
     return { subject: s, times, history };
   });
-  const samples = historySamples(model, histories.map((h) => ({ inputs: h.history.at(h.times), times: h.times })), mc);
+  const samples = historySamples(
+    model,
+    histories.map((h) => ({ inputs: h.history.at(h.times), times: h.times })),
+    mc,
+  );
 
   const targets: ModelReport['targets'] = {};
   for (const target of ['pk', 'pd'] as const) {
@@ -67,7 +71,14 @@ interface CurveInput {
   readonly history: SubjectHistory;
 }
 
-function targetReport(model: PkPdModel, dataset: Dataset, target: ReportTarget, p: TargetPredictions, histories: readonly CurveInput[], samples: Float64Array[]): TargetReport {
+function targetReport(
+  model: PkPdModel,
+  dataset: Dataset,
+  target: ReportTarget,
+  p: TargetPredictions,
+  histories: readonly CurveInput[],
+  samples: Float64Array[],
+): TargetReport {
   const spec = branchFor(model, target)!.spec;
   const z = (dv: number): number => toTargetScale(dv, spec.logTarget) / spec.scaler.sd;
   const points: ReportPoint[] = Array.from(p.observed, (observed, i) => ({
@@ -101,5 +112,12 @@ function targetReport(model: PkPdModel, dataset: Dataset, target: ReportTarget, 
       doses: history.doses,
     };
   });
-  return { target, unit: UNIT, logTarget: spec.logTarget, points, curves, metrics: targetMetrics(p.observed, p.predicted, spec.scaler, spec.logTarget) };
+  return {
+    target,
+    unit: UNIT,
+    logTarget: spec.logTarget,
+    points,
+    curves,
+    metrics: targetMetrics(p.observed, p.predicted, spec.scaler, spec.logTarget),
+  };
 }

@@ -27,7 +27,11 @@ export interface McDropout {
  * Per target: one Float64Array per sample (a single deterministic one when `mc` is null), rows
  * history by history, then time.
  */
-export function historySamples(model: PkPdModel, histories: readonly TimedHistory[], mc: McDropout | null): Partial<Record<TargetName, Float64Array[]>> {
+export function historySamples(
+  model: PkPdModel,
+  histories: readonly TimedHistory[],
+  mc: McDropout | null,
+): Partial<Record<TargetName, Float64Array[]>> {
   const rows = histories.reduce((n, h) => n + h.times.length, 0);
   const features = (fm: FeatureModel): Float64Array => {
     const out = new Float64Array(rows * fm.names.length);
@@ -46,8 +50,14 @@ export function historySamples(model: PkPdModel, histories: readonly TimedHistor
     const pkBranch = branch.cascadeInput ? branchFor(model, 'pk')?.branch : undefined;
     const inputs = { rows, own: features(branch.featureModel), pk: pkBranch ? features(pkBranch.featureModel) : null };
     const random = mc ? new SeedStream(mc.seed).fork('mc-dropout') : null;
-    const passes = random ? Array.from({ length: (mc as McDropout).samples }, () => branchOutputs(model, branch, inputs, { kind: 'mc', random })) : [branchOutputs(model, branch, inputs, INFERENCE)];
-    out[target] = passes.map((o) => Float64Array.from(columnOf(o, branch.targets.length, column), (z) => fromTargetScale(z * spec.scaler.sd + spec.scaler.mean, spec.logTarget)));
+    const passes = random
+      ? Array.from({ length: (mc as McDropout).samples }, () => branchOutputs(model, branch, inputs, { kind: 'mc', random }))
+      : [branchOutputs(model, branch, inputs, INFERENCE)];
+    out[target] = passes.map((o) =>
+      Float64Array.from(columnOf(o, branch.targets.length, column), (z) =>
+        fromTargetScale(z * spec.scaler.sd + spec.scaler.mean, spec.logTarget),
+      ),
+    );
   }
   return out;
 }

@@ -5,7 +5,13 @@ import { sampleQuantiles } from './quantiles';
 describe('sample quantiles', () => {
   it('interpolate between order statistics, element by element', () => {
     // element 0: 1..5 in shuffled order; element 1: constant
-    const samples = [[3, 7], [1, 7], [5, 7], [2, 7], [4, 7]];
+    const samples = [
+      [3, 7],
+      [1, 7],
+      [5, 7],
+      [2, 7],
+      [4, 7],
+    ];
     const [q0, q25, q50, q975, q1] = sampleQuantiles(samples, [0, 0.25, 0.5, 0.975, 1]);
     expect(Array.from(q0)).toEqual([1, 7]);
     expect(Array.from(q25)).toEqual([2, 7]);

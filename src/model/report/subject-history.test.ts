@@ -22,7 +22,12 @@ const TRIAL = csvDataset([
 ]);
 
 /** The history features at each subject's observation times, stacked like buildDatasetFeatures' rows. */
-function historyRows(dataset: Dataset, dvid: number, subjects: readonly number[], train: readonly number[]): { fromHistory: number[]; fromDataset: number[] } {
+function historyRows(
+  dataset: Dataset,
+  dvid: number,
+  subjects: readonly number[],
+  train: readonly number[],
+): { fromHistory: number[]; fromDataset: number[] } {
   const model = fitFeatureModel(dataset, { dvid }, train);
   const set = buildDatasetFeatures(dataset, model, subjects);
   const fromHistory = subjects.flatMap((s) => {

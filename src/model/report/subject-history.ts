@@ -30,7 +30,12 @@ export function subjectHistory(dataset: Dataset, subject: number): SubjectHistor
       const first = info.baseline[c.name] ?? Number.NaN;
       covariates[c.name] = c.kind === 'subject' ? first : carriedForward(dataset, subject, c.values, first, times);
     }
-    return { doses: { times: records.doseTimes, amounts: records.doseAmounts }, covariates, armDose: info.armDose, baselinePd: records.baselinePd };
+    return {
+      doses: { times: records.doseTimes, amounts: records.doseAmounts },
+      covariates,
+      armDose: info.armDose,
+      baselinePd: records.baselinePd,
+    };
   };
   return { doses: Array.from(records.doseTimes, (time, j) => ({ time, amount: records.doseAmounts[j] })), at };
 }

@@ -34,7 +34,9 @@ describe('diagnostics and summary of a real sequential fit', () => {
 
   it('computes IPRED and PRED that agree with the fit’s own PK predictions and carries its CWRES', () => {
     const pkRows = diagnostics.observations.filter((r) => r.target === 'pk');
-    const fitted = fit.pk.observations.flatMap((o) => Array.from(o.times, (_, j) => ({ ipred: o.ipred[j], pred: o.pred[j], cwres: o.cwres[j] })));
+    const fitted = fit.pk.observations.flatMap((o) =>
+      Array.from(o.times, (_, j) => ({ ipred: o.ipred[j], pred: o.pred[j], cwres: o.cwres[j] })),
+    );
     expect(pkRows).toHaveLength(fitted.length);
     pkRows.forEach((r, i) => {
       expect(Math.abs(r.ipred / fitted[i].ipred - 1)).toBeLessThan(1e-9);

@@ -79,11 +79,19 @@ describe('observation diagnostics of the mechanistic model', () => {
     const cl = f.cl * w ** f.betaCl * f.comedOnCl ** s.comed * Math.exp(eta.pk.cl ?? 0);
     const v = f.v * w ** f.betaV * Math.exp(eta.pk.v ?? 0);
     const mine = rows.filter((r) => r.id === s.id);
-    for (const r of mine.filter((x) => x.target === 'pk')) expect(Math.abs(r.ipred / oneCompartment(cl, v, f.ka, s, r.time) - 1)).toBeLessThan(1e-9);
+    for (const r of mine.filter((x) => x.target === 'pk'))
+      expect(Math.abs(r.ipred / oneCompartment(cl, v, f.ka, s, r.time) - 1)).toBeLessThan(1e-9);
     const pd = model.pd.fixed;
     const base = pd.base * pd.comedOnBase ** s.comed * Math.exp(eta.pd.base ?? 0);
     const pdRows = mine.filter((x) => x.target === 'pd');
-    const reference = odePd(base, pd.kout, pd.imax, pd.ic50, (t) => oneCompartment(cl, v, f.ka, s, t), pdRows.map((r) => r.time));
+    const reference = odePd(
+      base,
+      pd.kout,
+      pd.imax,
+      pd.ic50,
+      (t) => oneCompartment(cl, v, f.ka, s, t),
+      pdRows.map((r) => r.time),
+    );
     pdRows.forEach((r, i) => expect(Math.abs(r.ipred - reference[i])).toBeLessThan(1e-5 * base));
     // IPRED differs from PRED where η is not zero.
     expect(mine.some((r) => Math.abs(r.ipred - r.pred) > 1e-3 * r.pred)).toBe(true);

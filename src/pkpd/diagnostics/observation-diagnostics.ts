@@ -51,7 +51,13 @@ export interface DiagnosticsInput {
 export function diagnosticsInput(fit: PkpdFitResult, subjects: readonly PkpdSubject[]): DiagnosticsInput {
   const pdEtas = new Map(fit.pd.individuals.map((p) => [p.id, p.eta]));
   const etas = new Map(fit.pk.individuals.map((p) => [p.id, { pk: p.eta, pd: pdEtas.get(p.id) ?? {} }]));
-  return { model: fit.model, subjects, etas, observations: { pk: fit.pk.observations, pd: fit.pd.observations }, pdGrid: fit.pd.options.grid };
+  return {
+    model: fit.model,
+    subjects,
+    etas,
+    observations: { pk: fit.pk.observations, pd: fit.pd.observations },
+    pdGrid: fit.pd.options.grid,
+  };
 }
 
 /** PK and PD parameters of a subject at the given η (all zero when absent: the typical subject). */
@@ -81,7 +87,17 @@ export function observationDiagnostics(input: DiagnosticsInput): ObservationDiag
       pkObs.times.forEach((time, j) => {
         const dv = pkObs.dv[j];
         const iwres = (Math.log(dv) - Math.log(ipred[j])) / model.pk.sigmaLog;
-        pkRows.push({ target: 'pk', id, armDose: subject.armDose, time, dv, pred: pred[j], ipred: ipred[j], iwres, cwres: pkObs.cwres?.[j] ?? NaN });
+        pkRows.push({
+          target: 'pk',
+          id,
+          armDose: subject.armDose,
+          time,
+          dv,
+          pred: pred[j],
+          ipred: ipred[j],
+          iwres,
+          cwres: pkObs.cwres?.[j] ?? NaN,
+        });
       });
     }
     if (pdObs) {
@@ -91,7 +107,17 @@ export function observationDiagnostics(input: DiagnosticsInput): ObservationDiag
       pdObs.times.forEach((time, j) => {
         const dv = pdObs.dv[j];
         const sd = Math.hypot(sigmaProp * ipred[j], sigmaAdd);
-        pdRows.push({ target: 'pd', id, armDose: subject.armDose, time, dv, pred: pred[j], ipred: ipred[j], iwres: (dv - ipred[j]) / sd, cwres: pdObs.cwres?.[j] ?? NaN });
+        pdRows.push({
+          target: 'pd',
+          id,
+          armDose: subject.armDose,
+          time,
+          dv,
+          pred: pred[j],
+          ipred: ipred[j],
+          iwres: (dv - ipred[j]) / sd,
+          cwres: pdObs.cwres?.[j] ?? NaN,
+        });
       });
     }
   }

@@ -4,7 +4,15 @@
  * parameters, so predictions, individual curves and VPC replicates only pay for the arithmetic.
  */
 import type { Dose } from '../dose-history';
-import { buildPdGrid, createPdWorkspace, integrateIndirectResponse, type IndirectResponseParameters, type PdGrid, type PdGridOptions, type PdWorkspace } from '../indirect-response';
+import {
+  buildPdGrid,
+  createPdWorkspace,
+  integrateIndirectResponse,
+  type IndirectResponseParameters,
+  type PdGrid,
+  type PdGridOptions,
+  type PdWorkspace,
+} from '../indirect-response';
 import { evaluatePlan, oralUnitResponse, planSuperposition, type PkParameters, type SuperpositionPlan } from '../pk-model';
 
 export interface SubjectParameters {

@@ -52,7 +52,10 @@ describe('visual predictive check', () => {
   });
 
   it('flags a wrong model: three times the clearance misses the observed PK median in most bins', () => {
-    const wrong: PopulationModel = { ...ESTDATA_LIKE_MODEL, pk: { ...ESTDATA_LIKE_MODEL.pk, fixed: { ...ESTDATA_LIKE_MODEL.pk.fixed, cl: 3 * ESTDATA_LIKE_MODEL.pk.fixed.cl } } };
+    const wrong: PopulationModel = {
+      ...ESTDATA_LIKE_MODEL,
+      pk: { ...ESTDATA_LIKE_MODEL.pk, fixed: { ...ESTDATA_LIKE_MODEL.pk.fixed, cl: 3 * ESTDATA_LIKE_MODEL.pk.fixed.cl } },
+    };
     const vpc = visualPredictiveCheck(input(wrong), { replicates: 30, seed: 3 });
     expect(medianCoverage(vpc.pk!)).toBeLessThan(0.3);
   });

@@ -115,7 +115,10 @@ function layoutOf(target: DiagnosticTarget, input: DiagnosticsInput, observation
   const stratumOf = flat.map((f) => doses.findIndex((d) => Object.is(d, f.armDose)));
   let binned = false;
   const strata = doses.map((armDose, k) => {
-    const grouping = timeGrouping(flat.filter((_, i) => stratumOf[i] === k).map((f) => f.time), { exactLimit: 40, binCount: 20 });
+    const grouping = timeGrouping(
+      flat.filter((_, i) => stratumOf[i] === k).map((f) => f.time),
+      { exactLimit: 40, binCount: 20 },
+    );
     binned ||= grouping.binned;
     return { armDose, grouping };
   });
@@ -176,8 +179,11 @@ export function visualPredictiveCheck(input: DiagnosticsInput, options: VpcOptio
   const { model, subjects } = input;
   const pk = layoutOf('pk', input, input.observations.pk);
   const pd = layoutOf('pd', input, input.observations.pd);
-  const timesOf = (observations: readonly FittedObservations[], id: string): ArrayLike<number> => observations.find((o) => o.id === id)?.times ?? [];
-  const predictors = subjects.map((s) => new SubjectPredictor(s.doses, timesOf(input.observations.pk, s.id), timesOf(input.observations.pd, s.id), input.pdGrid));
+  const timesOf = (observations: readonly FittedObservations[], id: string): ArrayLike<number> =>
+    observations.find((o) => o.id === id)?.times ?? [];
+  const predictors = subjects.map(
+    (s) => new SubjectPredictor(s.doses, timesOf(input.observations.pk, s.id), timesOf(input.observations.pd, s.id), input.pdGrid),
+  );
   const rng = createRng(seed);
   const simulated = { pk: new Float64Array(pk?.observed.length ?? 0), pd: new Float64Array(pd?.observed.length ?? 0) };
   const stats: { pk: Float64Array[]; pd: Float64Array[] } = { pk: [], pd: [] };
@@ -193,7 +199,8 @@ export function visualPredictiveCheck(input: DiagnosticsInput, options: VpcOptio
       const pdAt = pd?.offsets[i] ?? -1;
       if (pdAt >= 0) {
         const resp = predictors[i].pd(p);
-        for (let j = 0; j < resp.length; j++) simulated.pd[pdAt + j] = resp[j] * (1 + model.pd.sigmaProp * rng.normal()) + model.pd.sigmaAdd * rng.normal();
+        for (let j = 0; j < resp.length; j++)
+          simulated.pd[pdAt + j] = resp[j] * (1 + model.pd.sigmaProp * rng.normal()) + model.pd.sigmaAdd * rng.normal();
       }
     });
     if (pk) stats.pk.push(binPercentiles(pk, simulated.pk));

@@ -33,7 +33,11 @@ export const SCENARIO_ESTDATA_2CMT: PopulationModel = {
 };
 
 /** Simulates an EstData-shaped trial (perArm subjects in each of 4 arms) and reads it back. */
-export function simulatedTrial(model: PopulationModel, perArm: number, seed: number): { subjects: PkpdSubject[]; truth: SimulatedSubject[] } {
+export function simulatedTrial(
+  model: PopulationModel,
+  perArm: number,
+  seed: number,
+): { subjects: PkpdSubject[]; truth: SimulatedSubject[] } {
   const trial = simulateTrial(model, estDataDesign(perArm), seed);
   const result = ingestText(trial.csv, `simulated-${seed}.csv`);
   if (!result.ok) throw new Error(result.errors.map((e) => e.message).join('; '));
@@ -113,5 +117,8 @@ export function recoveryTable(fit: FoceResult, truth: Record<string, number>): R
 export function formatRecovery(rows: RecoveryRow[]): string {
   const line = (r: RecoveryRow): string =>
     `${r.name.padEnd(12)} ${r.truth.toPrecision(4).padStart(9)} ${r.estimate.toPrecision(4).padStart(9)} ${(100 * (r.ratio - 1)).toFixed(1).padStart(7)}% ${r.z.toFixed(2).padStart(6)}`;
-  return [`${'parameter'.padEnd(12)} ${'truth'.padStart(9)} ${'estimate'.padStart(9)} ${'error'.padStart(8)} ${'z'.padStart(6)}`, ...rows.map(line)].join('\n');
+  return [
+    `${'parameter'.padEnd(12)} ${'truth'.padStart(9)} ${'estimate'.padStart(9)} ${'error'.padStart(8)} ${'z'.padStart(6)}`,
+    ...rows.map(line),
+  ].join('\n');
 }

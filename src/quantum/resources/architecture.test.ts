@@ -1,16 +1,48 @@
 import { describe, expect, it } from 'vitest';
 import { QuantumShapeError } from '../errors';
-import { architecture, CLASSICAL_COUNTERPART, DEFAULT_ARCHITECTURE, ENCODER_LABELS, ENCODER_NAMES, isEncoderName, isQuantumEncoder } from './architecture';
+import {
+  architecture,
+  CLASSICAL_COUNTERPART,
+  DEFAULT_ARCHITECTURE,
+  ENCODER_LABELS,
+  ENCODER_NAMES,
+  isEncoderName,
+  isQuantumEncoder,
+} from './architecture';
 
 describe('architecture constants', () => {
   it('holds the reference defaults', () => {
-    expect(DEFAULT_ARCHITECTURE).toMatchObject({ nInputs: 21, hidden: 64, depth: 2, experts: 4, topK: 2, residualExpansion: 4, expertExpansion: 2, headHidden: 32, outputs: 1, nQubits: 8, nLayers: 3, readoutsPerQubit: 4, weightsPerQubitLayer: 3, dropout: 0.3, alphaInit: 0.5 });
+    expect(DEFAULT_ARCHITECTURE).toMatchObject({
+      nInputs: 21,
+      hidden: 64,
+      depth: 2,
+      experts: 4,
+      topK: 2,
+      residualExpansion: 4,
+      expertExpansion: 2,
+      headHidden: 32,
+      outputs: 1,
+      nQubits: 8,
+      nLayers: 3,
+      readoutsPerQubit: 4,
+      weightsPerQubitLayer: 3,
+      dropout: 0.3,
+      alphaInit: 0.5,
+    });
     expect(Object.isFrozen(DEFAULT_ARCHITECTURE)).toBe(true);
   });
 
   it('names seven encoders, three of them quantum', () => {
     expect(ENCODER_NAMES).toHaveLength(7);
-    expect(ENCODER_NAMES.map((e) => ENCODER_LABELS[e])).toEqual(['MLP', 'ResMLP', 'MoE', 'ResMLP-MoE', 'QNN-MLP', 'QNN-ResMLP-MoE', 'QMoE-ResMLP']);
+    expect(ENCODER_NAMES.map((e) => ENCODER_LABELS[e])).toEqual([
+      'MLP',
+      'ResMLP',
+      'MoE',
+      'ResMLP-MoE',
+      'QNN-MLP',
+      'QNN-ResMLP-MoE',
+      'QMoE-ResMLP',
+    ]);
     expect(ENCODER_NAMES.filter(isQuantumEncoder)).toEqual(['qnn-mlp', 'qnn-resmlp-moe', 'qmoe-resmlp']);
     expect(CLASSICAL_COUNTERPART['qmoe-resmlp']).toBe('resmlp-moe');
     expect([isEncoderName('moe'), isEncoderName('MoE'), isEncoderName(3)]).toEqual([true, false, false]);

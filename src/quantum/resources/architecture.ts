@@ -2,15 +2,7 @@ import { QuantumShapeError } from '../errors';
 import { MAX_LAYERS, MAX_QUBITS } from '../template';
 
 /** The seven encoders this project builds (reference-system.md, "Encoders"). */
-export const ENCODER_NAMES = [
-  'mlp',
-  'resmlp',
-  'moe',
-  'resmlp-moe',
-  'qnn-mlp',
-  'qnn-resmlp-moe',
-  'qmoe-resmlp',
-] as const;
+export const ENCODER_NAMES = ['mlp', 'resmlp', 'moe', 'resmlp-moe', 'qnn-mlp', 'qnn-resmlp-moe', 'qmoe-resmlp'] as const;
 
 export type EncoderName = (typeof ENCODER_NAMES)[number];
 
@@ -103,8 +95,18 @@ export const DEFAULT_ARCHITECTURE: ArchitectureConfig = Object.freeze({
 });
 
 const POSITIVE_INTEGERS = [
-  'nInputs', 'hidden', 'depth', 'experts', 'topK', 'resMlpExpansion', 'residualExpansion',
-  'expertExpansion', 'headHidden', 'outputs', 'readoutsPerQubit', 'weightsPerQubitLayer',
+  'nInputs',
+  'hidden',
+  'depth',
+  'experts',
+  'topK',
+  'resMlpExpansion',
+  'residualExpansion',
+  'expertExpansion',
+  'headHidden',
+  'outputs',
+  'readoutsPerQubit',
+  'weightsPerQubitLayer',
 ] as const;
 
 /** The defaults with `overrides` applied, checked: sizes are positive integers, n ≤ 9, L ≤ 6, top-k ≤ E. */

@@ -22,7 +22,9 @@ describe('circuitResources', () => {
 
   it('has no two-qubit gates for one qubit', () => {
     const r = circuitResources(reuploadingStronglyEntangling(1, 2));
-    expect([r.depth, r.fusedDepth, r.oneQubitGates, r.twoQubitGates, r.weights, r.inputs, r.inputRotations]).toEqual([10, 1, 10, 0, 6, 1, 4]);
+    expect([r.depth, r.fusedDepth, r.oneQubitGates, r.twoQubitGates, r.weights, r.inputs, r.inputRotations]).toEqual([
+      10, 1, 10, 0, 6, 1, 4,
+    ]);
   });
 
   it('counts the headline circuit (8 qubits, 3 layers)', () => {

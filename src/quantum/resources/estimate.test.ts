@@ -6,7 +6,15 @@ describe('estimateResources', () => {
   it('estimates the headline QNN-ResMLP-MoE (8 qubits, 3 layers, N_in 21)', () => {
     const e = estimateResources({ encoder: 'qnn-resmlp-moe', nQubits: 8, nLayers: 3, nInputs: 21 });
     expect(e.quantum).toBe(true);
-    expect(e.circuit).toMatchObject({ nQubits: 8, nLayers: 3, depth: 39, fusedDepth: 27, oneQubitGates: 120, twoQubitGates: 24, weights: 72 });
+    expect(e.circuit).toMatchObject({
+      nQubits: 8,
+      nLayers: 3,
+      depth: 39,
+      fusedDepth: 27,
+      oneQubitGates: 120,
+      twoQubitGates: 24,
+      weights: 72,
+    });
     expect(e.parameters).toMatchObject({ classical: 166_692, quantum: 288, total: 166_980, circuits: 4 });
     expect(e.classicalCounterpart).toMatchObject({ encoder: 'resmlp-moe', total: 205_376 });
     expect(e.head).toBe(2113);

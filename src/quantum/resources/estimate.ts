@@ -63,7 +63,12 @@ export function estimateResources(input: ResourceEstimateInput): ResourceEstimat
       classical: { shape: classicalShape, parameters: posterClassicalParameters(classicalShape) },
     },
     feasibility: circuit
-      ? hardwareFeasibility({ nQubits: circuit.nQubits, nLayers: circuit.nLayers, elementaryDepth: circuit.fusedDepth, quantumVolume: input.quantumVolume })
+      ? hardwareFeasibility({
+          nQubits: circuit.nQubits,
+          nLayers: circuit.nLayers,
+          elementaryDepth: circuit.fusedDepth,
+          quantumVolume: input.quantumVolume,
+        })
       : null,
   };
 }

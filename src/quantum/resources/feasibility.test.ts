@@ -16,7 +16,15 @@ describe('quantumVolumeBound', () => {
 describe('hardwareFeasibility', () => {
   it('flags the headline circuit as noise-limited on QV 512: fits 9 × 9 by layers, 27 gates deep', () => {
     const f = hardwareFeasibility({ nQubits: 8, nLayers: 3, elementaryDepth: 27 });
-    expect(f).toMatchObject({ quantumVolume: 512, bound: 9, widthOk: true, layersOk: true, posterRuleOk: true, elementaryDepthOk: false, verdict: 'noise-limited' });
+    expect(f).toMatchObject({
+      quantumVolume: 512,
+      bound: 9,
+      widthOk: true,
+      layersOk: true,
+      posterRuleOk: true,
+      elementaryDepthOk: false,
+      verdict: 'noise-limited',
+    });
     expect(f.message).toBe(
       "8 qubits × 3 layers fits a QV-512 device (≤ 9 × 9) by the poster's rule; the compiled circuit is 27 gates deep, beyond 9, so on today's hardware expect noise to dominate.",
     );
@@ -25,8 +33,12 @@ describe('hardwareFeasibility', () => {
   it('passes both checks for a shallow circuit', () => {
     const f = hardwareFeasibility({ nQubits: 2, nLayers: 1, elementaryDepth: 3 });
     expect([f.posterRuleOk, f.elementaryDepthOk, f.verdict]).toEqual([true, true, 'fits']);
-    expect(f.message).toBe("2 qubits × 1 layer fits a QV-512 device (≤ 9 × 9) by the poster's rule, and the compiled circuit is 3 gates deep, within 9: within reach of today's hardware.");
-    expect(hardwareFeasibility({ nQubits: 1, nLayers: 1, elementaryDepth: 1 }).message).toMatch(/^1 qubit × 1 layer fits .* is 1 gate deep/);
+    expect(f.message).toBe(
+      "2 qubits × 1 layer fits a QV-512 device (≤ 9 × 9) by the poster's rule, and the compiled circuit is 3 gates deep, within 9: within reach of today's hardware.",
+    );
+    expect(hardwareFeasibility({ nQubits: 1, nLayers: 1, elementaryDepth: 1 }).message).toMatch(
+      /^1 qubit × 1 layer fits .* is 1 gate deep/,
+    );
   });
 
   it('accepts the edge 9 × 9 on QV 512', () => {

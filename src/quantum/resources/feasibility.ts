@@ -47,7 +47,11 @@ export function hardwareFeasibility(input: FeasibilityInput): Feasibility {
   const { nQubits, nLayers, elementaryDepth } = input;
   const quantumVolume = input.quantumVolume ?? DEFAULT_QUANTUM_VOLUME;
   const bound = quantumVolumeBound(quantumVolume);
-  for (const [key, value] of [['nQubits', nQubits], ['nLayers', nLayers], ['elementaryDepth', elementaryDepth]] as const) {
+  for (const [key, value] of [
+    ['nQubits', nQubits],
+    ['nLayers', nLayers],
+    ['elementaryDepth', elementaryDepth],
+  ] as const) {
     if (!Number.isInteger(value) || value < 1) throw new QuantumShapeError(`Feasibility: ${key} must be a positive integer, got ${value}`);
   }
   const widthOk = nQubits <= bound;

@@ -55,7 +55,11 @@ describe('encoderParameters', () => {
   });
 
   it('has circuit weights = circuits × 3·n·L', () => {
-    for (const [n, layers] of [[1, 1], [2, 4], [9, 6]]) {
+    for (const [n, layers] of [
+      [1, 1],
+      [2, 4],
+      [9, 6],
+    ]) {
       const c = architecture({ nQubits: n, nLayers: layers });
       for (const encoder of ENCODER_NAMES) {
         const p = encoderParameters(encoder, c);
@@ -77,10 +81,13 @@ describe('encoderParameters', () => {
 
   it('does not depend on qubits or layers for classical encoders, and grows with N_in only in the first layer', () => {
     for (const encoder of ['mlp', 'resmlp', 'moe', 'resmlp-moe'] as const) {
-      expect(encoderParameters(encoder, architecture({ nQubits: 2, nLayers: 1 })).total).toBe(encoderParameters(encoder, architecture()).total);
+      expect(encoderParameters(encoder, architecture({ nQubits: 2, nLayers: 1 })).total).toBe(
+        encoderParameters(encoder, architecture()).total,
+      );
     }
     for (const encoder of ENCODER_NAMES) {
-      const more = encoderParameters(encoder, architecture({ nInputs: 22 })).classical - encoderParameters(encoder, architecture()).classical;
+      const more =
+        encoderParameters(encoder, architecture({ nInputs: 22 })).classical - encoderParameters(encoder, architecture()).classical;
       expect(more).toBe(encoder === 'qnn-mlp' ? 8 : 64);
     }
   });

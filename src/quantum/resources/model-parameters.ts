@@ -27,7 +27,14 @@ const sum = (name: string, parts: readonly ParameterSplit[]): ParameterPart => (
 });
 
 function quantumBlock(c: ArchitectureConfig, inputs: number, outputs: number): ParameterSplit {
-  return quantumBlockParameters({ inputs, outputs, nQubits: c.nQubits, nLayers: c.nLayers, readoutsPerQubit: c.readoutsPerQubit, weightsPerQubitLayer: c.weightsPerQubitLayer });
+  return quantumBlockParameters({
+    inputs,
+    outputs,
+    nQubits: c.nQubits,
+    nLayers: c.nLayers,
+    readoutsPerQubit: c.readoutsPerQubit,
+    weightsPerQubitLayer: c.weightsPerQubitLayer,
+  });
 }
 
 const blocks = (c: ArchitectureConfig, build: (label: string) => ParameterPart[]): ParameterPart[] =>
@@ -42,7 +49,12 @@ function moeParts(c: ArchitectureConfig, label: string, quantumExperts: boolean)
   const expert = quantumExperts ? quantumBlock(c, H, H) : { classical: mlp2(H, c.expertExpansion * H), quantum: 0 };
   return [
     classical(`${label} router ${H} → ${c.experts} (no bias)`, denseNoBias(H, c.experts)),
-    sum(quantumExperts ? `${label} experts ${c.experts} × quantum ${H} → ${H}` : `${label} experts ${c.experts} × (${H} → ${c.expertExpansion * H} → ${H})`, [times(c.experts, expert)]),
+    sum(
+      quantumExperts
+        ? `${label} experts ${c.experts} × quantum ${H} → ${H}`
+        : `${label} experts ${c.experts} × (${H} → ${c.expertExpansion * H} → ${H})`,
+      [times(c.experts, expert)],
+    ),
   ];
 }
 
@@ -68,7 +80,9 @@ const BUILDERS: Readonly<Record<EncoderName, Builder>> = {
   /** MLP: dense(N_in → H) + (D − 1)·dense(H → H). */
   mlp: (c) => [
     classical(`Dense ${c.nInputs} → ${c.hidden}`, dense(c.nInputs, c.hidden)),
-    ...Array.from({ length: c.depth - 1 }, (_, i) => classical(`Dense ${c.hidden} → ${c.hidden} (layer ${i + 2})`, dense(c.hidden, c.hidden))),
+    ...Array.from({ length: c.depth - 1 }, (_, i) =>
+      classical(`Dense ${c.hidden} → ${c.hidden} (layer ${i + 2})`, dense(c.hidden, c.hidden)),
+    ),
   ],
   /** ResMLP: dense(N_in → H) + D·[LN(H) + dense(H → rH) + dense(rH → H)] + LN(H). */
   resmlp: (c) => {
@@ -90,7 +104,9 @@ const BUILDERS: Readonly<Record<EncoderName, Builder>> = {
   /** QNN-MLP: QB(N_in → H) + (D − 1)·QB(H → H), QB = quantum block. */
   'qnn-mlp': (c) => [
     sum(`Quantum ${c.nInputs} → ${c.hidden}`, [quantumBlock(c, c.nInputs, c.hidden)]),
-    ...Array.from({ length: c.depth - 1 }, (_, i) => sum(`Quantum ${c.hidden} → ${c.hidden} (layer ${i + 2})`, [quantumBlock(c, c.hidden, c.hidden)])),
+    ...Array.from({ length: c.depth - 1 }, (_, i) =>
+      sum(`Quantum ${c.hidden} → ${c.hidden} (layer ${i + 2})`, [quantumBlock(c, c.hidden, c.hidden)]),
+    ),
   ],
   /** QNN-ResMLP-MoE: ResMLP-MoE with each residual MLP replaced by QB(H → 4H) + QB(4H → H). */
   'qnn-resmlp-moe': (c) => resMlpMoeParts(c, true, false),

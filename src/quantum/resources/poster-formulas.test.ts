@@ -12,8 +12,18 @@ describe("the poster's formulas", () => {
   });
 
   it('counts a hybrid: classical (N_in + M_out)·M_in, quantum 3·M_in·L_qnn on M_in qubits', () => {
-    expect(posterHybridParameters({ nInputs: 21, nOutputs: 1, width: 8, layers: 3 })).toEqual({ classical: 176, quantum: 72, total: 248, nQubits: 8 });
-    expect(posterHybridParameters({ nInputs: 1, nOutputs: 1, width: 2, layers: 1 })).toEqual({ classical: 4, quantum: 6, total: 10, nQubits: 2 });
+    expect(posterHybridParameters({ nInputs: 21, nOutputs: 1, width: 8, layers: 3 })).toEqual({
+      classical: 176,
+      quantum: 72,
+      total: 248,
+      nQubits: 8,
+    });
+    expect(posterHybridParameters({ nInputs: 1, nOutputs: 1, width: 2, layers: 1 })).toEqual({
+      classical: 4,
+      quantum: 6,
+      total: 10,
+      nQubits: 2,
+    });
   });
 
   // The reported grid (2, 4, 8, 12 qubits × L = 1..4) with N_in = 21, M_out = 1, classical NN of the same width and depth.
@@ -36,6 +46,8 @@ describe("the poster's formulas", () => {
 
   it('rejects non-positive sizes', () => {
     expect(() => posterClassicalParameters({ nInputs: 0, nOutputs: 1, width: 2, layers: 1 })).toThrow(QuantumShapeError);
-    expect(() => posterHybridParameters({ nInputs: 1, nOutputs: 1, width: 2.5, layers: 1 })).toThrow(/width must be a positive integer, got 2\.5/);
+    expect(() => posterHybridParameters({ nInputs: 1, nOutputs: 1, width: 2.5, layers: 1 })).toThrow(
+      /width must be a positive integer, got 2\.5/,
+    );
   });
 });

@@ -22,7 +22,8 @@ export interface PosterHybridParameters {
 
 function check(shape: PosterShape): void {
   for (const [key, value] of Object.entries(shape)) {
-    if (!Number.isInteger(value) || value < 1) throw new QuantumShapeError(`Poster formula: ${key} must be a positive integer, got ${value}`);
+    if (!Number.isInteger(value) || value < 1)
+      throw new QuantumShapeError(`Poster formula: ${key} must be a positive integer, got ${value}`);
   }
 }
 

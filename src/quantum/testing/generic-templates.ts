@@ -27,8 +27,12 @@ export const GENERIC_TEMPLATES: readonly CircuitTemplate[] = [
       { kind: 'RX', wire: 2, angle: { kind: 'input', index: 0 } },
     ],
     readout: [
-      { kind: 'Y', wire: 2 }, { kind: 'ZZ', wires: [2, 0] }, { kind: 'X', wire: 0 }, { kind: 'Z', wire: 1 },
-      { kind: 'X', wire: 2 }, { kind: 'ZZ', wires: [1, 1] },
+      { kind: 'Y', wire: 2 },
+      { kind: 'ZZ', wires: [2, 0] },
+      { kind: 'X', wire: 0 },
+      { kind: 'Z', wire: 1 },
+      { kind: 'X', wire: 2 },
+      { kind: 'ZZ', wires: [1, 1] },
     ],
   },
   {
@@ -53,8 +57,12 @@ export const GENERIC_TEMPLATES: readonly CircuitTemplate[] = [
       { kind: 'CNOT', control: 1, target: 0 },
     ],
     readout: [
-      { kind: 'Z', wire: 2 }, { kind: 'X', wire: 4 }, { kind: 'Y', wire: 0 }, { kind: 'ZZ', wires: [0, 3] },
-      { kind: 'Y', wire: 4 }, { kind: 'X', wire: 1 },
+      { kind: 'Z', wire: 2 },
+      { kind: 'X', wire: 4 },
+      { kind: 'Y', wire: 0 },
+      { kind: 'ZZ', wires: [0, 3] },
+      { kind: 'Y', wire: 4 },
+      { kind: 'X', wire: 1 },
     ],
   },
 ];

@@ -19,17 +19,30 @@ const mul = (a: Complex, b: Complex): Complex => c(a.re * b.re - a.im * b.im, a.
 const add = (a: Complex, b: Complex): Complex => c(a.re + b.re, a.im + b.im);
 
 const PAULI: Record<Pauli, Matrix2> = {
-  X: [[c(0), c(1)], [c(1), c(0)]],
-  Y: [[c(0), c(0, -1)], [c(0, 1), c(0)]],
-  Z: [[c(1), c(0)], [c(0), c(-1)]],
+  X: [
+    [c(0), c(1)],
+    [c(1), c(0)],
+  ],
+  Y: [
+    [c(0), c(0, -1)],
+    [c(0, 1), c(0)],
+  ],
+  Z: [
+    [c(1), c(0)],
+    [c(0), c(-1)],
+  ],
 };
 
 /** exp(−iθP/2) = cos(θ/2) I − i sin(θ/2) P */
 function rotation(axis: Pauli, theta: number): Matrix2 {
   const p = PAULI[axis];
-  const cos = Math.cos(theta / 2), sin = Math.sin(theta / 2);
+  const cos = Math.cos(theta / 2),
+    sin = Math.sin(theta / 2);
   const entry = (r: 0 | 1, k: 0 | 1): Complex => add(c(r === k ? cos : 0), mul(c(0, -sin), p[r][k]));
-  return [[entry(0, 0), entry(0, 1)], [entry(1, 0), entry(1, 1)]];
+  return [
+    [entry(0, 0), entry(0, 1)],
+    [entry(1, 0), entry(1, 1)],
+  ];
 }
 
 function bitOf(index: number, wire: number, n: number): 0 | 1 {
@@ -81,7 +94,10 @@ function reuploadCircuit(n: number, layers: number): NaiveCircuit {
   const wires = Array.from({ length: n }, (_, i) => i);
   const readout: [number, Pauli][][] = [
     ...(['X', 'Y', 'Z'] as const).flatMap((axis) => wires.map((i): [number, Pauli][] => [[i, axis]])),
-    ...wires.map((i): [number, Pauli][] => [[i, 'Z'], [(i + 1) % n, 'Z']]),
+    ...wires.map((i): [number, Pauli][] => [
+      [i, 'Z'],
+      [(i + 1) % n, 'Z'],
+    ]),
   ];
   return { n, ops, readout };
 }
@@ -98,7 +114,12 @@ function templateCircuit(template: CircuitTemplate): NaiveCircuit {
     };
   });
   const readout = template.readout.map((o): [number, Pauli][] =>
-    o.kind === 'ZZ' ? [[o.wires[0], 'Z'], [o.wires[1], 'Z']] : [[o.wire, o.kind]],
+    o.kind === 'ZZ'
+      ? [
+          [o.wires[0], 'Z'],
+          [o.wires[1], 'Z'],
+        ]
+      : [[o.wire, o.kind]],
   );
   return { n, ops, readout };
 }
@@ -120,7 +141,10 @@ function run(circuit: NaiveCircuit, x: ArrayLike<number>, w: ArrayLike<number>, 
 
 /** cotangent · ∂readouts/∂(x, w) by the parameter-shift rule over every rotation occurrence. */
 function parameterShiftVjp(
-  circuit: NaiveCircuit, x: ArrayLike<number>, w: ArrayLike<number>, cotangent: ArrayLike<number>,
+  circuit: NaiveCircuit,
+  x: ArrayLike<number>,
+  w: ArrayLike<number>,
+  cotangent: ArrayLike<number>,
 ): { gradX: number[]; gradWeights: number[] } {
   const gradX = Array.from(x, () => 0);
   const gradWeights = Array.from(w, () => 0);
@@ -128,7 +152,7 @@ function parameterShiftVjp(
     if ('cnot' in op) return;
     const plus = run(circuit, x, w, { at, by: Math.PI / 2 });
     const minus = run(circuit, x, w, { at, by: -Math.PI / 2 });
-    const derivative = plus.reduce((sum, p, k) => sum + cotangent[k] * (p - minus[k]) / 2, 0);
+    const derivative = plus.reduce((sum, p, k) => sum + (cotangent[k] * (p - minus[k])) / 2, 0);
     (op.param[0] === 'x' ? gradX : gradWeights)[op.param[1]] += derivative;
   });
   return { gradX, gradWeights };
@@ -139,7 +163,11 @@ export function naiveReuploadExpvals(n: number, layers: number, x: ArrayLike<num
 }
 
 export function naiveReuploadVjp(
-  n: number, layers: number, x: ArrayLike<number>, w: ArrayLike<number>, cotangent: ArrayLike<number>,
+  n: number,
+  layers: number,
+  x: ArrayLike<number>,
+  w: ArrayLike<number>,
+  cotangent: ArrayLike<number>,
 ): { gradX: number[]; gradWeights: number[] } {
   return parameterShiftVjp(reuploadCircuit(n, layers), x, w, cotangent);
 }
@@ -149,7 +177,10 @@ export function naiveTemplateExpvals(template: CircuitTemplate, x: ArrayLike<num
 }
 
 export function naiveTemplateVjp(
-  template: CircuitTemplate, x: ArrayLike<number>, w: ArrayLike<number>, cotangent: ArrayLike<number>,
+  template: CircuitTemplate,
+  x: ArrayLike<number>,
+  w: ArrayLike<number>,
+  cotangent: ArrayLike<number>,
 ): { gradX: number[]; gradWeights: number[] } {
   return parameterShiftVjp(templateCircuit(template), x, w, cotangent);
 }

@@ -40,7 +40,11 @@ export function qnnLayerKernels(backendName: string): KernelConfig[] {
         const batch = x.shape[0];
         const kernelBackend = backend as KernelBackend;
         const { gradX, gradWeights } = vjp(
-          circuit, float64(kernelBackend, x), float64(kernelBackend, weights), batch, float64(kernelBackend, dy),
+          circuit,
+          float64(kernelBackend, x),
+          float64(kernelBackend, weights),
+          batch,
+          float64(kernelBackend, dy),
         );
         const { nInputs, nWeights } = circuit;
         const columns = nInputs + nWeights;
@@ -62,4 +66,3 @@ export function qnnLayerKernels(backendName: string): KernelConfig[] {
 export function registerCpuQnnKernels(): void {
   for (const backendName of ['cpu', 'wasm']) for (const config of qnnLayerKernels(backendName)) replaceKernel(config);
 }
-

@@ -13,8 +13,9 @@ import { GENERIC_TEMPLATES } from '../testing/generic-templates';
 import { attrsForTemplate, circuitForAttrs } from './circuit-cache';
 import { QNN_LAYER, QNN_LAYER_GRAD } from './kernel-names';
 import { qnnLayer } from './qnn-layer';
+import { QNN_REFERENCE_PATH } from '../../testing/fixture-files';
 
-const REFERENCE = new URL('../../../../shared/testdata/qnn-reference.json', import.meta.url);
+const REFERENCE = QNN_REFERENCE_PATH;
 
 /**
  * Tolerances. TF.js 'cpu' tensors are float32: the op rounds x and the weights to float32, simulates in float64 and
@@ -64,7 +65,11 @@ async function throughOp(c: Case): Promise<{ expvals: Float32Array; gradX: Float
     const [dx, dw] = tf.grads(f)([x, w]);
     return [qnnLayer(x, w, template), dx, dw];
   });
-  const out = { expvals: (await y.data()) as Float32Array, gradX: (await gx.data()) as Float32Array, gradWeights: (await gw.data()) as Float32Array };
+  const out = {
+    expvals: (await y.data()) as Float32Array,
+    gradX: (await gx.data()) as Float32Array,
+    gradWeights: (await gw.data()) as Float32Array,
+  };
   [y, gx, gw].forEach((t) => t.dispose());
   return out;
 }
@@ -97,7 +102,18 @@ describe('qnnLayer on the TF.js cpu backend', () => {
     }
   });
 
-  const shapes = [[1, 1], [2, 3], [3, 6], [4, 2], [5, 5], [6, 1], [7, 4], [8, 3], [9, 6], [9, 1]];
+  const shapes = [
+    [1, 1],
+    [2, 3],
+    [3, 6],
+    [4, 2],
+    [5, 5],
+    [6, 1],
+    [7, 4],
+    [8, 3],
+    [9, 6],
+    [9, 1],
+  ];
   it.each(shapes)('matches the float64 simulator and its VJP on random batches, n = %i, L = %i', async (n, layers) => {
     const c = randomCase(reuploadingStronglyEntangling(n, layers), 4, 17 * n + layers);
     const got = await throughOp(c);
@@ -127,24 +143,37 @@ describe('qnnLayer on the TF.js cpu backend', () => {
   it('packs the gradient kernel output as [∂/∂x | weight contributions summing to ∂/∂weights]', async () => {
     const c = randomCase(reuploadingStronglyEntangling(3, 2), 5, 3);
     const attrs = attrsForTemplate(c.template) as unknown as tf.NamedAttrMap;
-    const packed = tf.tidy(() =>
-      tf.engine().runKernel(QNN_LAYER_GRAD, {
-        x: tf.tensor2d(Float32Array.from(c.x), [5, 3]),
-        weights: tf.tensor3d(Float32Array.from(c.weights), [2, 3, 3]),
-        dy: tf.tensor2d(Float32Array.from(c.cotangent), [5, 12]),
-      }, attrs) as tf.Tensor2D,
+    const packed = tf.tidy(
+      () =>
+        tf.engine().runKernel(
+          QNN_LAYER_GRAD,
+          {
+            x: tf.tensor2d(Float32Array.from(c.x), [5, 3]),
+            weights: tf.tensor3d(Float32Array.from(c.weights), [2, 3, 3]),
+            dy: tf.tensor2d(Float32Array.from(c.cotangent), [5, 12]),
+          },
+          attrs,
+        ) as tf.Tensor2D,
     );
     expect(packed.shape).toEqual([5, 3 + 18]);
     const rows = (await packed.array()) as number[][];
     packed.dispose();
     const expected = vjp(compileCircuit(c.template), f32(c.x), f32(c.weights), 5, f32(c.cotangent));
-    expect(maxAbsDiff(rows.flatMap((r) => r.slice(0, 3)), expected.gradX)).toBeLessThanOrEqual(SAME_INPUTS);
+    expect(
+      maxAbsDiff(
+        rows.flatMap((r) => r.slice(0, 3)),
+        expected.gradX,
+      ),
+    ).toBeLessThanOrEqual(SAME_INPUTS);
     const summed = rows.reduce((acc, r) => acc.map((v, j) => v + r[3 + j]), new Array<number>(18).fill(0));
     expect(maxAbsDiff(summed, expected.gradWeights)).toBeLessThanOrEqual(SAME_INPUTS * 4);
   });
 
   it('differentiates a dense → qnnLayer → dense MSE model like the float64 VJP composed by hand', async () => {
-    const n = 3, layers = 2, batch = 6, features = 4;
+    const n = 3,
+      layers = 2,
+      batch = 6,
+      features = 4;
     const template = reuploadingStronglyEntangling(n, layers);
     const random = seededRandom(2024);
     const data = f32(uniformArray(random, batch * features, -1, 1));
@@ -157,9 +186,12 @@ describe('qnnLayer on the TF.js cpu backend', () => {
     // float64: h = X W1, e = qnn(h, Wq), ŷ = e W2, loss = mean((ŷ − t)²)
     const model = (p1: Float64Array, pq: Float64Array, p2: Float64Array) => {
       const h = new Float64Array(batch * n);
-      for (let b = 0; b < batch; b++) for (let i = 0; i < n; i++) for (let f = 0; f < features; f++) h[b * n + i] += data[b * features + f] * p1[f * n + i];
+      for (let b = 0; b < batch; b++)
+        for (let i = 0; i < n; i++) for (let f = 0; f < features; f++) h[b * n + i] += data[b * features + f] * p1[f * n + i];
       const e = forward(circuit, h, pq, batch);
-      const yhat = Float64Array.from({ length: batch }, (_, b) => e.subarray(b * 4 * n, (b + 1) * 4 * n).reduce((s, v, k) => s + v * p2[k], 0));
+      const yhat = Float64Array.from({ length: batch }, (_, b) =>
+        e.subarray(b * 4 * n, (b + 1) * 4 * n).reduce((s, v, k) => s + v * p2[k], 0),
+      );
       const loss = yhat.reduce((s, v, b) => s + (v - targets[b]) ** 2, 0) / batch;
       return { h, e, yhat, loss };
     };
@@ -169,7 +201,8 @@ describe('qnnLayer on the TF.js cpu backend', () => {
     const de = Float64Array.from({ length: batch * 4 * n }, (_, i) => dyhat[Math.floor(i / (4 * n))] * w2[i % (4 * n)]);
     const back = vjp(circuit, h, wq, batch, de);
     const dw1 = Float64Array.from({ length: features * n }, (_, i) => {
-      const f = Math.floor(i / n), q = i % n;
+      const f = Math.floor(i / n),
+        q = i % n;
       let s = 0;
       for (let b = 0; b < batch; b++) s += data[b * features + f] * back.gradX[b * n + q];
       return s;
@@ -177,7 +210,8 @@ describe('qnnLayer on the TF.js cpu backend', () => {
     // the composition itself, against central differences in float64
     const step = 1e-6;
     const probe = (p: Float64Array, i: number, rebuild: (q: Float64Array) => number): number => {
-      const plus = Float64Array.from(p), minus = Float64Array.from(p);
+      const plus = Float64Array.from(p),
+        minus = Float64Array.from(p);
       plus[i] += step;
       minus[i] -= step;
       return (rebuild(plus) - rebuild(minus)) / (2 * step);
@@ -191,7 +225,8 @@ describe('qnnLayer on the TF.js cpu backend', () => {
     const v1 = variableOf(tf.tensor2d(Float32Array.from(w1), [features, n]));
     const vq = variableOf(tf.tensor3d(Float32Array.from(wq), [layers, n, 3]));
     const v2 = variableOf(tf.tensor2d(Float32Array.from(w2), [4 * n, 1]));
-    const lossOf = (): tf.Scalar => tf.losses.meanSquaredError(T, tf.matMul(qnnLayer(tf.matMul(X, v1) as tf.Tensor2D, vq, template), v2)) as tf.Scalar;
+    const lossOf = (): tf.Scalar =>
+      tf.losses.meanSquaredError(T, tf.matMul(qnnLayer(tf.matMul(X, v1) as tf.Tensor2D, vq, template), v2)) as tf.Scalar;
     const { value, grads } = tf.variableGrads(lossOf, [v1, vq, v2]);
     expect(Math.abs((await value.data())[0] - loss)).toBeLessThan(1e-6);
     expect(maxAbsDiff(await grads[v1.name].data(), dw1)).toBeLessThan(1e-5);
@@ -225,7 +260,9 @@ describe('qnnLayer on the TF.js cpu backend', () => {
     for (let round = 0; round < 3; round++) {
       counts.push(tf.memory().numTensors);
       qnnLayer(x, w, template).dispose();
-      tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(qnnLayer(a as tf.Tensor2D, b as tf.Tensor3D, template)))([x, w]).forEach((t) => t.dispose());
+      tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(qnnLayer(a as tf.Tensor2D, b as tf.Tensor3D, template)))([x, w]).forEach((t) =>
+        t.dispose(),
+      );
       const { value, grads } = tf.variableGrads(loss, [w]);
       value.dispose();
       Object.values(grads).forEach((t) => t.dispose());
@@ -243,7 +280,8 @@ describe('qnnLayer on the TF.js cpu backend', () => {
     const w = tf.zeros([1, 2, 3]) as tf.Tensor3D;
     expect(() => qnnLayer(tf.zeros([3, 3]) as tf.Tensor2D, w, template)).toThrow(QuantumShapeError);
     expect(() => qnnLayer(tf.zeros([3, 2]) as tf.Tensor2D, tf.zeros([2, 2, 3]) as tf.Tensor3D, template)).toThrow(QuantumShapeError);
-    const xi = tf.tensor2d([[0, 0]], [1, 2], 'int32'), wi = tf.zeros([1, 2, 3], 'int32') as tf.Tensor3D;
+    const xi = tf.tensor2d([[0, 0]], [1, 2], 'int32'),
+      wi = tf.zeros([1, 2, 3], 'int32') as tf.Tensor3D;
     const before = tf.memory().numTensors;
     const y = qnnLayer(xi, wi, template);
     expect(tf.memory().numTensors).toBe(before + 1);

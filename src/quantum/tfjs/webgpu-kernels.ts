@@ -38,7 +38,10 @@ export function webGpuQnnTuning(backend?: WebGPUBackend): KernelTuning {
 
 /** Runs a program with the circuit table appended to its inputs (a temporary int32 tensor) and its uniforms. */
 function runWithTable(
-  backend: WebGPUBackend, program: QnnForwardProgram | QnnBackwardProgram, inputs: TensorInfo[], table: KernelTable,
+  backend: WebGPUBackend,
+  program: QnnForwardProgram | QnnBackwardProgram,
+  inputs: TensorInfo[],
+  table: KernelTable,
 ): TensorInfo {
   const tableInfo = backend.makeTensorInfo([table.data.length], 'int32', table.data);
   try {

@@ -12,8 +12,23 @@ import type { Axis } from '../compile';
 import type { KernelPlan } from './kernel-plan';
 import { tableLayout } from './kernel-table';
 import {
-  applyGates, blockLoopHead, commonDeclarations, finalLayoutLets, forwardPasses, fuseAllMatrices, loadBlock, loadMatrices,
-  logicalIndex, passSetup, productState, recipeSwitch, sampleSetup, signOf, slotExpression, storeBlock, u,
+  applyGates,
+  blockLoopHead,
+  commonDeclarations,
+  finalLayoutLets,
+  forwardPasses,
+  fuseAllMatrices,
+  loadBlock,
+  loadMatrices,
+  logicalIndex,
+  passSetup,
+  productState,
+  recipeSwitch,
+  sampleSetup,
+  signOf,
+  slotExpression,
+  storeBlock,
+  u,
 } from './wgsl-state';
 
 const COMPONENT = ['x', 'y', 'z'] as const;
@@ -27,7 +42,8 @@ function gradientFunction(plan: KernelPlan, axes: Axis[], id: number): string {
     body.push(`  { let s = ${slotExpression(plan, k)};`);
     body.push(`    qnnGradAcc[s] += g.${COMPONENT[axis]};`);
     if (k > 0) {
-      const p = COMPONENT[NEXT_AXIS[axis]], q = COMPONENT[NEXT_AXIS[NEXT_AXIS[axis]]];
+      const p = COMPONENT[NEXT_AXIS[axis]],
+        q = COMPONENT[NEXT_AXIS[NEXT_AXIS[axis]]];
       body.push(`    let cs = qnnSinCos(0.5 * qnnAngle(s)); let ct = cs.x * cs.x - cs.y * cs.y; let st = 2.0 * cs.x * cs.y;
     let gp = g.${p}; let gq = g.${q}; g.${p} = ct * gp + st * gq; g.${q} = ct * gq - st * gp;`);
     }
@@ -88,7 +104,9 @@ function passStatements(plan: KernelPlan): string {
   lines.push(loadBlock(plan, 'qnnLam', 'q'));
   for (let c = 0; c < count; c++) lines.push(`      let w${c} = ${imConjMul(`q${c}`, `p${c}`)};`);
   for (let j = 0; j < g; j++) {
-    const xs: string[] = [], ys: string[] = [], zs: string[] = [];
+    const xs: string[] = [],
+      ys: string[] = [],
+      zs: string[] = [];
     for (let c = 0; c < count; c++) {
       zs.push(`${(c >> j) & 1 ? '-' : '+'} w${c}`);
       if ((c >> j) & 1) continue;
@@ -109,7 +127,9 @@ function passStatements(plan: KernelPlan): string {
   lines.push('    }');
   for (let j = 0; j < g; j++) {
     const base = 3 * j * T;
-    lines.push(`    qnnScratch[buf + ${u(base)} + tid] = ox${j}; qnnScratch[buf + ${u(base + T)} + tid] = oy${j}; qnnScratch[buf + ${u(base + 2 * T)} + tid] = oz${j};`);
+    lines.push(
+      `    qnnScratch[buf + ${u(base)} + tid] = ox${j}; qnnScratch[buf + ${u(base + T)} + tid] = oy${j}; qnnScratch[buf + ${u(base + 2 * T)} + tid] = oz${j};`,
+    );
   }
   lines.push('    }');
   return lines.join('\n');

@@ -4,7 +4,15 @@
  */
 import type { KernelPlan } from './kernel-plan';
 import {
-  commonDeclarations, finalLayoutLets, forwardPasses, fuseAllMatrices, logicalIndex, productState, sampleSetup, signOf, u,
+  commonDeclarations,
+  finalLayoutLets,
+  forwardPasses,
+  fuseAllMatrices,
+  logicalIndex,
+  productState,
+  sampleSetup,
+  signOf,
+  u,
 } from './wgsl-state';
 
 /**

@@ -5,7 +5,12 @@ import { MAX_LAYERS, MAX_QUBITS, reuploadingStronglyEntangling } from '../templa
 import type { CircuitTemplate } from '../template';
 import { seededRandom, uniformArray } from '../testing/random';
 import {
-  backwardWorkgroupBytes, DEFAULT_TUNING, forwardWorkgroupBytes, planKernel, SOFTWARE_TUNING, WORKGROUP_STORAGE_LIMIT,
+  backwardWorkgroupBytes,
+  DEFAULT_TUNING,
+  forwardWorkgroupBytes,
+  planKernel,
+  SOFTWARE_TUNING,
+  WORKGROUP_STORAGE_LIMIT,
 } from './kernel-plan';
 import type { KernelTuning } from './kernel-plan';
 import { buildKernelTable, tableLayout } from './kernel-table';
@@ -13,10 +18,13 @@ import { applyMap } from './linear-layout';
 import { emulateBackward, emulateForward } from './table-emulator';
 import { GENERIC_TEMPLATES } from '../testing/generic-templates';
 
-const SHAPES = Array.from({ length: MAX_QUBITS }, (_, i) => i + 1).flatMap((n) =>
-  Array.from({ length: MAX_LAYERS }, (_, l) => [n, l + 1]),
-);
-const TUNINGS: KernelTuning[] = [DEFAULT_TUNING, SOFTWARE_TUNING, { workgroupSize: 8, maxPassWires: 5 }, { workgroupSize: 2, maxPassWires: 1 }];
+const SHAPES = Array.from({ length: MAX_QUBITS }, (_, i) => i + 1).flatMap((n) => Array.from({ length: MAX_LAYERS }, (_, l) => [n, l + 1]));
+const TUNINGS: KernelTuning[] = [
+  DEFAULT_TUNING,
+  SOFTWARE_TUNING,
+  { workgroupSize: 8, maxPassWires: 5 },
+  { workgroupSize: 2, maxPassWires: 1 },
+];
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   expect(a.length).toBe(b.length);
@@ -43,7 +51,8 @@ function checkAgainstSimulator(template: CircuitTemplate, tuning: KernelTuning, 
 
 describe('kernel plan and table', () => {
   it.each(SHAPES)('drive the kernel algorithm to the simulator results for n = %i, L = %i', (n, layers) => {
-    for (const [i, tuning] of TUNINGS.entries()) checkAgainstSimulator(reuploadingStronglyEntangling(n, layers), tuning, 100 * n + 10 * layers + i);
+    for (const [i, tuning] of TUNINGS.entries())
+      checkAgainstSimulator(reuploadingStronglyEntangling(n, layers), tuning, 100 * n + 10 * layers + i);
   });
 
   it.each(GENERIC_TEMPLATES.map((t) => [t.name, t] as const))('handle the generic gate list %s', (_, template) => {
@@ -71,7 +80,8 @@ describe('kernel plan and table', () => {
   });
 
   it('track the CNOT ring as a layout: the final layout is the product of the ring permutations', () => {
-    const n = 4, layers = 3;
+    const n = 4,
+      layers = 3;
     const circuit = compileCircuit(reuploadingStronglyEntangling(n, layers));
     const plan = planKernel(circuit);
     // logical index i after the circuit's permutations sits at physical φ(i); every permutation stage follows a
@@ -91,12 +101,17 @@ describe('kernel plan and table', () => {
     const table = buildKernelTable(plan);
     const t = tableLayout(plan);
     expect(table.scalars).toEqual({
-      passes: 2, firstStagePasses: 1, matrixBase: 2 * t.passStride, matrices: 6, finalBase: 2 * t.passStride + 6 * t.matrixStride,
+      passes: 2,
+      firstStagePasses: 1,
+      matrixBase: 2 * t.passStride,
+      matrices: 6,
+      finalBase: 2 * t.passStride + 6 * t.matrixStride,
     });
     expect(table.data).toHaveLength(table.scalars.finalBase + 6);
     // matrix 4: layer 1, wire 1: RY(x1) RX(x1) RZ RY RZ(w[1,1,·]) → recipe 0, slots 1, 1, 3 + 12, 3 + 13, 3 + 14
-    expect(Array.from(table.data.subarray(t.matrixStride * 4 + table.scalars.matrixBase, t.matrixStride * 5 + table.scalars.matrixBase)))
-      .toEqual([0, 1, 1, 15, 16, 17]);
+    expect(
+      Array.from(table.data.subarray(t.matrixStride * 4 + table.scalars.matrixBase, t.matrixStride * 5 + table.scalars.matrixBase)),
+    ).toEqual([0, 1, 1, 15, 16, 17]);
     expect(plan.recipes).toEqual([[1, 0, 2, 1, 2]]);
     // pass 1 (layer 1): real wires 0..2, no padding, un-apply on, no shared slots
     const second = table.data.subarray(t.passStride, 2 * t.passStride);

@@ -177,7 +177,9 @@ export function planKernel(circuit: CompiledCircuit, tuning: KernelTuning = DEFA
   stages.forEach((stage, ordinal) => {
     for (let start = 0; start < stage.wires.length; start += passWires) {
       const wires = stage.wires.slice(start, start + passWires);
-      const padding = Array.from({ length: n }, (_, w) => w).filter((w) => !wires.includes(w)).slice(0, passWires - wires.length);
+      const padding = Array.from({ length: n }, (_, w) => w)
+        .filter((w) => !wires.includes(w))
+        .slice(0, passWires - wires.length);
       const paddedWires = [...wires, ...padding];
       const slotSets = wires.map((_, j) => new Set(matrices[stage.matrices[start + j]].rotations.map((r) => r.slot)));
       const union = new Set(slotSets.flatMap((set) => [...set]));

@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileCircuit } from '../compile';
 import { reuploadingStronglyEntangling } from '../template';
-import {
-  applyMap, composeMaps, identityMap, invertMap, isIdentityMap, linearMapOf, NonLinearPermutationError,
-} from './linear-layout';
+import { applyMap, composeMaps, identityMap, invertMap, isIdentityMap, linearMapOf, NonLinearPermutationError } from './linear-layout';
 
 describe('GF(2)-linear layouts', () => {
   it('read a CNOT run as a linear map and reproduce its permutation table', () => {

@@ -29,7 +29,9 @@ export function linearMapOf(table: Int32Array, nQubits: number): LinearMap {
   const map = Int32Array.from({ length: nQubits }, (_, b) => table[1 << b]);
   for (let i = 0; i < size; i++) {
     if (table[i] !== applyMap(map, i)) {
-      throw new NonLinearPermutationError(`permutation is not linear over GF(2) at index ${i}; the WGSL kernel supports CNOT-type permutations only`);
+      throw new NonLinearPermutationError(
+        `permutation is not linear over GF(2) at index ${i}; the WGSL kernel supports CNOT-type permutations only`,
+      );
     }
   }
   return map;

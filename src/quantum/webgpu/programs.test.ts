@@ -18,9 +18,42 @@ function programs(template: CircuitTemplate, tuning: KernelTuning = DEFAULT_TUNI
 
 /** Words WGSL reserves (a selection of those a generator might plausibly emit as names). */
 const RESERVED = [
-  'active', 'auto', 'common', 'do', 'enum', 'filter', 'final', 'from', 'get', 'layout', 'match', 'meta', 'mod', 'module',
-  'new', 'nil', 'null', 'of', 'pass', 'precision', 'ref', 'self', 'set', 'shared', 'static', 'std', 'super', 'target',
-  'this', 'type', 'union', 'unless', 'use', 'where', 'with', 'yield',
+  'active',
+  'auto',
+  'common',
+  'do',
+  'enum',
+  'filter',
+  'final',
+  'from',
+  'get',
+  'layout',
+  'match',
+  'meta',
+  'mod',
+  'module',
+  'new',
+  'nil',
+  'null',
+  'of',
+  'pass',
+  'precision',
+  'ref',
+  'self',
+  'set',
+  'shared',
+  'static',
+  'std',
+  'super',
+  'target',
+  'this',
+  'type',
+  'union',
+  'unless',
+  'use',
+  'where',
+  'with',
+  'yield',
 ];
 
 describe('WGSL programs', () => {
@@ -30,7 +63,8 @@ describe('WGSL programs', () => {
       const b = planKernel(compileCircuit(structuredClone(template)));
       expect(forwardSource(a)).toBe(forwardSource(b));
       expect(backwardSource(a)).toBe(backwardSource(b));
-      const p = programs(template), q = programs(structuredClone(template));
+      const p = programs(template),
+        q = programs(structuredClone(template));
       expect(p.forward.shaderKey).toBe(q.forward.shaderKey);
       expect(p.backward.shaderKey).toBe(q.backward.shaderKey);
     }
@@ -66,8 +100,9 @@ describe('WGSL programs', () => {
     expect(programs(reuploadingStronglyEntangling(5, 2)).forward.shaderKey).not.toBe(base);
     // (for n = 4 both tunings shrink to 2 invocations and share a program)
     expect(programs(reuploadingStronglyEntangling(4, 2), SOFTWARE_TUNING).forward.shaderKey).toBe(base);
-    expect(programs(reuploadingStronglyEntangling(9, 2), SOFTWARE_TUNING).forward.shaderKey)
-      .not.toBe(programs(reuploadingStronglyEntangling(9, 2)).forward.shaderKey);
+    expect(programs(reuploadingStronglyEntangling(9, 2), SOFTWARE_TUNING).forward.shaderKey).not.toBe(
+      programs(reuploadingStronglyEntangling(9, 2)).forward.shaderKey,
+    );
     const generic = GENERIC_TEMPLATES.map((t) => programs(t).forward.shaderKey);
     expect(new Set([base, ...generic]).size).toBe(1 + generic.length);
   });

@@ -12,9 +12,7 @@ import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 import type { CompiledCircuit } from '../compile';
 import { backwardSource } from './backward-wgsl';
 import { forwardSource } from './forward-wgsl';
-import {
-  backwardWorkgroupBytes, DEFAULT_TUNING, forwardWorkgroupBytes, planKernel, WORKGROUP_STORAGE_LIMIT,
-} from './kernel-plan';
+import { backwardWorkgroupBytes, DEFAULT_TUNING, forwardWorkgroupBytes, planKernel, WORKGROUP_STORAGE_LIMIT } from './kernel-plan';
 import type { KernelPlan, KernelTuning } from './kernel-plan';
 import { buildKernelTable, UNIFORM_DECLARATIONS } from './kernel-table';
 import type { KernelTable } from './kernel-table';
@@ -47,7 +45,8 @@ function tuningKey(tuning: KernelTuning): string {
 
 /** 64-bit FNV-1a of the text, as 16 hex digits (two 32-bit lanes with different offsets). */
 export function sourceHash(text: string): string {
-  let a = 0x811c9dc5, b = 0x01000193 ^ 0x5bd1e995;
+  let a = 0x811c9dc5,
+    b = 0x01000193 ^ 0x5bd1e995;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     a = Math.imul(a ^ c, 0x01000193);
@@ -57,9 +56,7 @@ export function sourceHash(text: string): string {
 }
 
 /** The plan, table and (lazily) the WGSL of a circuit, cached per compiled circuit and tuning. */
-export function kernelsFor(
-  circuit: CompiledCircuit, identity: CircuitIdentity, tuning: KernelTuning = DEFAULT_TUNING,
-): GeneratedKernels {
+export function kernelsFor(circuit: CompiledCircuit, identity: CircuitIdentity, tuning: KernelTuning = DEFAULT_TUNING): GeneratedKernels {
   let perTuning = generated.get(circuit);
   if (!perTuning) {
     perTuning = new Map();
@@ -77,7 +74,9 @@ export function kernelsFor(
 
 function checkBudget(bytes: number, what: string, kernels: GeneratedKernels): void {
   if (bytes > WORKGROUP_STORAGE_LIMIT) {
-    throw new Error(`${what} kernel for ${kernels.name} (n=${kernels.plan.nQubits}) needs ${bytes} B of workgroup memory, over ${WORKGROUP_STORAGE_LIMIT}; lower workgroupSize or maxPassWires`);
+    throw new Error(
+      `${what} kernel for ${kernels.name} (n=${kernels.plan.nQubits}) needs ${bytes} B of workgroup memory, over ${WORKGROUP_STORAGE_LIMIT}; lower workgroupSize or maxPassWires`,
+    );
   }
 }
 

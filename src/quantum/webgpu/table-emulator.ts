@@ -35,7 +35,10 @@ function applyGate(a: Float64Array, i0: number, i1: number, u: Float64Array, o: 
   const [u00r, u00i, u01r, u01i, u10r, u10i, u11r, u11i] = adjoint
     ? [u[o], -u[o + 1], u[o + 4], -u[o + 5], u[o + 2], -u[o + 3], u[o + 6], -u[o + 7]]
     : [u[o], u[o + 1], u[o + 2], u[o + 3], u[o + 4], u[o + 5], u[o + 6], u[o + 7]];
-  const ar = a[2 * i0], ai = a[2 * i0 + 1], br = a[2 * i1], bi = a[2 * i1 + 1];
+  const ar = a[2 * i0],
+    ai = a[2 * i0 + 1],
+    br = a[2 * i1],
+    bi = a[2 * i1 + 1];
   a[2 * i0] = u00r * ar - u00i * ai + u01r * br - u01i * bi;
   a[2 * i0 + 1] = u00r * ai + u00i * ar + u01r * bi + u01i * br;
   a[2 * i1] = u10r * ar - u10i * ai + u11r * br - u11i * bi;
@@ -78,20 +81,23 @@ function passBlocks(plan: KernelPlan, record: PassRecord): number[][] {
     record.columns.forEach((column, bit) => {
       if ((lb >> bit) & 1) pb ^= column;
     });
-    out.push(Array.from({ length: 1 << plan.passWires }, (_, c) => {
-      let offset = 0;
-      record.masks.forEach((mask, j) => {
-        if ((c >> j) & 1) offset ^= mask;
-      });
-      return pb ^ offset;
-    }));
+    out.push(
+      Array.from({ length: 1 << plan.passWires }, (_, c) => {
+        let offset = 0;
+        record.masks.forEach((mask, j) => {
+          if ((c >> j) & 1) offset ^= mask;
+        });
+        return pb ^ offset;
+      }),
+    );
   }
   return out;
 }
 
 function runForward(plan: KernelPlan, table: KernelTable, x: Float64Array, weights: Float64Array): Emulation {
   const { nInputs, nSlots, size } = plan;
-  const halfCos = new Float64Array(nSlots), halfSin = new Float64Array(nSlots);
+  const halfCos = new Float64Array(nSlots),
+    halfSin = new Float64Array(nSlots);
   for (let s = 0; s < nSlots; s++) {
     const angle = s < nInputs ? x[s] : weights[s - nInputs];
     halfCos[s] = Math.cos(angle / 2);
@@ -105,7 +111,8 @@ function runForward(plan: KernelPlan, table: KernelTable, x: Float64Array, weigh
   const psi = new Float64Array(2 * size);
   const first = plan.stages[0];
   for (let p = 0; p < size; p++) {
-    let re = 1, im = 0;
+    let re = 1,
+      im = 0;
     let outside = false;
     for (let q = 0; q < plan.nQubits; q++) {
       const j = first ? first.wires.indexOf(q) : -1;
@@ -115,7 +122,8 @@ function runForward(plan: KernelPlan, table: KernelTable, x: Float64Array, weigh
         continue;
       }
       const o = 8 * first.matrices[j] + 4 * bit;
-      const cr = mats[o], ci = mats[o + 1];
+      const cr = mats[o],
+        ci = mats[o + 1];
       [re, im] = [re * cr - im * ci, re * ci + im * cr];
     }
     psi[2 * p] = outside ? 0 : re;
@@ -152,14 +160,17 @@ export function emulateForward(plan: KernelPlan, table: KernelTable, x: Float64A
   const { partner, logical } = finalMaps(plan, table);
   const out = new Float64Array(plan.nOutputs);
   for (let p = 0; p < size; p++) {
-    const ar = psi[2 * p], ai = psi[2 * p + 1];
+    const ar = psi[2 * p],
+      ai = psi[2 * p + 1];
     const l = logical(p);
     for (const o of circuit.xyObservables) {
       const q = p ^ partner[o.wire];
-      const br = psi[2 * q], bi = psi[2 * q + 1];
+      const br = psi[2 * q],
+        bi = psi[2 * q + 1];
       // conj(a)·b
-      const tr = ar * br + ai * bi, ti = ar * bi - ai * br;
-      out[o.output] += o.axis === 0 ? tr : ((l >> o.wire) & 1 ? -ti : ti);
+      const tr = ar * br + ai * bi,
+        ti = ar * bi - ai * br;
+      out[o.output] += o.axis === 0 ? tr : (l >> o.wire) & 1 ? -ti : ti;
     }
     for (const o of circuit.diagonalObservables) out[o.output] += (popcount(l & o.mask) & 1 ? -1 : 1) * (ar * ar + ai * ai);
   }
@@ -168,7 +179,11 @@ export function emulateForward(plan: KernelPlan, table: KernelTable, x: Float64A
 
 /** [∂/∂x | ∂/∂weights] of one sample for the cotangent, the kernel's way (adjoint sweep over the table's passes). */
 export function emulateBackward(
-  plan: KernelPlan, table: KernelTable, x: Float64Array, weights: Float64Array, cotangent: Float64Array,
+  plan: KernelPlan,
+  table: KernelTable,
+  x: Float64Array,
+  weights: Float64Array,
+  cotangent: Float64Array,
 ): Float64Array {
   const { psi, mats, halfCos, halfSin } = runForward(plan, table, x, weights);
   const { circuit, size } = plan;
@@ -178,9 +193,11 @@ export function emulateBackward(
     const l = logical(p);
     let d = 0;
     for (const o of circuit.diagonalObservables) d += (popcount(l & o.mask) & 1 ? -1 : 1) * cotangent[o.output];
-    let vr = d * psi[2 * p], vi = d * psi[2 * p + 1];
+    let vr = d * psi[2 * p],
+      vi = d * psi[2 * p + 1];
     for (const wire of circuit.xyWires) {
-      let cx = 0, cy = 0;
+      let cx = 0,
+        cy = 0;
       for (const o of circuit.xyObservables) {
         if (o.wire === wire) {
           if (o.axis === 0) cx += cotangent[o.output];
@@ -189,7 +206,8 @@ export function emulateBackward(
       }
       if ((l >> wire) & 1) cy = -cy;
       const q = p ^ partner[wire];
-      const pr = psi[2 * q], pi = psi[2 * q + 1];
+      const pr = psi[2 * q],
+        pi = psi[2 * q + 1];
       vr += cx * pr + cy * pi;
       vi += cx * pi - cy * pr;
     }
@@ -207,9 +225,11 @@ export function emulateBackward(
         for (let c = 0; c < block.length; c++) {
           overlaps[j][2] += ((c >> j) & 1 ? -1 : 1) * im(lam, block[c], psi, block[c]);
           if ((c >> j) & 1) continue;
-          const i0 = block[c], i1 = block[c | (1 << j)];
+          const i0 = block[c],
+            i1 = block[c | (1 << j)];
           overlaps[j][0] += im(lam, i0, psi, i1) + im(lam, i1, psi, i0);
-          overlaps[j][1] += lam[2 * i1] * psi[2 * i0] + lam[2 * i1 + 1] * psi[2 * i0 + 1] - lam[2 * i0] * psi[2 * i1] - lam[2 * i0 + 1] * psi[2 * i1 + 1];
+          overlaps[j][1] +=
+            lam[2 * i1] * psi[2 * i0] + lam[2 * i1 + 1] * psi[2 * i0 + 1] - lam[2 * i0] * psi[2 * i1] - lam[2 * i0 + 1] * psi[2 * i1 + 1];
         }
       });
       if (record.unapply) {

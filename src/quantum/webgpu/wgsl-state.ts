@@ -114,7 +114,6 @@ ${recipeSwitch(plan, (r) => `qnnFuse${r}(m);`, '    ')}
   workgroupBarrier();`;
 }
 
-
 /** The state after the first rotation stage: ⊗_q (U_q |0⟩) written straight into `state` (identity layout). */
 export function productState(plan: KernelPlan, state: string): string {
   const T = plan.workgroupSize;
@@ -147,11 +146,15 @@ export function passSetup(plan: KernelPlan, ps: string): string {
   const g = plan.passWires;
   const lines = [`    let rec = ${ps} * ${u(t.passStride)};`];
   for (let j = 0; j < g; j++) {
-    lines.push(`    let z${j} = qnnTabU(rec + ${u(t.zeroAt + j)}); let k${j} = qnnTabU(rec + ${u(t.maskAt + j)}); let m${j} = qnnTabU(rec + ${u(t.matrixAt + j)});`);
+    lines.push(
+      `    let z${j} = qnnTabU(rec + ${u(t.zeroAt + j)}); let k${j} = qnnTabU(rec + ${u(t.maskAt + j)}); let m${j} = qnnTabU(rec + ${u(t.matrixAt + j)});`,
+    );
   }
   for (let bit = 0; bit < plan.nQubits; bit++) lines.push(`    let col${bit} = qnnTabU(rec + ${u(t.columnAt + bit)});`);
   for (let c = 1; c < 1 << g; c++) {
-    const terms = Array.from({ length: g }, (_, j) => j).filter((j) => (c >> j) & 1).map((j) => `k${j}`);
+    const terms = Array.from({ length: g }, (_, j) => j)
+      .filter((j) => (c >> j) & 1)
+      .map((j) => `k${j}`);
     lines.push(`    let o${c} = ${terms.join(' ^ ')};`);
   }
   return lines.join('\n');
@@ -195,7 +198,8 @@ export function applyGates(plan: KernelPlan, prefix: string, indent = '      '):
   for (let j = 0; j < g; j++) {
     for (let c = 0; c < 1 << g; c++) {
       if ((c >> j) & 1) continue;
-      const x = `${prefix}${c}`, y = `${prefix}${c | (1 << j)}`;
+      const x = `${prefix}${c}`,
+        y = `${prefix}${c | (1 << j)}`;
       lines.push(`${indent}{ let r = qnnGate(u${j}_00, u${j}_01, u${j}_10, u${j}_11, ${x}, ${y}); ${x} = r.a; ${y} = r.b; }`);
     }
   }

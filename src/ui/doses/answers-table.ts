@@ -8,7 +8,17 @@
 import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
 import { modelStyles } from '../model/model-styles';
 import { focusStyles } from '../shared-styles';
-import { type AnswerCell, type AnswerFlag, type AnswerRow, answerRows, FLAG_LABELS, type ModelAnswers, REGIMEN_TITLES, SCENARIO_TITLES, scenarioLabel } from './answer-rows';
+import {
+  type AnswerCell,
+  type AnswerFlag,
+  type AnswerRow,
+  answerRows,
+  FLAG_LABELS,
+  type ModelAnswers,
+  REGIMEN_TITLES,
+  SCENARIO_TITLES,
+  scenarioLabel,
+} from './answer-rows';
 import { formatDose, formatPercent, formatPercentRange } from './dose-format';
 
 /** Flags as the narrow table writes them, each explained by its `<abbr>` title and the legend below. */
@@ -123,31 +133,36 @@ export class DoseAnswersTable extends LitElement {
             </tr>
             <tr>
               ${models.map(
-                (m) => html`<th scope="col" class="group-start">Dose (mg)</th>
-                  <th scope="col">Suppressed</th>
-                  <th scope="col">Flags</th>
-                  ${m.kind === 'network' ? html`<th scope="col"><abbr title="Difference from the mechanistic model's dose">Δ vs mech.</abbr></th>` : nothing}`,
+                (m) =>
+                  html`<th scope="col" class="group-start">Dose (mg)</th>
+                    <th scope="col">Suppressed</th>
+                    <th scope="col">Flags</th>
+                    ${m.kind === 'network' ? html`<th scope="col"><abbr title="Difference from the mechanistic model's dose">Δ vs mech.</abbr></th>` : nothing}`,
               )}
             </tr>
           </thead>
           ${settings.scenarios.map(
-            (scenario) => html`<tbody>
-              <tr>
-                <th scope="rowgroup" colspan=${columns}>
-                  <span>${SCENARIO_TITLES[scenario.name] ?? scenario.name}<span class="muted">${scenarioLabel(scenario, settings.trialComedShare)}</span></span>
-                </th>
-              </tr>
-              ${rows.filter((row) => row.scenario === scenario.name).map((row) => this.row(row, models))}
-            </tbody>`,
+            (scenario) =>
+              html`<tbody>
+                <tr>
+                  <th scope="rowgroup" colspan=${columns}>
+                    <span
+                      >${SCENARIO_TITLES[scenario.name] ?? scenario.name}<span class="muted"
+                        >${scenarioLabel(scenario, settings.trialComedShare)}</span
+                      ></span
+                    >
+                  </th>
+                </tr>
+                ${rows.filter((row) => row.scenario === scenario.name).map((row) => this.row(row, models))}
+              </tbody>`,
           )}
         </table>
       </div>
       <p class="muted note">
-        Dose: smallest grid dose whose share of virtual subjects with PD below the threshold throughout the last interval at steady state reaches the
-        target; below it, the 5th–95th percentile of that dose over uncertainty replicates where computed. Suppressed: that share, with its 95 % Wilson
-        interval (Monte-Carlo error) below it. Flags: ${FLAG_LEGEND}.${networks
-          ? ' Δ vs mech.: the network’s dose minus the mechanistic one, in mg and (below) in grid steps.'
-          : nothing}
+        Dose: smallest grid dose whose share of virtual subjects with PD below the threshold throughout the last interval at steady state
+        reaches the target; below it, the 5th–95th percentile of that dose over uncertainty replicates where computed. Suppressed: that
+        share, with its 95 % Wilson interval (Monte-Carlo error) below it. Flags:
+        ${FLAG_LEGEND}.${networks ? ' Δ vs mech.: the network’s dose minus the mechanistic one, in mg and (below) in grid steps.' : nothing}
       </p>`;
   }
 
@@ -159,7 +174,11 @@ export class DoseAnswersTable extends LitElement {
   }
 
   private cell(cell: AnswerCell | null, network: boolean): TemplateResult {
-    if (!cell) return html`<td class="group-start">–</td><td>–</td><td></td>${network ? html`<td>–</td>` : nothing}`;
+    if (!cell)
+      return html`<td class="group-start">–</td>
+        <td>–</td>
+        <td></td>
+        ${network ? html`<td>–</td>` : nothing}`;
     const range = cell.range
       ? html`<span class="sub" title="5th–95th percentile over uncertainty replicates"
           >${Number.isFinite(cell.range.p05) ? `${formatDose(cell.range.p05)}–${formatDose(cell.range.p95)}` : 'not reached'}</span
@@ -169,15 +188,21 @@ export class DoseAnswersTable extends LitElement {
     return html`<td class="group-start" data-cell="dose">${cell.dose === null ? 'not reached' : formatDose(cell.dose)}${range}</td>
       <td data-cell="fraction">${cell.fraction === null ? '–' : formatPercent(cell.fraction)}${ci}</td>
       <td class="flags" data-cell="flags">
-        ${cell.flags.length === 0
-          ? html`<span class="muted">none</span>`
-          : cell.flags.map((f) => html`<span class="badge" data-flag=${f}><abbr title=${FLAG_LABELS[f]}>${FLAG_ABBREVIATIONS[f]}</abbr></span>`)}
+        ${
+          cell.flags.length === 0
+            ? html`<span class="muted">none</span>`
+            : cell.flags.map(
+                (f) => html`<span class="badge" data-flag=${f}><abbr title=${FLAG_LABELS[f]}>${FLAG_ABBREVIATIONS[f]}</abbr></span>`,
+              )
+        }
       </td>
-      ${network
-        ? html`<td data-cell="difference">
-            ${cell.difference ? html`${signed(cell.difference.mg)} mg<span class="sub">${signed(cell.difference.steps)} steps</span>` : '–'}
-          </td>`
-        : nothing}`;
+      ${
+        network
+          ? html`<td data-cell="difference">
+              ${cell.difference ? html`${signed(cell.difference.mg)} mg<span class="sub">${signed(cell.difference.steps)} steps</span>` : '–'}
+            </td>`
+          : nothing
+      }`;
   }
 }
 

@@ -84,12 +84,22 @@ export class MechanisticDiagnosticsPanel extends LitElement {
     const curves = this.shownCurves();
     const curve = curves.find((c) => c.id === this.subject) ?? null;
     const vpc = d.vpc[target];
-    const plot = (frame: string, make: (width: number) => Element): Element | null => (rows.length > 0 ? this.frames.plot(frame, key, make) : null);
+    const plot = (frame: string, make: (width: number) => Element): Element | null =>
+      rows.length > 0 ? this.frames.plot(frame, key, make) : null;
     return html`<div class="controls">
         <fieldset>
           <legend>Show</legend>
           ${(['pk', 'pd'] as const).map(
-            (t) => html`<label><input type="radio" name="target" value=${t} .checked=${t === target} @change=${() => (this.target = t)} />${t.toUpperCase()}</label>`,
+            (t) =>
+              html`<label
+                ><input
+                  type="radio"
+                  name="target"
+                  value=${t}
+                  .checked=${t === target}
+                  @change=${() => (this.target = t)}
+                />${t.toUpperCase()}</label
+              >`,
           )}
         </fieldset>
         <label
@@ -101,25 +111,51 @@ export class MechanisticDiagnosticsPanel extends LitElement {
       </div>
       ${rows.length === 0 ? html`<p class="note">The fit used no ${name} observations.</p>` : nothing}
       <div class="grid" data-target=${target}>
-        ${reportFigure('dv-pred', `${name}: observed vs PRED`, 'PRED: population prediction (every η = 0); dashed: identity', plot('dv-pred', (w) => dvVersusPlot(rows, 'pred', target, w)))}
-        ${reportFigure('dv-ipred', `${name}: observed vs IPRED`, 'IPRED: individual prediction at the post-hoc η; dashed: identity', plot('dv-ipred', (w) => dvVersusPlot(rows, 'ipred', target, w)))}
-        ${reportFigure('res-time', `${name}: ${RESIDUAL_NAMES[this.residual]} over time`, residualDetail(this.residual), plot('res-time', (w) => residualPlot(rows, this.residual, 'time', target, w)))}
-        ${reportFigure('res-pred', `${name}: ${RESIDUAL_NAMES[this.residual]} vs PRED`, residualDetail(this.residual), plot('res-pred', (w) => residualPlot(rows, this.residual, 'pred', target, w)))}
+        ${reportFigure(
+          'dv-pred',
+          `${name}: observed vs PRED`,
+          'PRED: population prediction (every η = 0); dashed: identity',
+          plot('dv-pred', (w) => dvVersusPlot(rows, 'pred', target, w)),
+        )}
+        ${reportFigure(
+          'dv-ipred',
+          `${name}: observed vs IPRED`,
+          'IPRED: individual prediction at the post-hoc η; dashed: identity',
+          plot('dv-ipred', (w) => dvVersusPlot(rows, 'ipred', target, w)),
+        )}
+        ${reportFigure(
+          'res-time',
+          `${name}: ${RESIDUAL_NAMES[this.residual]} over time`,
+          residualDetail(this.residual),
+          plot('res-time', (w) => residualPlot(rows, this.residual, 'time', target, w)),
+        )}
+        ${reportFigure(
+          'res-pred',
+          `${name}: ${RESIDUAL_NAMES[this.residual]} vs PRED`,
+          residualDetail(this.residual),
+          plot('res-pred', (w) => residualPlot(rows, this.residual, 'pred', target, w)),
+        )}
         ${curve ? this.individualFigure(curve, curves, target) : nothing}
-        ${vpc
-          ? html`<div class="wide-panel">
-              ${reportFigure(
-                'vpc',
-                `${name}: visual predictive check`,
-                `${d.vpc.replicates} trials simulated with this dataset's design; lines: observed 5th, 50th (solid) and 95th percentiles per time; bands: 90 % intervals of the simulated percentiles (red: median)${vpc.binned ? '; times grouped into bins' : ''}`,
-                this.frames.plot('vpc', key, (w) => vpcPlot(vpc, this.threshold, w)),
-              )}
-            </div>`
-          : html`<p class="note">No visual predictive check was run (VPC replicates 0).</p>`}
+        ${
+          vpc
+            ? html`<div class="wide-panel">
+                ${reportFigure(
+                  'vpc',
+                  `${name}: visual predictive check`,
+                  `${d.vpc.replicates} trials simulated with this dataset's design; lines: observed 5th, 50th (solid) and 95th percentiles per time; bands: 90 % intervals of the simulated percentiles (red: median)${vpc.binned ? '; times grouped into bins' : ''}`,
+                  this.frames.plot('vpc', key, (w) => vpcPlot(vpc, this.threshold, w)),
+                )}
+              </div>`
+            : html`<p class="note">No visual predictive check was run (VPC replicates 0).</p>`
+        }
       </div>`;
   }
 
-  private individualFigure(curve: MechanisticDiagnostics['curves'][number], curves: MechanisticDiagnostics['curves'], target: DiagnosticTarget): TemplateResult {
+  private individualFigure(
+    curve: MechanisticDiagnostics['curves'][number],
+    curves: MechanisticDiagnostics['curves'],
+    target: DiagnosticTarget,
+  ): TemplateResult {
     const controls = html`<div class="controls">
       <label
         >Subject
@@ -133,7 +169,9 @@ export class MechanisticDiagnosticsPanel extends LitElement {
         'individual',
         `${TARGET_NAMES[target]}: individual fit`,
         'solid: IPRED; dashed: PRED; dots: observations; grey lines: doses',
-        this.frames.plot('individual', `${target}|${curve.id}`, (w) => individualFitPlot(curve, this.diagnostics!.curves, target, this.threshold, w)),
+        this.frames.plot('individual', `${target}|${curve.id}`, (w) =>
+          individualFitPlot(curve, this.diagnostics!.curves, target, this.threshold, w),
+        ),
         controls,
       )}
     </div>`;

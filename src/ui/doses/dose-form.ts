@@ -99,10 +99,10 @@ export class DoseForm extends LitElement {
           ${UNCERTAINTY_FIELDS.map((f) => this.number(f, problems))}
         </div>
         <p class="muted">
-          Scenarios: base (BW 50–100 kg, COMED at the trial's share), BW 70–140 kg, and no COMED. A virtual subject is suppressed when PD stays below the
-          threshold at every grid time of the last dosing interval at steady state. Targets are the shares of suppressed subjects. The other search runs
-          beside the chosen one (for networks only when MCTS is chosen). Uncertainty replicates are models drawn from the mechanistic fit's covariance;
-          networks get bands as an ensemble.
+          Scenarios: base (BW 50–100 kg, COMED at the trial's share), BW 70–140 kg, and no COMED. A virtual subject is suppressed when PD
+          stays below the threshold at every grid time of the last dosing interval at steady state. Targets are the shares of suppressed
+          subjects. The other search runs beside the chosen one (for networks only when MCTS is chosen). Uncertainty replicates are models
+          drawn from the mechanistic fit's covariance; networks get bands as an ensemble.
         </p>
         ${this.models(values, problems)}
         <div class="actions">
@@ -122,21 +122,28 @@ export class DoseForm extends LitElement {
           <label for="f-mechanistic">Mechanistic population model (fitted to this dataset; the reference)</label>
         </div>
         ${this.networks.map(
-          (m) => html`<div class="field check">
-              <input id="f-net-${m.id}" name="network" value=${m.id} type="checkbox" ?checked=${values.networkIds.includes(m.id)} />
-              <label for="f-net-${m.id}">${m.name}</label>
-            </div>
-            ${this.fingerprint !== null && m.fingerprint !== this.fingerprint
-              ? html`<span class="muted">Trained on another dataset (${m.datasetName}).</span>`
-              : nothing}`,
+          (m) =>
+            html`<div class="field check">
+                <input id="f-net-${m.id}" name="network" value=${m.id} type="checkbox" ?checked=${values.networkIds.includes(m.id)} />
+                <label for="f-net-${m.id}">${m.name}</label>
+              </div>
+              ${
+                this.fingerprint !== null && m.fingerprint !== this.fingerprint
+                  ? html`<span class="muted">Trained on another dataset (${m.datasetName}).</span>`
+                  : nothing
+              }`,
         )}
         ${this.networks.length === 0 ? html`<span class="muted">No trained networks are saved in this browser; train and save one in the Model tab.</span>` : nothing}
-        ${this.networks.length > 1
-          ? html`<div class="field check">
-              <input id="f-ensemble" name="ensemble" type="checkbox" ?checked=${values.ensemble} />
-              <label for="f-ensemble">Answer with the chosen networks as one ensemble (same setup, other seeds): the first answers, all give the bands</label>
-            </div>`
-          : nothing}
+        ${
+          this.networks.length > 1
+            ? html`<div class="field check">
+                <input id="f-ensemble" name="ensemble" type="checkbox" ?checked=${values.ensemble} />
+                <label for="f-ensemble"
+                  >Answer with the chosen networks as one ensemble (same setup, other seeds): the first answers, all give the bands</label
+                >
+              </div>`
+            : nothing
+        }
       </div>
       ${problems.models ? html`<span class="problem" id="f-models-problem">${problems.models}</span>` : nothing}
     </fieldset>`;
@@ -150,7 +157,10 @@ export class DoseForm extends LitElement {
   private read(): DoseFormValues {
     const form = this.renderRoot.querySelector('form') as HTMLFormElement;
     const { control, number } = formReader(form);
-    const numbers = Object.fromEntries([...QUESTION_FIELDS, ...UNCERTAINTY_FIELDS].map((f) => [f.key, number(f.key)])) as Record<NumberSetting, number>;
+    const numbers = Object.fromEntries([...QUESTION_FIELDS, ...UNCERTAINTY_FIELDS].map((f) => [f.key, number(f.key)])) as Record<
+      NumberSetting,
+      number
+    >;
     const networks = Array.from(form.querySelectorAll<HTMLInputElement>('input[name=network]'));
     return {
       ...numbers,

@@ -53,7 +53,9 @@ export class DoseProgressView extends LitElement {
       <h3 id="dose-progress-title">Running</h3>
       <p role="status" aria-live="polite" aria-atomic="true" data-testid="dose-stage">${stage}${model}</p>
       ${determinate ? html`<progress max=${p.total} value=${p.done} aria-label=${stage}></progress>` : html`<progress aria-label=${stage}></progress>`}
-      <p class="muted detail" data-testid="dose-step">${p ? `${p.message}${determinate ? ` (${p.done} of ${p.total})` : ''}` : 'Starting the worker…'}</p>
+      <p class="muted detail" data-testid="dose-step">
+        ${p ? `${p.message}${determinate ? ` (${p.done} of ${p.total})` : ''}` : 'Starting the worker…'}
+      </p>
       <div class="actions">
         <button class="danger" data-testid="cancel-doses" @click=${this.cancel}>Cancel</button>
         <span class="muted">or press Escape.</span>

@@ -98,9 +98,16 @@ export function doseResponsePlot(model: DoseResponseModel, regimen: string, widt
   const answers = model.answers.filter((a) => a.regimen === regimen && a.dose_mg !== null);
   const scenarios = curves.map((c) => titleOf(c.scenario));
   const xMax = xMaxOf(curves, answers);
-  const lines = curves.flatMap((c) => c.points.filter((p) => p.dose <= xMax).map((p) => ({ scenario: titleOf(c.scenario), dose: p.dose, fraction: p.fraction })));
+  const lines = curves.flatMap((c) =>
+    c.points.filter((p) => p.dose <= xMax).map((p) => ({ scenario: titleOf(c.scenario), dose: p.dose, fraction: p.fraction })),
+  );
   const bands = curves.flatMap((c) => (c.band ?? []).filter((b) => b.dose <= xMax).map((b) => ({ scenario: titleOf(c.scenario), ...b })));
-  const marks = answers.map((a) => ({ scenario: titleOf(a.scenario), target: formatPercent(a.target), dose: a.dose_mg!, fraction: a.fraction! }));
+  const marks = answers.map((a) => ({
+    scenario: titleOf(a.scenario),
+    target: formatPercent(a.target),
+    dose: a.dose_mg!,
+    fraction: a.fraction!,
+  }));
   const targets = model.targets.map((t) => ({ target: t, label: `target ${formatPercent(t)}` }));
   return Plot.plot({
     ...basePlot(width, 320),
@@ -124,7 +131,8 @@ export function doseResponsePlot(model: DoseResponseModel, regimen: string, widt
         strokeWidth: 2,
         r: 5,
         tip: true,
-        title: (m: { scenario: string; target: string; dose: number; fraction: number }) => `${m.scenario}, target ${m.target}: ${formatDose(m.dose)} mg (${formatNumber(100 * m.fraction)} % suppressed)`,
+        title: (m: { scenario: string; target: string; dose: number; fraction: number }) =>
+          `${m.scenario}, target ${m.target}: ${formatDose(m.dose)} mg (${formatNumber(100 * m.fraction)} % suppressed)`,
         ariaDescription: 'answers',
       }),
     ],

@@ -52,7 +52,9 @@ describe('dose settings', () => {
   it('refuses two equal targets, accepts networks without the mechanistic model and ensembles of two or more', () => {
     expect(doseFormProblems({ ...DEFAULT_DOSE_FORM, targetLow: 90 })).toEqual({ targetLow: 'Choose a target different from the first.' });
     expect(doseFormProblems({ ...DEFAULT_DOSE_FORM, mechanistic: false, networkIds: ['a'] })).toEqual({});
-    expect(doseFormProblems({ ...DEFAULT_DOSE_FORM, networkIds: ['a'], ensemble: true })).toEqual({ models: 'An ensemble needs two or more networks.' });
+    expect(doseFormProblems({ ...DEFAULT_DOSE_FORM, networkIds: ['a'], ensemble: true })).toEqual({
+      models: 'An ensemble needs two or more networks.',
+    });
     expect(doseFormProblems({ ...DEFAULT_DOSE_FORM, networkIds: ['a', 'b'], ensemble: true })).toEqual({});
   });
 });

@@ -65,7 +65,8 @@ export function doseFormProblems(v: DoseFormValues): DoseFormProblems {
   add('threshold', checkNumber(v.threshold, 0, 1000, ' ng/mL', false, true));
   add('targetHigh', checkNumber(v.targetHigh, 0, 100, ' %', false, true));
   add('targetLow', checkNumber(v.targetLow, 0, 100, ' %', false, true));
-  if (!problems.targetHigh && !problems.targetLow && v.targetHigh === v.targetLow) problems.targetLow = 'Choose a target different from the first.';
+  if (!problems.targetHigh && !problems.targetLow && v.targetHigh === v.targetLow)
+    problems.targetLow = 'Choose a target different from the first.';
   add('dailyStep', checkNumber(v.dailyStep, 0, 10, ' mg', false, true));
   add('weeklyStep', checkNumber(v.weeklyStep, 0, 100, ' mg', false, true));
   add('gridStep', checkNumber(v.gridStep, 0, 0.5, ' h', false, true));

@@ -64,12 +64,14 @@ export class DosesView extends LitElement {
   protected override render(): TemplateResult {
     const data = this.data;
     return html`<h2>Dose questions</h2>
-      ${data
-        ? this.workbench(data)
-        : html`<p class="notice" data-testid="doses-no-data">
-            No dataset is open. Load a file or the demo data in the side panel, or open a stored dataset, to fit the mechanistic model and answer the dose
-            questions.
-          </p>`}`;
+      ${
+        data
+          ? this.workbench(data)
+          : html`<p class="notice" data-testid="doses-no-data">
+              No dataset is open. Load a file or the demo data in the side panel, or open a stored dataset, to fit the mechanistic model and
+              answer the dose questions.
+            </p>`
+      }`;
   }
 
   private workbench(data: Dataset): TemplateResult {
@@ -88,9 +90,13 @@ export class DosesView extends LitElement {
       </section>
       <div aria-live="polite">${noticeView(ws.notice, 'doses-notice', ws.running)}</div>
       ${ws.running ? html`<qp-dose-progress .progress=${ws.progress} @doses-cancelled=${() => ws.cancel()}></qp-dose-progress>` : nothing}
-      ${ws.runs.length > 0 && !current && !ws.running
-        ? html`<p class="notice" data-tone="warning">The results below were computed for another dataset; run again to answer for this one.</p>`
-        : nothing}
+      ${
+        ws.runs.length > 0 && !current && !ws.running
+          ? html`<p class="notice" data-tone="warning">
+              The results below were computed for another dataset; run again to answer for this one.
+            </p>`
+          : nothing
+      }
       ${ws.runs.length > 0 ? this.results(ws.runs) : nothing}`;
   }
 
@@ -103,9 +109,19 @@ export class DosesView extends LitElement {
       settings: r.report.settings,
       differences: r.report.kind === 'network' ? r.report.differences : null,
     }));
-    const curves: DoseResponseModel[] = runs.map((r) => ({ id: r.id, label: r.label, kind: r.report.kind, answers: r.report.answers, curves: r.report.curves, targets: r.report.settings.targets }));
+    const curves: DoseResponseModel[] = runs.map((r) => ({
+      id: r.id,
+      label: r.label,
+      kind: r.report.kind,
+      answers: r.report.answers,
+      curves: r.report.curves,
+      targets: r.report.settings.targets,
+    }));
     const mechanistic = runs.map((r) => r.report).find((r): r is MechanisticReport => r.kind === 'mechanistic') ?? null;
-    return html`<qp-report-actions .report=${this.workspace.running ? null : () => this.report(runs, answers)} .csv=${answersExport(answers)}></qp-report-actions>
+    return html`<qp-report-actions
+        .report=${this.workspace.running ? null : () => this.report(runs, answers)}
+        .csv=${answersExport(answers)}
+      ></qp-report-actions>
       <section class="card" aria-labelledby="answers-title" data-testid="dose-results">
         <h3 id="answers-title">Answers</h3>
         <qp-dose-answers-table .models=${answers}></qp-dose-answers-table>
@@ -115,22 +131,33 @@ export class DosesView extends LitElement {
         <h3 id="curves-title">Dose–response</h3>
         <qp-dose-response-plots .models=${curves}></qp-dose-response-plots>
       </section>
-      ${mechanistic
-        ? html`<section class="card" aria-labelledby="fit-title" data-testid="mechanistic-fit">
-              <h3 id="fit-title">Mechanistic population model</h3>
-              <qp-mechanistic-fit .report=${mechanistic}></qp-mechanistic-fit>
-            </section>
-            <section class="card" aria-labelledby="diagnostics-title" data-testid="mechanistic-diagnostics">
-              <h3 id="diagnostics-title">Diagnostics</h3>
-              <qp-mechanistic-diagnostics .diagnostics=${mechanistic.diagnostics} .threshold=${mechanistic.settings.threshold}></qp-mechanistic-diagnostics>
-            </section>`
-        : nothing}`;
+      ${
+        mechanistic
+          ? html`<section class="card" aria-labelledby="fit-title" data-testid="mechanistic-fit">
+                <h3 id="fit-title">Mechanistic population model</h3>
+                <qp-mechanistic-fit .report=${mechanistic}></qp-mechanistic-fit>
+              </section>
+              <section class="card" aria-labelledby="diagnostics-title" data-testid="mechanistic-diagnostics">
+                <h3 id="diagnostics-title">Diagnostics</h3>
+                <qp-mechanistic-diagnostics
+                  .diagnostics=${mechanistic.diagnostics}
+                  .threshold=${mechanistic.settings.threshold}
+                ></qp-mechanistic-diagnostics>
+              </section>`
+          : nothing
+      }`;
   }
 
   /** The Doses tab's printable report: the open data, the settings the run used, the answers and the plots as drawn. */
   private report(runs: readonly ModelRun[], models: readonly ModelAnswers[]): ReportDocument {
     const data = this.data as Dataset;
-    return dosesReportDocument({ data, datasetName: data.fileName, models, settings: runs[0].report.settings, figures: reportFigures(this) });
+    return dosesReportDocument({
+      data,
+      datasetName: data.fileName,
+      models,
+      settings: runs[0].report.settings,
+      figures: reportFigures(this),
+    });
   }
 }
 

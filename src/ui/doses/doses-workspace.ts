@@ -58,7 +58,13 @@ export class DosesWorkspace extends EventTarget {
     const chosen: { id: string; label: string; ensembleIds: string[] }[] = [
       ...(form.mechanistic ? [{ id: MECHANISTIC_ID, label: 'Mechanistic population model', ensembleIds: [] }] : []),
       ...(ensemble
-        ? [{ id: networks[0].id, label: `${networks[0].name} (ensemble of ${networks.length})`, ensembleIds: networks.slice(1).map((m) => m.id) }]
+        ? [
+            {
+              id: networks[0].id,
+              label: `${networks[0].name} (ensemble of ${networks.length})`,
+              ensembleIds: networks.slice(1).map((m) => m.id),
+            },
+          ]
         : networks.map((m) => ({ id: m.id, label: m.name, ensembleIds: [] }))),
     ];
     const started = performance.now();
@@ -103,7 +109,10 @@ export class DosesWorkspace extends EventTarget {
     try {
       this.saved = await listTrainedModels();
     } catch (error) {
-      this.notice = { tone: 'error', text: `The saved models could not be listed: ${error instanceof Error ? error.message : String(error)}` };
+      this.notice = {
+        tone: 'error',
+        text: `The saved models could not be listed: ${error instanceof Error ? error.message : String(error)}`,
+      };
     }
     this.changed();
   }

@@ -87,15 +87,16 @@ export class MechanisticFitPanel extends LitElement {
           </thead>
           <tbody>
             ${fit.candidates.map(
-              (c) => html`<tr data-chosen=${String(c.chosen)} data-compartments=${c.compartments}>
-                <th scope="row">${c.compartments}-compartment</th>
-                <td>${c.parameters}</td>
-                <td>${c.ofv.toFixed(1)}</td>
-                <td>${c.aic.toFixed(1)}</td>
-                <td>${c.deltaAic.toFixed(1)}</td>
-                <td>${c.bic.toFixed(1)}</td>
-                <td>${c.chosen ? '✓ kept' : ''}</td>
-              </tr>`,
+              (c) =>
+                html`<tr data-chosen=${String(c.chosen)} data-compartments=${c.compartments}>
+                  <th scope="row">${c.compartments}-compartment</th>
+                  <td>${c.parameters}</td>
+                  <td>${c.ofv.toFixed(1)}</td>
+                  <td>${c.aic.toFixed(1)}</td>
+                  <td>${c.deltaAic.toFixed(1)}</td>
+                  <td>${c.bic.toFixed(1)}</td>
+                  <td>${c.chosen ? '✓ kept' : ''}</td>
+                </tr>`,
             )}
           </tbody>
         </table>
@@ -115,8 +116,8 @@ export class MechanisticFitPanel extends LitElement {
         <li>PD: ${this.notes(fit.pd)}</li>
         <li>
           Time in the worker: fit ${t.fitSeconds.toFixed(1)} s, questions ${t.questionsSeconds.toFixed(1)} s, uncertainty bands
-          ${t.uncertaintySeconds.toFixed(1)} s (${r.uncertainty.made} of ${r.uncertainty.requested} replicates: ${r.uncertainty.note}), diagnostics
-          ${t.diagnosticsSeconds.toFixed(1)} s.
+          ${t.uncertaintySeconds.toFixed(1)} s (${r.uncertainty.made} of ${r.uncertainty.requested} replicates: ${r.uncertainty.note}),
+          diagnostics ${t.diagnosticsSeconds.toFixed(1)} s.
         </li>
       </ul>`;
   }
@@ -135,13 +136,14 @@ export class MechanisticFitPanel extends LitElement {
         </thead>
         <tbody>
           ${summary.parameters.map(
-            (p: ParameterEstimate) => html`<tr data-parameter=${p.name}>
-              <th scope="row">${parameterLabel(model, p.name)}</th>
-              <td>${formatNumber(p.estimate)}</td>
-              <td>${formatNumber(p.se, 2)}</td>
-              <td>${Number.isFinite(p.rse) ? `${p.rse.toFixed(0)} %` : '–'}</td>
-              <td>${Number.isFinite(p.lower) ? `${formatNumber(p.lower)}–${formatNumber(p.upper)}` : '–'}</td>
-            </tr>`,
+            (p: ParameterEstimate) =>
+              html`<tr data-parameter=${p.name}>
+                <th scope="row">${parameterLabel(model, p.name)}</th>
+                <td>${formatNumber(p.estimate)}</td>
+                <td>${formatNumber(p.se, 2)}</td>
+                <td>${Number.isFinite(p.rse) ? `${p.rse.toFixed(0)} %` : '–'}</td>
+                <td>${Number.isFinite(p.lower) ? `${formatNumber(p.lower)}–${formatNumber(p.upper)}` : '–'}</td>
+              </tr>`,
           )}
         </tbody>
       </table>

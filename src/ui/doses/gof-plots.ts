@@ -25,14 +25,25 @@ function tip(r: ObservationDiagnostic): string {
 }
 
 /** Observed against a prediction (log axes for PK), one domain for both axes. */
-export function dvVersusPlot(rows: readonly ObservationDiagnostic[], prediction: 'pred' | 'ipred', target: DiagnosticTarget, width: number): Element {
+export function dvVersusPlot(
+  rows: readonly ObservationDiagnostic[],
+  prediction: 'pred' | 'ipred',
+  target: DiagnosticTarget,
+  width: number,
+): Element {
   const log = target === 'pk';
   const values = rows.flatMap((r) => [r.dv, r[prediction]]).filter((v) => Number.isFinite(v) && (!log || v > 0));
   const lo = Math.min(...values);
   const hi = Math.max(...values);
   const domain: [number, number] = log ? [lo / 1.15, hi * 1.15] : [Math.min(0, lo), hi * 1.04];
   const name = prediction.toUpperCase();
-  const axis = (label: string): Plot.ScaleOptions => ({ label, domain, type: log ? 'log' : 'linear', grid: true, ...(log ? { ticks: logTicks(...domain), tickFormat: '~g' } : {}) });
+  const axis = (label: string): Plot.ScaleOptions => ({
+    label,
+    domain,
+    type: log ? 'log' : 'linear',
+    grid: true,
+    ...(log ? { ticks: logTicks(...domain), tickFormat: '~g' } : {}),
+  });
   const data = rows.map((r) => ({ ...r, arm: armLabel(r.armDose) }));
   const size = Math.max(240, Math.round(width));
   return Plot.plot({
@@ -42,14 +53,32 @@ export function dvVersusPlot(rows: readonly ObservationDiagnostic[], prediction:
     y: axis('Observed DV (ng/mL)'),
     color: { ...armColors(rows), legend: true },
     marks: [
-      Plot.line(domain.map((v) => ({ v })), { x: 'v', y: 'v', stroke: MUTED, strokeDasharray: '5,4', ariaDescription: 'identity line' }),
-      Plot.dot(data, { x: prediction, y: 'dv', fill: 'arm', r: 2.4, fillOpacity: 0.75, tip: true, title: tip, ariaDescription: 'observations' }),
+      Plot.line(
+        domain.map((v) => ({ v })),
+        { x: 'v', y: 'v', stroke: MUTED, strokeDasharray: '5,4', ariaDescription: 'identity line' },
+      ),
+      Plot.dot(data, {
+        x: prediction,
+        y: 'dv',
+        fill: 'arm',
+        r: 2.4,
+        fillOpacity: 0.75,
+        tip: true,
+        title: tip,
+        ariaDescription: 'observations',
+      }),
     ],
   });
 }
 
 /** A residual against time or against PRED, with the zero line and ±1.96. */
-export function residualPlot(rows: readonly ObservationDiagnostic[], residual: Residual, against: 'time' | 'pred', target: DiagnosticTarget, width: number): Element {
+export function residualPlot(
+  rows: readonly ObservationDiagnostic[],
+  residual: Residual,
+  against: 'time' | 'pred',
+  target: DiagnosticTarget,
+  width: number,
+): Element {
   const data = rows.filter((r) => Number.isFinite(r[residual])).map((r) => ({ ...r, arm: armLabel(r.armDose) }));
   const maxTime = Math.max(1, ...rows.map((r) => r.time));
   const log = against === 'pred' && target === 'pk';
@@ -57,7 +86,11 @@ export function residualPlot(rows: readonly ObservationDiagnostic[], residual: R
   const x: Plot.ScaleOptions =
     against === 'time'
       ? { label: AXIS_TIME, ticks: timeTicks(maxTime, width), tickFormat: timeTickFormat, nice: maxTime <= 336 }
-      : { label: 'PRED (ng/mL)', type: log ? 'log' : 'linear', ...(log ? { ticks: logTicks(Math.min(...positive), Math.max(...positive)), tickFormat: '~g' } : { nice: true }) };
+      : {
+          label: 'PRED (ng/mL)',
+          type: log ? 'log' : 'linear',
+          ...(log ? { ticks: logTicks(Math.min(...positive), Math.max(...positive)), tickFormat: '~g' } : { nice: true }),
+        };
   return Plot.plot({
     ...basePlot(width, 280),
     ariaLabel: `${RESIDUAL_NAMES[residual]} of ${TARGET_NAMES[target]} against ${against === 'time' ? 'time' : 'PRED'}, ${data.length} observations`,
@@ -67,7 +100,16 @@ export function residualPlot(rows: readonly ObservationDiagnostic[], residual: R
     marks: [
       Plot.ruleY([0], { stroke: MUTED }),
       Plot.ruleY([-1.96, 1.96], { stroke: MUTED, strokeDasharray: '4,4', strokeOpacity: 0.7 }),
-      Plot.dot(data, { x: against, y: residual, fill: 'arm', r: 2.2, fillOpacity: 0.7, tip: true, title: tip, ariaDescription: 'residuals' }),
+      Plot.dot(data, {
+        x: against,
+        y: residual,
+        fill: 'arm',
+        r: 2.2,
+        fillOpacity: 0.7,
+        tip: true,
+        title: tip,
+        ariaDescription: 'residuals',
+      }),
     ],
   });
 }

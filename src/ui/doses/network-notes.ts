@@ -36,12 +36,16 @@ export class NetworkNotes extends LitElement {
       .sort((a, b) => b.beyond - a.beyond)
       .slice(0, SHOWN_FEATURES)
       .map((f) => `${f.branch.toUpperCase()} ${f.feature} ${formatNumber(f.beyond, 2)} range widths beyond training (${f.where})`);
-    return [
-      `${r.seconds.toFixed(1)} s; ${r.backend}`,
-      `context from ${r.context}`,
-      r.band ? `bands: ${r.band.method}` : 'no bands (choose two or more networks of the same setup as an ensemble)',
-      features.length > 0 ? `inputs outside the training range at the answers: ${features.join('; ')}` : 'inputs stay within the training range at the answers',
-    ].join('; ') + '.';
+    return (
+      [
+        `${r.seconds.toFixed(1)} s; ${r.backend}`,
+        `context from ${r.context}`,
+        r.band ? `bands: ${r.band.method}` : 'no bands (choose two or more networks of the same setup as an ensemble)',
+        features.length > 0
+          ? `inputs outside the training range at the answers: ${features.join('; ')}`
+          : 'inputs stay within the training range at the answers',
+      ].join('; ') + '.'
+    );
   }
 }
 

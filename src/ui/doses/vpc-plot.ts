@@ -5,7 +5,19 @@
  */
 import * as Plot from '@observablehq/plot';
 import type { VpcBin, VpcInterval, VpcTarget } from '../../pkpd/diagnostics/vpc';
-import { AXIS_CONCENTRATION, AXIS_PD, AXIS_TIME, basePlot, formatNumber, formatTime, INK, MUTED, THRESHOLD_COLOR, timeTickFormat, timeTicks } from '../explorer/plot-theme';
+import {
+  AXIS_CONCENTRATION,
+  AXIS_PD,
+  AXIS_TIME,
+  basePlot,
+  formatNumber,
+  formatTime,
+  INK,
+  MUTED,
+  THRESHOLD_COLOR,
+  timeTickFormat,
+  timeTicks,
+} from '../explorer/plot-theme';
 import { logTicksOf } from '../log-ticks';
 import { facetColumns } from '../model/report-plot-data';
 import { TARGET_NAMES } from './gof-plots';
@@ -25,29 +37,52 @@ export function vpcPlot(vpc: VpcTarget, threshold: number | null, width: number)
   const columns = Math.ceil(vpc.strata.length / Math.ceil(vpc.strata.length / fit));
   const facetOf = (s: number): Facet => ({ fx: s % columns, fy: Math.floor(s / columns) });
   const bands = vpc.strata.flatMap((stratum, s) =>
-    PERCENTILES.flatMap((p) => stratum.bins.map((bin: VpcBin) => ({ ...facetOf(s), time: bin.time, percentile: p, ...(bin.simulated[p] as VpcInterval) }))),
+    PERCENTILES.flatMap((p) =>
+      stratum.bins.map((bin: VpcBin) => ({ ...facetOf(s), time: bin.time, percentile: p, ...(bin.simulated[p] as VpcInterval) })),
+    ),
   );
-  const observed = vpc.strata.flatMap((stratum, s) => PERCENTILES.flatMap((p) => stratum.bins.map((bin) => ({ ...facetOf(s), time: bin.time, percentile: p, value: bin.observed[p], n: bin.n }))));
-  const points = vpc.strata.flatMap((stratum, s) => stratum.observations.time.map((time, j) => ({ ...facetOf(s), time, dv: stratum.observations.dv[j] })));
+  const observed = vpc.strata.flatMap((stratum, s) =>
+    PERCENTILES.flatMap((p) =>
+      stratum.bins.map((bin) => ({ ...facetOf(s), time: bin.time, percentile: p, value: bin.observed[p], n: bin.n })),
+    ),
+  );
+  const points = vpc.strata.flatMap((stratum, s) =>
+    stratum.observations.time.map((time, j) => ({ ...facetOf(s), time, dv: stratum.observations.dv[j] })),
+  );
   const titles = vpc.strata.map((stratum, s) => ({ ...facetOf(s), text: stratum.label }));
   const log = vpc.target === 'pk';
   const maxTime = Math.max(1, ...points.map((p) => p.time));
   const facets = { fx: 'fx', fy: 'fy' };
   const band = (p: (typeof PERCENTILES)[number]): Plot.Markish =>
-    Plot.areaY(bands.filter((b) => b.percentile === p), { x: 'time', y1: 'lo', y2: 'hi', ...facets, fill: p === 'p50' ? MEDIAN_BAND : OUTER_BAND, fillOpacity: 0.3, ariaDescription: `simulated ${p} interval` });
+    Plot.areaY(
+      bands.filter((b) => b.percentile === p),
+      {
+        x: 'time',
+        y1: 'lo',
+        y2: 'hi',
+        ...facets,
+        fill: p === 'p50' ? MEDIAN_BAND : OUTER_BAND,
+        fillOpacity: 0.3,
+        ariaDescription: `simulated ${p} interval`,
+      },
+    );
   const line = (p: (typeof PERCENTILES)[number]): Plot.Markish =>
-    Plot.line(observed.filter((o) => o.percentile === p), {
-      x: 'time',
-      y: 'value',
-      ...facets,
-      stroke: INK,
-      strokeWidth: p === 'p50' ? 2 : 1.3,
-      strokeDasharray: p === 'p50' ? undefined : '5,3',
-      marker: 'circle-stroke',
-      tip: true,
-      title: (o: { time: number; value: number; n: number; percentile: string }) => `${formatTime(o.time)} h: observed ${o.percentile.replace('p', '')}th percentile ${formatNumber(o.value)} ng/mL (n = ${o.n})`,
-      ariaDescription: `observed ${p}`,
-    });
+    Plot.line(
+      observed.filter((o) => o.percentile === p),
+      {
+        x: 'time',
+        y: 'value',
+        ...facets,
+        stroke: INK,
+        strokeWidth: p === 'p50' ? 2 : 1.3,
+        strokeDasharray: p === 'p50' ? undefined : '5,3',
+        marker: 'circle-stroke',
+        tip: true,
+        title: (o: { time: number; value: number; n: number; percentile: string }) =>
+          `${formatTime(o.time)} h: observed ${o.percentile.replace('p', '')}th percentile ${formatNumber(o.value)} ng/mL (n = ${o.n})`,
+        ariaDescription: `observed ${p}`,
+      },
+    );
   const marks: Plot.Markish[] = [
     band('p05'),
     band('p95'),
@@ -56,9 +91,22 @@ export function vpcPlot(vpc: VpcTarget, threshold: number | null, width: number)
     line('p05'),
     line('p95'),
     line('p50'),
-    Plot.text(titles, { ...facets, text: 'text', frameAnchor: 'top-left', dx: 4, dy: 4, fill: INK, stroke: '#ffffff', strokeWidth: 3, paintOrder: 'stroke', fontSize: 11, fontWeight: 600 }),
+    Plot.text(titles, {
+      ...facets,
+      text: 'text',
+      frameAnchor: 'top-left',
+      dx: 4,
+      dy: 4,
+      fill: INK,
+      stroke: '#ffffff',
+      strokeWidth: 3,
+      paintOrder: 'stroke',
+      fontSize: 11,
+      fontWeight: 600,
+    }),
   ];
-  if (vpc.target === 'pd' && threshold !== null) marks.unshift(Plot.ruleY([threshold], { stroke: THRESHOLD_COLOR, strokeDasharray: '6,4', strokeOpacity: 0.7 }));
+  if (vpc.target === 'pd' && threshold !== null)
+    marks.unshift(Plot.ruleY([threshold], { stroke: THRESHOLD_COLOR, strokeDasharray: '6,4', strokeOpacity: 0.7 }));
   const positive = [...points.map((p) => p.dv), ...bands.flatMap((b) => [b.lo, b.hi])].filter((v) => v > 0);
   const rows = Math.ceil(vpc.strata.length / columns);
   return Plot.plot({
@@ -66,7 +114,14 @@ export function vpcPlot(vpc: VpcTarget, threshold: number | null, width: number)
     ariaLabel: `Visual predictive check of ${TARGET_NAMES[vpc.target]}, ${vpc.strata.length} arms: observed percentiles over simulated 90 % intervals`,
     x: { label: AXIS_TIME, ticks: timeTicks(maxTime, width / columns), tickFormat: timeTickFormat, nice: maxTime <= 336 },
     y: log
-      ? { label: AXIS_CONCENTRATION, type: 'log', grid: true, ticks: logTicksOf(positive), tickFormat: '~g', domain: [Math.min(...positive), Math.max(...positive)] }
+      ? {
+          label: AXIS_CONCENTRATION,
+          type: 'log',
+          grid: true,
+          ticks: logTicksOf(positive),
+          tickFormat: '~g',
+          domain: [Math.min(...positive), Math.max(...positive)],
+        }
       : { label: AXIS_PD, grid: true, nice: true, zero: true },
     fx: { axis: null },
     fy: { axis: null },

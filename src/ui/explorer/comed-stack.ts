@@ -30,7 +30,16 @@ export function comedSegments(
       return present.map((s) => {
         const share = (100 * c[s]) / c.total;
         const height = unit === 'count' ? c[s] : share;
-        const segment = { label: c.label, status: COMED_LABELS[s], dark: s === 'with', count: c[s], total: c.total, share, y1: base, y2: base + height };
+        const segment = {
+          label: c.label,
+          status: COMED_LABELS[s],
+          dark: s === 'with',
+          count: c[s],
+          total: c.total,
+          share,
+          y1: base,
+          y2: base + height,
+        };
         base += height;
         return segment;
       });
@@ -48,7 +57,13 @@ export function comedSegmentMarks(
   const mid = (s: ComedSegment): number => (s.y1 + s.y2) / 2;
   return [
     Plot.barY(segments, { x: 'label', y1: 'y1', y2: 'y2', fill: 'status', title }),
-    Plot.text(labelled.filter((s) => s.dark), { x: 'label', y: mid, text, fill: '#ffffff' }),
-    Plot.text(labelled.filter((s) => !s.dark), { x: 'label', y: mid, text, fill: INK }),
+    Plot.text(
+      labelled.filter((s) => s.dark),
+      { x: 'label', y: mid, text, fill: '#ffffff' },
+    ),
+    Plot.text(
+      labelled.filter((s) => !s.dark),
+      { x: 'label', y: mid, text, fill: INK },
+    ),
   ];
 }

@@ -71,13 +71,20 @@ export class ExplorerView extends LitElement {
       <div class="grid">
         ${m.pd ? nothing : html`<p class="note" data-note="no-pd" role="note">This file has no PD observations (DVID 2): PD plots are hidden.</p>`}
         ${m.pk ? nothing : html`<p class="note" data-note="no-pk" role="note">This file has no PK observations (DVID 1): concentration plots are hidden.</p>`}
-        ${this.doseAllocation(m)} ${this.bodyWeight(m)} ${this.comed(m)} ${this.pkTime(m)} ${this.hysteresis(m)}
-        ${this.pdTime(m)} ${this.subjectViewer(m)}
+        ${this.doseAllocation(m)} ${this.bodyWeight(m)} ${this.comed(m)} ${this.pkTime(m)} ${this.hysteresis(m)} ${this.pdTime(m)}
+        ${this.subjectViewer(m)}
       </div>
     `;
   }
 
-  private figure(name: PlotName, caption: string, detail: string | null, plot: Element | null, controls: unknown = nothing, wide = false): TemplateResult {
+  private figure(
+    name: PlotName,
+    caption: string,
+    detail: string | null,
+    plot: Element | null,
+    controls: unknown = nothing,
+    wide = false,
+  ): TemplateResult {
     return html`<figure data-plot=${name} class=${wide ? 'panel wide' : 'panel'}>
       <qp-export-menu .plot=${plot} name=${fileNameOf(caption)} label=${caption}></qp-export-menu>
       <figcaption>${caption}${detail ? html`<span class="detail">${detail}</span>` : nothing}</figcaption>
@@ -87,19 +94,28 @@ export class ExplorerView extends LitElement {
   }
 
   private notePanel(note: string, title: string, text: string): TemplateResult {
-    return html`<div class="note-panel" data-note=${note} role="note"><h3>${title}</h3><p>${text}</p></div>`;
+    return html`<div class="note-panel" data-note=${note} role="note">
+      <h3>${title}</h3>
+      <p>${text}</p>
+    </div>`;
   }
 
   private doseAllocation(m: ExplorerModel): TemplateResult {
     const plot = this.frames.plot('dose-allocation', '', (width) =>
       doseAllocationPlot({ arms: m.arms, comed: m.comed, colors: this.colors, width }),
     );
-    return this.figure('dose-allocation', 'A. Dose allocation', m.comed ? 'Subjects per arm, split by concomitant medication' : 'Subjects per arm', plot);
+    return this.figure(
+      'dose-allocation',
+      'A. Dose allocation',
+      m.comed ? 'Subjects per arm, split by concomitant medication' : 'Subjects per arm',
+      plot,
+    );
   }
 
   private bodyWeight(m: ExplorerModel): TemplateResult {
     const bw = m.bodyWeight;
-    if (!bw) return this.notePanel('no-bw', 'B. Body weight by arm', 'This file has no body weight (BW) values: the body-weight plot is hidden.');
+    if (!bw)
+      return this.notePanel('no-bw', 'B. Body weight by arm', 'This file has no body weight (BW) values: the body-weight plot is hidden.');
     const plot = this.frames.plot('bw-by-arm', '', (width) =>
       bwByArmPlot({ weights: bw.weights, armLabels: m.arms.map((a) => a.label), colors: this.colors, width }),
     );
@@ -109,7 +125,12 @@ export class ExplorerView extends LitElement {
 
   private comed(m: ExplorerModel): TemplateResult {
     const comed = m.comed;
-    if (!comed) return this.notePanel('no-comed', 'C. Concomitant medication by arm', 'This file has no COMED column: the concomitant-medication plot is hidden.');
+    if (!comed)
+      return this.notePanel(
+        'no-comed',
+        'C. Concomitant medication by arm',
+        'This file has no COMED column: the concomitant-medication plot is hidden.',
+      );
     const plot = this.frames.plot('comed-by-arm', '', (width) => comedByArmPlot({ comed, width }));
     return this.figure('comed-by-arm', 'C. Concomitant medication by arm', 'Share of subjects; labels give counts', plot);
   }
@@ -119,14 +140,32 @@ export class ExplorerView extends LitElement {
     if (!pk) return nothing;
     const key = `${this.logScale}|${this.showIndividuals}`;
     const plot = this.frames.plot('pk-time', key, (width) =>
-      pkTimePlot({ curves: pk, individuals: this.showIndividuals ? m.pkIndividuals : null, log: this.logScale, colors: this.colors, width }),
+      pkTimePlot({
+        curves: pk,
+        individuals: this.showIndividuals ? m.pkIndividuals : null,
+        log: this.logScale,
+        colors: this.colors,
+        width,
+      }),
     );
     const parts = [this.logScale ? 'Geometric mean × ÷ geometric SD' : 'Mean ± SD'];
     if (pk.binned) parts.push('times binned (median time per bin)');
     if (this.logScale && pk.nonPositive > 0) parts.push(`${pk.nonPositive} values ≤ 0 left out on the log scale`);
     const controls = html`<div class="controls">
-      <label><input type="checkbox" .checked=${this.logScale} @change=${(e: Event) => (this.logScale = (e.target as HTMLInputElement).checked)} />Log scale</label>
-      <label><input type="checkbox" .checked=${this.showIndividuals} @change=${(e: Event) => (this.showIndividuals = (e.target as HTMLInputElement).checked)} />Individual curves</label>
+      <label
+        ><input
+          type="checkbox"
+          .checked=${this.logScale}
+          @change=${(e: Event) => (this.logScale = (e.target as HTMLInputElement).checked)}
+        />Log scale</label
+      >
+      <label
+        ><input
+          type="checkbox"
+          .checked=${this.showIndividuals}
+          @change=${(e: Event) => (this.showIndividuals = (e.target as HTMLInputElement).checked)}
+        />Individual curves</label
+      >
     </div>`;
     return this.figure('pk-time', 'D. Mean PK concentration over time', parts.join('; '), plot, controls);
   }
@@ -162,7 +201,13 @@ export class ExplorerView extends LitElement {
     const current = m.subjects.find((s) => s.subject === this.subject) ?? m.subjects[0];
     if (!data || !current) return nothing;
     const plot = this.frames.plot('subject', String(current.subject), (width) =>
-      subjectPlot({ series: subjectSeries(data, current.subject), color: colorOf(this.colors, current.label), showPk: m.pk !== null, showPd: m.pd !== null, width }),
+      subjectPlot({
+        series: subjectSeries(data, current.subject),
+        color: colorOf(this.colors, current.label),
+        showPk: m.pk !== null,
+        showPd: m.pd !== null,
+        width,
+      }),
     );
     const controls = html`<div class="controls">
       <label
@@ -172,7 +217,14 @@ export class ExplorerView extends LitElement {
         </select></label
       >
     </div>`;
-    return this.figure('subject', 'Subject viewer', `${[m.pk ? 'PK' : '', m.pd ? 'PD' : ''].filter(Boolean).join(' and ')} observations of one subject; dashed lines mark doses`, plot, controls, true);
+    return this.figure(
+      'subject',
+      'Subject viewer',
+      `${[m.pk ? 'PK' : '', m.pd ? 'PD' : ''].filter(Boolean).join(' and ')} observations of one subject; dashed lines mark doses`,
+      plot,
+      controls,
+      true,
+    );
   }
 }
 

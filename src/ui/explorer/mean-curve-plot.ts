@@ -34,16 +34,26 @@ interface Row {
 
 export function meanCurvePlot(input: MeanCurvePlotInput): Element {
   const { curves, individuals, log, yLabel, unit, colors, width, threshold } = input;
-  const rows: Row[] = curves.curves.flatMap((c) =>
-    c.points.map((p) => {
-      if (log) {
-        const spread = Number.isFinite(p.geoSd) ? p.geoSd : 1;
-        return { label: c.label, time: p.time, center: p.geoMean, lo: p.geoMean / spread, hi: p.geoMean * spread, n: p.nPositive, sd: p.geoSd };
-      }
-      const sd = Number.isFinite(p.sd) ? p.sd : 0;
-      return { label: c.label, time: p.time, center: p.mean, lo: Math.max(0, p.mean - sd), hi: p.mean + sd, n: p.n, sd: p.sd };
-    }),
-  ).filter((r) => Number.isFinite(r.center) && (!log || r.center > 0));
+  const rows: Row[] = curves.curves
+    .flatMap((c) =>
+      c.points.map((p) => {
+        if (log) {
+          const spread = Number.isFinite(p.geoSd) ? p.geoSd : 1;
+          return {
+            label: c.label,
+            time: p.time,
+            center: p.geoMean,
+            lo: p.geoMean / spread,
+            hi: p.geoMean * spread,
+            n: p.nPositive,
+            sd: p.geoSd,
+          };
+        }
+        const sd = Number.isFinite(p.sd) ? p.sd : 0;
+        return { label: c.label, time: p.time, center: p.mean, lo: Math.max(0, p.mean - sd), hi: p.mean + sd, n: p.n, sd: p.sd };
+      }),
+    )
+    .filter((r) => Number.isFinite(r.center) && (!log || r.center > 0));
 
   const spaghetti = (individuals ?? []).flatMap((s) =>
     s.points.filter((p) => !log || p.dv > 0).map((p) => ({ id: s.id, label: s.label, time: p.time, dv: p.dv })),
@@ -51,14 +61,11 @@ export function meanCurvePlot(input: MeanCurvePlotInput): Element {
   const labels = curves.curves.map((c) => c.label);
   const maxTime = Math.max(0, ...rows.map((r) => r.time), ...spaghetti.map((r) => r.time));
   const statLabel = log ? 'geometric mean' : 'mean';
-  const spreadText = (r: Row): string =>
-    log ? `× ÷ ${formatNumber(r.sd)}` : `± ${formatNumber(r.sd)}`;
+  const spreadText = (r: Row): string => (log ? `× ÷ ${formatNumber(r.sd)}` : `± ${formatNumber(r.sd)}`);
 
   const marks: Plot.Markish[] = [];
   if (spaghetti.length > 0) {
-    marks.push(
-      Plot.line(spaghetti, { x: 'time', y: 'dv', z: 'id', stroke: 'label', strokeWidth: 0.8, strokeOpacity: 0.35 }),
-    );
+    marks.push(Plot.line(spaghetti, { x: 'time', y: 'dv', z: 'id', stroke: 'label', strokeWidth: 0.8, strokeOpacity: 0.35 }));
   }
   marks.push(
     Plot.areaY(rows, { x: 'time', y1: 'lo', y2: 'hi', z: 'label', fill: 'label', fillOpacity: spaghetti.length ? 0.06 : 0.1 }),
@@ -97,9 +104,16 @@ export function meanCurvePlot(input: MeanCurvePlotInput): Element {
     ...basePlot(width, input.height ?? 300),
     ariaLabel: input.ariaLabel,
     x: { label: AXIS_TIME, ticks: timeTicks(maxTime, width), tickFormat: timeTickFormat, nice: maxTime <= 336 },
-    y: log ? { label: yLabel, type: 'log', grid: true, ticks: logTicksOf([...rows.map((r) => r.lo), ...rows.map((r) => r.hi), ...spaghetti.map((r) => r.dv)]), tickFormat: '~g' } : { label: yLabel, grid: true, nice: true, zero: true },
+    y: log
+      ? {
+          label: yLabel,
+          type: 'log',
+          grid: true,
+          ticks: logTicksOf([...rows.map((r) => r.lo), ...rows.map((r) => r.hi), ...spaghetti.map((r) => r.dv)]),
+          tickFormat: '~g',
+        }
+      : { label: yLabel, grid: true, nice: true, zero: true },
     color: { ...restrictColors(colors, labels), legend: true },
     marks,
   });
 }
-

@@ -3,7 +3,18 @@ import * as Plot from '@observablehq/plot';
 import type { TimePoint } from '../../data/explore/individual-series';
 import type { DoseEvent, SubjectSeries } from '../../data/explore/subject-series';
 import { PD_SUPPRESSION_THRESHOLD } from '../../data/explore/thresholds';
-import { AXIS_CONCENTRATION, AXIS_PD, AXIS_TIME, basePlot, formatNumber, formatTime, MUTED, THRESHOLD_COLOR, timeTickFormat, timeTicks } from './plot-theme';
+import {
+  AXIS_CONCENTRATION,
+  AXIS_PD,
+  AXIS_TIME,
+  basePlot,
+  formatNumber,
+  formatTime,
+  MUTED,
+  THRESHOLD_COLOR,
+  timeTickFormat,
+  timeTicks,
+} from './plot-theme';
 
 export interface SubjectPlotInput {
   series: SubjectSeries;

@@ -27,7 +27,9 @@ function answer(scenario: string, target: number, regimen: string): DoseAnswer {
 }
 
 describe('dose answers CSV', () => {
-  const answers = SETTINGS.scenarios.flatMap((s) => SETTINGS.regimens.flatMap((r) => SETTINGS.targets.map((t) => answer(s.name, t, r.name))));
+  const answers = SETTINGS.scenarios.flatMap((s) =>
+    SETTINGS.regimens.flatMap((r) => SETTINGS.targets.map((t) => answer(s.name, t, r.name))),
+  );
   const mechanistic: ModelAnswers = { id: 'm', label: 'Mechanistic population model', kind: 'mechanistic', answers, settings: SETTINGS };
 
   it('writes a row per question and model with doses, shares in %, the spread and the flags', () => {
@@ -35,6 +37,8 @@ describe('dose answers CSV', () => {
     expect(lines[0]).toBe(ANSWER_COLUMNS.join(','));
     expect(lines).toHaveLength(1 + 12);
     expect(lines[1]).toBe('base,90,daily,Mechanistic population model,mechanistic,5,92.5,90,95,4.5,6,,,');
-    expect(lines.find((l) => l.startsWith('no_comed,90,weekly'))).toBe('no_comed,90,weekly,Mechanistic population model,mechanistic,,,,,4.5,Inf,not reached,,');
+    expect(lines.find((l) => l.startsWith('no_comed,90,weekly'))).toBe(
+      'no_comed,90,weekly,Mechanistic population model,mechanistic,,,,,4.5,Inf,not reached,,',
+    );
   });
 });

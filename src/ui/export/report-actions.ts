@@ -42,12 +42,14 @@ export class ReportActions extends LitElement {
 
   protected override render(): TemplateResult {
     const csv = this.csv;
-    return html`${csv
-        ? html`<button type="button" data-testid="download-csv" @click=${() => downloadCsv(csv)}>
-            Download ${csv.label} (CSV)
-          </button>`
-        : nothing}
-      <button type="button" data-testid="print-report" ?disabled=${!this.report} @click=${() => this.report && openReport(this.report())}>Print report</button>`;
+    return html`${
+        csv
+          ? html`<button type="button" data-testid="download-csv" @click=${() => downloadCsv(csv)}>Download ${csv.label} (CSV)</button>`
+          : nothing
+      }
+      <button type="button" data-testid="print-report" ?disabled=${!this.report} @click=${() => this.report && openReport(this.report())}>
+        Print report
+      </button>`;
   }
 }
 

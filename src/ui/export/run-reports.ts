@@ -69,7 +69,11 @@ function metricsTable(validation: SubjectMetrics, test: SubjectMetrics | null): 
       return m ? [[target.toUpperCase(), set, m.n, ...[m.rmse_z, m.mae_z, m.r2_z, m.rmse, m.mae, m.r2].map((x) => formatNumber(x))]] : [];
     }),
   );
-  return { caption: 'Metrics (z: in SDs of the training subjects, log scale for PK; ng/mL: as observed)', columns: ['Target', 'Subjects', 'n', 'RMSE (z)', 'MAE (z)', 'R² (z)', 'RMSE (ng/mL)', 'MAE (ng/mL)', 'R² (ng/mL)'], rows };
+  return {
+    caption: 'Metrics (z: in SDs of the training subjects, log scale for PK; ng/mL: as observed)',
+    columns: ['Target', 'Subjects', 'n', 'RMSE (z)', 'MAE (z)', 'R² (z)', 'RMSE (ng/mL)', 'MAE (ng/mL)', 'R² (ng/mL)'],
+    rows,
+  };
 }
 
 export interface ModelReportInput extends ReportData {

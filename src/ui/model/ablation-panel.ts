@@ -13,7 +13,19 @@ import { ENCODER_LABELS, type EncoderName } from '../../quantum/resources/archit
 import { runAblationInWorker, type WithBackend } from '../../../workers/experiments-client';
 import { formatNumber } from '../explorer/plot-theme';
 import {
-  advancedSizes, DEFAULT_RAW_SIZES, experimentSettings, formatDuration, formatZ, modeField, progressView, type RawSizes, runButtons, type SizeKey, sizeField, sizeProblems, splitField,
+  advancedSizes,
+  DEFAULT_RAW_SIZES,
+  experimentSettings,
+  formatDuration,
+  formatZ,
+  modeField,
+  progressView,
+  type RawSizes,
+  runButtons,
+  type SizeKey,
+  sizeField,
+  sizeProblems,
+  splitField,
 } from './experiment-fields';
 import { experimentStyles } from './experiment-styles';
 import { ExperimentTask } from './experiment-task';
@@ -67,8 +79,8 @@ export class AblationPanel extends LitElement {
     return html`<section aria-labelledby="ablation-title">
       <h2 id="ablation-title">Qubits × layers ablation</h2>
       <p class="intro">
-        One model per combination of circuit qubits and layers, trained with early stopping on the validation subjects and
-        scored on them, like the poster's PD heatmaps. The test subjects are never read.
+        One model per combination of circuit qubits and layers, trained with early stopping on the validation subjects and scored on them,
+        like the poster's PD heatmaps. The test subjects are never read.
       </p>
       ${this.data ? this.controls() : html`<p class="note">Load a dataset to run the ablation.</p>`}
       ${this.task.running ? progressView('Model', this.task.progress, this.task.cancelling) : nothing}
@@ -85,11 +97,19 @@ export class AblationPanel extends LitElement {
     const running = this.task.running;
     const problems = sizeProblems(this.sizes);
     const blocker =
-      this.runs === 0 ? 'Choose at least one qubit count and one layer count.' : Object.keys(problems).length > 0 ? 'Fix the settings marked in red (some may be under Advanced).' : null;
+      this.runs === 0
+        ? 'Choose at least one qubit count and one layer count.'
+        : Object.keys(problems).length > 0
+          ? 'Fix the settings marked in red (some may be under Advanced).'
+          : null;
     return html`<div class="controls">
         <label
           >Encoder
-          <select data-control="encoder" ?disabled=${running} @change=${(e: Event) => (this.encoder = (e.target as HTMLSelectElement).value as EncoderName)}>
+          <select
+            data-control="encoder"
+            ?disabled=${running}
+            @change=${(e: Event) => (this.encoder = (e.target as HTMLSelectElement).value as EncoderName)}
+          >
             ${QUANTUM_ENCODERS.map((name) => html`<option value=${name} ?selected=${name === this.encoder}>${ENCODER_LABELS[name]}</option>`)}
           </select></label
         >
@@ -100,19 +120,32 @@ export class AblationPanel extends LitElement {
         ${this.choices('Qubits', 'qubits', QUBIT_CHOICES, this.qubits, (values) => (this.qubits = values))}
         ${this.choices('Layers', 'layers', LAYER_CHOICES, this.layers, (values) => (this.layers = values))}
       </div>
-      ${advancedSizes(this.sizes, problems, running, this.onSize)}
-      ${runButtons(running, blocker, this.run, () => this.task.cancel())}
-      <p class="note">${this.runs} model${this.runs === 1 ? '' : 's'} to train${this.mode === 'multitask' ? '' : ', each a PK and a PD network'}.</p>`;
+      ${advancedSizes(this.sizes, problems, running, this.onSize)} ${runButtons(running, blocker, this.run, () => this.task.cancel())}
+      <p class="note">
+        ${this.runs} model${this.runs === 1 ? '' : 's'} to train${this.mode === 'multitask' ? '' : ', each a PK and a PD network'}.
+      </p>`;
   }
 
-  private choices(legend: string, name: string, options: readonly number[], chosen: readonly number[], set: (values: number[]) => void): TemplateResult {
+  private choices(
+    legend: string,
+    name: string,
+    options: readonly number[],
+    chosen: readonly number[],
+    set: (values: number[]) => void,
+  ): TemplateResult {
     const toggle = (value: number, on: boolean): void => set(options.filter((o) => (o === value ? on : chosen.includes(o))));
     return html`<fieldset data-control=${name} ?disabled=${this.task.running}>
       <legend>${legend}</legend>
       ${options.map(
-        (o) => html`<label
-          ><input type="checkbox" value=${o} .checked=${chosen.includes(o)} @change=${(e: Event) => toggle(o, (e.target as HTMLInputElement).checked)} />${o}</label
-        >`,
+        (o) =>
+          html`<label
+            ><input
+              type="checkbox"
+              value=${o}
+              .checked=${chosen.includes(o)}
+              @change=${(e: Event) => toggle(o, (e.target as HTMLInputElement).checked)}
+            />${o}</label
+          >`,
       )}
     </fieldset>`;
   }
@@ -124,7 +157,12 @@ export class AblationPanel extends LitElement {
   private readonly run = (): void => {
     const data = this.data;
     if (!data) return;
-    const options = { ...experimentSettings(this.mode, this.sizes), encoder: this.encoder, qubits: [...this.qubits], layers: [...this.layers] };
+    const options = {
+      ...experimentSettings(this.mode, this.sizes),
+      encoder: this.encoder,
+      qubits: [...this.qubits],
+      layers: [...this.layers],
+    };
     this.cells = [];
     void this.task.start((onProgress, signal) => runAblationInWorker(data, this.split, options, onProgress, signal));
   };
@@ -135,7 +173,8 @@ export class AblationPanel extends LitElement {
     const total = `${r.cells.length} model${r.cells.length === 1 ? '' : 's'}`;
     const time = formatDuration(r.cells.reduce((s, c) => s + c.seconds, 0) * 1000);
     return html`<p class="outcome" role="status">
-      ${r.cancelled ? `Cancelled: ${total} finished before stopping` : `Finished: ${total}`} in ${time}, on ${r.backend.name} (${r.backend.reason}).
+      ${r.cancelled ? `Cancelled: ${total} finished before stopping` : `Finished: ${total}`} in ${time}, on ${r.backend.name}
+      (${r.backend.reason}).
     </p>`;
   }
 
@@ -162,15 +201,18 @@ export class AblationPanel extends LitElement {
           </thead>
           <tbody>
             ${this.cells.map(
-              (c) => html`<tr>
-                <th scope="row">${c.qubits} × ${c.layers}</th>
-                <td>${formatZ(c.valPdRmseZ)}</td>
-                <td>${c.valPdRmse === null ? '–' : formatNumber(c.valPdRmse, 3)}</td>
-                <td>${formatZ(c.valPkRmseZ)}</td>
-                <td>${c.parameters.total.toLocaleString('en-US')} <span class="sub">(${c.parameters.quantum.toLocaleString('en-US')})</span></td>
-                <td>${c.bestEpoch} / ${c.epochs}</td>
-                <td>${formatDuration(c.seconds * 1000)}</td>
-              </tr>`,
+              (c) =>
+                html`<tr>
+                  <th scope="row">${c.qubits} × ${c.layers}</th>
+                  <td>${formatZ(c.valPdRmseZ)}</td>
+                  <td>${c.valPdRmse === null ? '–' : formatNumber(c.valPdRmse, 3)}</td>
+                  <td>${formatZ(c.valPkRmseZ)}</td>
+                  <td>
+                    ${c.parameters.total.toLocaleString('en-US')} <span class="sub">(${c.parameters.quantum.toLocaleString('en-US')})</span>
+                  </td>
+                  <td>${c.bestEpoch} / ${c.epochs}</td>
+                  <td>${formatDuration(c.seconds * 1000)}</td>
+                </tr>`,
             )}
           </tbody>
         </table>

@@ -17,7 +17,19 @@ import { MAX_LAYERS, MAX_QUBITS } from '../../quantum/template';
 import { runClaimsInWorker, type WithBackend } from '../../../workers/experiments-client';
 import { formatNumber } from '../explorer/plot-theme';
 import {
-  advancedSizes, DEFAULT_RAW_SIZES, experimentSettings, formatDuration, formatZ, modeField, progressView, type RawSizes, runButtons, type SizeKey, sizeField, sizeProblems, splitField,
+  advancedSizes,
+  DEFAULT_RAW_SIZES,
+  experimentSettings,
+  formatDuration,
+  formatZ,
+  modeField,
+  progressView,
+  type RawSizes,
+  runButtons,
+  type SizeKey,
+  sizeField,
+  sizeProblems,
+  splitField,
 } from './experiment-fields';
 import { experimentStyles } from './experiment-styles';
 import { ExperimentTask } from './experiment-task';
@@ -64,9 +76,9 @@ export class ClaimsPanel extends LitElement {
     return html`<section aria-labelledby="claims-title">
       <h2 id="claims-title">Claims check: quantum models against width-matched classical controls</h2>
       <p class="intro">
-        The poster claims that quantum models need fewer parameters, converge faster, infer faster and generalise better on small
-        data. Each quantum encoder is trained beside its control — the same network with every circuit replaced by a classical layer
-        of the same widths, q = tanh(dense(n → 4n)(a)) — and the numbers decide, whichever way they fall.
+        The poster claims that quantum models need fewer parameters, converge faster, infer faster and generalise better on small data. Each
+        quantum encoder is trained beside its control — the same network with every circuit replaced by a classical layer of the same
+        widths, q = tanh(dense(n → 4n)(a)) — and the numbers decide, whichever way they fall.
       </p>
       ${this.data ? this.controls(this.data) : html`<p class="note">Load a dataset to run the claims check.</p>`}
       ${this.task.running ? progressView('Model', this.task.progress, this.task.cancelling) : nothing}
@@ -79,7 +91,11 @@ export class ClaimsPanel extends LitElement {
     const running = this.task.running;
     const problems = sizeProblems(this.sizes);
     const blocker =
-      this.encoders.length === 0 ? 'Choose at least one encoder.' : Object.keys(problems).length > 0 ? 'Fix the settings marked in red (some may be under Advanced).' : null;
+      this.encoders.length === 0
+        ? 'Choose at least one encoder.'
+        : Object.keys(problems).length > 0
+          ? 'Fix the settings marked in red (some may be under Advanced).'
+          : null;
     const split = splitOf(data, this.split);
     const testIds = split.test.map((s) => split.ids[s]);
     const models = 2 * this.encoders.length;
@@ -87,9 +103,15 @@ export class ClaimsPanel extends LitElement {
         <fieldset data-control="encoders" ?disabled=${running}>
           <legend>Quantum encoders</legend>
           ${QUANTUM_ENCODERS.map(
-            (name) => html`<label
-              ><input type="checkbox" value=${name} .checked=${this.encoders.includes(name)} @change=${(e: Event) => this.toggleEncoder(name, (e.target as HTMLInputElement).checked)} />${ENCODER_LABELS[name]}</label
-            >`,
+            (name) =>
+              html`<label
+                ><input
+                  type="checkbox"
+                  value=${name}
+                  .checked=${this.encoders.includes(name)}
+                  @change=${(e: Event) => this.toggleEncoder(name, (e.target as HTMLInputElement).checked)}
+                />${ENCODER_LABELS[name]}</label
+              >`,
           )}
         </fieldset>
       </div>
@@ -97,13 +119,14 @@ export class ClaimsPanel extends LitElement {
         ${modeField(this.mode, running, (mode) => (this.mode = mode))}
         ${this.numberSelect('Qubits', 'qubits', range(MAX_QUBITS), this.qubits, (n) => (this.qubits = n))}
         ${this.numberSelect('Layers', 'layers', range(MAX_LAYERS), this.layers, (n) => (this.layers = n))}
-        ${sizeField('epochs', this.sizes, problems.epochs, running, this.onSize)} ${splitField(this.split, running, (s) => (this.split = s))}
+        ${sizeField('epochs', this.sizes, problems.epochs, running, this.onSize)}
+        ${splitField(this.split, running, (s) => (this.split = s))}
       </div>
       ${advancedSizes(this.sizes, problems, running, this.onSize)}
       <p class="note test-subjects" data-testid="test-subjects-note">
         Running the check reads the test subjects of this split (${testIds.length === 0 ? 'none' : `IDs ${testIds.join(', ')}`}) once per
-        trained model: ${models} model${models === 1 ? '' : 's'}, each evaluated after its pair is trained. Choose the settings first —
-        do not tune them on these numbers.
+        trained model: ${models} model${models === 1 ? '' : 's'}, each evaluated after its pair is trained. Choose the settings first — do
+        not tune them on these numbers.
       </p>
       ${runButtons(running, blocker, this.run, () => this.task.cancel())}`;
   }
@@ -111,7 +134,11 @@ export class ClaimsPanel extends LitElement {
   private numberSelect(label: string, name: string, options: readonly number[], value: number, set: (n: number) => void): TemplateResult {
     return html`<label
       >${label}
-      <select data-control=${name} ?disabled=${this.task.running} @change=${(e: Event) => set(Number((e.target as HTMLSelectElement).value))}>
+      <select
+        data-control=${name}
+        ?disabled=${this.task.running}
+        @change=${(e: Event) => set(Number((e.target as HTMLSelectElement).value))}
+      >
         ${options.map((n) => html`<option value=${n} ?selected=${n === value}>${n}</option>`)}
       </select></label
     >`;
@@ -128,7 +155,12 @@ export class ClaimsPanel extends LitElement {
   private readonly run = (): void => {
     const data = this.data;
     if (!data) return;
-    const options = { ...experimentSettings(this.mode, this.sizes), encoders: [...this.encoders], qubits: this.qubits, layers: this.layers };
+    const options = {
+      ...experimentSettings(this.mode, this.sizes),
+      encoders: [...this.encoders],
+      qubits: this.qubits,
+      layers: this.layers,
+    };
     void this.task.start((onProgress, signal) => runClaimsInWorker(data, this.split, options, onProgress, signal));
   };
 
@@ -139,13 +171,21 @@ export class ClaimsPanel extends LitElement {
         ${r.cancelled ? `Cancelled: ${pairs.length} finished pair${pairs.length === 1 ? '' : 's'} shown; an unfinished pair is dropped untested` : 'Finished'}
         (training ${formatDuration(seconds * 1000)}, on ${r.backend.name}: ${r.backend.reason}).
       </p>
-      ${pairs.length > 0 ? this.table(pairs) : nothing} ${pairs.map(([q]) => this.verdicts(q, r.verdicts.filter((v) => v.encoder === q.encoder)))}
-      ${pairs.length > 0
-        ? html`<p class="note">
-            One split and one seed, with few test subjects: differences of a few hundredths of a z-unit are within run-to-run noise.
-            Inference times are this device's, with the circuits simulated.
-          </p>`
-        : nothing}`;
+      ${pairs.length > 0 ? this.table(pairs) : nothing}
+      ${pairs.map(([q]) =>
+        this.verdicts(
+          q,
+          r.verdicts.filter((v) => v.encoder === q.encoder),
+        ),
+      )}
+      ${
+        pairs.length > 0
+          ? html`<p class="note">
+              One split and one seed, with few test subjects: differences of a few hundredths of a z-unit are within run-to-run noise.
+              Inference times are this device's, with the circuits simulated.
+            </p>`
+          : nothing
+      }`;
   }
 
   private table(pairs: readonly (readonly [ClaimsRow, ClaimsRow])[]): TemplateResult {
@@ -153,8 +193,7 @@ export class ClaimsPanel extends LitElement {
       <table data-testid="claims-table">
         <caption>
           Each quantum model beside its width-matched control. Parameters: all networks of the model (circuit angles in brackets).
-          Validation loss: MSE (z) of the PD network (multitask: the network). RMSE in z-units of the training scaler, ng/mL in
-          brackets.
+          Validation loss: MSE (z) of the PD network (multitask: the network). RMSE in z-units of the training scaler, ng/mL in brackets.
         </caption>
         <thead>
           <tr>
@@ -168,7 +207,12 @@ export class ClaimsPanel extends LitElement {
             <th scope="col">Test PK RMSE</th>
           </tr>
         </thead>
-        ${pairs.map(([q, c]) => html`<tbody>${this.row(q)}${this.row(c)}</tbody>`)}
+        ${pairs.map(
+          ([q, c]) =>
+            html`<tbody>
+              ${this.row(q)}${this.row(c)}
+            </tbody>`,
+        )}
       </table>
     </div>`;
   }
@@ -190,15 +234,18 @@ export class ClaimsPanel extends LitElement {
     return html`<h3>${q.label}: the claims</h3>
       <ul class="verdicts" data-testid="claims-verdicts" data-encoder=${q.encoder}>
         ${verdicts.map(
-          (v) => html`<li data-claim=${v.claim} data-holds=${String(v.holds)}>
-            <strong>${CLAIM_TITLES[v.claim]}:</strong> <span class="badge">${VERDICT_BADGES[String(v.holds) as keyof typeof VERDICT_BADGES]}</span> ${v.text}
-          </li>`,
+          (v) =>
+            html`<li data-claim=${v.claim} data-holds=${String(v.holds)}>
+              <strong>${CLAIM_TITLES[v.claim]}:</strong>
+              <span class="badge">${VERDICT_BADGES[String(v.holds) as keyof typeof VERDICT_BADGES]}</span> ${v.text}
+            </li>`,
         )}
       </ul>`;
   }
 }
 
-const rmse = (p: RmsePair | null): TemplateResult | string => (p ? html`${formatZ(p.rmseZ)} <span class="sub">(${formatNumber(p.rmse, 3)})</span>` : '–');
+const rmse = (p: RmsePair | null): TemplateResult | string =>
+  p ? html`${formatZ(p.rmseZ)} <span class="sub">(${formatNumber(p.rmse, 3)})</span>` : '–';
 
 if (!customElements.get('qp-claims-panel')) customElements.define('qp-claims-panel', ClaimsPanel);
 

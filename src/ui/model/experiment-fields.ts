@@ -6,12 +6,21 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { ExperimentSettings } from '../../model/experiments/experiment-run';
 import type { ExperimentProgress } from '../../model/experiments/progress';
 import type { ModelMode } from '../../model/pkpd-model';
-import { DEFAULT_TRAINING_CONFIG, MODE_LABELS, TRAINING_SPLITS, type TrainingConfig, trainingConfigProblems, type TrainingSplit } from '../../model/training-config';
+import {
+  DEFAULT_TRAINING_CONFIG,
+  MODE_LABELS,
+  TRAINING_SPLITS,
+  type TrainingConfig,
+  trainingConfigProblems,
+  type TrainingSplit,
+} from '../../model/training-config';
 
 const MODES = Object.keys(MODE_LABELS) as ModelMode[];
 
 const splitLabel = (split: TrainingSplit): string =>
-  split === 'reference' ? 'Reference split' : `Cross-validation fold ${split.slice(split.indexOf('fold') + 4)} of ${TRAINING_SPLITS.length - 1}`;
+  split === 'reference'
+    ? 'Reference split'
+    : `Cross-validation fold ${split.slice(split.indexOf('fold') + 4)} of ${TRAINING_SPLITS.length - 1}`;
 
 export type SizeKey = 'epochs' | 'hidden' | 'depth' | 'experts';
 
@@ -36,7 +45,12 @@ const number = (raw: string): number => (raw.trim() === '' ? Number.NaN : Number
 
 /** A message per size that is out of range. */
 export function sizeProblems(raw: RawSizes): Partial<Record<SizeKey, string>> {
-  const sizes: Pick<TrainingConfig, SizeKey> = { epochs: number(raw.epochs), hidden: number(raw.hidden), depth: number(raw.depth), experts: number(raw.experts) };
+  const sizes: Pick<TrainingConfig, SizeKey> = {
+    epochs: number(raw.epochs),
+    hidden: number(raw.hidden),
+    depth: number(raw.depth),
+    experts: number(raw.experts),
+  };
   const problems = trainingConfigProblems({ ...DEFAULT_TRAINING_CONFIG, ...sizes });
   return Object.fromEntries((Object.keys(SIZE_LABELS) as SizeKey[]).flatMap((k) => (problems[k] ? [[k, problems[k]]] : [])));
 }
@@ -63,13 +77,23 @@ export function modeField(mode: ModelMode, disabled: boolean, onChange: (mode: M
 export function splitField(split: TrainingSplit, disabled: boolean, onChange: (split: TrainingSplit) => void): TemplateResult {
   return html`<label
     >Split
-    <select data-control="split" ?disabled=${disabled} @change=${(e: Event) => onChange((e.target as HTMLSelectElement).value as TrainingSplit)}>
+    <select
+      data-control="split"
+      ?disabled=${disabled}
+      @change=${(e: Event) => onChange((e.target as HTMLSelectElement).value as TrainingSplit)}
+    >
       ${TRAINING_SPLITS.map((o) => html`<option value=${o} ?selected=${o === split}>${splitLabel(o)}</option>`)}
     </select></label
   >`;
 }
 
-export function sizeField(key: SizeKey, raw: RawSizes, problem: string | undefined, disabled: boolean, onInput: (key: SizeKey, value: string) => void): TemplateResult {
+export function sizeField(
+  key: SizeKey,
+  raw: RawSizes,
+  problem: string | undefined,
+  disabled: boolean,
+  onInput: (key: SizeKey, value: string) => void,
+): TemplateResult {
   return html`<label
     >${SIZE_LABELS[key]}
     <input
@@ -86,10 +110,17 @@ export function sizeField(key: SizeKey, raw: RawSizes, problem: string | undefin
   >`;
 }
 
-export function advancedSizes(raw: RawSizes, problems: Partial<Record<SizeKey, string>>, disabled: boolean, onInput: (key: SizeKey, value: string) => void): TemplateResult {
+export function advancedSizes(
+  raw: RawSizes,
+  problems: Partial<Record<SizeKey, string>>,
+  disabled: boolean,
+  onInput: (key: SizeKey, value: string) => void,
+): TemplateResult {
   return html`<details class="advanced">
     <summary>Advanced: network size</summary>
-    <div class="controls">${(['hidden', 'depth', 'experts'] as const).map((key) => sizeField(key, raw, problems[key], disabled, onInput))}</div>
+    <div class="controls">
+      ${(['hidden', 'depth', 'experts'] as const).map((key) => sizeField(key, raw, problems[key], disabled, onInput))}
+    </div>
   </details>`;
 }
 
@@ -111,7 +142,11 @@ const BRANCH_LABELS: Readonly<Record<string, string>> = { pk: 'PK network', pd: 
 export function progressView(what: string, p: ExperimentProgress | null, cancelling: boolean): TemplateResult {
   const epoch = p?.epoch ? `: ${BRANCH_LABELS[p.epoch.branch] ?? p.epoch.branch}, epoch ${p.epoch.epoch} of ${p.epoch.epochs}` : '';
   const eta = p && p.etaMs !== null ? ` · about ${formatDuration(p.etaMs)} left` : '';
-  const line = cancelling ? 'Cancelling: stopping after the current batch…' : p ? `${what} ${p.run} of ${p.runs} (${p.label})${epoch}${eta}` : 'Starting…';
+  const line = cancelling
+    ? 'Cancelling: stopping after the current batch…'
+    : p
+      ? `${what} ${p.run} of ${p.runs} (${p.label})${epoch}${eta}`
+      : 'Starting…';
   return html`<div class="progress" data-testid="experiment-progress">
     <p role="status" aria-live="polite">${line}</p>
     <progress max="1" .value=${p?.fraction ?? 0} aria-label="Experiment progress"></progress>

@@ -48,9 +48,22 @@ export function heatmapPlot({ cells, xLabel, yLabel, valueLabel, width }: Heatma
     x: { type: 'band', domain: xs, label: xLabel, tickSize: 0 },
     y: { type: 'band', domain: ys, label: yLabel, tickSize: 0 },
     // one distinct value: nothing to compare, so no legend
-    color: { type: 'linear', scheme: SCHEME, domain: hi > lo ? [lo, hi] : [lo, lo + 1], legend: hi > lo, label: `${valueLabel} — lower is better`, tickFormat: label },
+    color: {
+      type: 'linear',
+      scheme: SCHEME,
+      domain: hi > lo ? [lo, hi] : [lo, lo + 1],
+      legend: hi > lo,
+      label: `${valueLabel} — lower is better`,
+      tickFormat: label,
+    },
     marks: [
-      Plot.cell(cells, { x: 'x', y: 'y', fill: 'value', inset: 1.5, title: (c: HeatmapCell) => `${xLabel} ${c.x}, ${yLabel} ${c.y}: ${label(c.value)}` }),
+      Plot.cell(cells, {
+        x: 'x',
+        y: 'y',
+        fill: 'value',
+        inset: 1.5,
+        title: (c: HeatmapCell) => `${xLabel} ${c.x}, ${yLabel} ${c.y}: ${label(c.value)}`,
+      }),
       Plot.cell([best], { x: 'x', y: 'y', fill: 'none', stroke: INK, strokeWidth: 2.5, inset: 1.5, ariaHidden: 'true' }),
       Plot.text(cells, {
         x: 'x',
@@ -113,8 +126,14 @@ export class HeatmapPlot extends LitElement {
     const plot =
       cells.length === 0
         ? null
-        : this.frames.plot('heatmap', '', (width) => heatmapPlot({ cells, xLabel: this.xLabel, yLabel: this.yLabel, valueLabel: this.valueLabel, width }));
-    return html`<qp-export-menu .plot=${plot} name=${fileNameOf(`${this.valueLabel} heatmap`)} label="the ${this.valueLabel} heatmap"></qp-export-menu>
+        : this.frames.plot('heatmap', '', (width) =>
+            heatmapPlot({ cells, xLabel: this.xLabel, yLabel: this.yLabel, valueLabel: this.valueLabel, width }),
+          );
+    return html`<qp-export-menu
+        .plot=${plot}
+        name=${fileNameOf(`${this.valueLabel} heatmap`)}
+        label="the ${this.valueLabel} heatmap"
+      ></qp-export-menu>
       <div data-plot="heatmap" class="plot" data-testid="heatmap">${plot ?? nothing}</div>`;
   }
 }

@@ -110,12 +110,14 @@ export class ModelResults extends LitElement {
       <h3 id="results-title">Results: ${meta ? `“${meta.name}”` : 'new model (not saved)'}</h3>
       <p class="facts muted" data-testid="model-facts">${this.describe(facts)}</p>
       ${facts.cancelled ? html`<p class="notice" data-tone="warning">Training was cancelled: this model holds the best epochs reached before the cancel.</p>` : nothing}
-      ${this.current.datasetMatches
-        ? nothing
-        : html`<p class="notice" data-tone="warning" role="note" data-testid="fingerprint-warning">
-            This model was trained on other data (“${facts.datasetName}”) than the dataset open now. Its predictions below are on the open
-            dataset's subjects; its final test evaluation needs the original data.
-          </p>`}
+      ${
+        this.current.datasetMatches
+          ? nothing
+          : html`<p class="notice" data-tone="warning" role="note" data-testid="fingerprint-warning">
+              This model was trained on other data (“${facts.datasetName}”) than the dataset open now. Its predictions below are on the open
+              dataset's subjects; its final test evaluation needs the original data.
+            </p>`
+      }
       <qp-metrics-table .validation=${facts.validation} .test=${facts.test}></qp-metrics-table>
       ${this.training(facts)} ${this.saving()} ${this.testEvaluation(facts)}
       <qp-expert-usage-plot .usage=${facts.expertUsage}></qp-expert-usage-plot>
@@ -153,7 +155,9 @@ export class ModelResults extends LitElement {
                 <td>${e.run}</td>
                 <td>${e.best}</td>
                 <td>${stopLabel(e.stop, f.config.patience)}</td>
-                <td>${p ? `${p.total.toLocaleString('en-US')} (${p.classical.toLocaleString('en-US')} + ${p.quantum.toLocaleString('en-US')})` : '–'}</td>
+                <td>
+                  ${p ? `${p.total.toLocaleString('en-US')} (${p.classical.toLocaleString('en-US')} + ${p.quantum.toLocaleString('en-US')})` : '–'}
+                </td>
               </tr>`;
             })}
           </tbody>
@@ -179,58 +183,74 @@ export class ModelResults extends LitElement {
     const done = f.test !== null;
     const blocked = !this.current.datasetMatches;
     return html`<h4>Final test evaluation</h4>
-      ${done
-        ? html`<p class="muted" data-testid="test-done">
-            The test subjects (${f.split.testIds.join(', ')}) were evaluated on ${formatDate(f.testEvaluatedAt as number)}; their metrics are the rows marked
-            “final” above.
-          </p>`
-        : html`<p class="muted">
-            The test subjects (${f.split.testIds.join(', ') || 'none'}) have not been looked at. Evaluate them once, when every choice about this model is
-            final.
-          </p>`}
-      <button data-testid="final-test" ?disabled=${done || blocked || this.busy || this.confirmingTest} @click=${() => (this.confirmingTest = true)}>
+      ${
+        done
+          ? html`<p class="muted" data-testid="test-done">
+              The test subjects (${f.split.testIds.join(', ')}) were evaluated on ${formatDate(f.testEvaluatedAt as number)}; their metrics
+              are the rows marked “final” above.
+            </p>`
+          : html`<p class="muted">
+              The test subjects (${f.split.testIds.join(', ') || 'none'}) have not been looked at. Evaluate them once, when every choice
+              about this model is final.
+            </p>`
+      }
+      <button
+        data-testid="final-test"
+        ?disabled=${done || blocked || this.busy || this.confirmingTest}
+        @click=${() => (this.confirmingTest = true)}
+      >
         Final test evaluation${done ? ' (done)' : '…'}
       </button>
-      ${this.confirmingTest && !done
-        ? html`<div class="notice confirm" data-tone="warning" role="alertdialog" aria-labelledby="confirm-text">
-            <p id="confirm-text">
-              The test subjects can be evaluated <strong>once per model</strong>, and the app records that they were. Do it only after all choices
-              (encoder, settings, epochs, which model to keep) are made: choosing again after seeing test results makes them optimistic.
-            </p>
-            <button class="primary" data-testid="confirm-final-test" @click=${this.onConfirmTest}>Evaluate the test subjects now</button>
-            <button @click=${() => (this.confirmingTest = false)}>Not yet</button>
-          </div>`
-        : nothing}`;
+      ${
+        this.confirmingTest && !done
+          ? html`<div class="notice confirm" data-tone="warning" role="alertdialog" aria-labelledby="confirm-text">
+              <p id="confirm-text">
+                The test subjects can be evaluated <strong>once per model</strong>, and the app records that they were. Do it only after all
+                choices (encoder, settings, epochs, which model to keep) are made: choosing again after seeing test results makes them
+                optimistic.
+              </p>
+              <button class="primary" data-testid="confirm-final-test" @click=${this.onConfirmTest}>Evaluate the test subjects now</button>
+              <button @click=${() => (this.confirmingTest = false)}>Not yet</button>
+            </div>`
+          : nothing
+      }`;
   }
 
   private predictions(): TemplateResult {
     const report = this.reports[this.subjectSet];
-    const firstPredictions = report ? Object.values(report.targets).flatMap((t) => t.points.slice(0, 3).map((p) => p.predicted.toPrecision(6))) : [];
+    const firstPredictions = report
+      ? Object.values(report.targets).flatMap((t) => t.points.slice(0, 3).map((p) => p.predicted.toPrecision(6)))
+      : [];
     return html`<h4>Predictions</h4>
       <fieldset class="sets">
         <legend>Subjects</legend>
         ${SUBJECT_SETS.map(
-          ({ set, label }) => html`<label>
-            <input
-              type="radio"
-              name="subject-set"
-              value=${set}
-              .checked=${set === this.subjectSet}
-              ?disabled=${this.busy || (set === 'test' && !this.reports.test)}
-              @change=${() => this.emit('subject-set-selected', set)}
-            />
-            ${label}
-          </label>`,
+          ({ set, label }) =>
+            html`<label>
+              <input
+                type="radio"
+                name="subject-set"
+                value=${set}
+                .checked=${set === this.subjectSet}
+                ?disabled=${this.busy || (set === 'test' && !this.reports.test)}
+                @change=${() => this.emit('subject-set-selected', set)}
+              />
+              ${label}
+            </label>`,
         )}
       </fieldset>
-      ${report
-        ? html`<p class="muted">
-              ${report.mcSamples > 1 ? `Mean of ${report.mcSamples} MC-dropout samples, with 95 % bands.` : 'Deterministic predictions (no MC dropout).'}
-            </p>
-            <div data-testid="predictions" data-subject-set=${report.subjectSet} data-first-predictions=${firstPredictions.join(' ')}>
-              ${(['pk', 'pd'] as const).map((t) => (report.targets[t] ? this.target(report.targets[t] as TargetReport, report.thresholdNgMl) : nothing))}
-            </div>`
-        : html`<p class="muted">${this.subjectSet === 'test' ? 'The test predictions are shown right after the final evaluation.' : 'Computing predictions…'}</p>`}`;
+      ${
+        report
+          ? html`<p class="muted">
+                ${report.mcSamples > 1 ? `Mean of ${report.mcSamples} MC-dropout samples, with 95 % bands.` : 'Deterministic predictions (no MC dropout).'}
+              </p>
+              <div data-testid="predictions" data-subject-set=${report.subjectSet} data-first-predictions=${firstPredictions.join(' ')}>
+                ${(['pk', 'pd'] as const).map((t) => (report.targets[t] ? this.target(report.targets[t] as TargetReport, report.thresholdNgMl) : nothing))}
+              </div>`
+          : html`<p class="muted">
+              ${this.subjectSet === 'test' ? 'The test predictions are shown right after the final evaluation.' : 'Computing predictions…'}
+            </p>`
+      }`;
   }
 
   private target(t: TargetReport, threshold: number | null): TemplateResult {

@@ -79,23 +79,27 @@ export class ModelView extends LitElement {
   protected override render(): TemplateResult {
     const config = this.workspace.config;
     return html`<h2>Models</h2>
-      ${this.data
-        ? this.workbench(this.data)
-        : html`<p class="notice" data-testid="model-no-data">
-            No dataset is open. Load a file or the demo data in the side panel, or open a stored dataset (the <strong>Data</strong> tab shows it), to
-            train models. The quantum resource estimator below works without data.
-          </p>`}
+      ${
+        this.data
+          ? this.workbench(this.data)
+          : html`<p class="notice" data-testid="model-no-data">
+              No dataset is open. Load a file or the demo data in the side panel, or open a stored dataset (the <strong>Data</strong> tab
+              shows it), to train models. The quantum resource estimator below works without data.
+            </p>`
+      }
       <qp-quantum-resources .encoder=${config.encoder} .nQubits=${config.qubits} .nLayers=${config.layers}></qp-quantum-resources>
-      ${this.data
-        ? html`<details class="section">
-              <summary>Ablation: qubits × layers</summary>
-              <qp-ablation-panel .data=${this.data}></qp-ablation-panel>
-            </details>
-            <details class="section">
-              <summary>Claims check: quantum models beside width-matched classical controls</summary>
-              <qp-claims-panel .data=${this.data}></qp-claims-panel>
-            </details>`
-        : nothing}`;
+      ${
+        this.data
+          ? html`<details class="section">
+                <summary>Ablation: qubits × layers</summary>
+                <qp-ablation-panel .data=${this.data}></qp-ablation-panel>
+              </details>
+              <details class="section">
+                <summary>Claims check: quantum models beside width-matched classical controls</summary>
+                <qp-claims-panel .data=${this.data}></qp-claims-panel>
+              </details>`
+          : nothing
+      }`;
   }
 
   private workbench(data: Dataset): TemplateResult {
@@ -114,21 +118,29 @@ export class ModelView extends LitElement {
         ${noticeView(ws.notice, 'model-notice', !idle)}
         ${ws.phase === 'working' ? html`<p class="muted" data-testid="model-activity">${ws.activity}</p>` : nothing}
       </div>
-      ${ws.phase === 'training'
-        ? html`<qp-training-progress .progress=${ws.progress} .points=${ws.points} @training-cancelled=${() => ws.cancel()}></qp-training-progress>`
-        : nothing}
-      ${ws.current
-        ? html`<qp-report-actions .report=${idle ? () => this.report(data) : null} .csv=${this.predictionsCsv()}></qp-report-actions>
-            <qp-model-results
-            .current=${ws.current}
-            .reports=${ws.reports}
-            .subjectSet=${ws.subjectSet}
-            ?busy=${!idle}
-            @save-requested=${(e: CustomEvent<string>) => void ws.save(e.detail)}
-            @test-requested=${() => void ws.evaluateTest()}
-            @subject-set-selected=${(e: CustomEvent<SubjectSet>) => void ws.showReport(e.detail)}
-          ></qp-model-results>`
-        : nothing}
+      ${
+        ws.phase === 'training'
+          ? html`<qp-training-progress
+              .progress=${ws.progress}
+              .points=${ws.points}
+              @training-cancelled=${() => ws.cancel()}
+            ></qp-training-progress>`
+          : nothing
+      }
+      ${
+        ws.current
+          ? html`<qp-report-actions .report=${idle ? () => this.report(data) : null} .csv=${this.predictionsCsv()}></qp-report-actions>
+              <qp-model-results
+                .current=${ws.current}
+                .reports=${ws.reports}
+                .subjectSet=${ws.subjectSet}
+                ?busy=${!idle}
+                @save-requested=${(e: CustomEvent<string>) => void ws.save(e.detail)}
+                @test-requested=${() => void ws.evaluateTest()}
+                @subject-set-selected=${(e: CustomEvent<SubjectSet>) => void ws.showReport(e.detail)}
+              ></qp-model-results>`
+          : nothing
+      }
       <section class="card" aria-labelledby="saved-title">
         <h3 id="saved-title">Saved models</h3>
         <qp-saved-models
@@ -158,7 +170,12 @@ export class ModelView extends LitElement {
 
   private predictionsCsv(): CsvExport | null {
     const report = this.workspace.reports[this.workspace.subjectSet];
-    return report ? predictionsExport([report.targets.pk, report.targets.pd].filter((t) => t !== undefined), report.subjectSet) : null;
+    return report
+      ? predictionsExport(
+          [report.targets.pk, report.targets.pd].filter((t) => t !== undefined),
+          report.subjectSet,
+        )
+      : null;
   }
 
   private input(data: Dataset): DatasetInput {

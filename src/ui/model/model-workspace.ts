@@ -72,7 +72,11 @@ export class ModelWorkspace extends EventTarget {
       this.phase = 'idle';
       await this.showReport('validation');
     } catch (error) {
-      this.notice = { tone: 'error', text: `Training failed: ${messageOf(error)}`, ...(isWorkerLost(error) ? { retry: this.retryOnCpu(input, config) } : {}) };
+      this.notice = {
+        tone: 'error',
+        text: `Training failed: ${messageOf(error)}`,
+        ...(isWorkerLost(error) ? { retry: this.retryOnCpu(input, config) } : {}),
+      };
     } finally {
       this.phase = 'idle';
       this.progress = null;
@@ -105,7 +109,9 @@ export class ModelWorkspace extends EventTarget {
     await this.work('Evaluating the test subjects…', async () => {
       const evaluation = await this.client.evaluateTest();
       const current = this.current as CurrentModel;
-      const meta = current.meta ? { ...current.meta, test: evaluation.facts.test, testEvaluatedAt: evaluation.facts.testEvaluatedAt } : null;
+      const meta = current.meta
+        ? { ...current.meta, test: evaluation.facts.test, testEvaluatedAt: evaluation.facts.testEvaluatedAt }
+        : null;
       this.current = { ...current, facts: evaluation.facts, meta };
       this.reports = { ...this.reports, test: evaluation.report };
       this.subjectSet = 'test';

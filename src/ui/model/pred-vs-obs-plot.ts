@@ -45,7 +45,9 @@ export class PredVsObsPlot extends LitElement {
       `RMSE ${formatNumber(m.rmse)} ${report.unit} · R² ${formatNumber(m.r2, 2)} · n = ${m.n}`,
       report.points.some((p) => p.sd !== null) ? 'bars: ±1.96 SD (MC dropout)' : null,
       report.logTarget ? 'log axes' : null,
-    ].filter(Boolean).join('; ');
+    ]
+      .filter(Boolean)
+      .join('; ');
     const plot = this.frames.plot('pred-vs-obs', this.colourBy, (width) => predVsObsPlot(report, this.colourBy, width));
     const controls = html`<div class="controls">
       <label
@@ -68,10 +70,23 @@ function predVsObsPlot(report: TargetReport, colourBy: ColourBy, width: number):
   const label = TARGET_LABEL[report.target];
   const unit = report.unit;
   const subjects = new Set(rows.map((r) => r.subject)).size;
-  const colour = colourBy === 'arm'
-    ? { ...restrictColors(reportArmColors(report.curves), rows.map((r) => r.arm)), legend: true }
-    : { type: 'categorical' as const, legend: subjects <= MAX_SUBJECT_LEGEND };
-  const axis = (name: string): Plot.ScaleOptions => ({ label: `${name} ${label} (${unit})`, domain, type: log ? 'log' : 'linear', grid: true, ...(log ? { ticks: logTicks(...domain), tickFormat: '~g' } : {}) });
+  const colour =
+    colourBy === 'arm'
+      ? {
+          ...restrictColors(
+            reportArmColors(report.curves),
+            rows.map((r) => r.arm),
+          ),
+          legend: true,
+        }
+      : { type: 'categorical' as const, legend: subjects <= MAX_SUBJECT_LEGEND };
+  const axis = (name: string): Plot.ScaleOptions => ({
+    label: `${name} ${label} (${unit})`,
+    domain,
+    type: log ? 'log' : 'linear',
+    grid: true,
+    ...(log ? { ticks: logTicks(...domain), tickFormat: '~g' } : {}),
+  });
   const size = Math.max(240, Math.round(width));
   return Plot.plot({
     ...basePlot(size, Math.min(size, 420)),
@@ -80,7 +95,10 @@ function predVsObsPlot(report: TargetReport, colourBy: ColourBy, width: number):
     y: axis('Predicted'),
     color: colour,
     marks: [
-      Plot.line(domain.map((v) => ({ v })), { x: 'v', y: 'v', stroke: MUTED, strokeDasharray: '5,4', ariaDescription: 'identity line' }),
+      Plot.line(
+        domain.map((v) => ({ v })),
+        { x: 'v', y: 'v', stroke: MUTED, strokeDasharray: '5,4', ariaDescription: 'identity line' },
+      ),
       Plot.ruleX(withSd, { x: 'observed', y1: 'low', y2: 'high', stroke: colourBy, strokeOpacity: 0.45, ariaDescription: 'error bars' }),
       Plot.dot(rows, {
         x: 'observed',
@@ -90,7 +108,8 @@ function predVsObsPlot(report: TargetReport, colourBy: ColourBy, width: number):
         fillOpacity: 0.85,
         ariaDescription: 'observations',
         tip: true,
-        title: (r: PredObsRow) => `ID ${r.subject} · ${r.arm} · ${formatNumber(r.time)} h\nobserved ${formatNumber(r.observed)} ${unit}\npredicted ${formatNumber(r.predicted)}${r.sd === null ? '' : ` ± ${formatNumber(1.96 * r.sd)}`} ${unit}`,
+        title: (r: PredObsRow) =>
+          `ID ${r.subject} · ${r.arm} · ${formatNumber(r.time)} h\nobserved ${formatNumber(r.observed)} ${unit}\npredicted ${formatNumber(r.predicted)}${r.sd === null ? '' : ` ± ${formatNumber(1.96 * r.sd)}`} ${unit}`,
       }),
     ],
   });

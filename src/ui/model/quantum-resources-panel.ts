@@ -1,7 +1,14 @@
 /** `<qp-quantum-resources>`: what a model's quantum circuits cost, beside the poster's formulas, and whether today's hardware could run them. */
 import { css, html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { QuantumShapeError } from '../../quantum/errors';
-import { DEFAULT_ARCHITECTURE, ENCODER_LABELS, ENCODER_NAMES, type EncoderName, isEncoderName, isQuantumEncoder } from '../../quantum/resources/architecture';
+import {
+  DEFAULT_ARCHITECTURE,
+  ENCODER_LABELS,
+  ENCODER_NAMES,
+  type EncoderName,
+  isEncoderName,
+  isQuantumEncoder,
+} from '../../quantum/resources/architecture';
 import { estimateResources, type ResourceEstimate } from '../../quantum/resources/estimate';
 import { DEFAULT_QUANTUM_VOLUME } from '../../quantum/resources/feasibility';
 import { MAX_LAYERS, MAX_QUBITS } from '../../quantum/template';
@@ -210,12 +217,26 @@ export class QuantumResourcesPanel extends LitElement {
   ];
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('encoder') || changed.has('nQubits') || changed.has('nLayers') || changed.has('nInputs') || changed.has('quantumVolume')) {
+    if (
+      changed.has('encoder') ||
+      changed.has('nQubits') ||
+      changed.has('nLayers') ||
+      changed.has('nInputs') ||
+      changed.has('quantumVolume')
+    ) {
       try {
         if (!isEncoderName(this.encoder)) {
-          throw new QuantumShapeError(`Unknown encoder "${String(this.encoder)}": choose one of ${ENCODER_NAMES.map((e) => ENCODER_LABELS[e]).join(', ')}`);
+          throw new QuantumShapeError(
+            `Unknown encoder "${String(this.encoder)}": choose one of ${ENCODER_NAMES.map((e) => ENCODER_LABELS[e]).join(', ')}`,
+          );
         }
-        this.estimate = estimateResources({ encoder: this.encoder, nQubits: this.nQubits, nLayers: this.nLayers, nInputs: this.nInputs, quantumVolume: this.quantumVolume });
+        this.estimate = estimateResources({
+          encoder: this.encoder,
+          nQubits: this.nQubits,
+          nLayers: this.nLayers,
+          nInputs: this.nInputs,
+          quantumVolume: this.quantumVolume,
+        });
         this.problem = null;
       } catch (error) {
         this.estimate = null;
@@ -229,12 +250,10 @@ export class QuantumResourcesPanel extends LitElement {
     return html`<section aria-labelledby="title">
       <h2 id="title">Quantum resources</h2>
       <p class="intro">
-        What one encoder needs: circuit size counted gate by gate, trainable parameters, the poster's closed-form counts beside
-        ours, and whether a device of the given quantum volume could run the circuit.
+        What one encoder needs: circuit size counted gate by gate, trainable parameters, the poster's closed-form counts beside ours, and
+        whether a device of the given quantum volume could run the circuit.
       </p>
-      ${this.controls()}
-      ${e ? this.table(e) : html`<p class="problem" role="alert">${this.problem}</p>`}
-      ${e ? this.status(e) : nothing}
+      ${this.controls()} ${e ? this.table(e) : html`<p class="problem" role="alert">${this.problem}</p>`} ${e ? this.status(e) : nothing}
     </section>`;
   }
 
@@ -302,19 +321,20 @@ export class QuantumResourcesPanel extends LitElement {
           </thead>
           <tbody>
             ${resourceRows(e).map(
-              (row) => html`<tr data-row=${row.key} class=${row.key === 'total' ? 'total' : ''}>
-                <th scope="row">${row.label}</th>
-                <td><span class="value">${row.ours}</span>${row.detail ? html`<span class="sub">${row.detail}</span>` : nothing}</td>
-                <td><span class="value">${row.poster}</span>${row.formula ? html`<span class="sub">${row.formula}</span>` : nothing}</td>
-              </tr>`,
+              (row) =>
+                html`<tr data-row=${row.key} class=${row.key === 'total' ? 'total' : ''}>
+                  <th scope="row">${row.label}</th>
+                  <td><span class="value">${row.ours}</span>${row.detail ? html`<span class="sub">${row.detail}</span>` : nothing}</td>
+                  <td><span class="value">${row.poster}</span>${row.formula ? html`<span class="sub">${row.formula}</span>` : nothing}</td>
+                </tr>`,
             )}
           </tbody>
         </table>
       </div>
       <p class="footnote">
-        Depth counts time steps, gates on different wires running in parallel. The regression head is counted apart from the
-        encoder. The poster's formulas count a plain stack of weight matrices (no biases, normalisation or experts), so they come
-        out far smaller than this architecture.
+        Depth counts time steps, gates on different wires running in parallel. The regression head is counted apart from the encoder. The
+        poster's formulas count a plain stack of weight matrices (no biases, normalisation or experts), so they come out far smaller than
+        this architecture.
       </p>`;
   }
 

@@ -33,8 +33,18 @@ export function resourceRows(e: ResourceEstimate): ResourceRow[] {
   const counterpart = e.classicalCounterpart;
   const perCircuit = p.circuits > 0 ? `${formatCount(p.circuits)} circuits × ${formatCount(p.quantum / p.circuits)} weights` : undefined;
   return [
-    { key: 'qubits', label: 'Qubits per circuit', ours: circuit ? String(circuit.nQubits) : NONE, poster: hybrid ? `M_in = ${hybrid.nQubits}` : NONE },
-    { key: 'layers', label: 'Circuit layers', ours: circuit ? String(circuit.nLayers) : NONE, poster: hybrid ? `L_qnn = ${hybrid.shape.layers}` : NONE },
+    {
+      key: 'qubits',
+      label: 'Qubits per circuit',
+      ours: circuit ? String(circuit.nQubits) : NONE,
+      poster: hybrid ? `M_in = ${hybrid.nQubits}` : NONE,
+    },
+    {
+      key: 'layers',
+      label: 'Circuit layers',
+      ours: circuit ? String(circuit.nLayers) : NONE,
+      poster: hybrid ? `L_qnn = ${hybrid.shape.layers}` : NONE,
+    },
     {
       key: 'circuits',
       label: 'Circuits in the model',
@@ -50,8 +60,18 @@ export function resourceRows(e: ResourceEstimate): ResourceRow[] {
       poster: hybrid ? `T = ${hybrid.shape.layers}` : NONE,
       ...(hybrid ? { formula: 'the poster takes depth T as the layer count' } : {}),
     },
-    { key: 'one-qubit-gates', label: 'One-qubit gates per circuit', ours: circuit ? formatCount(circuit.oneQubitGates) : NONE, poster: NONE },
-    { key: 'two-qubit-gates', label: 'Two-qubit gates (CNOT) per circuit', ours: circuit ? formatCount(circuit.twoQubitGates) : NONE, poster: NONE },
+    {
+      key: 'one-qubit-gates',
+      label: 'One-qubit gates per circuit',
+      ours: circuit ? formatCount(circuit.oneQubitGates) : NONE,
+      poster: NONE,
+    },
+    {
+      key: 'two-qubit-gates',
+      label: 'Two-qubit gates (CNOT) per circuit',
+      ours: circuit ? formatCount(circuit.twoQubitGates) : NONE,
+      poster: NONE,
+    },
     {
       key: 'circuit-parameters',
       label: 'Circuit parameters',
@@ -85,7 +105,13 @@ export function resourceRows(e: ResourceEstimate): ResourceRow[] {
           },
         ]
       : []),
-    { key: 'head', label: 'Regression head (not in totals)', ours: formatCount(e.head), poster: NONE, detail: `${c.hidden} → ${c.headHidden} → ${c.outputs}` },
+    {
+      key: 'head',
+      label: 'Regression head (not in totals)',
+      ours: formatCount(e.head),
+      poster: NONE,
+      detail: `${c.hidden} → ${c.headHidden} → ${c.outputs}`,
+    },
   ];
 }
 
@@ -97,7 +123,11 @@ function classicalFormula(e: ResourceEstimate): string {
 export function feasibilityView(e: ResourceEstimate): FeasibilityView {
   const f = e.feasibility;
   if (!f) {
-    return { tone: 'classical', badge: 'Classical', message: `${ENCODER_LABELS[e.encoder]} runs no quantum circuit: no quantum hardware is needed.` };
+    return {
+      tone: 'classical',
+      badge: 'Classical',
+      message: `${ENCODER_LABELS[e.encoder]} runs no quantum circuit: no quantum hardware is needed.`,
+    };
   }
   const badge = { fits: 'Fits', 'noise-limited': 'Noise-limited', exceeds: 'Exceeds device' }[f.verdict];
   return { tone: f.verdict, badge, message: f.message };

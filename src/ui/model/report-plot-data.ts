@@ -54,7 +54,12 @@ export interface CurveRow {
 }
 
 export function curveRows(curve: SubjectCurve): CurveRow[] {
-  return curve.time.map((time, i) => ({ time, predicted: curve.predicted[i], lower: curve.lower?.[i] ?? null, upper: curve.upper?.[i] ?? null }));
+  return curve.time.map((time, i) => ({
+    time,
+    predicted: curve.predicted[i],
+    lower: curve.lower?.[i] ?? null,
+    upper: curve.upper?.[i] ?? null,
+  }));
 }
 
 export interface LossRow {
@@ -68,8 +73,10 @@ export interface LossRow {
 export function lossRows(points: readonly TrainingCurvePoint[]): LossRow[] {
   const rows: LossRow[] = [];
   for (const p of points) {
-    if (p.trainLoss > 0 && Number.isFinite(p.trainLoss)) rows.push({ branch: p.branch, epoch: p.epoch, set: 'training', loss: p.trainLoss });
-    if (p.valLoss !== null && p.valLoss > 0 && Number.isFinite(p.valLoss)) rows.push({ branch: p.branch, epoch: p.epoch, set: 'validation', loss: p.valLoss });
+    if (p.trainLoss > 0 && Number.isFinite(p.trainLoss))
+      rows.push({ branch: p.branch, epoch: p.epoch, set: 'training', loss: p.trainLoss });
+    if (p.valLoss !== null && p.valLoss > 0 && Number.isFinite(p.valLoss))
+      rows.push({ branch: p.branch, epoch: p.epoch, set: 'validation', loss: p.valLoss });
   }
   return rows;
 }
@@ -89,7 +96,10 @@ export interface UniformShareRow {
 }
 
 /** Share of the routed rows per expert, per MoE block and branch, and each block's uniform share (1/E). */
-export function expertShares(usage: Readonly<Record<string, readonly (readonly number[])[]>>): { shares: ExpertShareRow[]; uniform: UniformShareRow[] } {
+export function expertShares(usage: Readonly<Record<string, readonly (readonly number[])[]>>): {
+  shares: ExpertShareRow[];
+  uniform: UniformShareRow[];
+} {
   const shares: ExpertShareRow[] = [];
   const uniform: UniformShareRow[] = [];
   for (const [branch, blocks] of Object.entries(usage)) {

@@ -5,10 +5,25 @@ import { logTicks } from '../log-ticks';
 import { curveRows, expertShares, facetColumns, lossRows, predObsRows, reportArmColors, sharedDomain } from './report-plot-data';
 
 const point = (subject: string, observed: number, predicted: number, sd: number | null): ReportPoint => ({
-  subject, time: 1, observed, predicted, sd, residual: observed - predicted, residualZ: 0,
+  subject,
+  time: 1,
+  observed,
+  predicted,
+  sd,
+  residual: observed - predicted,
+  residualZ: 0,
 });
 const curve = (subject: string, arm: string, armDose: number): SubjectCurve => ({
-  subject, arm, armDose, time: [0, 1], predicted: [2, 3], lower: [1, 2], upper: [4, 5], observedTime: [], observed: [], doses: [],
+  subject,
+  arm,
+  armDose,
+  time: [0, 1],
+  predicted: [2, 3],
+  lower: [1, 2],
+  upper: [4, 5],
+  observedTime: [],
+  observed: [],
+  doses: [],
 });
 
 describe('report plot rows', () => {
@@ -20,7 +35,10 @@ describe('report plot rows', () => {
   });
 
   it('error bars ±1.96 SD, the low end floored; points without SD have none; arms joined by subject', () => {
-    const report = { points: [point('1', 5, 4, 1), point('2', 1, 1, 2), point('2', 1, 1, null)], curves: [curve('1', '1 mg', 1), curve('2', 'Placebo', 0)] } as TargetReport;
+    const report = {
+      points: [point('1', 5, 4, 1), point('2', 1, 1, 2), point('2', 1, 1, null)],
+      curves: [curve('1', '1 mg', 1), curve('2', 'Placebo', 0)],
+    } as TargetReport;
     const rows = predObsRows(report, 0.1);
     expect(rows.map((r) => [r.arm, r.low, r.high])).toEqual([
       ['1 mg', 4 - 1.96, 4 + 1.96],
@@ -60,7 +78,13 @@ describe('report plot rows', () => {
   });
 
   it('expert shares per block and branch, the uniform share per block, empty blocks skipped', () => {
-    const { shares, uniform } = expertShares({ pk: [[30, 10, 0, 60], [0, 0, 0, 0]], pd: [] });
+    const { shares, uniform } = expertShares({
+      pk: [
+        [30, 10, 0, 60],
+        [0, 0, 0, 0],
+      ],
+      pd: [],
+    });
     expect(shares.map((r) => [r.branch, r.block, r.expert, r.share])).toEqual([
       ['pk', 'Block 1', 'E1', 0.3],
       ['pk', 'Block 1', 'E2', 0.1],

@@ -37,7 +37,14 @@ export class ResidualPlot extends LitElement {
     const scale = report.logTarget ? 'ln' : '';
     const detail = `Observed − predicted${scale ? ' on the ln scale' : ''}, in SDs of the training ${TARGET_LABEL[report.target]} target; line: mean per time bin`;
     const plot = this.frames.plot('residuals', '', (width) => residualPlot(report, width));
-    return reportFigure('residuals', `${TARGET_LABEL[report.target]}: residuals over time`, detail, plot, nothing, predictionsExport([report]));
+    return reportFigure(
+      'residuals',
+      `${TARGET_LABEL[report.target]}: residuals over time`,
+      detail,
+      plot,
+      nothing,
+      predictionsExport([report]),
+    );
   }
 }
 
@@ -59,10 +66,17 @@ function residualPlot(report: TargetReport, width: number): Element {
         fill: MUTED,
         fillOpacity: 0.6,
         tip: true,
-        title: (p: ReportPoint) => `ID ${p.subject} · ${formatTime(p.time)} h\nresidual ${formatNumber(p.residualZ)} z (${formatNumber(p.residual)} ${report.unit})`,
+        title: (p: ReportPoint) =>
+          `ID ${p.subject} · ${formatTime(p.time)} h\nresidual ${formatNumber(p.residualZ)} z (${formatNumber(p.residual)} ${report.unit})`,
         ariaDescription: 'residuals',
       }),
-      Plot.lineY(points, Plot.binX<Plot.LineYOptions>({ y: 'mean' }, { x: 'time', y: 'residualZ', thresholds: BINS, stroke: MEAN_COLOR, strokeWidth: 2, ariaDescription: 'binned mean' })),
+      Plot.lineY(
+        points,
+        Plot.binX<Plot.LineYOptions>(
+          { y: 'mean' },
+          { x: 'time', y: 'residualZ', thresholds: BINS, stroke: MEAN_COLOR, strokeWidth: 2, ariaDescription: 'binned mean' },
+        ),
+      ),
     ],
   });
 }

@@ -116,11 +116,13 @@ export class SavedModelsList extends LitElement {
   }
 
   protected override render(): TemplateResult {
-    return html`${this.models.length === 0
-        ? html`<p class="muted" data-testid="no-saved-models">No models saved in this browser yet.</p>`
-        : html`<ul aria-label="Saved models">
-            ${this.models.map((m) => this.item(m))}
-          </ul>`}
+    return html`${
+        this.models.length === 0
+          ? html`<p class="muted" data-testid="no-saved-models">No models saved in this browser yet.</p>`
+          : html`<ul aria-label="Saved models">
+              ${this.models.map((m) => this.item(m))}
+            </ul>`
+      }
       <div class="actions">
         <label class="file" ?data-disabled=${this.disabled}>
           <input type="file" accept=".json,application/json" data-testid="import-model" ?disabled=${this.disabled} @change=${this.onFile} />
@@ -133,28 +135,42 @@ export class SavedModelsList extends LitElement {
     const otherData = this.fingerprint !== null && m.fingerprint !== this.fingerprint;
     return html`<li class=${m.id === this.currentId ? 'current' : ''} data-testid="saved-model" data-name=${m.name}>
       <div>
-        ${this.editingId === m.id
-          ? renameForm(m.name, (name) => this.renamed(m.id, name))
-          : html`<span class="name">${m.name}</span>`}
+        ${this.editingId === m.id ? renameForm(m.name, (name) => this.renamed(m.id, name)) : html`<span class="name">${m.name}</span>`}
         <div class="facts">
-          ${m.datasetName}${otherData
-            ? html`<span class="badge other-data" title="Trained on other data than the dataset open now" data-testid="other-data">other data</span>`
-            : nothing}
+          ${m.datasetName}${
+            otherData
+              ? html`<span class="badge other-data" title="Trained on other data than the dataset open now" data-testid="other-data"
+                  >other data</span
+                >`
+              : nothing
+          }
           · ${ENCODER_LABELS[m.config.encoder]} ${m.config.mode}${m.cancelled ? ' (cancelled)' : ''} · val PD RMSE
-          <span data-metric="val-pd-rmse">${rmse(m.validation.pd)}</span>${m.test
-            ? html` · test PD RMSE <span data-metric="test-pd-rmse">${rmse(m.test.pd)}</span>`
-            : nothing}
+          <span data-metric="val-pd-rmse">${rmse(m.validation.pd)}</span>${
+            m.test ? html` · test PD RMSE <span data-metric="test-pd-rmse">${rmse(m.test.pd)}</span>` : nothing
+          }
           · ${formatDate(m.createdAt)}
         </div>
       </div>
-      ${this.confirmingId === m.id
-        ? deleteConfirm(m.name, () => this.act({ id: m.id, action: 'delete' }), () => (this.confirmingId = null))
-        : html`<div class="row">
-            <button ?disabled=${this.disabled} @click=${() => this.act({ id: m.id, action: 'open' })} aria-label="Open ${m.name}">Open</button>
-            <button ?disabled=${this.disabled} @click=${() => (this.editingId = m.id)} aria-label="Rename ${m.name}">Rename</button>
-            <button ?disabled=${this.disabled} @click=${() => this.act({ id: m.id, action: 'export' })} aria-label="Export ${m.name}">Export</button>
-            <button class="danger" ?disabled=${this.disabled} @click=${() => (this.confirmingId = m.id)} aria-label="Delete ${m.name}">Delete</button>
-          </div>`}
+      ${
+        this.confirmingId === m.id
+          ? deleteConfirm(
+              m.name,
+              () => this.act({ id: m.id, action: 'delete' }),
+              () => (this.confirmingId = null),
+            )
+          : html`<div class="row">
+              <button ?disabled=${this.disabled} @click=${() => this.act({ id: m.id, action: 'open' })} aria-label="Open ${m.name}">
+                Open
+              </button>
+              <button ?disabled=${this.disabled} @click=${() => (this.editingId = m.id)} aria-label="Rename ${m.name}">Rename</button>
+              <button ?disabled=${this.disabled} @click=${() => this.act({ id: m.id, action: 'export' })} aria-label="Export ${m.name}">
+                Export
+              </button>
+              <button class="danger" ?disabled=${this.disabled} @click=${() => (this.confirmingId = m.id)} aria-label="Delete ${m.name}">
+                Delete
+              </button>
+            </div>`
+      }
     </li>`;
   }
 

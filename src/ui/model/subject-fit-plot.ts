@@ -7,7 +7,19 @@ import { html, LitElement, nothing, type PropertyValues, type TemplateResult } f
 import type { SubjectCurve, TargetReport } from '../../model/report/types';
 import { colorOf } from '../explorer/arm-colors';
 import { PlotFrames } from '../explorer/plot-frames';
-import { AXIS_CONCENTRATION, AXIS_PD, AXIS_TIME, basePlot, formatNumber, formatTime, INK, MUTED, THRESHOLD_COLOR, timeTickFormat, timeTicks } from '../explorer/plot-theme';
+import {
+  AXIS_CONCENTRATION,
+  AXIS_PD,
+  AXIS_TIME,
+  basePlot,
+  formatNumber,
+  formatTime,
+  INK,
+  MUTED,
+  THRESHOLD_COLOR,
+  timeTickFormat,
+  timeTicks,
+} from '../explorer/plot-theme';
 import { reportFigure, reportPlotStyles } from './report-figure';
 import { curveRows, facetColumns, reportArmColors, TARGET_LABEL } from './report-plot-data';
 
@@ -63,7 +75,9 @@ export class SubjectFitPlot extends LitElement {
       'dots: observations',
       'dashed: doses',
       threshold !== null ? `red: ${formatNumber(threshold)} ng/mL threshold` : null,
-    ].filter(Boolean).join('; ');
+    ]
+      .filter(Boolean)
+      .join('; ');
     const controls = html`<div class="controls">
       <label
         >Subject
@@ -83,7 +97,9 @@ function subjectFitPlot(report: TargetReport, curves: readonly SubjectCurve[], t
   const columns = grid ? facetColumns(curves.length, width) : 1;
   const facetOf = (i: number): Facet => (grid ? { fx: i % columns, fy: Math.floor(i / columns) } : {});
   const lines = curves.flatMap((c, i) => curveRows(c).map((r) => ({ ...r, ...facetOf(i), color: colorOf(colors, c.arm) })));
-  const observed = curves.flatMap((c, i) => c.observedTime.map((time, j) => ({ time, dv: c.observed[j], subject: c.subject, ...facetOf(i) })));
+  const observed = curves.flatMap((c, i) =>
+    c.observedTime.map((time, j) => ({ time, dv: c.observed[j], subject: c.subject, ...facetOf(i) })),
+  );
   const doses = curves.flatMap((c, i) => c.doses.map((d) => ({ ...d, ...facetOf(i) })));
   const titles = curves.map((c, i) => ({ text: `ID ${c.subject} · ${c.arm}`, ...facetOf(i) }));
   const maxTime = Math.max(1, ...lines.map((r) => r.time));
@@ -92,12 +108,28 @@ function subjectFitPlot(report: TargetReport, curves: readonly SubjectCurve[], t
   const facetChannels = grid ? { fx: 'fx', fy: 'fy' } : {};
 
   const marks: Plot.Markish[] = [
-    Plot.ruleX(doses, { x: 'time', ...facetChannels, stroke: DOSE_COLOR, strokeDasharray: '3,3', title: (d: { time: number; amount: number }) => `Dose ${formatNumber(d.amount)} mg at ${formatTime(d.time)} h` }),
+    Plot.ruleX(doses, {
+      x: 'time',
+      ...facetChannels,
+      stroke: DOSE_COLOR,
+      strokeDasharray: '3,3',
+      title: (d: { time: number; amount: number }) => `Dose ${formatNumber(d.amount)} mg at ${formatTime(d.time)} h`,
+    }),
     Plot.dot(doses, { x: 'time', ...facetChannels, frameAnchor: 'bottom', symbol: 'triangle', r: 3, fill: MUTED, dy: -3 }),
   ];
   if (threshold !== null) marks.push(Plot.ruleY([threshold], { stroke: THRESHOLD_COLOR, strokeDasharray: '6,4', strokeOpacity: 0.8 }));
   if (lines.some((r) => r.lower !== null)) {
-    marks.push(Plot.areaY(lines, { x: 'time', y1: 'lower', y2: 'upper', ...facetChannels, fill: 'color', fillOpacity: 0.2, ariaDescription: 'MC-dropout band' }));
+    marks.push(
+      Plot.areaY(lines, {
+        x: 'time',
+        y1: 'lower',
+        y2: 'upper',
+        ...facetChannels,
+        fill: 'color',
+        fillOpacity: 0.2,
+        ariaDescription: 'MC-dropout band',
+      }),
+    );
   }
   marks.push(
     Plot.line(lines, { x: 'time', y: 'predicted', ...facetChannels, stroke: 'color', strokeWidth: 1.8, ariaDescription: 'prediction' }),
@@ -108,18 +140,35 @@ function subjectFitPlot(report: TargetReport, curves: readonly SubjectCurve[], t
       fill: INK,
       r: grid ? 1.8 : 2.6,
       tip: true,
-      title: (o: { time: number; dv: number; subject: string }) => `ID ${o.subject} · ${formatTime(o.time)} h\nobserved ${label} ${formatNumber(o.dv)} ${unit}`,
+      title: (o: { time: number; dv: number; subject: string }) =>
+        `ID ${o.subject} · ${formatTime(o.time)} h\nobserved ${label} ${formatNumber(o.dv)} ${unit}`,
       ariaDescription: 'observations',
     }),
     Plot.ruleY([0]),
   );
-  if (grid) marks.push(Plot.text(titles, { ...facetChannels, text: 'text', frameAnchor: 'top-left', dx: 4, dy: 4, fill: INK, stroke: '#ffffff', strokeWidth: 3, paintOrder: 'stroke', fontSize: 11 }));
+  if (grid)
+    marks.push(
+      Plot.text(titles, {
+        ...facetChannels,
+        text: 'text',
+        frameAnchor: 'top-left',
+        dx: 4,
+        dy: 4,
+        fill: INK,
+        stroke: '#ffffff',
+        strokeWidth: 3,
+        paintOrder: 'stroke',
+        fontSize: 11,
+      }),
+    );
 
   const panelWidth = width / columns;
   const rowsOfPanels = Math.ceil(curves.length / columns);
   return Plot.plot({
     ...basePlot(width, grid ? 40 + rowsOfPanels * 150 : 300),
-    ariaLabel: grid ? `Predicted and observed ${label} over time for ${curves.length} subjects` : `Predicted and observed ${label} over time for subject ${curves[0]?.subject}`,
+    ariaLabel: grid
+      ? `Predicted and observed ${label} over time for ${curves.length} subjects`
+      : `Predicted and observed ${label} over time for subject ${curves[0]?.subject}`,
     x: { label: AXIS_TIME, ticks: timeTicks(maxTime, panelWidth), tickFormat: timeTickFormat, nice: maxTime <= 336 },
     y: { label: report.target === 'pk' ? AXIS_CONCENTRATION : AXIS_PD, grid: true, nice: true, zero: true },
     color: { type: 'identity' },

@@ -39,13 +39,21 @@ export class TrainingCurvePlot extends LitElement {
     const rows = lossRows(this.points);
     if (rows.length === 0) return nothing;
     const plot = this.frames.plot('training-curve', String(this.version), (width) => trainingCurvePlot(rows, width));
-    return reportFigure('training-curve', 'Training curves', 'Mean squared error (z-units) per epoch; solid: training, dashed: validation', plot);
+    return reportFigure(
+      'training-curve',
+      'Training curves',
+      'Mean squared error (z-units) per epoch; solid: training, dashed: validation',
+      plot,
+    );
   }
 }
 
 function trainingCurvePlot(rows: readonly LossRow[], width: number): Element {
   const line = (set: LossRow['set'], dash: string | undefined): Plot.Markish =>
-    Plot.line(rows.filter((r) => r.set === set), { x: 'epoch', y: 'loss', z: 'branch', stroke: 'branch', strokeWidth: 1.8, strokeDasharray: dash, ariaDescription: `${set} loss` });
+    Plot.line(
+      rows.filter((r) => r.set === set),
+      { x: 'epoch', y: 'loss', z: 'branch', stroke: 'branch', strokeWidth: 1.8, strokeDasharray: dash, ariaDescription: `${set} loss` },
+    );
   const epochs = Math.max(...rows.map((r) => r.epoch));
   const losses = rows.map((r) => r.loss);
   // a little room above and below, so that the extreme losses sit between ticks, not on the frame
@@ -54,7 +62,13 @@ function trainingCurvePlot(rows: readonly LossRow[], width: number): Element {
     ...basePlot(width, 260),
     ariaLabel: `Training and validation loss per epoch over ${epochs} epochs`,
     // whole epochs only: Plot would put ticks at 1.2, 1.4, … on a short run
-    x: { label: 'Epoch', grid: true, domain: [1, Math.max(2, epochs)], ticks: epochs <= MAX_EPOCH_TICKS ? Array.from({ length: Math.max(2, epochs) }, (_, i) => i + 1) : undefined, tickFormat: 'd' },
+    x: {
+      label: 'Epoch',
+      grid: true,
+      domain: [1, Math.max(2, epochs)],
+      ticks: epochs <= MAX_EPOCH_TICKS ? Array.from({ length: Math.max(2, epochs) }, (_, i) => i + 1) : undefined,
+      tickFormat: 'd',
+    },
     y: { label: 'Loss (MSE, z)', type: 'log', domain, grid: true, ticks: logTicks(domain[0], domain[1]), tickFormat: '~g' },
     color: { legend: true, tickFormat: (b: string) => b.toUpperCase() },
     marks: [

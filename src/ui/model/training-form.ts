@@ -5,7 +5,14 @@
  */
 import { css, html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { formReader, type NumberField as Field, numberField } from '../number-field';
-import { type ConfigProblems, MODE_LABELS, TRAINING_SPLITS, type TrainingConfig, trainingConfigProblems, type TrainingSplit } from '../../model/training-config';
+import {
+  type ConfigProblems,
+  MODE_LABELS,
+  TRAINING_SPLITS,
+  type TrainingConfig,
+  trainingConfigProblems,
+  type TrainingSplit,
+} from '../../model/training-config';
 import { BACKEND_REQUESTS, type BackendRequest } from '../../platform/compute-backend';
 import { ENCODER_LABELS, ENCODER_NAMES, isEncoderName, isQuantumEncoder } from '../../quantum/resources/architecture';
 import { MAX_LAYERS, MAX_QUBITS } from '../../quantum/template';
@@ -94,17 +101,40 @@ export class TrainingForm extends LitElement {
     return html`<form novalidate @input=${this.onEdit} @change=${this.onEdit} @submit=${this.onSubmit} aria-label="Training settings">
       <fieldset ?disabled=${this.disabled}>
         <div class="fields">
-          ${this.select('encoder', 'Encoder', ENCODER_NAMES.map((e) => [e, ENCODER_LABELS[e]]))}
+          ${this.select(
+            'encoder',
+            'Encoder',
+            ENCODER_NAMES.map((e) => [e, ENCODER_LABELS[e]]),
+          )}
           ${this.select('mode', 'Mode', Object.entries(MODE_LABELS))}
-          ${this.select('qubits', 'Qubits', range(MAX_QUBITS).map((n) => [String(n), String(n)]), !quantum)}
-          ${this.select('layers', 'Circuit layers', range(MAX_LAYERS).map((n) => [String(n), String(n)]), !quantum)}
+          ${this.select(
+            'qubits',
+            'Qubits',
+            range(MAX_QUBITS).map((n) => [String(n), String(n)]),
+            !quantum,
+          )}
+          ${this.select(
+            'layers',
+            'Circuit layers',
+            range(MAX_LAYERS).map((n) => [String(n), String(n)]),
+            !quantum,
+          )}
           ${MAIN_NUMBERS.map((f) => this.number(f, problems))}
-          ${this.select('split', 'Split', TRAINING_SPLITS.map((s) => [s, splitLabel(s)]))}
-          ${this.select('backend', 'Compute backend', BACKEND_REQUESTS.map((b) => [b, BACKEND_LABELS[b]]))}
+          ${this.select(
+            'split',
+            'Split',
+            TRAINING_SPLITS.map((s) => [s, splitLabel(s)]),
+          )}
+          ${this.select(
+            'backend',
+            'Compute backend',
+            BACKEND_REQUESTS.map((b) => [b, BACKEND_LABELS[b]]),
+          )}
         </div>
         <p class="muted">
-          Cascade: the PD network also gets the PK network's prediction; multitask: one network with a PK and a PD head. Reference split: EstData's
-          published validation and test subjects (other files: one of each per dose arm). Auto backend: WebGPU on a hardware GPU, else WebAssembly.
+          Cascade: the PD network also gets the PK network's prediction; multitask: one network with a PK and a PD head. Reference split:
+          EstData's published validation and test subjects (other files: one of each per dose arm). Auto backend: WebGPU on a hardware GPU,
+          else WebAssembly.
         </p>
         <details>
           <summary>Advanced</summary>
@@ -124,7 +154,12 @@ export class TrainingForm extends LitElement {
     </form>`;
   }
 
-  private select(key: 'encoder' | 'mode' | 'qubits' | 'layers' | 'split' | 'backend', label: string, options: readonly (readonly [string, string])[], off = false): TemplateResult {
+  private select(
+    key: 'encoder' | 'mode' | 'qubits' | 'layers' | 'split' | 'backend',
+    label: string,
+    options: readonly (readonly [string, string])[],
+    off = false,
+  ): TemplateResult {
     const current = String(this.values[key]);
     return html`<div class="field">
       <label for="f-${key}">${label}</label>
@@ -142,7 +177,10 @@ export class TrainingForm extends LitElement {
   private read(): TrainingConfig {
     const form = this.renderRoot.querySelector('form') as HTMLFormElement;
     const { control, number } = formReader(form);
-    const numbers = Object.fromEntries([...MAIN_NUMBERS, ...ADVANCED_NUMBERS].map((f) => [f.key, number(f.key)])) as Record<NumberKey, number>;
+    const numbers = Object.fromEntries([...MAIN_NUMBERS, ...ADVANCED_NUMBERS].map((f) => [f.key, number(f.key)])) as Record<
+      NumberKey,
+      number
+    >;
     return {
       ...numbers,
       encoder: control('encoder').value as TrainingConfig['encoder'],

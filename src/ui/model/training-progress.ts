@@ -105,13 +105,34 @@ export class TrainingProgressView extends LitElement {
   private details(p: TrainingProgress): TemplateResult {
     const b = p.branch;
     return html`<dl data-testid="training-details">
-      <div><dt>Network</dt><dd>${BRANCH_LABELS[b.branch] ?? b.branch} (${p.branchNumber} of ${p.branchCount})</dd></div>
-      <div><dt>Epoch</dt><dd data-testid="training-epoch">${b.epoch} / ${b.epochs}</dd></div>
-      <div><dt>Train loss</dt><dd>${formatNumber(b.trainLoss)}</dd></div>
-      <div><dt>Validation loss</dt><dd>${b.valLoss === null ? '–' : formatNumber(b.valLoss)}</dd></div>
-      <div><dt>Best epoch</dt><dd>${b.bestEpoch}</dd></div>
-      <div><dt>Elapsed</dt><dd>${formatDuration(p.elapsedMs)}</dd></div>
-      <div><dt>ETA (at most)</dt><dd>${formatDuration(p.etaMs)}</dd></div>
+      <div>
+        <dt>Network</dt>
+        <dd>${BRANCH_LABELS[b.branch] ?? b.branch} (${p.branchNumber} of ${p.branchCount})</dd>
+      </div>
+      <div>
+        <dt>Epoch</dt>
+        <dd data-testid="training-epoch">${b.epoch} / ${b.epochs}</dd>
+      </div>
+      <div>
+        <dt>Train loss</dt>
+        <dd>${formatNumber(b.trainLoss)}</dd>
+      </div>
+      <div>
+        <dt>Validation loss</dt>
+        <dd>${b.valLoss === null ? '–' : formatNumber(b.valLoss)}</dd>
+      </div>
+      <div>
+        <dt>Best epoch</dt>
+        <dd>${b.bestEpoch}</dd>
+      </div>
+      <div>
+        <dt>Elapsed</dt>
+        <dd>${formatDuration(p.elapsedMs)}</dd>
+      </div>
+      <div>
+        <dt>ETA (at most)</dt>
+        <dd>${formatDuration(p.etaMs)}</dd>
+      </div>
     </dl>`;
   }
 

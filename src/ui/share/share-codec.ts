@@ -10,7 +10,8 @@ import { checkShareState, DAMAGED_MESSAGE, SHARE_VERSION, type ShareCheck, type 
 
 // lz-string is CommonJS: bundlers give its functions as named exports, Node's ESM loader (the
 // browser tests import this module) only as the default export.
-const { compressToEncodedURIComponent, decompressFromEncodedURIComponent } = (lzModule as { default?: typeof lzModule }).default ?? lzModule;
+const { compressToEncodedURIComponent, decompressFromEncodedURIComponent } =
+  (lzModule as { default?: typeof lzModule }).default ?? lzModule;
 
 const STATE_PREFIX = 's=';
 const DEMO_FRAGMENT = 'demo';
@@ -47,7 +48,8 @@ export function decodeShareState(fragment: string): ShareCheck {
   try {
     const json = payload ? decompressFromEncodedURIComponent(payload[1]) : null;
     // The check catches changed content; re-encoding catches changes in the last letter's unread padding bits.
-    if (!json || checkOf(json) !== payload?.[2] || compressToEncodedURIComponent(json) !== payload[1]) return { ok: false, message: DAMAGED_MESSAGE };
+    if (!json || checkOf(json) !== payload?.[2] || compressToEncodedURIComponent(json) !== payload[1])
+      return { ok: false, message: DAMAGED_MESSAGE };
     parsed = JSON.parse(json);
   } catch {
     return { ok: false, message: DAMAGED_MESSAGE };

@@ -97,7 +97,13 @@ export class ShareLink extends LitElement {
   }
 
   protected override render(): TemplateResult {
-    return html`<button type="button" aria-expanded=${this.url ? 'true' : 'false'} aria-controls="share-panel" data-testid="share-link" @click=${this.onShare}>
+    return html`<button
+        type="button"
+        aria-expanded=${this.url ? 'true' : 'false'}
+        aria-controls="share-panel"
+        data-testid="share-link"
+        @click=${this.onShare}
+      >
         Share link
       </button>
       ${this.url ? this.panel(this.url) : nothing}`;
@@ -105,16 +111,33 @@ export class ShareLink extends LitElement {
 
   private panel(url: string): TemplateResult {
     const user = this.opened === 'user';
-    return html`<div class="panel" id="share-panel" role="dialog" aria-labelledby="share-title" data-testid="share-panel" @keydown=${this.onKeyDown}>
+    return html`<div
+      class="panel"
+      id="share-panel"
+      role="dialog"
+      aria-labelledby="share-title"
+      data-testid="share-panel"
+      @keydown=${this.onKeyDown}
+    >
       <h2 id="share-title">${user ? 'Links never carry your data' : 'Link to this analysis'}</h2>
       <p data-testid="share-explanation">${this.explanation()}</p>
-      ${this.leftOut.length > 0
-        ? html`<p>
-            The ${this.leftOut.map((k) => LEFT_OUT[k]).join(' and ')} settings hold values out of range, so the link leaves them at what the recipient has.
-          </p>`
-        : nothing}
+      ${
+        this.leftOut.length > 0
+          ? html`<p>
+              The ${this.leftOut.map((k) => LEFT_OUT[k]).join(' and ')} settings hold values out of range, so the link leaves them at what
+              the recipient has.
+            </p>`
+          : nothing
+      }
       <label for="share-url">Link</label>
-      <input id="share-url" type="text" readonly .value=${url} data-testid="share-url" @focus=${(e: FocusEvent) => (e.target as HTMLInputElement).select()} />
+      <input
+        id="share-url"
+        type="text"
+        readonly
+        .value=${url}
+        data-testid="share-url"
+        @focus=${(e: FocusEvent) => (e.target as HTMLInputElement).select()}
+      />
       <div class="actions">
         <button type="button" class="primary" data-testid="copy-link" @click=${this.copy}>${user ? 'Copy demo link' : 'Copy link'}</button>
         <button type="button" @click=${this.close}>Close</button>
@@ -126,7 +149,8 @@ export class ShareLink extends LitElement {
   private explanation(): string {
     if (this.opened === 'user')
       return `“${this.active?.name}” is your own data: it stays in this browser and no link carries it. The link below opens the same view and settings on the bundled demo data instead.`;
-    if (this.opened === 'none') return 'No dataset is open: the link opens the bundled demo data with this view and your Model and Doses settings.';
+    if (this.opened === 'none')
+      return 'No dataset is open: the link opens the bundled demo data with this view and your Model and Doses settings.';
     return 'The link opens the demo data with this view and your Model and Doses settings. It holds no data of yours.';
   }
 
@@ -173,7 +197,8 @@ export class ShareLink extends LitElement {
   };
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('url') && this.url && changed.get('url') === null) this.renderRoot.querySelector<HTMLInputElement>('#share-url')?.focus();
+    if (changed.has('url') && this.url && changed.get('url') === null)
+      this.renderRoot.querySelector<HTMLInputElement>('#share-url')?.focus();
   }
 }
 

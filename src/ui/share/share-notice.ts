@@ -42,7 +42,12 @@ export class ShareNotice extends LitElement {
     if (!this.message) return nothing;
     return html`<div role="alert" data-testid="share-problem">
       <span>${this.message}</span>
-      <button type="button" @click=${() => this.dispatchEvent(new CustomEvent('share-notice-dismissed', { bubbles: true, composed: true }))}>Dismiss</button>
+      <button
+        type="button"
+        @click=${() => this.dispatchEvent(new CustomEvent('share-notice-dismissed', { bubbles: true, composed: true }))}
+      >
+        Dismiss
+      </button>
     </div>`;
   }
 }

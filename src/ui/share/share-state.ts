@@ -58,7 +58,8 @@ const DOSE_FIELDS: Readonly<Record<keyof SharedDoseSettings, true>> = {
 
 const DOSE_METHODS: readonly DoseFormValues['method'][] = ['bisection', 'mcts'];
 
-export const DAMAGED_MESSAGE = 'This link is damaged or incomplete, so it could not be opened. Ask for the link again, or open the demo data from the side panel.';
+export const DAMAGED_MESSAGE =
+  'This link is damaged or incomplete, so it could not be opened. Ask for the link again, or open the demo data from the side panel.';
 
 export function newerVersionMessage(version: number): string {
   return (
