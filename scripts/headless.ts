@@ -1,6 +1,7 @@
 import { ingestBenchmarkReport } from '../bench/ingest/report';
 import { quantumBenchmarkReport } from '../bench/quantum/report';
 import { ENCODER_NAMES } from '../src/quantum/resources/architecture';
+import { BACKEND_REQUESTS } from '../src/platform/compute-backend';
 import { MAX_LAYERS, MAX_QUBITS } from '../src/quantum/template';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -127,7 +128,7 @@ function trainCommand(args: string[]): [string, unknown] {
     seed: integer('--seed', 0, 0, 2 ** 32 - 1),
     split: choice('--split', 'reference', ['reference', 'cv5'], 'split'),
     epochs: integer('--epochs', undefined, 1, 100_000),
-    backend: choice('--backend', 'auto', ['auto', 'cpu', 'webgpu'], 'backend'),
+    backend: choice('--backend', 'auto', BACKEND_REQUESTS, 'backend'),
   };
   let csvText: string;
   try {

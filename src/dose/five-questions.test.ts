@@ -1,7 +1,7 @@
 /**
  * The five dose questions on the real EstData, through the whole pipeline (fit → virtual
  * populations → steady state → search), beside the dose ranges the independent fits in
- * docs/pkpd-notes.md imply (a sanity check, not a truth).
+ * docs/mechanistic-model.md imply (a sanity check, not a truth).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ingestText } from '../data/ingest';

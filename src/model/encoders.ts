@@ -1,5 +1,5 @@
 /**
- * The seven encoders (ENCODER_NAMES), built as the reference describes them (reference-system.md,
+ * The seven encoders (ENCODER_NAMES), built as the reference describes them (docs/reference-system.md,
  * "Encoders") and with exactly the parameters `encoderParameters` counts (model-parameters.ts). Every
  * encoder maps [B, N_in] → [B, H]. Dropout rate p = architecture.dropout.
  *

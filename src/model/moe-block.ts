@@ -1,5 +1,5 @@
 /**
- * Routed mixture-of-experts block (reference-system.md, "MoE", "ResMLP-MoE"; known flaw 8):
+ * Routed mixture-of-experts block (docs/reference-system.md, "MoE", "ResMLP-MoE"; known flaw 8):
  * router logits = x·W_r (no bias), plus N(0, σ²) noise in training; the top-k experts of E are
  * chosen per sample and their softmax weights renormalised over the chosen k; output
  * LN(x + dropout(Σ_topk w_j f_j(x))). Experts are dense → activation → dense (H → rH → H) or,

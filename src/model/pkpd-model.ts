@@ -1,5 +1,5 @@
 /**
- * PK/PD models in three modes (reference-system.md, "Modes"; known flaw 2):
+ * PK/PD models in three modes (docs/reference-system.md, "Modes"; known flaw 2):
  * - independent: a PK network on the PK features and a PD network on the PD features;
  * - cascade: as independent, but the PD network gets one more input, PK_PRED: the PK network's
  *   prediction (z-units of the PK target) for the same subject and time. The PK network is trained

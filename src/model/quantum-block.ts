@@ -1,5 +1,5 @@
 /**
- * The quantum block d_in → d_out (reference-system.md, "Quantum block"): angles a = dense(d_in → n);
+ * The quantum block d_in → d_out (docs/reference-system.md, "Quantum block"): angles a = dense(d_in → n);
  * q = circuit(a) ∈ [−1, 1]^{4n}; skip s = dense(n → 4n)(GELU(LN a)); h = q + α·s with trainable α
  * (init 0.5); out = dense(4n → d_out). Circuit weights [L, n, 3] start U[0, 2π).
  *

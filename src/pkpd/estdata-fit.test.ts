@@ -1,6 +1,6 @@
 /**
  * The real EstData through the whole sequential workflow, beside the independent reference fits in
- * docs/pkpd-notes.md (two other fitters; a sanity check, not a truth). Bands are about ±15% around
+ * docs/mechanistic-model.md (two other fitters; a sanity check, not a truth). Bands are about ±15% around
  * the notes' values, wider where the notes say "≈" or the parameter is poorly determined.
  */
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -29,7 +29,7 @@ export interface PopulationModel {
   pd: PdPopulation;
 }
 
-/** Close to the one-compartment reference fit of EstData in docs/pkpd-notes.md. */
+/** Close to the one-compartment reference fit of EstData in docs/mechanistic-model.md. */
 export const ESTDATA_LIKE_MODEL: PopulationModel = {
   pk: {
     fixed: { compartments: 1, cl: 0.04, v: 6.9, ka: 1, betaCl: 1.3, betaV: 1.1, comedOnCl: 1 },

@@ -26,7 +26,8 @@ export function isBackendRequest(value: unknown): value is BackendRequest {
 /**
  * `auto` uses the WebGPU path only on a hardware adapter: software adapters (SwiftShader) are
  * correct but far slower than the CPU. Otherwise TF.js's WebAssembly backend (XNNPACK, SIMD), which
- * trains the ResMLP-MoE 2.7–4× faster than TF.js's plain-JavaScript 'cpu' backend with the same
+ * trains the ResMLP-MoE 4–5× faster than TF.js's plain-JavaScript 'cpu' backend (browser: 0.6 s vs 2.9 s per
+ * network-epoch on a 2-core VM; 4.1× in Node) with the same
  * results (the quantum op runs the same float64 simulator on both). An explicit request is honoured
  * when possible.
  */

@@ -59,7 +59,7 @@ export interface TrainConfig {
 
 type Metrics = { val: ValidationMetrics; test: ValidationMetrics };
 
-/** The defaults of the headless `train` command (design.md, "Headless runner (contract)"). */
+/** The defaults of the headless `train` command (docs/architecture.md, the headless runner). */
 export const TRAIN_DEFAULTS = {
   encoder: 'qnn-resmlp-moe',
   mode: 'cascade',

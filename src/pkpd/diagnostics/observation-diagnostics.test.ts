@@ -19,7 +19,7 @@ function inputFor(model: PopulationModel, subjects: PkpdSubject[], etas: Map<str
   };
 }
 
-/** One-compartment oral PK written out from docs/pkpd-notes.md, independent of src/pkpd/pk-model. */
+/** One-compartment oral PK written out from docs/mechanistic-model.md, independent of src/pkpd/pk-model. */
 function oneCompartment(cl: number, v: number, ka: number, subject: PkpdSubject, t: number): number {
   const k = cl / v;
   let c = 0;

@@ -17,7 +17,7 @@ export const SCENARIO_COMED_ON_CL: PopulationModel = {
   pk: { ...ESTDATA_LIKE_MODEL.pk, fixed: { ...ESTDATA_LIKE_MODEL.pk.fixed, comedOnCl: 0.6 } },
 };
 
-/** Near the two-compartment EstData fit (docs/pkpd-notes.md), with IIV on IC50. */
+/** Near the two-compartment EstData fit (docs/mechanistic-model.md), with IIV on IC50. */
 export const SCENARIO_ESTDATA_2CMT: PopulationModel = {
   pk: {
     fixed: { compartments: 2, cl: 0.044, v: 2.6, q: 0.17, v2: 5.9, ka: 0.9, betaCl: 1.3, betaV: 1.0, comedOnCl: 1 },

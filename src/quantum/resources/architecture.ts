@@ -1,7 +1,7 @@
 import { QuantumShapeError } from '../errors';
 import { MAX_LAYERS, MAX_QUBITS } from '../template';
 
-/** The seven encoders this project builds (reference-system.md, "Encoders"). */
+/** The seven encoders this project builds (docs/reference-system.md, "Encoders"). */
 export const ENCODER_NAMES = ['mlp', 'resmlp', 'moe', 'resmlp-moe', 'qnn-mlp', 'qnn-resmlp-moe', 'qmoe-resmlp'] as const;
 
 export type EncoderName = (typeof ENCODER_NAMES)[number];

@@ -1,6 +1,6 @@
 import { QuantumShapeError } from '../errors';
 
-/** The poster's closed-form parameter counts (reference-system.md, "Quantum resources"). */
+/** The poster's closed-form parameter counts (docs/reference-system.md, "Quantum resources"). */
 export interface PosterShape {
   /** N_in: input features. */
   readonly nInputs: number;

@@ -60,8 +60,8 @@ export function qnnLayerKernels(backendName: string): KernelConfig[] {
 }
 
 /**
- * 'cpu', and 'wasm' with the same code (it only needs readSync and write; untested here: the wasm backend is not
- * installed in this project).
+ * 'cpu', and 'wasm' with the same code (it only needs readSync and write); src/model/wasm-backend.test.ts checks
+ * that both give the same values and gradients.
  */
 export function registerCpuQnnKernels(): void {
   for (const backendName of ['cpu', 'wasm']) for (const config of qnnLayerKernels(backendName)) replaceKernel(config);
