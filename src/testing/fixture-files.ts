@@ -10,6 +10,9 @@ const repositoryFile = (path: string): URL => new URL(`../../${path}`, import.me
 /** The challenge dataset, exactly as the app ships it as its demo data. */
 export const ESTDATA_PATH = repositoryFile('public/demo/EstData.csv');
 
+/** The study spec of the demo data (the EstData preset), shipped beside it. */
+export const ESTDATA_STUDY_PATH = repositoryFile('public/demo/EstData.study.json');
+
 /** Independent float64 reference vectors of the quantum layer (see test-data/README.md). */
 export const QNN_REFERENCE_PATH = repositoryFile('test-data/qnn-reference.json');
 
@@ -30,4 +33,8 @@ export function readQnnReferenceText(): string {
 
 export function readRealDatasetCsv(name: RealDatasetName): string {
   return readFileSync(realDatasetPath(name), 'utf8');
+}
+
+export function readEstDataStudyText(): string {
+  return readFileSync(ESTDATA_STUDY_PATH, 'utf8');
 }
