@@ -1,4 +1,4 @@
-import type { IssueLog } from './issues';
+import { formatCount, shortText, type IssueLog } from './issues';
 
 export type StandardColumn = 'ID' | 'TIME' | 'DV' | 'EVID' | 'MDV' | 'AMT' | 'CMT' | 'DVID';
 
@@ -32,14 +32,39 @@ export interface ColumnMap {
   covariates: { name: string; index: number }[];
 }
 
+/** Most columns a file may have: NONMEM files have tens; each column is checked on every row. */
+export const MAX_COLUMNS = 1000;
+/** Longest column name: longer header cells are a header line run together, or not a header. */
+export const MAX_COLUMN_NAME_LENGTH = 100;
+/** Column names listed in a message about the header. */
+const NAMES_LISTED = 12;
+
 /** Maps header cells to roles; reports duplicate and missing required columns. */
 export function mapColumns(header: readonly string[], log: IssueLog): ColumnMap {
   const map: ColumnMap = { standard: {}, writtenName: {}, dosingDetails: {}, covariates: [] };
+  if (header.length > MAX_COLUMNS) {
+    log.error(
+      'too-many-columns',
+      { line: 1 },
+      `the header has ${formatCount(header.length)} columns; at most ${formatCount(MAX_COLUMNS)} are read`,
+      'Check the delimiter of the header line, or remove the columns the analysis does not need.',
+    );
+    return map;
+  }
   const seen = new Map<string, number>();
   header.forEach((cell, index) => {
     const written = cell.trim();
     const name = written.toUpperCase();
     if (name === '') return;
+    if (written.length > MAX_COLUMN_NAME_LENGTH) {
+      log.error(
+        'long-column-name',
+        { line: 1 },
+        `field ${index + 1} of the header is ${formatCount(written.length)} characters long ("${shortText(written)}"); column names have at most ${MAX_COLUMN_NAME_LENGTH}`,
+        'Check that the first line is the header (column names such as ID, TIME, DV), with no quote left open.',
+      );
+      return;
+    }
     const earlier = seen.get(name);
     if (earlier !== undefined) {
       log.error(
@@ -51,7 +76,7 @@ export function mapColumns(header: readonly string[], log: IssueLog): ColumnMap 
       return;
     }
     seen.set(name, index);
-    const role = ALIASES[name];
+    const role = Object.hasOwn(ALIASES, name) ? ALIASES[name] : undefined;
     if (role !== undefined) {
       if (map.standard[role] !== undefined) {
         log.error(
@@ -75,10 +100,15 @@ export function mapColumns(header: readonly string[], log: IssueLog): ColumnMap 
       log.error(
         'missing-column',
         { line: 1, column: required },
-        `the required column ${required} is missing (found: ${header.map((h) => h.trim()).join(', ')})`,
+        `the required column ${required} is missing (found: ${listNames(header)})`,
         `Add a ${required} column, or rename the column that holds it to ${required}.`,
       );
     }
   }
   return map;
+}
+
+function listNames(header: readonly string[]): string {
+  const names = header.slice(0, NAMES_LISTED).map((h) => shortText(h.trim()));
+  return header.length > NAMES_LISTED ? `${names.join(', ')} and ${formatCount(header.length - NAMES_LISTED)} more` : names.join(', ');
 }

@@ -1,8 +1,9 @@
-import type { CellReader } from './cells';
+import { cellFault, cellProblem, type CellReader } from './cells';
 import type { ColumnMap } from './columns';
 import type { DelimitedTable } from './delimited-text';
 import type { RawEvents } from './event-rows';
-import { describeLines, type IssueLog } from './issues';
+import { describeLines, formatCount, shortText, type IssueLog } from './issues';
+import { checkMagnitudes } from './magnitudes';
 import type { SubjectGroups } from './subject-groups';
 import type { Covariate } from './types';
 
@@ -22,17 +23,25 @@ export function readCovariates(
   for (const { name, index } of columns.covariates) {
     const byRow = new Float64Array(table.rows.length);
     const textLines: number[] = [];
+    let tooLarge = 0;
     let numbers = 0;
     table.rows.forEach((cells, row) => {
       const value = reader.read(cells[index]);
       if (value === null) {
-        textLines.push(table.lines[row]);
+        if (cellFault(cells[index]) === 'text') {
+          textLines.push(table.lines[row]);
+        } else {
+          tooLarge++;
+          const problem = cellProblem(cells[index], name);
+          log.error(problem.code, { line: table.lines[row], column: name }, problem.what, problem.hint);
+        }
         byRow[row] = Number.NaN;
       } else {
         byRow[row] = value;
         if (!Number.isNaN(value)) numbers++;
       }
     });
+    if (tooLarge > 0) continue;
     if (textLines.length > 0 && numbers === 0) {
       log.warn(
         'text-column-ignored',
@@ -51,6 +60,7 @@ export function readCovariates(
       );
       continue;
     }
+    checkMagnitudes({ label: name, column: name, values: byRow, lines: table.lines }, log);
     const values = Float64Array.from(groups.order, (i) => byRow[events.row[i]]);
     covariates.push({
       name,
@@ -85,7 +95,10 @@ function warnAboutMissing(name: string, values: Float64Array, groups: SubjectGro
     log.warn(
       'missing-covariate',
       { column: name },
-      `${name} is missing for ${missingSubjects.length} subject(s): ${missingSubjects.slice(0, 8).join(', ')}${missingSubjects.length > 8 ? ', …' : ''}`,
+      `${name} is missing for ${formatCount(missingSubjects.length)} subject(s): ${missingSubjects
+        .slice(0, 8)
+        .map((id) => shortText(id))
+        .join(', ')}${missingSubjects.length > 8 ? ', …' : ''}`,
       `Models that use ${name} will impute the median for these subjects.`,
     );
   }

@@ -3,6 +3,8 @@ import type { Delimiter } from './text-sniff';
 
 export interface DelimitedTable {
   header: string[];
+  /** 1-based file line of the header (after any blank lines). */
+  headerLine: number;
   /** Data rows as cells; `lines[i]` is the 1-based file line of `rows[i]`. */
   rows: string[][];
   lines: number[];
@@ -16,7 +18,7 @@ const PROGRESS_EVERY_ROWS = 5000;
 
 /** Splits delimited text into header and rows, skipping blank lines, reporting progress by position. */
 export function parseDelimited(text: string, delimiter: Delimiter, onProgress?: ProgressCallback): DelimitedTable {
-  const table: DelimitedTable = { header: [], rows: [], lines: [], problems: [] };
+  const table: DelimitedTable = { header: [], headerLine: 1, rows: [], lines: [], problems: [] };
   let line = 1;
   let consumed = 0;
   let first = true;
@@ -34,6 +36,7 @@ export function parseDelimited(text: string, delimiter: Delimiter, onProgress?: 
       if (cells.length === 1 && cells[0].trim() === '') return;
       if (first) {
         table.header = cells;
+        table.headerLine = rowLine;
         first = false;
         return;
       }

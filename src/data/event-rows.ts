@@ -1,7 +1,7 @@
-import type { CellReader } from './cells';
-import type { ColumnMap, StandardColumn } from './columns';
+import { cellFault, cellProblem, type CellReader } from './cells';
+import { DOSING_DETAIL_COLUMNS, type ColumnMap, type StandardColumn } from './columns';
 import type { DelimitedTable } from './delimited-text';
-import { describeLines, type IssueLog } from './issues';
+import { describeLines, formatCount, type IssueLog } from './issues';
 import { EVID_DOSE, EVID_OBSERVATION } from './types';
 
 /** Event records in file order, before grouping by subject. */
@@ -21,6 +21,9 @@ export interface RawEvents {
 }
 
 const EVID_OTHER = 2;
+
+/** Longest subject ID accepted: IDs are short labels, and every list, plot and message shows them. */
+export const MAX_ID_LENGTH = 100;
 
 /**
  * Turns table rows into event records. Files without EVID (Monolix, nlmixr2 style) are read as:
@@ -42,7 +45,7 @@ export function readEventRows(table: DelimitedTable, columns: ColumnMap, reader:
       log.error(
         'field-count',
         { line },
-        `expected ${width} fields as in the header, found ${cells.length}`,
+        `expected ${width} fields as in the header, found ${formatCount(cells.length)}`,
         'Check this line for a missing or extra delimiter, or an unquoted delimiter inside a value.',
       );
       return;
@@ -58,6 +61,15 @@ export function readEventRows(table: DelimitedTable, columns: ColumnMap, reader:
       log.error('missing-id', { line, column: 'ID' }, 'the subject ID is empty', 'Give every row the ID of its subject.');
       return;
     }
+    if (idCell.length > MAX_ID_LENGTH) {
+      log.error(
+        'long-id',
+        { line, column: 'ID' },
+        `the subject ID is ${formatCount(idCell.length)} characters long (at most ${MAX_ID_LENGTH})`,
+        'Check this line: a delimiter or quote may be missing, so that other fields ran into the ID. Otherwise give the subject a shorter ID.',
+      );
+      return;
+    }
     const time = number('TIME');
     const dv = number('DV');
     const amt = columns.standard.AMT === undefined ? Number.NaN : number('AMT');
@@ -65,6 +77,14 @@ export function readEventRows(table: DelimitedTable, columns: ColumnMap, reader:
     const cmt = columns.standard.CMT === undefined ? Number.NaN : number('CMT');
     const dvid = columns.standard.DVID === undefined ? Number.NaN : number('DVID');
     const evidColumn = hasEvid ? number('EVID') : Number.NaN;
+    for (const detail of DOSING_DETAIL_COLUMNS) {
+      const index = columns.dosingDetails[detail];
+      if (index !== undefined && reader.read(cells[index]) === null && cellFault(cells[index]) === 'out-of-range') {
+        const problem = cellProblem(cells[index], detail);
+        log.error(problem.code, { line, column: detail }, problem.what, problem.hint);
+        unreadable = true;
+      }
+    }
     for (const detail of ['SS', 'ADDL'] as const) {
       const index = columns.dosingDetails[detail];
       if (index !== undefined && nonZero(reader.read(cells[index]))) unsupportedDosing[detail].push(line);
@@ -214,11 +234,7 @@ function readStandard(
   if (index === undefined) return Number.NaN;
   const value = reader.read(cells[index]);
   if (value !== null) return value;
-  log.error(
-    'non-numeric',
-    { line, column: columns.writtenName[column] },
-    `"${cells[index].trim()}" is not a number`,
-    `Write ${column} as a number; use . or leave it empty for a missing value.`,
-  );
+  const problem = cellProblem(cells[index], column);
+  log.error(problem.code, { line, column: columns.writtenName[column] }, problem.what, problem.hint);
   return null;
 }

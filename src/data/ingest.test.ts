@@ -260,13 +260,21 @@ describe('ingestText rejects bad input with a message naming file, line, column 
     expect(result.dataset.observationTypes).toEqual([1]);
   });
 
-  it('reports every error of a file, capped, with the rest counted', () => {
+  it('lists ten errors of a kind and folds the rest into one issue that counts them and names their lines', () => {
     const rows = Array.from({ length: 150 }, (_, i) => `1,${i},bad`);
     const result = ingestText(['ID,TIME,DV', ...rows].join('\n'), 'big.csv');
     expect(result.ok).toBe(false);
     if (!result.ok) {
-      expect(result.errors).toHaveLength(100);
-      expect(result.omittedErrors).toBe(50);
+      expect(result.errors).toHaveLength(11);
+      expect(result.errors.slice(0, 10).map((e) => e.line)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+      expect(result.errors[10]).toMatchObject({
+        code: 'non-numeric',
+        line: 12,
+        column: 'DV',
+        count: 140,
+        message: 'big.csv, line 12, column DV: 140 more like the 10 above (lines 12, 13, 14, 15, 16, 17, 18, 19, 20, 21 and 130 more)',
+      });
+      expect(result.omittedErrors).toBe(0);
     }
   });
 });

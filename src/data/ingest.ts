@@ -1,32 +1,83 @@
 import { createCellReader } from './cells';
 import { mapColumns } from './columns';
 import { readCovariates } from './covariates';
-import { parseDelimited, type ProgressCallback } from './delimited-text';
+import { parseDelimited, type DelimitedTable, type ProgressCallback } from './delimited-text';
 import { emptyEventRecords } from './event-records';
 import { readEventRows, type RawEvents } from './event-rows';
-import { IssueLog } from './issues';
+import { IssueLog, shortText } from './issues';
+import { checkEventMagnitudes } from './magnitudes';
 import { resolveObservationTypes } from './observation-types';
 import { checkSubjectRecords } from './record-rules';
 import { groupBySubject, type SubjectGroups } from './subject-groups';
 import { summariseSubjects } from './subjects';
-import { detectDelimiter, looksBinary, stripByteOrderMark } from './text-sniff';
+import type { TextEncodingName } from './text-decoding';
+import {
+  describeControlCharacter,
+  detectDelimiter,
+  hasControlCharacter,
+  looksBinary,
+  stripByteOrderMark,
+  stripEndOfFileMarker,
+} from './text-sniff';
 import type { Dataset, EventRecords, IngestResult } from './types';
 import { DVID_PD, DVID_PK, EVID_OBSERVATION } from './types';
 
+/** How the text was decoded from the file's bytes (see `decodeFileBytes`), when it was. */
+export interface IngestTextOptions {
+  encoding?: TextEncodingName;
+  /** For Windows-1252: the first line with a byte that is not UTF-8. */
+  firstNonUtf8Line?: number;
+}
+
 /**
  * Reads a NONMEM-style delimited text file into a validated Dataset. Any error rejects the whole
- * file (nothing partial comes out); warnings accompany an accepted dataset.
+ * file (nothing partial comes out); warnings accompany an accepted dataset. Never throws: a failure
+ * nobody foresaw comes back as an error in words, its technical text in the issue's `detail`.
  */
-export function ingestText(rawText: string, fileName: string, onProgress?: ProgressCallback): IngestResult {
+export function ingestText(
+  rawText: string,
+  fileName: string,
+  onProgress?: ProgressCallback,
+  options: IngestTextOptions = {},
+): IngestResult {
   const log = new IssueLog(fileName);
-  const fail = (): IngestResult => ({
-    ok: false,
-    fileName,
-    errors: log.errors,
-    warnings: log.warnings,
-    omittedErrors: log.omittedErrors,
-  });
-  const { text, hadByteOrderMark } = stripByteOrderMark(rawText);
+  try {
+    return readText(rawText, fileName, log, onProgress, options);
+  } catch (error) {
+    return failure(log, error);
+  }
+}
+
+/** The result for a file that could not be read at all, from an unexpected exception. */
+export function failure(log: IssueLog, error: unknown): IngestResult {
+  const outOfMemory = error instanceof RangeError;
+  log.failure(
+    'unreadable-file',
+    outOfMemory
+      ? 'the file is too large or too unusual for this browser tab to read (it ran out of memory or of nesting depth)'
+      : 'the file could not be read because of a fault in this app',
+    outOfMemory
+      ? 'Try a smaller file (split it by subject), or close other tabs and try again. Nothing was stored.'
+      : 'Nothing was stored. Please report this problem with the technical details below; a file re-saved as CSV (UTF-8) may load.',
+    error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+  );
+  return rejection(log);
+}
+
+function rejection(log: IssueLog): IngestResult {
+  return { ok: false, fileName: log.fileName, errors: log.errors, warnings: log.warnings, omittedErrors: log.omittedErrors };
+}
+
+function readText(
+  rawText: string,
+  fileName: string,
+  log: IssueLog,
+  onProgress: ProgressCallback | undefined,
+  options: IngestTextOptions,
+): IngestResult {
+  const fail = (): IngestResult => rejection(log);
+  const { text: withoutMark, hadByteOrderMark } = stripByteOrderMark(rawText);
+  const text = stripEndOfFileMarker(withoutMark);
   if (text.trim() === '') {
     log.error('empty-file', {}, 'the file is empty', 'Choose a CSV file with a header line and data rows.');
     return fail();
@@ -40,9 +91,21 @@ export function ingestText(rawText: string, fileName: string, onProgress?: Progr
     );
     return fail();
   }
+  if (options.encoding === 'windows-1252') {
+    log.warn(
+      'not-utf8',
+      { line: options.firstNonUtf8Line },
+      'the file is not UTF-8 text, so it was read as Windows-1252 (Western European)',
+      'Numbers are unaffected. Check that IDs and column names with accents or other special letters look right; to be sure, save the file as "CSV UTF-8" and load that.',
+    );
+  }
   const delimiter = detectDelimiter(text);
   const table = parseDelimited(text, delimiter, (f) => onProgress?.(0.8 * f));
-  for (const problem of table.problems.slice(0, 20)) {
+  if (hasControlCharacter(text)) {
+    reportControlCharacters(table, log);
+    return fail();
+  }
+  for (const problem of table.problems) {
     log.error('malformed-line', { line: problem.line }, problem.message, 'Check quotes and delimiters on this line.');
   }
   const columns = mapColumns(table.header, log);
@@ -55,6 +118,7 @@ export function ingestText(rawText: string, fileName: string, onProgress?: Progr
   const events = readEventRows(table, columns, reader, log);
   if (log.hasErrors) return fail();
   resolveObservationTypes(events, columns, log);
+  checkEventMagnitudes(events, columns, log);
   const groups = groupBySubject(events, log);
   checkSubjectRecords(events, groups, table, log);
   const covariates = readCovariates(table, columns, events, groups, reader, log);
@@ -84,6 +148,36 @@ export function ingestText(rawText: string, fileName: string, onProgress?: Progr
   };
   onProgress?.(1);
   return { ok: true, dataset, warnings: log.warnings };
+}
+
+/** Each field holding a control character (a NUL byte, …), by line and column: the file is damaged or binary. */
+function reportControlCharacters(table: DelimitedTable, log: IssueLog): void {
+  const columnName = (k: number): string => {
+    const name = (table.header[k] ?? '').trim();
+    return name === '' || hasControlCharacter(name) ? `field ${k + 1}` : shortText(name);
+  };
+  const report = (cells: readonly string[], line: number, header: boolean): void => {
+    cells.forEach((cell, k) => {
+      const what = describeControlCharacter(cell);
+      if (what === null) return;
+      log.error(
+        'damaged-file',
+        { line, column: header ? `field ${k + 1}` : columnName(k) },
+        `${what} is in this ${header ? 'header field' : 'value'}, which a text file never holds: the file is damaged, or it is not a CSV text file`,
+        'Open the original data in the program that made it and export it again as CSV (UTF-8); do not load a copy that was cut or converted.',
+      );
+    });
+  };
+  report(table.header, table.headerLine, true);
+  table.rows.forEach((cells, row) => report(cells, table.lines[row], false));
+  if (!log.hasErrors) {
+    log.error(
+      'damaged-file',
+      {},
+      'the file holds control characters that a text file never holds',
+      'Export the data again as CSV (UTF-8).',
+    );
+  }
 }
 
 function toColumns(events: RawEvents, groups: SubjectGroups): EventRecords {

@@ -1,6 +1,6 @@
 import type { DelimitedTable } from './delimited-text';
 import type { RawEvents } from './event-rows';
-import { describeLines, type IssueLog } from './issues';
+import { describeLines, shortText, type IssueLog } from './issues';
 import { describeSubjectLines, type SubjectGroups } from './subject-groups';
 import { DVID_PK, EVID_DOSE, EVID_OBSERVATION } from './types';
 
@@ -29,7 +29,7 @@ export function checkSubjectRecords(events: RawEvents, groups: SubjectGroups, ta
         log.error(
           'decreasing-time',
           { line, column: 'TIME' },
-          `TIME ${time} of subject ${id} is earlier than ${previousTime} on line ${previousLine}`,
+          `TIME ${time} of subject ${shortText(id)} is earlier than ${previousTime} on line ${previousLine}`,
           'Sort each subject\u2019s records by TIME (doses before observations at the same time).',
         );
       }
@@ -57,7 +57,7 @@ export function checkSubjectRecords(events: RawEvents, groups: SubjectGroups, ta
       log.error(
         'subject-without-observations',
         { line: events.line[members[0]], column: 'ID' },
-        `subject ${id} (${describeSubjectLines(events, groups, subject)}) has ${doses} dose records but no usable observations`,
+        `subject ${shortText(id)} (${describeSubjectLines(events, groups, subject)}) has ${doses} dose records but no usable observations`,
         'Add the subject\u2019s observations, or remove its records.',
       );
     }

@@ -2,7 +2,8 @@ import { modalAmount } from './modal-amount';
 import type { Covariate, EventRecords, Subject } from './types';
 import { DVID_PD, DVID_PK, EVID_DOSE, EVID_OBSERVATION } from './types';
 
-const ARM_DOSE_COVARIATE = 'DOSE';
+/** The column that labels each subject's arm (dose group, in mg), when a file has one: not a covariate of the subject. */
+export const ARM_DOSE_COVARIATE = 'DOSE';
 
 /** Summarises each subject: baseline covariates, arm dose, record counts. */
 export function summariseSubjects(

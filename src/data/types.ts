@@ -87,6 +87,10 @@ export interface DataIssue {
   hint: string;
   line?: number;
   column?: string;
+  /** How many occurrences a grouped issue stands for ("140 more like the 10 above"); 1 when absent. */
+  count?: number;
+  /** Technical text of an unexpected failure, for a bug report; the message says it in words. */
+  detail?: string;
 }
 
 export type IngestResult =

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ingestText } from '../data/ingest';
+import type { Dataset } from '../data/types';
 import { datasetBwRange, datasetComedShare, drawPopulation } from './virtual-population';
 import { readEstDataCsv } from '../testing/fixture-files';
 
@@ -54,6 +55,11 @@ describe('virtual populations', () => {
     const [lo, hi] = datasetBwRange(result.dataset)!;
     expect(lo).toBeGreaterThanOrEqual(50);
     expect(hi).toBeLessThanOrEqual(100);
+  });
+
+  it('reads the BW range of a dataset of 200,000 subjects (a spread into Math.min overflowed the stack)', () => {
+    const subjects = Array.from({ length: 200_000 }, (_, i) => ({ baseline: { BW: 50 + (i % 51) } }));
+    expect(datasetBwRange({ subjects } as unknown as Dataset)).toEqual([50, 100]);
   });
 
   it('rejects impossible settings', () => {

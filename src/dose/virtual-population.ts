@@ -9,6 +9,7 @@
 import { createRng } from '../pkpd/random';
 import type { Dataset } from '../data/types';
 import { DoseSettingsError } from './errors';
+import { maxOf, minOf } from '../data/min-max';
 
 export interface PopulationScenario {
   /** Body weight is uniform over [lo, hi) kg. */
@@ -98,5 +99,5 @@ export function datasetComedShare(dataset: Dataset): number {
 export function datasetBwRange(dataset: Dataset): [number, number] | null {
   const values = dataset.subjects.map((s) => s.baseline.BW).filter((v) => v > 0);
   if (values.length === 0) return null;
-  return [Math.min(...values), Math.max(...values)];
+  return [minOf(values), maxOf(values)];
 }

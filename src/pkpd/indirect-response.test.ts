@@ -46,6 +46,14 @@ describe('indirect response (inhibition of production)', () => {
     });
   });
 
+  it('builds a grid for 200,000 output times (a spread into Math.min/max overflowed the stack)', () => {
+    const times = Array.from({ length: 200_000 }, (_, i) => 0.5 + i * 0.01);
+    const grid = buildPdGrid([0], times);
+    expect(grid.start).toBe(0);
+    expect(grid.outputTimes).toHaveLength(200_000);
+    expect(grid.outputPanel[199_999]).toBe(grid.panelCount - 1);
+  });
+
   it('stays exactly at baseline without drug', () => {
     const r = simulateIndirectResponse(PD, PK, [], TIMES);
     for (const v of r) expect(v).toBe(PD.base);

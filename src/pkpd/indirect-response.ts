@@ -15,6 +15,7 @@
 import type { Dose } from './dose-history';
 import { PkpdParameterError } from './errors';
 import { concentrationAt, type PkParameters } from './pk-model';
+import { maxOf, minOf } from '../data/min-max';
 
 export interface IndirectResponseParameters {
   /** Baseline response R(0) = k_in / k_out (ng/mL). */
@@ -94,8 +95,8 @@ export function buildPdGrid(doseTimes: ArrayLike<number>, outputTimes: ArrayLike
   const graded = options.graded ?? true;
   const doses = Array.from(doseTimes).sort((a, b) => a - b);
   const outs = Array.from(outputTimes);
-  const start = options.start ?? Math.min(0, doses[0] ?? 0, ...(outs.length ? [Math.min(...outs)] : []));
-  const end = Math.max(start, ...outs);
+  const start = options.start ?? Math.min(0, doses[0] ?? 0, minOf(outs));
+  const end = Math.max(start, maxOf(outs));
   const points: number[] = [start, end];
   for (const t of outs) points.push(t);
   for (let d = 0; d < doses.length; d++) {

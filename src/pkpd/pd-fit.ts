@@ -21,6 +21,7 @@ import { concentrationAt, type PkParameters } from './pk-model';
 import type { PdPopulation } from './population-model';
 import type { PkpdSubject } from './subject-data';
 import type { ObservationFit } from './observation-fit';
+import { minOf } from '../data/min-max';
 
 export interface PdModelOptions {
   /** Parameters with between-subject variability (default ['base']). */
@@ -137,7 +138,7 @@ function startingValues(data: PdSubjectData[], options: PdModelOptions, signal: 
       data
         .filter((d) => d.subject.comed === comed)
         .flatMap((d) => {
-          const firstDose = d.subject.doses.length ? Math.min(...d.subject.doses.map((x) => x.time)) : Infinity;
+          const firstDose = minOf(d.subject.doses.map((x) => x.time));
           return Array.from(d.dv).filter((_, j) => d.times[j] <= firstDose);
         }),
     );

@@ -14,6 +14,7 @@ import { evaluatePlan, oralUnitResponse, planSuperposition, type PkParameters, t
 import type { PkPopulation } from './population-model';
 import type { PkpdSubject } from './subject-data';
 import type { ObservationFit } from './observation-fit';
+import { minOf } from '../data/min-max';
 
 export interface PkModelOptions {
   compartments: 1 | 2;
@@ -60,7 +61,7 @@ function prepare(subjects: readonly PkpdSubject[]): { data: PkSubjectData[]; exc
   const data: PkSubjectData[] = [];
   for (const subject of subjects) {
     if (subject.pk.times.length === 0) continue;
-    const firstDose = subject.doses.length ? Math.min(...subject.doses.map((d) => d.time)) : Infinity;
+    const firstDose = minOf(subject.doses.map((d) => d.time));
     const times: number[] = [];
     const dv: number[] = [];
     subject.pk.times.forEach((t, j) => {
@@ -151,7 +152,7 @@ function clearanceScale(data: PkSubjectData[]): number {
   const values: number[] = [];
   for (const d of data) {
     let auc = 0;
-    let prevT = Math.min(...d.subject.doses.map((x) => x.time));
+    let prevT = minOf(d.subject.doses.map((x) => x.time));
     let prevC = 0;
     d.times.forEach((t, j) => {
       auc += ((t - prevT) * (prevC + d.dv[j])) / 2;

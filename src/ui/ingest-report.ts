@@ -3,6 +3,14 @@ import type { DataIssue } from '../data/types';
 import type { IngestReport } from './dataset-library-controller';
 import { controlStyles } from './shared-styles';
 
+/** Items drawn at most: ingest caps its lists (100 errors, 20 warnings), and this keeps the page small for any list. */
+const ISSUES_DRAWN = 100;
+
+/** Occurrences behind a list of issues: a grouped issue counts for all it stands for. */
+function occurrences(issues: readonly DataIssue[]): number {
+  return issues.reduce((n, issue) => n + (issue.count ?? 1), 0);
+}
+
 /** What was wrong with a file (nothing stored), or the warnings of an accepted one. */
 export class IngestReportView extends LitElement {
   static override properties = { report: { attribute: false } };
@@ -53,27 +61,45 @@ export class IngestReportView extends LitElement {
     const report = this.report;
     if (!report) return html``;
     if (!report.accepted) {
+      const problems = occurrences(report.errors) + report.omittedErrors;
       return html`<section class="rejected" role="alert" data-testid="ingest-errors">
         <h2>${report.fileName} was not loaded</h2>
         <p>
-          ${report.errors.length + report.omittedErrors} problem${report.errors.length + report.omittedErrors === 1 ? '' : 's'} must be
-          fixed first. Nothing was stored; your saved datasets are unchanged.
+          ${problems.toLocaleString()} problem${problems === 1 ? '' : 's'} must be fixed first. Nothing was stored; your saved datasets are
+          unchanged.
         </p>
-        ${this.renderIssues(report.errors)} ${report.omittedErrors ? html`<p>…and ${report.omittedErrors} more errors not listed.</p>` : ''}
-        <button @click=${this.dismiss}>Dismiss</button>
+        ${this.renderIssues(report.errors)}
+        ${report.omittedErrors ? html`<p>…and ${report.omittedErrors.toLocaleString()} more errors not listed.</p>` : ''}
+        <button @click=${() => this.dismiss()}>Dismiss</button>
       </section>`;
     }
     return html`<section class="warned" role="status" data-testid="ingest-warnings">
       <h2>${report.fileName} was loaded with ${report.warnings.length} warning${report.warnings.length === 1 ? '' : 's'}</h2>
       ${this.renderIssues(report.warnings)}
-      <button @click=${this.dismiss}>Dismiss</button>
+      <button @click=${() => this.dismiss()}>Dismiss</button>
     </section>`;
   }
 
   private renderIssues(issues: DataIssue[]) {
+    const drawn = issues.slice(0, ISSUES_DRAWN);
+    const rest = occurrences(issues.slice(ISSUES_DRAWN));
     return html`<ul>
-      ${issues.map((i) => html`<li data-code=${i.code}>${i.message}. <span class="hint">${i.hint}</span></li>`)}
-    </ul>`;
+        ${drawn.map(
+          (i) =>
+            html`<li data-code=${i.code}>
+              ${i.message}. <span class="hint">${i.hint}</span>
+              ${
+                i.detail
+                  ? html`<details>
+                      <summary>Technical details</summary>
+                      <code>${i.detail}</code>
+                    </details>`
+                  : ''
+              }
+            </li>`,
+        )}
+      </ul>
+      ${rest > 0 ? html`<p>…and ${rest.toLocaleString()} more not listed.</p>` : ''}`;
   }
 
   private dismiss(): void {
