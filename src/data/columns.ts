@@ -18,16 +18,26 @@ const ALIASES: Record<string, StandardColumn> = {
   YTYPE: 'DVID',
 };
 
-/** Columns of dosing and censoring machinery: never covariates, checked separately. */
-export const DOSING_DETAIL_COLUMNS = ['SS', 'II', 'ADDL', 'RATE'] as const;
-const NOT_COVARIATES = new Set<string>([...DOSING_DETAIL_COLUMNS, 'BLQ', 'LLOQ', 'CENS', 'LIMIT', 'ADM', 'C']);
+/** Columns of dosing machinery (see dose-details.ts): never covariates. */
+export const DOSING_DETAIL_COLUMNS = ['SS', 'II', 'ADDL', 'RATE', 'DUR'] as const;
+export type DosingDetailColumn = (typeof DOSING_DETAIL_COLUMNS)[number];
+/** Other names for dosing columns: Monolix writes the infusion duration as TINF. */
+const DOSING_ALIASES: Record<string, DosingDetailColumn> = { TINF: 'DUR' };
+/** The occasion column: used to find where a subject's TIME restarts at a new occasion, never a covariate. */
+export const OCCASION_COLUMN = 'OCC';
+const NOT_COVARIATES = new Set<string>([...DOSING_DETAIL_COLUMNS, OCCASION_COLUMN, 'BLQ', 'LLOQ', 'CENS', 'LIMIT', 'ADM', 'C']);
 
 export interface ColumnMap {
   /** Index in the row of each standard column present. */
   standard: Partial<Record<StandardColumn, number>>;
   /** Name as written in the file, for messages. */
   writtenName: Partial<Record<StandardColumn, string>>;
-  dosingDetails: Partial<Record<(typeof DOSING_DETAIL_COLUMNS)[number], number>>;
+  /** Index of each dosing column present. */
+  dosingDetails: Partial<Record<DosingDetailColumn, number>>;
+  /** Name as written in the file of each dosing column present, for messages (TINF for DUR, say). */
+  dosingNames: Partial<Record<DosingDetailColumn, string>>;
+  /** Index of the OCC column, when the file has one. */
+  occasion?: number;
   /** Candidate covariates: upper-case name and index. */
   covariates: { name: string; index: number }[];
 }
@@ -41,7 +51,7 @@ const NAMES_LISTED = 12;
 
 /** Maps header cells to roles; reports duplicate and missing required columns. */
 export function mapColumns(header: readonly string[], log: IssueLog): ColumnMap {
-  const map: ColumnMap = { standard: {}, writtenName: {}, dosingDetails: {}, covariates: [] };
+  const map: ColumnMap = { standard: {}, writtenName: {}, dosingDetails: {}, dosingNames: {}, covariates: [] };
   if (header.length > MAX_COLUMNS) {
     log.error(
       'too-many-columns',
@@ -89,8 +99,21 @@ export function mapColumns(header: readonly string[], log: IssueLog): ColumnMap 
       }
       map.standard[role] = index;
       map.writtenName[role] = written;
-    } else if ((DOSING_DETAIL_COLUMNS as readonly string[]).includes(name)) {
-      map.dosingDetails[name as (typeof DOSING_DETAIL_COLUMNS)[number]] = index;
+    } else if (dosingRole(name) !== undefined) {
+      const detail = dosingRole(name) as DosingDetailColumn;
+      if (map.dosingDetails[detail] !== undefined) {
+        log.error(
+          'duplicate-column',
+          { line: 1, column: written },
+          `columns ${map.dosingNames[detail]} and ${written} both give ${detail}`,
+          `Keep one ${detail} column.`,
+        );
+        return;
+      }
+      map.dosingDetails[detail] = index;
+      map.dosingNames[detail] = written;
+    } else if (name === OCCASION_COLUMN) {
+      map.occasion = index;
     } else if (!NOT_COVARIATES.has(name)) {
       map.covariates.push({ name, index });
     }
@@ -106,6 +129,11 @@ export function mapColumns(header: readonly string[], log: IssueLog): ColumnMap 
     }
   }
   return map;
+}
+
+function dosingRole(name: string): DosingDetailColumn | undefined {
+  if ((DOSING_DETAIL_COLUMNS as readonly string[]).includes(name)) return name as DosingDetailColumn;
+  return Object.hasOwn(DOSING_ALIASES, name) ? DOSING_ALIASES[name] : undefined;
 }
 
 function listNames(header: readonly string[]): string {

@@ -1,21 +1,27 @@
 import { cellFault, cellProblem, type CellReader } from './cells';
 import type { ColumnMap } from './columns';
 import type { DelimitedTable } from './delimited-text';
-import type { RawEvents } from './event-rows';
 import { describeLines, formatCount, shortText, type IssueLog } from './issues';
 import { checkMagnitudes } from './magnitudes';
-import type { SubjectGroups } from './subject-groups';
 import type { Covariate } from './types';
 
+/** The dataset's records as covariates see them: the table row of each record, grouped by subject. */
+export interface CovariateRecords {
+  /** Table row of each record (an additional dose has the row of the record that asked for it). */
+  rows: Int32Array;
+  /** Subject IDs, and the start of each subject's records (`starts[ids.length]` is the end). */
+  ids: readonly string[];
+  starts: readonly number[];
+}
+
 /**
- * Reads every non-standard column as a covariate, per record in grouped order. Text-only columns
- * (e.g. SEX = M/F) are skipped with a warning; numbers mixed with text are errors.
+ * Reads every non-standard column as a covariate, per record. Text-only columns (e.g. SEX = M/F)
+ * are skipped with a warning; numbers mixed with text are errors.
  */
 export function readCovariates(
   table: DelimitedTable,
   columns: ColumnMap,
-  events: RawEvents,
-  groups: SubjectGroups,
+  records: CovariateRecords,
   reader: CellReader,
   log: IssueLog,
 ): Covariate[] {
@@ -61,19 +67,19 @@ export function readCovariates(
       continue;
     }
     checkMagnitudes({ label: name, column: name, values: byRow, lines: table.lines }, log);
-    const values = Float64Array.from(groups.order, (i) => byRow[events.row[i]]);
+    const values = Float64Array.from(records.rows, (row) => byRow[row]);
     covariates.push({
       name,
-      kind: variesWithinSubject(values, groups) ? 'time-varying' : 'subject',
+      kind: variesWithinSubject(values, records) ? 'time-varying' : 'subject',
       values,
       binary: values.every((v) => Number.isNaN(v) || v === 0 || v === 1),
     });
-    warnAboutMissing(name, values, groups, log);
+    warnAboutMissing(name, values, records, log);
   }
   return covariates;
 }
 
-function variesWithinSubject(values: Float64Array, groups: SubjectGroups): boolean {
+function variesWithinSubject(values: Float64Array, groups: CovariateRecords): boolean {
   for (let s = 0; s < groups.ids.length; s++) {
     let first = Number.NaN;
     for (let k = groups.starts[s]; k < groups.starts[s + 1]; k++) {
@@ -86,7 +92,7 @@ function variesWithinSubject(values: Float64Array, groups: SubjectGroups): boole
   return false;
 }
 
-function warnAboutMissing(name: string, values: Float64Array, groups: SubjectGroups, log: IssueLog): void {
+function warnAboutMissing(name: string, values: Float64Array, groups: CovariateRecords, log: IssueLog): void {
   const missingSubjects = groups.ids.filter((_, s) => {
     for (let k = groups.starts[s]; k < groups.starts[s + 1]; k++) if (!Number.isNaN(values[k])) return false;
     return true;

@@ -1,42 +1,91 @@
-import { cellFault, cellProblem, type CellReader } from './cells';
-import { DOSING_DETAIL_COLUMNS, type ColumnMap, type StandardColumn } from './columns';
+import { cellProblem, type CellReader } from './cells';
+import type { ColumnMap, StandardColumn } from './columns';
 import type { DelimitedTable } from './delimited-text';
-import { describeLines, formatCount, type IssueLog } from './issues';
-import { EVID_DOSE, EVID_OBSERVATION } from './types';
+import { DoseDetailReader, NO_DOSE_DETAILS, type DoseDetails, type DosingCells } from './dose-details';
+import { describeLines, formatCount, formatNumber, type IssueLog } from './issues';
+import { EVID_DOSE, EVID_OBSERVATION, EVID_OTHER, EVID_RESET } from './types';
 
 /** Event records in file order, before grouping by subject. */
 export interface RawEvents {
   id: string[];
+  /** TIME as written. */
   time: number[];
   dv: number[];
+  /** As stored in EventRecords.evid: 0 observation, 1 dose, 2 other, 3 reset only. */
   evid: number[];
   mdv: number[];
   amt: number[];
   cmt: number[];
   /** DVID as read (NaN when the file has none). */
   dvid: number[];
+  /** Dosing details of doses (0 on other records), see dose-details.ts. */
+  rate: number[];
+  duration: number[];
+  ss: number[];
+  /** II as written on doses (the interval of SS and of ADDL); 0 on other records. */
+  ii: number[];
+  addl: number[];
+  /** 1 for EVID 3 and 4 (and, once occasions are placed, the first record of a new occasion). */
+  reset: number[];
   line: number[];
   /** Row index in the table of each record (a row may yield a dose and an observation). */
   row: number[];
 }
 
-const EVID_OTHER = 2;
+/** rxode2/nlmixr2's EVID for a bolus dose into compartment 1 (its "classic" event coding: 100 × CMT + 1). */
+export const EVID_RXODE2_DOSE_CMT1 = 101;
+const EVID_RESET_AND_DOSE = 4;
+
+/** rxode2's event types beyond NONMEM's, for messages. */
+const RXODE2_EVENTS: Record<number, string> = {
+  5: 'replaces the amount in a compartment',
+  6: 'multiplies the amount in a compartment',
+  7: 'is a phantom (transit) dose',
+};
 
 /** Longest subject ID accepted: IDs are short labels, and every list, plot and message shows them. */
 export const MAX_ID_LENGTH = 100;
+
+/** Test hooks: the limits of a file (defaults are the app's). */
+export interface EventRowLimits {
+  maxAdditionalDoses?: number;
+}
 
 /**
  * Turns table rows into event records. Files without EVID (Monolix, nlmixr2 style) are read as:
  * a row with AMT > 0 is a dose, a row with DV is an observation; a row with both yields both,
  * the observation first (observations at a dose time are pre-dose).
  */
-export function readEventRows(table: DelimitedTable, columns: ColumnMap, reader: CellReader, log: IssueLog): RawEvents {
-  const events: RawEvents = { id: [], time: [], dv: [], evid: [], mdv: [], amt: [], cmt: [], dvid: [], line: [], row: [] };
+export function readEventRows(
+  table: DelimitedTable,
+  columns: ColumnMap,
+  reader: CellReader,
+  log: IssueLog,
+  limits: EventRowLimits = {},
+): RawEvents {
+  const events: RawEvents = {
+    id: [],
+    time: [],
+    dv: [],
+    evid: [],
+    mdv: [],
+    amt: [],
+    cmt: [],
+    dvid: [],
+    rate: [],
+    duration: [],
+    ss: [],
+    ii: [],
+    addl: [],
+    reset: [],
+    line: [],
+    row: [],
+  };
   const width = table.header.length;
-  const unsupportedDosing = { SS: [] as number[], ADDL: [] as number[] };
-  const infusionLines: number[] = [];
+  const doseDetails = new DoseDetailReader(columns, reader, log, limits.maxAdditionalDoses);
   const excludedObservationLines: number[] = [];
   const dosesWithoutAmountColumn: number[] = [];
+  const rxode2DoseLines: number[] = [];
   const hasEvid = columns.standard.EVID !== undefined;
 
   table.rows.forEach((cells, rowIndex) => {
@@ -74,30 +123,17 @@ export function readEventRows(table: DelimitedTable, columns: ColumnMap, reader:
     const dv = number('DV');
     const amt = columns.standard.AMT === undefined ? Number.NaN : number('AMT');
     const mdvColumn = columns.standard.MDV === undefined ? Number.NaN : number('MDV');
-    const cmt = columns.standard.CMT === undefined ? Number.NaN : number('CMT');
+    let cmt = columns.standard.CMT === undefined ? Number.NaN : number('CMT');
     const dvid = columns.standard.DVID === undefined ? Number.NaN : number('DVID');
     const evidColumn = hasEvid ? number('EVID') : Number.NaN;
-    for (const detail of DOSING_DETAIL_COLUMNS) {
-      const index = columns.dosingDetails[detail];
-      if (index !== undefined && reader.read(cells[index]) === null && cellFault(cells[index]) === 'out-of-range') {
-        const problem = cellProblem(cells[index], detail);
-        log.error(problem.code, { line, column: detail }, problem.what, problem.hint);
-        unreadable = true;
-      }
-    }
-    for (const detail of ['SS', 'ADDL'] as const) {
-      const index = columns.dosingDetails[detail];
-      if (index !== undefined && nonZero(reader.read(cells[index]))) unsupportedDosing[detail].push(line);
-    }
-    const rateIndex = columns.dosingDetails.RATE;
-    if (rateIndex !== undefined && nonZero(reader.read(cells[rateIndex]))) infusionLines.push(line);
-    if (unreadable) return;
+    const dosing = doseDetails.readCells(cells, line);
+    if (unreadable || dosing === null) return;
     if (Number.isNaN(time)) {
       log.error('missing-time', { line, column: 'TIME' }, 'TIME is missing', 'Give every row a TIME (hours).');
       return;
     }
 
-    const push = (evid: number, mdv: number): void => {
+    const push = (evid: number, mdv: number, dose: Readonly<DoseDetails> = NO_DOSE_DETAILS, reset = 0): void => {
       events.id.push(idCell);
       events.time.push(time);
       events.dv.push(evid === EVID_OBSERVATION ? dv : Number.NaN);
@@ -106,8 +142,19 @@ export function readEventRows(table: DelimitedTable, columns: ColumnMap, reader:
       events.amt.push(evid === EVID_DOSE ? amt : 0);
       events.cmt.push(cmt);
       events.dvid.push(evid === EVID_OBSERVATION ? dvid : Number.NaN);
+      events.rate.push(dose.rate);
+      events.duration.push(dose.duration);
+      events.ss.push(dose.ss);
+      events.ii.push(dose.ii);
+      events.addl.push(dose.addl);
+      events.reset.push(reset);
       events.line.push(line);
       events.row.push(rowIndex);
+    };
+    /** A dose record (AMT > 0 checked by the caller): its dosing columns checked, then stored. */
+    const pushDose = (reset: number): void => {
+      const dose = doseDetails.resolve(dosing, amt, time, line);
+      if (dose !== null) push(EVID_DOSE, 1, dose, reset);
     };
     const excluded = mdvColumn === 1;
 
@@ -115,7 +162,7 @@ export function readEventRows(table: DelimitedTable, columns: ColumnMap, reader:
       const isDose = amt > 0;
       const isObservation = !Number.isNaN(dv) && !excluded;
       if (isObservation) push(EVID_OBSERVATION, 0);
-      if (isDose) push(EVID_DOSE, 1);
+      if (isDose) pushDose(0);
       if (!isDose && !isObservation) push(EVID_OTHER, 1);
       return;
     }
@@ -136,6 +183,8 @@ export function readEventRows(table: DelimitedTable, columns: ColumnMap, reader:
         }
         return;
       case EVID_DOSE:
+      case EVID_RESET_AND_DOSE:
+      case EVID_RXODE2_DOSE_CMT1: {
         if (columns.standard.AMT === undefined) {
           dosesWithoutAmountColumn.push(line);
           return;
@@ -144,34 +193,37 @@ export function readEventRows(table: DelimitedTable, columns: ColumnMap, reader:
           log.error(
             'bad-amount',
             { line, column: 'AMT' },
-            `a dose record (EVID 1) has AMT ${Number.isNaN(amt) ? 'missing' : amt}`,
-            'Give the dose amount in mg (> 0), or change EVID if this is not a dose.',
+            `a dose record (EVID ${evidColumn}) has AMT ${Number.isNaN(amt) ? 'missing' : amt}${constantInfusionNote(dosing)}`,
+            dosing.SS > 0 && dosing.RATE > 0
+              ? 'A steady-state constant infusion (SS with AMT 0, RATE > 0 and II 0) is not supported: write the infusions as doses with AMT, RATE and II.'
+              : 'Give the dose amount in mg (> 0), or change EVID if this is not a dose.',
           );
           return;
         }
-        push(EVID_DOSE, 1);
+        if (evidColumn === EVID_RXODE2_DOSE_CMT1) {
+          if (!Number.isNaN(cmt) && cmt !== 1) {
+            log.error(
+              'bad-evid',
+              { line, column: columns.writtenName.EVID },
+              `EVID 101 is rxode2's code for a dose into compartment 1, but CMT is ${formatNumber(cmt)}`,
+              'Write EVID 1 and the compartment in CMT (NONMEM coding), or correct CMT.',
+            );
+            return;
+          }
+          cmt = 1;
+          rxode2DoseLines.push(line);
+        }
+        pushDose(evidColumn === EVID_RESET_AND_DOSE ? 1 : 0);
         return;
+      }
       case EVID_OTHER:
         push(EVID_OTHER, 1);
         return;
+      case EVID_RESET:
+        push(EVID_RESET, 1, NO_DOSE_DETAILS, 1);
+        return;
       default:
-        if (Number.isNaN(evidColumn)) {
-          log.error('missing-evid', { line, column: 'EVID' }, 'EVID is missing', 'Set EVID: 0 observation, 1 dose, 2 other.');
-        } else if (evidColumn === 3 || evidColumn === 4) {
-          log.error(
-            'unsupported-evid',
-            { line, column: 'EVID' },
-            `EVID ${evidColumn} (reset) is not supported`,
-            'Split the subject into separate IDs at each reset.',
-          );
-        } else if (!Number.isNaN(evidColumn)) {
-          log.error(
-            'bad-evid',
-            { line, column: 'EVID' },
-            `EVID ${evidColumn} is not a known event type`,
-            'Use 0 for observations, 1 for doses, 2 for other events.',
-          );
-        }
+        reportUnknownEvid(evidColumn, line, columns, log);
     }
   });
 
@@ -183,22 +235,12 @@ export function readEventRows(table: DelimitedTable, columns: ColumnMap, reader:
       'Add an AMT column with the dose amount in mg.',
     );
   }
-  for (const [detail, lines] of Object.entries(unsupportedDosing)) {
-    if (lines.length > 0) {
-      log.error(
-        'unsupported-dosing',
-        { line: lines[0], column: detail },
-        `${detail} is set on ${describeLines(lines)}; ${detail === 'SS' ? 'steady-state' : 'additional'} dosing is not supported`,
-        'Write out one dose record per administered dose and set this column to 0 or remove it.',
-      );
-    }
-  }
-  if (infusionLines.length > 0) {
+  if (rxode2DoseLines.length > 0) {
     log.warn(
-      'infusion-ignored',
-      { line: infusionLines[0], column: 'RATE' },
-      `RATE is set on ${describeLines(infusionLines)}`,
-      'Doses are modelled as oral (first-order absorption); infusion rates are ignored.',
+      'rxode2-evid',
+      { line: rxode2DoseLines[0], column: columns.writtenName.EVID },
+      `EVID 101 (${describeLines(rxode2DoseLines)}) is rxode2/nlmixr2's code for a dose into compartment 1: read as doses (EVID 1) into CMT 1`,
+      'Nothing to do if the file comes from rxode2 or nlmixr2. NONMEM files write EVID 1 with CMT 1.',
     );
   }
   if (excludedObservationLines.length > 0) {
@@ -212,14 +254,43 @@ export function readEventRows(table: DelimitedTable, columns: ColumnMap, reader:
   return events;
 }
 
+/** Why a dose has no amount, when its dosing columns say it is a steady-state constant infusion. */
+function constantInfusionNote(dosing: Readonly<DosingCells>): string {
+  return dosing.SS > 0 && dosing.RATE > 0 ? ' with SS and RATE set: a steady-state constant infusion' : '';
+}
+
+function reportUnknownEvid(evid: number, line: number, columns: ColumnMap, log: IssueLog): void {
+  const column = columns.writtenName.EVID;
+  if (Number.isNaN(evid)) {
+    log.error('missing-evid', { line, column }, 'EVID is missing', 'Set EVID: 0 observation, 1 dose, 2 other, 3 reset, 4 reset and dose.');
+  } else if (Object.hasOwn(RXODE2_EVENTS, evid)) {
+    log.error(
+      'unsupported-evid',
+      { line, column },
+      `EVID ${evid} (rxode2: an event that ${RXODE2_EVENTS[evid]}) is not supported`,
+      'Use the NONMEM event types: 0 observation, 1 dose, 2 other, 3 reset, 4 reset and dose.',
+    );
+  } else if (Number.isInteger(evid) && evid >= 100) {
+    log.error(
+      'unsupported-evid',
+      { line, column },
+      `EVID ${evid} is an rxode2/RxODE "classic" event code; of these only 101 (a bolus dose into compartment 1) is read`,
+      'Write the event in NONMEM coding: EVID 1 with the compartment in CMT and the infusion in RATE (or DUR).',
+    );
+  } else {
+    log.error(
+      'bad-evid',
+      { line, column },
+      `EVID ${evid} is not a known event type`,
+      'Use 0 for observations, 1 for doses, 2 for other events, 3 for a reset, 4 for a reset and dose.',
+    );
+  }
+}
+
 function hasExpectedWidth(cells: readonly string[], width: number): boolean {
   if (cells.length === width) return true;
   // A trailing delimiter (empty extra fields) is common in exported files.
   return cells.length > width && cells.slice(width).every((c) => c.trim() === '');
-}
-
-function nonZero(value: number | null): boolean {
-  return value !== null && !Number.isNaN(value) && value !== 0;
 }
 
 function readStandard(

@@ -10,7 +10,10 @@ import { MAX_ID_LENGTH } from './event-rows';
 import { MAX_COLUMNS } from './columns';
 import type { DataIssue, Dataset, IngestResult } from './types';
 import { readEstDataCsv } from '../testing/fixture-files';
+import { MAX_ADDITIONAL_DOSES } from './dose-details';
 import {
+  addlBombCsv,
+  DOSE_LINES,
   encodeUtf16,
   encodeUtf32,
   encodeUtf8,
@@ -38,6 +41,7 @@ import {
   validCsv,
   wideHeaderCsv,
   withCell,
+  withDosing,
 } from '../testing/hostile-csv';
 
 function accepted(result: IngestResult): { dataset: Dataset; warnings: DataIssue[] } {
@@ -338,5 +342,49 @@ describe('no technical message reaches the user', () => {
     const blob = new Blob([encodeWindows1252(latin1Text()).buffer as ArrayBuffer]);
     const result = accepted(await ingestFile(blob, 'latin1.csv'));
     expect(result.dataset.subjects.map((s) => s.id)).toEqual([...LATIN1_IDS]);
+  });
+});
+
+describe('dosing columns with absurd values', () => {
+  it('refuses an ADDL bomb (ADDL = 1e9) before allocating a record, naming the line', () => {
+    const error = onlyError(ingestText(addlBombCsv(), 'bomb.csv'), 'too-many-additional-doses');
+    expect(error).toMatchObject({ line: DOSE_LINES[0], column: 'ADDL' });
+    expect(error.message).toBe(
+      `bomb.csv, line 3, column ADDL: ADDL 1,000,000,000 asks for 1,000,000,000 additional dose records, more than the ${MAX_ADDITIONAL_DOSES.toLocaleString('en-US')} a file may expand to`,
+    );
+    expect(onlyError(ingestText(addlBombCsv('1e300'), 'bomb.csv'), 'too-many-additional-doses').line).toBe(3);
+  });
+
+  it('refuses additional doses that reach absurd times (II = 1e300, II = 1e308)', () => {
+    const far = onlyError(ingestText(withDosing({ 3: { ADDL: '2', II: '1e300' } }), 'ii.csv'), 'implausible-value');
+    expect(far).toMatchObject({ line: 3, column: 'ADDL' });
+    expect(far.message).toMatch(
+      /^ii\.csv, line 3, column ADDL: ADDL × II 2e\+300 is more than a million times the typical size of TIME \(median [\d.]+\)$/,
+    );
+    const beyond = onlyError(ingestText(withDosing({ 3: { ADDL: '2', II: '1e308' } }), 'ii.csv'), 'implausible-value');
+    expect(beyond.message).toBe(
+      'ii.csv, line 3, column ADDL: ADDL 2 doses every II 1e+308 reach beyond ±1.8e308, the largest number there is',
+    );
+  });
+
+  it('refuses infusions of absurd rates: lasting 1e300 times TIME, beyond any number, or 1e300 times the other rates', () => {
+    const slow = onlyError(ingestText(withDosing({ 3: { RATE: '1e-300' } }), 'rate.csv'), 'implausible-value');
+    expect(slow).toMatchObject({ line: 3, column: 'RATE' });
+    expect(slow.message).toContain('infusion duration 1e+300 is more than a million times the typical size of TIME');
+    const endless = onlyError(ingestText(withDosing({ 3: { RATE: '1e-320' } }), 'rate.csv'), 'implausible-value');
+    expect(endless.message).toContain('beyond the numbers this app can compute with');
+    const fast = withDosing({ 3: { RATE: '1e300' }, 15: { RATE: '2' }, 27: { RATE: '2' }, 39: { RATE: '2' } });
+    expect(onlyError(ingestText(fast, 'rate.csv'), 'implausible-value').message).toContain(
+      'infusion rate 1e+300 is more than a million times the column',
+    );
+    expect(onlyError(ingestText(withDosing({ 3: { RATE: '-5' } }), 'rate.csv'), 'bad-rate').message).toBe(
+      'rate.csv, line 3, column RATE: RATE -5 is not an infusion rate',
+    );
+  });
+
+  it('reads sane dosing columns on the same file', () => {
+    const { dataset, warnings } = accepted(ingestText(withDosing({ 3: { RATE: '2', ADDL: '1', II: '12' } }), 'sane.csv'));
+    expect(warnings).toEqual([]);
+    expect(dataset.subjects[0].doseCount).toBe(2);
   });
 });

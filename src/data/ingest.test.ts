@@ -145,12 +145,15 @@ describe('ingestText warns about oddities that can still be modelled', () => {
     expect(Array.from(dataset.records.dvid)).toEqual([0, 1, 2, 1, 2, 2, 2]);
   });
 
-  it('treats infusion rates as oral doses with a warning', () => {
+  it('reads RATE > 0 as an infusion without a warning (it was "ignored" with one)', () => {
     const text = GOOD.replace('COMED', 'COMED,RATE')
       .split('\n')
       .map((l, i) => (i === 0 ? l : `${l},${i === 1 ? 2 : 0}`))
       .join('\n');
-    expect(warningCodes(text)).toEqual(['infusion-ignored']);
+    const { dataset, warnings } = accepted(ingestText(text, 'trial.csv'));
+    expect(warnings).toEqual([]);
+    expect(Array.from(dataset.records.rate)).toEqual([2, 0, 0, 0, 0, 0, 0]);
+    expect(Array.from(dataset.records.duration)).toEqual([2.5, 0, 0, 0, 0, 0, 0]);
   });
 });
 
@@ -202,11 +205,11 @@ describe('ingestText rejects bad input with a message naming file, line, column 
     expect(error.message).toContain('line 8');
   });
 
-  it('rejects an unknown DVID', () => {
-    expect(onlyError(GOOD.replace('1,2,3.1,0,0,0,2,1', '1,2,3.1,0,0,0,2,3'), 'unknown-dvid')).toMatchObject({
-      line: 5,
-      column: 'DVID',
-    });
+  it('accepts any DVID, with one warning for types beyond PK and PD; rejects a missing one', () => {
+    const { dataset, warnings } = accepted(ingestText(GOOD.replace('1,2,3.1,0,0,0,2,1', '1,2,3.1,0,0,0,2,3'), 'trial.csv'));
+    expect(warnings.map((w) => w.code)).toEqual(['other-observation-types']);
+    expect(dataset.observationTypes).toEqual([1, 2, 3]);
+    expect(onlyError(GOOD.replace('1,2,3.1,0,0,0,2,1', '1,2,3.1,0,0,0,2,.'), 'missing-dvid')).toMatchObject({ line: 5, column: 'DVID' });
   });
 
   it('rejects a subject without observations', () => {
@@ -218,20 +221,21 @@ describe('ingestText rejects bad input with a message naming file, line, column 
   it('rejects an observation without DV, a dose without amount, and unknown EVIDs', () => {
     expect(onlyError(GOOD.replace('1,2,3.1,0,0', '1,2,.,0,0'), 'missing-dv')).toMatchObject({ line: 5 });
     expect(onlyError(GOOD.replace('1,0,.,1,1,5', '1,0,.,1,1,0'), 'bad-amount')).toMatchObject({ line: 2, column: 'AMT' });
-    expect(onlyError(GOOD.replace('1,2,3.1,0,0', '1,2,3.1,7,0'), 'bad-evid')).toMatchObject({ line: 5 });
-    expect(onlyError(GOOD.replace('1,2,3.1,0,0', '1,2,3.1,3,0'), 'unsupported-evid')).toMatchObject({ line: 5 });
+    expect(onlyError(GOOD.replace('1,2,3.1,0,0', '1,2,3.1,9,0'), 'bad-evid')).toMatchObject({ line: 5 });
+    expect(onlyError(GOOD.replace('1,2,3.1,0,0', '1,2,3.1,7,0'), 'unsupported-evid').message).toContain('rxode2');
+    expect(onlyError(GOOD.replace('1,2,3.1,0,0', '1,2,3.1,10101,0'), 'unsupported-evid').message).toContain('only 101');
   });
 
   it('rejects a line with the wrong number of fields', () => {
     expect(onlyError(GOOD.replace('1,2,3.1,0', '1,2,3.1,,0'), 'field-count')).toMatchObject({ line: 5 });
   });
 
-  it('rejects steady-state and additional dosing it cannot model', () => {
-    const text = GOOD.replace('COMED', 'COMED,ADDL,II')
+  it('rejects steady-state dosing without a dosing interval (SS and ADDL are read now)', () => {
+    const text = GOOD.replace('COMED', 'COMED,SS,II')
       .split('\n')
-      .map((l, i) => (i === 0 ? l : `${l},${i === 1 ? '20,24' : '0,0'}`))
+      .map((l, i) => (i === 0 ? l : `${l},${i === 1 ? '1,0' : '0,0'}`))
       .join('\n');
-    expect(onlyError(text, 'unsupported-dosing')).toMatchObject({ line: 2, column: 'ADDL' });
+    expect(onlyError(text, 'ss-without-ii')).toMatchObject({ line: 2, column: 'SS' });
   });
 
   it('rejects rows without ID, TIME or EVID', () => {

@@ -1,14 +1,16 @@
+import { layoutRecords, layoutWithoutAdditionalDoses, type RecordLayout } from './additional-doses';
 import { createCellReader } from './cells';
 import { mapColumns } from './columns';
 import { readCovariates } from './covariates';
 import { parseDelimited, type DelimitedTable, type ProgressCallback } from './delimited-text';
 import { emptyEventRecords } from './event-records';
-import { readEventRows, type RawEvents } from './event-rows';
+import { readEventRows, type EventRowLimits, type RawEvents } from './event-rows';
 import { IssueLog, shortText } from './issues';
 import { checkEventMagnitudes } from './magnitudes';
+import { placeOccasions, type Timeline } from './occasions';
 import { resolveObservationTypes } from './observation-types';
 import { checkSubjectRecords } from './record-rules';
-import { groupBySubject, type SubjectGroups } from './subject-groups';
+import { groupBySubject } from './subject-groups';
 import { summariseSubjects } from './subjects';
 import type { TextEncodingName } from './text-decoding';
 import {
@@ -20,13 +22,15 @@ import {
   stripEndOfFileMarker,
 } from './text-sniff';
 import type { Dataset, EventRecords, IngestResult } from './types';
-import { DVID_PD, DVID_PK, EVID_OBSERVATION } from './types';
+import { EVID_OBSERVATION, SS_NONE } from './types';
 
 /** How the text was decoded from the file's bytes (see `decodeFileBytes`), when it was. */
 export interface IngestTextOptions {
   encoding?: TextEncodingName;
   /** For Windows-1252: the first line with a byte that is not UTF-8. */
   firstNonUtf8Line?: number;
+  /** Limits of a file, for tests (the defaults are the app's). */
+  limits?: EventRowLimits;
 }
 
 /**
@@ -115,18 +119,22 @@ function readText(
     return fail();
   }
   const reader = createCellReader(delimiter !== ',');
-  const events = readEventRows(table, columns, reader, log);
+  const events = readEventRows(table, columns, reader, log, options.limits);
   if (log.hasErrors) return fail();
   resolveObservationTypes(events, columns, log);
   checkEventMagnitudes(events, columns, log);
   const groups = groupBySubject(events, log);
-  checkSubjectRecords(events, groups, table, log);
-  const covariates = readCovariates(table, columns, events, groups, reader, log);
+  const timeline = placeOccasions(events, groups, table, columns, log);
+  checkSubjectRecords(events, groups, table, timeline, log);
+  // Additional doses are only laid out (and allocated) for a file that is still accepted.
+  const layout = log.hasErrors ? layoutWithoutAdditionalDoses(groups) : layoutRecords(events, groups, timeline);
+  const rows = Int32Array.from(layout.source, (i) => events.row[i]);
+  const covariates = readCovariates(table, columns, { rows, ids: groups.ids, starts: layout.starts }, reader, log);
   if (log.hasErrors) return fail();
   onProgress?.(0.9);
 
-  const records = toColumns(events, groups);
-  const subjects = summariseSubjects(groups.ids, groups.starts, records, covariates);
+  const records = toColumns(events, timeline, layout);
+  const subjects = summariseSubjects(groups.ids, layout.starts, records, covariates);
   const observed = new Set<number>();
   records.evid.forEach((evid, k) => {
     if (evid === EVID_OBSERVATION && records.mdv[k] === 0) observed.add(records.dvid[k]);
@@ -144,7 +152,7 @@ function readText(
     records,
     covariates,
     subjects,
-    observationTypes: [DVID_PK, DVID_PD].filter((d) => observed.has(d)),
+    observationTypes: [...observed].sort((a, b) => a - b),
   };
   onProgress?.(1);
   return { ok: true, dataset, warnings: log.warnings };
@@ -180,18 +188,31 @@ function reportControlCharacters(table: DelimitedTable, log: IssueLog): void {
   }
 }
 
-function toColumns(events: RawEvents, groups: SubjectGroups): EventRecords {
-  const records = emptyEventRecords(groups.order.length);
-  groups.ids.forEach((_, s) => records.subject.fill(s, groups.starts[s], groups.starts[s + 1]));
-  groups.order.forEach((i, k) => {
-    records.time[k] = events.time[i];
+function toColumns(events: RawEvents, timeline: Timeline, layout: RecordLayout): EventRecords {
+  const { source, step, starts } = layout;
+  const records = emptyEventRecords(source.length);
+  for (let s = 0; s + 1 < starts.length; s++) records.subject.fill(s, starts[s], starts[s + 1]);
+  for (let k = 0; k < source.length; k++) {
+    const i = source[k];
+    const j = step[k];
+    const shift = j * events.ii[i];
+    records.time[k] = timeline.time[i] + shift;
+    records.sourceTime[k] = events.time[i] + shift;
+    records.occasion[k] = timeline.occasion[i];
     records.dv[k] = events.dv[i];
     records.evid[k] = events.evid[i];
     records.mdv[k] = events.mdv[i];
     records.amt[k] = events.amt[i];
     records.cmt[k] = events.cmt[i];
     records.dvid[k] = Number.isNaN(events.dvid[i]) ? 0 : events.dvid[i];
+    records.rate[k] = events.rate[i];
+    records.duration[k] = events.duration[i];
+    // Only the dose as written is at steady state, and only it resets: its additional doses are plain doses.
+    const ss = j === 0 ? events.ss[i] : SS_NONE;
+    records.ss[k] = ss;
+    records.ii[k] = ss !== SS_NONE ? events.ii[i] : 0;
+    records.reset[k] = j === 0 ? events.reset[i] : 0;
     records.sourceLine[k] = events.line[i];
-  });
+  }
   return records;
 }

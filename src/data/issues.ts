@@ -26,6 +26,11 @@ export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
 
+/** A number from the file as a message quotes it: up to 12 significant digits, so 0.1 × 3 reads 0.3 and 1234 stays 1234. */
+export function formatNumber(x: number): string {
+  return String(Number(x.toPrecision(12)));
+}
+
 /** Text from the file as a message quotes it: whole when short, else its start and its length. */
 export function shortText(text: string, limit = QUOTED_TEXT_LIMIT): string {
   if (text.length <= limit) return text;

@@ -35,6 +35,11 @@ export interface MagnitudeColumn {
   lines: ArrayLike<number>;
   /** Only values where `include(i)` holds are part of the column (all when absent). */
   include?: (i: number) => boolean;
+  /**
+   * Compare with another column's scale instead of this one's own, e.g. spans of time (ADDL × II,
+   * infusion durations) with TIME's: `label` names that column in messages.
+   */
+  against?: { scale: number | null; label: string };
 }
 
 /** The scale of a column: the (lower) median of its finite non-zero |x|, or null with too few values. */
@@ -53,7 +58,7 @@ export function columnScale(values: ArrayLike<number>, include?: (i: number) => 
 
 /** Reports the values of `column` orders of magnitude above its scale (see the rule above). */
 export function checkMagnitudes(column: MagnitudeColumn, log: IssueLog): void {
-  const scale = columnScale(column.values, column.include);
+  const scale = column.against ? column.against.scale : columnScale(column.values, column.include);
   if (scale === null) return;
   const refused: number[] = [];
   const doubtful: number[] = [];
@@ -72,7 +77,8 @@ export function checkMagnitudes(column: MagnitudeColumn, log: IssueLog): void {
       found.length === 1
         ? ''
         : ` (${formatValue(column.values[first])} on line ${column.lines[first]}; ${describeLines(lines, 5, found.length)})`;
-    return `${values} ${found.length === 1 ? 'is' : 'are'} more than ${factor} times the column's typical size (median ${formatValue(scale)})${where}`;
+    const typical = column.against ? `the typical size of ${column.against.label}` : "the column's typical size";
+    return `${values} ${found.length === 1 ? 'is' : 'are'} more than ${factor} times ${typical} (median ${formatValue(scale)})${where}`;
   };
   if (refused.length > 0) {
     log.error(
@@ -92,9 +98,34 @@ export function checkMagnitudes(column: MagnitudeColumn, log: IssueLog): void {
   }
 }
 
-/** TIME, AMT of doses and DV per observation type. */
+/**
+ * TIME, AMT of doses, DV per observation type; the infusion rates and dosing intervals (II) of doses,
+ * each against its own column; and the time spans doses cover — infusion durations and ADDL × II —
+ * against TIME's scale (a span a million times a file's typical time is a typing error).
+ */
 export function checkEventMagnitudes(events: RawEvents, columns: ColumnMap, log: IssueLog): void {
-  checkMagnitudes({ label: 'TIME', column: columns.writtenName.TIME ?? 'TIME', values: events.time, lines: events.line }, log);
+  const time = columns.writtenName.TIME ?? 'TIME';
+  checkMagnitudes({ label: 'TIME', column: time, values: events.time, lines: events.line }, log);
+  const lines = events.line;
+  let scaleOfTime: number | null | undefined;
+  const timeScale = (): { scale: number | null; label: string } => {
+    scaleOfTime = scaleOfTime === undefined ? columnScale(events.time) : scaleOfTime;
+    return { scale: scaleOfTime, label: time };
+  };
+  const rateColumn = columns.dosingNames.RATE ?? columns.dosingNames.DUR;
+  if (rateColumn !== undefined) {
+    const infusion = (i: number): boolean => events.duration[i] > 0;
+    checkMagnitudes({ label: 'infusion rate', column: rateColumn, values: events.rate, lines, include: infusion }, log);
+    const duration = { label: 'infusion duration', column: rateColumn, values: events.duration, lines, include: infusion };
+    checkMagnitudes({ ...duration, against: timeScale() }, log);
+  }
+  const ii = columns.dosingNames.II;
+  if (ii !== undefined) {
+    checkMagnitudes({ label: 'II', column: ii, values: events.ii, lines, include: (i) => events.ii[i] > 0 }, log);
+    const spans = Float64Array.from(events.addl, (addl, i) => addl * events.ii[i]);
+    const column = columns.dosingNames.ADDL ?? ii;
+    checkMagnitudes({ label: 'ADDL × II', column, values: spans, lines, include: (i) => spans[i] > 0, against: timeScale() }, log);
+  }
   if (columns.writtenName.AMT !== undefined) {
     checkMagnitudes({ label: 'AMT', column: columns.writtenName.AMT, values: events.amt, lines: events.line }, log);
   }

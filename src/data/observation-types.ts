@@ -1,32 +1,41 @@
 import type { ColumnMap } from './columns';
 import type { RawEvents } from './event-rows';
-import { describeLines, type IssueLog } from './issues';
+import { describeLines, formatCount, shortText, type IssueLog } from './issues';
+import { minOf } from './min-max';
 import { DVID_PD, DVID_PK, EVID_OBSERVATION, KNOWN_DVIDS } from './types';
 
+/** Observation types named in the warning about types the app does not model. */
+const OTHER_TYPES_SHOWN = 5;
+
 /**
- * Gives every observation a DVID: from the DVID column (unknown values are errors), else from two
- * observation compartments (lower CMT = PK, higher = PD), else PK for all.
+ * Gives every observation a DVID: from the DVID column (any number; a missing one is an error), else
+ * from two observation compartments (lower CMT = PK, higher = PD), else PK for all. Observations of
+ * types other than DVID 1 (PK) and 2 (PD) are kept, with one warning.
  */
 export function resolveObservationTypes(events: RawEvents, columns: ColumnMap, log: IssueLog): void {
   const observations = events.evid.flatMap((evid, i) => (evid === EVID_OBSERVATION ? [i] : []));
   if (columns.standard.DVID !== undefined) {
-    const unknown = new Map<number, number[]>();
+    const missing: number[] = [];
+    const others = new Map<number, number[]>();
     for (const i of observations) {
       const dvid = events.dvid[i];
-      if (!KNOWN_DVIDS.includes(dvid)) {
-        const lines = unknown.get(dvid) ?? [];
+      if (Number.isNaN(dvid)) {
+        missing.push(events.line[i]);
+      } else if (!KNOWN_DVIDS.includes(dvid)) {
+        const lines = others.get(dvid) ?? [];
         lines.push(events.line[i]);
-        unknown.set(dvid, lines);
+        others.set(dvid, lines);
       }
     }
-    for (const [dvid, lines] of unknown) {
+    if (missing.length > 0) {
       log.error(
-        'unknown-dvid',
-        { line: lines[0], column: columns.writtenName.DVID },
-        `DVID ${Number.isNaN(dvid) ? '(missing)' : dvid} on ${describeLines(lines)} is not a known observation type`,
-        'Use DVID 1 for drug concentration (PK) and 2 for the biomarker (PD); remove or recode other observations.',
+        'missing-dvid',
+        { line: missing[0], column: columns.writtenName.DVID },
+        `DVID is missing on ${missing.length === 1 ? 'an observation' : `${formatCount(missing.length)} observations`} (${describeLines(missing)})`,
+        'Give every observation its type in DVID (1 = drug concentration, 2 = response, or your own codes).',
       );
     }
+    warnAboutOtherTypes(others, columns, log);
     return;
   }
   const compartments = [...new Set(observations.map((i) => events.cmt[i]).filter((c) => !Number.isNaN(c)))].sort((a, b) => a - b);
@@ -58,4 +67,25 @@ export function resolveObservationTypes(events: RawEvents, columns: ColumnMap, l
       'Add a DVID column (1 = PK, 2 = PD) if some observations are biomarker values.',
     );
   }
+}
+
+/** One warning for the observations of types beyond DVID 1 and 2: kept, not modelled. */
+function warnAboutOtherTypes(others: Map<number, number[]>, columns: ColumnMap, log: IssueLog): void {
+  if (others.size === 0) return;
+  const types = [...others.keys()].sort((a, b) => a - b);
+  const firstLines = types.map((t) => others.get(t)?.[0] ?? 0);
+  const described = types
+    .slice(0, OTHER_TYPES_SHOWN)
+    .map((t) => {
+      const lines = others.get(t) ?? [];
+      return `DVID ${shortText(String(t))}: ${formatCount(lines.length)} (${describeLines(lines, 3)})`;
+    })
+    .join('; ');
+  const more = types.length > OTHER_TYPES_SHOWN ? `; and ${formatCount(types.length - OTHER_TYPES_SHOWN)} more types` : '';
+  log.warn(
+    'other-observation-types',
+    { line: minOf(firstLines), column: columns.writtenName.DVID },
+    `observations of ${types.length === 1 ? 'a type' : `${formatCount(types.length)} types`} other than DVID 1 (PK) and 2 (PD) are kept but not modelled (${described}${more})`,
+    'The app models DVID 1 as the drug concentration and DVID 2 as the response. Recode the observations you want modelled as 1 or 2; the others stay in the dataset for plots.',
+  );
 }

@@ -1,42 +1,33 @@
 import type { DelimitedTable } from './delimited-text';
 import type { RawEvents } from './event-rows';
 import { describeLines, shortText, type IssueLog } from './issues';
+import type { Timeline } from './occasions';
 import { describeSubjectLines, type SubjectGroups } from './subject-groups';
 import { DVID_PK, EVID_DOSE, EVID_OBSERVATION } from './types';
 
-/** Checks that need records grouped by subject. Errors stop ingest; warnings do not. */
-export function checkSubjectRecords(events: RawEvents, groups: SubjectGroups, table: DelimitedTable, log: IssueLog): void {
+/**
+ * Checks that need records grouped by subject (TIME itself is checked by occasions.ts, whose timeline
+ * places the records: a record repeated in another occasion is not a duplicate). Errors stop ingest;
+ * warnings do not.
+ */
+export function checkSubjectRecords(
+  events: RawEvents,
+  groups: SubjectGroups,
+  table: DelimitedTable,
+  timeline: Timeline,
+  log: IssueLog,
+): void {
+  const { time, occasion } = timeline;
   const nonPositivePk: number[] = [];
   const replicates: number[] = [];
   groups.ids.forEach((id, subject) => {
     const members = groups.order.slice(groups.starts[subject], groups.starts[subject + 1]);
-    let previousTime = Number.NEGATIVE_INFINITY;
-    let previousLine = 0;
     let observations = 0;
     const rowsSeen = new Map<string, number>();
     const observationKeys = new Set<string>();
     for (const i of members) {
-      const time = events.time[i];
       const line = events.line[i];
-      if (time < 0) {
-        log.error(
-          'negative-time',
-          { line, column: 'TIME' },
-          `TIME is negative (${time})`,
-          'Times are hours since the first dose or start of the study; use values ≥ 0.',
-        );
-      } else if (time < previousTime) {
-        log.error(
-          'decreasing-time',
-          { line, column: 'TIME' },
-          `TIME ${time} of subject ${shortText(id)} is earlier than ${previousTime} on line ${previousLine}`,
-          'Sort each subject\u2019s records by TIME (doses before observations at the same time).',
-        );
-      }
-      previousTime = Math.max(previousTime, time);
-      previousLine = line;
-
-      const rowKey = table.rows[events.row[i]].map((c) => c.trim()).join('\u0001');
+      const rowKey = `${occasion[i]}\u0001${table.rows[events.row[i]].map((c) => c.trim()).join('\u0001')}`;
       const duplicateOf = rowsSeen.get(rowKey);
       if (duplicateOf !== undefined && duplicateOf !== line) {
         log.error('duplicate-record', { line }, `this record repeats line ${duplicateOf} exactly`, 'Delete one of the two lines.');
@@ -46,7 +37,7 @@ export function checkSubjectRecords(events: RawEvents, groups: SubjectGroups, ta
 
       if (events.evid[i] === EVID_OBSERVATION && events.mdv[i] === 0) {
         observations++;
-        const key = `${time}|${events.dvid[i]}`;
+        const key = `${time[i]}|${events.dvid[i]}`;
         if (observationKeys.has(key) && duplicateOf === undefined) replicates.push(line);
         observationKeys.add(key);
         if (events.dvid[i] === DVID_PK && events.dv[i] <= 0) nonPositivePk.push(line);

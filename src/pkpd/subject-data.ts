@@ -6,6 +6,8 @@ import type { Dose } from './dose-history';
 import { PkpdDataError } from './errors';
 import type { Dataset } from '../data/types';
 import { DVID_PD, DVID_PK, EVID_DOSE, EVID_OBSERVATION } from '../data/types';
+import { countUnmodelledDosing, unmodelledDosingMessage } from '../data/unmodelled-dosing';
+import type { PkRoute } from '../study/study-spec';
 
 export interface ObservationSeries {
   times: Float64Array;
@@ -28,12 +30,29 @@ function covariateValue(dataset: Dataset, subjectIndex: number, name: string): n
   return value === undefined ? NaN : value;
 }
 
+export interface ExtractOptions {
+  /** Route of the data's doses, where a study spec says it (default oral): the fit models oral doses only. */
+  route?: PkRoute;
+}
+
+/** What the mechanistic fit is called in messages. */
+const CONSUMER = 'the mechanistic fit';
+
 /**
  * Subjects with their dose histories and observations. BW is required (the covariate models use
- * it); a missing COMED column counts as COMED 0 for everyone.
+ * it); a missing COMED column counts as COMED 0 for everyone. The fit models oral doses given at
+ * once: a dataset with infusions, steady-state doses or resets after a dose, or doses given
+ * intravenously, is refused with a PkpdDataError that says so (rather than read as oral doses).
  */
-export function extractSubjects(dataset: Dataset): PkpdSubject[] {
+export function extractSubjects(dataset: Dataset, options: ExtractOptions = {}): PkpdSubject[] {
   const r = dataset.records;
+  if (options.route === 'iv') {
+    throw new PkpdDataError(
+      `The doses of ${dataset.fileName} are intravenous (route iv), which ${CONSUMER} does not model yet: it models oral doses, absorbed first-order. The data can still be explored.`,
+    );
+  }
+  const unmodelled = unmodelledDosingMessage(dataset, countUnmodelledDosing(dataset, dataset.subjects.keys()), CONSUMER);
+  if (unmodelled !== null) throw new PkpdDataError(unmodelled);
   const hasComed = dataset.covariates.some((c) => c.name === 'COMED');
   const hasBw = dataset.covariates.some((c) => c.name === 'BW');
   if (!hasBw) {

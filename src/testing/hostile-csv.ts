@@ -220,3 +220,30 @@ export function oneLargeSubjectCsv(rows: number): string {
   }
   return lines.join('\n');
 }
+
+/** Dosing columns `withDosing` adds. */
+export const DOSING_COLUMNS = ['RATE', 'SS', 'II', 'ADDL'] as const;
+export type DosingColumn = (typeof DOSING_COLUMNS)[number];
+
+/** File lines of `validCsv()`'s dose records: one per subject, the second line of each subject's 12. */
+export const DOSE_LINES = [3, 15, 27, 39] as const;
+
+/**
+ * `csv` (default `validCsv()`) with the columns RATE, SS, II and ADDL added, 0 on every line except
+ * the values given per file line.
+ */
+export function withDosing(values: Readonly<Record<number, Partial<Record<DosingColumn, string>>>>, csv = validCsv()): string {
+  return csv
+    .split('\n')
+    .map((line, i) => {
+      if (i === 0) return `${line},${DOSING_COLUMNS.join(',')}`;
+      const given = values[i + 1] ?? {};
+      return `${line},${DOSING_COLUMNS.map((c) => given[c] ?? '0').join(',')}`;
+    })
+    .join('\n');
+}
+
+/** An ADDL bomb: the first dose asks for `addl` (default a billion) additional doses every 24 h. */
+export function addlBombCsv(addl = '1000000000'): string {
+  return withDosing({ [DOSE_LINES[0]]: { ADDL: addl, II: '24' } });
+}

@@ -2,7 +2,8 @@
 import type { Dataset } from '../types';
 import { writeHistoryFeatures } from './history';
 import type { FeatureModel } from './spec';
-import { readSubjectRecords, type SubjectRecords } from './subject-records';
+import { FEATURES_CONSUMER, readSubjectRecords, type SubjectRecords } from './subject-records';
+import { refuseUnmodelledDosing } from '../unmodelled-dosing';
 
 /** Per-row facts, columnar, aligned with the matrix rows. */
 export interface FeatureRows {
@@ -34,10 +35,12 @@ export interface FeatureSet {
 
 /**
  * Feature rows for every usable observation (EVID 0, MDV 0, finite DV) of the model's DVID of the
- * given subjects, subject by subject in the order given, file order within a subject. Covariates
- * per record: the record's value, else the subject's first value, else the training median.
+ * given subjects, subject by subject in the order given, record order within a subject. Covariates
+ * per record: the record's value, else the subject's first value, else the training median. Refuses
+ * (UnmodelledDosingError) subjects with infusions, steady-state doses or resets: see unmodelled-dosing.ts.
  */
 export function buildDatasetFeatures(dataset: Dataset, model: FeatureModel, subjects: readonly number[]): FeatureSet {
+  refuseUnmodelledDosing(dataset, subjects, FEATURES_CONSUMER);
   const { dvid, logTarget, covariates, bodyWeight } = model.spec;
   const { time, dv, sourceLine } = dataset.records;
   const names = bodyWeight !== null && !covariates.includes(bodyWeight) ? [...covariates, bodyWeight] : covariates;

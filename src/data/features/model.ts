@@ -10,10 +10,13 @@ import type { PkHistory } from './rates';
 import { estimateEliminationRate, estimatePkShape, median } from './rates';
 import type { EliminationRateFit, FeatureModel, FeatureSpec, PkShape, PkShapeFit } from './spec';
 import { resolveFeatureSpec } from './spec';
-import { readSubjectRecords } from './subject-records';
+import { FEATURES_CONSUMER, readSubjectRecords } from './subject-records';
+import { refuseUnmodelledDosing } from '../unmodelled-dosing';
 
+/** Refuses (UnmodelledDosingError) training subjects with infusions, steady-state doses or resets: see unmodelled-dosing.ts. */
 export function fitFeatureModel(dataset: Dataset, options: FeatureSpec, trainSubjects: readonly number[]): FeatureModel {
   if (trainSubjects.length === 0) throw new Error('features: no training subjects to fit the feature model on');
+  refuseUnmodelledDosing(dataset, trainSubjects, FEATURES_CONSUMER);
   const { spec, notes } = resolveFeatureSpec(
     options,
     dataset.covariates.map((c) => c.name),

@@ -4,6 +4,10 @@
  */
 import type { Dataset } from '../types';
 import { DVID_PD, EVID_DOSE, EVID_OBSERVATION } from '../types';
+import { refuseUnmodelledDosing } from '../unmodelled-dosing';
+
+/** What the features are called in messages about data they cannot read. */
+export const FEATURES_CONSUMER = 'the network features';
 
 export interface SubjectRecords {
   doseTimes: Float64Array;
@@ -17,12 +21,17 @@ export interface SubjectRecords {
   baselinePd: number;
 }
 
+/**
+ * Throws an UnmodelledDosingError when the subject has infusions, steady-state doses or resets after
+ * a dose: the features read every dose as an oral bolus (see unmodelled-dosing.ts).
+ */
 export function readSubjectRecords(dataset: Dataset, subject: number, dvid: number): SubjectRecords {
   const info = dataset.subjects[subject];
   if (info === undefined) throw new Error(`features: no subject with index ${subject}`);
   if (info.recordCount === 0) {
     throw new Error(`features: subject ${info.id} has no records in this dataset (withheld for final evaluation?)`);
   }
+  refuseUnmodelledDosing(dataset, [subject], FEATURES_CONSUMER);
   const { time, dv, evid, mdv, amt, dvid: dvids } = dataset.records;
   const from = info.firstRecord;
   const to = from + info.recordCount;

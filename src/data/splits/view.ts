@@ -7,6 +7,7 @@
  */
 import type { Covariate, Dataset, EventRecords, Subject } from '../types';
 import { EVID_OBSERVATION } from '../types';
+import { copyEventRecords, emptyEventRecords } from '../event-records';
 import type { SubjectSplit } from './split';
 
 export const FINAL_EVALUATION = 'final-evaluation, test subjects only, after model selection' as const;
@@ -67,17 +68,7 @@ function withoutSubjects(dataset: Dataset, withheld: ReadonlySet<number>, ids: r
   const nSubjects = dataset.subjects.length;
   let total = 0;
   for (let s = 0; s < nSubjects; s++) if (!withheld.has(s)) total += dataset.subjects[s].recordCount;
-  const records: EventRecords = {
-    subject: new Int32Array(total),
-    time: new Float64Array(total),
-    dv: new Float64Array(total),
-    evid: new Uint8Array(total),
-    mdv: new Uint8Array(total),
-    amt: new Float64Array(total),
-    cmt: new Float64Array(total),
-    dvid: new Uint8Array(total),
-    sourceLine: new Int32Array(total),
-  };
+  const records: EventRecords = emptyEventRecords(total);
   const values = dataset.covariates.map(() => new Float64Array(total));
   const subjects: Subject[] = [];
   const observed = new Set<number>();
@@ -100,17 +91,9 @@ function withoutSubjects(dataset: Dataset, withheld: ReadonlySet<number>, ids: r
     subjects.push({ ...info, baseline: { ...info.baseline }, firstRecord: at });
     const from = info.firstRecord;
     const to = from + info.recordCount;
-    // Element by element: only this subject's records are touched.
+    // Only this subject's records are touched: every column copied over its range, then covariates element by element.
+    copyEventRecords(src, from, to, records, at);
     for (let k = from; k < to; k++, at++) {
-      records.subject[at] = src.subject[k];
-      records.time[at] = src.time[k];
-      records.dv[at] = src.dv[k];
-      records.evid[at] = src.evid[k];
-      records.mdv[at] = src.mdv[k];
-      records.amt[at] = src.amt[k];
-      records.cmt[at] = src.cmt[k];
-      records.dvid[at] = src.dvid[k];
-      records.sourceLine[at] = src.sourceLine[k];
       for (let c = 0; c < values.length; c++) values[c][at] = dataset.covariates[c].values[k];
       if (records.evid[at] === EVID_OBSERVATION && records.mdv[at] === 0) observed.add(records.dvid[at]);
     }
