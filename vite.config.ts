@@ -2,13 +2,14 @@ import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { defineConfig } from 'vitest/config';
-import { CONTENT_SECURITY_POLICY } from './src/platform/content-security-policy';
+import { CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_HEADER } from './src/platform/content-security-policy';
 
 const page = (name: string): string => fileURLToPath(new URL(name, import.meta.url));
 
-const securityHeaders = { 'Content-Security-Policy': CONTENT_SECURITY_POLICY };
+// The header forbids framing (frame-ancestors 'none'; X-Frame-Options for browsers without it): no click-jacking.
+const securityHeaders = { 'Content-Security-Policy': CONTENT_SECURITY_POLICY_HEADER, 'X-Frame-Options': 'DENY' };
 
-/** The policy as <meta> in every page, for hosts that serve the build without the header. */
+/** The policy as <meta> in every page, for hosts that serve the build without the header (frame-ancestors is ignored there). */
 const cspMeta: Plugin = {
   name: 'qpkpd-csp-meta',
   transformIndexHtml: () => [

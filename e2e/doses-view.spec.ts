@@ -1,4 +1,4 @@
-import type { Locator, Page } from '@playwright/test';
+import type { Locator, Page, Worker } from '@playwright/test';
 import { dropFile, ESTDATA_CSV, expect, test } from './fixtures/app-test';
 import { fillTinyTraining } from './fixtures/tiny-training';
 
@@ -17,6 +17,40 @@ async function fill(form: Locator, values: Record<string, string>): Promise<void
 }
 
 const SMALL = { 'Virtual subjects (N)': '100', 'Uncertainty replicates (0 = no bands)': '0', 'VPC replicates (0 = no VPC)': '20' };
+
+test('a dose run whose worker ends without a word says so and Retry answers in a fresh worker', async ({ appPage: page }) => {
+  const dosesWorker = page.waitForEvent('worker', (w: Worker) => w.url().includes('doses'));
+  const form = await openDosesTab(page);
+  await fill(form, { ...SMALL, 'VPC replicates (0 = no VPC)': '0' });
+  await form.getByRole('button', { name: 'Run' }).click();
+  const notice = page.getByTestId('doses-notice');
+  await expect(notice).toContainText('Answered in', { timeout: 45_000 });
+
+  // The worker stays for the next run. Inside it (Playwright evaluates in the real worker; no test
+  // hook in the app), its next answer to the page is dropped and the worker closes itself instead:
+  // the run's call stays pending and no event reaches the page's Worker object.
+  await (
+    await dosesWorker
+  ).evaluate(() => {
+    const scope = self as unknown as { postMessage: (message: unknown, transfer?: Transferable[]) => void; close: () => void };
+    const post = scope.postMessage.bind(scope);
+    scope.postMessage = (message, transfer) => {
+      // A Comlink answer carries the call's id; the lifeline message does not.
+      if ((message as { id?: unknown } | null)?.id) scope.close();
+      else post(message, transfer);
+    };
+  });
+  await form.getByRole('button', { name: 'Run' }).click();
+  await expect(notice).toHaveAttribute('role', 'alert');
+  await expect(notice).toContainText(
+    'The dose questions could not be answered: The dose questions stopped unexpectedly (its worker ended without reporting an error).',
+  );
+  await expect(page.getByTestId('dose-progress')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Retry on CPU (WebAssembly)' }), 'no GPU in the mechanistic model').toHaveCount(0);
+  await page.getByRole('button', { name: 'Retry', exact: true }).click();
+  await expect(notice).toContainText('Answered in', { timeout: 45_000 });
+  await expect(page.getByTestId('answers-table').locator('tbody tr[data-row]')).toHaveCount(12);
+});
 
 test('bad settings are marked inline and nothing runs', async ({ appPage: page }) => {
   const form = await openDosesTab(page);
@@ -107,7 +141,15 @@ test('two saved networks answer as an ensemble beside the mechanistic model, wit
 
   await page.getByRole('tab', { name: 'Doses' }).click();
   const form = page.locator('qp-dose-form');
-  await form.getByLabel('Tiny net', { exact: true }).check();
+  // Networks just saved and trained on the open dataset are offered ticked.
+  await expect(form.getByLabel('Tiny net', { exact: true })).toBeChecked();
+  await expect(form.getByLabel('Tiny net B', { exact: true })).toBeChecked();
+  await form.getByLabel('Tiny net B', { exact: true }).uncheck();
+  await form.getByLabel('Virtual subjects (N)').fill('200');
+  await page.getByRole('tab', { name: 'Model' }).click();
+  await page.getByRole('tab', { name: 'Doses' }).click();
+  // The user's choice stays.
+  await expect(form.getByLabel('Tiny net B', { exact: true })).not.toBeChecked();
   await form.getByLabel('Tiny net B', { exact: true }).check();
   await form.getByLabel(/as one ensemble/).check();
   await fill(form, { ...SMALL, 'VPC replicates (0 = no VPC)': '0' });

@@ -1,4 +1,4 @@
-import type { Page } from '@playwright/test';
+import type { Page, Worker } from '@playwright/test';
 import { ESTDATA_CSV, expect, test } from './fixtures/app-test';
 import { openRunner, run } from './fixtures/headless-runner';
 
@@ -166,4 +166,35 @@ test('the ablation can be cancelled; the claims panel warns about the test subje
   await expect(claims.getByTestId('test-subjects-note')).toContainText('4 models');
   await claims.getByLabel('Split').selectOption('cv5-fold1');
   await expect(claims.getByTestId('test-subjects-note')).not.toContainText('IDs 19, 32, 48');
+});
+
+test('an ablation whose worker crashes shows why, with Retry, which runs the same grid to the end', async ({ appPage: page }) => {
+  test.setTimeout(90_000);
+  await mountPanels(page);
+  const panel = page.locator('qp-ablation-panel');
+  await chooseTinyGrid(page);
+  await panel.getByLabel('Max epochs').fill('6');
+  const experimentsWorker = page.waitForEvent('worker', (w: Worker) => w.url().includes('experiments'));
+  await panel.getByRole('button', { name: 'Run' }).click();
+  await expect(panel.getByTestId('experiment-progress').getByRole('status')).toContainText('epoch', { timeout: 20_000 });
+  // A real uncaught exception in the real worker (Playwright evaluates there; no test hook in the app).
+  await (
+    await experimentsWorker
+  ).evaluate(() => {
+    setTimeout(() => {
+      throw new Error('Deliberate crash from the experiments test');
+    });
+  });
+
+  const notice = panel.getByTestId('ablation-notice');
+  await expect(notice).toHaveAttribute('role', 'alert');
+  await expect(notice).toContainText(
+    'The ablation failed: The experiment stopped unexpectedly (Uncaught Error: Deliberate crash from the experiments test).',
+  );
+  await expect(panel.getByTestId('experiment-progress')).toHaveCount(0);
+  // No GPU here ('auto' is the WebAssembly path), so no "Retry on CPU (WebAssembly)".
+  await expect(panel.getByRole('button', { name: 'Retry on CPU (WebAssembly)' })).toHaveCount(0);
+  await panel.getByRole('button', { name: 'Retry', exact: true }).click();
+  await expect(panel.getByRole('status').filter({ hasText: 'Finished: 2 models' })).toBeVisible({ timeout: 60_000 });
+  await expect(notice).toHaveCount(0);
 });

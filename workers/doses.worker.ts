@@ -5,6 +5,7 @@
  * message could not interrupt it).
  */
 import * as Comlink from 'comlink';
+import { holdLifeline } from './worker-lifeline';
 import { datasetFingerprint } from '../src/data/fingerprint';
 import type { Dataset } from '../src/data/types';
 import {
@@ -23,7 +24,7 @@ import { fitSummary, type FitSummary } from '../src/pkpd/diagnostics/fit-summary
 import { mechanisticDiagnostics, type MechanisticDiagnostics } from '../src/pkpd/diagnostics/mechanistic-diagnostics';
 import type { AnswerDifference, ComparableAnswer, NetworkExtrapolation, NetworkQuestionsResult } from '../src/dose/network-questions';
 import type { PkPdModel } from '../src/model/pkpd-model';
-import { chooseBackend } from '../src/platform/compute-backend';
+import { type BackendRequest, chooseBackend } from '../src/platform/compute-backend';
 import { probeWebGpu } from '../src/platform/webgpu-probe';
 import { extractSubjects } from '../src/pkpd/subject-data';
 import { loadTrainedModel } from '../src/store/models';
@@ -36,6 +37,8 @@ export interface DoseRunSettings {
   uncertaintyReplicates: number;
   /** Replicate trials of the visual predictive check. */
   vpcReplicates: number;
+  /** The TF.js backend of networks: the policy's choice ('auto', the default) or, to retry on the CPU path, 'wasm'. */
+  backend?: BackendRequest;
 }
 
 export interface DoseRunProgress {
@@ -178,7 +181,7 @@ const api = {
       ]);
       const stored = await Promise.all([modelId, ...ensembleIds].map(loadTrainedModel));
       const meta = stored[0].meta;
-      const choice = chooseBackend('auto', await probeWebGpu());
+      const choice = chooseBackend(settings.backend ?? 'auto', await probeWebGpu());
       await activateBackend(choice.backend);
       const context = contextSubjects(data, meta);
       const models: PkPdModel[] = [];
@@ -218,3 +221,5 @@ const api = {
 export type DosesWorkerApi = typeof api;
 
 Comlink.expose(api);
+// Tells the page when this worker ends, even without an error event (see worker-lifeline.ts).
+holdLifeline(self);

@@ -4,6 +4,7 @@ import type { AblationOptions, AblationProgress, AblationResult } from '../src/m
 import type { ClaimsOptions, ClaimsResult } from '../src/model/experiments/claims';
 import type { ExperimentProgress } from '../src/model/experiments/progress';
 import type { TrainingSplit } from '../src/model/training-config';
+import type { BackendRequest } from '../src/platform/compute-backend';
 import type { BackendUsed, ExperimentsWorkerApi } from './experiments.worker';
 import { WorkerSession } from './worker-session';
 
@@ -12,13 +13,14 @@ export type WithBackend<T> = T & { backend: BackendUsed };
 
 /**
  * Runs one experiment in a dedicated worker. Aborting `signal` asks the worker to stop at its next
- * batch; the promise then resolves with the part that finished (`cancelled: true`). A crash rejects
- * with WorkerCrashedError, a lost GPU with GpuDeviceLostError.
+ * batch; the promise then resolves with the part that finished (`cancelled: true`). A crash or a
+ * silent end of the worker rejects with WorkerCrashedError, a lost GPU with GpuDeviceLostError.
+ * `backend`: the policy's choice ('auto') or, to retry on the CPU path, 'wasm'.
  */
 async function inWorker<T>(run: (api: Comlink.Remote<ExperimentsWorkerApi>) => Promise<T>, signal?: AbortSignal): Promise<T> {
   const session = new WorkerSession<ExperimentsWorkerApi>(
     () => new Worker(new URL('./experiments.worker.ts', import.meta.url), { type: 'module', name: 'experiments' }),
-    { work: 'The experiment', advice: 'Run it again; the results of earlier runs are kept.' },
+    { work: 'The experiment', advice: 'Retry it (a fresh worker starts), or retry on the CPU path (WebAssembly) if it ran on the GPU.' },
   );
   const cancel = (): void => void session.remote?.cancel();
   signal?.addEventListener('abort', cancel, { once: true });
@@ -38,8 +40,9 @@ export function runAblationInWorker(
   options: AblationOptions,
   onProgress: (progress: AblationProgress) => void,
   signal?: AbortSignal,
+  backend: BackendRequest = 'auto',
 ): Promise<WithBackend<AblationResult>> {
-  return inWorker((api) => api.runAblation(dataset, split, options, Comlink.proxy(onProgress)), signal);
+  return inWorker((api) => api.runAblation(dataset, split, options, Comlink.proxy(onProgress), backend), signal);
 }
 
 export function runClaimsInWorker(
@@ -48,6 +51,7 @@ export function runClaimsInWorker(
   options: ClaimsOptions,
   onProgress: (progress: ExperimentProgress) => void,
   signal?: AbortSignal,
+  backend: BackendRequest = 'auto',
 ): Promise<WithBackend<ClaimsResult>> {
-  return inWorker((api) => api.runClaims(dataset, split, options, Comlink.proxy(onProgress)), signal);
+  return inWorker((api) => api.runClaims(dataset, split, options, Comlink.proxy(onProgress), backend), signal);
 }

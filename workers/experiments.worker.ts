@@ -1,4 +1,5 @@
 import * as Comlink from 'comlink';
+import { holdLifeline } from './worker-lifeline';
 import type { Dataset } from '../src/data/types';
 import {
   type AblationOptions,
@@ -10,7 +11,7 @@ import {
 } from '../src/model/experiments/index';
 import { splitView } from '../src/model/experiments/split-choice';
 import type { TrainingSplit } from '../src/model/training-config';
-import { chooseBackend } from '../src/platform/compute-backend';
+import { type BackendRequest, chooseBackend } from '../src/platform/compute-backend';
 import { activateBackend, failOnGpuLoss } from '../src/platform/tfjs-runtime';
 import { probeWebGpu } from '../src/platform/webgpu-probe';
 
@@ -23,23 +24,35 @@ export interface BackendUsed {
 
 let signal = { aborted: false };
 
-/** A fresh cancel flag and the backend the policy picks for this browser ('auto'). */
-async function prepare(): Promise<BackendUsed> {
+/** A fresh cancel flag and the backend the policy picks for this browser ('auto', or 'wasm' to retry on the CPU path). */
+async function prepare(request: BackendRequest): Promise<BackendUsed> {
   signal = { aborted: false };
-  const choice = chooseBackend('auto', await probeWebGpu());
+  const choice = chooseBackend(request, await probeWebGpu());
   await activateBackend(choice.backend);
   return { name: choice.backend, adapter: choice.adapter, reason: choice.reason };
 }
 
 const api = {
-  async runAblation(dataset: Dataset, split: TrainingSplit, options: AblationOptions, onProgress: (progress: AblationProgress) => void) {
-    const backend = await prepare();
+  async runAblation(
+    dataset: Dataset,
+    split: TrainingSplit,
+    options: AblationOptions,
+    onProgress: (progress: AblationProgress) => void,
+    request: BackendRequest = 'auto',
+  ) {
+    const backend = await prepare(request);
     const result = await failOnGpuLoss(runAblation(splitView(dataset, split), options, { onCell: onProgress, signal }));
     return { ...result, backend };
   },
 
-  async runClaims(dataset: Dataset, split: TrainingSplit, options: ClaimsOptions, onProgress: (progress: ExperimentProgress) => void) {
-    const backend = await prepare();
+  async runClaims(
+    dataset: Dataset,
+    split: TrainingSplit,
+    options: ClaimsOptions,
+    onProgress: (progress: ExperimentProgress) => void,
+    request: BackendRequest = 'auto',
+  ) {
+    const backend = await prepare(request);
     const result = await failOnGpuLoss(runClaimsCheck(splitView(dataset, split), options, { onProgress, signal }));
     return { ...result, backend };
   },
@@ -53,3 +66,5 @@ const api = {
 export type ExperimentsWorkerApi = typeof api;
 
 Comlink.expose(api);
+// Tells the page when this worker ends, even without an error event (see worker-lifeline.ts).
+holdLifeline(self);

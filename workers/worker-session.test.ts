@@ -1,21 +1,99 @@
 import * as Comlink from 'comlink';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GpuDeviceLostError } from '../src/platform/gpu-device-lost';
 import { WorkerCrashedError } from './worker-crashed-error';
-import { WorkerSession } from './worker-session';
+import { holdLifeline, type LifelineLocks } from './worker-lifeline';
+import { SILENT_END, WorkerSession } from './worker-session';
+
+/**
+ * Web Locks as the browser keeps them, for several contexts (the page, each worker): exclusive
+ * locks by name, granted in request order; a context's locks are released when the context ends.
+ */
+class FakeLocks {
+  /** Grants of free locks wait for `grantDeferred()` (the browser answers a request a little later). */
+  deferGrants = false;
+  private readonly held = new Map<string, object>();
+  private readonly waiting: { name: string; context: object; grant: () => void }[] = [];
+  private readonly deferred: { context: object; grant: () => void }[] = [];
+
+  /** The Web Locks API as seen from one context. */
+  of(context: object): LifelineLocks {
+    return {
+      request: (name, options, callback) =>
+        new Promise<unknown>((resolve, reject) => {
+          const grant = (): void => {
+            this.held.set(name, context);
+            Promise.resolve()
+              .then(callback)
+              .then(resolve, reject)
+              .finally(() => {
+                if (this.held.get(name) === context) this.release(name);
+              });
+          };
+          if (!this.held.has(name) && this.deferGrants) return void this.deferred.push({ context, grant });
+          if (!this.held.has(name)) return grant();
+          const entry = { name, context, grant };
+          this.waiting.push(entry);
+          options.signal?.addEventListener('abort', () => {
+            this.waiting.splice(this.waiting.indexOf(entry), 1);
+            reject(new DOMException('aborted', 'AbortError'));
+          });
+        }),
+    };
+  }
+
+  holder(name: string): object | undefined {
+    return this.held.get(name);
+  }
+
+  grantDeferred(): void {
+    for (const { grant } of this.deferred.splice(0)) grant();
+  }
+
+  /** The context ended: its locks are released (its never-settling callbacks with them), its requests dropped. */
+  end(context: object): void {
+    for (const [name, holder] of [...this.held]) if (holder === context) this.release(name);
+    for (let i = this.deferred.length - 1; i >= 0; i--) if (this.deferred[i].context === context) this.deferred.splice(i, 1);
+  }
+
+  private release(name: string): void {
+    this.held.delete(name);
+    const next = this.waiting.findIndex((w) => w.name === name);
+    if (next >= 0) this.waiting.splice(next, 1)[0].grant();
+  }
+}
 
 /** A Worker stand-in: an EventTarget whose other end is a Comlink-exposed API on a MessageChannel. */
 class FakeWorker extends EventTarget {
   terminated = false;
+  private ended = false;
   private readonly port: MessagePort;
 
-  constructor(api: object) {
+  /**
+   * With `locks`, the worker holds its lifeline as the real workers do. `closeInsteadOfAnswering`:
+   * the worker ends silently where it would post its first answer.
+   */
+  constructor(
+    api: object,
+    private readonly locks: FakeLocks | null = null,
+    closeInsteadOfAnswering = false,
+  ) {
     super();
     const { port1, port2 } = new MessageChannel();
+    // An ended worker posts nothing more; what it posted before still arrives (as in the browser).
+    const raw = port2.postMessage.bind(port2);
+    port2.postMessage = ((message: unknown, transfer?: Transferable[]) =>
+      this.ended ? undefined : raw(message, transfer ?? [])) as MessagePort['postMessage'];
+    if (closeInsteadOfAnswering) {
+      const post = port2.postMessage.bind(port2);
+      port2.postMessage = ((message: unknown, transfer?: Transferable[]) =>
+        (message as { id?: unknown } | null)?.id ? this.endSilently() : post(message, transfer ?? [])) as MessagePort['postMessage'];
+    }
     Comlink.expose(api, port2);
     port1.addEventListener('message', (event) => this.dispatchEvent(new MessageEvent('message', { data: (event as MessageEvent).data })));
     port1.start();
     this.port = port1;
+    if (locks) holdLifeline(port2, locks.of(this));
   }
 
   postMessage(message: unknown, transfer: Transferable[] = []): void {
@@ -25,6 +103,13 @@ class FakeWorker extends EventTarget {
   terminate(): void {
     this.terminated = true;
     this.port.close();
+    this.locks?.end(this);
+  }
+
+  /** The worker stops with no event at all (as after `self.close()`): it answers nothing more and its locks are released. */
+  endSilently(): void {
+    this.ended = true;
+    this.locks?.end(this);
   }
 
   /** What the browser fires when a worker's script throws and nothing catches it. */
@@ -38,20 +123,47 @@ class FakeWorker extends EventTarget {
 const api = {
   double: (x: number): number => 2 * x,
   hang: (): Promise<number> => new Promise<number>(() => undefined),
+  /** Resolves when the test says so: a long step that is not a death. */
+  slow: (): Promise<number> => new Promise<number>((resolve) => (finishSlow = resolve)),
   loseGpu: (): never => {
     throw new GpuDeviceLostError('unknown: test');
   },
 };
 type Api = typeof api;
 
+let finishSlow: (value: number) => void = () => undefined;
+
 const wording = { work: 'The test work', advice: 'Do it again.' };
 let workers: FakeWorker[] = [];
 const session = (): WorkerSession<Api> =>
-  new WorkerSession<Api>(() => {
-    const worker = new FakeWorker(api);
-    workers.push(worker);
-    return worker as unknown as Worker;
-  }, wording);
+  new WorkerSession<Api>(
+    () => {
+      const worker = new FakeWorker(api);
+      workers.push(worker);
+      return worker as unknown as Worker;
+    },
+    wording,
+    null,
+  );
+
+/** A session whose workers hold a lifeline, the page's side watching it with the same locks. */
+function watchedSession(locks: FakeLocks, closeInsteadOfAnswering = false): WorkerSession<Api> {
+  const page = {};
+  return new WorkerSession<Api>(
+    () => {
+      const worker = new FakeWorker(api, locks, closeInsteadOfAnswering);
+      workers.push(worker);
+      return worker as unknown as Worker;
+    },
+    wording,
+    locks.of(page),
+  );
+}
+
+/** Lets queued messages and lock grants run (a few macrotasks: MessagePort deliveries are macrotasks). */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 10; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+}
 
 afterEach(() => {
   workers.forEach((w) => w.terminate());
@@ -81,6 +193,14 @@ describe('WorkerSession', () => {
     expect(s.remote).toBeNull();
     expect(await s.run((a) => a.double(3))).toBe(6);
     expect(workers).toHaveLength(2);
+  });
+
+  it('names the work of the call that was running when the worker died', async () => {
+    const s = session();
+    await s.run((a) => a.double(1));
+    const pending = s.run((a) => a.hang(), { work: 'Computing the predictions', advice: 'Open the model again.' });
+    workers[0].crash('boom');
+    await expect(pending).rejects.toThrow('Computing the predictions stopped unexpectedly (boom). Open the model again.');
   });
 
   it('treats an unreadable message from the worker as a crash', async () => {
@@ -119,5 +239,92 @@ describe('WorkerSession', () => {
     const pending = s.run((a) => a.double(7));
     workers[0].crash('late');
     expect(await pending).toBe(14);
+  });
+
+  it('rejects the pending call with WorkerCrashedError when the worker ends without any event, and starts a fresh worker next', async () => {
+    const locks = new FakeLocks();
+    const s = watchedSession(locks);
+    const pending = s.run((a) => a.hang());
+    let settled = false;
+    void pending.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    await settle();
+    expect(settled, 'alive: the call waits').toBe(false);
+    workers[0].endSilently();
+    const error = await pending.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WorkerCrashedError);
+    expect((error as Error).message).toBe(`The test work stopped unexpectedly (${SILENT_END}). Do it again.`);
+    expect(workers[0].terminated).toBe(true);
+    expect(s.remote).toBeNull();
+    expect(await s.run((a) => a.double(3))).toBe(6);
+    expect(workers).toHaveLength(2);
+  });
+
+  it('never cuts a long step of a living worker: no timer, the call ends when the worker answers', async () => {
+    const locks = new FakeLocks();
+    const s = watchedSession(locks);
+    const pending = s.run((a) => a.slow());
+    let settled = false;
+    void pending.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    await settle();
+    vi.useFakeTimers();
+    try {
+      // A day of silence from a busy worker: any timer the session had set would have fired.
+      await vi.advanceTimersByTimeAsync(24 * 3600 * 1000);
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(settled).toBe(false);
+    expect(workers[0].terminated).toBe(false);
+    finishSlow(42);
+    expect(await pending).toBe(42);
+  });
+
+  it('stops watching a worker it ends on purpose: a cancel is reported as the cancel, and the lifeline is let go', async () => {
+    const locks = new FakeLocks();
+    const s = watchedSession(locks);
+    const pending = s.run((a) => a.hang());
+    await settle();
+    const cancelled = new Error('cancelled by the user');
+    s.cancel(cancelled);
+    await expect(pending).rejects.toBe(cancelled);
+    await settle();
+    expect(await s.run((a) => a.double(2))).toBe(4);
+    // The fresh worker's lifeline is watched again.
+    const next = s.run((a) => a.hang());
+    await settle();
+    workers[1].endSilently();
+    await expect(next).rejects.toThrow(SILENT_END);
+  });
+
+  it('knows the lifeline before any answer: a worker that closes instead of answering its first call, at once, is reported', async () => {
+    const locks = new FakeLocks();
+    locks.deferGrants = true;
+    const s = watchedSession(locks, true);
+    const pending = s.run((a) => a.double(2));
+    // The worker has its call; its answer waits until its lock is held and the page told.
+    await settle();
+    locks.deferGrants = false;
+    locks.grantDeferred();
+    await expect(pending).rejects.toThrow(SILENT_END);
+  });
+
+  it('holds back a worker’s first answers until the page knows its lifeline, then delivers them in order', async () => {
+    const locks = new FakeLocks();
+    locks.deferGrants = true;
+    const s = watchedSession(locks);
+    const results: number[] = [];
+    const calls = [s.run((a) => a.double(1)), s.run((a) => a.double(2))].map((p) => p.then((v) => results.push(v)));
+    await settle();
+    expect(results).toEqual([]);
+    locks.deferGrants = false;
+    locks.grantDeferred();
+    await Promise.all(calls);
+    expect(results).toEqual([2, 4]);
   });
 });

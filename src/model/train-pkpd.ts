@@ -14,6 +14,7 @@ import { DVID_PD, DVID_PK } from '../data/types';
 import type { ArchitectureConfig, EncoderName } from '../quantum/resources/architecture';
 import { DEFAULT_ROUTER_NOISE } from './encoders';
 import { ModelConfigError, ModelDataError } from './errors';
+import { checkFiniteInputs } from './input-check';
 import { type TargetMetrics, targetMetrics } from './metrics';
 import { createNetwork, modelArchitecture, type TargetName } from './network';
 import {
@@ -169,7 +170,13 @@ function branchData(
   dataset: Dataset,
   subjects: readonly number[],
   threshold: number | null,
-): Omit<BranchData, 'set'> & { y: (scalers: readonly BranchTarget[]) => Float32Array; labels: Float32Array | null } {
+): Omit<BranchData, 'set'> & {
+  y: (scalers: readonly BranchTarget[]) => Float32Array;
+  labels: Float32Array | null;
+  /** Each row's subject (index into Dataset.subjects) and file line, for messages. */
+  subjects: Int32Array;
+  lines: Int32Array;
+} {
   const T = shell.targets.length;
   const blocks = shell.targets.map((t) => {
     const { set, inputs } = observationInputs(model, shell, dataset, subjects, t);
@@ -181,9 +188,13 @@ function branchData(
   const raw = new Float64Array(rows * nF);
   const cascade = shell.cascadeInput ? new Float32Array(rows) : null;
   const labels = threshold !== null ? new Float32Array(rows).fill(Number.NaN) : null;
+  const subjectOf = new Int32Array(rows);
+  const lines = new Int32Array(rows);
   let at = 0;
   for (const b of blocks) {
     raw.set(b.set.matrix, at * nF);
+    subjectOf.set(b.set.rows.subject, at);
+    lines.set(b.set.rows.sourceLine, at);
     if (cascade && b.cascade) cascade.set(b.cascade, at);
     if (labels && b.target === 'pd')
       for (let i = 0; i < b.set.nRows; i++) labels[at + i] = b.set.rows.dv[i] < (threshold as number) ? 1 : 0;
@@ -201,7 +212,7 @@ function branchData(
     }
     return out;
   };
-  return { raw, rows, cascade, targetValues, y, labels };
+  return { raw, rows, cascade, targetValues, y, labels, subjects: subjectOf, lines };
 }
 
 async function trainBranch(
@@ -225,13 +236,19 @@ async function trainBranch(
   } as unknown as Branch;
   const trainData = branchData(model, shell, dataset, train, threshold);
   if (trainData.rows === 0) throw new ModelDataError(`branch ${plan.name}: no training observations`);
+  const valData = val.length > 0 ? branchData(model, shell, dataset, val, threshold) : null;
+  const nF = plan.featureModel.names.length;
+  const inputsOf = (d: typeof trainData): Float64Array => (d.cascade ? withColumn(d.raw, d.rows, nF, d.cascade) : d.raw);
+  const sourceOf = (d: typeof trainData) => (row: number) => ({ subject: dataset.subjects[d.subjects[row]].id, line: d.lines[row] });
+  // A NaN or infinite input is the file's (or a diverged PK network's): say so in words, before the scaler fails on it.
+  const scalerInput = inputsOf(trainData);
+  checkFiniteInputs(scalerInput, names, sourceOf(trainData), 'training');
+  if (valData && valData.rows > 0) checkFiniteInputs(inputsOf(valData), names, sourceOf(valData), 'validation');
   const targets: BranchTarget[] = plan.targets.map((t, i) => {
     if (trainData.targetValues[i].length === 0)
       throw new ModelDataError(`branch ${plan.name}: no training observations of ${t.name.toUpperCase()} (DVID ${TARGET_DVID[t.name]})`);
     return { ...t, scaler: fitTargetScaler(trainData.targetValues[i]) };
   });
-  const nF = plan.featureModel.names.length;
-  const scalerInput = trainData.cascade ? withColumn(trainData.raw, trainData.rows, nF, trainData.cascade) : trainData.raw;
   const featureScaler = fitFeatureScaler(scalerInput, names);
   const network = createNetwork({
     encoder: options.encoder,
@@ -256,7 +273,6 @@ async function trainBranch(
       y: d.y(targets),
       labels: d.labels,
     });
-    const valData = val.length > 0 ? branchData(model, shell, dataset, val, threshold) : null;
     const result = await trainNetwork(
       network,
       toSet(trainData),

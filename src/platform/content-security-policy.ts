@@ -4,6 +4,9 @@
  * inline styles are (Lit and Observable Plot set them), blob: workers are (TF.js may start them).
  * It is sent as an HTTP header by Vite's dev and preview servers, which also covers the workers
  * (a <meta> policy does not), and put in every page as <meta> for hosts that cannot set headers.
+ * The header also forbids framing the app (`frame-ancestors 'none'`, against click-jacking); that
+ * directive is ignored in <meta> (browsers warn about it there), so the meta variant leaves it out
+ * and a host serving the build should send CONTENT_SECURITY_POLICY_HEADER as a header.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -17,3 +20,6 @@ export const CONTENT_SECURITY_POLICY = [
   "base-uri 'none'",
   "form-action 'none'",
 ].join('; ');
+
+/** The policy as an HTTP header: the meta policy and no framing by any page (not even the app's own). */
+export const CONTENT_SECURITY_POLICY_HEADER = `${CONTENT_SECURITY_POLICY}; frame-ancestors 'none'`;

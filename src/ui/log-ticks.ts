@@ -1,3 +1,5 @@
+import { maxOf, minOf } from '../data/min-max';
+
 /** Multiples of each decade tried for log ticks, coarsest first. */
 const LOG_TICK_STEPS = [[1], [1, 2, 3, 5], [1, 1.5, 2, 3, 4, 5, 6, 8]];
 
@@ -23,5 +25,5 @@ export function logTicks(min: number, max: number): number[] {
 export function logTicksOf(values: readonly number[]): number[] | undefined {
   const positive = values.filter((v) => v > 0 && Number.isFinite(v));
   if (positive.length === 0) return undefined;
-  return logTicks(Math.min(...positive), Math.max(...positive));
+  return logTicks(minOf(positive), maxOf(positive));
 }

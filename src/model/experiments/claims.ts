@@ -128,7 +128,7 @@ export async function runClaimsCheck(view: SplitView, options: ClaimsOptions, ho
         };
       });
       rows.push(q, c);
-      verdicts.push(...judgeClaims(q, c));
+      for (const verdict of judgeClaims(q, c)) verdicts.push(verdict);
     } finally {
       for (const t of trained) disposeModel(t.model);
     }

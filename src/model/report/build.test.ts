@@ -87,6 +87,20 @@ describe('model report', () => {
     const { metrics } = evaluateSubjects(model, data, split.val);
     expect(deterministic.targets.pk!.metrics).toEqual(metrics.pk);
     expect(deterministic.targets.pd!.metrics).toEqual(metrics.pd);
+    expect(deterministic.targets.pd!.mcMetrics).toBeNull();
+  });
+
+  it('with MC dropout, still the metrics table’s numbers (deterministic), and the plotted MC means’ metrics beside them', () => {
+    const { metrics } = evaluateSubjects(model, data, split.val);
+    for (const target of targetsOf(withBands)) {
+      const table = metrics[target.target]!;
+      expect(target.metrics).toEqual(table);
+      const mc = target.mcMetrics!;
+      expect(mc.n).toBe(table.n);
+      const squared = target.points.reduce((sum, p) => sum + p.residual ** 2, 0);
+      expect(mc.rmse).toBeCloseTo(Math.sqrt(squared / target.points.length), 10);
+      expect(mc.rmse).not.toBe(table.rmse);
+    }
   });
 
   it('curves pass through the point predictions at the observation times (same features)', () => {

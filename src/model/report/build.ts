@@ -40,6 +40,8 @@ export function buildModelReport(
   if (!Number.isInteger(mcSamples) || mcSamples < 0) throw new Error(`MC-dropout samples must be a whole number ≥ 0, got ${mcSamples}`);
   const mc: McDropout | null = mcSamples > 1 ? { samples: mcSamples, seed: options.seed ?? 0 } : null;
   const predictions = predictObservations(model, dataset, subjects, mc ? { mcDropout: true, mcSamples: mc.samples, seed: mc.seed } : {});
+  // The metrics table's numbers come from deterministic predictions: the report's metrics too, so the two agree.
+  const deterministic = mc ? predictObservations(model, dataset, subjects) : predictions;
 
   const observedTimes = (s: number): number[] =>
     Object.values(predictions).flatMap((p) => Array.from(p.time).filter((_, i) => p.subject[i] === s));
@@ -59,7 +61,7 @@ export function buildModelReport(
     const p = predictions[target];
     const targetSamples = samples[target];
     if (!p || !targetSamples || p.observed.length === 0) continue;
-    targets[target] = targetReport(model, dataset, target, p, histories, targetSamples);
+    targets[target] = targetReport(model, dataset, target, p, deterministic[target] ?? p, histories, targetSamples);
   }
   const pdThreshold = branchFor(model, 'pd') ? (model.classification?.thresholdNgMl ?? PD_SUPPRESSION_THRESHOLD) : null;
   return { subjectSet, mcSamples: mc ? mc.samples : 0, thresholdNgMl: pdThreshold, targets };
@@ -76,6 +78,7 @@ function targetReport(
   dataset: Dataset,
   target: ReportTarget,
   p: TargetPredictions,
+  deterministic: TargetPredictions,
   histories: readonly CurveInput[],
   samples: Float64Array[],
 ): TargetReport {
@@ -118,6 +121,7 @@ function targetReport(
     logTarget: spec.logTarget,
     points,
     curves,
-    metrics: targetMetrics(p.observed, p.predicted, spec.scaler, spec.logTarget),
+    metrics: targetMetrics(deterministic.observed, deterministic.predicted, spec.scaler, spec.logTarget),
+    mcMetrics: p.sd ? targetMetrics(p.observed, p.predicted, spec.scaler, spec.logTarget) : null,
   };
 }

@@ -40,7 +40,13 @@ export interface TargetReport {
   logTarget: boolean;
   points: ReportPoint[];
   curves: SubjectCurve[];
+  /**
+   * Metrics of the deterministic predictions (dropout off) at the points' observations: the numbers
+   * of the model's metrics table (same subjects, same predictions).
+   */
   metrics: TargetMetrics;
+  /** With MC dropout, the metrics of the points as plotted (the mean of the MC samples); null or absent without. */
+  mcMetrics?: TargetMetrics | null;
 }
 
 export interface ModelReport {

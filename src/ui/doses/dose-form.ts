@@ -4,7 +4,7 @@
  * under each field out of range). Emits `form-changed` with every edit and `run-requested` with
  * valid values.
  */
-import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
+import { css, html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { formReader, type NumberField as Field, numberField } from '../number-field';
 import type { TrainedModelMeta } from '../../model/trained-model';
 import { modelStyles } from '../model/model-styles';
@@ -82,6 +82,16 @@ export class DoseForm extends LitElement {
     return this.draft ?? this.values;
   }
 
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    // The view passes back what this form emitted; new values from elsewhere are networks offered
+    // ticked (just saved): keep the edits and tick those networks too.
+    const draft = this.draft;
+    if (changed.has('values') && draft && this.values !== draft) {
+      const added = this.values.networkIds.filter((id) => !draft.networkIds.includes(id));
+      if (added.length > 0) this.draft = { ...draft, networkIds: [...draft.networkIds, ...added] };
+    }
+  }
+
   protected override render(): TemplateResult {
     const values = this.current;
     const problems = doseFormProblems(values);
@@ -124,7 +134,7 @@ export class DoseForm extends LitElement {
         ${this.networks.map(
           (m) =>
             html`<div class="field check">
-                <input id="f-net-${m.id}" name="network" value=${m.id} type="checkbox" ?checked=${values.networkIds.includes(m.id)} />
+                <input id="f-net-${m.id}" name="network" value=${m.id} type="checkbox" .checked=${values.networkIds.includes(m.id)} />
                 <label for="f-net-${m.id}">${m.name}</label>
               </div>
               ${

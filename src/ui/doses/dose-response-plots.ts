@@ -11,6 +11,7 @@ import { basePlot, formatNumber, MUTED } from '../explorer/plot-theme';
 import { reportFigure, reportPlotStyles } from '../model/report-figure';
 import { REGIMEN_TITLES, SCENARIO_TITLES } from './answer-rows';
 import { formatDose, formatPercent } from './dose-format';
+import { maxOf } from '../../data/min-max';
 
 export interface DoseResponseModel {
   id: string;
@@ -89,8 +90,8 @@ function xMaxOf(curves: readonly DoseResponseCurve[], answers: readonly DoseAnsw
     return near?.dose ?? c.grid[c.grid.length - 1];
   });
   const answered = answers.map((a) => a.dose_mg ?? 0);
-  const gridEnd = Math.max(...curves.map((c) => c.grid[c.grid.length - 1]));
-  return Math.min(gridEnd, 1.15 * Math.max(...ends, ...answered));
+  const gridEnd = maxOf(curves.map((c) => c.grid[c.grid.length - 1]));
+  return Math.min(gridEnd, 1.15 * Math.max(maxOf(ends), maxOf(answered)));
 }
 
 export function doseResponsePlot(model: DoseResponseModel, regimen: string, width: number): Element {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DOSE_FORM, doseFormProblems, runSettings } from './dose-settings';
+import { DEFAULT_DOSE_FORM, doseFormProblems, offerNetworks, runSettings } from './dose-settings';
 
 describe('dose settings', () => {
   it('accepts the defaults and turns them into the challenge questions', () => {
@@ -56,5 +56,36 @@ describe('dose settings', () => {
       models: 'An ensemble needs two or more networks.',
     });
     expect(doseFormProblems({ ...DEFAULT_DOSE_FORM, networkIds: ['a', 'b'], ensemble: true })).toEqual({});
+  });
+});
+
+describe('networks offered ticked', () => {
+  const since = 1_000;
+  const net = (id: string, fingerprint: string, createdAt: number) => ({ id, fingerprint, createdAt });
+
+  it('ticks a network saved during this visit and trained on the open dataset, once', () => {
+    const offered = new Set<string>();
+    const saved = [net('a', 'data-A', 2_000), net('b', 'data-B', 2_000), net('old', 'data-A', 500)];
+    const form = offerNetworks(DEFAULT_DOSE_FORM, saved, 'data-A', since, offered);
+    expect(form.networkIds).toEqual(['a']);
+    expect(form.mechanistic).toBe(true);
+    // Unticked by the user: offered already, it stays unticked.
+    const unticked = { ...form, networkIds: [] };
+    expect(offerNetworks(unticked, saved, 'data-A', since, offered)).toBe(unticked);
+  });
+
+  it('offers a network again when its own dataset is opened later', () => {
+    const offered = new Set<string>();
+    const saved = [net('a', 'data-A', 2_000)];
+    const onB = offerNetworks(DEFAULT_DOSE_FORM, saved, 'data-B', since, offered);
+    expect(onB).toBe(DEFAULT_DOSE_FORM);
+    expect(offerNetworks(onB, saved, 'data-A', since, offered).networkIds).toEqual(['a']);
+  });
+
+  it('keeps the networks already chosen and adds newly saved ones after them', () => {
+    const offered = new Set<string>();
+    const first = offerNetworks(DEFAULT_DOSE_FORM, [net('a', 'data-A', 2_000)], 'data-A', since, offered);
+    const next = offerNetworks(first, [net('a', 'data-A', 2_000), net('c', 'data-A', 3_000)], 'data-A', since, offered);
+    expect(next.networkIds).toEqual(['a', 'c']);
   });
 });

@@ -2,6 +2,7 @@
  * The Doses view's settings as the form holds them (percentages, mg, h), their checks with a message
  * per field, and their translation into the worker's run settings. Pure: no DOM.
  */
+import type { TrainedModelMeta } from '../../model/trained-model';
 import type { DoseRunSettings } from '../../../workers/doses-client';
 
 export interface DoseFormValues {
@@ -91,4 +92,28 @@ export function runSettings(v: DoseFormValues): DoseRunSettings {
     uncertaintyReplicates: v.uncertaintyReplicates,
     vpcReplicates: v.vpcReplicates,
   };
+}
+
+/**
+ * The form with the saved networks to offer ticked: a network saved during this visit (created at
+ * or after `since`) and trained on the open dataset (`fingerprint`) is ticked the first time it is
+ * listed with that dataset open. `offered` remembers the (network, dataset) pairs already offered
+ * and is updated, so a network the user unticked stays unticked. Returns `form` itself when nothing
+ * is added.
+ */
+export function offerNetworks(
+  form: DoseFormValues,
+  saved: readonly Pick<TrainedModelMeta, 'id' | 'fingerprint' | 'createdAt'>[],
+  fingerprint: string,
+  since: number,
+  offered: Set<string>,
+): DoseFormValues {
+  const added: string[] = [];
+  for (const m of saved) {
+    const key = `${m.id} ${fingerprint}`;
+    if (offered.has(key)) continue;
+    offered.add(key);
+    if (m.fingerprint === fingerprint && m.createdAt >= since && !form.networkIds.includes(m.id)) added.push(m.id);
+  }
+  return added.length === 0 ? form : { ...form, networkIds: [...form.networkIds, ...added] };
 }

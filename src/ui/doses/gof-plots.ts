@@ -8,6 +8,7 @@ import type { DiagnosticTarget, ObservationDiagnostic } from '../../pkpd/diagnos
 import { type ArmColorScale, armColorScale } from '../explorer/arm-colors';
 import { AXIS_TIME, basePlot, formatNumber, formatTime, MUTED, timeTickFormat, timeTicks } from '../explorer/plot-theme';
 import { logTicks } from '../log-ticks';
+import { maxOf, minOf } from '../../data/min-max';
 
 export const TARGET_NAMES: Readonly<Record<DiagnosticTarget, string>> = { pk: 'PK concentration', pd: 'PD biomarker' };
 export type Residual = 'cwres' | 'iwres';
@@ -33,8 +34,8 @@ export function dvVersusPlot(
 ): Element {
   const log = target === 'pk';
   const values = rows.flatMap((r) => [r.dv, r[prediction]]).filter((v) => Number.isFinite(v) && (!log || v > 0));
-  const lo = Math.min(...values);
-  const hi = Math.max(...values);
+  const lo = minOf(values);
+  const hi = maxOf(values);
   const domain: [number, number] = log ? [lo / 1.15, hi * 1.15] : [Math.min(0, lo), hi * 1.04];
   const name = prediction.toUpperCase();
   const axis = (label: string): Plot.ScaleOptions => ({
@@ -80,7 +81,7 @@ export function residualPlot(
   width: number,
 ): Element {
   const data = rows.filter((r) => Number.isFinite(r[residual])).map((r) => ({ ...r, arm: armLabel(r.armDose) }));
-  const maxTime = Math.max(1, ...rows.map((r) => r.time));
+  const maxTime = Math.max(1, maxOf(rows.map((r) => r.time)));
   const log = against === 'pred' && target === 'pk';
   const positive = rows.map((r) => r.pred).filter((v) => v > 0);
   const x: Plot.ScaleOptions =
@@ -89,7 +90,7 @@ export function residualPlot(
       : {
           label: 'PRED (ng/mL)',
           type: log ? 'log' : 'linear',
-          ...(log ? { ticks: logTicks(Math.min(...positive), Math.max(...positive)), tickFormat: '~g' } : { nice: true }),
+          ...(log ? { ticks: logTicks(minOf(positive), maxOf(positive)), tickFormat: '~g' } : { nice: true }),
         };
   return Plot.plot({
     ...basePlot(width, 280),

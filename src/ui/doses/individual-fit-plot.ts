@@ -18,6 +18,7 @@ import {
   timeTicks,
 } from '../explorer/plot-theme';
 import { armColors, TARGET_NAMES } from './gof-plots';
+import { maxOf } from '../../data/min-max';
 
 export function individualFitPlot(
   curve: IndividualCurve,
@@ -32,7 +33,7 @@ export function individualFitPlot(
   const rows = (values: readonly number[] | undefined): { time: number; value: number }[] =>
     values ? curve.time.map((time, i) => ({ time, value: values[i] })) : [];
   const points = observed.time.map((time, j) => ({ time, dv: observed.dv[j] }));
-  const maxTime = Math.max(1, ...curve.time);
+  const maxTime = Math.max(1, maxOf(curve.time));
   const marks: Plot.Markish[] = [
     Plot.ruleX(curve.doses, {
       x: 'time',

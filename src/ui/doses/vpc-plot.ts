@@ -21,6 +21,7 @@ import {
 import { logTicksOf } from '../log-ticks';
 import { facetColumns } from '../model/report-plot-data';
 import { TARGET_NAMES } from './gof-plots';
+import { maxOf, minOf } from '../../data/min-max';
 
 const OUTER_BAND = '#6baed6';
 const MEDIAN_BAND = '#fb6a4a';
@@ -51,7 +52,7 @@ export function vpcPlot(vpc: VpcTarget, threshold: number | null, width: number)
   );
   const titles = vpc.strata.map((stratum, s) => ({ ...facetOf(s), text: stratum.label }));
   const log = vpc.target === 'pk';
-  const maxTime = Math.max(1, ...points.map((p) => p.time));
+  const maxTime = Math.max(1, maxOf(points.map((p) => p.time)));
   const facets = { fx: 'fx', fy: 'fy' };
   const band = (p: (typeof PERCENTILES)[number]): Plot.Markish =>
     Plot.areaY(
@@ -120,7 +121,7 @@ export function vpcPlot(vpc: VpcTarget, threshold: number | null, width: number)
           grid: true,
           ticks: logTicksOf(positive),
           tickFormat: '~g',
-          domain: [Math.min(...positive), Math.max(...positive)],
+          domain: [minOf(positive), maxOf(positive)],
         }
       : { label: AXIS_PD, grid: true, nice: true, zero: true },
     fx: { axis: null },

@@ -12,6 +12,7 @@ import { DEFAULT_TRAINING_CONFIG, type TrainingSplit } from '../../model/trainin
 import { ENCODER_LABELS, type EncoderName } from '../../quantum/resources/architecture';
 import { runAblationInWorker, type WithBackend } from '../../../workers/experiments-client';
 import { formatNumber } from '../explorer/plot-theme';
+import { noticeView } from '../run-notice';
 import {
   advancedSizes,
   DEFAULT_RAW_SIZES,
@@ -59,7 +60,7 @@ export class AblationPanel extends LitElement {
   /** Finished cells, shown as they arrive. */
   declare cells: readonly AblationCell[];
 
-  private readonly task = new ExperimentTask<AblationProgress, Result>(this, (p) => {
+  private readonly task = new ExperimentTask<AblationProgress, Result>(this, 'The ablation failed', (p) => {
     if (p.cell) this.cells = [...this.cells, p.cell];
   });
 
@@ -84,7 +85,7 @@ export class AblationPanel extends LitElement {
       </p>
       ${this.data ? this.controls() : html`<p class="note">Load a dataset to run the ablation.</p>`}
       ${this.task.running ? progressView('Model', this.task.progress, this.task.cancelling) : nothing}
-      ${this.task.error ? html`<p class="problem" role="alert">The ablation failed: ${this.task.error}</p>` : nothing} ${this.outcome()}
+      ${noticeView(this.task.notice, 'ablation-notice', this.task.running)} ${this.outcome()}
       ${this.cells.length > 0 ? this.results() : nothing}
     </section>`;
   }
@@ -163,8 +164,10 @@ export class AblationPanel extends LitElement {
       qubits: [...this.qubits],
       layers: [...this.layers],
     };
-    this.cells = [];
-    void this.task.start((onProgress, signal) => runAblationInWorker(data, this.split, options, onProgress, signal));
+    void this.task.start((onProgress, signal, backend) => {
+      this.cells = [];
+      return runAblationInWorker(data, this.split, options, onProgress, signal, backend);
+    });
   };
 
   private outcome(): TemplateResult | typeof nothing {

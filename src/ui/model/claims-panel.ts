@@ -16,6 +16,7 @@ import { ENCODER_LABELS, type EncoderName } from '../../quantum/resources/archit
 import { MAX_LAYERS, MAX_QUBITS } from '../../quantum/template';
 import { runClaimsInWorker, type WithBackend } from '../../../workers/experiments-client';
 import { formatNumber } from '../explorer/plot-theme';
+import { noticeView } from '../run-notice';
 import {
   advancedSizes,
   DEFAULT_RAW_SIZES,
@@ -59,7 +60,7 @@ export class ClaimsPanel extends LitElement {
   declare split: TrainingSplit;
   declare sizes: RawSizes;
 
-  private readonly task = new ExperimentTask<ExperimentProgress, Result>(this);
+  private readonly task = new ExperimentTask<ExperimentProgress, Result>(this, 'The claims check failed');
 
   constructor() {
     super();
@@ -82,7 +83,7 @@ export class ClaimsPanel extends LitElement {
       </p>
       ${this.data ? this.controls(this.data) : html`<p class="note">Load a dataset to run the claims check.</p>`}
       ${this.task.running ? progressView('Model', this.task.progress, this.task.cancelling) : nothing}
-      ${this.task.error ? html`<p class="problem" role="alert">The claims check failed: ${this.task.error}</p>` : nothing}
+      ${noticeView(this.task.notice, 'claims-notice', this.task.running)}
       ${this.task.result && !this.task.running ? this.results(this.task.result) : nothing}
     </section>`;
   }
@@ -161,7 +162,7 @@ export class ClaimsPanel extends LitElement {
       qubits: this.qubits,
       layers: this.layers,
     };
-    void this.task.start((onProgress, signal) => runClaimsInWorker(data, this.split, options, onProgress, signal));
+    void this.task.start((onProgress, signal, backend) => runClaimsInWorker(data, this.split, options, onProgress, signal, backend));
   };
 
   private results(r: Result): TemplateResult {

@@ -1,10 +1,12 @@
 /** Look of the experiment panels (ablation, claims check): a card, a row of controls, result tables. */
 import { css } from 'lit';
+import { noticeStyles } from '../run-notice';
 import { cardStyles, controlStyles } from '../shared-styles';
 
 export const experimentStyles = [
   controlStyles,
   cardStyles,
+  noticeStyles,
   css`
     h3 {
       margin: 1rem 0 0.4rem;
@@ -113,12 +115,6 @@ export const experimentStyles = [
     progress {
       width: 100%;
       max-width: 40rem;
-    }
-    .problem {
-      background: #fdecea;
-      border: 1px solid #e3a39c;
-      border-radius: 6px;
-      padding: 0.5rem 0.8rem;
     }
     .outcome {
       font-size: 0.9rem;

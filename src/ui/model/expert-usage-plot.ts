@@ -5,6 +5,7 @@ import { PlotFrames } from '../explorer/plot-frames';
 import { basePlot, formatNumber, THRESHOLD_COLOR } from '../explorer/plot-theme';
 import { reportFigure, reportPlotStyles } from './report-figure';
 import { type ExpertShareRow, expertShares } from './report-plot-data';
+import { maxOf } from '../../data/min-max';
 
 export class ExpertUsagePlot extends LitElement {
   static override properties = {
@@ -48,7 +49,7 @@ function expertUsagePlot(shares: readonly ExpertShareRow[], uniform: ReturnType<
     x: { label: 'Expert' },
     y: {
       label: 'Share of rows',
-      domain: [0, Math.max(...shares.map((r) => r.share), ...uniform.map((u) => u.share)) * 1.1],
+      domain: [0, Math.max(maxOf(shares.map((r) => r.share)), maxOf(uniform.map((u) => u.share))) * 1.1],
       grid: true,
       tickFormat: '.0%',
     },

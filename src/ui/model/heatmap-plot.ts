@@ -9,6 +9,7 @@ import { fileNameOf } from '../../export/file-name';
 import '../export/export-menu';
 import { PlotFrames } from '../explorer/plot-frames';
 import { basePlot, INK } from '../explorer/plot-theme';
+import { maxOf, minOf } from '../../data/min-max';
 
 export interface HeatmapCell {
   readonly x: number;
@@ -34,7 +35,7 @@ export function heatmapPlot({ cells, xLabel, yLabel, valueLabel, width }: Heatma
   const xs = [...new Set(cells.map((c) => c.x))].sort((a, b) => a - b);
   const ys = [...new Set(cells.map((c) => c.y))].sort((a, b) => a - b);
   const values = cells.map((c) => c.value);
-  const [lo, hi] = [Math.min(...values), Math.max(...values)];
+  const [lo, hi] = [minOf(values), maxOf(values)];
   const best = cells.reduce((a, b) => (b.value < a.value ? b : a));
   const base = basePlot(width, 0);
   const plotWidth = Math.min(base.width as number, 90 + 24 + xs.length * CELL_WIDTH_MAX);

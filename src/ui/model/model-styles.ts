@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { noticeStyles } from '../run-notice';
 
 /** Cards, form fields, notices and tables shared by the Model view's parts. */
 export const modelStyles = css`
@@ -79,25 +80,7 @@ export const modelStyles = css`
     align-items: center;
     margin-top: 0.8rem;
   }
-  .notice {
-    border-radius: 6px;
-    padding: 0.5rem 0.8rem;
-    margin: 0 0 1rem;
-    border-left: 4px solid var(--tone, #52606d);
-    background: var(--tone-bg, #f1f4f7);
-  }
-  .notice[data-tone='success'] {
-    --tone: #1b7a3d;
-    --tone-bg: #e8f5ec;
-  }
-  .notice[data-tone='error'] {
-    --tone: var(--qp-danger, #a4161a);
-    --tone-bg: #fdecea;
-  }
-  .notice[data-tone='warning'] {
-    --tone: #9a6700;
-    --tone-bg: #fff6dd;
-  }
+  ${noticeStyles}
   table {
     border-collapse: collapse;
     width: 100%;

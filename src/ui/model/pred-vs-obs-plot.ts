@@ -41,8 +41,11 @@ export class PredVsObsPlot extends LitElement {
     if (!report) return nothing;
     const label = TARGET_LABEL[report.target];
     const m = report.metrics;
+    const mc = report.mcMetrics;
+    // The headline numbers are the metrics table's (dropout off); the plotted MC-dropout means score a little differently.
     const detail = [
-      `RMSE ${formatNumber(m.rmse)} ${report.unit} · R² ${formatNumber(m.r2, 2)} · n = ${m.n}`,
+      `RMSE ${formatNumber(m.rmse)} ${report.unit} · R² ${formatNumber(m.r2, 2)} · n = ${m.n}${mc ? ' (dropout off, as in the metrics table)' : ''}`,
+      mc ? `points: mean of the MC-dropout samples, RMSE ${formatNumber(mc.rmse)} ${report.unit}` : null,
       report.points.some((p) => p.sd !== null) ? 'bars: ±1.96 SD (MC dropout)' : null,
       report.logTarget ? 'log axes' : null,
     ]

@@ -1,6 +1,7 @@
 /** Pure shaping of model reports into rows for the result plots (no DOM, no Plot). */
 import type { ReportPoint, SubjectCurve, TargetReport, TrainingCurvePoint } from '../../model/report/types';
 import { type ArmColorScale, armColorScale } from '../explorer/arm-colors';
+import { maxOf, minOf } from '../../data/min-max';
 
 export const TARGET_LABEL: Readonly<Record<TargetReport['target'], string>> = { pk: 'PK', pd: 'PD' };
 
@@ -39,8 +40,8 @@ export function predObsRows(report: TargetReport, floor: number): PredObsRow[] {
 export function sharedDomain(points: readonly ReportPoint[], log: boolean): [number, number] {
   const values = points.flatMap((p) => [p.observed, p.predicted]).filter((v) => Number.isFinite(v) && (!log || v > 0));
   if (values.length === 0) return log ? [0.1, 10] : [0, 1];
-  const lo = Math.min(...values);
-  const hi = Math.max(...values);
+  const lo = minOf(values);
+  const hi = maxOf(values);
   if (log) return [lo / 1.15, hi * 1.15];
   const pad = (hi - lo || Math.abs(hi) || 1) * 0.04;
   return [Math.min(0, lo - pad), hi + pad];

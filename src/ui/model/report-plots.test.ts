@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ReportPoint, SubjectCurve, TargetReport } from '../../model/report/types';
 import { PLACEBO_COLOR } from '../explorer/arm-colors';
-import { logTicks } from '../log-ticks';
+import { logTicks, logTicksOf } from '../log-ticks';
 import { curveRows, expertShares, facetColumns, lossRows, predObsRows, reportArmColors, sharedDomain } from './report-plot-data';
 
 const point = (subject: string, observed: number, predicted: number, sd: number | null): ReportPoint => ({
@@ -108,5 +108,13 @@ describe('report plot rows', () => {
     expect(logTicks(2, 40)).toEqual([2, 3, 5, 10, 20, 30]);
     expect(logTicks(0.55, 1.6)).toEqual([0.6, 0.8, 1, 1.5]);
     expect(logTicks(0, 1)).toEqual([]);
+  });
+
+  it('data-sized inputs (200,000 points) do not overflow the call stack', () => {
+    const n = 200_000;
+    const points = Array.from({ length: n }, (_, i) => point(String(i), 1 + (i % 100), 2 + (i % 50), null));
+    expect(sharedDomain(points, false)[1]).toBeCloseTo(100 * 1.04 - 0.04, 10);
+    expect(sharedDomain(points, true)).toEqual([1 / 1.15, 100 * 1.15]);
+    expect(logTicksOf(points.map((p) => p.observed))).toEqual(logTicks(1, 100));
   });
 });

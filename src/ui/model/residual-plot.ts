@@ -7,6 +7,7 @@ import { AXIS_TIME, basePlot, formatNumber, formatTime, MUTED, timeTickFormat, t
 import { predictionsExport } from '../../export/predictions-csv';
 import { reportFigure, reportPlotStyles } from './report-figure';
 import { TARGET_LABEL } from './report-plot-data';
+import { maxOf } from '../../data/min-max';
 
 const MEAN_COLOR = '#0b5cad';
 /** Time bins of the mean line: enough to follow a trend, few enough to hold several points each. */
@@ -50,7 +51,7 @@ export class ResidualPlot extends LitElement {
 
 function residualPlot(report: TargetReport, width: number): Element {
   const points = report.points;
-  const maxTime = Math.max(1, ...points.map((p) => p.time));
+  const maxTime = Math.max(1, maxOf(points.map((p) => p.time)));
   const label = TARGET_LABEL[report.target];
   return Plot.plot({
     ...basePlot(width, 280),

@@ -22,6 +22,7 @@ import {
 } from '../explorer/plot-theme';
 import { reportFigure, reportPlotStyles } from './report-figure';
 import { curveRows, facetColumns, reportArmColors, TARGET_LABEL } from './report-plot-data';
+import { maxOf } from '../../data/min-max';
 
 /** Value of the chooser that shows every subject as small multiples. */
 export const ALL_SUBJECTS = '*all*';
@@ -102,7 +103,7 @@ function subjectFitPlot(report: TargetReport, curves: readonly SubjectCurve[], t
   );
   const doses = curves.flatMap((c, i) => c.doses.map((d) => ({ ...d, ...facetOf(i) })));
   const titles = curves.map((c, i) => ({ text: `ID ${c.subject} · ${c.arm}`, ...facetOf(i) }));
-  const maxTime = Math.max(1, ...lines.map((r) => r.time));
+  const maxTime = Math.max(1, maxOf(lines.map((r) => r.time)));
   const unit = report.unit;
   const label = TARGET_LABEL[report.target];
   const facetChannels = grid ? { fx: 'fx', fy: 'fy' } : {};

@@ -10,6 +10,7 @@ import { basePlot, formatNumber } from '../explorer/plot-theme';
 import { reportFigure, reportPlotStyles } from './report-figure';
 import { logTicks } from '../log-ticks';
 import { type LossRow, lossRows } from './report-plot-data';
+import { maxOf, minOf } from '../../data/min-max';
 
 /** Up to this many epochs every epoch gets a tick. */
 const MAX_EPOCH_TICKS = 12;
@@ -54,10 +55,10 @@ function trainingCurvePlot(rows: readonly LossRow[], width: number): Element {
       rows.filter((r) => r.set === set),
       { x: 'epoch', y: 'loss', z: 'branch', stroke: 'branch', strokeWidth: 1.8, strokeDasharray: dash, ariaDescription: `${set} loss` },
     );
-  const epochs = Math.max(...rows.map((r) => r.epoch));
+  const epochs = maxOf(rows.map((r) => r.epoch));
   const losses = rows.map((r) => r.loss);
   // a little room above and below, so that the extreme losses sit between ticks, not on the frame
-  const domain = [Math.min(...losses) / 1.1, Math.max(...losses) * 1.1];
+  const domain = [minOf(losses) / 1.1, maxOf(losses) * 1.1];
   return Plot.plot({
     ...basePlot(width, 260),
     ariaLabel: `Training and validation loss per epoch over ${epochs} epochs`,
