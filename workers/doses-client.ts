@@ -1,5 +1,6 @@
 import * as Comlink from 'comlink';
 import type { Dataset } from '../src/data/types';
+import { datasetSource } from '../src/store/dataset-source';
 import type { ComparableAnswer } from '../src/dose/network-questions';
 import type { DoseRunProgress, DoseRunSettings, DosesWorkerApi, MechanisticReport, NetworkReport } from './doses.worker';
 import { WorkerSession } from './worker-session';
@@ -25,7 +26,7 @@ export class DosesClient {
   );
 
   runMechanistic(data: Dataset, settings: DoseRunSettings, onProgress: (progress: DoseRunProgress) => void): Promise<MechanisticReport> {
-    return this.session.run((api) => api.runMechanistic(data, settings, Comlink.proxy(onProgress)));
+    return this.session.run((api) => api.runMechanistic(datasetSource(data), settings, Comlink.proxy(onProgress)));
   }
 
   /** A saved network's answers (see the worker's runNetwork for `reference` and `ensembleIds`). */
@@ -37,7 +38,9 @@ export class DosesClient {
     reference: readonly ComparableAnswer[] | null = null,
     ensembleIds: readonly string[] = [],
   ): Promise<NetworkReport> {
-    return this.session.run((api) => api.runNetwork(modelId, data, settings, Comlink.proxy(onProgress), reference, ensembleIds));
+    return this.session.run((api) =>
+      api.runNetwork(modelId, datasetSource(data), settings, Comlink.proxy(onProgress), reference, ensembleIds),
+    );
   }
 
   cancel(): void {

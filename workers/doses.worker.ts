@@ -28,6 +28,7 @@ import { type BackendRequest, chooseBackend } from '../src/platform/compute-back
 import { probeWebGpu } from '../src/platform/webgpu-probe';
 import { extractSubjects } from '../src/pkpd/subject-data';
 import { loadTrainedModel } from '../src/store/models';
+import { type DatasetSource, resolveDataset } from '../src/store/dataset-source';
 
 export interface DoseRunSettings {
   questions: Pick<DoseQuestionOptions, 'nVirtual' | 'seed' | 'threshold' | 'targets' | 'gridStep' | 'method'>;
@@ -119,11 +120,12 @@ function releaseProxy(callback: unknown): void {
 
 const api = {
   async runMechanistic(
-    data: Dataset,
+    source: DatasetSource,
     settings: DoseRunSettings,
     onProgress: (progress: DoseRunProgress) => void,
   ): Promise<MechanisticReport> {
     try {
+      const data = await resolveDataset(source);
       const report = (p: DoseRunProgress): void => void onProgress(p);
       const result = await answerFiveQuestions(
         data,
@@ -160,13 +162,14 @@ const api = {
    */
   async runNetwork(
     modelId: string,
-    data: Dataset,
+    source: DatasetSource,
     settings: DoseRunSettings,
     onProgress: (progress: DoseRunProgress) => void,
     reference: readonly ComparableAnswer[] | null = null,
     ensembleIds: readonly string[] = [],
   ): Promise<NetworkReport> {
     try {
+      const data = await resolveDataset(source);
       void onProgress({ stage: 'loading', done: 0, total: 0, message: 'reading the models and starting TF.js' });
       const [
         { loadModel },

@@ -1,5 +1,6 @@
 import * as Comlink from 'comlink';
 import type { Dataset } from '../src/data/types';
+import { datasetSource } from '../src/store/dataset-source';
 import type { AblationOptions, AblationProgress, AblationResult } from '../src/model/experiments/ablation';
 import type { ClaimsOptions, ClaimsResult } from '../src/model/experiments/claims';
 import type { ExperimentProgress } from '../src/model/experiments/progress';
@@ -42,7 +43,7 @@ export function runAblationInWorker(
   signal?: AbortSignal,
   backend: BackendRequest = 'auto',
 ): Promise<WithBackend<AblationResult>> {
-  return inWorker((api) => api.runAblation(dataset, split, options, Comlink.proxy(onProgress), backend), signal);
+  return inWorker((api) => api.runAblation(datasetSource(dataset), split, options, Comlink.proxy(onProgress), backend), signal);
 }
 
 export function runClaimsInWorker(
@@ -53,5 +54,5 @@ export function runClaimsInWorker(
   signal?: AbortSignal,
   backend: BackendRequest = 'auto',
 ): Promise<WithBackend<ClaimsResult>> {
-  return inWorker((api) => api.runClaims(dataset, split, options, Comlink.proxy(onProgress), backend), signal);
+  return inWorker((api) => api.runClaims(datasetSource(dataset), split, options, Comlink.proxy(onProgress), backend), signal);
 }

@@ -1,6 +1,6 @@
 import * as Comlink from 'comlink';
 import { holdLifeline } from './worker-lifeline';
-import type { Dataset } from '../src/data/types';
+import { type DatasetSource, resolveDataset } from '../src/store/dataset-source';
 import {
   type AblationOptions,
   type AblationProgress,
@@ -34,25 +34,27 @@ async function prepare(request: BackendRequest): Promise<BackendUsed> {
 
 const api = {
   async runAblation(
-    dataset: Dataset,
+    source: DatasetSource,
     split: TrainingSplit,
     options: AblationOptions,
     onProgress: (progress: AblationProgress) => void,
     request: BackendRequest = 'auto',
   ) {
     const backend = await prepare(request);
+    const dataset = await resolveDataset(source);
     const result = await failOnGpuLoss(runAblation(splitView(dataset, split), options, { onCell: onProgress, signal }));
     return { ...result, backend };
   },
 
   async runClaims(
-    dataset: Dataset,
+    source: DatasetSource,
     split: TrainingSplit,
     options: ClaimsOptions,
     onProgress: (progress: ExperimentProgress) => void,
     request: BackendRequest = 'auto',
   ) {
     const backend = await prepare(request);
+    const dataset = await resolveDataset(source);
     const result = await failOnGpuLoss(runClaimsCheck(splitView(dataset, split), options, { onProgress, signal }));
     return { ...result, backend };
   },

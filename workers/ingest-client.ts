@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import type { IngestResult } from '../src/data/types';
+import type { PackedIngestResult } from '../src/store/packed-dataset';
 import type { IngestWorkerApi } from './ingest.worker';
 import { WorkerSession } from './worker-session';
 
@@ -16,7 +16,7 @@ export async function ingestInWorker(
   fileName: string,
   onProgress: (fraction: number) => void,
   signal?: AbortSignal,
-): Promise<IngestResult> {
+): Promise<PackedIngestResult> {
   const session = new WorkerSession<IngestWorkerApi>(
     () => new Worker(new URL('./ingest.worker.ts', import.meta.url), { type: 'module', name: 'ingest' }),
     { work: 'Reading the file', advice: 'Nothing was stored; try again, or check that the file is a CSV table.' },
@@ -24,7 +24,7 @@ export async function ingestInWorker(
   const abort = (): void => session.cancel(new IngestCancelledError());
   signal?.addEventListener('abort', abort, { once: true });
   try {
-    const result = session.run<IngestResult>((api) => api.ingestFile(file, fileName, Comlink.proxy(onProgress)));
+    const result = session.run<PackedIngestResult>((api) => api.ingestFile(file, fileName, Comlink.proxy(onProgress)));
     if (signal?.aborted) abort();
     return await result;
   } finally {

@@ -1,6 +1,7 @@
 import * as Comlink from 'comlink';
+import { holdLifeline } from './worker-lifeline';
 import type { Dataset } from '../src/data/types';
-import { modelFileName, modelFileText, readModelFile } from '../src/model/model-file';
+import { importModelFile, modelFileName, modelFileText } from '../src/model/model-file';
 import type { ModelReport } from '../src/model/report/types';
 import type { TrainedModelFacts, TrainedModelMeta } from '../src/model/trained-model';
 import type { TrainingConfig } from '../src/model/training-config';
@@ -9,12 +10,16 @@ import { type BackendChoice, BackendUnavailableError, type BackendRequest, choos
 import { activateBackend, failOnGpuLoss } from '../src/platform/tfjs-runtime';
 import { probeWebGpu, type WebGpuProbe } from '../src/platform/webgpu-probe';
 import { loadTrainedModel, recordTestEvaluation, storeTrainedModel } from '../src/store/models';
+import { type DatasetSource, resolveDataset } from '../src/store/dataset-source';
 
 export interface DatasetInput {
   readonly data: Dataset;
   readonly datasetId: string | null;
   readonly datasetName: string;
 }
+
+/** DatasetInput as the page sends it: a stored dataset as its id, read here (see dataset-source.ts). */
+export type SentDatasetInput = Omit<DatasetInput, 'data'> & { readonly data: DatasetSource };
 
 export interface OpenedModel {
   readonly meta: TrainedModelMeta;
@@ -52,7 +57,7 @@ function releaseProxy(callback: unknown): void {
 
 const api = {
   async train(
-    input: DatasetInput,
+    input: SentDatasetInput,
     config: TrainingConfig,
     onProgress: (progress: TrainingProgress) => void,
   ): Promise<TrainedModelFacts | null> {
@@ -61,7 +66,8 @@ const api = {
       const choice = await useBackend(config.backend);
       storedId = null;
       const backendUsed = { backend: choice.backend, adapter: choice.adapter, reason: choice.reason };
-      return await failOnGpuLoss(session.train(input.data, input, config, backendUsed, { signal, onProgress: (p) => void onProgress(p) }));
+      const data = await resolveDataset(input.data);
+      return await failOnGpuLoss(session.train(data, input, config, backendUsed, { signal, onProgress: (p) => void onProgress(p) }));
     } finally {
       releaseProxy(onProgress);
     }
@@ -91,10 +97,10 @@ const api = {
     return meta;
   },
 
-  async open(modelId: string, input: DatasetInput): Promise<OpenedModel> {
+  async open(modelId: string, input: SentDatasetInput): Promise<OpenedModel> {
     const { meta, document } = await loadTrainedModel(modelId);
     await useBackend(meta.config.backend, true);
-    session.open(meta, document, input.data);
+    session.open(meta, document, await resolveDataset(input.data));
     storedId = meta.id;
     return { meta, datasetMatches: session.datasetMatches };
   },
@@ -104,10 +110,10 @@ const api = {
     return { fileName: modelFileName(meta.name), text: modelFileText(meta, document) };
   },
 
-  async importFile(text: string): Promise<TrainedModelMeta> {
+  /** Checks a model file (its size before its text is read) and stores it: parsing and checking a large file stay off the page's thread. */
+  async importFile(file: Blob): Promise<TrainedModelMeta> {
     await useBackend('auto');
-    const { meta, model } = readModelFile(text);
-    return storeTrainedModel({ name: meta.name, facts: meta, document: model });
+    return importModelFile(file);
   },
 
   /** Frees the current model (e.g. after it was deleted or the dataset changed). */
@@ -120,3 +126,5 @@ const api = {
 export type TrainingWorkerApi = typeof api;
 
 Comlink.expose(api);
+// Tells the page when this worker ends, even without an error event (see worker-lifeline.ts).
+holdLifeline(self);

@@ -76,9 +76,11 @@ describe('model file', () => {
     expect(problemOf('ID,TIME,DV\n1,0,3')).toMatch(/^This is not a QPKPD Studio model file/);
     expect(problemOf(JSON.stringify({ format: 'qpkpd-studio/pkpd-model' }))).toMatch(/not a QPKPD Studio model file/);
     expect(problemOf(edited((f) => (f.version = 2)))).toMatch(/made by a newer version of QPKPD Studio \(file version 2/);
-    expect(problemOf(edited((f) => (f.version = 0)))).toBe('This model file is damaged: version is not 1.');
+    expect(problemOf(edited((f) => (f.version = 0)))).toBe(
+      'This model file is damaged: version is not 1. Export the model again from the QPKPD Studio it was saved in, and import the new file.',
+    );
     expect(problemOf(edited((f) => delete f.meta.validation))).toBe(
-      'This model file is damaged: meta.validation is missing or not an object.',
+      'This model file is damaged: meta.validation is missing or not an object. Export the model again from the QPKPD Studio it was saved in, and import the new file.',
     );
     expect(problemOf(edited((f) => (f.meta.config.qubits = 12)))).toMatch(
       /damaged: meta\.config\.qubits is invalid \(Enter a whole number from 1 to 9/,
@@ -86,7 +88,7 @@ describe('model file', () => {
     expect(problemOf(edited((f) => (f.meta.curves[1].valLoss = 'x')))).toMatch(/damaged: meta\.curves\[1\]\.valLoss/);
     expect(problemOf(edited((f) => (f.meta.testEvaluatedAt = 5)))).toMatch(/damaged: meta\.test and its date disagree/);
     expect(problemOf(edited((f) => f.model.branches[0].network.weights[0].values.pop()))).toMatch(
-      /damaged: model cannot be rebuilt \(.*missing or non-finite values/,
+      /damaged: model\.branches\[0\]\.network\.weights hold [\d,]+ values, but the network they belong to .* has [\d,]+ parameters\. Export the model again/,
     );
     expect(problemOf(edited((f) => (f.meta.config.encoder = 'mlp')))).toMatch(/damaged: model has another encoder or mode/);
   });

@@ -1,13 +1,19 @@
 /**
  * The exported model file: one JSON document holding a trained model's description (metrics,
- * curves, test status) and its weights. Importing checks everything — format, version, every meta
- * field, and that the weights rebuild a working model — before anything is stored.
+ * curves, test status) and its weights. Importing treats the file as hostile until checked, in an
+ * order that keeps every cost proportional to the file's size, never to what it claims: its size
+ * (before the text is read), JSON, prototype keys and nesting, format and version, every meta field,
+ * the networks' architectures (the training form's ranges), the weights against the parameter
+ * count the architectures imply — and only then are the networks built, once, to prove they load.
+ * Nothing is stored from a file that fails any check.
  */
+import { storeTrainedModel } from '../store/models';
 import { ModelFormatError } from './errors';
 import { disposeModel } from './pkpd-model';
-import { loadModel, type ModelDocument } from './serialize';
+import { checkModelDocument, loadModel, type ModelDocument } from './serialize';
 import type { TrainedModelMeta } from './trained-model';
-import { damaged, readTrainedModelMeta } from './trained-model-check';
+import { damaged, MAX_MODEL_FILE_NESTING, modelFileSizeProblem, readTrainedModelMeta } from './trained-model-check';
+import { jsonShapeIssue } from './untrusted-json';
 
 export const MODEL_FILE_FORMAT = 'qpkpd-studio/trained-model';
 export const MODEL_FILE_VERSION = 1;
@@ -35,6 +41,9 @@ const NOT_A_MODEL_FILE = 'This is not a QPKPD Studio model file: choose a .qpkpd
 
 /** Checks a model file's text completely; throws ModelFormatError with a message a user can act on. */
 export function readModelFile(text: string): { meta: TrainedModelMeta; model: ModelDocument } {
+  // A character takes at least one byte in the file, so the file-size limit holds for text already read.
+  const sizeProblem = modelFileSizeProblem(/\S/.test(text) ? text.length : 0);
+  if (sizeProblem) throw new ModelFormatError(sizeProblem);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -44,6 +53,10 @@ export function readModelFile(text: string): { meta: TrainedModelMeta; model: Mo
   if (typeof parsed !== 'object' || parsed === null || (parsed as { format?: unknown }).format !== MODEL_FILE_FORMAT) {
     throw new ModelFormatError(NOT_A_MODEL_FILE);
   }
+  const issue = jsonShapeIssue(parsed, MAX_MODEL_FILE_NESTING, '');
+  if (issue?.kind === 'reserved-key')
+    throw damaged(issue.path || 'its top level', `holds a field named “${issue.key}”, which no model file has`);
+  if (issue) throw damaged(issue.path, 'is nested deeper than any model file');
   const file = parsed as Record<string, unknown>;
   const version = file.version;
   if (typeof version === 'number' && Number.isInteger(version) && version > MODEL_FILE_VERSION) {
@@ -53,13 +66,24 @@ export function readModelFile(text: string): { meta: TrainedModelMeta; model: Mo
   }
   if (version !== MODEL_FILE_VERSION) throw damaged('version', `is not ${MODEL_FILE_VERSION}`);
   const meta = readTrainedModelMeta(file.meta);
-  const model = file.model as ModelDocument;
+  const model = checkModelDocument(file.model, 'model');
+  if (model.encoder !== meta.config.encoder || model.mode !== meta.config.mode)
+    throw damaged('model', 'has another encoder or mode than its description');
   try {
     disposeModel(loadModel(model));
   } catch (error) {
     throw damaged('model', `cannot be rebuilt (${error instanceof Error ? error.message : String(error)})`);
   }
-  if (model.encoder !== meta.config.encoder || model.mode !== meta.config.mode)
-    throw damaged('model', 'has another encoder or mode than its description');
   return { meta, model };
+}
+
+/**
+ * Imports a model file (a File from the file picker): its size is checked before its text is read,
+ * then `readModelFile`; the model is stored only when every check passed. Returns its stored description.
+ */
+export async function importModelFile(file: Blob): Promise<TrainedModelMeta> {
+  const sizeProblem = modelFileSizeProblem(file.size);
+  if (sizeProblem) throw new ModelFormatError(sizeProblem);
+  const { meta, model } = readModelFile(await file.text());
+  return storeTrainedModel({ name: meta.name, facts: meta, document: model });
 }

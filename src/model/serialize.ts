@@ -1,16 +1,30 @@
 /**
  * A trained PK/PD model as one versioned JSON document: per branch the network config and weights
  * (plain number arrays, float32 values written exactly), the fitted feature model, the feature
- * scaler and the target scalers. Loading rebuilds networks that give identical predictions.
+ * scaler and the target scalers. Loading rebuilds networks that give identical predictions; it first
+ * checks the document as untrusted data (`checkModelDocument`), so that no TF.js variable is created
+ * for a document whose architecture is out of range or whose weights do not fit it.
  */
 import { parseFeatureModel } from '../data/features/model';
 import { type FeatureScaler, featureScalerFromJSON, type TargetScaler, targetScalerFromJSON } from '../data/features/scaler';
 import type { FeatureModel } from '../data/features/spec';
-import { architecture, type EncoderName, isEncoderName } from '../quantum/resources/architecture';
+import {
+  architecture,
+  type ArchitectureConfig,
+  DEFAULT_ARCHITECTURE,
+  ENCODER_NAMES,
+  type EncoderName,
+} from '../quantum/resources/architecture';
+import { dense } from '../quantum/resources/layer-parameters';
+import { encoderParameters, headParameters } from '../quantum/resources/model-parameters';
 import { ModelFormatError } from './errors';
-import { checkNetworkConfig, createNetwork, type NetworkConfig, type TargetName } from './network';
+import { checkNetworkConfig, createNetwork, type NetworkConfig, TARGET_NAMES, type TargetName } from './network';
 import type { ParameterValues } from './parameters';
 import { type Branch, type BranchName, CASCADE_FEATURE, MODEL_MODES, type ModelMode, type PkPdModel } from './pkpd-model';
+import { QUANTUM_BLOCK_KINDS } from './quantum-block';
+import { array, count, damaged, finite, flag, MAX_MODEL_FILE_NESTING, object, oneOf, type Plain, text } from './trained-model-check';
+import { architectureProblems } from './training-config';
+import { jsonShapeIssue } from './untrusted-json';
 
 export const MODEL_DOCUMENT_FORMAT = 'qpkpd-studio/pkpd-model';
 export const MODEL_DOCUMENT_VERSION = 1;
@@ -65,20 +79,159 @@ export function modelToJSON(model: PkPdModel, metadata: Record<string, unknown> 
   return JSON.stringify(saveModel(model, metadata));
 }
 
-/** Rebuilds a model from a document (or its JSON text); checks format, version and shapes. */
-export function loadModel(document: unknown): PkPdModel {
-  const doc = (typeof document === 'string' ? JSON.parse(document) : document) as ModelDocument;
-  if (typeof doc !== 'object' || doc === null || doc.format !== MODEL_DOCUMENT_FORMAT)
-    throw new ModelFormatError('not a QPKPD Studio model document');
-  if (doc.version !== MODEL_DOCUMENT_VERSION)
-    throw new ModelFormatError(`model document version ${String(doc.version)} is not supported (expected ${MODEL_DOCUMENT_VERSION})`);
-  if (!MODEL_MODES.includes(doc.mode) || !isEncoderName(doc.encoder) || !Array.isArray(doc.branches) || doc.branches.length === 0) {
-    throw new ModelFormatError('model document: mode, encoder or branches are missing or unknown');
+const BRANCH_NAMES: readonly BranchName[] = ['pk', 'pd', 'pkpd'];
+/** Weight names as the app writes them ('encoder/block1/fc1/kernel'). */
+const WEIGHT_NAME = /^[A-Za-z0-9_./-]{1,200}$/;
+/** Tensors of the networks have at most 3 dimensions (circuit weights [L, n, 3]). */
+const MAX_WEIGHT_RANK = 3;
+
+/**
+ * Parameters of the network `config` describes, by arithmetic (createNetwork makes exactly these):
+ * the encoder's and one head per target and for the classification head; in width-matched controls
+ * each circuit's 3nL angles are replaced by a dense(n → 4n).
+ */
+export function networkParameterCount(config: NetworkConfig): number {
+  const a = config.architecture;
+  const encoder = encoderParameters(config.encoder, a);
+  const encoderTotal =
+    config.quantumBlocks === 'width-matched-control'
+      ? encoder.classical + encoder.circuits * dense(a.nQubits, a.readoutsPerQubit * a.nQubits)
+      : encoder.total;
+  return encoderTotal + (config.targets.length + (config.classification ? 1 : 0)) * headParameters(a);
+}
+
+const plural = (n: number, one: string, many = `${one}s`): string => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
+/** A branch's network config: every field of its type, the architecture within the training form's ranges. */
+function checkNetwork(value: unknown, path: string, encoder: EncoderName): NetworkConfig {
+  const c = object(value, path);
+  if (c.encoder !== encoder) throw damaged(`${path}.encoder`, "is not the model's encoder");
+  const plainArchitecture = object(c.architecture, `${path}.architecture`);
+  const [problem] = Object.entries(architectureProblems(plainArchitecture as Record<keyof ArchitectureConfig, unknown>));
+  if (problem) throw damaged(`${path}.architecture.${problem[0]}`, `is invalid (${problem[1]})`);
+  const targets = array(c.targets, `${path}.targets`).map((t, i) => oneOf(t, TARGET_NAMES, `${path}.targets[${i}]`));
+  if (targets.length === 0 || new Set(targets).size !== targets.length)
+    throw damaged(`${path}.targets`, 'must name pk, pd or both, once each');
+  const routerNoise = finite(c.routerNoise, `${path}.routerNoise`);
+  if (routerNoise < 0 || routerNoise > 100) throw damaged(`${path}.routerNoise`, 'is not a number from 0 to 100');
+  return {
+    encoder,
+    architecture: architecture(Object.fromEntries(Object.keys(DEFAULT_ARCHITECTURE).map((key) => [key, plainArchitecture[key]]))),
+    targets,
+    classification: flag(c.classification, `${path}.classification`),
+    routerNoise,
+    seed: count(c.seed, `${path}.seed`),
+    quantumBlocks: c.quantumBlocks === undefined ? 'circuit' : oneOf(c.quantumBlocks, QUANTUM_BLOCK_KINDS, `${path}.quantumBlocks`),
+  };
+}
+
+/**
+ * A branch's weights against the network they must fill, before any is built: the number of values
+ * in the file equals the parameter count the architecture implies, then each weight has a name, a
+ * shape of positive whole numbers, as many values as its shape holds, and only finite numbers.
+ */
+function checkWeights(value: unknown, path: string, config: NetworkConfig): ParameterValues[] {
+  const weights = array(value, path);
+  const entries = weights.map((w, i) => object(w, `${path}[${i}]`));
+  let held = 0;
+  entries.forEach((w, i) => (held += array(w.values, `${path}[${i}].values`).length));
+  const needed = networkParameterCount(config);
+  if (held !== needed) {
+    const a = config.architecture;
+    throw damaged(
+      path,
+      `hold ${plural(held, 'value')}, but the network they belong to (hidden width ${a.hidden}, ${plural(a.depth, 'block')}) has ${plural(needed, 'parameter')}`,
+    );
   }
-  const classification =
-    doc.classification === null || doc.classification === undefined ? null : { thresholdNgMl: Number(doc.classification.thresholdNgMl) };
-  if (classification && !Number.isFinite(classification.thresholdNgMl))
-    throw new ModelFormatError('model document: invalid classification threshold');
+  return entries.map((w, i) => {
+    const at = `${path}[${i}]`;
+    if (!WEIGHT_NAME.test(text(w.name, `${at}.name`))) throw damaged(`${at}.name`, 'is not a weight name');
+    const shape = array(w.shape, `${at}.shape`).map((d, k) => count(d, `${at}.shape[${k}]`));
+    if (shape.length > MAX_WEIGHT_RANK || shape.some((d) => d === 0)) throw damaged(`${at}.shape`, 'is not the shape of a weight');
+    const values = w.values as unknown[];
+    const size = shape.reduce((p, d) => p * d, 1);
+    if (values.length !== size)
+      throw damaged(`${at}.values`, `hold ${plural(values.length, 'value')} where the shape needs ${plural(size, 'value')}`);
+    for (let k = 0; k < values.length; k++) {
+      const v = values[k];
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw damaged(`${at}.values[${k}]`, 'is not a finite number');
+    }
+    return { name: w.name as string, shape, values: values as number[] };
+  });
+}
+
+/**
+ * Checks a model document from outside the app (an imported file; storage) as untrusted data, before
+ * anything is built: no prototype keys or deep nesting, format and version, mode and encoder, one or
+ * two branches, each network's architecture within the training form's ranges and its weights exactly
+ * the parameters that architecture implies. Throws ModelFormatError naming the field ("This model file
+ * is damaged: model.branches[0].network.config.architecture.depth is invalid (…)"). Returns the document
+ * rebuilt from the fields the app reads (others are left out); the feature model, the scalers and
+ * the free-form metadata are kept as they are (their own readers check them when the model is built).
+ */
+export function checkModelDocument(value: unknown, path = 'model'): ModelDocument {
+  const issue = jsonShapeIssue(value, MAX_MODEL_FILE_NESTING, path);
+  if (issue?.kind === 'reserved-key') throw damaged(issue.path, `holds a field named “${issue.key}”, which no model file has`);
+  if (issue) throw damaged(issue.path, 'is nested deeper than any model file');
+  const doc = object(value, path);
+  if (doc.format !== MODEL_DOCUMENT_FORMAT) throw damaged(`${path}.format`, `is not ${MODEL_DOCUMENT_FORMAT}`);
+  if (doc.version !== MODEL_DOCUMENT_VERSION) throw damaged(`${path}.version`, `is not ${MODEL_DOCUMENT_VERSION}`);
+  const mode = oneOf(doc.mode, MODEL_MODES, `${path}.mode`);
+  const encoder = oneOf(doc.encoder, ENCODER_NAMES, `${path}.encoder`);
+  let classification: ModelDocument['classification'] = null;
+  if (doc.classification !== null && doc.classification !== undefined) {
+    const thresholdNgMl = finite(
+      object(doc.classification, `${path}.classification`).thresholdNgMl,
+      `${path}.classification.thresholdNgMl`,
+    );
+    if (!(thresholdNgMl > 0)) throw damaged(`${path}.classification.thresholdNgMl`, 'is not above 0');
+    classification = { thresholdNgMl };
+  }
+  const metadata = doc.metadata === undefined ? {} : object(doc.metadata, `${path}.metadata`);
+  const branches = array(doc.branches, `${path}.branches`);
+  if (branches.length < 1 || branches.length > 2)
+    throw damaged(`${path}.branches`, `hold ${plural(branches.length, 'network')}; a model has 1 or 2`);
+  const names = new Set<string>();
+  const saved = branches.map((value, i): SavedBranch => {
+    const at = `${path}.branches[${i}]`;
+    const b: Plain = object(value, at);
+    const name = oneOf(b.name, BRANCH_NAMES, `${at}.name`);
+    if (names.has(name)) throw damaged(`${at}.name`, 'is the name of another branch');
+    names.add(name);
+    const targets = array(b.targets, `${at}.targets`).map((value, k) => {
+      const t = object(value, `${at}.targets[${k}]`);
+      return {
+        name: oneOf(t.name, TARGET_NAMES, `${at}.targets[${k}].name`),
+        logTarget: flag(t.logTarget, `${at}.targets[${k}].logTarget`),
+        scaler: object(t.scaler, `${at}.targets[${k}].scaler`) as unknown as TargetScaler,
+      };
+    });
+    const network = object(b.network, `${at}.network`);
+    const config = checkNetwork(network.config, `${at}.network.config`, encoder);
+    return {
+      name,
+      network: { config, weights: checkWeights(network.weights, `${at}.network.weights`, config) },
+      featureModel: object(b.featureModel, `${at}.featureModel`) as unknown as FeatureModel,
+      featureScaler: object(b.featureScaler, `${at}.featureScaler`) as unknown as FeatureScaler,
+      targets,
+      cascadeInput: flag(b.cascadeInput, `${at}.cascadeInput`),
+    };
+  });
+  return { format: MODEL_DOCUMENT_FORMAT, version: MODEL_DOCUMENT_VERSION, mode, encoder, classification, branches: saved, metadata };
+}
+
+/** Rebuilds a model from a document (or its JSON text): checks it completely (`checkModelDocument`), then builds the networks. */
+export function loadModel(document: unknown): PkPdModel {
+  let parsed: unknown = document;
+  if (typeof document === 'string') {
+    try {
+      parsed = JSON.parse(document);
+    } catch {
+      throw new ModelFormatError('not a QPKPD Studio model document');
+    }
+  }
+  const doc = checkModelDocument(parsed);
+  const classification = doc.classification ? { thresholdNgMl: doc.classification.thresholdNgMl } : null;
   const branches: Branch[] = [];
   try {
     for (const saved of doc.branches) branches.push(loadBranch(saved));

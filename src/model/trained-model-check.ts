@@ -1,57 +1,89 @@
 /**
  * Reads a TrainedModelMeta from untrusted plain data (an imported file): every field is checked,
  * and a problem is reported with its path ("meta.config.qubits: …"). JSON writes NaN as null, so
- * metric numbers accept null and read it back as NaN.
+ * metric numbers accept null and read it back as NaN. Also the model file's limits, and the field
+ * readers the model document's check shares. Free of TF.js.
  */
+import { NAME_MAX_LENGTH } from '../store/names';
+import { formatBytes } from '../ui/format';
 import { ModelFormatError } from './errors';
 import type { TargetMetrics } from './metrics';
 import type { TrainingCurvePoint } from './report/types';
 import type { StopReason } from './train-network';
 import type { BackendUsed, BranchEpochs, ParameterCount, SplitFacts, SubjectMetrics, TrainedModelMeta } from './trained-model';
-import { type TrainingConfig, trainingConfigProblems } from './training-config';
+import { DEFAULT_TRAINING_CONFIG, TRAINING_LIMITS, type TrainingConfig, trainingConfigProblems } from './training-config';
+import { displayKey } from './untrusted-json';
 
-type Plain = Record<string, unknown>;
+/**
+ * The largest model file the app reads, checked on the file's size before its text is read. A
+ * weight takes about 21 characters in the file (float32 values written exactly), so 64 MiB hold
+ * about 3.2 million parameters: the largest model of the training form's default sizes — ResMLP-MoE,
+ * cascade, with the classification head: 418,051 parameters — makes an 8.7 MB file, 7.7× below the
+ * limit, read, checked and built in 75 ms (`bench/input-limits.ts`, `bench/results-input-limits-2026-12-06.json`).
+ * Models beyond about 3 million parameters (e.g. ResMLP-MoE at hidden width 256) cannot be imported.
+ */
+export const MAX_MODEL_FILE_BYTES = 64 * 1024 * 1024;
+
+/** The deepest nesting a model file may have: in the files the app writes, the weights' values lie 7 levels down (file → model → branches → branch → network → weights → weight → values). */
+export const MAX_MODEL_FILE_NESTING = 16;
+
+/** The longest text a model file's description may hold (names, ids, the backend's reason…): the app writes at most a few hundred characters. */
+export const MAX_MODEL_FILE_TEXT = 1000;
+
+export type Plain = Record<string, unknown>;
+
+const CHOOSE_A_MODEL_FILE = 'Choose a .qpkpd-model.json file exported from the Model view.';
+const EXPORT_AGAIN = 'Export the model again from the QPKPD Studio it was saved in, and import the new file.';
+
+/** Why a file of `bytes` bytes is not read as a model file (too large or empty), or null. */
+export function modelFileSizeProblem(bytes: number): string | null {
+  if (bytes === 0) return `This file is empty. ${CHOOSE_A_MODEL_FILE}`;
+  if (bytes > MAX_MODEL_FILE_BYTES)
+    return `This file is ${formatBytes(bytes)}, larger than any model file of QPKPD Studio (at most ${formatBytes(MAX_MODEL_FILE_BYTES)}), so it was not read. ${CHOOSE_A_MODEL_FILE}`;
+  return null;
+}
 
 const STOP_REASONS: readonly StopReason[] = ['max-epochs', 'early-stopping', 'cancelled'];
 const BACKENDS: readonly BackendUsed['backend'][] = ['cpu', 'wasm', 'webgpu'];
 const METRIC_KEYS = ['n', 'rmse_z', 'mae_z', 'r2_z', 'rmse', 'mae', 'r2'] as const satisfies readonly (keyof TargetMetrics)[];
 
 export function damaged(path: string, problem: string): ModelFormatError {
-  return new ModelFormatError(`This model file is damaged: ${path} ${problem}.`);
+  return new ModelFormatError(`This model file is damaged: ${path} ${problem}. ${EXPORT_AGAIN}`);
 }
 
-function object(value: unknown, path: string): Plain {
+export function object(value: unknown, path: string): Plain {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw damaged(path, 'is missing or not an object');
   return value as Plain;
 }
 
-function array(value: unknown, path: string): unknown[] {
+export function array(value: unknown, path: string): unknown[] {
   if (!Array.isArray(value)) throw damaged(path, 'is missing or not a list');
   return value;
 }
 
-function text(value: unknown, path: string): string {
+export function text(value: unknown, path: string): string {
   if (typeof value !== 'string') throw damaged(path, 'is missing or not text');
+  if (value.length > MAX_MODEL_FILE_TEXT) throw damaged(path, `is longer than ${MAX_MODEL_FILE_TEXT.toLocaleString('en-US')} characters`);
   return value;
 }
 
-function finite(value: unknown, path: string): number {
+export function finite(value: unknown, path: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) throw damaged(path, 'is missing or not a number');
   return value;
 }
 
-function count(value: unknown, path: string): number {
+export function count(value: unknown, path: string): number {
   const n = finite(value, path);
   if (!Number.isInteger(n) || n < 0) throw damaged(path, 'is not a whole number ≥ 0');
   return n;
 }
 
-function flag(value: unknown, path: string): boolean {
+export function flag(value: unknown, path: string): boolean {
   if (typeof value !== 'boolean') throw damaged(path, 'is not true or false');
   return value;
 }
 
-function oneOf<T extends string>(value: unknown, allowed: readonly T[], path: string): T {
+export function oneOf<T extends string>(value: unknown, allowed: readonly T[], path: string): T {
   if (!(allowed as readonly unknown[]).includes(value)) throw damaged(path, `is not one of ${allowed.join(', ')}`);
   return value as T;
 }
@@ -61,7 +93,7 @@ function nullable<T>(value: unknown, read: (v: unknown) => T): T | null {
 }
 
 function record<T>(value: unknown, path: string, read: (v: unknown, path: string) => T): Record<string, T> {
-  return Object.fromEntries(Object.entries(object(value, path)).map(([key, v]) => [key, read(v, `${path}.${key}`)]));
+  return Object.fromEntries(Object.entries(object(value, path)).map(([key, v]) => [key, read(v, `${path}.${displayKey(key)}`)]));
 }
 
 function metrics(value: unknown, path: string): TargetMetrics {
@@ -75,8 +107,12 @@ function subjectMetrics(value: unknown, path: string): SubjectMetrics {
   return { pk: nullable(m.pk, (v) => metrics(v, `${path}.pk`)), pd: nullable(m.pd, (v) => metrics(v, `${path}.pd`)) };
 }
 
+/** The training settings: the fields of DEFAULT_TRAINING_CONFIG (others are left out), each of its type and within the form's ranges. */
 function config(value: unknown, path: string): TrainingConfig {
-  const c = object(value, path) as unknown as TrainingConfig;
+  const plain = object(value, path);
+  const c = Object.fromEntries(Object.keys(DEFAULT_TRAINING_CONFIG).map((key) => [key, plain[key]])) as unknown as TrainingConfig;
+  for (const key of Object.keys(TRAINING_LIMITS))
+    if (typeof plain[key] !== 'number') throw damaged(`${path}.${key}`, 'is missing or not a number');
   const [problem] = Object.entries(trainingConfigProblems(c));
   if (problem) throw damaged(`${path}.${problem[0]}`, `is invalid (${problem[1]})`);
   return c;
@@ -132,6 +168,7 @@ export function readTrainedModelMeta(value: unknown, path = 'meta'): TrainedMode
   const m = object(value, path);
   const name = text(m.name, `${path}.name`).trim();
   if (name === '') throw damaged(`${path}.name`, 'is empty');
+  if (name.length > NAME_MAX_LENGTH) throw damaged(`${path}.name`, `is longer than a name can be (${NAME_MAX_LENGTH} characters)`);
   const test = nullable(m.test, (v) => subjectMetrics(v, `${path}.test`));
   const testEvaluatedAt = nullable(m.testEvaluatedAt, (v) => finite(v, `${path}.testEvaluatedAt`));
   if ((test === null) !== (testEvaluatedAt === null)) throw damaged(`${path}.test`, 'and its date disagree');

@@ -3,10 +3,12 @@ import { loadEstData } from '../data/features/test-support';
 import { DEFAULT_ARCHITECTURE } from '../quantum/resources/architecture';
 import { DEFAULT_TRAINING } from './train-network';
 import {
+  architectureProblems,
   checkTrainingConfig,
   DEFAULT_TRAINING_CONFIG,
   pkPdOptions,
   splitOf,
+  TRAINING_LIMITS,
   TRAINING_SPLITS,
   trainingConfigProblems,
 } from './training-config';
@@ -77,5 +79,36 @@ describe('training config', () => {
       classification: { thresholdNgMl: 3.3 },
       seed: 0,
     });
+  });
+
+  it("checks a network architecture against the form's own ranges (one source of truth)", () => {
+    expect(architectureProblems(DEFAULT_ARCHITECTURE)).toEqual({});
+    const L = TRAINING_LIMITS;
+    const edges = { hidden: L.hidden, depth: L.depth, experts: L.experts, nQubits: L.qubits, nLayers: L.layers } as const;
+    for (const [key, { min, max }] of Object.entries(edges)) {
+      expect(architectureProblems({ ...DEFAULT_ARCHITECTURE, topK: 1, headHidden: 1, [key]: max }), `${key} = max`).toEqual({});
+      expect(architectureProblems({ ...DEFAULT_ARCHITECTURE, topK: 1, headHidden: 1, [key]: min }), `${key} = min`).toEqual({});
+      expect(Object.keys(architectureProblems({ ...DEFAULT_ARCHITECTURE, [key]: max + 1 })), key).toContain(key);
+      expect(Object.keys(architectureProblems({ ...DEFAULT_ARCHITECTURE, [key]: min - 1 })), key).toContain(key);
+      // The form refuses the same values.
+      const formKey = key === 'nQubits' ? 'qubits' : key === 'nLayers' ? 'layers' : key;
+      expect(trainingConfigProblems({ ...DEFAULT_TRAINING_CONFIG, [formKey]: max + 1 })[formKey as 'hidden']).toBe(
+        architectureProblems({ ...DEFAULT_ARCHITECTURE, [key]: max + 1 })[key as 'hidden'],
+      );
+    }
+    expect(architectureProblems({ ...DEFAULT_ARCHITECTURE, depth: 1_000_000 })).toEqual({ depth: 'Enter a whole number from 1 to 16.' });
+    expect(architectureProblems({ ...DEFAULT_ARCHITECTURE, dropout: 0.95 })).toEqual({ dropout: 'Enter a rate from 0 to 0.9.' });
+    expect(architectureProblems({ ...DEFAULT_ARCHITECTURE, depth: '2', experts: undefined })).toEqual({
+      depth: 'Enter a whole number from 1 to 16.',
+      experts: 'Enter a whole number from 2 to 32.',
+    });
+    expect(architectureProblems({ ...DEFAULT_ARCHITECTURE, topK: 5 })).toEqual({ topK: 'Top-k cannot exceed the number of experts.' });
+    expect(architectureProblems({ ...DEFAULT_ARCHITECTURE, headHidden: 65 })).toEqual({
+      headHidden: 'The head cannot be wider than the hidden width.',
+    });
+    expect(Object.keys(architectureProblems({ ...DEFAULT_ARCHITECTURE, readoutsPerQubit: 3, outputs: 2 })).sort()).toEqual([
+      'outputs',
+      'readoutsPerQubit',
+    ]);
   });
 });

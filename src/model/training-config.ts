@@ -7,7 +7,7 @@ import { PD_SUPPRESSION_THRESHOLD } from '../data/explore/thresholds';
 import { crossValidationSplits, DEFAULT_SPLIT_SEED, referenceSplit, type SubjectSplit } from '../data/splits/split';
 import type { Dataset } from '../data/types';
 import { BACKEND_REQUESTS, type BackendRequest } from '../platform/compute-backend';
-import { DEFAULT_ARCHITECTURE, type EncoderName, isEncoderName } from '../quantum/resources/architecture';
+import { type ArchitectureConfig, DEFAULT_ARCHITECTURE, type EncoderName, isEncoderName } from '../quantum/resources/architecture';
 import { MAX_LAYERS, MAX_QUBITS } from '../quantum/template';
 import type { ModelMode } from './pkpd-model';
 import type { PkPdTrainingOptions } from './train-pkpd';
@@ -72,9 +72,37 @@ export const DEFAULT_TRAINING_CONFIG: TrainingConfig = Object.freeze({
 
 export type ConfigProblems = Partial<Record<keyof TrainingConfig, string>>;
 
-const MAX_SEED = 2 ** 32 - 1;
+/** A closed range of a numeric setting; `integer` settings take whole numbers only. */
+export interface SettingRange {
+  readonly min: number;
+  readonly max: number;
+  readonly integer: boolean;
+}
 
-function integerProblem(value: number, min: number, max: number): string | null {
+/**
+ * The ranges the training form allows: one source of truth for the form's checks, share links and
+ * imported model files (whose networks must have been trainable here). Circuits follow the quantum
+ * engine (n ≤ MAX_QUBITS, L ≤ MAX_LAYERS); the network sizes keep one training run within a
+ * browser's memory; the seed is a 32-bit unsigned integer.
+ */
+export const TRAINING_LIMITS = {
+  qubits: { min: 1, max: MAX_QUBITS, integer: true },
+  layers: { min: 1, max: MAX_LAYERS, integer: true },
+  epochs: { min: 1, max: 10_000, integer: true },
+  patience: { min: 1, max: 10_000, integer: true },
+  seed: { min: 0, max: 2 ** 32 - 1, integer: true },
+  hidden: { min: 2, max: 1024, integer: true },
+  depth: { min: 1, max: 16, integer: true },
+  experts: { min: 2, max: 32, integer: true },
+  dropout: { min: 0, max: 0.9, integer: false },
+  /** Above 0 (the minimum is exclusive). */
+  learningRate: { min: 0, max: 1, integer: false },
+  batchSize: { min: 1, max: 1_000_000, integer: true },
+  /** Or 0: no bands. */
+  mcSamples: { min: 2, max: 1000, integer: true },
+} as const satisfies Partial<Record<keyof TrainingConfig, SettingRange>>;
+
+function integerProblem(value: number, { min, max }: SettingRange): string | null {
   return Number.isInteger(value) && value >= min && value <= max
     ? null
     : `Enter a whole number from ${min} to ${max.toLocaleString('en-US')}.`;
@@ -86,26 +114,100 @@ export function trainingConfigProblems(config: TrainingConfig): ConfigProblems {
   const check = (key: keyof TrainingConfig, problem: string | null): void => {
     if (problem) problems[key] = problem;
   };
+  const L = TRAINING_LIMITS;
   check('encoder', isEncoderName(config.encoder) ? null : 'Choose an encoder from the list.');
   check('mode', Object.hasOwn(MODE_LABELS, config.mode) ? null : 'Choose a mode from the list.');
-  check('qubits', integerProblem(config.qubits, 1, MAX_QUBITS));
-  check('layers', integerProblem(config.layers, 1, MAX_LAYERS));
-  check('epochs', integerProblem(config.epochs, 1, 10_000));
-  check('patience', integerProblem(config.patience, 1, 10_000));
-  check('seed', integerProblem(config.seed, 0, MAX_SEED));
+  check('qubits', integerProblem(config.qubits, L.qubits));
+  check('layers', integerProblem(config.layers, L.layers));
+  check('epochs', integerProblem(config.epochs, L.epochs));
+  check('patience', integerProblem(config.patience, L.patience));
+  check('seed', integerProblem(config.seed, L.seed));
   check('split', (TRAINING_SPLITS as readonly string[]).includes(config.split) ? null : 'Choose a split from the list.');
   check('backend', (BACKEND_REQUESTS as readonly string[]).includes(config.backend) ? null : 'Choose a compute backend from the list.');
-  check('hidden', integerProblem(config.hidden, 2, 1024));
-  check('depth', integerProblem(config.depth, 1, 16));
-  check('experts', integerProblem(config.experts, 2, 32));
-  check('dropout', config.dropout >= 0 && config.dropout <= 0.9 ? null : 'Enter a rate from 0 to 0.9.');
-  check('learningRate', config.learningRate > 0 && config.learningRate <= 1 ? null : 'Enter a rate above 0 and at most 1.');
-  check('batchSize', integerProblem(config.batchSize, 1, 1_000_000));
+  check('hidden', integerProblem(config.hidden, L.hidden));
+  check('depth', integerProblem(config.depth, L.depth));
+  check('experts', integerProblem(config.experts, L.experts));
+  check('dropout', dropoutProblem(config.dropout));
+  check(
+    'learningRate',
+    config.learningRate > L.learningRate.min && config.learningRate <= L.learningRate.max
+      ? null
+      : `Enter a rate above ${L.learningRate.min} and at most ${L.learningRate.max}.`,
+  );
+  check('batchSize', integerProblem(config.batchSize, L.batchSize));
   check(
     'mcSamples',
-    config.mcSamples === 0 ? null : integerProblem(config.mcSamples, 2, 1000) && 'Enter 0 (no bands) or a whole number from 2 to 1,000.',
+    config.mcSamples === 0
+      ? null
+      : integerProblem(config.mcSamples, L.mcSamples) &&
+          `Enter 0 (no bands) or a whole number from ${L.mcSamples.min} to ${L.mcSamples.max.toLocaleString('en-US')}.`,
   );
   check('classification', typeof config.classification === 'boolean' ? null : 'Classification head must be on or off.');
+  return problems;
+}
+
+function dropoutProblem(value: number): string | null {
+  const { min, max } = TRAINING_LIMITS.dropout;
+  return value >= min && value <= max ? null : `Enter a rate from ${min} to ${max}.`;
+}
+
+/**
+ * Ranges of the architecture constants the form does not offer: the app always builds the defaults
+ * (top-k 2; expansions 1, 4 and 2; head width H/2; one output per head; 4 readouts and 3 angles per
+ * qubit); the ranges leave the library's other choices room. Network inputs are the feature columns
+ * (21 by default, plus chosen covariates and PK_PRED); 4,096 is far beyond any feature set.
+ */
+export const ARCHITECTURE_LIMITS = {
+  nInputs: { min: 1, max: 4096, integer: true },
+  topK: { min: 1, max: TRAINING_LIMITS.experts.max, integer: true },
+  resMlpExpansion: { min: 1, max: 8, integer: true },
+  residualExpansion: { min: 1, max: 8, integer: true },
+  expertExpansion: { min: 1, max: 8, integer: true },
+  headHidden: { min: 1, max: TRAINING_LIMITS.hidden.max, integer: true },
+  outputs: { min: 1, max: 1, integer: true },
+  readoutsPerQubit: { min: 4, max: 4, integer: true },
+  weightsPerQubitLayer: { min: 3, max: 3, integer: true },
+  /** The quantum block's initial skip weight: any moderate number. */
+  alphaInit: { min: -1000, max: 1000, integer: false },
+} as const satisfies Partial<Record<keyof ArchitectureConfig, SettingRange>>;
+
+/**
+ * One message per field of a network architecture (e.g. read from a model file) that a model trained
+ * here cannot have: H, D, E, n, L and dropout within the training form's ranges, the other constants
+ * within ARCHITECTURE_LIMITS, top-k ≤ E and the head no wider than H. Missing or non-numeric fields count.
+ */
+export function architectureProblems(
+  arch: Readonly<Record<keyof ArchitectureConfig, unknown>>,
+): Partial<Record<keyof ArchitectureConfig, string>> {
+  const problems: Partial<Record<keyof ArchitectureConfig, string>> = {};
+  const numberOf = (key: keyof ArchitectureConfig): number => {
+    const value = arch[key];
+    return typeof value === 'number' ? value : Number.NaN;
+  };
+  const L = TRAINING_LIMITS;
+  const ranges: [keyof ArchitectureConfig, SettingRange][] = [
+    ['hidden', L.hidden],
+    ['depth', L.depth],
+    ['experts', L.experts],
+    ['nQubits', L.qubits],
+    ['nLayers', L.layers],
+    ...(Object.entries(ARCHITECTURE_LIMITS) as [keyof ArchitectureConfig, SettingRange][]),
+  ];
+  for (const [key, range] of ranges) {
+    const value = numberOf(key);
+    const problem = range.integer
+      ? integerProblem(value, range)
+      : value >= range.min && value <= range.max
+        ? null
+        : `Enter a number from ${range.min} to ${range.max}.`;
+    if (problem) problems[key] = problem;
+  }
+  const dropout = dropoutProblem(numberOf('dropout'));
+  if (dropout) problems.dropout = dropout;
+  if (!problems.topK && !problems.experts && numberOf('topK') > numberOf('experts'))
+    problems.topK = 'Top-k cannot exceed the number of experts.';
+  if (!problems.headHidden && !problems.hidden && numberOf('headHidden') > numberOf('hidden'))
+    problems.headHidden = 'The head cannot be wider than the hidden width.';
   return problems;
 }
 

@@ -33,8 +33,10 @@ export interface ThetaSpec {
 
 export interface EtaSpec {
   name: string;
-  /** Initial SD of η. */
+  /** Initial SD of η (its value when fixed). */
   initialSd: number;
+  /** Hold ω at initialSd (a published model's between-subject SD). */
+  fixed?: boolean;
 }
 
 /** Initial residual SDs; a component that is absent is not in the model. */
@@ -205,6 +207,7 @@ export class FoceObjective {
       x.push(forward(t.transform, t.initial));
     });
     for (const e of problem.etas) {
+      if (e.fixed) continue;
       this.names.push(`omega(${e.name})`);
       this.transforms.push('log');
       x.push(Math.log(e.initialSd));
@@ -240,7 +243,7 @@ export class FoceObjective {
     let m = 0;
     for (const i of this.freeTheta) theta[i] = backward(p.thetas[i].transform, x[m++]);
     const omegaVar = new Float64Array(this.nEta);
-    for (let e = 0; e < this.nEta; e++) omegaVar[e] = Math.exp(2 * x[m++]);
+    for (let e = 0; e < this.nEta; e++) omegaVar[e] = p.etas[e].fixed ? p.etas[e].initialSd ** 2 : Math.exp(2 * x[m++]);
     const sa2 = p.residual.additive !== undefined ? Math.exp(2 * x[m++]) : 0;
     const sp2 = p.residual.proportional !== undefined ? Math.exp(2 * x[m++]) : 0;
     return { theta, omegaVar, sa2, sp2 };
@@ -500,7 +503,12 @@ export function fitFoce(problem: FoceProblem, control: FitControl = {}): FoceRes
       parameters.push(entry(t.name, 'theta', t.transform, m++));
     }
   });
-  for (const e of problem.etas) parameters.push(entry(`omega(${e.name})`, 'omega', 'log', m++));
+  for (const e of problem.etas) {
+    if (e.fixed) {
+      const sd = e.initialSd;
+      parameters.push({ name: `omega(${e.name})`, kind: 'omega', estimate: sd, se: NaN, rse: NaN, lower: NaN, upper: NaN, fixed: true });
+    } else parameters.push(entry(`omega(${e.name})`, 'omega', 'log', m++));
+  }
   if (problem.residual.additive !== undefined) parameters.push(entry('sigma(add)', 'sigma', 'log', m++));
   if (problem.residual.proportional !== undefined) parameters.push(entry('sigma(prop)', 'sigma', 'log', m++));
 

@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { openDB } from 'idb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { datasetFingerprint } from '../data/fingerprint';
 import { ingestText } from '../data/ingest';
 import type { ModelDocument } from '../model/serialize';
 import { exampleFacts } from '../model/trained-model-fixture';
@@ -23,7 +24,13 @@ function fakeCaches(names: string[]): { keys(): Promise<string[]>; delete(name: 
 async function storeSomething(): Promise<void> {
   const result = ingestText(CSV, 'small.csv');
   if (!result.ok) throw new Error('fixture must ingest');
-  await saveDataset({ name: 'Small', fileSize: CSV.length, dataset: result.dataset, warnings: [] });
+  await saveDataset({
+    name: 'Small',
+    fileSize: CSV.length,
+    dataset: result.dataset,
+    fingerprint: datasetFingerprint(result.dataset),
+    warnings: [],
+  });
   await storeTrainedModel({ name: 'Model', facts: exampleFacts(), document });
 }
 

@@ -17,6 +17,18 @@ export class StorageVersionError extends Error {
   }
 }
 
+/** Stored data of an earlier version could not be converted for this one; the upgrade was undone. */
+export class StorageUpgradeError extends Error {
+  constructor(cause: unknown) {
+    super(
+      'Your stored datasets and models could not be brought up to this version of QPKPD Studio, so they were left as they were. ' +
+        'Reload the page to try again; if it keeps failing, export the models you need from a page of the earlier version.',
+      { cause },
+    );
+    this.name = 'StorageUpgradeError';
+  }
+}
+
 export class StoredItemMissingError extends Error {
   constructor(kind: string, id: string) {
     super(`The ${kind} ${id} is no longer stored (deleted in another tab?). Reload the list.`);

@@ -56,12 +56,32 @@ describe('trained model store', () => {
     await expect(loadTrainedModel(first.id)).rejects.toBeInstanceOf(StoredItemMissingError);
   });
 
-  it('adds " (2)" when the name is taken', async () => {
-    for (const now of [1, 2, 3]) {
+  it('adds " (2)" when the name is taken, in any capitals', async () => {
+    for (const [now, name] of [
+      [1, 'Run'],
+      [2, 'Run'],
+      [3, 'RUN'],
+    ] as const) {
       vi.spyOn(Date, 'now').mockReturnValue(now);
-      await storeTrainedModel({ name: 'Run', facts: exampleFacts(), document });
+      await storeTrainedModel({ name, facts: exampleFacts(), document });
     }
-    expect((await listTrainedModels()).map((m) => m.name)).toEqual(['Run', 'Run (2)', 'Run (3)']);
+    expect((await listTrainedModels()).map((m) => m.name)).toEqual(['Run', 'Run (2)', 'RUN (3)']);
+  });
+
+  it('refuses to rename a model to another one’s name in any capitals, or to an over-long name, as the dataset list does', async () => {
+    vi.spyOn(Date, 'now').mockReturnValue(1);
+    const first = await storeTrainedModel({ name: 'QNN run', facts: exampleFacts(), document });
+    vi.spyOn(Date, 'now').mockReturnValue(2);
+    const second = await storeTrainedModel({ name: 'Control', facts: exampleFacts(), document });
+    await expect(renameTrainedModel(second.id, 'qnn RUN')).rejects.toThrow(
+      'Another model is already named “QNN run” (names are compared without regard to capitals). Choose another name.',
+    );
+    await expect(renameTrainedModel(second.id, 'n'.repeat(201))).rejects.toThrow(/A model name can have at most 200 characters/);
+    await expect(storeTrainedModel({ name: 'n'.repeat(2_000_000), facts: exampleFacts(), document })).rejects.toThrow(
+      /at most 200 characters; this one has 2,000,000/,
+    );
+    expect((await listTrainedModels()).map((m) => m.name)).toEqual(['QNN run', 'Control']);
+    expect((await renameTrainedModel(first.id, 'QNN RUN')).name).toBe('QNN RUN');
   });
 
   it('records the final test evaluation once and refuses a second one', async () => {

@@ -1,12 +1,12 @@
 import type { ModelDocument } from '../model/serialize';
 import type { SubjectMetrics, TrainedModelFacts, TrainedModelMeta } from '../model/trained-model';
-import { uniqueName } from './unique-name';
+import { checkedName, uniqueName } from './names';
 import { openStudioDatabase } from './database';
 import { isQuotaError, StorageQuotaError, StoredItemMissingError } from './errors';
 import { announceStoreChange } from './store-changes';
 
 export interface NewTrainedModel {
-  /** Wanted name; " (2)", " (3)", … is added when another stored model has it. */
+  /** Wanted name (at most NAME_MAX_LENGTH characters); " (2)", " (3)", … is added when another stored model has it. */
   readonly name: string;
   readonly facts: TrainedModelFacts;
   readonly document: ModelDocument;
@@ -21,8 +21,7 @@ export class TestAlreadyEvaluatedError extends Error {
 
 /** Stores a model's description and weights in one transaction: either both are written or neither. */
 export async function storeTrainedModel(item: NewTrainedModel): Promise<TrainedModelMeta> {
-  const wanted = item.name.trim();
-  if (wanted === '') throw new Error('A model name cannot be empty.');
+  const wanted = checkedName('model', item.name);
   const db = await openStudioDatabase();
   const id = crypto.randomUUID();
   const tx = db.transaction(['model-meta', 'model-data'], 'readwrite');
@@ -56,10 +55,16 @@ export async function loadTrainedModel(id: string): Promise<{ meta: TrainedModel
   return { meta, document: data.document };
 }
 
+/** Renames a model; refuses a blank or over-long name and one another model has (in any capitals). */
 export async function renameTrainedModel(id: string, name: string): Promise<TrainedModelMeta> {
-  const trimmed = name.trim();
-  if (trimmed === '') throw new Error('A model name cannot be empty.');
-  return updateMeta(id, () => ({ name: trimmed }));
+  checkedName('model', name);
+  return updateMeta(id, (meta, all) => ({
+    name: checkedName(
+      'model',
+      name,
+      all.filter((m) => m.id !== meta.id).map((m) => m.name),
+    ),
+  }));
 }
 
 /** Records the one final test evaluation of a stored model; refuses a second one. */
@@ -77,14 +82,18 @@ export async function deleteTrainedModel(id: string): Promise<void> {
   announceStoreChange('models');
 }
 
-async function updateMeta(id: string, change: (meta: TrainedModelMeta) => Partial<TrainedModelMeta>): Promise<TrainedModelMeta> {
+async function updateMeta(
+  id: string,
+  change: (meta: TrainedModelMeta, all: readonly TrainedModelMeta[]) => Partial<TrainedModelMeta>,
+): Promise<TrainedModelMeta> {
   const db = await openStudioDatabase();
   const tx = db.transaction('model-meta', 'readwrite');
-  const meta = await tx.store.get(id);
+  const all = await tx.store.getAll();
+  const meta = all.find((m) => m.id === id);
   if (!meta) throw new StoredItemMissingError('model', id);
   let updated: TrainedModelMeta;
   try {
-    updated = { ...meta, ...change(meta) };
+    updated = { ...meta, ...change(meta, all) };
   } catch (error) {
     abandon(tx);
     throw error;

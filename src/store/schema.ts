@@ -1,7 +1,10 @@
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
+import { datasetFingerprint } from '../data/fingerprint';
 import type { DataIssue, Dataset } from '../data/types';
 import type { ModelDocument } from '../model/serialize';
 import type { TrainedModelMeta } from '../model/trained-model';
+import { type ColumnPiece, type DatasetShell, splitColumns } from './dataset-columns';
+import { packDataset, type PackedDataset } from './packed-dataset';
 
 export const DATABASE_NAME = 'qpkpd-studio';
 
@@ -15,19 +18,42 @@ export interface DatasetMeta {
   subjectCount: number;
   observationTypes: number[];
   warningCount: number;
+  /** datasetFingerprint of the data, computed once when the file was read (saved models and links compare it). */
+  fingerprint: string;
   createdAt: number;
   updatedAt: number;
 }
 
+/** A stored dataset as the app uses it. */
 export interface StoredDataset {
   id: string;
   dataset: Dataset;
   warnings: DataIssue[];
 }
 
+/**
+ * A stored dataset as IndexedDB holds it: columns instead of one object per subject (see
+ * packed-dataset.ts), each column in records of 'dataset-columns' (see dataset-columns.ts).
+ */
+export interface StoredDatasetRecord {
+  id: string;
+  dataset: DatasetShell;
+  warnings: DataIssue[];
+}
+
+/** One piece of one column of a stored dataset, under the key [datasetId, column, piece]. */
+export type StoredColumnPiece = ColumnPiece;
+export type ColumnPieceKey = [string, number, number];
+
+/** The keys of every column piece of a dataset. */
+export function columnPieceRange(datasetId: string): IDBKeyRange {
+  return IDBKeyRange.bound([datasetId], [datasetId, []]);
+}
+
 export interface StudioSchema extends DBSchema {
   'dataset-meta': { key: string; value: DatasetMeta; indexes: { 'by-created': number } };
-  'dataset-data': { key: string; value: StoredDataset };
+  'dataset-data': { key: string; value: StoredDatasetRecord };
+  'dataset-columns': { key: ColumnPieceKey; value: StoredColumnPiece };
   'model-meta': { key: string; value: TrainedModelMeta; indexes: { 'by-dataset': string; 'by-created': number } };
   'model-data': { key: string; value: StoredModel };
 }
@@ -38,7 +64,11 @@ export interface StoredModel {
 }
 
 type UpgradeTransaction = IDBPTransaction<StudioSchema, StoreNames<StudioSchema>[], 'versionchange'>;
-export type Migration = (db: IDBPDatabase<StudioSchema>, transaction: UpgradeTransaction) => void;
+/**
+ * One schema step. It may return a promise when it reads and rewrites records: it must then await
+ * only requests of `transaction` (anything else would let the upgrade transaction commit early).
+ */
+export type Migration = (db: IDBPDatabase<StudioSchema>, transaction: UpgradeTransaction) => void | Promise<void>;
 
 /** Migration k brings the database from version k to k + 1. Append, never edit. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -52,15 +82,55 @@ export const MIGRATIONS: readonly Migration[] = [
     meta.createIndex('by-created', 'createdAt');
     db.createObjectStore('model-data', { keyPath: 'id' });
   },
+  // Datasets stored as columns, each column in records of its own, with the dataset's fingerprint in
+  // its metadata: computed here once for datasets stored by earlier versions (a long one-time step for
+  // large datasets, on the thread that opens the database first).
+  async (db, transaction) => {
+    db.createObjectStore('dataset-columns');
+    const metaStore = transaction.objectStore('dataset-meta');
+    const columns = transaction.objectStore('dataset-columns');
+    for (let cursor = await transaction.objectStore('dataset-data').openCursor(); cursor; cursor = await cursor.continue()) {
+      const stored = cursor.value as unknown as { id: string; dataset: Dataset | PackedDataset; warnings: DataIssue[] };
+      if (!Array.isArray(stored.dataset.subjects)) continue;
+      const dataset = stored.dataset as Dataset;
+      const meta = await metaStore.get(stored.id);
+      if (meta) await metaStore.put({ ...meta, fingerprint: datasetFingerprint(dataset) });
+      const { shell, pieces } = splitColumns(packDataset(dataset));
+      for (const piece of pieces) await columns.put(piece, [stored.id, piece.column, piece.piece]);
+      await cursor.update({ id: stored.id, dataset: shell, warnings: stored.warnings });
+    }
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
+/**
+ * Applies the migrations after `oldVersion`, in order: synchronously while they are synchronous, then
+ * each after the previous one's promise. A failing step aborts the upgrade, so nothing of it is kept
+ * and the database stays at its old version (the returned promise then rejects).
+ */
 export function runMigrations(
   migrations: readonly Migration[],
   db: IDBPDatabase<StudioSchema>,
   oldVersion: number,
   transaction: UpgradeTransaction,
-): void {
-  for (let version = oldVersion; version < migrations.length; version++) migrations[version](db, transaction);
+): void | Promise<void> {
+  for (let version = oldVersion; version < migrations.length; version++) {
+    const step = migrations[version](db, transaction);
+    if (step instanceof Promise) {
+      return step.then(
+        () => runMigrations(migrations, db, version + 1, transaction),
+        (error: unknown) => {
+          // The abort rejects `done`; the open request reports the failure instead.
+          transaction.done.catch(() => undefined);
+          try {
+            transaction.abort();
+          } catch {
+            // already finished
+          }
+          throw error;
+        },
+      );
+    }
+  }
 }

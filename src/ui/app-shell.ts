@@ -19,6 +19,7 @@ import { dosesWorkspace } from './doses/doses-workspace';
 import type { ViewTab } from './view-tabs';
 import { DatasetLibraryController } from './dataset-library-controller';
 import type { DatasetAction } from './dataset-list';
+import { RETRY_LABEL } from './run-notice';
 import { controlStyles } from './shared-styles';
 
 /** The application: dataset library on the side, the open dataset's summary and explorer in the main area. */
@@ -91,6 +92,13 @@ export class App extends LitElement {
         padding: 0.6rem 0.9rem;
         margin-bottom: 1rem;
       }
+      .notice {
+        background: #eef4fb;
+        border: 1px solid #9dbbe0;
+        border-radius: 8px;
+        padding: 0.6rem 0.9rem;
+        margin-bottom: 1rem;
+      }
       .welcome {
         max-width: 40rem;
         line-height: 1.5;
@@ -132,6 +140,20 @@ export class App extends LitElement {
         <main>
           <qp-view-tabs .tabs=${VIEWS} selected=${this.view} @view-selected=${(e: CustomEvent<string>) => (this.view = e.detail)}>
             ${library.problem ? html`<div class="problem" role="alert" data-testid="problem">${library.problem}</div>` : ''}
+            ${
+              library.problem && library.retry
+                ? html`<p>
+                    <button data-testid="retry-run" ?disabled=${Boolean(library.progress)} @click=${library.retry}>${RETRY_LABEL}</button>
+                  </p>`
+                : ''
+            }
+            ${
+              library.notice
+                ? html`<div class="notice" role="status" data-testid="library-notice">
+                    ${library.notice} <button @click=${() => library.dismissNotice()}>Dismiss</button>
+                  </div>`
+                : ''
+            }
             <qp-share-notice .message=${this.share.message} @share-notice-dismissed=${() => this.share.dismiss()}></qp-share-notice>
             ${keyed(this.share.revision, this.view === 'model' ? this.renderModelView() : this.view === 'doses' ? this.renderDosesView() : this.renderDataView())}
           </qp-view-tabs>
@@ -147,7 +169,7 @@ export class App extends LitElement {
     return html`<qp-ingest-report .report=${library.report} @report-dismissed=${() => library.dismissReport()}></qp-ingest-report> ${
         active
           ? html`<qp-dataset-summary .meta=${active.meta} .data=${active.stored.dataset}></qp-dataset-summary>
-              <qp-explorer .data=${active.stored.dataset}></qp-explorer>`
+              <qp-explorer .data=${active.stored.dataset} .datasetId=${active.meta.id}></qp-explorer>`
           : html`<section class="welcome" data-testid="welcome">
               <h2>Start with data</h2>
               <p>

@@ -1,18 +1,15 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { DataIssue } from '../data/types';
-import {
-  deleteDataset,
-  listDatasets,
-  loadDataset,
-  renameDataset,
-  saveDataset,
-  type DatasetMeta,
-  type StoredDataset,
-} from '../store/datasets';
+import { rememberFingerprint } from '../data/fingerprint';
+import { deleteDataset, listDatasets, renameDataset, type DatasetMeta, type StoredDataset } from '../store/datasets';
+import { rememberStoredId } from '../store/dataset-source';
+import { uniqueName } from '../store/names';
+import { unpackDataset } from '../store/packed-dataset';
+import { exploreClient } from '../../workers/explore-client';
 import { requestPersistentStorage } from '../store/persistence';
 import { onStoreChange } from '../store/store-changes';
 import { IngestCancelledError, ingestInWorker } from '../../workers/ingest-client';
-import { uniqueName } from '../store/unique-name';
+import { isWorkerLost } from '../../workers/worker-session';
 import { baseName } from './format';
 
 export interface IngestProgress {
@@ -30,7 +27,16 @@ export interface IngestReport {
 
 export const DEMO_DATA_URL = `${import.meta.env.BASE_URL}demo/EstData.csv`;
 
-/** State and actions of the stored dataset library: import, list, open, rename, delete. */
+export interface ImportOptions {
+  /** Open a stored dataset with the same content (fingerprint) instead of storing a second copy. */
+  reuseStoredCopy?: boolean;
+}
+
+/**
+ * State and actions of the stored dataset library: import, list, open, rename, delete. Datasets are
+ * stored and read through the dataset worker (workers/explore-client.ts): IndexedDB copies a value on
+ * the thread that writes or reads it, too long for the page's main thread with a large file.
+ */
 export class DatasetLibraryController implements ReactiveController {
   datasets: DatasetMeta[] = [];
   active?: { meta: DatasetMeta; stored: StoredDataset };
@@ -38,7 +44,15 @@ export class DatasetLibraryController implements ReactiveController {
   report?: IngestReport;
   /** A problem with storage or loading, in words a user can act on. */
   problem?: string;
+  /** After the ingest worker crashed or ended without a word: reads the same file again (the problem's Retry button). */
+  retry?: () => void;
+  /** What changed without the user asking here (the open dataset was deleted in another tab), until the next action. */
+  notice?: string;
   private abortController?: AbortController;
+  /** Counts `open` calls: only the latest one's dataset is shown. */
+  private openRequest = 0;
+  /** Datasets being deleted here: their disappearance from the list is no news to the user. */
+  private readonly deleting = new Set<string>();
   private unsubscribe?: () => void;
 
   constructor(private readonly host: ReactiveControllerHost) {
@@ -55,12 +69,23 @@ export class DatasetLibraryController implements ReactiveController {
     this.unsubscribe?.();
   }
 
-  /** Reads the list again (and the open dataset's name); a problem shown stays until the next action. */
+  /**
+   * Reads the list again (and the open dataset's name); closes the open dataset, with a notice, when
+   * it is no longer stored (deleted in another tab). A problem shown stays until the next action.
+   */
   async refresh(): Promise<void> {
     try {
-      this.datasets = await listDatasets();
-      const meta = this.datasets.find((d) => d.id === this.active?.meta.id);
-      if (this.active && meta) this.active = { ...this.active, meta };
+      const opened = this.active;
+      const datasets = await listDatasets();
+      this.datasets = datasets;
+      // `active` may have changed while the list was read (a dataset just opened or stored here).
+      if (this.active !== opened || !opened) return;
+      const meta = datasets.find((d) => d.id === opened.meta.id);
+      if (meta) this.active = { ...opened, meta };
+      else if (!this.deleting.has(opened.meta.id)) {
+        this.active = undefined;
+        this.notice = `The dataset “${opened.meta.name}” was deleted in another tab, so it was closed here.`;
+      }
     } catch (error) {
       this.problem = messageOf(error);
     } finally {
@@ -68,11 +93,13 @@ export class DatasetLibraryController implements ReactiveController {
     }
   }
 
-  async importFile(file: Blob, fileName: string): Promise<void> {
+  async importFile(file: Blob, fileName: string, options: ImportOptions = {}): Promise<void> {
     this.abortController?.abort();
     const abort = new AbortController();
     this.abortController = abort;
     this.problem = undefined;
+    this.retry = undefined;
+    this.notice = undefined;
     this.report = undefined;
     this.progress = { fileName, fraction: 0 };
     this.host.requestUpdate();
@@ -90,19 +117,37 @@ export class DatasetLibraryController implements ReactiveController {
         this.report = { fileName, accepted: false, errors: result.errors, warnings: result.warnings, omittedErrors: result.omittedErrors };
         return;
       }
+      const stored = await listDatasets();
+      const copy = options.reuseStoredCopy ? stored.find((d) => d.fingerprint === result.fingerprint) : undefined;
+      if (copy) {
+        this.datasets = stored;
+        this.active = await openStored(copy.id);
+        return;
+      }
       const name = uniqueName(
         baseName(fileName),
-        this.datasets.map((d) => d.name),
+        stored.map((d) => d.name),
       );
-      const meta = await saveDataset({ name, fileSize: file.size, dataset: result.dataset, warnings: result.warnings });
+      const saved = await exploreClient.store({
+        name,
+        fileSize: file.size,
+        dataset: result.dataset,
+        fingerprint: result.fingerprint,
+        warnings: result.warnings,
+      });
+      const meta = saved.meta;
+      const dataset = unpackDataset(saved.dataset);
+      rememberFingerprint(dataset, meta.fingerprint);
+      rememberStoredId(dataset, meta.id);
       void requestPersistentStorage();
       this.report = result.warnings.length
         ? { fileName, accepted: true, errors: [], warnings: result.warnings, omittedErrors: 0 }
         : undefined;
       this.datasets = await listDatasets();
-      this.active = { meta, stored: { id: meta.id, dataset: result.dataset, warnings: result.warnings } };
+      this.active = { meta, stored: { id: meta.id, dataset, warnings: result.warnings } };
     } catch (error) {
       this.problem = error instanceof IngestCancelledError ? `Loading ${fileName} was cancelled; nothing was stored.` : messageOf(error);
+      if (isWorkerLost(error)) this.retry = () => void this.importFile(file, fileName, options);
     } finally {
       if (this.abortController === abort) {
         this.progress = undefined;
@@ -112,11 +157,12 @@ export class DatasetLibraryController implements ReactiveController {
     }
   }
 
+  /** Loads the demo data; when a stored dataset holds the same data (by fingerprint), opens that one instead. */
   async importDemo(): Promise<void> {
     await this.attempt(async () => {
       const response = await fetch(DEMO_DATA_URL);
       if (!response.ok) throw new Error(`The demo data could not be loaded (HTTP ${response.status}). Reload the page and try again.`);
-      await this.importFile(await response.blob(), 'EstData.csv');
+      await this.importFile(await response.blob(), 'EstData.csv', { reuseStoredCopy: true });
     });
   }
 
@@ -126,9 +172,12 @@ export class DatasetLibraryController implements ReactiveController {
 
   async open(id: string): Promise<void> {
     await this.attempt(async () => {
-      const meta = this.datasets.find((d) => d.id === id);
-      if (!meta) return;
-      this.active = { meta, stored: await loadDataset(id) };
+      if (!this.datasets.some((d) => d.id === id)) return;
+      const request = ++this.openRequest;
+      const opened = await openStored(id);
+      // Another dataset chosen meanwhile wins.
+      if (request !== this.openRequest) return;
+      this.active = opened;
       this.report = undefined;
     });
   }
@@ -143,7 +192,12 @@ export class DatasetLibraryController implements ReactiveController {
 
   async remove(id: string): Promise<void> {
     await this.attempt(async () => {
-      await deleteDataset(id);
+      this.deleting.add(id);
+      try {
+        await deleteDataset(id);
+      } finally {
+        this.deleting.delete(id);
+      }
       this.datasets = this.datasets.filter((d) => d.id !== id);
       if (this.active?.meta.id === id) this.active = undefined;
     });
@@ -154,9 +208,16 @@ export class DatasetLibraryController implements ReactiveController {
     this.host.requestUpdate();
   }
 
+  dismissNotice(): void {
+    this.notice = undefined;
+    this.host.requestUpdate();
+  }
+
   private async attempt(action: () => Promise<void>): Promise<void> {
     try {
       this.problem = undefined;
+      this.retry = undefined;
+      this.notice = undefined;
       await action();
     } catch (error) {
       this.problem = messageOf(error);
@@ -164,6 +225,15 @@ export class DatasetLibraryController implements ReactiveController {
       this.host.requestUpdate();
     }
   }
+}
+
+/** A stored dataset read by the dataset worker, unpacked here (a plain loop), its fingerprint remembered. */
+async function openStored(id: string): Promise<{ meta: DatasetMeta; stored: StoredDataset }> {
+  const { meta, stored } = await exploreClient.open(id);
+  const dataset = unpackDataset(stored.dataset);
+  rememberFingerprint(dataset, meta.fingerprint);
+  rememberStoredId(dataset, id);
+  return { meta, stored: { id, dataset, warnings: stored.warnings } };
 }
 
 function messageOf(error: unknown): string {

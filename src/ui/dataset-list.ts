@@ -75,6 +75,11 @@ export class DatasetList extends LitElement {
         color: var(--qp-muted, #52606d);
         font-size: 0.9rem;
       }
+      .rename-problem {
+        flex-basis: 100%;
+        color: #9b1c1c;
+        font-size: 0.85rem;
+      }
     `,
   ];
 
@@ -90,7 +95,10 @@ export class DatasetList extends LitElement {
     return html`<li class=${d.id === this.activeId ? 'active' : ''} data-testid="dataset-item" data-name=${d.name}>
       ${
         this.editingId === d.id
-          ? renameForm(d.name, (name) => this.renamed(d.id, name))
+          ? renameForm(d.name, (name) => this.renamed(d.id, name), {
+              kind: 'dataset',
+              taken: this.datasets.filter((o) => o.id !== d.id).map((o) => o.name),
+            })
           : html`<button
               class="name"
               @click=${() => this.act({ id: d.id, action: 'open' })}

@@ -59,6 +59,8 @@ export class DosesView extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('data')) this.fingerprint = this.data ? datasetFingerprint(this.data) : null;
+    // A network just saved (on the Model tab or in another tab) and trained on this dataset is offered ticked.
+    if (this.fingerprint !== null) this.workspace.offerNetworks(this.fingerprint);
   }
 
   protected override render(): TemplateResult {

@@ -10,9 +10,9 @@ import type { TrainedModelMeta } from '../../model/trained-model';
 import { listTrainedModels } from '../../store/models';
 import { onStoreChange } from '../../store/store-changes';
 import { type DoseModelReport, DoseRunCancelledError, type DoseRunProgress, DosesClient } from '../../../workers/doses-client';
-import { isWorkerLost } from '../../../workers/worker-session';
-import type { Notice } from '../run-notice';
-import { DEFAULT_DOSE_FORM, type DoseFormValues, runSettings } from './dose-settings';
+import type { BackendRequest } from '../../platform/compute-backend';
+import { cpuRetryAction, failureNotice, type Notice, offerCpuRetry, retryAction } from '../run-notice';
+import { DEFAULT_DOSE_FORM, type DoseFormValues, offerNetworks, runSettings } from './dose-settings';
 
 export interface ModelRun {
   id: string;
@@ -38,6 +38,9 @@ export class DosesWorkspace extends EventTarget {
   saved: readonly TrainedModelMeta[] = [];
   notice: Notice | null = null;
   private readonly client = new DosesClient();
+  /** When this page opened: networks saved since are offered ticked (see offerNetworks). */
+  private readonly since = Date.now();
+  private readonly offered = new Set<string>();
 
   constructor() {
     super();
@@ -45,14 +48,15 @@ export class DosesWorkspace extends EventTarget {
     onStoreChange('models', () => void this.refreshSaved());
   }
 
-  async run(data: Dataset, form: DoseFormValues): Promise<void> {
+  /** Answers with the chosen models; `backend`: the networks' TF.js backend ('auto', or 'wasm' to retry on the CPU path). */
+  async run(data: Dataset, form: DoseFormValues, backend: BackendRequest = 'auto'): Promise<void> {
     if (this.running) return;
     this.form = form;
     this.running = true;
     this.runs = [];
     this.runFingerprint = datasetFingerprint(data);
     this.notice = null;
-    const settings = runSettings(form);
+    const settings = { ...runSettings(form), backend };
     const networks = this.saved.filter((m) => form.networkIds.includes(m.id));
     const ensemble = form.ensemble && networks.length > 1;
     const chosen: { id: string; label: string; ensembleIds: string[] }[] = [
@@ -68,8 +72,11 @@ export class DosesWorkspace extends EventTarget {
         : networks.map((m) => ({ id: m.id, label: m.name, ensembleIds: [] }))),
     ];
     const started = performance.now();
+    /** The model being answered, to tell whether a failure involved the GPU (networks only). */
+    let answering: string | null = null;
     try {
       for (const [index, model] of chosen.entries()) {
+        answering = model.id;
         const onProgress = (p: DoseRunProgress): void => {
           this.progress = { ...p, modelLabel: model.label, modelNumber: index + 1, modelCount: chosen.length };
           this.changed();
@@ -85,15 +92,16 @@ export class DosesWorkspace extends EventTarget {
       }
       this.notice = { tone: 'success', text: `Answered in ${((performance.now() - started) / 1000).toFixed(1)} s.` };
     } catch (error) {
-      this.notice =
-        error instanceof DoseRunCancelledError
-          ? { tone: 'info', text: `Cancelled.${this.runs.length > 0 ? ' The models that had finished are shown.' : ''}` }
-          : {
-              tone: 'error',
-              text: `The dose questions could not be answered: ${error instanceof Error ? error.message : String(error)}`,
-              // The crashed worker was ended (a lost GPU's too): a retry starts a fresh one.
-              ...(isWorkerLost(error) ? { retry: { label: 'Retry', run: () => void this.run(data, form) } } : {}),
-            };
+      if (error instanceof DoseRunCancelledError) {
+        this.notice = { tone: 'info', text: `Cancelled.${this.runs.length > 0 ? ' The models that had finished are shown.' : ''}` };
+      } else {
+        // The crashed worker was ended (a lost GPU's too): a retry starts a fresh one. Only networks use a GPU.
+        const onCpu = answering !== null && answering !== MECHANISTIC_ID && (await offerCpuRetry(backend, error));
+        this.notice = failureNotice('The dose questions could not be answered', error, [
+          retryAction(() => void this.run(data, form, backend)),
+          ...(onCpu ? [cpuRetryAction(() => void this.run(data, form, 'wasm'))] : []),
+        ]);
+      }
     } finally {
       this.running = false;
       this.progress = null;
@@ -105,14 +113,16 @@ export class DosesWorkspace extends EventTarget {
     if (this.running) this.client.cancel();
   }
 
+  /** Ticks the networks saved during this visit and trained on the open dataset, the first time they are listed with it. */
+  offerNetworks(fingerprint: string): void {
+    this.form = offerNetworks(this.form, this.saved, fingerprint, this.since, this.offered);
+  }
+
   async refreshSaved(): Promise<void> {
     try {
       this.saved = await listTrainedModels();
     } catch (error) {
-      this.notice = {
-        tone: 'error',
-        text: `The saved models could not be listed: ${error instanceof Error ? error.message : String(error)}`,
-      };
+      this.notice = failureNotice('The saved models could not be listed', error);
     }
     this.changed();
   }

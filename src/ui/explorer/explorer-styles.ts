@@ -65,6 +65,16 @@ export const explorerStyles = css`
     gap: 0.35rem;
     cursor: pointer;
   }
+  .controls form.subject-id {
+    display: inline-flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 0.35rem 0.6rem;
+  }
+  .controls form.subject-id .detail {
+    font-size: 0.8rem;
+    color: var(--qp-muted, #52606d);
+  }
   input[type='checkbox'] {
     width: 1rem;
     height: 1rem;

@@ -1,9 +1,15 @@
-/** `<qp-explorer>`: the data explorer (Figure 1) — six panels and a per-subject viewer. */
+/**
+ * `<qp-explorer .data=${Dataset} .datasetId=${string}>`: the data explorer (Figure 1) — six panels and
+ * a per-subject viewer. The derivations run in the explorer worker, which reads the stored dataset
+ * by id (a million rows take seconds to derive); what a plot draws point by point is thinned there
+ * (explorer-display.ts) and the plot says so.
+ */
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { explorerModel, type ExplorerModel } from '../../data/explore/explorer-model';
+import type { ExplorerModel } from '../../data/explore/explorer-model';
 import { subjectSeries } from '../../data/explore/subject-series';
-import type { SubjectSummary } from '../../data/explore/subject-summaries';
+import { subjectSummaries, type SubjectSummary } from '../../data/explore/subject-summaries';
 import type { Dataset } from '../../data/types';
+import { exploreClient } from '../../../workers/explore-client';
 import { fileNameOf } from '../../export/file-name';
 import '../export/export-menu';
 import { type ArmColorScale, armColorScale, colorOf } from './arm-colors';
@@ -11,6 +17,7 @@ import { bwByArmPlot } from './bw-by-arm-plot';
 import { comedByArmPlot } from './comed-by-arm-plot';
 import { COMED_LABELS } from './comed-colors';
 import { doseAllocationPlot } from './dose-allocation-plot';
+import { type ExplorerDisplay, type Shown, thinSubjectSeries } from './explorer-display';
 import { explorerStyles } from './explorer-styles';
 import { hysteresisPlot } from './hysteresis-plot';
 import { pdTimePlot } from './pd-time-plot';
@@ -24,6 +31,10 @@ export type PlotName = 'dose-allocation' | 'bw-by-arm' | 'comed-by-arm' | 'pk-ti
 export class ExplorerView extends LitElement {
   static override properties = {
     data: { attribute: false },
+    datasetId: { attribute: false },
+    display: { state: true },
+    failure: { state: true },
+    idProblem: { state: true },
     logScale: { state: true },
     showIndividuals: { state: true },
     loopArm: { state: true },
@@ -33,6 +44,14 @@ export class ExplorerView extends LitElement {
 
   /** The dataset to explore. (Not `dataset`: that name is HTMLElement's data-* attribute map.) */
   declare data: Dataset | null;
+  /** Its id in the store, where the explorer worker reads it. */
+  declare datasetId: string | null;
+  /** The worker's answer for `datasetId`; null while it works. */
+  declare display: ExplorerDisplay | null;
+  /** Why the plots could not be prepared. */
+  declare failure: string | null;
+  /** Why the subject ID typed could not be shown. */
+  declare idProblem: string | null;
   declare logScale: boolean;
   declare showIndividuals: boolean;
   /** Label of the arm whose PK–PD loop is shown. */
@@ -43,10 +62,18 @@ export class ExplorerView extends LitElement {
   private model: ExplorerModel | null = null;
   private colors: ArmColorScale = { domain: [], range: [] };
   private readonly frames = new PlotFrames(this);
+  /** Whether the subject plot drawn last had its points thinned. */
+  private seriesThinned = { subject: -1, thinned: false };
+  /** Counts requests to the worker: only the latest one's answer is shown. */
+  private request = 0;
 
   constructor() {
     super();
     this.data = null;
+    this.datasetId = null;
+    this.display = null;
+    this.failure = null;
+    this.idProblem = null;
     this.logScale = false;
     this.showIndividuals = false;
     this.loopArm = null;
@@ -54,19 +81,42 @@ export class ExplorerView extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('data')) {
+    if (changed.has('data') || changed.has('datasetId')) {
       this.frames.clear();
-      this.model = this.data ? explorerModel(this.data) : null;
+      this.display = null;
+      this.failure = null;
+      this.idProblem = null;
+      void this.prepare();
+    }
+    if (changed.has('display')) {
+      this.frames.clear();
+      this.model = this.display?.model ?? null;
       this.colors = armColorScale(this.model?.arms ?? []);
       const loops = this.model?.loops ?? [];
       this.loopArm = loops.length > 0 ? loops[loops.length - 1].label : null;
-      this.subject = this.model ? defaultSubject(this.model, this.data as Dataset) : null;
+      this.subject = this.model && this.data ? defaultSubject(this.model, this.data) : null;
+    }
+  }
+
+  /** Asks the worker for the explorer's model of the dataset shown. */
+  private async prepare(): Promise<void> {
+    const id = this.datasetId;
+    const request = ++this.request;
+    if (id === null || !this.data) return;
+    try {
+      const display = await exploreClient.display(id);
+      if (request === this.request) this.display = display;
+    } catch (error) {
+      if (request === this.request)
+        this.failure = `The plots could not be prepared: ${error instanceof Error ? error.message : String(error)}`;
     }
   }
 
   protected override render(): TemplateResult | typeof nothing {
+    if (this.failure) return html`<p class="note" role="alert" data-testid="explorer-failure">${this.failure}</p>`;
     const m = this.model;
-    if (!m || !this.data) return nothing;
+    if (!this.data || this.datasetId === null) return nothing;
+    if (!m || !this.display) return html`<p class="note" role="status" data-testid="explorer-preparing">Preparing the plots…</p>`;
     return html`
       <div class="grid">
         ${m.pd ? nothing : html`<p class="note" data-note="no-pd" role="note">This file has no PD observations (DVID 2): PD plots are hidden.</p>`}
@@ -119,7 +169,10 @@ export class ExplorerView extends LitElement {
     const plot = this.frames.plot('bw-by-arm', '', (width) =>
       bwByArmPlot({ weights: bw.weights, armLabels: m.arms.map((a) => a.label), colors: this.colors, width }),
     );
-    const detail = `Box: median and quartiles; dots: subjects${bw.missing ? ` (${bw.missing} without BW)` : ''}`;
+    const dots = this.display?.thinned.weightDots;
+    const detail =
+      `Box: median and quartiles; dots: ${dots ? `${shownText(dots, 'subjects')}, evenly spaced by weight within each arm` : 'subjects'}` +
+      (bw.missing ? ` (${bw.missing.toLocaleString('en')} without BW)` : '');
     return this.figure('bw-by-arm', 'B. Body weight by arm', detail, plot);
   }
 
@@ -151,6 +204,8 @@ export class ExplorerView extends LitElement {
     const parts = [this.logScale ? 'Geometric mean × ÷ geometric SD' : 'Mean ± SD'];
     if (pk.binned) parts.push('times binned (median time per bin)');
     if (this.logScale && pk.nonPositive > 0) parts.push(`${pk.nonPositive} values ≤ 0 left out on the log scale`);
+    const curves = this.display?.thinned.individualCurves;
+    if (this.showIndividuals && curves) parts.push(`individual curves of ${shownText(curves, 'subjects')} (evenly spaced within each arm)`);
     const controls = html`<div class="controls">
       <label
         ><input
@@ -198,34 +253,74 @@ export class ExplorerView extends LitElement {
 
   private subjectViewer(m: ExplorerModel): TemplateResult | typeof nothing {
     const data = this.data;
-    const current = m.subjects.find((s) => s.subject === this.subject) ?? m.subjects[0];
+    const listed = m.subjects.find((s) => s.subject === this.subject);
+    const current = listed ?? this.summaryOf(m, this.subject) ?? m.subjects[0];
     if (!data || !current) return nothing;
-    const plot = this.frames.plot('subject', String(current.subject), (width) =>
-      subjectPlot({
-        series: subjectSeries(data, current.subject),
-        color: colorOf(this.colors, current.label),
-        showPk: m.pk !== null,
-        showPd: m.pd !== null,
-        width,
-      }),
-    );
+    const options = listed || current === m.subjects[0] ? m.subjects : [current, ...m.subjects];
+    const plot = this.frames.plot('subject', String(current.subject), (width) => {
+      const { series, thinned } = thinSubjectSeries(subjectSeries(data, current.subject));
+      this.seriesThinned = { subject: current.subject, thinned };
+      return subjectPlot({ series, color: colorOf(this.colors, current.label), showPk: m.pk !== null, showPd: m.pd !== null, width });
+    });
+    const picker = this.display?.thinned.pickerSubjects;
     const controls = html`<div class="controls">
       <label
         >Subject
         <select @change=${(e: Event) => (this.subject = Number((e.target as HTMLSelectElement).value))}>
-          ${m.subjects.map((s) => html`<option value=${s.subject} ?selected=${s.subject === current.subject}>${subjectLabel(s)}</option>`)}
+          ${options.map((s) => html`<option value=${s.subject} ?selected=${s.subject === current.subject}>${subjectLabel(s)}</option>`)}
         </select></label
       >
+      ${
+        picker
+          ? html`<form class="subject-id" @submit=${this.onSubjectId}>
+              <label>ID <input name="id" type="text" size="10" autocomplete="off" data-testid="subject-id" /></label>
+              <button type="submit">Show</button>
+              <span class="detail" data-testid="subject-list-note"
+                >${shownText(picker, 'subjects')} listed; type an ID to show any other.</span
+              >
+              ${this.idProblem ? html`<span role="alert" class="detail">${this.idProblem}</span>` : nothing}
+            </form>`
+          : nothing
+      }
     </div>`;
+    const kinds = [m.pk ? 'PK' : '', m.pd ? 'PD' : ''].filter(Boolean).join(' and ');
     return this.figure(
       'subject',
       'Subject viewer',
-      `${[m.pk ? 'PK' : '', m.pd ? 'PD' : ''].filter(Boolean).join(' and ')} observations of one subject; dashed lines mark doses`,
+      `${kinds} observations of one subject; dashed lines mark doses${
+        this.seriesThinned.subject === current.subject && this.seriesThinned.thinned ? '; many points: evenly spaced ones drawn' : ''
+      }`,
       plot,
       controls,
       true,
     );
   }
+
+  /** The picker's summary of a subject the worker did not list (shown by its ID). */
+  private summaryOf(m: ExplorerModel, subject: number | null): SubjectSummary | undefined {
+    if (subject === null || !this.data || !this.display?.thinned.pickerSubjects) return undefined;
+    const arm = m.arms.find((a) => a.subjects.includes(subject));
+    return arm ? subjectSummaries(this.data, [{ ...arm, subjects: [subject] }])[0] : undefined;
+  }
+
+  private readonly onSubjectId = (event: Event): void => {
+    event.preventDefault();
+    const typed = String(new FormData(event.target as HTMLFormElement).get('id') ?? '').trim();
+    const subjects = this.data?.subjects ?? [];
+    let index = subjects.findIndex((s) => s.id === typed);
+    if (index < 0) index = subjects.findIndex((s) => s.id.toLowerCase() === typed.toLowerCase());
+    if (typed === '' || index < 0) {
+      this.idProblem = typed === '' ? 'Type a subject ID.' : `No subject has the ID “${typed.slice(0, 40)}”.`;
+      return;
+    }
+    this.idProblem = null;
+    this.subject = index;
+  };
+}
+
+/** "2,000 of 150,000 subjects". */
+function shownText(shown: Shown, what: string): string {
+  return `${shown.shown.toLocaleString('en')} of ${shown.total.toLocaleString('en')} ${what}`;
 }
 
 /** "ID 13 · 1 mg · 100 kg · COMED". */

@@ -3,8 +3,16 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 type Host = ReactiveControllerHost & HTMLElement & { renderRoot: HTMLElement | DocumentFragment };
 
 /**
+ * Time one update may spend building plots before the rest wait for the next one: a view of seven
+ * plots built in one go was a single 150–200 ms task on a busy two-core machine.
+ */
+const BUILD_BUDGET_MS = 40;
+
+/**
  * Measures the content width of every element carrying `data-plot` in the host's render root and
- * caches the plot built for each, rebuilding it only when its width or its inputs change.
+ * caches the plot built for each, rebuilding it only when its width or its inputs change. An update
+ * builds plots until BUILD_BUDGET_MS have passed (at least one), then asks for another update for the
+ * rest, so the page stays responsive while a view is drawn.
  */
 export class PlotFrames implements ReactiveController {
   private readonly host: Host;
@@ -12,6 +20,9 @@ export class PlotFrames implements ReactiveController {
   private readonly observed = new WeakSet<Element>();
   private readonly widths = new Map<string, number>();
   private readonly cache = new Map<string, { key: string; element: Element }>();
+  private updateStarted = 0;
+  private builtThisUpdate = 0;
+  private deferred = false;
 
   constructor(host: Host) {
     this.host = host;
@@ -39,6 +50,11 @@ export class PlotFrames implements ReactiveController {
     this.observer = null;
   }
 
+  hostUpdate(): void {
+    this.updateStarted = performance.now();
+    this.builtThisUpdate = 0;
+  }
+
   hostUpdated(): void {
     for (const el of this.frames()) {
       if (!this.observed.has(el)) {
@@ -46,15 +62,28 @@ export class PlotFrames implements ReactiveController {
         this.observer?.observe(el);
       }
     }
+    if (this.deferred) {
+      this.deferred = false;
+      // A task of its own, so input and painting come in between.
+      setTimeout(() => this.host.requestUpdate(), 0);
+    }
   }
 
-  /** The plot for a frame, built by `make(width)` when the width or `key` changed; null until measured. */
+  /**
+   * The plot for a frame, built by `make(width)` when the width or `key` changed; null until measured.
+   * Past this update's budget, the plot drawn before (or null) until a later update builds it.
+   */
   plot(name: string, key: string, make: (width: number) => Element): Element | null {
     const width = this.widths.get(name);
     if (!width) return null;
     const fullKey = `${width}|${key}`;
     const hit = this.cache.get(name);
     if (hit && hit.key === fullKey) return hit.element;
+    if (this.builtThisUpdate > 0 && performance.now() - this.updateStarted > BUILD_BUDGET_MS) {
+      this.deferred = true;
+      return hit?.element ?? null;
+    }
+    this.builtThisUpdate++;
     const element = withGroupRoles(make(width));
     this.cache.set(name, { key: fullKey, element });
     return element;

@@ -30,7 +30,7 @@ const SUBJECT_SETS: readonly { set: SubjectSet; label: string }[] = [
 ];
 
 function stopLabel(stop: StopReason, patience: number): string {
-  if (stop === 'early-stopping') return `early stopping (no better validation loss in ${patience} epochs)`;
+  if (stop === 'early-stopping') return `early stopping (no better validation loss in ${patience} epoch${patience === 1 ? '' : 's'})`;
   return stop === 'max-epochs' ? 'reached the maximum epochs' : 'cancelled';
 }
 
@@ -71,6 +71,15 @@ export class ModelResults extends LitElement {
         font-weight: 600;
         font-size: 0.85rem;
         margin-bottom: 0.3rem;
+      }
+      /* The epochs table fits a 1366 px screen: the long "stopped by" words and the headers wrap. */
+      table.epochs thead th,
+      table.epochs td.stop {
+        white-space: normal;
+      }
+      table.epochs .stop {
+        text-align: left;
+        min-width: 11rem;
       }
       .confirm {
         margin-top: 0.6rem;
@@ -137,13 +146,13 @@ export class ModelResults extends LitElement {
   private training(f: TrainedModelFacts): TemplateResult {
     return html`<h4>Training</h4>
       <div class="table-wrap">
-        <table data-testid="epochs-table">
+        <table class="epochs" data-testid="epochs-table">
           <thead>
             <tr>
               <th scope="col">Network</th>
               <th scope="col">Epochs run</th>
               <th scope="col">Best epoch</th>
-              <th scope="col">Stopped by</th>
+              <th scope="col" class="stop">Stopped by</th>
               <th scope="col">Parameters (classical + quantum)</th>
             </tr>
           </thead>
@@ -154,7 +163,7 @@ export class ModelResults extends LitElement {
                 <th scope="row">${BRANCH_LABELS[branch] ?? branch}</th>
                 <td>${e.run}</td>
                 <td>${e.best}</td>
-                <td>${stopLabel(e.stop, f.config.patience)}</td>
+                <td class="stop">${stopLabel(e.stop, f.config.patience)}</td>
                 <td>
                   ${p ? `${p.total.toLocaleString('en-US')} (${p.classical.toLocaleString('en-US')} + ${p.quantum.toLocaleString('en-US')})` : '–'}
                 </td>

@@ -127,9 +127,13 @@ export class ModelView extends LitElement {
             ></qp-training-progress>`
           : nothing
       }
+      ${ws.current ? this.otherDatasetNote(ws.current, data) : nothing}
       ${
         ws.current
-          ? html`<qp-report-actions .report=${idle ? () => this.report(data) : null} .csv=${this.predictionsCsv()}></qp-report-actions>
+          ? html`<qp-report-actions
+                .report=${idle && this.onOpenDataset(ws.current) ? () => this.report(data) : null}
+                .csv=${this.predictionsCsv()}
+              ></qp-report-actions>
               <qp-model-results
                 .current=${ws.current}
                 .reports=${ws.reports}
@@ -152,6 +156,22 @@ export class ModelView extends LitElement {
           @model-file-chosen=${(e: CustomEvent<File>) => void ws.importModel(e.detail)}
         ></qp-saved-models>
       </section>`;
+  }
+
+  /** The current model's results were computed on the dataset open now. */
+  private onOpenDataset(current: CurrentModel): boolean {
+    return current.on.id === this.datasetId;
+  }
+
+  /** After another dataset was opened, the results shown are still the other dataset's: say so, by name. */
+  private otherDatasetNote(current: CurrentModel, data: Dataset): TemplateResult | typeof nothing {
+    if (this.onOpenDataset(current)) return nothing;
+    const open = this.datasetName ?? data.fileName;
+    return html`<p class="notice" data-tone="warning" role="note" data-testid="other-dataset-results">
+      The results below belong to “${current.on.name}”, not to “${open}” open now: their metrics and predictions are on the subjects of
+      “${current.on.name}”. Train a model on “${open}” above, open one of its saved models, or open “${current.on.name}” again to go on with
+      these.
+    </p>`;
   }
 
   /** The Model tab's printable report: the open data, the current model and its plots as drawn. */

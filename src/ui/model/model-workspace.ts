@@ -11,8 +11,7 @@ import { deleteTrainedModel, listTrainedModels, renameTrainedModel } from '../..
 import { onStoreChange } from '../../store/store-changes';
 import { downloadBlob } from '../../export/download';
 import { type DatasetInput, TrainingClient } from '../../../workers/training-client';
-import { isWorkerLost } from '../../../workers/worker-session';
-import type { Notice } from '../run-notice';
+import { cpuRetryAction, describeError, failureNotice, type Notice, type NoticeAction, offerCpuRetry, retryAction } from '../run-notice';
 
 export type WorkspacePhase = 'idle' | 'training' | 'working';
 export type SubjectSet = ModelReport['subjectSet'];
@@ -23,6 +22,8 @@ export interface CurrentModel {
   readonly meta: TrainedModelMeta | null;
   /** Opened models: the open dataset is the one it was trained on. */
   readonly datasetMatches: boolean;
+  /** The dataset its results (metrics, predictions) were computed on: the one open when it was trained or opened. */
+  readonly on: { readonly id: string | null; readonly name: string };
 }
 
 export class ModelWorkspace extends EventTarget {
@@ -38,6 +39,10 @@ export class ModelWorkspace extends EventTarget {
   saved: readonly TrainedModelMeta[] = [];
   notice: Notice | null = null;
   private readonly client = new TrainingClient();
+  /** The last training's input and settings, to train the model again after its worker was lost. */
+  private lastTraining: { input: DatasetInput; config: TrainingConfig } | null = null;
+  /** The dataset the last model was opened on. */
+  private lastInput: DatasetInput | null = null;
 
   constructor() {
     super();
@@ -54,6 +59,8 @@ export class ModelWorkspace extends EventTarget {
     this.current = null;
     this.reports = {};
     this.notice = null;
+    this.lastTraining = { input, config };
+    this.lastInput = input;
     this.changed();
     try {
       const facts = await this.client.train(input, config, (progress) => {
@@ -65,18 +72,19 @@ export class ModelWorkspace extends EventTarget {
         this.notice = { tone: 'info', text: 'Training was cancelled before any epoch finished: no model was kept.' };
         return;
       }
-      this.current = { facts, meta: null, datasetMatches: true };
+      this.current = { facts, meta: null, datasetMatches: true, on: { id: input.datasetId, name: input.datasetName } };
       this.notice = facts.cancelled
         ? { tone: 'info', text: `Training was cancelled: the model keeps ${cancelledSummary(facts)}. It was not trained to the end.` }
-        : { tone: 'success', text: `Training finished in ${facts.seconds.toFixed(1)} s.` };
+        : { tone: 'success', text: `Training finished in ${facts.seconds.toFixed(1)} s, on “${input.datasetName}”.` };
       this.phase = 'idle';
       await this.showReport('validation');
     } catch (error) {
-      this.notice = {
-        tone: 'error',
-        text: `Training failed: ${messageOf(error)}`,
-        ...(isWorkerLost(error) ? { retry: this.retryOnCpu(input, config) } : {}),
-      };
+      // The crashed worker was ended (a lost GPU's too): a retry starts a fresh one.
+      const onCpu = await offerCpuRetry(config.backend, error);
+      this.notice = failureNotice('Training failed', error, [
+        retryAction(() => void this.train(input, config)),
+        ...(onCpu ? [cpuRetryAction(() => void this.train(input, { ...config, backend: 'wasm' }))] : []),
+      ]);
     } finally {
       this.phase = 'idle';
       this.progress = null;
@@ -88,11 +96,6 @@ export class ModelWorkspace extends EventTarget {
     if (this.phase === 'training') this.client.cancel();
   }
 
-  /** The same training on TF.js's WebAssembly path, in a fresh worker (the failed one was ended). */
-  private retryOnCpu(input: DatasetInput, config: TrainingConfig): NonNullable<Notice['retry']> {
-    return { label: 'Retry on CPU (WebAssembly)', run: () => void this.train(input, { ...config, backend: 'wasm' }) };
-  }
-
   /** Shows the current model's predictions on a subject set, computing them in the worker once. */
   async showReport(set: SubjectSet): Promise<void> {
     this.subjectSet = set;
@@ -100,44 +103,66 @@ export class ModelWorkspace extends EventTarget {
       this.changed();
       return;
     }
-    await this.work(`Computing predictions for the ${set} subjects…`, async () => {
-      this.reports = { ...this.reports, [set]: await this.client.report(set) };
-    });
+    await this.work(
+      `Computing predictions for the ${set} subjects…`,
+      async () => {
+        this.reports = { ...this.reports, [set]: await this.client.report(set) };
+      },
+      'The predictions could not be computed',
+      this.recovery(),
+    );
   }
 
   async evaluateTest(): Promise<void> {
-    await this.work('Evaluating the test subjects…', async () => {
-      const evaluation = await this.client.evaluateTest();
-      const current = this.current as CurrentModel;
-      const meta = current.meta
-        ? { ...current.meta, test: evaluation.facts.test, testEvaluatedAt: evaluation.facts.testEvaluatedAt }
-        : null;
-      this.current = { ...current, facts: evaluation.facts, meta };
-      this.reports = { ...this.reports, test: evaluation.report };
-      this.subjectSet = 'test';
-      this.notice = { tone: 'success', text: 'The test subjects were evaluated. Their metrics are shown beside the validation metrics.' };
-      if (meta) await this.refreshSaved();
-    });
+    await this.work(
+      'Evaluating the test subjects…',
+      async () => {
+        const evaluation = await this.client.evaluateTest();
+        const current = this.current as CurrentModel;
+        const meta = current.meta
+          ? { ...current.meta, test: evaluation.facts.test, testEvaluatedAt: evaluation.facts.testEvaluatedAt }
+          : null;
+        this.current = { ...current, facts: evaluation.facts, meta };
+        this.reports = { ...this.reports, test: evaluation.report };
+        this.subjectSet = 'test';
+        this.notice = { tone: 'success', text: 'The test subjects were evaluated. Their metrics are shown beside the validation metrics.' };
+        if (meta) await this.refreshSaved();
+      },
+      'The final test evaluation failed',
+      this.recovery(),
+    );
   }
 
   async save(name: string): Promise<void> {
-    await this.work('Saving the model…', async () => {
-      const meta = await this.client.save(name);
-      this.current = { ...(this.current as CurrentModel), meta };
-      this.notice = { tone: 'success', text: `Saved as “${meta.name}” in this browser.` };
-      await this.refreshSaved();
-    });
+    await this.work(
+      'Saving the model…',
+      async () => {
+        const meta = await this.client.save(name);
+        this.current = { ...(this.current as CurrentModel), meta };
+        this.notice = { tone: 'success', text: `Saved as “${meta.name}” in this browser.` };
+        await this.refreshSaved();
+      },
+      'The model was not saved',
+      this.recovery(),
+    );
   }
 
   async open(id: string, input: DatasetInput): Promise<void> {
-    await this.work('Opening the model…', async () => {
-      const opened = await this.client.open(id, input);
-      this.current = { facts: opened.meta, meta: opened.meta, datasetMatches: opened.datasetMatches };
-      this.reports = {};
-      this.notice = null;
-      this.reports = { validation: await this.client.report('validation') };
-      this.subjectSet = 'validation';
-    });
+    await this.work(
+      'Opening the model…',
+      async () => {
+        this.lastInput = input;
+        const opened = await this.client.open(id, input);
+        const on = { id: input.datasetId, name: input.datasetName };
+        this.current = { facts: opened.meta, meta: opened.meta, datasetMatches: opened.datasetMatches, on };
+        this.reports = {};
+        this.notice = null;
+        this.reports = { validation: await this.client.report('validation') };
+        this.subjectSet = 'validation';
+      },
+      'The model could not be opened',
+      [retryAction(() => void this.open(id, input))],
+    );
   }
 
   async rename(id: string, name: string): Promise<void> {
@@ -162,16 +187,21 @@ export class ModelWorkspace extends EventTarget {
 
   /** Downloads a saved model as a `.qpkpd-model.json` file. */
   async exportModel(id: string): Promise<void> {
-    await this.work('Preparing the model file…', async () => {
-      const { fileName, text } = await this.client.exportFile(id);
-      downloadBlob(new Blob([text], { type: 'application/json' }), fileName);
-    });
+    await this.work(
+      'Preparing the model file…',
+      async () => {
+        const { fileName, text } = await this.client.exportFile(id);
+        downloadBlob(new Blob([text], { type: 'application/json' }), fileName);
+      },
+      'The model file could not be prepared',
+      [retryAction(() => void this.exportModel(id))],
+    );
   }
 
   async importModel(file: File): Promise<void> {
     await this.work(`Checking ${file.name}…`, async () => {
       try {
-        const meta = await this.client.importFile(await file.text());
+        const meta = await this.client.importFile(file);
         this.notice = { tone: 'success', text: `Imported “${meta.name}” from ${file.name}.` };
       } catch (error) {
         this.notice = { tone: 'error', text: `${file.name} was not imported: ${messageOf(error)} Nothing was changed.` };
@@ -188,13 +218,19 @@ export class ModelWorkspace extends EventTarget {
     });
   }
 
-  private async work(activity: string, action: () => Promise<void>): Promise<void> {
+  /**
+   * Runs a worker-backed action; a failure becomes the notice `failed: …`, with `retries` when the
+   * worker was lost.
+   */
+  private async work(activity: string, action: () => Promise<void>, failed?: string, retries: readonly NoticeAction[] = []): Promise<void> {
     if (this.phase !== 'idle') return;
     this.phase = 'working';
     this.activity = activity;
     this.changed();
     try {
-      await this.attempt(action);
+      await action();
+    } catch (error) {
+      this.notice = failed ? failureNotice(failed, error, retries) : { tone: 'error', text: messageOf(error) };
     } finally {
       this.phase = 'idle';
       this.activity = '';
@@ -206,10 +242,23 @@ export class ModelWorkspace extends EventTarget {
     try {
       await action();
     } catch (error) {
-      this.notice = { tone: 'error', text: messageOf(error) };
+      const { text, detail } = describeError(error);
+      this.notice = { tone: 'error', text, ...(detail ? { detail } : {}) };
     } finally {
       this.changed();
     }
+  }
+
+  /**
+   * What can bring back the model held in the worker once the worker is lost: reopening it when it
+   * is saved, else training it again with the same settings.
+   */
+  private recovery(): NoticeAction[] {
+    const saved = this.current?.meta;
+    const input = this.lastInput;
+    if (saved && input) return [{ label: `Reopen “${saved.name}”`, run: () => void this.open(saved.id, input) }];
+    const last = this.lastTraining;
+    return last ? [{ label: 'Train it again', run: () => void this.train(last.input, last.config) }] : [];
   }
 
   private changed(): void {

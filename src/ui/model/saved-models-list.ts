@@ -135,7 +135,14 @@ export class SavedModelsList extends LitElement {
     const otherData = this.fingerprint !== null && m.fingerprint !== this.fingerprint;
     return html`<li class=${m.id === this.currentId ? 'current' : ''} data-testid="saved-model" data-name=${m.name}>
       <div>
-        ${this.editingId === m.id ? renameForm(m.name, (name) => this.renamed(m.id, name)) : html`<span class="name">${m.name}</span>`}
+        ${
+          this.editingId === m.id
+            ? renameForm(m.name, (name) => this.renamed(m.id, name), {
+                kind: 'model',
+                taken: this.models.filter((o) => o.id !== m.id).map((o) => o.name),
+              })
+            : html`<span class="name">${m.name}</span>`
+        }
         <div class="facts">
           ${m.datasetName}${
             otherData

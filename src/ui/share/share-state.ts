@@ -5,6 +5,7 @@
  * Pure: no DOM.
  */
 import { DEFAULT_TRAINING_CONFIG, type TrainingConfig, trainingConfigProblems } from '../../model/training-config';
+import { jsonShapeIssue } from '../../model/untrusted-json';
 import { DEFAULT_DOSE_FORM, type DoseFormValues, doseFormProblems, type NumberSetting } from '../doses/dose-settings';
 
 export const SHARE_VERSION = 1;
@@ -81,9 +82,13 @@ function exactRecord<T extends object>(value: unknown, fields: Readonly<Record<k
   return typed ? (Object.fromEntries(keys.map((key) => [key, value[key]])) as T) : null;
 }
 
-function damaged(detail?: string): ShareCheck {
+/** The damaged-link message, with a detail in the app's own words (never text taken from the link). */
+export function damagedLink(detail?: string): ShareCheck {
   return { ok: false, message: detail ? `${DAMAGED_MESSAGE} (${detail})` : DAMAGED_MESSAGE };
 }
+
+/** A state's objects nest one level deep (its model and dose settings); one more is allowed, never used. */
+const MAX_SHARE_NESTING = 2;
 
 const problemsText = (section: string, problems: Record<string, string | undefined>): string =>
   Object.entries(problems)
@@ -92,30 +97,35 @@ const problemsText = (section: string, problems: Record<string, string | undefin
 
 /** Checks a parsed link payload: the version first (a newer link gets its own message), then every field. */
 export function checkShareState(value: unknown): ShareCheck {
-  if (!isRecord(value)) return damaged();
+  if (!isRecord(value)) return damagedLink();
+  const issue = jsonShapeIssue(value, MAX_SHARE_NESTING, 'link');
+  if (issue?.kind === 'reserved-key') return damagedLink(`it holds a field named “${issue.key}”, which no link has`);
+  if (issue) return damagedLink('its settings are nested deeper than in any link');
   const { v } = value;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) return damaged();
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) return damagedLink();
   if (v > SHARE_VERSION) return { ok: false, message: newerVersionMessage(v) };
   const allowed = new Set(['v', 'data', 'view', 'model', 'doses']);
   const unknown = Object.keys(value).filter((key) => !allowed.has(key));
-  if (unknown.length > 0) return damaged(`unknown fields: ${unknown.join(', ')}`);
-  if (value.data !== 'demo') return damaged('only the demo data can be shared');
+  // Counted, never named: the names are the link author's text, not the app's.
+  if (unknown.length > 0)
+    return damagedLink(`it holds ${unknown.length === 1 ? 'a field' : `${unknown.length} fields`} that this version does not know`);
+  if (value.data !== 'demo') return damagedLink('only the demo data can be shared');
   const view = value.view;
-  if (typeof view !== 'string' || !(SHARE_VIEWS as readonly string[]).includes(view)) return damaged('unknown view');
+  if (typeof view !== 'string' || !(SHARE_VIEWS as readonly string[]).includes(view)) return damagedLink('unknown view');
   let state: ShareState = { v: SHARE_VERSION, data: 'demo', view: view as ShareView };
   if (value.model !== undefined) {
     const model = exactRecord<TrainingConfig>(value.model, MODEL_FIELDS, DEFAULT_TRAINING_CONFIG);
-    if (!model) return damaged('model settings');
+    if (!model) return damagedLink('model settings');
     const problems = trainingConfigProblems(model);
-    if (Object.keys(problems).length > 0) return damaged(problemsText('model', problems));
+    if (Object.keys(problems).length > 0) return damagedLink(problemsText('model', problems));
     state = { ...state, model };
   }
   if (value.doses !== undefined) {
     const doses = exactRecord<SharedDoseSettings>(value.doses, DOSE_FIELDS, DEFAULT_DOSE_FORM);
-    if (!doses) return damaged('dose settings');
+    if (!doses) return damagedLink('dose settings');
     const problems: Record<string, string | undefined> = doseFormProblems({ ...DEFAULT_DOSE_FORM, ...doses });
     if (!DOSE_METHODS.includes(doses.method)) problems.method = 'unknown search method';
-    if (Object.keys(problems).length > 0) return damaged(problemsText('doses', problems));
+    if (Object.keys(problems).length > 0) return damagedLink(problemsText('doses', problems));
     state = { ...state, doses };
   }
   return { ok: true, state };
