@@ -30,7 +30,7 @@ interface Entry {
   result: unknown;
 }
 const document: { machine: string; split: string; entries: Entry[] } = existsSync(out)
-  ? JSON.parse(readFileSync(out, 'utf8'))
+  ? (JSON.parse(readFileSync(out, 'utf8')) as { machine: string; split: string; entries: Entry[] })
   : { machine: `${cpus().length}-core ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}`, split, entries: [] };
 if (document.split !== split) throw new Error(`${out} holds split ${document.split}, not ${split}`);
 

@@ -9,7 +9,7 @@ async function downloaded(page: Page, click: () => Promise<void>): Promise<{ fil
   const download = page.waitForEvent('download');
   await click();
   const file = await download;
-  return { file, bytes: readFileSync((await file.path()) as string) };
+  return { file, bytes: readFileSync(await file.path()) };
 }
 
 /** A tiny model on the Model tab (2 qubits × 1 layer, hidden 8, depth 1, batch 512, 3 epochs). */

@@ -66,7 +66,7 @@ test('train a tiny model, see its results, save it, find it after a reload with 
   await page.getByRole('button', { name: 'Export Tiny QNN' }).click();
   const file = await download;
   expect(file.suggestedFilename()).toBe('Tiny QNN.qpkpd-model.json');
-  const text = readFileSync((await file.path()) as string, 'utf8');
+  const text = readFileSync(await file.path(), 'utf8');
   const importer = page.getByTestId('import-model');
   await importer.setInputFiles({ name: file.suggestedFilename(), mimeType: 'application/json', buffer: Buffer.from(text) });
   await expect.poll(() => savedNames(page)).toEqual(['Tiny QNN', 'Tiny QNN (2)']);

@@ -90,7 +90,7 @@ class FakeWorker extends EventTarget {
         (message as { id?: unknown } | null)?.id ? this.endSilently() : post(message, transfer ?? [])) as MessagePort['postMessage'];
     }
     Comlink.expose(api, port2);
-    port1.addEventListener('message', (event) => this.dispatchEvent(new MessageEvent('message', { data: (event as MessageEvent).data })));
+    port1.addEventListener('message', (event) => this.dispatchEvent(new MessageEvent('message', { data: event.data })));
     port1.start();
     this.port = port1;
     if (locks) holdLifeline(port2, locks.of(this));

@@ -77,7 +77,7 @@ export function tfjsOpsCircuit(circuit: CompiledCircuit, x: tf.Tensor2D, weights
         state = applyOneQubit(state, fused, wire, n, batch);
       });
     }
-    const outputs: tf.Tensor[] = new Array(circuit.nOutputs);
+    const outputs = new Array<tf.Tensor>(circuit.nOutputs);
     for (const { output, wire, axis } of circuit.xyObservables) {
       const view = [batch, 1 << (n - wire - 1), 2, 1 << wire];
       const half = [batch, view[1], 1, view[3]];

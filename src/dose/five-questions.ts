@@ -308,12 +308,12 @@ export interface UncertaintySummary {
  * same virtual subjects over the same grids (full curves from per-subject bisection, smallest grid
  * dose reaching each target).
  */
-export async function addParameterUncertainty(
+export function addParameterUncertainty(
   result: DoseQuestionsResult,
   fit: PkpdFitResult,
   options: UncertaintyOptions & { simulator?: MechanisticSimulatorOptions },
   control: DoseQuestionControl = {},
-): Promise<UncertaintySummary> {
+): UncertaintySummary {
   const requested = options.replicates ?? 0;
   if (requested <= 0) return { requested, made: 0, note: 'not requested' };
   const rng = createRng(options.seed ?? result.settings.seed + 7919);
@@ -352,7 +352,7 @@ export async function addParameterUncertainty(
       let cumulative = 0;
       const curveFractions = curve.grid.map((_, k) => {
         cumulative += counts[k];
-        return cumulative / population!.size;
+        return cumulative / population.size;
       });
       curveFractions.forEach((f, k) => fractions[c][k].push(f));
       for (const target of settings.targets) {
@@ -425,7 +425,7 @@ export async function answerFiveQuestions(
     control,
   );
   const answered = performance.now();
-  const uncertainty = await addParameterUncertainty(
+  const uncertainty = addParameterUncertainty(
     result,
     fit,
     { replicates: 20, ...options.uncertainty, simulator: options.simulator },

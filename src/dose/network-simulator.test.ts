@@ -140,7 +140,7 @@ describe('steady state', () => {
         b.featureScaler.names.forEach((name, f) => {
           if (clock.includes(name)) values.fill(0, f * width, (f + 1) * width);
         });
-        kernel.assign(tensor2d(values, [kernel.shape[0] as number, width]));
+        kernel.assign(tensor2d(values, [kernel.shape[0], width]));
       }
       return run();
     } finally {

@@ -48,7 +48,7 @@ function table(label: string, truth: DoseQuestionsResult, fitted: DoseQuestionsR
     label,
     ...truth.answers.map(
       (t, k) =>
-        `  ${t.scenario.padEnd(9)} ${String(t.target).padEnd(4)} ${t.regimen.padEnd(6)} truth ${String(t.dose_mg).padStart(5)} (${(100 * t.fraction!).toFixed(1)}%)  fitted ${String(fitted.answers[k].dose_mg).padStart(5)} (${(100 * fitted.answers[k].fraction!).toFixed(1)}%)  ${off[k] >= 0 ? '+' : ''}${off[k]}${fitted.answers[k].uncertainty ? `  band ${fitted.answers[k].uncertainty!.p05}–${fitted.answers[k].uncertainty!.p95}` : ''}`,
+        `  ${t.scenario.padEnd(9)} ${String(t.target).padEnd(4)} ${t.regimen.padEnd(6)} truth ${String(t.dose_mg).padStart(5)} (${(100 * t.fraction!).toFixed(1)}%)  fitted ${String(fitted.answers[k].dose_mg).padStart(5)} (${(100 * fitted.answers[k].fraction!).toFixed(1)}%)  ${off[k] >= 0 ? '+' : ''}${off[k]}${fitted.answers[k].uncertainty ? `  band ${fitted.answers[k].uncertainty.p05}–${fitted.answers[k].uncertainty.p95}` : ''}`,
     ),
   ].join('\n');
 }

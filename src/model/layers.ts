@@ -70,7 +70,7 @@ export function createDense(
 }
 
 export function dense(x: Tensor2D, p: DenseParams): Tensor2D {
-  const y = matMul<Tensor2D>(x, p.kernel as Tensor2D);
+  const y = matMul<Tensor2D>(x, p.kernel);
   return p.bias ? (add(y, p.bias) as Tensor2D) : y;
 }
 

@@ -33,6 +33,7 @@ export function modelFileText(meta: TrainedModelMeta, model: ModelDocument): str
 
 /** "QNN run" → "QNN run.qpkpd-model.json", with characters file systems reject replaced. */
 export function modelFileName(name: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are among those file systems reject
   const safe = name.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '_').trim() || 'model';
   return `${safe}${MODEL_FILE_SUFFIX}`;
 }

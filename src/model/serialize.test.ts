@@ -39,8 +39,8 @@ describe('model documents', () => {
       const b = predictObservations(loaded, data, split.val, options);
       for (const target of ['pk', 'pd'] as const) {
         expect(Array.from(b[target]!.predicted)).toEqual(Array.from(a[target]!.predicted));
-        expect(b[target]!.sd === null ? null : Array.from(b[target]!.sd!)).toEqual(
-          a[target]!.sd === null ? null : Array.from(a[target]!.sd!),
+        expect(b[target]!.sd === null ? null : Array.from(b[target]!.sd)).toEqual(
+          a[target]!.sd === null ? null : Array.from(a[target]!.sd),
         );
       }
       expect(Array.from(b.pd!.probabilityBelow!)).toEqual(Array.from(a.pd!.probabilityBelow!));

@@ -245,7 +245,7 @@ export class FoceObjective {
     const omegaVar = new Float64Array(this.nEta);
     for (let e = 0; e < this.nEta; e++) omegaVar[e] = p.etas[e].fixed ? p.etas[e].initialSd ** 2 : Math.exp(2 * x[m++]);
     const sa2 = p.residual.additive !== undefined ? Math.exp(2 * x[m++]) : 0;
-    const sp2 = p.residual.proportional !== undefined ? Math.exp(2 * x[m++]) : 0;
+    const sp2 = p.residual.proportional !== undefined ? Math.exp(2 * x[m]) : 0;
     return { theta, omegaVar, sa2, sp2 };
   }
 
@@ -347,7 +347,7 @@ export class FoceObjective {
     if (k === 0) return l;
     const grad = new Float64Array(k);
     const info = new Float64Array(k * k);
-    let chol: Float64Array | null = null;
+    let chol: Float64Array | null;
     for (let iteration = 0; ; iteration++) {
       this.sensitivities(i, d, eta, w);
       this.scoring(i, d, eta, w, grad, info);

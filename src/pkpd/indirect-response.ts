@@ -78,7 +78,7 @@ const GL_W = [5 / 9, 8 / 9, 5 / 9];
 function doseOffsets(firstPanel: number, growth: number, maxPanel: number, span: number): number[] {
   const offsets: number[] = [];
   let o = firstPanel;
-  let step = firstPanel;
+  let step: number;
   while (o < span) {
     offsets.push(o);
     step = Math.min(maxPanel, Math.max(firstPanel, o * (growth - 1)));

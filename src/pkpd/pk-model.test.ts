@@ -28,6 +28,9 @@ function odeConcentration(p: PkParameters, doses: Dose[], times: number[]): numb
   return integrateWithEvents(rhs, 0, [0, 0, 0], times, events, { rtol: 1e-11, atol: 1e-14, maxStep: 2 }).map((y) => y[1] / p.v);
 }
 
+const COINCIDENT_KA: PkParameters = { compartments: 1, ka: 0.04 / 6.9, cl: 0.04, v: 6.9 };
+const FAST_ABSORPTION: PkParameters = { compartments: 2, ka: 8, cl: 0.5, v: 1, q: 2, v2: 10 };
+
 describe('oral closed-form PK', () => {
   it('matches the textbook one-compartment single-dose formula', () => {
     const k = ONE.cl / ONE.v;
@@ -61,8 +64,8 @@ describe('oral closed-form PK', () => {
   it.each([
     ['one compartment', ONE],
     ['two compartments', TWO],
-    ['ka equal to k (coincident rates)', { compartments: 1, ka: 0.04 / 6.9, cl: 0.04, v: 6.9 } as PkParameters],
-    ['fast absorption', { compartments: 2, ka: 8, cl: 0.5, v: 1, q: 2, v2: 10 } as PkParameters],
+    ['ka equal to k (coincident rates)', COINCIDENT_KA],
+    ['fast absorption', FAST_ABSORPTION],
   ])('agrees with the ODE solution over an irregular dose history (%s)', (_name, p) => {
     const doses: Dose[] = [
       { time: 0, amount: 3 },

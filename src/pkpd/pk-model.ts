@@ -100,7 +100,7 @@ export interface SuperpositionPlan {
 }
 
 export function planSuperposition(doses: readonly Dose[] | readonly DoseBlock[], times: ArrayLike<number>): SuperpositionPlan {
-  const blocks = isBlockList(doses) ? doses.map((b) => ({ ...b })) : compressDoses(doses as readonly Dose[]);
+  const blocks = isBlockList(doses) ? doses.map((b) => ({ ...b })) : compressDoses(doses);
   const nt = times.length;
   const nb = blocks.length;
   const count = new Int32Array(nt * nb);

@@ -132,8 +132,8 @@ describe('schema migrations', () => {
     const migrations: Migration[] = [0, 1, 2].map((k) => () => void applied.push(k));
     const db = {} as Parameters<Migration>[0];
     const tx = {} as Parameters<Migration>[1];
-    runMigrations(migrations, db, 0, tx);
-    runMigrations(migrations, db, 2, tx);
+    void runMigrations(migrations, db, 0, tx);
+    void runMigrations(migrations, db, 2, tx);
     expect(applied).toEqual([0, 1, 2, 2]);
 
     const order: string[] = [];
@@ -152,8 +152,8 @@ describe('schema migrations', () => {
   async function versionTwoDatabase(datasets: { id: string; name: string; dataset: Dataset }[]): Promise<void> {
     const v2 = await openDB<StudioSchema>(DATABASE_NAME, 2, {
       upgrade: (db, _old, _new, tx) => {
-        MIGRATIONS[0](db, tx);
-        MIGRATIONS[1](db, tx);
+        void MIGRATIONS[0](db, tx);
+        void MIGRATIONS[1](db, tx);
       },
     });
     for (const { id, name, dataset: data } of datasets) {

@@ -124,7 +124,7 @@ export function packIngestResult(result: IngestResult): PackedIngestResult {
 export function packedBuffers(dataset: PackedDataset): ArrayBuffer[] {
   const { records, covariates, subjects } = dataset;
   const arrays: ArrayBufferView[] = [
-    ...Object.values(records),
+    ...(Object.values(records) as ArrayBufferView[]),
     ...covariates.map((c) => c.values),
     subjects.idEnds,
     subjects.firstRecord,

@@ -4,6 +4,7 @@
  */
 import { html, type TemplateResult } from 'lit';
 import { NAME_MAX_LENGTH, nameProblem, type NamedKind } from '../store/names';
+import { formText } from './form-text';
 
 /** The names a new name is checked against: the other items of the list (the store checks again). */
 export interface RenameRules {
@@ -31,7 +32,7 @@ export function renameForm(name: string, done: (newName: string | null) => void,
   const submit = (event: Event): void => {
     event.preventDefault();
     const form = event.target as HTMLFormElement;
-    const value = String(new FormData(form).get('name') ?? '');
+    const value = formText(form, 'name');
     if (value.trim() === name) return done(null);
     if (check(form) === null) done(value.trim());
   };

@@ -243,7 +243,7 @@ export function writeHistoryFeatures(
     }
     if (spec.baselinePd) {
       out[c++] = baselineValue;
-      out[c++] = baselineMissing ? 1 : 0;
+      out[c] = baselineMissing ? 1 : 0;
     }
   }
 }
@@ -330,7 +330,7 @@ export function writeSubjectHistoryFeatures(
     if (spec.logExposure)
       for (let e = 0; e < exposures.length; e++) out[row + logStart + e] = Math.log(eps + out[row + exposures[e]] * scale);
     if (baselineColumn >= 0) {
-      out[row + baselineColumn] = baselineMissing ? model.baselinePdMedian : (baseline as number);
+      out[row + baselineColumn] = baselineMissing ? model.baselinePdMedian : baseline;
       out[row + baselineColumn + 1] = baselineMissing ? 1 : 0;
     }
   }

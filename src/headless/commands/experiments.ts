@@ -106,7 +106,7 @@ registerHeadlessCommand('claims', async (raw) => {
   return { config: { csv: args.fileName, split, ...options }, rows, verdicts, cancelled, backend, seconds: seconds(started) };
 });
 
-registerHeadlessCommand('mount-experiment-panels', async (raw) => {
+registerHeadlessCommand('mount-experiment-panels', (raw) => {
   const data = loadDataset(raw as FileArgs);
   const tags = ['qp-ablation-panel', 'qp-claims-panel'] as const;
   for (const tag of tags) {
@@ -115,5 +115,5 @@ registerHeadlessCommand('mount-experiment-panels', async (raw) => {
     panel.data = data;
     document.body.append(panel);
   }
-  return { tags };
+  return Promise.resolve({ tags });
 });

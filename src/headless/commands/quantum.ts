@@ -285,12 +285,13 @@ registerHeadlessCommand('qnn-model-grads', async (args) => {
     'wq',
   );
   const w2 = makeVariable(tensor2d(Float32Array.from(uniformArray(random, 4 * nQubits, -1, 1)), [4 * nQubits, 1]), 'w2');
+  let out;
   try {
     const { value, grads: g } = variableGrads(
       () => mean(square(sub(matMul(qnnLayer(matMul(inputs, w1) as Tensor2D, wq, template), w2), targets))),
       [w1, wq, w2],
     );
-    const out = {
+    out = {
       backend,
       loss: (await value.data())[0],
       grads: {
@@ -301,12 +302,12 @@ registerHeadlessCommand('qnn-model-grads', async (args) => {
     };
     value.dispose();
     Object.values(g).forEach((t) => t.dispose());
-    return out;
   } finally {
     [inputs, targets, w1, wq, w2].forEach((t) => t.dispose());
-    const leaked = memory().numTensors - before;
-    if (leaked !== 0) throw new Error(`qnn-model-grads leaked ${leaked} tensors`);
   }
+  const leaked = memory().numTensors - before;
+  if (leaked !== 0) throw new Error(`qnn-model-grads leaked ${leaked} tensors`);
+  return out;
 });
 
 registerHeadlessCommand('bench-quantum-browser', async (args) => {

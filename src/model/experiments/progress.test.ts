@@ -2,8 +2,18 @@ import { describe, expect, it } from 'vitest';
 import type { BranchProgress } from '../train-pkpd';
 import { experimentFraction } from './progress';
 
-const at = (branch: BranchProgress['branch'], epoch: number, epochs: number): BranchProgress =>
-  ({ branch, epoch, epochs, trainLoss: 1, valLoss: 1, auxLoss: 0, lr: 1e-3, elapsedMs: 0, etaMs: 0, bestEpoch: epoch }) as BranchProgress;
+const at = (branch: BranchProgress['branch'], epoch: number, epochs: number): BranchProgress => ({
+  branch,
+  epoch,
+  epochs,
+  trainLoss: 1,
+  valLoss: 1,
+  auxLoss: 0,
+  lr: 1e-3,
+  elapsedMs: 0,
+  etaMs: 0,
+  bestEpoch: epoch,
+});
 
 describe('experiment progress', () => {
   it('counts finished runs, then the current run branch by branch', () => {

@@ -14,7 +14,7 @@ export function parseSplitChoice(text: string): TrainingSplit {
   if (!(TRAINING_SPLITS as readonly string[]).includes(name)) {
     throw new ModelConfigError(`unknown split "${text}"; valid: reference, or cv5:K with K from 1 to ${TRAINING_SPLITS.length - 1}`);
   }
-  return name as TrainingSplit;
+  return name;
 }
 
 export const splitView = (dataset: Dataset, split: TrainingSplit): SplitView => createSplitView(dataset, splitOf(dataset, split));

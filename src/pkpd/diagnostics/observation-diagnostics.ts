@@ -21,6 +21,8 @@ export interface ObservationDiagnostic {
   target: DiagnosticTarget;
   id: string;
   armDose: number;
+  /** The subject's group of a study spec (`groupBy`), where the rows come from a study fit. */
+  group?: string;
   time: number;
   dv: number;
   pred: number;

@@ -156,7 +156,7 @@ describe('qnnLayer on the TF.js cpu backend', () => {
         ) as tf.Tensor2D,
     );
     expect(packed.shape).toEqual([5, 3 + 18]);
-    const rows = (await packed.array()) as number[][];
+    const rows = await packed.array();
     packed.dispose();
     const expected = vjp(compileCircuit(c.template), f32(c.x), f32(c.weights), 5, f32(c.cotangent));
     expect(

@@ -10,7 +10,7 @@
 /** π/2 = PIO2_1 + PIO2_2 + PIO2_3, each with few enough bits that k·PIO2_i is exact for |k| < 2^12. */
 const PIO2_1 = 1.5703125;
 const PIO2_2 = 4.837512969970703125e-4;
-const PIO2_3 = 7.54978995489188216e-8;
+const PIO2_3 = 7.549789954891882e-8;
 const TWO_OVER_PI = 0.6366197723675814;
 const S1 = -1.6666654611e-1,
   S2 = 8.3321608736e-3,

@@ -4,7 +4,7 @@
  * blue for the outer percentiles, red for the median), with the observations faint behind them.
  */
 import * as Plot from '@observablehq/plot';
-import type { VpcBin, VpcInterval, VpcTarget } from '../../pkpd/diagnostics/vpc';
+import type { VpcBin, VpcTarget } from '../../pkpd/diagnostics/vpc';
 import {
   AXIS_CONCENTRATION,
   AXIS_PD,
@@ -38,9 +38,7 @@ export function vpcPlot(vpc: VpcTarget, threshold: number | null, width: number)
   const columns = Math.ceil(vpc.strata.length / Math.ceil(vpc.strata.length / fit));
   const facetOf = (s: number): Facet => ({ fx: s % columns, fy: Math.floor(s / columns) });
   const bands = vpc.strata.flatMap((stratum, s) =>
-    PERCENTILES.flatMap((p) =>
-      stratum.bins.map((bin: VpcBin) => ({ ...facetOf(s), time: bin.time, percentile: p, ...(bin.simulated[p] as VpcInterval) })),
-    ),
+    PERCENTILES.flatMap((p) => stratum.bins.map((bin: VpcBin) => ({ ...facetOf(s), time: bin.time, percentile: p, ...bin.simulated[p] }))),
   );
   const observed = vpc.strata.flatMap((stratum, s) =>
     PERCENTILES.flatMap((p) =>

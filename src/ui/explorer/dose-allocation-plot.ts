@@ -29,7 +29,7 @@ export function doseAllocationPlot({ arms, comed, colors, width }: DoseAllocatio
       y,
       color: colors,
       marks: [
-        Plot.barY(totals, { x: 'label', y: 'n', fill: 'label', title: (d) => `${d.label}: ${d.n} subjects` }),
+        Plot.barY(totals, { x: 'label', y: 'n', fill: 'label', title: (d: { label: string; n: number }) => `${d.label}: ${d.n} subjects` }),
         Plot.text(totals, { x: 'label', y: 'n', text: 'n', dy: -8, fill: INK }),
         Plot.ruleY([0]),
       ],
@@ -49,7 +49,7 @@ export function doseAllocationPlot({ arms, comed, colors, width }: DoseAllocatio
         (d) => String(d.count),
         (d) => `${d.label}, ${d.status}: ${d.count} of ${d.total}`,
       ),
-      Plot.text(totals, { x: 'label', y: 'n', text: (d) => `n = ${d.n}`, dy: -8, fill: INK }),
+      Plot.text(totals, { x: 'label', y: 'n', text: (d: { n: number }) => `n = ${d.n}`, dy: -8, fill: INK }),
       Plot.ruleY([0]),
     ],
   });

@@ -25,6 +25,7 @@ import { pkTimePlot } from './pk-time-plot';
 import { PlotFrames } from './plot-frames';
 import { formatNumber } from './plot-theme';
 import { subjectPlot } from './subject-plot';
+import { formText } from '../form-text';
 
 export type PlotName = 'dose-allocation' | 'bw-by-arm' | 'comed-by-arm' | 'pk-time' | 'pkpd-hysteresis' | 'pd-time' | 'subject';
 
@@ -305,7 +306,7 @@ export class ExplorerView extends LitElement {
 
   private readonly onSubjectId = (event: Event): void => {
     event.preventDefault();
-    const typed = String(new FormData(event.target as HTMLFormElement).get('id') ?? '').trim();
+    const typed = formText(event.target as HTMLFormElement, 'id').trim();
     const subjects = this.data?.subjects ?? [];
     let index = subjects.findIndex((s) => s.id === typed);
     if (index < 0) index = subjects.findIndex((s) => s.id.toLowerCase() === typed.toLowerCase());

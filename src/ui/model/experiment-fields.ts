@@ -77,11 +77,7 @@ export function modeField(mode: ModelMode, disabled: boolean, onChange: (mode: M
 export function splitField(split: TrainingSplit, disabled: boolean, onChange: (split: TrainingSplit) => void): TemplateResult {
   return html`<label
     >Split
-    <select
-      data-control="split"
-      ?disabled=${disabled}
-      @change=${(e: Event) => onChange((e.target as HTMLSelectElement).value as TrainingSplit)}
-    >
+    <select data-control="split" ?disabled=${disabled} @change=${(e: Event) => onChange((e.target as HTMLSelectElement).value)}>
       ${TRAINING_SPLITS.map((o) => html`<option value=${o} ?selected=${o === split}>${splitLabel(o)}</option>`)}
     </select></label
   >`;

@@ -22,6 +22,7 @@ import './pred-vs-obs-plot';
 import './residual-plot';
 import './subject-fit-plot';
 import './training-curve-plot';
+import { formText } from '../form-text';
 
 const SUBJECT_SETS: readonly { set: SubjectSet; label: string }[] = [
   { set: 'validation', label: 'Validation' },
@@ -254,7 +255,7 @@ export class ModelResults extends LitElement {
                 ${report.mcSamples > 1 ? `Mean of ${report.mcSamples} MC-dropout samples, with 95 % bands.` : 'Deterministic predictions (no MC dropout).'}
               </p>
               <div data-testid="predictions" data-subject-set=${report.subjectSet} data-first-predictions=${firstPredictions.join(' ')}>
-                ${(['pk', 'pd'] as const).map((t) => (report.targets[t] ? this.target(report.targets[t] as TargetReport, report.thresholdNgMl) : nothing))}
+                ${(['pk', 'pd'] as const).map((t) => (report.targets[t] ? this.target(report.targets[t], report.thresholdNgMl) : nothing))}
               </div>`
           : html`<p class="muted">
               ${this.subjectSet === 'test' ? 'The test predictions are shown right after the final evaluation.' : 'Computing predictions…'}
@@ -282,7 +283,7 @@ export class ModelResults extends LitElement {
 
   private readonly onSave = (event: Event): void => {
     event.preventDefault();
-    const name = String(new FormData(event.target as HTMLFormElement).get('name') ?? '').trim();
+    const name = formText(event.target as HTMLFormElement, 'name').trim();
     if (name !== '') this.emit('save-requested', name);
   };
 

@@ -11,7 +11,6 @@ import {
   TRAINING_SPLITS,
   type TrainingConfig,
   trainingConfigProblems,
-  type TrainingSplit,
 } from '../../model/training-config';
 import { BACKEND_REQUESTS, type BackendRequest } from '../../platform/compute-backend';
 import { ENCODER_LABELS, ENCODER_NAMES, isEncoderName, isQuantumEncoder } from '../../quantum/resources/architecture';
@@ -187,7 +186,7 @@ export class TrainingForm extends LitElement {
       mode: control('mode').value as TrainingConfig['mode'],
       qubits: number('qubits'),
       layers: number('layers'),
-      split: control('split').value as TrainingSplit,
+      split: control('split').value,
       backend: control('backend').value as BackendRequest,
       classification: (control('classification') as HTMLInputElement).checked,
     };
