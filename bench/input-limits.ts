@@ -22,7 +22,7 @@ import { useCpuBackend } from '../src/model/test-support';
 import { trainPkPd } from '../src/model/train-pkpd';
 import type { TrainedModelMeta } from '../src/model/trained-model';
 import { exampleFacts } from '../src/model/trained-model-fixture';
-import { MAX_MODEL_FILE_BYTES } from '../src/model/trained-model-check';
+import { MAX_MODEL_FILE_BYTES } from '../src/model/parameter-budget';
 import { DEFAULT_TRAINING_CONFIG } from '../src/model/training-config';
 import { bombFragment, fragmentOfJson, largestBomb, longestShareStates, stateOfLength } from '../src/testing/hostile-share-links';
 import {

@@ -2,10 +2,12 @@
  * How long the page's main thread is blocked while the app opens each kind of input it accepts:
  * (a) EstData by "Load demo data", (b) a generated 50 MB NONMEM file (~1.1 M rows) by the file
  * picker, (c) a file of 150,000 subjects each split in two across the file, (d) reopening (b) from
- * the stored list after a reload, (e) the largest share link the app accepts (the share codec's
- * exported length limit, or a 30 KB link where it has none) — and, after (b), switching to the
- * Model and Doses tabs (which compare saved models with the open data by its fingerprint) and
- * starting a dose run and a training on it (which hand the dataset to their workers).
+ * the stored list after a reload, (e) the worst link at the share codec's fragment limit (a
+ * decompression bomb, refused), (f) the largest share link the app accepts (a valid state that fills
+ * the fragment limit: `largestAcceptedLink`; it opens the demo data on the Model tab with its
+ * settings) — and, after (b), switching to the Model and Doses tabs (which compare saved models with
+ * the open data by its fingerprint) and starting a dose run and a training on it (which hand the
+ * dataset to their workers).
  *
  * The built app is served on localhost and driven in Chromium (the project's Debian build); a
  * `PerformanceObserver({ type: 'longtask' })` installed before the app starts records every
@@ -21,18 +23,17 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { build, preview, type PreviewServer } from 'vite';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium';
-import * as shareCodec from '../src/ui/share/share-codec';
+import { splitSubjectsCsv } from '../src/testing/hostile-csv';
+import { bombFragment, largestAcceptedLink, largestBomb } from '../src/testing/hostile-share-links';
+import { formatCount } from '../src/text/format';
+import { MAX_SHARE_FRAGMENT_LENGTH, MAX_SHARE_JSON_LENGTH } from '../src/ui/share/share-codec';
 import { largeNonmemCsv, wideRowsForBytes } from './fixtures/large-nonmem';
-import { largestBombFragment } from './fixtures/share-link-bomb';
-import { splitSubjectsCsv } from './fixtures/split-subjects';
 
 const DIST = 'dist-bench-main-thread';
 const PORT = 4191;
 /** Chrome reports tasks over 50 ms; the goal is none over 200 ms. */
 const LONG_TASK_MS = 50;
 const GOAL_MS = 200;
-/** The tester's bomb link: 30 KB that decompress to 100 M characters. */
-const FALLBACK_LINK_LENGTH = 30_000;
 
 interface LongTask {
   start: number;
@@ -71,7 +72,8 @@ async function main(): Promise<void> {
     const splitPath = join(files, 'split-150k.csv');
     const split = splitSubjectsCsv(150_000);
     writeFileSync(splitPath, split);
-    const link = shareLink();
+    const link = bombLink();
+    const accepted = largestAcceptedLink();
 
     server = await preview({ logLevel: 'error', build: { outDir: DIST }, preview: { host: 'localhost', port: PORT, strictPort: true } });
     const base = `http://localhost:${PORT}/`;
@@ -92,7 +94,7 @@ async function main(): Promise<void> {
       const page = await openApp(browser, base);
       cases.b_large_file = await measure(
         page,
-        `generated NONMEM file by the file picker: ${large.length.toLocaleString('en')} bytes, ${largeRows.toLocaleString('en')} rows`,
+        `generated NONMEM file by the file picker: ${formatCount(large.length)} bytes, ${formatCount(largeRows)} rows`,
         () => page.getByTestId('file-input').setInputFiles(largePath),
         () => dataViewDrawn(page, 'large-50mb', 300_000),
       );
@@ -138,7 +140,7 @@ async function main(): Promise<void> {
       const page = await openApp(browser, base);
       cases.c_split_subjects = await measure(
         page,
-        `150,000 subjects each split in two across the file: ${split.length.toLocaleString('en')} bytes`,
+        `150,000 subjects each split in two across the file: ${formatCount(split.length)} bytes`,
         () => page.getByTestId('file-input').setInputFiles(splitPath),
         () => dataViewDrawn(page, 'split-150k', 300_000),
       );
@@ -156,6 +158,24 @@ async function main(): Promise<void> {
         fragment_length: link.fragment.length,
         decompressed_length: link.decompressedLength,
         limit: link.limit,
+      };
+      await page.context().close();
+    }
+    {
+      const page = await openApp(browser, base);
+      cases.f_largest_accepted_link = await measure(
+        page,
+        `the largest share link the app accepts: ${accepted.fragment.length} characters (a valid state, its JSON ${formatCount(accepted.json.length)} characters), opening the demo data on the ${accepted.state.view} tab`,
+        () => page.evaluate((fragment) => (window.location.hash = fragment), accepted.fragment).then(() => undefined),
+        () => page.locator('qp-model-view #train-title', { hasText: 'EstData' }).waitFor({ timeout: 120_000 }),
+      );
+      if ((await page.getByTestId('share-problem').count()) > 0) throw new Error('the largest accepted link was refused');
+      cases.f_largest_accepted_link.detail = {
+        fragment_length: accepted.fragment.length - 1,
+        json_length: accepted.json.length,
+        limits: `MAX_SHARE_FRAGMENT_LENGTH = ${MAX_SHARE_FRAGMENT_LENGTH}, MAX_SHARE_JSON_LENGTH = ${MAX_SHARE_JSON_LENGTH} (src/ui/share/share-codec.ts)`,
+        state:
+          'the longest state the app makes (every setting at its longest) with the dropout written with random digits up to the fragment limit',
       };
       await page.context().close();
     }
@@ -181,19 +201,15 @@ async function main(): Promise<void> {
   }
 }
 
-/** The link case: a bomb at the share codec's exported length limit, or the tester's 30 KB link. */
-function shareLink(): { fragment: string; decompressedLength: number; limit: string; what: string } {
-  const limits = Object.entries(shareCodec as Record<string, unknown>).filter(
-    (entry): entry is [string, number] => typeof entry[1] === 'number' && /LENGTH|FRAGMENT|LINK/i.test(entry[0]),
-  );
-  const found = limits.find(([name]) => /FRAGMENT|LINK/i.test(name)) ?? limits[0];
-  const length = found ? found[1] : FALLBACK_LINK_LENGTH;
-  const { fragment, decompressedLength } = largestBombFragment(length - 1);
+/** The refused link case: the largest decompression bomb within the share codec's fragment limit (the hostile corpus's). */
+function bombLink(): { fragment: string; decompressedLength: number; limit: string; what: string } {
+  const bomb = largestBomb(MAX_SHARE_FRAGMENT_LENGTH);
+  const fragment = bombFragment(bomb);
   return {
     fragment: `#${fragment}`,
-    decompressedLength,
-    limit: found ? `${found[0]} = ${found[1]} (src/ui/share/share-codec.ts)` : 'none exported by src/ui/share/share-codec.ts: a 30 KB link',
-    what: `${fragment.length + 1} characters, checksummed, decompressing to ${decompressedLength.toLocaleString('en')} characters`,
+    decompressedLength: bomb.decompressedLength,
+    limit: `MAX_SHARE_FRAGMENT_LENGTH = ${MAX_SHARE_FRAGMENT_LENGTH} (src/ui/share/share-codec.ts)`,
+    what: `${fragment.length + 1} characters, checksummed, decompressing to ${formatCount(bomb.decompressedLength)} characters (refused)`,
   };
 }
 

@@ -5,6 +5,7 @@
  *   npx tsx bench/models-table.ts FILE.json
  */
 import { readFileSync } from 'node:fs';
+import { formatCount } from '../src/text/format';
 
 interface Metric {
   rmse_z: number;
@@ -42,7 +43,7 @@ const rows = [
   '|---|---|---|---|---|---|---|---|---|',
   ...entries.map(({ encoder, mode, result: r }) => {
     const sd = r.metrics_sd?.test;
-    return `| ${encoder} | ${mode} | ${cell(r.metrics.test.pd, sd?.pd, 'rmse_z', 3)} | ${cell(r.metrics.test.pd, sd?.pd, 'rmse', 2)} | ${cell(r.metrics.test.pk, sd?.pk, 'rmse_z', 3)} | ${cell(r.metrics.test.pk, sd?.pk, 'rmse', 2)} | ${parameters(r).toLocaleString('en')} | ${Math.round(r.seconds)} | ${r.backend.name} |`;
+    return `| ${encoder} | ${mode} | ${cell(r.metrics.test.pd, sd?.pd, 'rmse_z', 3)} | ${cell(r.metrics.test.pd, sd?.pd, 'rmse', 2)} | ${cell(r.metrics.test.pk, sd?.pk, 'rmse_z', 3)} | ${cell(r.metrics.test.pk, sd?.pk, 'rmse', 2)} | ${formatCount(parameters(r))} | ${Math.round(r.seconds)} | ${r.backend.name} |`;
   }),
 ];
 process.stdout.write(`Split: ${split}\n\n${rows.join('\n')}\n`);

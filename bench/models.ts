@@ -10,6 +10,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { MODEL_MODES } from '../src/model/pkpd-model';
 import { ENCODER_NAMES } from '../src/quantum/resources/architecture';
+import { readDataFile } from '../scripts/headless-data-file';
 import { openHeadlessSession } from '../scripts/headless-driver';
 
 const args = process.argv.slice(2);
@@ -34,7 +35,7 @@ const document: { machine: string; split: string; entries: Entry[] } = existsSyn
   : { machine: `${cpus().length}-core ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}`, split, entries: [] };
 if (document.split !== split) throw new Error(`${out} holds split ${document.split}, not ${split}`);
 
-const csvText = readFileSync('public/demo/EstData.csv', 'utf8');
+const file = readDataFile('public/demo/EstData.csv');
 const session = await openHeadlessSession({ build: !args.includes('--no-build') });
 try {
   for (const mode of modes) {
@@ -42,8 +43,7 @@ try {
       if (document.entries.some((e) => e.encoder === encoder && e.mode === mode)) continue;
       process.stderr.write(`${split} ${encoder} ${mode} …\n`);
       const result = await session.run('train', {
-        csvText,
-        fileName: 'EstData.csv',
+        ...file,
         encoder,
         mode,
         split,

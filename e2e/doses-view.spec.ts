@@ -1,5 +1,5 @@
 import type { Locator, Page, Worker } from '@playwright/test';
-import { dropFile, ESTDATA_CSV, expect, test } from './fixtures/app-test';
+import { dropFile, ESTDATA_CSV, estDataWithoutLastSubject, expect, test } from './fixtures/app-test';
 import { fillTinyTraining } from './fixtures/tiny-training';
 
 async function openDosesTab(page: Page): Promise<Locator> {
@@ -115,6 +115,24 @@ test('a run can be cancelled (button or Escape), then the mechanistic model answ
   }
   await diagnostics.getByTestId('diagnostics-subject').selectOption({ index: 3 });
   await expect(diagnostics.locator('figure[data-plot=individual] svg[aria-label]').first()).toBeVisible();
+});
+
+test('after another dataset is opened, the answers say by name which dataset they were computed for', async ({ appPage: page }) => {
+  const form = await openDosesTab(page);
+  await fill(form, { ...SMALL, 'VPC replicates (0 = no VPC)': '0' });
+  await form.getByRole('button', { name: 'Run' }).click();
+  await expect(page.getByTestId('doses-notice')).toContainText('Answered in', { timeout: 45_000 });
+  const note = page.getByTestId('other-dataset-results');
+  await expect(note).toHaveCount(0);
+
+  await page.getByRole('tab', { name: 'Data' }).click();
+  await dropFile(page, 'Trial B.csv', estDataWithoutLastSubject());
+  await expect(page.getByTestId('dataset-title')).toHaveText('Trial B');
+  await page.getByRole('tab', { name: 'Doses' }).click();
+  await expect(note).toContainText(
+    'The results below were computed for “EstData”, not for “Trial B” open now. Run again to answer for “Trial B”',
+  );
+  await expect(page.getByTestId('answers-table')).toBeVisible();
 });
 
 async function trainAndSave(page: Page, name: string, seed: string): Promise<void> {

@@ -9,37 +9,8 @@ import type { Page } from '@playwright/test';
 import { hostileModelFiles } from '../src/testing/hostile-model-files';
 import { hostileBombLinks } from '../src/testing/hostile-share-links';
 import { expect, test } from './fixtures/app-test';
+import { LONG_TASK_MS, longTasksBetween, pageNow, watchLongTasks } from './fixtures/long-tasks';
 import { trainTiny } from './fixtures/tiny-training';
-
-/** The same generous bound as the robustness test's: a main-thread parse of a large file or bomb takes seconds. */
-const LONG_TASK_MS = 500;
-
-interface LongTask {
-  start: number;
-  duration: number;
-}
-
-async function watchLongTasks(page: Page): Promise<void> {
-  await page.addInitScript(() => {
-    const tasks: LongTask[] = [];
-    (window as unknown as { longTasks: LongTask[] }).longTasks = tasks;
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) tasks.push({ start: e.startTime, duration: e.duration });
-    }).observe({ type: 'longtask', buffered: true });
-  });
-}
-
-const now = (page: Page): Promise<number> => page.evaluate(() => performance.now());
-
-/** Main-thread tasks over LONG_TASK_MS that started between `from` and `to` (page clock). */
-const longTasksBetween = (page: Page, from: number, to: number): Promise<LongTask[]> =>
-  page.evaluate(
-    ({ from, to, LONG_TASK_MS }) =>
-      (window as unknown as { longTasks: LongTask[] }).longTasks.filter(
-        (t) => t.start >= from && t.start < to && t.duration > LONG_TASK_MS,
-      ),
-    { from, to, LONG_TASK_MS },
-  );
 
 async function openTab(page: Page, name: 'Data' | 'Model' | 'Doses'): Promise<void> {
   await page.getByRole('tab', { name }).click();
@@ -89,7 +60,7 @@ test('a model file claiming depth 1,000,000 is refused with a clear message; the
 
   const deep = hostileModelFiles(genuine).find((f) => f.name.startsWith('depth 1,000,000 (the'));
   if (!deep) throw new Error('the corpus has no depth-1,000,000 file');
-  const started = await now(page);
+  const started = await pageNow(page);
   await page
     .getByTestId('import-model')
     .setInputFiles({ name: 'deep.qpkpd-model.json', mimeType: 'application/json', buffer: Buffer.from(deep.content) });
@@ -98,7 +69,7 @@ test('a model file claiming depth 1,000,000 is refused with a clear message; the
     'deep.qpkpd-model.json was not imported: This model file is damaged: model.branches[0].network.config.architecture.depth is invalid (Enter a whole number from 1 to 16.)',
   );
   await expect(notice).toContainText('Nothing was changed');
-  expect(await longTasksBetween(page, started, await now(page)), `main-thread tasks over ${LONG_TASK_MS} ms`).toEqual([]);
+  expect(await longTasksBetween(page, started, await pageNow(page)), `main-thread tasks over ${LONG_TASK_MS} ms`).toEqual([]);
 
   // The page answers (tab switches), and the list and the store are as they were.
   for (const name of ['Data', 'Doses', 'Model'] as const) await openTab(page, name);
@@ -113,12 +84,14 @@ test('decompression-bomb links, at and beyond the length limit, are refused at o
   await expect(page.getByTestId('dataset-title')).toHaveText('EstData');
   const problem = page.getByTestId('share-problem');
   for (const link of hostileBombLinks()) {
-    const started = await now(page);
+    const started = await pageNow(page);
     await page.evaluate((fragment) => (window.location.hash = fragment), link.fragment);
     await expect(problem, link.name).toHaveAttribute('role', 'alert');
     await expect(problem, link.name).toContainText('This link is damaged or incomplete');
     await expect(problem, link.name).toContainText('(it is larger than any link this app makes)');
-    expect(await longTasksBetween(page, started, await now(page)), `${link.name}: main-thread tasks over ${LONG_TASK_MS} ms`).toEqual([]);
+    expect(await longTasksBetween(page, started, await pageNow(page)), `${link.name}: main-thread tasks over ${LONG_TASK_MS} ms`).toEqual(
+      [],
+    );
     for (const name of ['Model', 'Data'] as const) await openTab(page, name);
     await problem.getByRole('button', { name: 'Dismiss' }).click();
     await expect(problem).toBeHidden();

@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { largeNonmemCsv } from '../bench/fixtures/large-nonmem';
-import { splitSubjectsCsv } from '../bench/fixtures/split-subjects';
+import { splitSubjectsCsv } from '../src/testing/hostile-csv';
 import { expect, storedDatasetNames, test } from './fixtures/app-test';
 
 /** 800,000 rows (3,200 subjects, 37 MB): about ten seconds to read, store and draw here. */

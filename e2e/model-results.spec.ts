@@ -4,7 +4,7 @@
  * dataset is opened.
  */
 import type { Page } from '@playwright/test';
-import { dropFile, ESTDATA_CSV, expect, test } from './fixtures/app-test';
+import { dropFile, ESTDATA_CSV, estDataWithoutLastSubject, expect, test } from './fixtures/app-test';
 import { trainTiny } from './fixtures/tiny-training';
 
 async function openModelTab(page: Page): Promise<void> {
@@ -72,12 +72,8 @@ test('after another dataset is opened, the results say by name that they belong 
   await expect(page.getByTestId('model-results')).toBeVisible();
   await expect(page.getByTestId('other-dataset-results')).toHaveCount(0);
 
-  // Another dataset: EstData without its last subject.
-  const lines = ESTDATA_CSV.trimEnd().split('\n');
-  const lastId = lines.at(-1)!.split(',')[0];
-  const other = lines.filter((line, i) => i === 0 || line.split(',')[0] !== lastId).join('\n') + '\n';
   await page.getByRole('tab', { name: 'Data' }).click();
-  await dropFile(page, 'Trial B.csv', other);
+  await dropFile(page, 'Trial B.csv', estDataWithoutLastSubject());
   await expect(page.getByTestId('dataset-title')).toHaveText('Trial B');
   await openModelTab(page);
   await expect(page.locator('#train-title')).toHaveText('Train a model on “Trial B”');

@@ -12,6 +12,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page, Worker } from '@playwright/test';
 import { dropFile, ESTDATA_CSV, expect, storedDatasetNames, test, watchProblems } from './fixtures/app-test';
+import { LONG_TASK_MS, longTasksBetween, pageNow, watchLongTasks } from './fixtures/long-tasks';
 import { fillTinyTraining, trainTiny } from './fixtures/tiny-training';
 
 const CRASH = 'Deliberate crash from the robustness test';
@@ -171,27 +172,10 @@ test('two tabs share the store: each sees the other’s datasets and models live
   expect(problemsB, 'tab B: console errors, uncaught exceptions or foreign requests').toEqual([]);
 });
 
-/**
- * A training on the main thread would block it for seconds per epoch; progress and chart updates
- * take 10-30 ms. The bound sits well between, so a busy 2-core CI machine does not make it flaky.
- */
-const LONG_TASK_MS = 500;
-
-interface LongTask {
-  start: number;
-  duration: number;
-}
-
 test('while a training runs in its worker, the tabs answer clicks, and its progress and live loss chart leave no main-thread task over 500 ms', async ({
   appPage: page,
 }) => {
-  await page.addInitScript(() => {
-    const tasks: LongTask[] = [];
-    (window as unknown as { longTasks: LongTask[] }).longTasks = tasks;
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) tasks.push({ start: e.startTime, duration: e.duration });
-    }).observe({ type: 'longtask', buffered: true });
-  });
+  await watchLongTasks(page);
   await page.goto('/');
   await loadDemo(page);
   await openTab(page, 'Model');
@@ -209,20 +193,14 @@ test('while a training runs in its worker, the tabs answer clicks, and its progr
   // Then 20 epochs of live progress and loss chart on the Model tab. (Drawing a whole view on a tab
   // switch is one task of its own, 100-300 ms for the Data tab's plots on a busy 2-core machine, so
   // the clicks above are judged by how fast the tab answers instead.)
-  const started = await page.evaluate(() => performance.now());
+  const started = await pageNow(page);
   const epoch = async (): Promise<number> => Number((await page.getByTestId('training-epoch').innerText()).split('/')[0]);
   const reached = (await epoch()) + 20;
   await expect.poll(epoch, { timeout: 60_000 }).toBeGreaterThanOrEqual(reached);
-  const ended = await page.evaluate(() => performance.now());
+  const ended = await pageNow(page);
   await expect(page.getByTestId('training-progress'), 'the training still runs').toBeVisible();
 
-  const long = await page.evaluate(
-    ({ from, to, LONG_TASK_MS }) =>
-      (window as unknown as { longTasks: LongTask[] }).longTasks.filter(
-        (t) => t.start >= from && t.start < to && t.duration > LONG_TASK_MS,
-      ),
-    { from: started, to: ended, LONG_TASK_MS },
-  );
+  const long = await longTasksBetween(page, started, ended);
   expect(long, `main-thread tasks over ${LONG_TASK_MS} ms during the run`).toEqual([]);
   await page.getByTestId('cancel-training').click();
   await expect(page.getByTestId('model-notice')).toContainText('Training was cancelled');

@@ -3,9 +3,13 @@ import { quantumBenchmarkReport } from '../bench/quantum/report';
 import { ENCODER_NAMES } from '../src/quantum/resources/architecture';
 import { BACKEND_REQUESTS } from '../src/platform/compute-backend';
 import { MAX_LAYERS, MAX_QUBITS } from '../src/quantum/template';
+import type { DataFileArgs } from '../src/headless/data-file';
+import { TRAINING_LIMITS } from '../src/model/training-config';
+import { DataFileError, readDataFile } from './headless-data-file';
+import { openHeadlessSession } from './headless-driver';
+import { FitInputError, readFitInputs, type FitArgs } from '../src/headless/commands/fit';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { openHeadlessSession } from './headless-driver';
 
 const USAGE = `Usage: npm run --silent headless -- <command> [options]
 
@@ -26,6 +30,10 @@ Commands:
   claims --csv F [--encoders E1,E2] [--mode M] [--qubits n] [--layers L] [--seed s] [--split reference|cv5:K]
         [--epochs N] [--hidden H] [--depth D]
                       each quantum encoder beside its width-matched classical control, with verdicts
+  fit --csv F --spec S.json
+                      the population PK/PD model the study spec S describes, fitted to F by FOCE-I:
+                      estimates in the spec's units with RSE and 95 % CI, omega, residual errors,
+                      OFV/AIC/BIC and the models compared (status 2 when F or S cannot be used)
 Options:
   --no-build          reuse the existing dist/ build`;
 
@@ -46,6 +54,7 @@ async function main(argv: string[]): Promise<void> {
     train: () => trainCommand(rest),
     ablation: () => experimentCommand('ablation', rest),
     claims: () => experimentCommand('claims', rest),
+    fit: () => fitCommand(rest),
   };
   const prepare = known[command];
   if (!prepare) {
@@ -67,6 +76,17 @@ function option(args: string[], name: string): string | undefined {
   return at >= 0 ? args[at + 1] : undefined;
 }
 
+/** The data file a command reads, as the app reads it (`readDataFile`); a file it refuses ends the run with the app's message. */
+function dataFile(path: string): DataFileArgs {
+  try {
+    return readDataFile(path);
+  } catch (error) {
+    if (!(error instanceof DataFileError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+}
+
 function usageError(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\n`);
   process.exit(2);
@@ -84,13 +104,8 @@ function dosesCommand(args: string[]): [string, unknown] {
     const parsed = Number(value);
     return Number.isInteger(parsed) && parsed > 0 ? parsed : usageError(`${name} must be a positive integer, got ${value}.`);
   };
-  let csvText: string;
-  try {
-    csvText = readFileSync(csv, 'utf8');
-  } catch (error) {
-    usageError(`Cannot read ${csv}: ${(error as Error).message}`);
-  }
-  const shared = { csvText, fileName: basename(csv), seed: numberOption('--seed'), nVirtual: numberOption('--n-virtual') };
+  const file = dataFile(csv);
+  const shared = { ...file, seed: numberOption('--seed'), nVirtual: numberOption('--n-virtual') };
   if (model === 'mechanistic') return ['doses-mechanistic', shared];
   // The page command checks the network options and names what is wrong.
   return [
@@ -127,16 +142,33 @@ function trainCommand(args: string[]): [string, unknown] {
     layers: integer('--layers', 3, 1, MAX_LAYERS),
     seed: integer('--seed', 0, 0, 2 ** 32 - 1),
     split: choice('--split', 'reference', ['reference', 'cv5'], 'split'),
-    epochs: integer('--epochs', undefined, 1, 100_000),
+    epochs: integer('--epochs', undefined, TRAINING_LIMITS.epochs.min, TRAINING_LIMITS.epochs.max),
     backend: choice('--backend', 'auto', BACKEND_REQUESTS, 'backend'),
   };
-  let csvText: string;
+  const file = dataFile(csv);
+  return ['train', { ...file, ...config }];
+}
+
+/** Reads and checks the CSV and the spec here (status 2 with the reason when they cannot be used), then fits on the page. */
+function fitCommand(args: string[]): [string, unknown] {
+  const csv = option(args, '--csv') ?? usageError('fit needs --csv FILE.');
+  const specPath = option(args, '--spec') ?? usageError('fit needs --spec STUDY.json.');
+  const file = dataFile(csv);
+  let specText: string;
   try {
-    csvText = readFileSync(csv, 'utf8');
+    specText = readFileSync(specPath, 'utf8');
   } catch (error) {
-    usageError(`Cannot read ${csv}: ${(error as Error).message}`);
+    usageError(`Cannot read ${specPath}: ${(error as Error).message}`);
   }
-  return ['train', { csvText, fileName: basename(csv), ...config }];
+  const fitArgs: FitArgs = { ...file, specText, specName: basename(specPath) };
+  try {
+    readFitInputs(fitArgs);
+  } catch (error) {
+    if (!(error instanceof FitInputError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  }
+  return ['fit', fitArgs];
 }
 
 /** Passes the options through; the page command checks them and names what is wrong. */
@@ -146,15 +178,9 @@ function experimentCommand(name: 'ablation' | 'claims', args: string[]): [string
   const number = (flag: string): number | undefined => (text(flag) === undefined ? undefined : Number(text(flag)));
   const list = (flag: string): string[] | undefined => text(flag)?.split(',');
   const numbers = (flag: string): number[] | undefined => list(flag)?.map(Number);
-  let csvText: string;
-  try {
-    csvText = readFileSync(csv, 'utf8');
-  } catch (error) {
-    usageError(`Cannot read ${csv}: ${(error as Error).message}`);
-  }
+  const file = dataFile(csv);
   const shared = {
-    csvText,
-    fileName: basename(csv),
+    ...file,
     mode: text('--mode'),
     seed: number('--seed'),
     split: text('--split'),

@@ -5,7 +5,13 @@ import { importModelFile, modelFileName, modelFileText } from '../src/model/mode
 import type { ModelReport } from '../src/model/report/types';
 import type { TrainedModelFacts, TrainedModelMeta } from '../src/model/trained-model';
 import type { TrainingConfig } from '../src/model/training-config';
-import { type ReportSubjects, type TestEvaluation, type TrainingProgress, TrainingSession } from '../src/model/training-session';
+import {
+  type ReportSubjects,
+  type TestEvaluation,
+  type TrainingProgress,
+  TrainingSession,
+  TrainingSessionError,
+} from '../src/model/training-session';
 import { type BackendChoice, BackendUnavailableError, type BackendRequest, chooseBackend } from '../src/platform/compute-backend';
 import { activateBackend, failOnGpuLoss } from '../src/platform/tfjs-runtime';
 import { probeWebGpu, type WebGpuProbe } from '../src/platform/webgpu-probe';
@@ -90,8 +96,9 @@ const api = {
 
   async save(name: string): Promise<TrainedModelMeta> {
     const facts = session.facts;
-    if (!facts) throw new Error('No model to save: train one first.');
-    if (storedId !== null) throw new Error('This model is already saved in this browser.');
+    if (!facts) throw new TrainingSessionError('No model to save: train one first.');
+    if (storedId !== null)
+      throw new TrainingSessionError('This model is already saved in this browser: rename it in the list of saved models.');
     const meta = await storeTrainedModel({ name, facts, document: session.document() });
     storedId = meta.id;
     return meta;

@@ -1,4 +1,5 @@
-import { formatCount, shortText, type IssueLog } from './issues';
+import { formatCount } from '../text/format';
+import { shortText, type IssueLog } from './issues';
 
 export type StandardColumn = 'ID' | 'TIME' | 'DV' | 'EVID' | 'MDV' | 'AMT' | 'CMT' | 'DVID';
 

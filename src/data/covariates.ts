@@ -1,7 +1,8 @@
 import { cellFault, cellProblem, type CellReader } from './cells';
 import type { ColumnMap } from './columns';
 import type { DelimitedTable } from './delimited-text';
-import { describeLines, formatCount, shortText, type IssueLog } from './issues';
+import { formatCount } from '../text/format';
+import { describeLines, shortText, type IssueLog } from './issues';
 import { checkMagnitudes } from './magnitudes';
 import type { Covariate } from './types';
 

@@ -12,7 +12,8 @@
  */
 import { cellProblem, type CellReader } from './cells';
 import type { ColumnMap, DosingDetailColumn } from './columns';
-import { formatCount, formatNumber, type IssueLog } from './issues';
+import { formatCount, formatNumber } from '../text/format';
+import { type IssueLog } from './issues';
 import { SS_NONE } from './types';
 
 /** Most additional doses (ADDL) a file may ask for in all: each becomes a record. */

@@ -2,7 +2,8 @@ import { cellProblem, type CellReader } from './cells';
 import type { ColumnMap, StandardColumn } from './columns';
 import type { DelimitedTable } from './delimited-text';
 import { DoseDetailReader, NO_DOSE_DETAILS, type DoseDetails, type DosingCells } from './dose-details';
-import { describeLines, formatCount, formatNumber, type IssueLog } from './issues';
+import { formatCount, formatNumber } from '../text/format';
+import { describeLines, type IssueLog } from './issues';
 import { EVID_DOSE, EVID_OBSERVATION, EVID_OTHER, EVID_RESET } from './types';
 
 /** Event records in file order, before grouping by subject. */

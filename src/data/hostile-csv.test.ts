@@ -139,10 +139,11 @@ describe('warnings are grouped and capped', () => {
     const { dataset, warnings } = accepted(ingestText(splitSubjectsCsv(150_000), 'split.csv'));
     expect(dataset.subjects).toHaveLength(150_000);
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatchObject({ code: 'subject-split', line: 150_002, column: 'ID' });
+    // The first half: a dose for three subjects in four and a PK sample for each (262,500 lines after the header).
+    expect(warnings[0]).toMatchObject({ code: 'subject-split', line: 262_502, column: 'ID' });
     expect(warnings[0].message).toBe(
-      'split.csv, line 150002, column ID: 150,000 subjects have records split across the file: subjects 1, 2, 3, 4, 5 … ' +
-        '(resuming on lines 150002, 150003, 150004, 150005, 150006 and 149,995 more)',
+      'split.csv, line 262502, column ID: 150,000 subjects have records split across the file: subjects 1, 2, 3, 4, 5 … ' +
+        '(resuming on lines 262502, 262503, 262504, 262505, 262506 and 149,995 more)',
     );
   });
 

@@ -1,4 +1,7 @@
+import { formatCount } from '../text/format';
 import type { DataIssue, IssueSeverity } from './types';
+
+/** Moved to src/text/format.ts; still exported here for src/study/study-data.ts, which imports them from this module. */
 
 export interface IssuePlace {
   line?: number;
@@ -20,16 +23,6 @@ export const MAX_LISTED_WARNINGS = 20;
 /** Lines named in a grouped issue. */
 const GROUPED_LINES_SHOWN = 10;
 const GROUPED_COLUMNS_SHOWN = 5;
-
-/** "1,234": counts in messages, the same in every locale. */
-export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
-}
-
-/** A number from the file as a message quotes it: up to 12 significant digits, so 0.1 × 3 reads 0.3 and 1234 stays 1234. */
-export function formatNumber(x: number): string {
-  return String(Number(x.toPrecision(12)));
-}
 
 /** Text from the file as a message quotes it: whole when short, else its start and its length. */
 export function shortText(text: string, limit = QUOTED_TEXT_LIMIT): string {

@@ -1,6 +1,7 @@
 import type { ColumnMap } from './columns';
 import type { RawEvents } from './event-rows';
-import { describeLines, formatCount, type IssueLog } from './issues';
+import { formatCount } from '../text/format';
+import { describeLines, type IssueLog } from './issues';
 import { DVID_PD, DVID_PK, EVID_OBSERVATION } from './types';
 
 /**

@@ -1,6 +1,7 @@
 import type { ColumnMap } from './columns';
 import type { RawEvents } from './event-rows';
-import { describeLines, formatCount, shortText, type IssueLog } from './issues';
+import { formatCount } from '../text/format';
+import { describeLines, shortText, type IssueLog } from './issues';
 import { minOf } from './min-max';
 import { DVID_PD, DVID_PK, EVID_OBSERVATION, KNOWN_DVIDS } from './types';
 

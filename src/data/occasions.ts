@@ -16,7 +16,8 @@
 import type { ColumnMap } from './columns';
 import type { DelimitedTable } from './delimited-text';
 import type { RawEvents } from './event-rows';
-import { describeLines, formatCount, formatNumber, shortText, type IssueLog } from './issues';
+import { formatCount, formatNumber } from '../text/format';
+import { describeLines, shortText, type IssueLog } from './issues';
 import type { SubjectGroups } from './subject-groups';
 import { EVID_DOSE, EVID_RESET, SS_RESET } from './types';
 

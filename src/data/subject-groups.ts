@@ -1,5 +1,6 @@
 import type { RawEvents } from './event-rows';
-import { describeLines, formatCount, shortText, type IssueLog } from './issues';
+import { formatCount } from '../text/format';
+import { describeLines, shortText, type IssueLog } from './issues';
 
 export interface SubjectGroups {
   /** Subject IDs in order of first appearance. */

@@ -8,7 +8,8 @@
  * file's columns (CMT numbering differs between tools), so it is checked only where the route is
  * known (the study spec's `route`).
  */
-import { formatCount, shortText } from './issues';
+import { formatCount } from '../text/format';
+import { shortText } from './issues';
 import type { Dataset } from './types';
 import { EVID_DOSE, SS_NONE } from './types';
 

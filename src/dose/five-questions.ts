@@ -12,7 +12,7 @@
  */
 import type { Dataset } from '../data/types';
 import type { FitProgress } from '../pkpd/foce';
-import { nearestRank, percentile } from './percentiles';
+import { answerSpread, bandPoint } from './percentiles';
 import { fitPkpd, type PkpdFitOptions, type PkpdFitResult } from '../pkpd/pkpd-fit';
 import type { PopulationModel } from '../pkpd/population-model';
 import { createRng } from '../pkpd/random';
@@ -364,22 +364,8 @@ export function addParameterUncertainty(
       done++;
     }
   }
-  result.curves.forEach((curve, c) => {
-    curve.band = curve.grid.map((dose, k) => {
-      const s = fractions[c][k].slice().sort((a, b) => a - b);
-      return { dose, p05: percentile(s, 0.05), median: percentile(s, 0.5), p95: percentile(s, 0.95) };
-    });
-  });
-  for (const a of result.answers) {
-    const s = (doses.get(`${a.scenario}|${a.regimen}|${a.target}`) ?? []).slice().sort((x, y) => x - y);
-    a.uncertainty = {
-      replicates: s.length,
-      p05: nearestRank(s, 0.05),
-      median: nearestRank(s, 0.5),
-      p95: nearestRank(s, 0.95),
-      notReached: s.filter((v) => !Number.isFinite(v)).length,
-    };
-  }
+  result.curves.forEach((curve, c) => (curve.band = curve.grid.map((dose, k) => bandPoint(dose, fractions[c][k]))));
+  for (const a of result.answers) a.uncertainty = answerSpread(doses.get(`${a.scenario}|${a.regimen}|${a.target}`) ?? []);
   control.onProgress?.({ stage: 'uncertainty', done, total, message: 'done' });
   return {
     requested,

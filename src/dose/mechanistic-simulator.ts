@@ -26,8 +26,9 @@ import { individualPd, individualPk, PD_ETA_NAMES, PK_ETA_NAMES, type PdEtas, ty
 import { checkPdParameters, type IndirectResponseParameters } from '../pkpd/indirect-response';
 import { checkPkParameters, oralUnitResponse, terminalHalfLife, type PkParameters, type Polyexponential } from '../pkpd/pk-model';
 import type { PopulationModel } from '../pkpd/population-model';
-import { DoseSearchCancelledError, DoseSettingsError } from './errors';
+import { DoseSearchCancelledError } from './errors';
 import {
+  checkSteadyStateRequest,
   intervalGrid,
   type PdSimulator,
   type SteadyStateBatch,
@@ -158,11 +159,7 @@ export class MechanisticPdSimulator implements PdSimulator {
 
   simulate(request: SteadyStateRequest): SteadyStateBatch {
     const { population, interval, amounts, gridStep } = request;
-    if (!(interval > 0)) throw new DoseSettingsError(`The dosing interval must be positive, got ${interval} h.`);
-    if (!(gridStep > 0)) throw new DoseSettingsError(`The grid step must be positive, got ${gridStep} h.`);
-    for (const a of amounts) {
-      if (!(a >= 0) || !Number.isFinite(a)) throw new DoseSettingsError(`Dose amounts must be non-negative numbers, got ${a} mg.`);
-    }
+    checkSteadyStateRequest(request);
     const grid = intervalGrid(interval, gridStep);
     const points = grid.length;
     const gridPanels = points - 1;
@@ -174,30 +171,11 @@ export class MechanisticPdSimulator implements PdSimulator {
       maxPd: new Float64Array(n),
       profiles: request.keepProfiles ? new Float64Array(n * points) : undefined,
     }));
-    const buffer = new Float64Array(panels + 1);
     if (this.mode === 'periodic') {
-      const unit = this.unitAtNodes(ind, interval, panels);
-      const m = 3 * panels;
-      const h = interval / panels;
+      const periodic = this.periodicState(ind, interval, panels);
       for (let i = 0; i < n; i++) {
         if ((i & 127) === 0 && request.signal?.aborted) throw new DoseSearchCancelledError();
-        const view = unit.subarray(i * m, (i + 1) * m);
-        for (const res of results) {
-          res.maxPd[i] = periodicSubject(
-            view,
-            res.amount,
-            panels,
-            h,
-            ind.base[i],
-            ind.kout[i],
-            ind.imax[i],
-            ind.ic50[i],
-            buffer,
-            this.subdivisions,
-            res.profiles,
-            i * points,
-          );
-        }
+        for (const res of results) res.maxPd[i] = periodic(i, res.amount, this.subdivisions, res.profiles, i * points);
       }
     } else {
       for (let i = 0; i < n; i++) {
@@ -239,30 +217,11 @@ export class MechanisticPdSimulator implements PdSimulator {
   ): Int32Array {
     const grid = intervalGrid(interval, gridStep);
     const panels = (grid.length - 1) * this.subdivisions;
-    const ind = this.individuals(population);
-    const unit = this.unitAtNodes(ind, interval, panels);
-    const m = 3 * panels;
-    const h = interval / panels;
-    const buffer = new Float64Array(panels + 1);
+    const periodic = this.periodicState(this.individuals(population), interval, panels);
     const out = new Int32Array(population.size);
     for (let i = 0; i < population.size; i++) {
       if ((i & 127) === 0 && signal?.aborted) throw new DoseSearchCancelledError();
-      const view = unit.subarray(i * m, (i + 1) * m);
-      const ok = (k: number): boolean =>
-        periodicSubject(
-          view,
-          doses[k],
-          panels,
-          h,
-          ind.base[i],
-          ind.kout[i],
-          ind.imax[i],
-          ind.ic50[i],
-          buffer,
-          this.subdivisions,
-          undefined,
-          0,
-        ) < threshold;
+      const ok = (k: number): boolean => periodic(i, doses[k], this.subdivisions) < threshold;
       let lo = -1;
       let hi = doses.length;
       while (hi - lo > 1) {
@@ -275,27 +234,21 @@ export class MechanisticPdSimulator implements PdSimulator {
     return out;
   }
 
-  private intervalsFor(slowestHalfLife: number, interval: number): number {
-    return Math.max(3, Math.ceil((this.halfLives * slowestHalfLife) / interval) + 1);
-  }
-
-  /** Forward simulation of the slowest subjects against the periodic solution (see the file comment). */
-  private check(ind: Individuals, amount: number, interval: number, panels: number): SteadyStateCheck {
-    const n = ind.unit.length;
-    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => ind.slowest[b] - ind.slowest[a]);
-    const chosen = order.slice(0, Math.min(this.checkSubjects, n));
+  /**
+   * The periodic steady state of the subjects of `ind` over `interval` in `panels` panels: subject i's
+   * largest PD at `amount`, with R written into `profile` from `offset` (every `stride`-th panel
+   * boundary) when given (see `periodicSubject`).
+   */
+  private periodicState(
+    ind: Individuals,
+    interval: number,
+    panels: number,
+  ): (i: number, amount: number, stride: number, profile?: Float64Array, offset?: number) => number {
     const unit = this.unitAtNodes(ind, interval, panels);
     const m = 3 * panels;
     const h = interval / panels;
-    const periodic = new Float64Array(panels + 1);
     const buffer = new Float64Array(panels + 1);
-    let lastTwo = 0;
-    let versusPeriodic = 0;
-    let intervals = 0;
-    for (const i of chosen) {
-      const count = this.intervalsFor(ind.slowest[i], interval);
-      intervals = Math.max(intervals, count);
-      const run = coldStart(ind, i, amount, interval, panels, count);
+    return (i, amount, stride, profile, offset = 0) =>
       periodicSubject(
         unit.subarray(i * m, (i + 1) * m),
         amount,
@@ -306,10 +259,31 @@ export class MechanisticPdSimulator implements PdSimulator {
         ind.imax[i],
         ind.ic50[i],
         buffer,
-        1,
-        periodic,
-        0,
+        stride,
+        profile,
+        offset,
       );
+  }
+
+  private intervalsFor(slowestHalfLife: number, interval: number): number {
+    return Math.max(3, Math.ceil((this.halfLives * slowestHalfLife) / interval) + 1);
+  }
+
+  /** Forward simulation of the slowest subjects against the periodic solution (see the file comment). */
+  private check(ind: Individuals, amount: number, interval: number, panels: number): SteadyStateCheck {
+    const n = ind.unit.length;
+    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => ind.slowest[b] - ind.slowest[a]);
+    const chosen = order.slice(0, Math.min(this.checkSubjects, n));
+    const periodicState = this.periodicState(ind, interval, panels);
+    const periodic = new Float64Array(panels + 1);
+    let lastTwo = 0;
+    let versusPeriodic = 0;
+    let intervals = 0;
+    for (const i of chosen) {
+      const count = this.intervalsFor(ind.slowest[i], interval);
+      intervals = Math.max(intervals, count);
+      const run = coldStart(ind, i, amount, interval, panels, count);
+      periodicState(i, amount, 1, periodic, 0);
       for (let k = 0; k <= panels; k++) {
         lastTwo = Math.max(lastTwo, Math.abs(run.last[k] - run.previous[k]) / Math.abs(run.last[k]));
         versusPeriodic = Math.max(versusPeriodic, Math.abs(run.last[k] - periodic[k]) / Math.abs(periodic[k]));

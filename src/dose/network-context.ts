@@ -29,7 +29,7 @@ export interface NetworkTrainingContext {
 
 /** The context from the training subjects (indices into `dataset.subjects`). */
 export function networkTrainingContext(model: PkPdModel, dataset: Dataset, subjects: readonly number[]): NetworkTrainingContext {
-  if (subjects.length === 0) throw new DoseSettingsError('The network simulator needs the training subjects.');
+  if (subjects.length === 0) throw new Error('networkTrainingContext: no training subjects given');
   const baselines: TrainingBaseline[] = [];
   for (const s of subjects) {
     const pd = readSubjectRecords(dataset, s, DVID_PD).baselinePd;
@@ -53,6 +53,9 @@ export function networkTrainingContext(model: PkPdModel, dataset: Dataset, subje
     }
     featureRanges[branch.name] = Object.fromEntries(names.map((name, f) => [name, ranges[f]]));
   }
-  if (!(maxTime > 0)) throw new DoseSettingsError('The training subjects have no observations after time 0.');
+  if (!(maxTime > 0))
+    throw new DoseSettingsError(
+      "The network's training subjects have no observations after time 0, so it cannot simulate doses over time. Train it on a file with observations after the first dose.",
+    );
   return { baselines, maxTime, featureRanges };
 }

@@ -12,7 +12,7 @@
  * allowed), bisection only (MCTS would triple the doses simulated) and the curve of the doses the
  * searches evaluated. Only the training subjects passed in are read (baseline PD, feature ranges).
  */
-import { nearestRank, percentile } from './percentiles';
+import { answerSpread, bandPoint } from './percentiles';
 import type { Dataset } from '../data/types';
 import type { PkPdModel } from '../model/pkpd-model';
 import { DEFAULT_THRESHOLD } from './criterion';
@@ -156,20 +156,8 @@ async function addEnsembleBands(
       for (const [j, a] of answers.entries())
         memberDoses[j].push((await bisectDoseGrid(curve.grid, a.target, dr.fractionAt)).dose ?? Infinity);
     }
-    curve.band = doses.map((dose, k) => {
-      const f = fractions[k].sort((x, y) => x - y);
-      return { dose, p05: percentile(f, 0.05), median: percentile(f, 0.5), p95: percentile(f, 0.95) };
-    });
-    answers.forEach((a, j) => {
-      const d = memberDoses[j].sort((x, y) => x - y);
-      a.uncertainty = {
-        replicates: d.length,
-        p05: nearestRank(d, 0.05),
-        median: nearestRank(d, 0.5),
-        p95: nearestRank(d, 0.95),
-        notReached: d.filter((x) => !Number.isFinite(x)).length,
-      };
-    });
+    curve.band = doses.map((dose, k) => bandPoint(dose, fractions[k]));
+    answers.forEach((a, j) => (a.uncertainty = answerSpread(memberDoses[j])));
     done++;
   }
   control.onProgress?.({ stage: 'uncertainty', done, total: result.curves.length, message: 'done' });

@@ -35,6 +35,8 @@ import { type Branch, branchFor, branchOutputs, type BranchTarget, type PkPdMode
 import { DoseSearchCancelledError, DoseSettingsError } from './errors';
 import type { NetworkTrainingContext } from './network-context';
 import {
+  checkInterval,
+  checkSteadyStateRequest,
   intervalGrid,
   type PdSimulator,
   type SteadyStateBatch,
@@ -128,13 +130,16 @@ export class NetworkPdSimulator implements PdSimulator {
     readonly options: NetworkSimulatorOptions = {},
   ) {
     const found = branchFor(model, 'pd');
-    if (!found) throw new DoseSettingsError('The network has no PD output to simulate.');
+    if (!found)
+      throw new DoseSettingsError(
+        'This network model has no PD network (its training was cancelled before the PD network was trained), so it cannot answer the dose questions. Choose another saved model, or train this one again to the end.',
+      );
     const pk = found.branch.cascadeInput ? (branchFor(model, 'pk')?.branch ?? null) : null;
     this.pd = { ...found, pk };
     this.tolerance = options.tolerance ?? 0.01;
     this.checkSubjects = Math.max(1, Math.round(options.checkSubjects ?? 16));
     if (options.intervals !== undefined && !(Number.isInteger(options.intervals) && options.intervals >= 2)) {
-      throw new DoseSettingsError(`The network simulator needs at least 2 dosing intervals, got ${options.intervals}.`);
+      throw new Error(`NetworkDoseSimulator: at least 2 dosing intervals are needed, got ${options.intervals}`);
     }
     const usesBaseline = model.branches.some((b) => b.featureModel.spec.baselinePd);
     this.randomEffects = usesBaseline ? [BASELINE_PD_EFFECT] : [];
@@ -148,7 +153,7 @@ export class NetworkPdSimulator implements PdSimulator {
 
   /** How many intervals a history of this interval gets, and why. */
   plan(interval: number): HistoryPlan {
-    if (!(interval > 0)) throw new DoseSettingsError(`The dosing interval must be positive, got ${interval} h.`);
+    checkInterval(interval);
     const windows = this.model.branches.flatMap((b) => b.featureModel.spec.windowsH);
     const rates = this.model.branches
       .flatMap((b) => [b.featureModel.k, b.featureModel.shape?.alpha, b.featureModel.shape?.ka])
@@ -197,10 +202,7 @@ export class NetworkPdSimulator implements PdSimulator {
 
   simulate(request: SteadyStateRequest): NetworkSteadyStateBatch {
     const { population, interval, amounts, gridStep, signal } = request;
-    if (!(gridStep > 0)) throw new DoseSettingsError(`The grid step must be positive, got ${gridStep} h.`);
-    for (const a of amounts) {
-      if (!(a >= 0) || !Number.isFinite(a)) throw new DoseSettingsError(`Dose amounts must be non-negative numbers, got ${a} mg.`);
-    }
+    checkSteadyStateRequest(request);
     const plan = this.plan(interval);
     const grid = intervalGrid(interval, gridStep);
     const times = grid.map((t) => plan.lastIntervalStart + t);
@@ -428,7 +430,7 @@ export class NetworkPdSimulator implements PdSimulator {
     const bwName = this.model.branches.find((b) => b.featureModel.spec.bodyWeight !== null)?.featureModel.spec.bodyWeight ?? 'BW';
     const z = population.random[BASELINE_PD_EFFECT];
     if (this.randomEffects.length > 0 && !z)
-      throw new DoseSettingsError(`The population lacks the ${BASELINE_PD_EFFECT} draws the network simulator declares.`);
+      throw new Error(`NetworkDoseSimulator: the population lacks the ${BASELINE_PD_EFFECT} draws the simulator declares`);
     const out: SubjectInputs = { covariates: [], baselinePd: new Float64Array(population.size).fill(NaN) };
     for (let i = 0; i < population.size; i++) {
       out.covariates.push({ BW: population.bw[i], [bwName]: population.bw[i], COMED: population.comed[i] });

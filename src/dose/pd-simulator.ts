@@ -6,6 +6,7 @@
  * mechanistic model) or asynchronous (TF.js, a worker).
  */
 import type { CancelSignal } from '../pkpd/foce';
+import { DoseSettingsError } from './errors';
 import type { VirtualPopulation } from './virtual-population';
 
 export type { CancelSignal };
@@ -71,6 +72,24 @@ export interface PdSimulator {
   /** Names of the standard-normal random effects it reads from `population.random`. */
   readonly randomEffects: readonly string[];
   simulate(request: SteadyStateRequest): SteadyStateBatch | Promise<SteadyStateBatch>;
+}
+
+/** Refuses a dosing interval that is not a positive number of hours. */
+export function checkInterval(interval: number): void {
+  if (!(interval > 0)) throw new DoseSettingsError(`The dosing interval must be positive, got ${interval} h.`);
+}
+
+/** Refuses a request a simulator cannot answer: the interval, the grid step and the amounts, in the words of the dose settings. */
+export function checkSteadyStateRequest({
+  interval,
+  gridStep,
+  amounts,
+}: Pick<SteadyStateRequest, 'interval' | 'gridStep' | 'amounts'>): void {
+  checkInterval(interval);
+  if (!(gridStep > 0)) throw new DoseSettingsError(`The grid step must be positive, got ${gridStep} h.`);
+  for (const a of amounts) {
+    if (!(a >= 0) || !Number.isFinite(a)) throw new DoseSettingsError(`Dose amounts must be non-negative numbers, got ${a} mg.`);
+  }
 }
 
 /** The output grid for an interval: P + 1 equally spaced times with spacing ≤ gridStep. */

@@ -5,6 +5,7 @@ import './commands/doses';
 import './commands/train';
 import './commands/experiments';
 import './commands/model-report';
+import './commands/fit';
 
 export interface HeadlessApi {
   run(name: string, args: unknown): Promise<unknown>;

@@ -7,7 +7,6 @@
  */
 import { add, div, mul, sqrt, square, sub, tidy, variable, zerosLike } from '@tensorflow/tfjs-core';
 import type { NamedTensorMap, Variable } from '@tensorflow/tfjs-core';
-import { ModelConfigError } from './errors';
 import type { Parameter } from './parameters';
 
 export interface AdamWOptions {
@@ -43,7 +42,7 @@ export class AdamW {
     private readonly options: AdamWOptions = DEFAULT_ADAMW,
   ) {
     if (!(options.learningRate > 0) || !(options.weightDecay >= 0))
-      throw new ModelConfigError('AdamW: learning rate must be > 0 and weight decay ≥ 0');
+      throw new Error('AdamW: learning rate must be > 0 and weight decay ≥ 0');
     this.learningRate = options.learningRate;
     const zeros = (like: Variable): Variable => {
       const z = zerosLike(like);

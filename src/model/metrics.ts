@@ -4,7 +4,6 @@
  * for a log target) and in the observation's units (ng/mL).
  */
 import type { TargetScaler } from '../data/features/scaler';
-import { ModelDataError } from './errors';
 
 export interface RegressionMetrics {
   readonly n: number;
@@ -15,8 +14,7 @@ export interface RegressionMetrics {
 }
 
 export function regressionMetrics(observed: ArrayLike<number>, predicted: ArrayLike<number>): RegressionMetrics {
-  if (observed.length !== predicted.length)
-    throw new ModelDataError(`metrics: ${observed.length} observations but ${predicted.length} predictions`);
+  if (observed.length !== predicted.length) throw new Error(`metrics: ${observed.length} observations but ${predicted.length} predictions`);
   const n = observed.length;
   if (n === 0) return { n: 0, rmse: Number.NaN, mae: Number.NaN, r2: Number.NaN };
   let mean = 0;

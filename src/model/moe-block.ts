@@ -36,7 +36,6 @@ import {
 } from '@tensorflow/tfjs-core';
 import type { Tensor1D, Tensor2D, Variable } from '@tensorflow/tfjs-core';
 import type { ArchitectureConfig } from '../quantum/resources/architecture';
-import { ModelConfigError } from './errors';
 import {
   type Activation,
   activate,
@@ -87,8 +86,7 @@ export interface MoeParams extends MoeOptions {
 
 export function createMoeBlock(ps: ParameterSet, name: string, width: number, options: MoeOptions): MoeParams {
   const { experts, topK, expansion } = options;
-  if (!(Number.isInteger(topK) && topK >= 1 && topK <= experts))
-    throw new ModelConfigError(`MoE: top-k must be in 1..${experts}, got ${topK}`);
+  if (!(Number.isInteger(topK) && topK >= 1 && topK <= experts)) throw new Error(`MoE: top-k must be in 1..${experts}, got ${topK}`);
   const bound = 1 / Math.sqrt(width);
   const router = ps.add(`${name}/router`, 'kernel', [width, experts], init.uniform(-bound, bound));
   const expertParams: ExpertParams[] = Array.from({ length: experts }, (_, e) => {

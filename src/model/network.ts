@@ -8,7 +8,6 @@ import { addN, concat, div, scalar } from '@tensorflow/tfjs-core';
 import type { Scalar, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
 import { architecture, type ArchitectureConfig, type EncoderName, isEncoderName } from '../quantum/resources/architecture';
 import { createEncoder, type Encoder } from './encoders';
-import { ModelConfigError } from './errors';
 import { createDense, dense, type DenseParams, forwardContext, type ForwardMode, gelu } from './layers';
 import { ParameterSet } from './parameters';
 import { QUANTUM_BLOCK_KINDS, type QuantumBlockKind } from './quantum-block';
@@ -63,30 +62,21 @@ function createHead(ps: ParameterSet, name: string, c: ArchitectureConfig): Head
 
 const applyHead = (h: Tensor2D, head: Head): Tensor2D => dense(gelu(dense(h, head.fc1)), head.fc2);
 
-/**
- * The architecture for a network with `nInputs` inputs: DEFAULT_ARCHITECTURE with `overrides`;
- * the head width follows H/2 (the reference's head) unless given.
- */
-export function modelArchitecture(nInputs: number, overrides: Partial<ArchitectureConfig> = {}): ArchitectureConfig {
-  const hidden = overrides.hidden ?? architecture().hidden;
-  return architecture({ headHidden: Math.max(1, Math.floor(hidden / 2)), ...overrides, nInputs });
-}
-
 export function checkNetworkConfig(config: NetworkConfig): void {
-  if (!isEncoderName(config.encoder)) throw new ModelConfigError(`unknown encoder ${String(config.encoder)}`);
+  if (!isEncoderName(config.encoder)) throw new Error(`network: unknown encoder ${String(config.encoder)}`);
   architecture(config.architecture);
-  if (config.architecture.outputs !== 1) throw new ModelConfigError('each regression head predicts one value (outputs must be 1)');
+  if (config.architecture.outputs !== 1) throw new Error('network: each regression head predicts one value (outputs must be 1)');
   if (
     config.targets.length === 0 ||
     new Set(config.targets).size !== config.targets.length ||
     config.targets.some((t) => !TARGET_NAMES.includes(t))
   ) {
-    throw new ModelConfigError(`targets must be distinct names among ${TARGET_NAMES.join(', ')}`);
+    throw new Error(`network: targets must be distinct names among ${TARGET_NAMES.join(', ')}`);
   }
-  if (config.classification && !config.targets.includes('pd')) throw new ModelConfigError('the classification head needs the PD target');
-  if (!(config.routerNoise >= 0)) throw new ModelConfigError('router noise must be ≥ 0');
+  if (config.classification && !config.targets.includes('pd')) throw new Error('network: the classification head needs the PD target');
+  if (!(config.routerNoise >= 0)) throw new Error('network: router noise must be ≥ 0');
   if (config.quantumBlocks !== undefined && !QUANTUM_BLOCK_KINDS.includes(config.quantumBlocks)) {
-    throw new ModelConfigError(`quantum blocks must be one of ${QUANTUM_BLOCK_KINDS.join(', ')}, got ${String(config.quantumBlocks)}`);
+    throw new Error(`network: quantum blocks must be one of ${QUANTUM_BLOCK_KINDS.join(', ')}, got ${String(config.quantumBlocks)}`);
   }
 }
 
@@ -103,7 +93,7 @@ export function createNetwork(config: NetworkConfig): Network {
       parameters: ps,
       encoder,
       forward(x, mode) {
-        if (x.shape[1] !== c.nInputs) throw new ModelConfigError(`network expects ${c.nInputs} input features, got ${x.shape[1]}`);
+        if (x.shape[1] !== c.nInputs) throw new Error(`network expects ${c.nInputs} input features, got ${x.shape[1]}`);
         const ctx = forwardContext(mode);
         const h = encoder.apply(x, ctx);
         const columns = heads.map((head) => applyHead(h, head));

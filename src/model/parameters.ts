@@ -6,7 +6,7 @@
  */
 import { dispose, tensor, variable } from '@tensorflow/tfjs-core';
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
-import { ModelConfigError, ModelFormatError } from './errors';
+import { ModelFormatError } from './errors';
 import type { SeedStream } from './random';
 
 /** What a parameter is; decides weight decay (dense kernels only) and the classical/quantum split. */
@@ -53,7 +53,7 @@ export class ParameterSet {
   constructor(private readonly random: SeedStream) {}
 
   add(name: string, role: ParameterRole, shape: readonly number[], initialiser: Initialiser): Variable {
-    if (this.byName.has(name)) throw new ModelConfigError(`parameter ${name} is defined twice`);
+    if (this.byName.has(name)) throw new Error(`parameter ${name} is defined twice`);
     const size = sizeOf(shape);
     const initial = tensor(initialiser(size, this.random), [...shape], 'float32');
     const v = variable(initial, true);
@@ -74,7 +74,7 @@ export class ParameterSet {
 
   get(name: string): Parameter {
     const p = this.byName.get(name);
-    if (!p) throw new ModelConfigError(`no parameter named ${name}`);
+    if (!p) throw new Error(`no parameter named ${name}`);
     return p;
   }
 
@@ -97,7 +97,7 @@ export class ParameterSet {
   }
 
   restore(snapshot: readonly Tensor[]): void {
-    if (snapshot.length !== this.list.length) throw new ModelConfigError('snapshot does not match the parameters');
+    if (snapshot.length !== this.list.length) throw new Error('snapshot does not match the parameters');
     this.list.forEach((p, i) => p.variable.assign(snapshot[i]));
   }
 

@@ -19,7 +19,6 @@ import type { FeatureModel } from '../data/features/spec';
 import type { Dataset } from '../data/types';
 import { DVID_PD, DVID_PK } from '../data/types';
 import type { EncoderName } from '../quantum/resources/architecture';
-import { ModelDataError } from './errors';
 import { INFERENCE, type ForwardMode } from './layers';
 import { fromTargetScale } from './metrics';
 import type { Network, TargetName } from './network';
@@ -103,9 +102,9 @@ export function observationRows(
  */
 export function scaledInputs(branch: Branch, raw: Float64Array, rows: number, extra: ArrayLike<number> | null): Float32Array {
   const nF = branch.featureModel.names.length;
-  if (raw.length !== rows * nF) throw new ModelDataError(`branch ${branch.name}: expected ${rows} × ${nF} features`);
+  if (raw.length !== rows * nF) throw new Error(`branch ${branch.name}: expected ${rows} × ${nF} features`);
   if (branch.cascadeInput !== (extra !== null))
-    throw new ModelDataError(`branch ${branch.name}: the cascade column is ${branch.cascadeInput ? 'missing' : 'unexpected'}`);
+    throw new Error(`branch ${branch.name}: the cascade column is ${branch.cascadeInput ? 'missing' : 'unexpected'}`);
   if (extra === null) return scaleFeatures(branch.featureScaler, raw) as Float32Array;
   const width = nF + 1;
   const { mean, sd } = branch.featureScaler;
@@ -138,7 +137,7 @@ export function branchOutputs(model: PkPdModel, branch: Branch, inputs: BranchRo
   let extra: Float32Array | null = null;
   if (branch.cascadeInput) {
     const pk = branchFor(model, 'pk');
-    if (!pk || pk.branch.cascadeInput || inputs.pk === null) throw new ModelDataError('cascade: the PK branch or its inputs are missing');
+    if (!pk || pk.branch.cascadeInput || inputs.pk === null) throw new Error('cascade: the PK branch or its inputs are missing');
     const pkOut = branchOutputs(model, pk.branch, { rows: inputs.rows, own: inputs.pk, pk: null }, mode);
     extra = columnOf(pkOut, pk.branch.targets.length, pk.column);
   }
@@ -149,7 +148,7 @@ export function branchOutputs(model: PkPdModel, branch: Branch, inputs: BranchRo
 /** The PK branch's z-unit prediction (the cascade column) at the given PK-feature rows. */
 export function cascadeColumn(model: PkPdModel, pkRaw: Float64Array, rows: number, mode: ForwardMode = INFERENCE): Float32Array {
   const pk = branchFor(model, 'pk');
-  if (!pk) throw new ModelDataError('cascade: the model has no PK branch');
+  if (!pk) throw new Error('cascade: the model has no PK branch');
   return columnOf(branchOutputs(model, pk.branch, { rows, own: pkRaw, pk: null }, mode), pk.branch.targets.length, pk.column);
 }
 
@@ -169,10 +168,10 @@ export function observationInputs(
   let pk: Float64Array | null = null;
   if (branch.cascadeInput) {
     const pkBranch = pkBranchOf(model);
-    if (!pkBranch) throw new ModelDataError('cascade: the model has no PK branch');
+    if (!pkBranch) throw new Error('cascade: the model has no PK branch');
     const pkSet = observationRows(dataset, pkBranch.featureModel, target, subjects);
     if (pkSet.nRows !== set.nRows || pkSet.rows.record.some((r, i) => r !== set.rows.record[i])) {
-      throw new ModelDataError('cascade: PK and PD feature rows do not align');
+      throw new Error('cascade: PK and PD feature rows do not align');
     }
     pk = pkSet.matrix;
   }
@@ -223,7 +222,7 @@ function summarise(
 function outputSamples(model: PkPdModel, branch: Branch, inputs: BranchRowInputs, options: PredictionOptions): Float32Array[] {
   if (!options.mcDropout) return [branchOutputs(model, branch, inputs, INFERENCE)];
   const samples = options.mcSamples ?? DEFAULT_MC_SAMPLES;
-  if (!Number.isInteger(samples) || samples < 2) throw new ModelDataError(`MC dropout needs at least 2 samples, got ${samples}`);
+  if (!Number.isInteger(samples) || samples < 2) throw new Error(`MC dropout needs at least 2 samples, got ${samples}`);
   const random = new SeedStream(options.seed ?? 0).fork('mc-dropout');
   return Array.from({ length: samples }, () => branchOutputs(model, branch, inputs, { kind: 'mc', random }));
 }

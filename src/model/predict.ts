@@ -4,7 +4,6 @@
  */
 import { sigmoid, tensor2d, tidy } from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { ModelDataError } from './errors';
 import { INFERENCE, type ForwardMode } from './layers';
 import type { Network } from './network';
 import { SeedStream } from './random';
@@ -17,8 +16,7 @@ export interface Matrix {
 }
 
 export function matrix(values: Float32Array, columns: number): Matrix {
-  if (columns <= 0 || values.length % columns !== 0)
-    throw new ModelDataError(`matrix of ${values.length} values does not have ${columns} columns`);
+  if (columns <= 0 || values.length % columns !== 0) throw new Error(`matrix of ${values.length} values does not have ${columns} columns`);
   return { values, rows: values.length / columns, columns };
 }
 
@@ -35,7 +33,7 @@ export const DEFAULT_CHUNK_ROWS = 4096;
 
 function checkInputs(net: Network, x: Matrix): void {
   if (x.columns !== net.config.architecture.nInputs)
-    throw new ModelDataError(`the network expects ${net.config.architecture.nInputs} features, got ${x.columns}`);
+    throw new Error(`the network expects ${net.config.architecture.nInputs} features, got ${x.columns}`);
 }
 
 /** Outputs of rows [start, start + n): regression, usage per MoE block, then probabilities (if any); the caller frees them. */
@@ -133,7 +131,7 @@ export function predictZ(net: Network, x: Matrix): Float32Array {
 
 /** `samples` MC-dropout passes (seeded; default 30 samples), each [rows × targets]. */
 export function mcDropoutSamples(net: Network, x: Matrix, samples = 30, seed = 0): Float32Array[] {
-  if (!Number.isInteger(samples) || samples < 1) throw new ModelDataError('MC dropout needs at least one sample');
+  if (!Number.isInteger(samples) || samples < 1) throw new Error('MC dropout needs at least one sample');
   const random = new SeedStream(seed).fork('mc-dropout');
   return Array.from({ length: samples }, () => runNetwork(net, x, { kind: 'mc', random }).regression);
 }

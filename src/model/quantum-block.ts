@@ -13,7 +13,6 @@ import type { ArchitectureConfig } from '../quantum/resources/architecture';
 import type { CircuitTemplate } from '../quantum/template';
 import { reuploadingStronglyEntangling } from '../quantum/template';
 import { qnnLayer } from '../quantum/tfjs/index';
-import { ModelConfigError } from './errors';
 import { createDense, createLayerNorm, dense, type DenseParams, gelu, layerNorm, type LayerNormParams } from './layers';
 import { init, type ParameterSet } from './parameters';
 
@@ -59,7 +58,7 @@ export function createQuantumBlock(
   const template = circuitTemplate(n, L);
   const wide = template.readout.length;
   if (wide !== readoutsPerQubit * n || weightsPerQubitLayer !== 3 || template.nWeights !== 3 * n * L) {
-    throw new ModelConfigError(
+    throw new Error(
       `quantum block: the circuit reads ${wide / n} values per qubit with 3 weights per qubit and layer; the architecture asks for ${readoutsPerQubit} and ${weightsPerQubitLayer}`,
     );
   }

@@ -5,9 +5,7 @@ import { referenceSplit } from '../data/splits/split';
 import { createSplitView } from '../data/splits/view';
 import { ModelFormatError } from './errors';
 import { disposeModel, predictObservations } from './pkpd-model';
-import { architecture, ENCODER_NAMES, isQuantumEncoder } from '../quantum/resources/architecture';
-import { createNetwork, type NetworkConfig } from './network';
-import { loadModel, MODEL_DOCUMENT_FORMAT, modelToJSON, networkParameterCount, saveModel } from './serialize';
+import { loadModel, MODEL_DOCUMENT_FORMAT, modelToJSON, saveModel } from './serialize';
 import { useCpuBackend } from './test-support';
 import { trainPkPd } from './train-pkpd';
 
@@ -98,26 +96,5 @@ describe('model documents', () => {
     const [pControl, pCircuit] = [control, circuit].map((m) => predictObservations(m, data, split.val).pd!.predicted[0]);
     expect(pControl).not.toBe(pCircuit);
     for (const m of [control, circuit, loadedControl, loadedCircuit]) disposeModel(m);
-  });
-
-  it('counts the parameters a network config implies, by arithmetic, exactly as createNetwork makes them', () => {
-    const arch = architecture({ nInputs: 6, hidden: 6, headHidden: 3, depth: 2, experts: 3, topK: 2, nQubits: 2, nLayers: 2 });
-    const heads: Pick<NetworkConfig, 'targets' | 'classification'>[] = [
-      { targets: ['pk'], classification: false },
-      { targets: ['pd'], classification: true },
-      { targets: ['pk', 'pd'], classification: true },
-    ];
-    for (const encoder of ENCODER_NAMES) {
-      for (const quantumBlocks of isQuantumEncoder(encoder) ? (['circuit', 'width-matched-control'] as const) : (['circuit'] as const)) {
-        for (const head of heads) {
-          const config: NetworkConfig = { encoder, architecture: arch, ...head, routerNoise: 1, seed: 0, quantumBlocks };
-          const network = createNetwork(config);
-          expect(networkParameterCount(config), `${encoder} ${quantumBlocks} ${head.targets.join('+')}`).toBe(
-            network.parameters.count().total,
-          );
-          network.dispose();
-        }
-      }
-    }
   });
 });

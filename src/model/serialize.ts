@@ -15,10 +15,10 @@ import {
   ENCODER_NAMES,
   type EncoderName,
 } from '../quantum/resources/architecture';
-import { dense } from '../quantum/resources/layer-parameters';
-import { encoderParameters, headParameters } from '../quantum/resources/model-parameters';
+import { formatCount } from '../text/format';
 import { ModelFormatError } from './errors';
 import { checkNetworkConfig, createNetwork, type NetworkConfig, TARGET_NAMES, type TargetName } from './network';
+import { MAX_MODEL_PARAMETERS, networkParameterCount } from './parameter-budget';
 import type { ParameterValues } from './parameters';
 import { type Branch, type BranchName, CASCADE_FEATURE, MODEL_MODES, type ModelMode, type PkPdModel } from './pkpd-model';
 import { QUANTUM_BLOCK_KINDS } from './quantum-block';
@@ -85,22 +85,7 @@ const WEIGHT_NAME = /^[A-Za-z0-9_./-]{1,200}$/;
 /** Tensors of the networks have at most 3 dimensions (circuit weights [L, n, 3]). */
 const MAX_WEIGHT_RANK = 3;
 
-/**
- * Parameters of the network `config` describes, by arithmetic (createNetwork makes exactly these):
- * the encoder's and one head per target and for the classification head; in width-matched controls
- * each circuit's 3nL angles are replaced by a dense(n → 4n).
- */
-export function networkParameterCount(config: NetworkConfig): number {
-  const a = config.architecture;
-  const encoder = encoderParameters(config.encoder, a);
-  const encoderTotal =
-    config.quantumBlocks === 'width-matched-control'
-      ? encoder.classical + encoder.circuits * dense(a.nQubits, a.readoutsPerQubit * a.nQubits)
-      : encoder.total;
-  return encoderTotal + (config.targets.length + (config.classification ? 1 : 0)) * headParameters(a);
-}
-
-const plural = (n: number, one: string, many = `${one}s`): string => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+const plural = (n: number, one: string, many = `${one}s`): string => `${formatCount(n)} ${n === 1 ? one : many}`;
 
 /** A branch's network config: every field of its type, the architecture within the training form's ranges. */
 function checkNetwork(value: unknown, path: string, encoder: EncoderName): NetworkConfig {
@@ -192,6 +177,7 @@ export function checkModelDocument(value: unknown, path = 'model'): ModelDocumen
   if (branches.length < 1 || branches.length > 2)
     throw damaged(`${path}.branches`, `hold ${plural(branches.length, 'network')}; a model has 1 or 2`);
   const names = new Set<string>();
+  let parameters = 0;
   const saved = branches.map((value, i): SavedBranch => {
     const at = `${path}.branches[${i}]`;
     const b: Plain = object(value, at);
@@ -208,6 +194,13 @@ export function checkModelDocument(value: unknown, path = 'model'): ModelDocumen
     });
     const network = object(b.network, `${at}.network`);
     const config = checkNetwork(network.config, `${at}.network.config`, encoder);
+    // Before any weight is read: a model larger than any the app trains is refused on its architecture.
+    parameters += networkParameterCount(config);
+    if (parameters > MAX_MODEL_PARAMETERS)
+      throw new ModelFormatError(
+        `This model file describes networks of ${formatCount(parameters)}${i + 1 < branches.length ? ' or more' : ''} parameters; ` +
+          `QPKPD Studio trains, saves and reads models of at most ${formatCount(MAX_MODEL_PARAMETERS)}. Choose a model file exported from the Model view.`,
+      );
     return {
       name,
       network: { config, weights: checkWeights(network.weights, `${at}.network.weights`, config) },

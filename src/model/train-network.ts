@@ -138,13 +138,17 @@ export interface TrainingResult {
 export function resolveTrainingOptions(options: Partial<TrainingOptions> = {}): TrainingOptions {
   const o = { ...DEFAULT_TRAINING, ...options };
   const positiveInt = (v: number): boolean => Number.isInteger(v) && v > 0;
-  if (!positiveInt(o.epochs)) throw new ModelConfigError(`epochs must be a positive integer, got ${o.epochs}`);
+  // What a user sets (the training form checks the same before a run; the headless runner passes its options here).
+  if (!positiveInt(o.epochs)) throw new ModelConfigError(`The maximum epochs must be a whole number of at least 1, got ${o.epochs}.`);
   if (o.batchSize !== 'full' && !positiveInt(o.batchSize))
-    throw new ModelConfigError(`batch size must be a positive integer or 'full', got ${o.batchSize}`);
-  if (!(o.learningRate > 0) || !(o.weightDecay >= 0)) throw new ModelConfigError('learning rate must be > 0 and weight decay ≥ 0');
-  if (!positiveInt(o.patience) || !positiveInt(o.lrPatience)) throw new ModelConfigError('patience values must be positive integers');
-  if (!(o.lrFactor > 0 && o.lrFactor < 1)) throw new ModelConfigError('LR factor must be in (0, 1)');
-  if (o.gradientClipNorm !== null && !(o.gradientClipNorm > 0)) throw new ModelConfigError('gradient clip norm must be > 0 or null');
+    throw new ModelConfigError(`The batch size must be a whole number of at least 1, got ${o.batchSize}.`);
+  if (!(o.learningRate > 0)) throw new ModelConfigError(`The learning rate must be a number above 0, got ${o.learningRate}.`);
+  if (!positiveInt(o.patience)) throw new ModelConfigError(`The patience must be a whole number of at least 1, got ${o.patience}.`);
+  // The library's own constants: a bad value is a fault of the code.
+  if (!(o.weightDecay >= 0)) throw new Error(`training options: weight decay must be ≥ 0, got ${o.weightDecay}`);
+  if (!positiveInt(o.lrPatience)) throw new Error(`training options: LR patience must be a positive integer, got ${o.lrPatience}`);
+  if (!(o.lrFactor > 0 && o.lrFactor < 1)) throw new Error(`training options: LR factor must be in (0, 1), got ${o.lrFactor}`);
+  if (o.gradientClipNorm !== null && !(o.gradientClipNorm > 0)) throw new Error('training options: gradient clip norm must be > 0 or null');
   return Object.freeze(o);
 }
 
@@ -161,11 +165,12 @@ interface DeviceSet {
 function checkSet(net: Network, set: TrainingSet, what: string): void {
   const T = net.config.targets.length;
   if (set.x.columns !== net.config.architecture.nInputs)
-    throw new ModelDataError(`${what}: ${set.x.columns} features, the network expects ${net.config.architecture.nInputs}`);
-  if (set.y.length !== set.x.rows * T) throw new ModelDataError(`${what}: targets must be [rows × ${T}]`);
+    throw new Error(`${what}: ${set.x.columns} features, the network expects ${net.config.architecture.nInputs}`);
+  if (set.y.length !== set.x.rows * T) throw new Error(`${what}: targets must be [rows × ${T}]`);
   if (net.config.classification && (!set.labels || set.labels.length !== set.x.rows))
-    throw new ModelDataError(`${what}: the classification head needs one label per row`);
-  if (!set.x.values.every(Number.isFinite)) throw new ModelDataError(`${what}: features must be finite`);
+    throw new Error(`${what}: the classification head needs one label per row`);
+  // The inputs were checked in words before (input-check.ts): a non-finite value here is a fault of the code.
+  if (!set.x.values.every(Number.isFinite)) throw new Error(`${what}: features must be finite`);
 }
 
 function toDevice(set: TrainingSet, withLabels: boolean): DeviceSet {
@@ -246,7 +251,7 @@ export async function trainNetwork(
 ): Promise<TrainingResult> {
   const o = resolveTrainingOptions(options);
   checkSet(net, train, 'training rows');
-  if (train.x.rows === 0) throw new ModelDataError('no training rows');
+  if (train.x.rows === 0) throw new Error('trainNetwork: no training rows');
   const hasVal = val !== null && val.x.rows > 0 && val.y.some(Number.isFinite);
   if (hasVal) checkSet(net, val, 'validation rows');
   const started = performance.now();
@@ -360,7 +365,9 @@ export async function trainNetwork(
       history.push(progress);
       hooks.onEpoch?.(progress);
       if (!Number.isFinite(trainLoss))
-        throw new ModelDataError(`training diverged at epoch ${epoch} (loss ${trainLoss}); lower the learning rate`);
+        throw new ModelDataError(
+          `Training diverged at epoch ${epoch} (the training loss became ${trainLoss}). Lower the learning rate (under Advanced) or choose another seed, and train again.`,
+        );
       if (epoch - bestEpoch >= o.patience) {
         stopReason = 'early-stopping';
         break;

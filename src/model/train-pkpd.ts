@@ -11,12 +11,19 @@ import type { SplitView } from '../data/splits/view';
 import { FINAL_EVALUATION } from '../data/splits/view';
 import type { Dataset } from '../data/types';
 import { DVID_PD, DVID_PK } from '../data/types';
-import type { ArchitectureConfig, EncoderName } from '../quantum/resources/architecture';
+import {
+  type ArchitectureConfig,
+  ENCODER_NAMES,
+  type EncoderName,
+  isEncoderName,
+  modelArchitecture,
+} from '../quantum/resources/architecture';
 import { DEFAULT_ROUTER_NOISE } from './encoders';
 import { ModelConfigError, ModelDataError } from './errors';
 import { checkFiniteInputs } from './input-check';
 import { type TargetMetrics, targetMetrics } from './metrics';
-import { createNetwork, modelArchitecture, type TargetName } from './network';
+import { createNetwork, type TargetName } from './network';
+import { modelParameterCount, parameterBudgetProblem } from './parameter-budget';
 import {
   type Branch,
   type BranchName,
@@ -93,6 +100,16 @@ export interface PkPdTrainingResult {
 
 const TARGET_DVID: Readonly<Record<TargetName, number>> = { pk: DVID_PK, pd: DVID_PD };
 
+/** The training subjects have no usable observations of `targets`: the network of `branch` cannot learn them. */
+function noObservations(targets: readonly TargetName[], branch: BranchName): ModelDataError {
+  const observed = targets.map((t) => `${t.toUpperCase()} (DVID ${TARGET_DVID[t]})`).join(' or ');
+  const network = branch === 'pkpd' ? 'the network' : `the ${branch.toUpperCase()} network`;
+  return new ModelDataError(
+    `The training subjects have no usable ${observed} observations, so ${network} cannot be trained. Load a file with ${observed} ` +
+      'observations (not MDV = 1) for the subjects, or check its DVID column.',
+  );
+}
+
 interface BranchPlan {
   readonly name: BranchName;
   readonly featureModel: FeatureModel;
@@ -102,19 +119,38 @@ interface BranchPlan {
 
 export async function trainPkPd(view: SplitView, options: PkPdTrainingOptions, hooks: PkPdTrainingHooks = {}): Promise<PkPdTrainingResult> {
   const started = performance.now();
-  if (!MODEL_MODES.includes(options.mode)) throw new ModelConfigError(`unknown mode ${String(options.mode)}`);
+  if (!MODEL_MODES.includes(options.mode))
+    throw new ModelConfigError(`unknown mode ${String(options.mode)}; choose one of ${MODEL_MODES.join(', ')}`);
+  if (!isEncoderName(options.encoder))
+    throw new ModelConfigError(`unknown encoder ${String(options.encoder)}; choose one of ${ENCODER_NAMES.join(', ')}`);
   const threshold = options.classification?.thresholdNgMl ?? null;
   if (threshold !== null && !Number.isFinite(threshold))
-    throw new ModelConfigError('the classification threshold must be a number (ng/mL)');
+    throw new Error('trainPkPd: the classification threshold must be a number (ng/mL)');
   const seed = options.seed ?? 0;
   resolveTrainingOptions(options.training);
   const dataset = view.development;
   const train = [...view.train];
   const val = [...view.val];
-  if (train.length === 0) throw new ModelDataError('the split has no training subjects');
+  if (train.length === 0)
+    throw new ModelDataError(
+      `The split ${view.name} leaves no subjects to train on: the file has too few subjects for it. Choose the reference split, or load a file with more subjects.`,
+    );
 
   const pkFeatures = fitFeatureModel(dataset, { ...options.features?.pk, dvid: DVID_PK }, train);
   const pdFeatures = fitFeatureModel(dataset, { ...options.features?.pd, dvid: DVID_PD }, train);
+  // A model that no model file could hold is refused before any network is built (the training form checks the same).
+  const tooLarge = parameterBudgetProblem(
+    modelParameterCount({
+      encoder: options.encoder,
+      mode: options.mode,
+      architecture: options.architecture,
+      features: { pk: pkFeatures.names.length, pd: pdFeatures.names.length },
+      classification: threshold !== null,
+      quantumBlocks: options.quantumBlocks,
+    }),
+    options.encoder,
+  );
+  if (tooLarge !== null) throw new ModelConfigError(tooLarge);
   const pk = { name: 'pk' as const, logTarget: pkFeatures.spec.logTarget };
   const pd = { name: 'pd' as const, logTarget: pdFeatures.spec.logTarget };
   const plans: BranchPlan[] =
@@ -235,7 +271,11 @@ async function trainBranch(
     cascadeInput: plan.cascadeInput,
   } as unknown as Branch;
   const trainData = branchData(model, shell, dataset, train, threshold);
-  if (trainData.rows === 0) throw new ModelDataError(`branch ${plan.name}: no training observations`);
+  if (trainData.rows === 0)
+    throw noObservations(
+      plan.targets.map((t) => t.name),
+      plan.name,
+    );
   const valData = val.length > 0 ? branchData(model, shell, dataset, val, threshold) : null;
   const nF = plan.featureModel.names.length;
   const inputsOf = (d: typeof trainData): Float64Array => (d.cascade ? withColumn(d.raw, d.rows, nF, d.cascade) : d.raw);
@@ -245,8 +285,7 @@ async function trainBranch(
   checkFiniteInputs(scalerInput, names, sourceOf(trainData), 'training');
   if (valData && valData.rows > 0) checkFiniteInputs(inputsOf(valData), names, sourceOf(valData), 'validation');
   const targets: BranchTarget[] = plan.targets.map((t, i) => {
-    if (trainData.targetValues[i].length === 0)
-      throw new ModelDataError(`branch ${plan.name}: no training observations of ${t.name.toUpperCase()} (DVID ${TARGET_DVID[t.name]})`);
+    if (trainData.targetValues[i].length === 0) throw noObservations([t.name], plan.name);
     return { ...t, scaler: fitTargetScaler(trainData.targetValues[i]) };
   });
   const featureScaler = fitFeatureScaler(scalerInput, names);

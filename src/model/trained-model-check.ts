@@ -5,24 +5,15 @@
  * readers the model document's check shares. Free of TF.js.
  */
 import { NAME_MAX_LENGTH } from '../store/names';
-import { formatBytes } from '../ui/format';
+import { formatBytes, formatCount } from '../text/format';
 import { ModelFormatError } from './errors';
+import { MAX_MODEL_FILE_BYTES } from './parameter-budget';
 import type { TargetMetrics } from './metrics';
 import type { TrainingCurvePoint } from './report/types';
 import type { StopReason } from './train-network';
 import type { BackendUsed, BranchEpochs, ParameterCount, SplitFacts, SubjectMetrics, TrainedModelMeta } from './trained-model';
 import { DEFAULT_TRAINING_CONFIG, TRAINING_LIMITS, type TrainingConfig, trainingConfigProblems } from './training-config';
 import { displayKey } from './untrusted-json';
-
-/**
- * The largest model file the app reads, checked on the file's size before its text is read. A
- * weight takes about 21 characters in the file (float32 values written exactly), so 64 MiB hold
- * about 3.2 million parameters: the largest model of the training form's default sizes — ResMLP-MoE,
- * cascade, with the classification head: 418,051 parameters — makes an 8.7 MB file, 7.7× below the
- * limit, read, checked and built in 75 ms (`bench/input-limits.ts`, `bench/results-input-limits-2026-12-06.json`).
- * Models beyond about 3 million parameters (e.g. ResMLP-MoE at hidden width 256) cannot be imported.
- */
-export const MAX_MODEL_FILE_BYTES = 64 * 1024 * 1024;
 
 /** The deepest nesting a model file may have: in the files the app writes, the weights' values lie 7 levels down (file → model → branches → branch → network → weights → weight → values). */
 export const MAX_MODEL_FILE_NESTING = 16;
@@ -63,7 +54,7 @@ export function array(value: unknown, path: string): unknown[] {
 
 export function text(value: unknown, path: string): string {
   if (typeof value !== 'string') throw damaged(path, 'is missing or not text');
-  if (value.length > MAX_MODEL_FILE_TEXT) throw damaged(path, `is longer than ${MAX_MODEL_FILE_TEXT.toLocaleString('en-US')} characters`);
+  if (value.length > MAX_MODEL_FILE_TEXT) throw damaged(path, `is longer than ${formatCount(MAX_MODEL_FILE_TEXT)} characters`);
   return value;
 }
 

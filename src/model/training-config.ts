@@ -9,8 +9,10 @@ import type { Dataset } from '../data/types';
 import { BACKEND_REQUESTS, type BackendRequest } from '../platform/compute-backend';
 import { type ArchitectureConfig, DEFAULT_ARCHITECTURE, type EncoderName, isEncoderName } from '../quantum/resources/architecture';
 import { MAX_LAYERS, MAX_QUBITS } from '../quantum/template';
+import { defaultFeatureCounts, modelParameterCount, parameterBudgetProblem } from './parameter-budget';
 import type { ModelMode } from './pkpd-model';
 import type { PkPdTrainingOptions } from './train-pkpd';
+import { formatCount } from '../text/format';
 
 export const CV_FOLDS = 5;
 export const TRAINING_SPLITS = ['reference', ...Array.from({ length: CV_FOLDS }, (_, k) => `cv${CV_FOLDS}-fold${k + 1}`)] as const;
@@ -83,7 +85,8 @@ export interface SettingRange {
  * The ranges the training form allows: one source of truth for the form's checks, share links and
  * imported model files (whose networks must have been trainable here). Circuits follow the quantum
  * engine (n ≤ MAX_QUBITS, L ≤ MAX_LAYERS); the network sizes keep one training run within a
- * browser's memory; the seed is a 32-bit unsigned integer.
+ * browser's memory, and together they must also fit MAX_MODEL_PARAMETERS (parameter-budget.ts), so
+ * that every model trained here can be saved and imported again; the seed is a 32-bit unsigned integer.
  */
 export const TRAINING_LIMITS = {
   qubits: { min: 1, max: MAX_QUBITS, integer: true },
@@ -103,10 +106,11 @@ export const TRAINING_LIMITS = {
 } as const satisfies Partial<Record<keyof TrainingConfig, SettingRange>>;
 
 function integerProblem(value: number, { min, max }: SettingRange): string | null {
-  return Number.isInteger(value) && value >= min && value <= max
-    ? null
-    : `Enter a whole number from ${min} to ${max.toLocaleString('en-US')}.`;
+  return Number.isInteger(value) && value >= min && value <= max ? null : `Enter a whole number from ${min} to ${formatCount(max)}.`;
 }
+
+/** The settings a model's parameter count depends on. */
+const SIZE_SETTINGS = ['encoder', 'mode', 'qubits', 'layers', 'hidden', 'depth', 'experts', 'dropout', 'classification'] as const;
 
 /** One message per field that is out of range (empty when the config can be trained). */
 export function trainingConfigProblems(config: TrainingConfig): ConfigProblems {
@@ -140,10 +144,25 @@ export function trainingConfigProblems(config: TrainingConfig): ConfigProblems {
     config.mcSamples === 0
       ? null
       : integerProblem(config.mcSamples, L.mcSamples) &&
-          `Enter 0 (no bands) or a whole number from ${L.mcSamples.min} to ${L.mcSamples.max.toLocaleString('en-US')}.`,
+          `Enter 0 (no bands) or a whole number from ${L.mcSamples.min} to ${formatCount(L.mcSamples.max)}.`,
   );
   check('classification', typeof config.classification === 'boolean' ? null : 'Classification head must be on or off.');
+  // The model must fit a model file: counted once the settings that size it are valid, shown at the hidden width.
+  if (SIZE_SETTINGS.every((key) => problems[key] === undefined))
+    check('hidden', parameterBudgetProblem(configParameterCount(config), config.encoder));
   return problems;
+}
+
+let featureCounts: { pk: number; pd: number } | null = null;
+
+/**
+ * Parameters of the networks a config trains (all of them together), counted with the most feature
+ * columns the app's features can give, so that no dataset makes the model larger.
+ */
+export function configParameterCount(config: TrainingConfig): number {
+  featureCounts ??= defaultFeatureCounts();
+  const { mode, encoder, architecture } = pkPdOptions(config);
+  return modelParameterCount({ encoder, mode, architecture, features: featureCounts, classification: config.classification });
 }
 
 function dropoutProblem(value: number): string | null {

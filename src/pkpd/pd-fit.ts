@@ -75,12 +75,17 @@ function prepare(
     else {
       const p = pk.get(subject.id);
       if (!p)
-        throw new PkpdDataError(`Subject ${subject.id} is dosed but has no individual PK parameters; fit PK on the same dataset first.`);
+        throw new Error(
+          `fitPopulationPd: subject ${subject.id} is dosed but has no individual PK parameters (PK is fitted to the same subjects first)`,
+        );
       conc = concentrationAt(p, subject.doses, g.nodes);
     }
     data.push({ subject, grid: g, conc, workspace: createPdWorkspace(g), times: subject.pd.times, dv: subject.pd.values });
   }
-  if (data.length === 0) throw new PkpdDataError('No PD observations (DVID 2); the PD model cannot be fitted.');
+  if (data.length === 0)
+    throw new PkpdDataError(
+      'The file has no PD observations (DVID 2), so the PD model cannot be fitted. Load a file with PD observations, or check its DVID column.',
+    );
   return data;
 }
 

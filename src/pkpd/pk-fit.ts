@@ -75,7 +75,9 @@ function prepare(subjects: readonly PkpdSubject[]): { data: PkSubjectData[]; exc
     data.push({ subject, plan: planSuperposition(subject.doses, times), times: Float64Array.from(times), dv: Float64Array.from(dv) });
   }
   if (data.length === 0)
-    throw new PkpdDataError('No usable PK observations (positive DV with DVID 1 after a dose); the PK model cannot be fitted.');
+    throw new PkpdDataError(
+      'The file has no usable PK observations (a positive DV with DVID 1 after a dose), so the PK model cannot be fitted. Load a file with PK concentrations measured after the doses, or check its DVID column.',
+    );
   return { data, excluded };
 }
 

@@ -5,6 +5,7 @@
  * over about 128 MB (the transaction is aborted: "The transaction has finished"), which one record
  * holding every column of a 50 MB file (145 MB of columns) exceeded.
  */
+import { StoredDataError } from './errors';
 import type { PackedDataset } from './packed-dataset';
 
 /** Largest piece of a column stored in one record: well below Chromium's limit on one value. */
@@ -50,7 +51,7 @@ function typedArrayName(view: ArrayBufferView): TypedArrayName {
 export function splitColumns(dataset: PackedDataset, pieceBytes = COLUMN_PIECE_BYTES): { shell: DatasetShell; pieces: ColumnPiece[] } {
   const pieces: ColumnPiece[] = [];
   let next = 0;
-  const walk = (value: unknown): unknown => {
+  const shell = copyTree(dataset, (value) => {
     if (ArrayBuffer.isView(value)) {
       const array = value as TypedArray;
       const column = next++;
@@ -63,18 +64,9 @@ export function splitColumns(dataset: PackedDataset, pieceBytes = COLUMN_PIECE_B
       }
       return { column, pieces: count, type: typedArrayName(array), length: array.length } satisfies ColumnRef;
     }
-    if (Array.isArray(value)) return value.map(walk);
-    if (value !== null && typeof value === 'object') {
-      const out: Record<string, unknown> = {};
-      for (const [key, v] of Object.entries(value)) {
-        if (key === '__proto__') Object.defineProperty(out, key, { value: walk(v), enumerable: true, writable: true, configurable: true });
-        else out[key] = walk(v);
-      }
-      return out;
-    }
-    return value;
-  };
-  return { shell: walk(dataset) as DatasetShell, pieces };
+    return COPY;
+  });
+  return { shell: shell as DatasetShell, pieces };
 }
 
 function isColumnRef(value: unknown): value is ColumnRef {
@@ -90,8 +82,8 @@ export function joinColumns(shell: DatasetShell, pieces: readonly ColumnPiece[],
     list.push(piece);
   }
   const damaged = (what: string): Error =>
-    new Error(`The stored dataset ${fileName} is damaged: ${what}. Delete it and load the file again.`);
-  const walk = (value: unknown): unknown => {
+    new StoredDataError(`The stored dataset ${fileName} is damaged: ${what}. Delete it and load the file again.`);
+  return copyTree(shell, (value) => {
     if (isColumnRef(value)) {
       const parts = (byColumn.get(value.column) ?? []).sort((a, b) => a.piece - b.piece);
       if (parts.length !== value.pieces) throw damaged(`column ${value.column} has ${parts.length} of its ${value.pieces} parts`);
@@ -107,16 +99,32 @@ export function joinColumns(shell: DatasetShell, pieces: readonly ColumnPiece[],
       if (at !== value.length) throw damaged(`column ${value.column} is shorter than recorded`);
       return out;
     }
-    if (Array.isArray(value)) return value.map(walk);
-    if (value !== null && typeof value === 'object') {
+    return COPY;
+  }) as PackedDataset;
+}
+
+/** What `copyTree`'s `replace` returns for a value it leaves to be copied. */
+const COPY = Symbol('copy');
+
+/**
+ * A copy of the plain data `value` (arrays and objects, own "__proto__" keys kept as data), in which
+ * every node that `replace` maps — anything it does not answer COPY for — is replaced by its answer.
+ */
+function copyTree(value: unknown, replace: (value: unknown) => unknown): unknown {
+  const walk = (v: unknown): unknown => {
+    const replaced = replace(v);
+    if (replaced !== COPY) return replaced;
+    if (Array.isArray(v)) return v.map(walk);
+    if (v !== null && typeof v === 'object') {
       const out: Record<string, unknown> = {};
-      for (const [key, v] of Object.entries(value)) {
-        if (key === '__proto__') Object.defineProperty(out, key, { value: walk(v), enumerable: true, writable: true, configurable: true });
-        else out[key] = walk(v);
+      for (const [key, child] of Object.entries(v)) {
+        if (key === '__proto__')
+          Object.defineProperty(out, key, { value: walk(child), enumerable: true, writable: true, configurable: true });
+        else out[key] = walk(child);
       }
       return out;
     }
-    return value;
+    return v;
   };
-  return walk(shell) as PackedDataset;
+  return walk(value);
 }

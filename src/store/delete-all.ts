@@ -5,6 +5,7 @@
  * unregistering lets the next online visit make a complete offline copy afresh.
  */
 import { closeStudioDatabase } from './database';
+import { StoredDataError } from './errors';
 import { DATABASE_NAME } from './schema';
 import { announceStoreChange } from './store-changes';
 
@@ -51,7 +52,11 @@ function deleteDatabase(name: string, onBlocked: DeleteAllOptions['onBlocked']):
     const request = indexedDB.deleteDatabase(name);
     request.onsuccess = () => resolve();
     request.onerror = () =>
-      reject(new Error(`The stored data could not be deleted (${request.error?.message ?? 'unknown error'}). Nothing else was changed.`));
+      reject(
+        new StoredDataError(
+          `The stored data could not be deleted (${request.error?.message ?? 'unknown error'}). Nothing else was changed.`,
+        ),
+      );
     request.onblocked = () => onBlocked?.(BLOCKED_MESSAGE);
   });
 }

@@ -29,6 +29,11 @@ export class StorageUpgradeError extends Error {
   }
 }
 
+/** Stored data that cannot be read or deleted as asked (damaged, or refused by the browser); the message says what to do. */
+export class StoredDataError extends Error {
+  override readonly name = 'StoredDataError';
+}
+
 export class StoredItemMissingError extends Error {
   constructor(kind: string, id: string) {
     super(`The ${kind} ${id} is no longer stored (deleted in another tab?). Reload the list.`);

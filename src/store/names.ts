@@ -4,6 +4,7 @@
  * regard to case, so "EstData" and "estdata" cannot both be listed. The store functions enforce them;
  * the rename form checks the same rules as the user types.
  */
+import { formatCount } from '../text/format';
 
 /** Longest name: ample for a file's name or a description, short enough to show in a list. */
 export const NAME_MAX_LENGTH = 200;
@@ -25,7 +26,7 @@ export function nameProblem(kind: NamedKind, name: string, taken: readonly strin
   const trimmed = name.trim();
   if (trimmed === '') return `A ${kind} name cannot be empty.`;
   if (trimmed.length > NAME_MAX_LENGTH)
-    return `A ${kind} name can have at most ${NAME_MAX_LENGTH} characters; this one has ${trimmed.length.toLocaleString('en')}. Choose a shorter name.`;
+    return `A ${kind} name can have at most ${NAME_MAX_LENGTH} characters; this one has ${formatCount(trimmed.length)}. Choose a shorter name.`;
   const clash = taken.find((t) => sameName(t, trimmed));
   if (clash !== undefined)
     return `Another ${kind} is already named “${clash}” (names are compared without regard to capitals). Choose another name.`;

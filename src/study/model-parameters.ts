@@ -26,8 +26,11 @@ export function pdParameters(pd: PdModelSpec | undefined): ModelParameter[] {
       if (pd.family === 'effect-compartment') names.push('KE0');
       return names;
     }
-    case 'indirect':
-      return pd.type.startsWith('inhibit') ? ['BASE', 'KOUT', 'IMAX', 'IC50'] : ['BASE', 'KOUT', 'EMAX', 'EC50'];
+    case 'indirect': {
+      const names: ModelParameter[] = pd.type.startsWith('inhibit') ? ['BASE', 'KOUT', 'IMAX', 'IC50'] : ['BASE', 'KOUT', 'EMAX', 'EC50'];
+      if (pd.sigmoid === true) names.push('HILL');
+      return names;
+    }
     case 'auto':
       return ['E0', 'BASE', 'EMAX', 'IMAX', 'EC50', 'IC50', 'HILL', 'KE0', 'KOUT'];
   }

@@ -167,6 +167,26 @@ describe('study spec reader', () => {
     expect(({} as Record<string, unknown>).uniform).toBeUndefined();
   });
 
+  it('reads the sigmoid flag of an indirect response, which brings HILL', () => {
+    const indirect = (sigmoid?: unknown) =>
+      changed((d) => {
+        d.model.pd =
+          sigmoid === undefined ? { family: 'indirect', type: 'stimulate-loss' } : { family: 'indirect', type: 'stimulate-loss', sigmoid };
+        d.model.covariates = [];
+        d.model.randomEffects = ['CL', 'HILL'];
+      });
+    const spec = readStudySpec(indirect(true));
+    if (!spec.ok) throw new Error(describeSpecProblems(spec.problems));
+    expect(spec.spec.model.pd).toEqual({ family: 'indirect', type: 'stimulate-loss', sigmoid: true });
+    expect(problems(indirect())[0]).toEqual({
+      path: 'model.randomEffects[1]',
+      message: 'HILL is not a parameter of this model (it has CL, V, KA, TLAG, Q, V2, BASE, KOUT, EMAX, EC50)',
+    });
+    expect(problems(indirect('yes'))[0]).toEqual({ path: 'model.pd.sigmoid', message: 'must be true or false' });
+    const plain = readStudySpec({ ...indirect(false), model: { ...(indirect(false).model as object), randomEffects: ['CL'] } });
+    expect(plain.ok && plain.spec.model.pd).toEqual({ family: 'indirect', type: 'stimulate-loss' });
+  });
+
   it('says what a file is when it is not a spec, or from a newer app', () => {
     expect(problems('not json')[0].message).toContain('not JSON');
     expect(problems({ format: 'other' })[0].message).toContain('qpkpd-study');

@@ -102,7 +102,7 @@ class Reader {
     if (!Array.isArray(value)) return this.problem(path, 'must be a list [ … ]');
     if (value.length > limit) return this.problem(path, `has ${value.length} items; at most ${limit} are allowed`);
     if (value.length < min) return this.problem(path, min === 1 ? 'must not be empty' : `needs at least ${min} items`);
-    return value;
+    return value as unknown[];
   }
 
   text(value: unknown, path: string, maxLength: number): string | undefined {
@@ -275,9 +275,11 @@ function readPd(r: Reader, value: unknown): PdModelSpec | undefined {
   if (!family) return undefined;
   if (family === 'auto') return r.object(value, 'model.pd', ['family']) ? { family } : undefined;
   if (family === 'indirect') {
-    const p = r.object(value, 'model.pd', ['family', 'type']);
+    const p = r.object(value, 'model.pd', ['family', 'type', 'sigmoid']);
     const type = p ? r.oneOf(p.type, INDIRECT_TYPES, 'model.pd.type') : undefined;
-    return type ? { family, type } : undefined;
+    const sigmoid = p?.sigmoid === undefined ? false : r.flag(p.sigmoid, 'model.pd.sigmoid');
+    if (!type || sigmoid === undefined) return undefined;
+    return sigmoid ? { family, type, sigmoid } : { family, type };
   }
   const p = r.object(value, 'model.pd', ['family', 'direction', 'sigmoid']);
   if (!p) return undefined;
@@ -476,7 +478,7 @@ function readDistribution(r: Reader, value: unknown, path: string): CovariateDis
     default: {
       const items = r.list(d.values, `${path}.values`, STUDY_LIMITS.distributionValues, 1);
       const values = items?.map((v, i) => r.number(v, `${path}.values[${i}]`, () => true, ''));
-      return values && values.every((v) => v !== undefined) ? { values: values as number[] } : undefined;
+      return values && values.every((v) => v !== undefined) ? { values: values } : undefined;
     }
   }
 }

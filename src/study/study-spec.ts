@@ -72,7 +72,8 @@ export type IndirectType = (typeof INDIRECT_TYPES)[number];
 export type PdModelSpec =
   | { family: 'direct'; direction: PdDirection; sigmoid: boolean }
   | { family: 'effect-compartment'; direction: PdDirection; sigmoid: boolean }
-  | { family: 'indirect'; type: IndirectType }
+  /** `sigmoid` (optional, default false) puts a Hill exponent HILL on the drug effect. */
+  | { family: 'indirect'; type: IndirectType; sigmoid?: boolean }
   | { family: 'auto' };
 
 export const PD_FAMILIES = ['direct', 'effect-compartment', 'indirect', 'auto'] as const;
@@ -88,9 +89,10 @@ export type CovariateForm = (typeof COVARIATE_FORMS)[number];
 
 /**
  * A covariate effect on a parameter: power P·(x/ref)^θ, linear P·(1 + θ(x − ref)), factor P·θ^x for
- * a 0/1 column (or one θ per category of a categorical column). `value` fixes θ (a published model);
- * without it θ is estimated. By the usual allometric convention an effect on CL also scales Q and
- * one on V also scales V2, unless Q or V2 have an effect of the same column of their own.
+ * a 0/1 column (a column with other values is refused: recode it into 0/1 columns). `value` fixes θ
+ * (a published model); without it θ is estimated. By the usual allometric convention a power effect
+ * on CL also scales Q and one on V also scales V2, unless Q or V2 have an effect of the same column
+ * of their own (linear and factor effects act on the parameter they name only).
  */
 export interface CovariateEffect {
   column: string;

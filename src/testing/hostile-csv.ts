@@ -198,14 +198,21 @@ export function wideHeaderCsv(columns: number): string {
 }
 
 /**
- * `subjects` subjects each split in two across the file: every subject's PK sample at 1 h, then
- * every subject's sample at 2 h (two exports pasted one under the other), two short lines per
- * subject: 150,000 subjects make about 8 MB. Valid; one kind of warning.
+ * A NONMEM-style CSV of `subjectCount` subjects, each split in two across the file: the first half
+ * of the file holds every subject's dose (placebo subjects, one in four, have none) and first PK
+ * observation, the second half every subject's PD observation (the layout of two files pasted one
+ * under the other). Each subject is valid on its own; the split is one kind of warning. Four arms,
+ * body weights 50–99 kg; 150,000 subjects make about 9 MB (the unit, browser and main-thread bench cases).
  */
-export function splitSubjectsCsv(subjects: number): string {
-  const lines: string[] = [HEADER.join(',')];
-  for (let n = 1; n <= subjects; n++) lines.push(`${n},1,2.5,0,0,0,2,1,70,0`);
-  for (let n = 1; n <= subjects; n++) lines.push(`${n},2,2.1,0,0,0,2,1,70,0`);
+export function splitSubjectsCsv(subjectCount: number): string {
+  const lines = ['ID,TIME,DV,EVID,AMT,DVID,BW'];
+  const arm = (id: number): number => [0, 1, 3, 10][id % 4];
+  const bw = (id: number): number => 50 + (id % 50);
+  for (let id = 1; id <= subjectCount; id++) {
+    if (arm(id) > 0) lines.push(`${id},0,.,1,${arm(id)},0,${bw(id)}`);
+    lines.push(`${id},2,${(arm(id) * 0.8 + 0.01).toFixed(2)},0,0,1,${bw(id)}`);
+  }
+  for (let id = 1; id <= subjectCount; id++) lines.push(`${id},24,${(9 - arm(id) * 0.4).toFixed(2)},0,0,2,${bw(id)}`);
   return lines.join('\n');
 }
 

@@ -89,6 +89,7 @@ const NOT_FINITE = /network\.weights\[\d+\]\.values\[\d+\] is not a finite numbe
 const NOT_A_MODEL_FILE = /^This is not a QPKPD Studio model file: choose a \.qpkpd-model\.json file/;
 const PROTO = (key: string): RegExp => new RegExp(`damaged: [\\w .\\[\\]…]+ holds a field named “${key}”, which no model file has`);
 const NESTED = /damaged: [\w.[\]…]+ is nested deeper than any model file/;
+const TOO_LARGE = /describes networks of [\d,]+ or more parameters; QPKPD Studio trains, saves and reads models of at most 2,000,000\./;
 
 /** The hostile files made from `base` (a genuine model file's text, with at least one weight of two or more values). */
 export function hostileModelFiles(base: string): HostileModelFile[] {
@@ -126,6 +127,17 @@ export function hostileModelFiles(base: string): HostileModelFile[] {
       'depth 1,000,000 in the last network',
       edit(base, (f) => (architectureOf(f, last(f)).depth = 1_000_000)),
       ARCH('depth', 1, '16'),
+    ),
+    // Every size within its range, together larger than any model the app trains: refused before a weight is read.
+    early(
+      'hidden 1,024, depth 16 and 32 experts (over 2 billion parameters)',
+      edit(base, (f) => Object.assign(architectureOf(f), { hidden: 1024, depth: 16, experts: 32 })),
+      TOO_LARGE,
+    ),
+    early(
+      'hidden 1,024, depth 16 and 32 experts in the description',
+      edit(base, (f) => Object.assign(f.meta.config, { hidden: 1024, depth: 16, experts: 32 })),
+      /meta\.config\.hidden is invalid \(This model's networks would have [\d,]+ parameters; at most 2,000,000 can be saved and shared\./,
     ),
     early(
       'no architecture',

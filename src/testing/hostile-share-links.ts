@@ -10,11 +10,12 @@
  */
 import * as lzModule from 'lz-string';
 import { mulberry32 } from '../data/splits/prng';
-import { MODE_LABELS, TRAINING_LIMITS, TRAINING_SPLITS, type TrainingConfig } from '../model/training-config';
+import { MODE_LABELS, TRAINING_LIMITS, TRAINING_SPLITS, type TrainingConfig, trainingConfigProblems } from '../model/training-config';
 import { BACKEND_REQUESTS } from '../platform/compute-backend';
 import { ENCODER_NAMES } from '../quantum/resources/architecture';
+import { formatCount } from '../text/format';
 import { DEFAULT_DOSE_FORM, type DoseFormValues } from '../ui/doses/dose-settings';
-import { MAX_SHARE_FRAGMENT_LENGTH, shareLinkCheck } from '../ui/share/share-codec';
+import { MAX_SHARE_FRAGMENT_LENGTH, MAX_SHARE_JSON_LENGTH, shareLinkCheck } from '../ui/share/share-codec';
 import { SHARE_VIEWS, type ShareState, shareStateOf } from '../ui/share/share-state';
 
 // lz-string is CommonJS (see share-codec.ts).
@@ -131,7 +132,7 @@ export function hostileBombLinks(): HostileLink[] {
     // Over the length limit, so never decompressed: its check is left out (hashing 100 million characters takes seconds).
     { name: '30 KB bomb (≈ 100 million characters)', fragment: `#${bombFragment(largestBomb(30_000), false)}`, expected: LARGER },
     {
-      name: `bomb at the fragment limit (${MAX_SHARE_FRAGMENT_LENGTH} characters → ${atLimit.decompressedLength.toLocaleString('en-US')})`,
+      name: `bomb at the fragment limit (${MAX_SHARE_FRAGMENT_LENGTH} characters → ${formatCount(atLimit.decompressedLength)})`,
       fragment: `#${bombFragment(atLimit)}`,
       expected: LARGER,
     },
@@ -156,14 +157,16 @@ const longest = <T extends string>(items: readonly T[]): T => items.reduce((a, b
  * States as long as the app can make: every Model and Doses setting at its longest allowed value —
  * the largest whole numbers, the longest names, and decimals written with 17 random significant
  * digits and an exponent (1.2345678901234567e-100: 23 characters, the longest a number is written
- * in JSON), which lz-string cannot compress. Seeded; made through the app's own `shareStateOf`.
+ * in JSON), which lz-string cannot compress. The network sizes together must fit the parameter
+ * budget (MAX_MODEL_PARAMETERS): depth and experts 10 (two digits each) and the widest hidden width
+ * that fits. Seeded; made through the app's own `shareStateOf`.
  */
 export function longestShareStates(count: number, seed = 1): ShareState[] {
   const random = mulberry32(seed);
   const decimal = (): number => Number(`1.${Array.from({ length: 16 }, () => Math.floor(random() * 10)).join('')}e-100`);
   const L = TRAINING_LIMITS;
   return Array.from({ length: count }, () => {
-    const config: TrainingConfig = {
+    const config: { -readonly [K in keyof TrainingConfig]: TrainingConfig[K] } = {
       encoder: longest(ENCODER_NAMES),
       mode: longest(Object.keys(MODE_LABELS) as TrainingConfig['mode'][]),
       qubits: L.qubits.max,
@@ -174,14 +177,15 @@ export function longestShareStates(count: number, seed = 1): ShareState[] {
       split: longest(TRAINING_SPLITS),
       backend: longest(BACKEND_REQUESTS),
       hidden: L.hidden.max,
-      depth: L.depth.max,
-      experts: L.experts.max,
+      depth: 10,
+      experts: 10,
       dropout: decimal(),
       learningRate: decimal(),
       batchSize: L.batchSize.max,
       mcSamples: L.mcSamples.max,
       classification: false,
     };
+    while (config.hidden > L.hidden.min && Object.keys(trainingConfigProblems(config)).length > 0) config.hidden--;
     const form: DoseFormValues = {
       ...DEFAULT_DOSE_FORM,
       nVirtual: 20_000,
@@ -200,4 +204,39 @@ export function longestShareStates(count: number, seed = 1): ShareState[] {
     if (leftOut.length > 0) throw new Error(`longestShareStates: the ${leftOut.join(' and ')} settings are out of range`);
     return state;
   });
+}
+
+/** The most random digits a number of the largest accepted link may take (they keep its JSON within MAX_SHARE_JSON_LENGTH). */
+const DIGITS_TRIED = MAX_SHARE_JSON_LENGTH;
+
+/**
+ * The largest link the app accepts: the longest state the app makes (`longestShareStates`) with its
+ * model's dropout written with as many random digits as the limits allow — "0.1" and digits lz-string
+ * cannot compress, which JSON reads as a number in range, so the state stays valid. Its fragment
+ * (without '#') fills MAX_SHARE_FRAGMENT_LENGTH to within a character or two; its JSON stays within
+ * MAX_SHARE_JSON_LENGTH. Opening it decodes, checks and re-encodes the most of a link the app ever reads.
+ */
+export function largestAcceptedLink(seed = 1): { fragment: string; json: string; state: ShareState } {
+  const state = longestShareStates(1, seed)[0];
+  const base = JSON.stringify(state);
+  const dropout = `"dropout":${JSON.stringify(state.model?.dropout)}`;
+  if (!base.includes(dropout)) throw new Error('largestAcceptedLink: the longest state has no model dropout');
+  const random = mulberry32(seed);
+  const digits = Array.from({ length: DIGITS_TRIED }, () => Math.floor(random() * 10)).join('');
+  const jsonOf = (n: number): string => base.replace(dropout, `"dropout":0.1${digits.slice(0, n)}`);
+  const fits = (n: number): boolean => {
+    const json = jsonOf(n);
+    return json.length <= MAX_SHARE_JSON_LENGTH && fragmentOfJson(json).length - 1 <= MAX_SHARE_FRAGMENT_LENGTH;
+  };
+  // The fragment grows with the digits, nearly by the same letters a digit: bisect, then look a little further.
+  let low = 0;
+  let high = DIGITS_TRIED + 1;
+  while (high - low > 1) {
+    const mid = Math.floor((low + high) / 2);
+    if (fits(mid)) low = mid;
+    else high = mid;
+  }
+  for (let k = low + 1; k <= Math.min(DIGITS_TRIED, low + 32); k++) if (fits(k)) low = k;
+  const json = jsonOf(low);
+  return { fragment: fragmentOfJson(json), json, state: JSON.parse(json) as ShareState };
 }

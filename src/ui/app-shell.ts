@@ -19,7 +19,7 @@ import { dosesWorkspace } from './doses/doses-workspace';
 import type { ViewTab } from './view-tabs';
 import { DatasetLibraryController } from './dataset-library-controller';
 import type { DatasetAction } from './dataset-list';
-import { RETRY_LABEL } from './run-notice';
+import { RETRY_LABEL, technicalDetails } from './run-notice';
 import { controlStyles } from './shared-styles';
 
 /** The application: dataset library on the side, the open dataset's summary and explorer in the main area. */
@@ -139,7 +139,13 @@ export class App extends LitElement {
         </aside>
         <main>
           <qp-view-tabs .tabs=${VIEWS} selected=${this.view} @view-selected=${(e: CustomEvent<string>) => (this.view = e.detail)}>
-            ${library.problem ? html`<div class="problem" role="alert" data-testid="problem">${library.problem}</div>` : ''}
+            ${
+              library.problem
+                ? html`<div class="problem" role="alert" data-testid="problem">
+                    ${library.problem}${technicalDetails(library.problemDetail)}
+                  </div>`
+                : ''
+            }
             ${
               library.problem && library.retry
                 ? html`<p>
@@ -192,7 +198,11 @@ export class App extends LitElement {
 
   private renderDosesView() {
     const active = this.library.active;
-    return html`<qp-doses-view .data=${active?.stored.dataset ?? null} .datasetId=${active?.meta.id ?? null}></qp-doses-view>`;
+    return html`<qp-doses-view
+      .data=${active?.stored.dataset ?? null}
+      .datasetId=${active?.meta.id ?? null}
+      .datasetName=${active?.meta.name ?? null}
+    ></qp-doses-view>`;
   }
 
   private onDrop(event: DragEvent): void {

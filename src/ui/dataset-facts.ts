@@ -1,5 +1,6 @@
 import { ARM_DOSE_COVARIATE } from '../data/subjects';
 import type { Dataset } from '../data/types';
+import { formatCount } from '../text/format';
 
 /** Arm doses and covariates named in the facts; more are counted. */
 const ARMS_LISTED = 8;
@@ -19,17 +20,17 @@ export function datasetFacts(dataset: Dataset): [string, string][] {
     .filter((c) => c.name !== ARM_DOSE_COVARIATE)
     .map((c) => `${c.name}${c.kind === 'time-varying' ? ' (time-varying)' : ''}`);
   return [
-    ['Subjects', dataset.subjects.length.toLocaleString()],
+    ['Subjects', formatCount(dataset.subjects.length)],
     [byDoseColumn ? `Arms (by ${ARM_DOSE_COVARIATE})` : 'Arms (by usual dose)', `${armDoses.length} — ${listed} mg`],
-    ['Dose records', sum((s) => s.doseCount).toLocaleString()],
-    ['PK observations', sum((s) => s.pkCount).toLocaleString()],
-    ['PD observations', sum((s) => s.pdCount).toLocaleString()],
+    ['Dose records', formatCount(sum((s) => s.doseCount))],
+    ['PK observations', formatCount(sum((s) => s.pkCount))],
+    ['PD observations', formatCount(sum((s) => s.pdCount))],
     [
       'Covariates',
       covariates.length > COVARIATES_LISTED
-        ? `${covariates.slice(0, COVARIATES_LISTED).join(', ')} and ${(covariates.length - COVARIATES_LISTED).toLocaleString()} more`
+        ? `${covariates.slice(0, COVARIATES_LISTED).join(', ')} and ${formatCount(covariates.length - COVARIATES_LISTED)} more`
         : covariates.join(', ') || 'none',
     ],
-    ['Rows', dataset.rowCount.toLocaleString()],
+    ['Rows', formatCount(dataset.rowCount)],
   ];
 }

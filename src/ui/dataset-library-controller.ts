@@ -11,6 +11,7 @@ import { onStoreChange } from '../store/store-changes';
 import { IngestCancelledError, ingestInWorker } from '../../workers/ingest-client';
 import { isWorkerLost } from '../../workers/worker-session';
 import { baseName } from './format';
+import { describeError } from './run-notice';
 
 export interface IngestProgress {
   fileName: string;
@@ -44,6 +45,8 @@ export class DatasetLibraryController implements ReactiveController {
   report?: IngestReport;
   /** A problem with storage or loading, in words a user can act on. */
   problem?: string;
+  /** An unexpected error's technical text, shown folded under the problem. */
+  problemDetail?: string;
   /** After the ingest worker crashed or ended without a word: reads the same file again (the problem's Retry button). */
   retry?: () => void;
   /** What changed without the user asking here (the open dataset was deleted in another tab), until the next action. */
@@ -87,7 +90,7 @@ export class DatasetLibraryController implements ReactiveController {
         this.notice = `The dataset “${opened.meta.name}” was deleted in another tab, so it was closed here.`;
       }
     } catch (error) {
-      this.problem = messageOf(error);
+      this.fail(error);
     } finally {
       this.host.requestUpdate();
     }
@@ -97,7 +100,7 @@ export class DatasetLibraryController implements ReactiveController {
     this.abortController?.abort();
     const abort = new AbortController();
     this.abortController = abort;
-    this.problem = undefined;
+    this.problem = this.problemDetail = undefined;
     this.retry = undefined;
     this.notice = undefined;
     this.report = undefined;
@@ -146,7 +149,8 @@ export class DatasetLibraryController implements ReactiveController {
       this.datasets = await listDatasets();
       this.active = { meta, stored: { id: meta.id, dataset, warnings: result.warnings } };
     } catch (error) {
-      this.problem = error instanceof IngestCancelledError ? `Loading ${fileName} was cancelled; nothing was stored.` : messageOf(error);
+      if (error instanceof IngestCancelledError) this.problem = `Loading ${fileName} was cancelled; nothing was stored.`;
+      else this.fail(error);
       if (isWorkerLost(error)) this.retry = () => void this.importFile(file, fileName, options);
     } finally {
       if (this.abortController === abort) {
@@ -161,7 +165,10 @@ export class DatasetLibraryController implements ReactiveController {
   async importDemo(): Promise<void> {
     await this.attempt(async () => {
       const response = await fetch(DEMO_DATA_URL);
-      if (!response.ok) throw new Error(`The demo data could not be loaded (HTTP ${response.status}). Reload the page and try again.`);
+      if (!response.ok) {
+        this.problem = `The demo data could not be loaded (HTTP ${response.status}). Reload the page and try again.`;
+        return;
+      }
       await this.importFile(await response.blob(), 'EstData.csv', { reuseStoredCopy: true });
     });
   }
@@ -213,14 +220,21 @@ export class DatasetLibraryController implements ReactiveController {
     this.host.requestUpdate();
   }
 
+  /** Shows a failure: its message when written for users, else the unexpected-error text with its technical text folded. */
+  private fail(error: unknown): void {
+    const { text, detail } = describeError(error);
+    this.problem = text;
+    this.problemDetail = detail ?? undefined;
+  }
+
   private async attempt(action: () => Promise<void>): Promise<void> {
     try {
-      this.problem = undefined;
+      this.problem = this.problemDetail = undefined;
       this.retry = undefined;
       this.notice = undefined;
       await action();
     } catch (error) {
-      this.problem = messageOf(error);
+      this.fail(error);
     } finally {
       this.host.requestUpdate();
     }
@@ -234,8 +248,4 @@ async function openStored(id: string): Promise<{ meta: DatasetMeta; stored: Stor
   rememberFingerprint(dataset, meta.fingerprint);
   rememberStoredId(dataset, id);
   return { meta, stored: { id, dataset, warnings: stored.warnings } };
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

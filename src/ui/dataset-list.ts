@@ -1,6 +1,7 @@
 import { css, html, LitElement } from 'lit';
 import type { DatasetMeta } from '../store/datasets';
-import { formatBytes, formatDate } from './format';
+import { formatBytes, formatCount } from '../text/format';
+import { formatDate } from './format';
 import { deleteConfirm, renameForm } from './list-item-actions';
 import { controlStyles } from './shared-styles';
 
@@ -91,7 +92,7 @@ export class DatasetList extends LitElement {
   }
 
   private renderItem(d: DatasetMeta) {
-    const facts = `${d.subjectCount} subjects · ${d.rowCount.toLocaleString()} rows · ${formatBytes(d.fileSize)} · ${formatDate(d.createdAt)}`;
+    const facts = `${d.subjectCount} subjects · ${formatCount(d.rowCount)} rows · ${formatBytes(d.fileSize)} · ${formatDate(d.createdAt)}`;
     return html`<li class=${d.id === this.activeId ? 'active' : ''} data-testid="dataset-item" data-name=${d.name}>
       ${
         this.editingId === d.id

@@ -2,7 +2,7 @@ import { css, html, LitElement } from 'lit';
 import type { Dataset } from '../data/types';
 import type { DatasetMeta } from '../store/datasets';
 import { datasetFacts } from './dataset-facts';
-import { formatBytes } from './format';
+import { formatBytes } from '../text/format';
 
 const DELIMITER_NAMES = { ',': 'comma', ';': 'semicolon', '\t': 'tab' } as const;
 

@@ -1,5 +1,6 @@
 import { css, html, LitElement } from 'lit';
 import type { DataIssue } from '../data/types';
+import { formatCount } from '../text/format';
 import type { IngestReport } from './dataset-library-controller';
 import { controlStyles } from './shared-styles';
 
@@ -65,11 +66,11 @@ export class IngestReportView extends LitElement {
       return html`<section class="rejected" role="alert" data-testid="ingest-errors">
         <h2>${report.fileName} was not loaded</h2>
         <p>
-          ${problems.toLocaleString()} problem${problems === 1 ? '' : 's'} must be fixed first. Nothing was stored; your saved datasets are
+          ${formatCount(problems)} problem${problems === 1 ? '' : 's'} must be fixed first. Nothing was stored; your saved datasets are
           unchanged.
         </p>
         ${this.renderIssues(report.errors)}
-        ${report.omittedErrors ? html`<p>…and ${report.omittedErrors.toLocaleString()} more errors not listed.</p>` : ''}
+        ${report.omittedErrors ? html`<p>…and ${formatCount(report.omittedErrors)} more errors not listed.</p>` : ''}
         <button @click=${() => this.dismiss()}>Dismiss</button>
       </section>`;
     }
@@ -99,7 +100,7 @@ export class IngestReportView extends LitElement {
             </li>`,
         )}
       </ul>
-      ${rest > 0 ? html`<p>…and ${rest.toLocaleString()} more not listed.</p>` : ''}`;
+      ${rest > 0 ? html`<p>…and ${formatCount(rest)} more not listed.</p>` : ''}`;
   }
 
   private dismiss(): void {

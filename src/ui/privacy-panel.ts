@@ -7,7 +7,8 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { deleteAllData } from '../store/delete-all';
 import { storageUsage, type StorageUsage } from '../store/storage-usage';
-import { formatBytes } from './format';
+import { formatBytes } from '../text/format';
+import { technicalDetails, describeError } from './run-notice';
 import { controlStyles } from './shared-styles';
 
 type Phase = 'idle' | 'confirming' | 'deleting';
@@ -29,6 +30,7 @@ export class PrivacyPanel extends LitElement {
     usage: { state: true },
     phase: { state: true },
     message: { state: true },
+    detail: { state: true },
   };
   static override styles = [
     controlStyles,
@@ -75,12 +77,15 @@ export class PrivacyPanel extends LitElement {
   declare usage: StorageUsage | null;
   declare phase: Phase;
   declare message: string;
+  /** An unexpected error's technical text, folded under the message. */
+  declare detail: string | null;
 
   constructor() {
     super();
     this.usage = null;
     this.phase = 'idle';
     this.message = '';
+    this.detail = null;
   }
 
   override render() {
@@ -112,6 +117,7 @@ export class PrivacyPanel extends LitElement {
             </div>`
       }
       <p role="status" aria-live="polite" data-testid="privacy-message">${this.message || nothing}</p>
+      ${technicalDetails(this.detail)}
     </details>`;
   }
 
@@ -136,6 +142,7 @@ export class PrivacyPanel extends LitElement {
 
   private async onAsk(): Promise<void> {
     this.message = '';
+    this.detail = null;
     this.phase = 'confirming';
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLButtonElement>('[data-testid=cancel-delete-all]')?.focus();
@@ -160,7 +167,9 @@ export class PrivacyPanel extends LitElement {
         'All your data were deleted from this browser. The offline copy of the app is made again the next time you open it online.';
       this.dispatchEvent(new CustomEvent('data-deleted', { bubbles: true, composed: true }));
     } catch (error) {
-      this.message = error instanceof Error ? error.message : String(error);
+      const { text, detail } = describeError(error);
+      this.message = text;
+      this.detail = detail;
     } finally {
       this.phase = 'idle';
       void this.focusDeleteButton();

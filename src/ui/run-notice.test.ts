@@ -1,7 +1,21 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { fitFeatureModel } from '../data/features/model';
+import { csvDataset } from '../data/features/test-support';
+import { type Branch, observationInputs, type PkPdModel } from '../model/pkpd-model';
 import { GpuDeviceLostError } from '../platform/gpu-device-lost';
 import { WorkerCrashedError } from '../../workers/worker-crashed-error';
-import { cpuRetryAction, describeError, failureNotice, RETRY_LABEL, RETRY_ON_CPU_LABEL, retryAction } from './run-notice';
+import {
+  cpuRetryAction,
+  describeError,
+  failureNotice,
+  RETRY_LABEL,
+  RETRY_ON_CPU_LABEL,
+  retryAction,
+  USER_FACING_ERRORS,
+} from './run-notice';
 
 /** An error as Comlink rebuilds it on the page after it crossed from a worker: a plain Error with the original name. */
 const fromWorker = (name: string, message: string): Error => Object.assign(new Error(message), { name });
@@ -25,9 +39,10 @@ describe('failure notices', () => {
   });
 
   it('an error written for users passes as it is, without retries (it would fail again the same way)', () => {
-    const error = fromWorker('ModelDataError', 'training diverged at epoch 3 (loss NaN); lower the learning rate');
-    const notice = failureNotice('Training failed', error, [retry]);
-    expect(notice.text).toBe('Training failed: training diverged at epoch 3 (loss NaN); lower the learning rate');
+    const message =
+      'Training diverged at epoch 3 (the training loss became NaN). Lower the learning rate (under Advanced) or choose another seed, and train again.';
+    const notice = failureNotice('Training failed', fromWorker('ModelDataError', message), [retry]);
+    expect(notice.text).toBe(`Training failed: ${message}`);
     expect(notice.retries).toBeUndefined();
     expect(notice.detail).toBeUndefined();
   });
@@ -47,5 +62,73 @@ describe('failure notices', () => {
     expect(notice.text).not.toContain('Cannot read');
     expect(notice.detail).toBe("TypeError: Cannot read properties of undefined (reading 'push')");
     expect(notice.retries).toBeUndefined();
+  });
+});
+
+describe('which errors are shown as written', () => {
+  const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+  /** Error classes of the app whose messages are not shown as written, and why. */
+  const NOT_SHOWN_AS_WRITTEN: Readonly<Record<string, string>> = {
+    QuantumShapeError: 'shape checks of circuits and architectures, whose inputs are checked in words before',
+    NonLinearPermutationError: 'compiling a circuit for the WGSL kernels',
+    DoseSearchCancelledError: 'a cancelled run, reported as cancelled',
+    FitCancelledError: 'a cancelled run, reported as cancelled',
+    DoseRunCancelledError: 'a cancelled run, reported as cancelled',
+    IngestCancelledError: 'a cancelled file read, reported as cancelled',
+  };
+
+  function errorClasses(folder: string): string[] {
+    const names: string[] = [];
+    for (const entry of readdirSync(join(ROOT, folder), { withFileTypes: true, recursive: true })) {
+      if (!entry.isFile() || !entry.name.endsWith('.ts') || entry.name.endsWith('.test.ts')) continue;
+      const source = readFileSync(join(entry.parentPath, entry.name), 'utf8');
+      for (const m of source.matchAll(/class (\w+) extends Error\b/g)) names.push(m[1]);
+    }
+    return names;
+  }
+
+  it('every error class of the app (the headless runner aside) is written for users or known not to be shown as written', () => {
+    const classes = [...errorClasses('src'), ...errorClasses('workers')].filter((name) => !['FitInputError'].includes(name));
+    expect(classes.length).toBeGreaterThan(20);
+    const unclassified = classes.filter((name) => !USER_FACING_ERRORS.has(name) && !(name in NOT_SHOWN_AS_WRITTEN));
+    expect(unclassified).toEqual([]);
+    for (const name of USER_FACING_ERRORS) expect(classes, name).toContain(name);
+  });
+
+  it('a file whose doses the networks cannot model yet is refused in its own words, not as an unexpected error', () => {
+    const dataset = csvDataset(
+      ['ID,TIME,DV,EVID,MDV,AMT,CMT,DVID,BW,RATE', '1,0,.,1,1,10,1,0,70,5', '1,2,0.5,0,0,0,2,1,70,0'],
+      'infusion.csv',
+    );
+    let error: unknown = null;
+    try {
+      fitFeatureModel(dataset, { dvid: 1, eliminationRate: 0.05, pkShape: { ka: 1, alpha: 0.1, rho: 0.5 } }, [0]);
+    } catch (e) {
+      error = fromWorker((e as Error).name, (e as Error).message);
+    }
+    const notice = failureNotice('Training failed', error);
+    expect(notice.text).toMatch(/^Training failed: infusion\.csv has zero-order infusions \(RATE or DUR\)/);
+    expect(notice.detail).toBeUndefined();
+  });
+
+  it('a broken invariant of the model code is an unexpected error, its technical text folded', () => {
+    const dataset = csvDataset([
+      'ID,TIME,DV,EVID,MDV,AMT,CMT,DVID,BW',
+      '1,0,.,1,1,10,1,0,70',
+      '1,2,0.5,0,0,0,2,1,70',
+      '1,3,5,0,0,0,3,2,70',
+    ]);
+    const featureModel = fitFeatureModel(dataset, { dvid: 2, eliminationRate: 0.05, pkShape: { ka: 1, alpha: 0.1, rho: 0.5 } }, [0]);
+    const pd = { name: 'pd', featureModel, cascadeInput: true, targets: [{ name: 'pd', logTarget: false }] } as unknown as Branch;
+    const model = { mode: 'cascade', encoder: 'mlp', branches: [pd], classification: null } as unknown as PkPdModel;
+    let error: unknown = null;
+    try {
+      observationInputs(model, pd, dataset, [0], pd.targets[0]);
+    } catch (e) {
+      error = fromWorker((e as Error).name, (e as Error).message);
+    }
+    const notice = failureNotice('The predictions could not be computed', error);
+    expect(notice.text).toMatch(/^The predictions could not be computed: An unexpected error inside the app stopped it\./);
+    expect(notice.detail).toBe('Error: cascade: the model has no PK branch');
   });
 });

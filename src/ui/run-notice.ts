@@ -32,8 +32,10 @@ export const RETRY_ON_CPU_LABEL = 'Retry on CPU (WebAssembly)';
 /**
  * Errors whose messages are written for the user (what is wrong, what to do), by name: a name
  * survives the worker boundary (Comlink rebuilds an Error with its name and message), a class does not.
+ * Every error class of the app is either here or known not to be shown as written (run-notice.test.ts);
+ * a broken invariant of the code throws a plain Error, shown as an unexpected error with its text folded.
  */
-const USER_FACING_ERRORS = new Set([
+export const USER_FACING_ERRORS: ReadonlySet<string> = new Set([
   'WorkerCrashedError',
   'GpuDeviceLostError',
   'BackendUnavailableError',
@@ -42,13 +44,18 @@ const USER_FACING_ERRORS = new Set([
   'ModelConfigError',
   'ModelDataError',
   'ModelFormatError',
+  'UnmodelledDosingError',
+  'NameRefusedError',
   'StorageQuotaError',
   'StorageVersionError',
+  'StorageUpgradeError',
   'StoredItemMissingError',
+  'StoredDataError',
   'TestAlreadyEvaluatedError',
   'DoseSettingsError',
   'PkpdDataError',
   'PkpdParameterError',
+  'StudyDataError',
 ]);
 
 /** What went wrong in words a user can act on, and, for an unexpected error, its technical text. */
@@ -138,19 +145,21 @@ export const noticeStyles = css`
   }
 `;
 
+/** An unexpected error's technical text, folded under "Technical details" (nothing without one). */
+export function technicalDetails(detail: string | null | undefined): TemplateResult | typeof nothing {
+  if (!detail) return nothing;
+  return html`<details data-testid="notice-detail">
+    <summary>Technical details</summary>
+    <pre style="white-space: pre-wrap; overflow-wrap: anywhere; margin: 0.3rem 0 0">${detail}</pre>
+  </details>`;
+}
+
 export function noticeView(notice: Notice | null, testId: string, busy: boolean): TemplateResult | typeof nothing {
   if (!notice) return nothing;
   const retries = notice.retries ?? [];
   return html`<div class="notice" data-tone=${notice.tone} role=${notice.tone === 'error' ? 'alert' : nothing} data-testid=${testId}>
       <span class="notice-text">${notice.text}</span>
-      ${
-        notice.detail
-          ? html`<details data-testid="notice-detail">
-              <summary>Technical details</summary>
-              <pre>${notice.detail}</pre>
-            </details>`
-          : nothing
-      }
+      ${technicalDetails(notice.detail)}
     </div>
     ${
       retries.length > 0

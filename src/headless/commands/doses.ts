@@ -1,24 +1,22 @@
 /**
  * Headless dose commands:
- * - 'doses-mechanistic' { csvText, fileName, seed?, nVirtual? }: the five questions from the
+ * - 'doses-mechanistic' { csvText, fileName, decoding?, seed?, nVirtual? }: the five questions from the
  *   mechanistic population model fitted to the file;
- * - 'doses-network' { csvText, fileName, encoder, mode?, qubits?, layers?, seed?, nVirtual?, epochs? }:
+ * - 'doses-network' { csvText, fileName, decoding?, encoder, mode?, qubits?, layers?, seed?, nVirtual?, epochs? }:
  *   trains the network as the `train` command does on the reference split (early stopping on the
  *   validation subjects; test subjects never read) and answers the five questions with it. `seed`
  *   seeds both the training and the virtual population.
  */
-import { ingestText } from '../../data/ingest';
+import { maxOf } from '../../data/min-max';
 import { createSplitView, referenceSplit } from '../../data/splits/index';
-import type { Dataset } from '../../data/types';
 import { answerFiveQuestions, type DoseResponseCurve, toHeadlessAnswers } from '../../dose/five-questions';
 import { answerNetworkDoseQuestions } from '../../dose/network-questions';
 import { disposeModel, trainPkPd } from '../../model/index';
+import { type DataFileArgs, datasetOf } from '../data-file';
 import { registerHeadlessCommand } from '../registry';
 import { trainConfig, trainingOptions, useBackend } from './train';
 
-interface DosesArgs {
-  csvText: string;
-  fileName: string;
+interface DosesArgs extends DataFileArgs {
   seed?: number;
   nVirtual?: number;
 }
@@ -31,19 +29,6 @@ interface NetworkDosesArgs extends DosesArgs {
   epochs?: number;
 }
 
-function ingestOrThrow(csvText: string, fileName: string): Dataset {
-  const ingested = ingestText(csvText, fileName);
-  if (!ingested.ok) {
-    throw new Error(
-      `${fileName} was not accepted:\n${ingested.errors
-        .slice(0, 10)
-        .map((e) => `${e.message}. ${e.hint}`)
-        .join('\n')}`,
-    );
-  }
-  return ingested.dataset;
-}
-
 const round = (x: number, digits: number): number => Number(x.toFixed(digits));
 
 /** Per scenario × regimen: the doses evaluated, and the highest success fraction among them with its smallest dose (why a target was not reached). */
@@ -54,7 +39,7 @@ function curveSummaries(curves: readonly DoseResponseCurve[]): unknown[] {
       scenario: c.scenario,
       regimen: c.regimen,
       doses_evaluated: c.points.length,
-      highest_dose_mg: Math.max(...c.points.map((p) => p.dose)),
+      highest_dose_mg: maxOf(c.points.map((p) => p.dose)),
       best_fraction: best ? round(best.fraction, 4) : null,
       best_at_mg: best ? best.dose : null,
     };
@@ -63,8 +48,8 @@ function curveSummaries(curves: readonly DoseResponseCurve[]): unknown[] {
 
 /** The five dose questions answered by the mechanistic population model fitted to the file. */
 registerHeadlessCommand('doses-mechanistic', async (args) => {
-  const { csvText, fileName, seed, nVirtual } = args as DosesArgs;
-  const result = await answerFiveQuestions(ingestOrThrow(csvText, fileName), { seed, nVirtual });
+  const input = args as DosesArgs;
+  const result = await answerFiveQuestions(datasetOf(input), { seed: input.seed, nVirtual: input.nVirtual });
   const fit = result.fit;
   return {
     model: 'mechanistic',
@@ -80,10 +65,11 @@ registerHeadlessCommand('doses-mechanistic', async (args) => {
 
 /** The five dose questions answered by a network trained on the file's reference split. */
 registerHeadlessCommand('doses-network', async (args) => {
-  const { csvText, fileName, encoder, mode, qubits, layers, seed, nVirtual, epochs } = args as NetworkDosesArgs;
-  const config = trainConfig({ csvText, fileName, encoder, mode, qubits, layers, seed, epochs, split: 'reference' });
+  const input = args as NetworkDosesArgs;
+  const { seed, nVirtual } = input;
+  const config = trainConfig({ ...input, split: 'reference' });
   const started = performance.now();
-  const dataset = ingestOrThrow(csvText, fileName);
+  const dataset = datasetOf(input);
   const choice = await useBackend(config.backend);
   const view = createSplitView(dataset, referenceSplit(dataset, config.split_seed));
   const trained = await trainPkPd(view, trainingOptions(config));
@@ -111,7 +97,7 @@ registerHeadlessCommand('doses-network', async (args) => {
         method: checks[0]?.method ?? null,
         ok: checks.filter((c) => c.ok).length,
         checked: checks.length,
-        worst_relative_difference: checks.length > 0 ? Math.max(...checks.map((c) => c.worstRelativeDifference)) : null,
+        worst_relative_difference: checks.length > 0 ? maxOf(checks.map((c) => c.worstRelativeDifference)) : null,
       },
       extrapolation: result.extrapolation.map((e) => ({
         scenario: e.scenario,

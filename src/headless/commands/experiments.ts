@@ -1,29 +1,24 @@
 /**
  * Headless commands for the experiments, run in the experiments worker (as the app runs them):
- * - 'ablation' { csvText, fileName, encoder?, mode?, qubits?: number[], layers?: number[], seed?, split?, epochs?, hidden?, depth? }
+ * - 'ablation' { csvText, fileName, decoding?, encoder?, mode?, qubits?: number[], layers?: number[], seed?, split?, epochs?, hidden?, depth? }
  *   → { config, cells, cancelled, backend, seconds }: the qubits × layers grid, validation metrics only.
- * - 'claims' { csvText, fileName, mode?, qubits?, layers?, seed?, split?, epochs?, encoders?, hidden?, depth? }
+ * - 'claims' { csvText, fileName, decoding?, mode?, qubits?, layers?, seed?, split?, epochs?, encoders?, hidden?, depth? }
  *   → { config, rows, verdicts, cancelled, backend, seconds }: each quantum model beside its width-matched control.
- * - 'mount-experiment-panels' { csvText, fileName }: shows the ablation and claims panels on this page
+ * - 'mount-experiment-panels' { csvText, fileName, decoding? }: shows the ablation and claims panels on this page
  *   with the file loaded (for the browser tests).
  * Split: 'reference' or 'cv5:K'.
  */
-import { ingestText } from '../../data/ingest';
-import type { Dataset } from '../../data/types';
 import type { ExperimentSettings } from '../../model/experiments/experiment-run';
 import { QUANTUM_ENCODERS } from '../../model/experiments/quantum-encoders';
 import { parseSplitChoice } from '../../model/experiments/split-choice';
+import { DEFAULT_TRAINING_CONFIG } from '../../model/training-config';
 import '../../ui/model/ablation-panel';
 import '../../ui/model/claims-panel';
 import { runAblationInWorker, runClaimsInWorker } from '../../../workers/experiments-client';
+import { type DataFileArgs, datasetOf } from '../data-file';
 import { registerHeadlessCommand } from '../registry';
 
-interface FileArgs {
-  csvText: string;
-  fileName: string;
-}
-
-interface SettingsArgs extends FileArgs {
+interface SettingsArgs extends DataFileArgs {
   mode?: string;
   seed?: number;
   split?: string;
@@ -44,21 +39,11 @@ export interface ClaimsArgs extends SettingsArgs {
   layers?: number;
 }
 
-export const EXPERIMENT_DEFAULTS = { mode: 'cascade', seed: 0, split: 'reference' } as const;
-export const ABLATION_DEFAULTS = { encoder: 'qnn-resmlp-moe', qubits: [2, 4, 8], layers: [1, 2, 3] } as const;
-export const CLAIMS_DEFAULTS = { qubits: 8, layers: 3 } as const;
-
-function loadDataset({ csvText, fileName }: FileArgs): Dataset {
-  const ingested = ingestText(csvText, fileName);
-  if (!ingested.ok)
-    throw new Error(
-      `${fileName} was not accepted:\n${ingested.errors
-        .slice(0, 10)
-        .map((e) => `${e.message}. ${e.hint}`)
-        .join('\n')}`,
-    );
-  return ingested.dataset;
-}
+/** The training form's defaults, and the ablation's grid. */
+const { mode, seed, split, encoder, qubits, layers } = DEFAULT_TRAINING_CONFIG;
+export const EXPERIMENT_DEFAULTS = { mode, seed, split };
+export const ABLATION_DEFAULTS = { encoder, qubits: [2, 4, 8], layers: [1, 2, 3] } as const;
+export const CLAIMS_DEFAULTS = { qubits, layers };
 
 /** The settings every run shares; the model code checks the values and names what is wrong. */
 function settings(args: SettingsArgs): ExperimentSettings & { split: string } {
@@ -79,7 +64,7 @@ const seconds = (started: number): number => Number(((performance.now() - starte
 registerHeadlessCommand('ablation', async (raw) => {
   const args = raw as AblationArgs;
   const started = performance.now();
-  const dataset = loadDataset(args);
+  const dataset = datasetOf(args);
   const { split, ...shared } = settings(args);
   const options = {
     ...shared,
@@ -94,7 +79,7 @@ registerHeadlessCommand('ablation', async (raw) => {
 registerHeadlessCommand('claims', async (raw) => {
   const args = raw as ClaimsArgs;
   const started = performance.now();
-  const dataset = loadDataset(args);
+  const dataset = datasetOf(args);
   const { split, ...shared } = settings(args);
   const options = {
     ...shared,
@@ -107,7 +92,7 @@ registerHeadlessCommand('claims', async (raw) => {
 });
 
 registerHeadlessCommand('mount-experiment-panels', (raw) => {
-  const data = loadDataset(raw as FileArgs);
+  const data = datasetOf(raw as DataFileArgs);
   const tags = ['qp-ablation-panel', 'qp-claims-panel'] as const;
   for (const tag of tags) {
     document.querySelector(tag)?.remove();

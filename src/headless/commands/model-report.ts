@@ -4,7 +4,6 @@
  * report on the validation subjects (5 MC-dropout samples), its training curves and expert usage —
  * the inputs of the model result plots, whose elements this module defines on the page.
  */
-import { ingestText } from '../../data/ingest';
 import { createSplitView, referenceSplit } from '../../data/splits/index';
 import { disposeModel, trainPkPd } from '../../model/index';
 import { buildModelReport, type ModelReport, type TrainingCurvePoint } from '../../model/report/index';
@@ -16,11 +15,10 @@ import '../../ui/model/pred-vs-obs-plot';
 import '../../ui/model/residual-plot';
 import '../../ui/model/subject-fit-plot';
 import '../../ui/model/training-curve-plot';
+import { type DataFileArgs, datasetOf } from '../data-file';
 import { registerHeadlessCommand } from '../registry';
 
-export interface ModelReportDemoArgs {
-  csvText: string;
-  fileName: string;
+export interface ModelReportDemoArgs extends DataFileArgs {
   seed?: number;
 }
 
@@ -34,9 +32,7 @@ export interface ModelReportDemo {
 
 registerHeadlessCommand('model-report-demo', async (args): Promise<ModelReportDemo> => {
   const input = args as ModelReportDemoArgs;
-  const ingested = ingestText(input.csvText, input.fileName);
-  if (!ingested.ok) throw new Error(`${input.fileName} was not accepted: ${ingested.errors[0]?.message ?? 'unknown error'}`);
-  const dataset = ingested.dataset;
+  const dataset = datasetOf(input);
   const backend = chooseBackend('auto', await probeWebGpu()).backend;
   await activateBackend(backend);
   const view = createSplitView(dataset, referenceSplit(dataset));

@@ -1,5 +1,5 @@
 /**
- * Headless command 'train' { csvText, fileName, encoder?, mode?, qubits?, layers?, seed?, split?, epochs?, backend? }:
+ * Headless command 'train' { csvText, fileName, decoding?, encoder?, mode?, qubits?, layers?, seed?, split?, epochs?, backend? }:
  * trains a PK/PD model on the file with the model code (trainPkPd: early stopping on the validation
  * subjects), then evaluates it once on the withheld test subjects (evaluateFinal).
  * - split 'reference': one model; metrics { val: {pk, pd}, test: {pk, pd} }.
@@ -7,7 +7,6 @@
  *   `metrics` / `metrics_sd` the mean and sample SD of each number across the folds.
  * The TF.js backend follows chooseBackend(request, probeWebGpu()) — 'auto' by default.
  */
-import { ingestText } from '../../data/ingest';
 import { createSplitView, crossValidationSplits, DEFAULT_SPLIT_SEED, referenceSplit, type SubjectSplit } from '../../data/splits/index';
 import type { Dataset } from '../../data/types';
 import {
@@ -25,15 +24,14 @@ import { type BackendChoice, BACKEND_REQUESTS, type BackendRequest, chooseBacken
 import { activateBackend } from '../../platform/tfjs-runtime';
 import { probeWebGpu } from '../../platform/webgpu-probe';
 import { ENCODER_NAMES, type EncoderName, isEncoderName } from '../../quantum/resources/architecture';
-import { MAX_LAYERS, MAX_QUBITS } from '../../quantum/template';
+import { DEFAULT_TRAINING_CONFIG, TRAINING_LIMITS } from '../../model/training-config';
+import { type DataFileArgs, datasetOf } from '../data-file';
 import { registerHeadlessCommand } from '../registry';
 
 export const TRAIN_SPLITS = ['reference', 'cv5'] as const;
 export type TrainSplit = (typeof TRAIN_SPLITS)[number];
 
-export interface TrainArgs {
-  csvText: string;
-  fileName: string;
+export interface TrainArgs extends DataFileArgs {
   encoder?: string;
   mode?: string;
   qubits?: number;
@@ -59,16 +57,9 @@ export interface TrainConfig {
 
 type Metrics = { val: ValidationMetrics; test: ValidationMetrics };
 
-/** The defaults of the headless `train` command (docs/architecture.md, the headless runner). */
-export const TRAIN_DEFAULTS = {
-  encoder: 'qnn-resmlp-moe',
-  mode: 'cascade',
-  qubits: 8,
-  layers: 3,
-  seed: 0,
-  split: 'reference',
-  backend: 'auto',
-} as const;
+/** The defaults of the headless `train` command (docs/architecture.md, the headless runner): the training form's. */
+const { encoder, mode, qubits, layers, seed, backend } = DEFAULT_TRAINING_CONFIG;
+export const TRAIN_DEFAULTS = { encoder, mode, qubits, layers, seed, split: 'reference', backend } as const;
 
 /** Checks the arguments and fills the defaults; throws an Error with a message naming what is wrong. */
 export function trainConfig(args: TrainArgs): TrainConfig {
@@ -81,8 +72,9 @@ export function trainConfig(args: TrainArgs): TrainConfig {
     throw new Error(`unknown split "${split}"; valid splits: ${TRAIN_SPLITS.join(', ')}`);
   const backend = args.backend ?? TRAIN_DEFAULTS.backend;
   if (!isBackendRequest(backend)) throw new Error(`unknown backend "${backend}"; valid backends: ${BACKEND_REQUESTS.join(', ')}`);
-  const integer = (name: string, value: number | undefined, fallback: number, min: number, max: number): number => {
+  const integer = (name: keyof typeof TRAINING_LIMITS, value: number | undefined, fallback: number): number => {
     const v = value ?? fallback;
+    const { min, max } = TRAINING_LIMITS[name];
     if (!Number.isInteger(v) || v < min || v > max) throw new Error(`${name} must be an integer from ${min} to ${max}, got ${String(v)}`);
     return v;
   };
@@ -90,12 +82,12 @@ export function trainConfig(args: TrainArgs): TrainConfig {
     csv: args.fileName,
     encoder,
     mode: mode as ModelMode,
-    qubits: integer('qubits', args.qubits, TRAIN_DEFAULTS.qubits, 1, MAX_QUBITS),
-    layers: integer('layers', args.layers, TRAIN_DEFAULTS.layers, 1, MAX_LAYERS),
-    seed: integer('seed', args.seed, TRAIN_DEFAULTS.seed, 0, 2 ** 32 - 1),
+    qubits: integer('qubits', args.qubits, TRAIN_DEFAULTS.qubits),
+    layers: integer('layers', args.layers, TRAIN_DEFAULTS.layers),
+    seed: integer('seed', args.seed, TRAIN_DEFAULTS.seed),
     split: split as TrainSplit,
     split_seed: DEFAULT_SPLIT_SEED,
-    epochs: integer('epochs', args.epochs, DEFAULT_TRAINING.epochs, 1, 100_000),
+    epochs: integer('epochs', args.epochs, DEFAULT_TRAINING.epochs),
     backend,
   };
 }
@@ -193,16 +185,7 @@ registerHeadlessCommand('train', async (args) => {
   const input = args as TrainArgs;
   const config = trainConfig(input);
   const started = performance.now();
-  const ingested = ingestText(input.csvText, input.fileName);
-  if (!ingested.ok) {
-    throw new Error(
-      `${input.fileName} was not accepted:\n${ingested.errors
-        .slice(0, 10)
-        .map((e) => `${e.message}. ${e.hint}`)
-        .join('\n')}`,
-    );
-  }
-  const dataset = ingested.dataset;
+  const dataset = datasetOf(input);
   const choice = await useBackend(config.backend);
   const backend = { name: choice.backend, adapter: choice.adapter, reason: choice.reason };
   if (config.split === 'reference') {

@@ -62,7 +62,8 @@ function checkAxis(name: string, values: readonly number[], max: number): void {
   if (values.length === 0) throw new ModelConfigError(`ablation: choose at least one value of ${name}`);
   if (values.some((v) => !Number.isInteger(v) || v < 1 || v > max))
     throw new ModelConfigError(`ablation: ${name} must be integers from 1 to ${max}, got ${values.join(', ')}`);
-  if (new Set(values).size !== values.length) throw new ModelConfigError(`ablation: ${name} are repeated (${values.join(', ')})`);
+  if (new Set(values).size !== values.length)
+    throw new ModelConfigError(`ablation: ${name} are repeated (${values.join(', ')}); give each value once`);
 }
 
 export async function runAblation(view: SplitView, options: AblationOptions, hooks: AblationHooks = {}): Promise<AblationResult> {

@@ -80,7 +80,7 @@ export function trainRun(
 /** The network whose validation loss an experiment reads: the PD branch, or the multitask network. */
 export function monitoredTraining(result: PkPdTrainingResult): TrainingResult {
   const training = result.training.pd ?? result.training.pkpd;
-  if (!training) throw new ModelConfigError('the model has no PD network');
+  if (!training) throw new Error('experiment: the model has no PD network');
   return training;
 }
 

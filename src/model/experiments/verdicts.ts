@@ -2,6 +2,7 @@
  * The poster's four claims, judged for one quantum model against its width-matched control from
  * the claims check's numbers, in plain words — including when the quantum model loses.
  */
+import { formatCount as count, formatSignificant as num } from '../../text/format';
 import type { ClaimsRow } from './claims';
 
 export const CLAIMS = ['fewer-parameters', 'faster-convergence', 'faster-inference', 'better-generalisation'] as const;
@@ -21,9 +22,6 @@ export interface ClaimVerdict {
   readonly holds: boolean | null;
   readonly text: string;
 }
-
-const num = (x: number, digits = 3): string => Number(x.toPrecision(digits)).toLocaleString('en-US');
-const count = (x: number): string => x.toLocaleString('en-US');
 
 function parameters(q: ClaimsRow, c: ClaimsRow): Omit<ClaimVerdict, 'encoder' | 'claim'> {
   const diff = c.parameters.total - q.parameters.total;

@@ -181,3 +181,36 @@ describe('steady-state doses in a history (SS=1)', () => {
     expect(Math.abs(prediction.pd[times.indexOf(50)] - model.predictSteadyState(ss, values, 25).pd[0])).toBeLessThan(1e-7 * 10);
   });
 });
+
+describe('study-spec details the engine honours', () => {
+  it("takes HILL for an indirect response from the spec's sigmoid flag, once", () => {
+    const pd: PdModelSpec = { family: 'indirect', type: 'inhibit-production', sigmoid: true };
+    const model = createStructuralModel({ pk: IV1, pd });
+    expect(model.parameters.filter((p) => p === 'HILL')).toHaveLength(1);
+    expect(createStructuralModel({ pk: IV1, pd }, { sigmoidIndirect: true }).parameters.filter((p) => p === 'HILL')).toHaveLength(1);
+    const plan = model.prepare([{ time: 0, amount: 100, route: 'bolus' }], { pk: [], pd: [2, 6] });
+    const values = { CL: 1, V: 10, BASE: 10, KOUT: 0.3, IMAX: 0.9, IC50: 2 };
+    const steep = model.predict(plan, { ...values, HILL: 4 }).pd;
+    const plain = createStructuralModel({ pk: IV1, pd: { family: 'indirect', type: 'inhibit-production' } });
+    const hyperbolic = plain.predict(plain.prepare([{ time: 0, amount: 100, route: 'bolus' }], { pk: [], pd: [2, 6] }), values).pd;
+    expect(model.predict(plan, { ...values, HILL: 1 }).pd).toEqual(hyperbolic);
+    expect(Math.abs(steep[1] - hyperbolic[1])).toBeGreaterThan(0.01);
+    expect(() => model.predict(plan, values)).toThrow(/Parameter HILL is missing/);
+  });
+
+  it('lets E0, and EMAX of a direct response, have either sign; EMAX of an indirect response stays positive', () => {
+    const direct = createStructuralModel({ pk: IV1, pd: { family: 'direct', direction: 'increase', sigmoid: false } });
+    const plan = direct.prepare([{ time: 0, amount: 10, route: 'bolus' }], { pk: [1], pd: [0, 1] });
+    const out = direct.predict(plan, { CL: 1, V: 10, E0: -2, EMAX: -5, EC50: 1 });
+    expect(out.pd[0]).toBe(-2);
+    expect(out.pd[1]).toBeCloseTo(-2 - (5 * 0.9048374180359595) / (1 + 0.9048374180359595), 12);
+    expect(() => direct.predict(plan, { CL: 1, V: 10, E0: NaN, EMAX: 1, EC50: 1 })).toThrow(
+      /Parameter E0 is not a number \(NaN\); give it a finite value/,
+    );
+    const indirect = createStructuralModel({ pk: IV1, pd: { family: 'indirect', type: 'stimulate-production' } });
+    const p2 = indirect.prepare([{ time: 0, amount: 10, route: 'bolus' }], { pk: [1], pd: [1] });
+    expect(() => indirect.predict(p2, { CL: 1, V: 10, BASE: 5, KOUT: 0.1, EMAX: -0.5, EC50: 1 })).toThrow(
+      /Parameter EMAX must be positive/,
+    );
+  });
+});

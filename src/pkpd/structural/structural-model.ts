@@ -10,9 +10,10 @@
  *
  * Parameters are addressed by name (`ModelParameter`); `model.parameters` lists those the structure
  * needs (src/study/model-parameters.ts), each checked on every call — a missing, NaN, infinite or
- * non-positive value (TLAG: negative; IMAX: above 1) is a PkpdParameterError naming it. The study
- * spec's indirect family has no sigmoid flag; `options.sigmoidIndirect` adds HILL to it (a HILL in
- * the values is otherwise ignored there, as any parameter the structure does not have).
+ * non-positive value (TLAG: negative; IMAX: above 1; E0, and EMAX of a direct or effect-compartment
+ * response, may have either sign) is a PkpdParameterError naming it. The indirect family's HILL comes
+ * with the spec's `sigmoid` flag or `options.sigmoidIndirect` (a HILL in the values is otherwise
+ * ignored there, as any parameter the structure does not have).
  *
  * Units are the caller's (concentration = amount / volume, rates per the doses' time unit; EstData:
  * mg, 1000 L, h → ng/mL).
@@ -185,14 +186,16 @@ function describeModel(pk: PkModelSpec, pd: PdKind, sigmoid: boolean): string {
   return `${pkText} with a ${pd.family} ${pd.direction === 'increase' ? 'increasing' : 'decreasing'} effect${pd.sigmoid ? ' (sigmoid)' : ''}`;
 }
 
-function checkValue(name: ModelParameter, value: unknown, needed: string): number {
+function checkValue(name: ModelParameter, value: unknown, needed: string, signed = false): number {
   if (value === undefined || value === null) throw new PkpdParameterError(`Parameter ${name} is missing; ${needed}.`);
   if (typeof value !== 'number' || Number.isNaN(value)) {
+    const kind = signed ? 'finite' : name === 'TLAG' ? 'non-negative' : 'positive';
     throw new PkpdParameterError(
-      `Parameter ${name} is not a number (${typeof value === 'number' ? value : JSON.stringify(value)}); give it a ${name === 'TLAG' ? 'non-negative' : 'positive'} value.`,
+      `Parameter ${name} is not a number (${typeof value === 'number' ? value : JSON.stringify(value)}); give it a ${kind} value.`,
     );
   }
   if (!Number.isFinite(value)) throw new PkpdParameterError(`Parameter ${name} is ${value}; give it a finite value.`);
+  if (signed) return value;
   if (name === 'TLAG') {
     if (value < 0) throw new PkpdParameterError(`Parameter TLAG (absorption lag) must be zero or positive, got ${value}.`);
   } else if (!(value > 0)) {
@@ -220,15 +223,28 @@ export function createStructuralModel(spec: StructuralModelSpec, options: Struct
   const oral = pkSpec.route === 'oral';
   const lagged = oral && pkSpec.lag;
   const pd = resolvePd(spec.pd);
-  const sigmoidIndirect = pd.family === 'indirect' && options.sigmoidIndirect === true;
-  const parameters: ModelParameter[] = [...modelParameters(pkSpec, spec.pd), ...(sigmoidIndirect ? (['HILL'] as const) : [])];
+  const specSigmoid = spec.pd?.family === 'indirect' && spec.pd.sigmoid === true;
+  const sigmoidIndirect = pd.family === 'indirect' && (options.sigmoidIndirect === true || specSigmoid);
+  const parameters: ModelParameter[] = [
+    ...modelParameters(pkSpec, spec.pd),
+    ...(sigmoidIndirect && !specSigmoid ? (['HILL'] as const) : []),
+  ];
+  // E0 (and EMAX of a direct or effect-compartment response) may have either sign: a change from baseline, a falling effect.
+  const signed = new Set<ModelParameter>(pd.family === 'direct' || pd.family === 'effect-compartment' ? ['E0', 'EMAX'] : ['E0']);
   const description = describeModel(pkSpec, pd, sigmoidIndirect);
   const needed = `the ${description} needs ${parameters.join(', ')}`;
   const gridOptions = options.grid ?? {};
   const stiffnessLimit = options.stiffnessLimit ?? 0.5;
 
+  const signedFlags = parameters.map((name) => signed.has(name));
   function check(values: ParameterValues): void {
-    for (const name of parameters) checkValue(name, values[name], needed);
+    for (let i = 0; i < parameters.length; i++) {
+      const name = parameters[i];
+      const value = values[name];
+      // The common case first (a fit checks every prediction): a positive finite number (IMAX at most 1).
+      if (typeof value === 'number' && value > 0 && value < Infinity && (name !== 'IMAX' || value <= 1)) continue;
+      checkValue(name, value, needed, signedFlags[i]);
+    }
   }
 
   function pkRates(values: ParameterValues): PkRates {

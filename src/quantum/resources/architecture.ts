@@ -134,3 +134,12 @@ export function architecture(overrides: Partial<ArchitectureConfig> = {}): Archi
   }
   return Object.freeze(config);
 }
+
+/**
+ * The architecture of a network of the app with `nInputs` inputs: DEFAULT_ARCHITECTURE with
+ * `overrides`, checked; the head width follows H/2 (the reference's head) unless given.
+ */
+export function modelArchitecture(nInputs: number, overrides: Partial<ArchitectureConfig> = {}): ArchitectureConfig {
+  const hidden = overrides.hidden ?? DEFAULT_ARCHITECTURE.hidden;
+  return architecture({ headHidden: Math.max(1, Math.floor(hidden / 2)), ...overrides, nInputs });
+}

@@ -7,7 +7,8 @@ import * as Plot from '@observablehq/plot';
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { DoseAnswer, DoseResponseCurve } from '../../dose/five-questions';
 import { PlotFrames } from '../explorer/plot-frames';
-import { basePlot, formatNumber, MUTED } from '../explorer/plot-theme';
+import { basePlot, MUTED } from '../explorer/plot-theme';
+import { formatSignificant } from '../../text/format';
 import { reportFigure, reportPlotStyles } from '../model/report-figure';
 import { REGIMEN_TITLES, SCENARIO_TITLES } from './answer-rows';
 import { formatDose, formatPercent } from './dose-format';
@@ -133,7 +134,7 @@ export function doseResponsePlot(model: DoseResponseModel, regimen: string, widt
         r: 5,
         tip: true,
         title: (m: { scenario: string; target: string; dose: number; fraction: number }) =>
-          `${m.scenario}, target ${m.target}: ${formatDose(m.dose)} mg (${formatNumber(100 * m.fraction)} % suppressed)`,
+          `${m.scenario}, target ${m.target}: ${formatDose(m.dose)} mg (${formatSignificant(100 * m.fraction)} % suppressed)`,
         ariaDescription: 'answers',
       }),
     ],

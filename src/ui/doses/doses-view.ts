@@ -1,5 +1,5 @@
 /**
- * `<qp-doses-view .data=${Dataset|null} .datasetId=${string|null}>`: the Doses tab — the challenge's
+ * `<qp-doses-view .data=${Dataset|null} .datasetId=${string|null} .datasetName=${string|null}>`: the Doses tab — the challenge's
  * dose questions answered by the mechanistic population model and by saved networks, in a worker
  * with progress and cancel: settings, the answers table, dose–response plots with uncertainty
  * bands, and the mechanistic fit with its diagnostics.
@@ -33,6 +33,7 @@ export class DosesView extends LitElement {
   static override properties = {
     data: { attribute: false },
     datasetId: { attribute: false },
+    datasetName: { attribute: false },
   };
   static override styles = [
     controlStyles,
@@ -47,6 +48,8 @@ export class DosesView extends LitElement {
 
   declare data: Dataset | null;
   declare datasetId: string | null;
+  /** The open dataset's name in the library. */
+  declare datasetName: string | null;
 
   private readonly workspace = dosesWorkspace;
   private fingerprint: string | null = null;
@@ -54,6 +57,7 @@ export class DosesView extends LitElement {
     super();
     this.data = null;
     this.datasetId = null;
+    this.datasetName = null;
     new WorkspaceBinding(this, this.workspace, () => this.workspace.running);
   }
 
@@ -87,15 +91,16 @@ export class DosesView extends LitElement {
           .fingerprint=${this.fingerprint}
           ?disabled=${ws.running}
           @form-changed=${(e: CustomEvent<DoseFormValues>) => (ws.form = e.detail)}
-          @run-requested=${(e: CustomEvent<DoseFormValues>) => void ws.run(data, e.detail)}
+          @run-requested=${(e: CustomEvent<DoseFormValues>) => void ws.run(data, e.detail, 'auto', this.datasetName ?? data.fileName)}
         ></qp-dose-form>
       </section>
       <div aria-live="polite">${noticeView(ws.notice, 'doses-notice', ws.running)}</div>
       ${ws.running ? html`<qp-dose-progress .progress=${ws.progress} @doses-cancelled=${() => ws.cancel()}></qp-dose-progress>` : nothing}
       ${
         ws.runs.length > 0 && !current && !ws.running
-          ? html`<p class="notice" data-tone="warning">
-              The results below were computed for another dataset; run again to answer for this one.
+          ? html`<p class="notice" data-tone="warning" role="note" data-testid="other-dataset-results">
+              The results below were computed for “${ws.runDatasetName}”, not for “${this.datasetName ?? data.fileName}” open now. Run again
+              to answer for “${this.datasetName ?? data.fileName}”, or open “${ws.runDatasetName}” again to go on with these.
             </p>`
           : nothing
       }
@@ -155,7 +160,7 @@ export class DosesView extends LitElement {
     const data = this.data as Dataset;
     return dosesReportDocument({
       data,
-      datasetName: data.fileName,
+      datasetName: this.datasetName ?? data.fileName,
       models,
       settings: runs[0].report.settings,
       figures: reportFigures(this),

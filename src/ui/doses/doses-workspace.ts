@@ -35,6 +35,8 @@ export class DosesWorkspace extends EventTarget {
   runs: readonly ModelRun[] = [];
   /** Fingerprint of the dataset the runs answered for. */
   runFingerprint: string | null = null;
+  /** Name of the dataset the runs answered for, as the library lists it. */
+  runDatasetName: string | null = null;
   saved: readonly TrainedModelMeta[] = [];
   notice: Notice | null = null;
   private readonly client = new DosesClient();
@@ -48,13 +50,17 @@ export class DosesWorkspace extends EventTarget {
     onStoreChange('models', () => void this.refreshSaved());
   }
 
-  /** Answers with the chosen models; `backend`: the networks' TF.js backend ('auto', or 'wasm' to retry on the CPU path). */
-  async run(data: Dataset, form: DoseFormValues, backend: BackendRequest = 'auto'): Promise<void> {
+  /**
+   * Answers with the chosen models for `data` (listed as `datasetName`); `backend`: the networks' TF.js backend ('auto', or
+   * 'wasm' to retry on the CPU path).
+   */
+  async run(data: Dataset, form: DoseFormValues, backend: BackendRequest = 'auto', datasetName = data.fileName): Promise<void> {
     if (this.running) return;
     this.form = form;
     this.running = true;
     this.runs = [];
     this.runFingerprint = datasetFingerprint(data);
+    this.runDatasetName = datasetName;
     this.notice = null;
     const settings = { ...runSettings(form), backend };
     const networks = this.saved.filter((m) => form.networkIds.includes(m.id));
@@ -98,8 +104,8 @@ export class DosesWorkspace extends EventTarget {
         // The crashed worker was ended (a lost GPU's too): a retry starts a fresh one. Only networks use a GPU.
         const onCpu = answering !== null && answering !== MECHANISTIC_ID && (await offerCpuRetry(backend, error));
         this.notice = failureNotice('The dose questions could not be answered', error, [
-          retryAction(() => void this.run(data, form, backend)),
-          ...(onCpu ? [cpuRetryAction(() => void this.run(data, form, 'wasm'))] : []),
+          retryAction(() => void this.run(data, form, backend, datasetName)),
+          ...(onCpu ? [cpuRetryAction(() => void this.run(data, form, 'wasm', datasetName))] : []),
         ]);
       }
     } finally {

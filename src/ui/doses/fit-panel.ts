@@ -6,7 +6,7 @@
 import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
 import type { ParameterEstimate } from '../../pkpd/foce';
 import type { ModelFitSummary } from '../../pkpd/diagnostics/fit-summary';
-import { formatNumber } from '../explorer/plot-theme';
+import { formatSignificant } from '../../text/format';
 import { modelStyles } from '../model/model-styles';
 import type { MechanisticReport } from '../../../workers/doses-client';
 
@@ -139,10 +139,10 @@ export class MechanisticFitPanel extends LitElement {
             (p: ParameterEstimate) =>
               html`<tr data-parameter=${p.name}>
                 <th scope="row">${parameterLabel(model, p.name)}</th>
-                <td>${formatNumber(p.estimate)}</td>
-                <td>${formatNumber(p.se, 2)}</td>
+                <td>${formatSignificant(p.estimate)}</td>
+                <td>${formatSignificant(p.se, 2)}</td>
                 <td>${Number.isFinite(p.rse) ? `${p.rse.toFixed(0)} %` : '–'}</td>
-                <td>${Number.isFinite(p.lower) ? `${formatNumber(p.lower)}–${formatNumber(p.upper)}` : '–'}</td>
+                <td>${Number.isFinite(p.lower) ? `${formatSignificant(p.lower)}–${formatSignificant(p.upper)}` : '–'}</td>
               </tr>`,
           )}
         </tbody>

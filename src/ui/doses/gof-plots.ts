@@ -6,7 +6,8 @@ import * as Plot from '@observablehq/plot';
 import { armLabel } from '../../data/explore/arms';
 import type { DiagnosticTarget, ObservationDiagnostic } from '../../pkpd/diagnostics/observation-diagnostics';
 import { type ArmColorScale, armColorScale } from '../explorer/arm-colors';
-import { AXIS_TIME, basePlot, formatNumber, formatTime, MUTED, timeTickFormat, timeTicks } from '../explorer/plot-theme';
+import { AXIS_TIME, basePlot, formatTime, MUTED, timeTickFormat, timeTicks } from '../explorer/plot-theme';
+import { formatSignificant } from '../../text/format';
 import { logTicks } from '../log-ticks';
 import { maxOf, minOf } from '../../data/min-max';
 
@@ -22,7 +23,7 @@ export function armColors(rows: readonly { armDose: number }[]): ArmColorScale {
 }
 
 function tip(r: ObservationDiagnostic): string {
-  return `ID ${r.id} · ${armLabel(r.armDose)} · ${formatTime(r.time)} h\nDV ${formatNumber(r.dv)} · PRED ${formatNumber(r.pred)} · IPRED ${formatNumber(r.ipred)}\nCWRES ${formatNumber(r.cwres, 2)} · IWRES ${formatNumber(r.iwres, 2)}`;
+  return `ID ${r.id} · ${armLabel(r.armDose)} · ${formatTime(r.time)} h\nDV ${formatSignificant(r.dv)} · PRED ${formatSignificant(r.pred)} · IPRED ${formatSignificant(r.ipred)}\nCWRES ${formatSignificant(r.cwres, 2)} · IWRES ${formatSignificant(r.iwres, 2)}`;
 }
 
 /** Observed against a prediction (log axes for PK), one domain for both axes. */

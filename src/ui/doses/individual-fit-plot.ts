@@ -9,7 +9,6 @@ import {
   AXIS_PD,
   AXIS_TIME,
   basePlot,
-  formatNumber,
   formatTime,
   INK,
   MUTED,
@@ -17,6 +16,7 @@ import {
   timeTickFormat,
   timeTicks,
 } from '../explorer/plot-theme';
+import { formatSignificant } from '../../text/format';
 import { armColors, TARGET_NAMES } from './gof-plots';
 import { maxOf } from '../../data/min-max';
 
@@ -39,7 +39,7 @@ export function individualFitPlot(
       x: 'time',
       stroke: MUTED,
       strokeOpacity: 0.35,
-      title: (d: { time: number; amount: number }) => `Dose ${formatNumber(d.amount)} mg at ${formatTime(d.time)} h`,
+      title: (d: { time: number; amount: number }) => `Dose ${formatSignificant(d.amount)} mg at ${formatTime(d.time)} h`,
       ariaDescription: 'doses',
     }),
     Plot.line(rows(pair?.pred), {
@@ -57,7 +57,7 @@ export function individualFitPlot(
       fill: INK,
       r: 2.6,
       tip: true,
-      title: (o: { time: number; dv: number }) => `${formatTime(o.time)} h: observed ${formatNumber(o.dv)} ng/mL`,
+      title: (o: { time: number; dv: number }) => `${formatTime(o.time)} h: observed ${formatSignificant(o.dv)} ng/mL`,
       ariaDescription: 'observations',
     }),
     Plot.ruleY([0]),

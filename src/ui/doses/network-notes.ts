@@ -4,7 +4,7 @@
  * features its simulated histories push furthest past their training range.
  */
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
-import { formatNumber } from '../explorer/plot-theme';
+import { formatSignificant } from '../../text/format';
 import { modelStyles } from '../model/model-styles';
 import type { NetworkReport } from '../../../workers/doses-client';
 
@@ -31,11 +31,11 @@ export class NetworkNotes extends LitElement {
 
   private note(r: NetworkReport): string {
     const features = r.extrapolation
-      .flatMap((e) => e.features.map((f) => ({ ...f, where: `${e.scenario}, ${e.regimen}, ${formatNumber(e.dose)} mg` })))
+      .flatMap((e) => e.features.map((f) => ({ ...f, where: `${e.scenario}, ${e.regimen}, ${formatSignificant(e.dose)} mg` })))
       .filter((f) => f.beyond > 0)
       .sort((a, b) => b.beyond - a.beyond)
       .slice(0, SHOWN_FEATURES)
-      .map((f) => `${f.branch.toUpperCase()} ${f.feature} ${formatNumber(f.beyond, 2)} range widths beyond training (${f.where})`);
+      .map((f) => `${f.branch.toUpperCase()} ${f.feature} ${formatSignificant(f.beyond, 2)} range widths beyond training (${f.where})`);
     return (
       [
         `${r.seconds.toFixed(1)} s; ${r.backend}`,

@@ -10,7 +10,6 @@ import {
   AXIS_PD,
   AXIS_TIME,
   basePlot,
-  formatNumber,
   formatTime,
   INK,
   MUTED,
@@ -18,6 +17,7 @@ import {
   timeTickFormat,
   timeTicks,
 } from '../explorer/plot-theme';
+import { formatSignificant } from '../../text/format';
 import { logTicksOf } from '../log-ticks';
 import { facetColumns } from '../model/report-plot-data';
 import { TARGET_NAMES } from './gof-plots';
@@ -78,7 +78,7 @@ export function vpcPlot(vpc: VpcTarget, threshold: number | null, width: number)
         marker: 'circle-stroke',
         tip: true,
         title: (o: { time: number; value: number; n: number; percentile: string }) =>
-          `${formatTime(o.time)} h: observed ${o.percentile.replace('p', '')}th percentile ${formatNumber(o.value)} ng/mL (n = ${o.n})`,
+          `${formatTime(o.time)} h: observed ${o.percentile.replace('p', '')}th percentile ${formatSignificant(o.value)} ng/mL (n = ${o.n})`,
         ariaDescription: `observed ${p}`,
       },
     );

@@ -2,7 +2,8 @@
 import * as Plot from '@observablehq/plot';
 import type { SubjectWeight } from '../../data/explore/bw-by-arm';
 import { type ArmColorScale, restrictColors } from './arm-colors';
-import { AXIS_BW, basePlot, formatNumber, INK } from './plot-theme';
+import { AXIS_BW, basePlot, INK } from './plot-theme';
+import { formatSignificant } from '../../text/format';
 
 export interface BwByArmInput {
   weights: readonly SubjectWeight[];
@@ -46,7 +47,7 @@ export function bwByArmPlot({ weights, armLabels, colors, width }: BwByArmInput)
         stroke: '#ffffff',
         strokeWidth: 0.75,
         r: 3.5,
-        title: (w: SubjectWeight) => `ID ${w.id} · ${w.label} · ${formatNumber(w.bw)} kg`,
+        title: (w: SubjectWeight) => `ID ${w.id} · ${w.label} · ${formatSignificant(w.bw)} kg`,
         render: jitterX(weights.map((w) => offset(w) * spread)),
       }),
     ],

@@ -2,6 +2,7 @@
 import * as Plot from '@observablehq/plot';
 import type { Arm } from '../../data/explore/arms';
 import type { ArmComedCounts } from '../../data/explore/comed-by-arm';
+import { maxOf } from '../../data/min-max';
 import { type ArmColorScale } from './arm-colors';
 import { comedColorScale } from './comed-colors';
 import { comedSegmentMarks, comedSegments } from './comed-stack';
@@ -19,7 +20,7 @@ export function doseAllocationPlot({ arms, comed, colors, width }: DoseAllocatio
   const totals = arms.map((a) => ({ label: a.label, n: a.subjects.length }));
   const xDomain = arms.map((a) => a.label);
   const options = basePlot(width, 260);
-  const y = { label: 'Subjects', grid: true, nice: true, domain: [0, Math.max(1, ...totals.map((t) => t.n)) * 1.15] };
+  const y = { label: 'Subjects', grid: true, nice: true, domain: [0, Math.max(1, maxOf(totals.map((t) => t.n))) * 1.15] };
 
   if (!comed) {
     return Plot.plot({

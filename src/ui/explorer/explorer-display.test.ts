@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { explorerModel } from '../../data/explore/explorer-model';
 import { loadEstData } from '../../data/features/test-support';
 import { ingestText } from '../../data/ingest';
-import { splitSubjectsCsv } from '../../../bench/fixtures/split-subjects';
+import { splitSubjectsCsv } from '../../testing/hostile-csv';
 import { evenlySpaced, explorerDisplay, thinPoints, thinSubjectSeries } from './explorer-display';
 
 const LIMITS = { weightDots: 40, individualCurves: 8, curvePoints: 5, pickerSubjects: 30 };

@@ -23,9 +23,10 @@ import { hysteresisPlot } from './hysteresis-plot';
 import { pdTimePlot } from './pd-time-plot';
 import { pkTimePlot } from './pk-time-plot';
 import { PlotFrames } from './plot-frames';
-import { formatNumber } from './plot-theme';
+import { formatCount, formatSignificant } from '../../text/format';
 import { subjectPlot } from './subject-plot';
 import { formText } from '../form-text';
+import { describeError, technicalDetails } from '../run-notice';
 
 export type PlotName = 'dose-allocation' | 'bw-by-arm' | 'comed-by-arm' | 'pk-time' | 'pkpd-hysteresis' | 'pd-time' | 'subject';
 
@@ -50,7 +51,8 @@ export class ExplorerView extends LitElement {
   /** The worker's answer for `datasetId`; null while it works. */
   declare display: ExplorerDisplay | null;
   /** Why the plots could not be prepared. */
-  declare failure: string | null;
+  /** Why the plots could not be prepared, in words, and an unexpected error's technical text. */
+  declare failure: { text: string; detail: string | null } | null;
   /** Why the subject ID typed could not be shown. */
   declare idProblem: string | null;
   declare logScale: boolean;
@@ -108,13 +110,18 @@ export class ExplorerView extends LitElement {
       const display = await exploreClient.display(id);
       if (request === this.request) this.display = display;
     } catch (error) {
-      if (request === this.request)
-        this.failure = `The plots could not be prepared: ${error instanceof Error ? error.message : String(error)}`;
+      if (request === this.request) {
+        const { text, detail } = describeError(error);
+        this.failure = { text: `The plots could not be prepared: ${text}`, detail };
+      }
     }
   }
 
   protected override render(): TemplateResult | typeof nothing {
-    if (this.failure) return html`<p class="note" role="alert" data-testid="explorer-failure">${this.failure}</p>`;
+    if (this.failure)
+      return html`<div class="note" role="alert" data-testid="explorer-failure">
+        ${this.failure.text}${technicalDetails(this.failure.detail)}
+      </div>`;
     const m = this.model;
     if (!this.data || this.datasetId === null) return nothing;
     if (!m || !this.display) return html`<p class="note" role="status" data-testid="explorer-preparing">Preparing the plots…</p>`;
@@ -173,7 +180,7 @@ export class ExplorerView extends LitElement {
     const dots = this.display?.thinned.weightDots;
     const detail =
       `Box: median and quartiles; dots: ${dots ? `${shownText(dots, 'subjects')}, evenly spaced by weight within each arm` : 'subjects'}` +
-      (bw.missing ? ` (${bw.missing.toLocaleString('en')} without BW)` : '');
+      (bw.missing ? ` (${formatCount(bw.missing)} without BW)` : '');
     return this.figure('bw-by-arm', 'B. Body weight by arm', detail, plot);
   }
 
@@ -321,13 +328,13 @@ export class ExplorerView extends LitElement {
 
 /** "2,000 of 150,000 subjects". */
 function shownText(shown: Shown, what: string): string {
-  return `${shown.shown.toLocaleString('en')} of ${shown.total.toLocaleString('en')} ${what}`;
+  return `${formatCount(shown.shown)} of ${formatCount(shown.total)} ${what}`;
 }
 
 /** "ID 13 · 1 mg · 100 kg · COMED". */
 function subjectLabel(s: SubjectSummary): string {
   const parts = [`ID ${s.id}`, s.label];
-  if (s.bw !== null) parts.push(Number.isFinite(s.bw) ? `${formatNumber(s.bw)} kg` : 'BW unknown');
+  if (s.bw !== null) parts.push(Number.isFinite(s.bw) ? `${formatSignificant(s.bw)} kg` : 'BW unknown');
   if (s.comed !== null) parts.push(COMED_LABELS[s.comed]);
   return parts.join(' · ');
 }

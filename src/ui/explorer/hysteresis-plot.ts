@@ -2,7 +2,9 @@
 import * as Plot from '@observablehq/plot';
 import type { HysteresisLoop, HysteresisPoint } from '../../data/explore/hysteresis';
 import { PD_SUPPRESSION_THRESHOLD } from '../../data/explore/thresholds';
-import { AXIS_PD, basePlot, formatNumber, formatTime, INK, THRESHOLD_COLOR } from './plot-theme';
+import { maxOf, minOf } from '../../data/min-max';
+import { AXIS_PD, basePlot, formatTime, INK, THRESHOLD_COLOR } from './plot-theme';
+import { formatSignificant } from '../../text/format';
 
 export interface HysteresisInput {
   loop: HysteresisLoop;
@@ -36,7 +38,7 @@ export function hysteresisPlot({ loop, color, width }: HysteresisInput): Element
         fill: color,
         tip: true,
         title: (p: HysteresisPoint) =>
-          `${formatTime(p.time)} h\nmean PK ${formatNumber(p.pk)} ng/mL (n = ${p.nPk})\nmean PD ${formatNumber(p.pd)} ng/mL (n = ${p.nPd})`,
+          `${formatTime(p.time)} h\nmean PK ${formatSignificant(p.pk)} ng/mL (n = ${p.nPk})\nmean PD ${formatSignificant(p.pd)} ng/mL (n = ${p.nPd})`,
       }),
       Plot.text(labelled, {
         x: 'pk',
@@ -59,12 +61,12 @@ export function hysteresisPlot({ loop, color, width }: HysteresisInput): Element
  * Time labels that do not crowd each other: first, last, peak PK and lowest PD first, then the
  * others in time order, skipping any within ~11% of the plot diagonal of a label already placed.
  */
-function pickLabels(points: readonly HysteresisPoint[]): HysteresisPoint[] {
+export function pickLabels(points: readonly HysteresisPoint[]): HysteresisPoint[] {
   if (points.length === 0) return [];
   const xs = points.map((p) => p.pk);
   const ys = points.map((p) => p.pd);
-  const sx = Math.max(...xs) - Math.min(0, ...xs) || 1;
-  const sy = Math.max(...ys) - Math.min(0, ...ys) || 1;
+  const sx = maxOf(xs) - Math.min(0, minOf(xs)) || 1;
+  const sy = maxOf(ys) - Math.min(0, minOf(ys)) || 1;
   const maxPk = points.reduce((a, b) => (b.pk > a.pk ? b : a));
   const minPd = points.reduce((a, b) => (b.pd < a.pd ? b : a));
   const priority = [points[0], points[points.length - 1], maxPk, minPd, ...points];

@@ -2,9 +2,11 @@
 import * as Plot from '@observablehq/plot';
 import type { IndividualSeries } from '../../data/explore/individual-series';
 import type { MeanCurves } from '../../data/explore/mean-curves';
+import { maxOf } from '../../data/min-max';
 import { logTicksOf } from '../log-ticks';
 import { type ArmColorScale, restrictColors } from './arm-colors';
-import { AXIS_TIME, basePlot, formatNumber, formatTime, THRESHOLD_COLOR, timeTickFormat, timeTicks } from './plot-theme';
+import { AXIS_TIME, basePlot, formatTime, THRESHOLD_COLOR, timeTickFormat, timeTicks } from './plot-theme';
+import { formatSignificant } from '../../text/format';
 
 export interface MeanCurvePlotInput {
   curves: MeanCurves;
@@ -22,7 +24,7 @@ export interface MeanCurvePlotInput {
   ariaLabel: string;
 }
 
-interface Row {
+export interface Row {
   label: string;
   time: number;
   center: number;
@@ -32,8 +34,19 @@ interface Row {
   sd: number;
 }
 
-export function meanCurvePlot(input: MeanCurvePlotInput): Element {
-  const { curves, individuals, log, yLabel, unit, colors, width, threshold } = input;
+interface SpaghettiPoint {
+  id: string;
+  label: string;
+  time: number;
+  dv: number;
+}
+
+/** What a mean-curve plot draws: the mean (or geometric mean) rows, the individual points under them, and the last time. */
+export function meanCurveData(
+  curves: MeanCurves,
+  individuals: readonly IndividualSeries[] | null | undefined,
+  log: boolean,
+): { rows: Row[]; spaghetti: SpaghettiPoint[]; maxTime: number } {
   const rows: Row[] = curves.curves
     .flatMap((c) =>
       c.points.map((p) => {
@@ -58,10 +71,16 @@ export function meanCurvePlot(input: MeanCurvePlotInput): Element {
   const spaghetti = (individuals ?? []).flatMap((s) =>
     s.points.filter((p) => !log || p.dv > 0).map((p) => ({ id: s.id, label: s.label, time: p.time, dv: p.dv })),
   );
+  const maxTime = Math.max(0, maxOf(rows.map((r) => r.time)), maxOf(spaghetti.map((r) => r.time)));
+  return { rows, spaghetti, maxTime };
+}
+
+export function meanCurvePlot(input: MeanCurvePlotInput): Element {
+  const { curves, individuals, log, yLabel, unit, colors, width, threshold } = input;
+  const { rows, spaghetti, maxTime } = meanCurveData(curves, individuals, log);
   const labels = curves.curves.map((c) => c.label);
-  const maxTime = Math.max(0, ...rows.map((r) => r.time), ...spaghetti.map((r) => r.time));
   const statLabel = log ? 'geometric mean' : 'mean';
-  const spreadText = (r: Row): string => (log ? `× ÷ ${formatNumber(r.sd)}` : `± ${formatNumber(r.sd)}`);
+  const spreadText = (r: Row): string => (log ? `× ÷ ${formatSignificant(r.sd)}` : `± ${formatSignificant(r.sd)}`);
 
   const marks: Plot.Markish[] = [];
   if (spaghetti.length > 0) {
@@ -77,7 +96,7 @@ export function meanCurvePlot(input: MeanCurvePlotInput): Element {
       r: 2.5,
       tip: true,
       title: (r: Row) =>
-        `${r.label} · ${formatTime(r.time)} h\n${statLabel} ${formatNumber(r.center)} ${spreadText(r)} ${unit} (n = ${r.n})`,
+        `${r.label} · ${formatTime(r.time)} h\n${statLabel} ${formatSignificant(r.center)} ${spreadText(r)} ${unit} (n = ${r.n})`,
     }),
   );
   if (threshold) {

@@ -41,11 +41,3 @@ export function formatTime(t: number): string {
 
 /** Tick format for time axes: plain numbers without thousands separators. */
 export const timeTickFormat = (t: number): string => String(t);
-
-/** `toLocaleString('en-US')`'s format, made once (each toLocaleString call builds a formatter: slow for thousands of labels). */
-const EN_US = new Intl.NumberFormat('en-US');
-
-export function formatNumber(x: number, digits = 3): string {
-  if (!Number.isFinite(x)) return '–';
-  return EN_US.format(Number(x.toPrecision(digits)));
-}

@@ -3,18 +3,19 @@ import * as Plot from '@observablehq/plot';
 import type { TimePoint } from '../../data/explore/individual-series';
 import type { DoseEvent, SubjectSeries } from '../../data/explore/subject-series';
 import { PD_SUPPRESSION_THRESHOLD } from '../../data/explore/thresholds';
+import { maxOf, minOf } from '../../data/min-max';
 import {
   AXIS_CONCENTRATION,
   AXIS_PD,
   AXIS_TIME,
   basePlot,
-  formatNumber,
   formatTime,
   MUTED,
   THRESHOLD_COLOR,
   timeTickFormat,
   timeTicks,
 } from './plot-theme';
+import { formatSignificant } from '../../text/format';
 
 export interface SubjectPlotInput {
   series: SubjectSeries;
@@ -28,14 +29,19 @@ export interface SubjectPlotInput {
 
 const DOSE_COLOR = '#94a3b8';
 
+/** The time axis of a subject's panels: from 0 (or the earliest time) to the last time (at least 1). */
+export function timeDomain(series: SubjectSeries): [number, number] {
+  const times = [...series.pk, ...series.pd, ...series.doses].map((p) => p.time);
+  return [Math.min(0, minOf(times)), Math.max(1, maxOf(times))];
+}
+
 /** A block with the PK panel and, when shown, the PD panel beside or below it. */
 export function subjectPlot({ series, color, showPk, showPd, width }: SubjectPlotInput): HTMLElement {
   const container = document.createElement('div');
   const sideBySide = showPk && showPd && width >= 760;
   container.className = `subject-plots ${sideBySide ? 'side-by-side' : 'stacked'}`;
   const panelWidth = sideBySide ? Math.floor((width - 16) / 2) : width;
-  const times = [...series.pk, ...series.pd, ...series.doses].map((p) => p.time);
-  const domain: [number, number] = [Math.min(0, ...times), Math.max(1, ...times)];
+  const domain = timeDomain(series);
 
   if (showPk) container.append(panel('PK', AXIS_CONCENTRATION, series.pk, series.doses, color, domain, panelWidth, undefined));
   if (showPd) {
@@ -71,7 +77,7 @@ function panel(
       stroke: DOSE_COLOR,
       strokeWidth: 1,
       strokeDasharray: '3,3',
-      title: (d: DoseEvent) => `Dose ${formatNumber(d.amt)} mg at ${formatTime(d.time)} h`,
+      title: (d: DoseEvent) => `Dose ${formatSignificant(d.amt)} mg at ${formatTime(d.time)} h`,
     }),
     Plot.dot(doses, { x: 'time', frameAnchor: 'bottom', symbol: 'triangle', r: 3, fill: MUTED, dy: -3 }),
   ];
@@ -86,7 +92,7 @@ function panel(
       fill: color,
       r: 2.5,
       tip: true,
-      title: (p: TimePoint) => `${kind} ${formatNumber(p.dv)} ng/mL at ${formatTime(p.time)} h`,
+      title: (p: TimePoint) => `${kind} ${formatSignificant(p.dv)} ng/mL at ${formatTime(p.time)} h`,
     }),
     Plot.ruleY([0]),
   );
@@ -109,7 +115,7 @@ function doseLegend(doses: readonly DoseEvent[]): HTMLElement {
     p.textContent = 'No dose records for this subject.';
     return p;
   }
-  const amounts = [...new Set(doses.map((d) => formatNumber(d.amt)))].join(', ');
+  const amounts = [...new Set(doses.map((d) => formatSignificant(d.amt)))].join(', ');
   const swatch = document.createElement('span');
   swatch.className = 'dose-swatch';
   swatch.setAttribute('aria-hidden', 'true');

@@ -12,7 +12,7 @@ import { ENCODER_LABELS, isQuantumEncoder } from '../../quantum/resources/archit
 import { datasetFacts } from '../dataset-facts';
 import { answerRows, FLAG_LABELS, type ModelAnswers, REGIMEN_TITLES, SCENARIO_TITLES } from '../doses/answer-rows';
 import { formatDose, formatPercent, formatPercentRange } from '../doses/dose-format';
-import { formatNumber } from '../explorer/plot-theme';
+import { formatSignificant } from '../../text/format';
 import { BRANCH_LABELS, splitLabel } from '../model/model-labels';
 
 export interface ReportData {
@@ -66,7 +66,9 @@ function metricsTable(validation: SubjectMetrics, test: SubjectMetrics | null): 
   const rows = sets.flatMap(([set, metrics]) =>
     (['pk', 'pd'] as const).flatMap((target) => {
       const m: TargetMetrics | null = metrics?.[target] ?? null;
-      return m ? [[target.toUpperCase(), set, m.n, ...[m.rmse_z, m.mae_z, m.r2_z, m.rmse, m.mae, m.r2].map((x) => formatNumber(x))]] : [];
+      return m
+        ? [[target.toUpperCase(), set, m.n, ...[m.rmse_z, m.mae_z, m.r2_z, m.rmse, m.mae, m.r2].map((x) => formatSignificant(x))]]
+        : [];
     }),
   );
   return {

@@ -11,17 +11,20 @@ import type { ModelMode } from '../../model/pkpd-model';
 import { DEFAULT_TRAINING_CONFIG, type TrainingSplit } from '../../model/training-config';
 import { ENCODER_LABELS, type EncoderName } from '../../quantum/resources/architecture';
 import { runAblationInWorker, type WithBackend } from '../../../workers/experiments-client';
-import { formatNumber } from '../explorer/plot-theme';
+import { formatSignificant } from '../../text/format';
 import { noticeView } from '../run-notice';
 import {
   advancedSizes,
+  checkboxGroup,
   DEFAULT_RAW_SIZES,
   experimentSettings,
   formatDuration,
   formatZ,
   modeField,
+  parametersCell,
   progressView,
   type RawSizes,
+  runBlocker,
   runButtons,
   type SizeKey,
   sizeField,
@@ -97,12 +100,7 @@ export class AblationPanel extends LitElement {
   private controls(): TemplateResult {
     const running = this.task.running;
     const problems = sizeProblems(this.sizes);
-    const blocker =
-      this.runs === 0
-        ? 'Choose at least one qubit count and one layer count.'
-        : Object.keys(problems).length > 0
-          ? 'Fix the settings marked in red (some may be under Advanced).'
-          : null;
+    const blocker = runBlocker(this.runs === 0 ? 'Choose at least one qubit count and one layer count.' : null, problems);
     return html`<div class="controls">
         <label
           >Encoder
@@ -118,37 +116,13 @@ export class AblationPanel extends LitElement {
         ${sizeField('epochs', this.sizes, problems.epochs, running, this.onSize)}
       </div>
       <div class="controls">
-        ${this.choices('Qubits', 'qubits', QUBIT_CHOICES, this.qubits, (values) => (this.qubits = values))}
-        ${this.choices('Layers', 'layers', LAYER_CHOICES, this.layers, (values) => (this.layers = values))}
+        ${checkboxGroup('Qubits', 'qubits', QUBIT_CHOICES, this.qubits, String, running, (values) => (this.qubits = values))}
+        ${checkboxGroup('Layers', 'layers', LAYER_CHOICES, this.layers, String, running, (values) => (this.layers = values))}
       </div>
       ${advancedSizes(this.sizes, problems, running, this.onSize)} ${runButtons(running, blocker, this.run, () => this.task.cancel())}
       <p class="note">
         ${this.runs} model${this.runs === 1 ? '' : 's'} to train${this.mode === 'multitask' ? '' : ', each a PK and a PD network'}.
       </p>`;
-  }
-
-  private choices(
-    legend: string,
-    name: string,
-    options: readonly number[],
-    chosen: readonly number[],
-    set: (values: number[]) => void,
-  ): TemplateResult {
-    const toggle = (value: number, on: boolean): void => set(options.filter((o) => (o === value ? on : chosen.includes(o))));
-    return html`<fieldset data-control=${name} ?disabled=${this.task.running}>
-      <legend>${legend}</legend>
-      ${options.map(
-        (o) =>
-          html`<label
-            ><input
-              type="checkbox"
-              value=${o}
-              .checked=${chosen.includes(o)}
-              @change=${(e: Event) => toggle(o, (e.target as HTMLInputElement).checked)}
-            />${o}</label
-          >`,
-      )}
-    </fieldset>`;
   }
 
   private readonly onSize = (key: SizeKey, value: string): void => {
@@ -208,11 +182,9 @@ export class AblationPanel extends LitElement {
                 html`<tr>
                   <th scope="row">${c.qubits} × ${c.layers}</th>
                   <td>${formatZ(c.valPdRmseZ)}</td>
-                  <td>${c.valPdRmse === null ? '–' : formatNumber(c.valPdRmse, 3)}</td>
+                  <td>${c.valPdRmse === null ? '–' : formatSignificant(c.valPdRmse, 3)}</td>
                   <td>${formatZ(c.valPkRmseZ)}</td>
-                  <td>
-                    ${c.parameters.total.toLocaleString('en-US')} <span class="sub">(${c.parameters.quantum.toLocaleString('en-US')})</span>
-                  </td>
+                  <td>${parametersCell(c.parameters)}</td>
                   <td>${c.bestEpoch} / ${c.epochs}</td>
                   <td>${formatDuration(c.seconds * 1000)}</td>
                 </tr>`,

@@ -15,17 +15,20 @@ import { DEFAULT_TRAINING_CONFIG, splitOf, type TrainingSplit } from '../../mode
 import { ENCODER_LABELS, type EncoderName } from '../../quantum/resources/architecture';
 import { MAX_LAYERS, MAX_QUBITS } from '../../quantum/template';
 import { runClaimsInWorker, type WithBackend } from '../../../workers/experiments-client';
-import { formatNumber } from '../explorer/plot-theme';
+import { formatSignificant } from '../../text/format';
 import { noticeView } from '../run-notice';
 import {
   advancedSizes,
+  checkboxGroup,
   DEFAULT_RAW_SIZES,
   experimentSettings,
   formatDuration,
   formatZ,
   modeField,
+  parametersCell,
   progressView,
   type RawSizes,
+  runBlocker,
   runButtons,
   type SizeKey,
   sizeField,
@@ -91,30 +94,20 @@ export class ClaimsPanel extends LitElement {
   private controls(data: Dataset): TemplateResult {
     const running = this.task.running;
     const problems = sizeProblems(this.sizes);
-    const blocker =
-      this.encoders.length === 0
-        ? 'Choose at least one encoder.'
-        : Object.keys(problems).length > 0
-          ? 'Fix the settings marked in red (some may be under Advanced).'
-          : null;
+    const blocker = runBlocker(this.encoders.length === 0 ? 'Choose at least one encoder.' : null, problems);
     const split = splitOf(data, this.split);
     const testIds = split.test.map((s) => split.ids[s]);
     const models = 2 * this.encoders.length;
     return html`<div class="controls">
-        <fieldset data-control="encoders" ?disabled=${running}>
-          <legend>Quantum encoders</legend>
-          ${QUANTUM_ENCODERS.map(
-            (name) =>
-              html`<label
-                ><input
-                  type="checkbox"
-                  value=${name}
-                  .checked=${this.encoders.includes(name)}
-                  @change=${(e: Event) => this.toggleEncoder(name, (e.target as HTMLInputElement).checked)}
-                />${ENCODER_LABELS[name]}</label
-              >`,
-          )}
-        </fieldset>
+        ${checkboxGroup(
+          'Quantum encoders',
+          'encoders',
+          QUANTUM_ENCODERS,
+          this.encoders,
+          (name) => ENCODER_LABELS[name],
+          running,
+          (names) => (this.encoders = names),
+        )}
       </div>
       <div class="controls">
         ${modeField(this.mode, running, (mode) => (this.mode = mode))}
@@ -143,10 +136,6 @@ export class ClaimsPanel extends LitElement {
         ${options.map((n) => html`<option value=${n} ?selected=${n === value}>${n}</option>`)}
       </select></label
     >`;
-  }
-
-  private toggleEncoder(name: EncoderName, on: boolean): void {
-    this.encoders = QUANTUM_ENCODERS.filter((e) => (e === name ? on : this.encoders.includes(e)));
   }
 
   private readonly onSize = (key: SizeKey, value: string): void => {
@@ -221,10 +210,10 @@ export class ClaimsPanel extends LitElement {
   private row(r: ClaimsRow): TemplateResult {
     return html`<tr data-encoder=${r.encoder} data-kind=${r.quantumBlocks}>
       <th scope="row">${r.label}${r.quantumBlocks === 'circuit' ? nothing : html` <span class="sub">(classical)</span>`}</th>
-      <td>${r.parameters.total.toLocaleString('en-US')} <span class="sub">(${r.parameters.quantum.toLocaleString('en-US')})</span></td>
+      <td>${parametersCell(r.parameters)}</td>
       <td>${r.epochsToControlBest ?? html`never <span class="sub">in ${r.epochsRun}</span>`}</td>
       <td>${formatZ(r.bestValLoss)} <span class="sub">(${r.bestEpoch})</span></td>
-      <td>${formatNumber(r.inferenceMicroseconds, 3)}</td>
+      <td>${formatSignificant(r.inferenceMicroseconds, 3)}</td>
       <td>${rmse(r.validation.pd)}</td>
       <td>${rmse(r.test.pd)}</td>
       <td>${rmse(r.test.pk)}</td>
@@ -246,7 +235,7 @@ export class ClaimsPanel extends LitElement {
 }
 
 const rmse = (p: RmsePair | null): TemplateResult | string =>
-  p ? html`${formatZ(p.rmseZ)} <span class="sub">(${formatNumber(p.rmse, 3)})</span>` : '–';
+  p ? html`${formatZ(p.rmseZ)} <span class="sub">(${formatSignificant(p.rmse, 3)})</span>` : '–';
 
 if (!customElements.get('qp-claims-panel')) customElements.define('qp-claims-panel', ClaimsPanel);
 

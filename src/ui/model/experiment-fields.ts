@@ -14,6 +14,8 @@ import {
   trainingConfigProblems,
   type TrainingSplit,
 } from '../../model/training-config';
+import { formatCount } from '../../text/format';
+import { BRANCH_LABELS } from './model-labels';
 
 const MODES = Object.keys(MODE_LABELS) as ModelMode[];
 
@@ -132,8 +134,6 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
-const BRANCH_LABELS: Readonly<Record<string, string>> = { pk: 'PK network', pd: 'PD network', pkpd: 'PK/PD network' };
-
 /** "Run 2 of 9 (4 qubits × 2 layers): PD network, epoch 37 of 300 · about 3 min left", with a progress bar. */
 export function progressView(what: string, p: ExperimentProgress | null, cancelling: boolean): TemplateResult {
   const epoch = p?.epoch ? `: ${BRANCH_LABELS[p.epoch.branch] ?? p.epoch.branch}, epoch ${p.epoch.epoch} of ${p.epoch.epochs}` : '';
@@ -147,6 +147,44 @@ export function progressView(what: string, p: ExperimentProgress | null, cancell
     <p role="status" aria-live="polite">${line}</p>
     <progress max="1" .value=${p?.fraction ?? 0} aria-label="Experiment progress"></progress>
   </div>`;
+}
+
+/** Why Run is unavailable: nothing chosen (`nothingChosen`, when so), or sizes out of range; null when it can run. */
+export function runBlocker(nothingChosen: string | null, problems: Partial<Record<SizeKey, string>>): string | null {
+  if (nothingChosen !== null) return nothingChosen;
+  return Object.keys(problems).length > 0 ? 'Fix the settings marked in red (some may be under Advanced).' : null;
+}
+
+/** A group of checkboxes, one per option; `set` gets the options ticked, in the options' order. */
+export function checkboxGroup<T extends string | number>(
+  legend: string,
+  name: string,
+  options: readonly T[],
+  chosen: readonly T[],
+  label: (option: T) => string,
+  disabled: boolean,
+  set: (values: T[]) => void,
+): TemplateResult {
+  const toggle = (value: T, on: boolean): void => set(options.filter((o) => (o === value ? on : chosen.includes(o))));
+  return html`<fieldset data-control=${name} ?disabled=${disabled}>
+    <legend>${legend}</legend>
+    ${options.map(
+      (o) =>
+        html`<label
+          ><input
+            type="checkbox"
+            value=${o}
+            .checked=${chosen.includes(o)}
+            @change=${(e: Event) => toggle(o, (e.target as HTMLInputElement).checked)}
+          />${label(o)}</label
+        >`,
+    )}
+  </fieldset>`;
+}
+
+/** "12,345 (576)": a model's parameters, its circuit angles in brackets. */
+export function parametersCell(p: { readonly total: number; readonly quantum: number }): TemplateResult {
+  return html`${formatCount(p.total)} <span class="sub">(${formatCount(p.quantum)})</span>`;
 }
 
 /** Run and Cancel, and why Run is unavailable when it is. */

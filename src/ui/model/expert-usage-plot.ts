@@ -2,7 +2,8 @@
 import * as Plot from '@observablehq/plot';
 import { html, LitElement, type PropertyValues, type TemplateResult } from 'lit';
 import { PlotFrames } from '../explorer/plot-frames';
-import { basePlot, formatNumber, THRESHOLD_COLOR } from '../explorer/plot-theme';
+import { basePlot, THRESHOLD_COLOR } from '../explorer/plot-theme';
+import { formatSignificant } from '../../text/format';
 import { reportFigure, reportPlotStyles } from './report-figure';
 import { type ExpertShareRow, expertShares } from './report-plot-data';
 import { maxOf } from '../../data/min-max';
@@ -65,7 +66,7 @@ function expertUsagePlot(shares: readonly ExpertShareRow[], uniform: ReturnType<
         fill: 'branch',
         tip: true,
         title: (r: ExpertShareRow) =>
-          `${r.branch.toUpperCase()} · ${r.block} · ${r.expert}\n${formatNumber(r.share * 100)} % of rows (${formatNumber(r.rows)})`,
+          `${r.branch.toUpperCase()} · ${r.block} · ${r.expert}\n${formatSignificant(r.share * 100)} % of rows (${formatSignificant(r.rows)})`,
         ariaDescription: 'expert shares',
       }),
       Plot.ruleY(uniform, {

@@ -6,7 +6,7 @@
 import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
 import type { TargetMetrics } from '../../model/metrics';
 import type { SubjectMetrics } from '../../model/trained-model';
-import { formatNumber } from '../explorer/plot-theme';
+import { formatSignificant } from '../../text/format';
 import { modelStyles } from './model-styles';
 
 const TARGETS = [
@@ -81,12 +81,12 @@ export class MetricsTable extends LitElement {
       <th scope="row">${label}</th>
       <td>${set === 'test' ? html`Test<span class="badge">final</span>` : 'Validation'}</td>
       <td>${m.n}</td>
-      <td data-metric="rmse_z">${formatNumber(m.rmse_z)}</td>
-      <td>${formatNumber(m.mae_z)}</td>
-      <td>${formatNumber(m.r2_z)}</td>
-      <td data-metric="rmse">${formatNumber(m.rmse)}</td>
-      <td>${formatNumber(m.mae)}</td>
-      <td>${formatNumber(m.r2)}</td>
+      <td data-metric="rmse_z">${formatSignificant(m.rmse_z)}</td>
+      <td>${formatSignificant(m.mae_z)}</td>
+      <td>${formatSignificant(m.r2_z)}</td>
+      <td data-metric="rmse">${formatSignificant(m.rmse)}</td>
+      <td>${formatSignificant(m.mae)}</td>
+      <td>${formatSignificant(m.r2)}</td>
     </tr>`;
   }
 }

@@ -11,6 +11,7 @@ import type { StopReason } from '../../model/train-network';
 import type { TrainedModelFacts } from '../../model/trained-model';
 import { MODE_LABELS } from '../../model/training-config';
 import { ENCODER_LABELS, isQuantumEncoder } from '../../quantum/resources/architecture';
+import { NAME_MAX_LENGTH } from '../../store/names';
 import { formatDate } from '../format';
 import { controlStyles } from '../shared-styles';
 import './expert-usage-plot';
@@ -23,6 +24,7 @@ import './residual-plot';
 import './subject-fit-plot';
 import './training-curve-plot';
 import { formText } from '../form-text';
+import { formatCount } from '../../text/format';
 
 const SUBJECT_SETS: readonly { set: SubjectSet; label: string }[] = [
   { set: 'validation', label: 'Validation' },
@@ -165,9 +167,7 @@ export class ModelResults extends LitElement {
                 <td>${e.run}</td>
                 <td>${e.best}</td>
                 <td class="stop">${stopLabel(e.stop, f.config.patience)}</td>
-                <td>
-                  ${p ? `${p.total.toLocaleString('en-US')} (${p.classical.toLocaleString('en-US')} + ${p.quantum.toLocaleString('en-US')})` : '–'}
-                </td>
+                <td>${p ? `${formatCount(p.total)} (${formatCount(p.classical)} + ${formatCount(p.quantum)})` : '–'}</td>
               </tr>`;
             })}
           </tbody>
@@ -183,7 +183,7 @@ export class ModelResults extends LitElement {
       <form class="save" @submit=${this.onSave}>
         <div class="field">
           <label for="model-name">Model name</label>
-          <input id="model-name" name="name" type="text" required .value=${defaultModelName(facts)} />
+          <input id="model-name" name="name" type="text" required maxlength=${NAME_MAX_LENGTH} .value=${defaultModelName(facts)} />
         </div>
         <button type="submit" data-testid="save-model" ?disabled=${this.busy}>Save in this browser</button>
       </form>`;

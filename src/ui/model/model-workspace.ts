@@ -199,15 +199,24 @@ export class ModelWorkspace extends EventTarget {
   }
 
   async importModel(file: File): Promise<void> {
-    await this.work(`Checking ${file.name}…`, async () => {
-      try {
-        const meta = await this.client.importFile(file);
-        this.notice = { tone: 'success', text: `Imported “${meta.name}” from ${file.name}.` };
-      } catch (error) {
-        this.notice = { tone: 'error', text: `${file.name} was not imported: ${messageOf(error)} Nothing was changed.` };
-      }
-      await this.refreshSaved();
-    });
+    await this.work(
+      `Checking ${file.name}…`,
+      async () => {
+        try {
+          const meta = await this.client.importFile(file);
+          this.notice = { tone: 'success', text: `Imported “${meta.name}” from ${file.name}.` };
+        } catch (error) {
+          const { text, detail } = describeError(error);
+          this.notice = {
+            tone: 'error',
+            text: `${file.name} was not imported: ${text} Nothing was changed.`,
+            ...(detail ? { detail } : {}),
+          };
+        }
+        await this.refreshSaved();
+      },
+      `${file.name} was not imported`,
+    );
   }
 
   async refreshSaved(): Promise<void> {
@@ -222,7 +231,7 @@ export class ModelWorkspace extends EventTarget {
    * Runs a worker-backed action; a failure becomes the notice `failed: …`, with `retries` when the
    * worker was lost.
    */
-  private async work(activity: string, action: () => Promise<void>, failed?: string, retries: readonly NoticeAction[] = []): Promise<void> {
+  private async work(activity: string, action: () => Promise<void>, failed: string, retries: readonly NoticeAction[] = []): Promise<void> {
     if (this.phase !== 'idle') return;
     this.phase = 'working';
     this.activity = activity;
@@ -230,7 +239,7 @@ export class ModelWorkspace extends EventTarget {
     try {
       await action();
     } catch (error) {
-      this.notice = failed ? failureNotice(failed, error, retries) : { tone: 'error', text: messageOf(error) };
+      this.notice = failureNotice(failed, error, retries);
     } finally {
       this.phase = 'idle';
       this.activity = '';
@@ -272,10 +281,6 @@ function cancelledSummary(facts: TrainedModelFacts): string {
     .join(' and ');
   const pdMissing = facts.config.mode !== 'multitask' && !facts.epochs.pd;
   return pdMissing ? `${kept}; the PD network was not trained, so it predicts PK only` : kept;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** The page's workspace (the training worker starts on its first use). */

@@ -4,7 +4,8 @@ import { html, LitElement, nothing, type PropertyValues, type TemplateResult } f
 import type { TargetReport } from '../../model/report/types';
 import { restrictColors } from '../explorer/arm-colors';
 import { PlotFrames } from '../explorer/plot-frames';
-import { basePlot, formatNumber, MUTED } from '../explorer/plot-theme';
+import { basePlot, MUTED } from '../explorer/plot-theme';
+import { formatSignificant } from '../../text/format';
 import { predictionsExport } from '../../export/predictions-csv';
 import { reportFigure, reportPlotStyles } from './report-figure';
 import { logTicks } from '../log-ticks';
@@ -44,8 +45,8 @@ export class PredVsObsPlot extends LitElement {
     const mc = report.mcMetrics;
     // The headline numbers are the metrics table's (dropout off); the plotted MC-dropout means score a little differently.
     const detail = [
-      `RMSE ${formatNumber(m.rmse)} ${report.unit} · R² ${formatNumber(m.r2, 2)} · n = ${m.n}${mc ? ' (dropout off, as in the metrics table)' : ''}`,
-      mc ? `points: mean of the MC-dropout samples, RMSE ${formatNumber(mc.rmse)} ${report.unit}` : null,
+      `RMSE ${formatSignificant(m.rmse)} ${report.unit} · R² ${formatSignificant(m.r2, 2)} · n = ${m.n}${mc ? ' (dropout off, as in the metrics table)' : ''}`,
+      mc ? `points: mean of the MC-dropout samples, RMSE ${formatSignificant(mc.rmse)} ${report.unit}` : null,
       report.points.some((p) => p.sd !== null) ? 'bars: ±1.96 SD (MC dropout)' : null,
       report.logTarget ? 'log axes' : null,
     ]
@@ -112,7 +113,7 @@ function predVsObsPlot(report: TargetReport, colourBy: ColourBy, width: number):
         ariaDescription: 'observations',
         tip: true,
         title: (r: PredObsRow) =>
-          `ID ${r.subject} · ${r.arm} · ${formatNumber(r.time)} h\nobserved ${formatNumber(r.observed)} ${unit}\npredicted ${formatNumber(r.predicted)}${r.sd === null ? '' : ` ± ${formatNumber(1.96 * r.sd)}`} ${unit}`,
+          `ID ${r.subject} · ${r.arm} · ${formatSignificant(r.time)} h\nobserved ${formatSignificant(r.observed)} ${unit}\npredicted ${formatSignificant(r.predicted)}${r.sd === null ? '' : ` ± ${formatSignificant(1.96 * r.sd)}`} ${unit}`,
       }),
     ],
   });

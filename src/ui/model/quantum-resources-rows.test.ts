@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { estimateResources } from '../../quantum/resources/estimate';
-import { feasibilityView, formatCount, resourceRows } from './quantum-resources-rows';
+import { feasibilityView, resourceRows } from './quantum-resources-rows';
 
 const byKey = (rows: ReturnType<typeof resourceRows>) => Object.fromEntries(rows.map((r) => [r.key, r]));
 
@@ -42,10 +42,6 @@ describe('resourceRows', () => {
     expect([rows.qubits.ours, rows.depth.ours, rows.circuits.ours, rows['circuit-parameters'].ours]).toEqual(['—', '—', '0', '0']);
     expect(rows.total).toMatchObject({ ours: '205,376', poster: '17,792' });
     expect(rows['classical-parameters'].formula).toContain('with M_in = 64, L_nn = 2');
-  });
-
-  it('formats counts with thousands separators', () => {
-    expect(formatCount(1234567)).toBe('1,234,567');
   });
 });
 

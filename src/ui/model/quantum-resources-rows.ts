@@ -1,6 +1,7 @@
 /** Table rows of the quantum-resources panel: the estimator's numbers as display text (no DOM). */
 import { ENCODER_LABELS } from '../../quantum/resources/architecture';
 import type { ResourceEstimate } from '../../quantum/resources/estimate';
+import { formatCount } from '../../text/format';
 
 export interface ResourceRow {
   readonly key: string;
@@ -24,8 +25,6 @@ export interface FeasibilityView {
 }
 
 const NONE = '—';
-
-export const formatCount = (value: number): string => value.toLocaleString('en-US');
 
 export function resourceRows(e: ResourceEstimate): ResourceRow[] {
   const { circuit, parameters: p, config: c, poster } = e;

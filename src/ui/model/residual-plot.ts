@@ -3,7 +3,8 @@ import * as Plot from '@observablehq/plot';
 import { LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { ReportPoint, TargetReport } from '../../model/report/types';
 import { PlotFrames } from '../explorer/plot-frames';
-import { AXIS_TIME, basePlot, formatNumber, formatTime, MUTED, timeTickFormat, timeTicks } from '../explorer/plot-theme';
+import { AXIS_TIME, basePlot, formatTime, MUTED, timeTickFormat, timeTicks } from '../explorer/plot-theme';
+import { formatSignificant } from '../../text/format';
 import { predictionsExport } from '../../export/predictions-csv';
 import { reportFigure, reportPlotStyles } from './report-figure';
 import { TARGET_LABEL } from './report-plot-data';
@@ -68,7 +69,7 @@ function residualPlot(report: TargetReport, width: number): Element {
         fillOpacity: 0.6,
         tip: true,
         title: (p: ReportPoint) =>
-          `ID ${p.subject} · ${formatTime(p.time)} h\nresidual ${formatNumber(p.residualZ)} z (${formatNumber(p.residual)} ${report.unit})`,
+          `ID ${p.subject} · ${formatTime(p.time)} h\nresidual ${formatSignificant(p.residualZ)} z (${formatSignificant(p.residual)} ${report.unit})`,
         ariaDescription: 'residuals',
       }),
       Plot.lineY(

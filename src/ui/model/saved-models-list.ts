@@ -8,7 +8,7 @@ import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
 import type { TargetMetrics } from '../../model/metrics';
 import type { TrainedModelMeta } from '../../model/trained-model';
 import { ENCODER_LABELS } from '../../quantum/resources/architecture';
-import { formatNumber } from '../explorer/plot-theme';
+import { formatSignificant } from '../../text/format';
 import { formatDate } from '../format';
 import { deleteConfirm, renameForm } from '../list-item-actions';
 import { controlStyles } from '../shared-styles';
@@ -20,7 +20,7 @@ export interface SavedModelAction {
   readonly name?: string;
 }
 
-const rmse = (m: TargetMetrics | null | undefined): string => (m ? `${formatNumber(m.rmse)} ng/mL` : '–');
+const rmse = (m: TargetMetrics | null | undefined): string => (m ? `${formatSignificant(m.rmse)} ng/mL` : '–');
 
 export class SavedModelsList extends LitElement {
   static override properties = {

@@ -12,7 +12,6 @@ import {
   AXIS_PD,
   AXIS_TIME,
   basePlot,
-  formatNumber,
   formatTime,
   INK,
   MUTED,
@@ -20,6 +19,7 @@ import {
   timeTickFormat,
   timeTicks,
 } from '../explorer/plot-theme';
+import { formatSignificant } from '../../text/format';
 import { reportFigure, reportPlotStyles } from './report-figure';
 import { curveRows, facetColumns, reportArmColors, TARGET_LABEL } from './report-plot-data';
 import { maxOf } from '../../data/min-max';
@@ -75,7 +75,7 @@ export class SubjectFitPlot extends LitElement {
       band ? 'line: MC-dropout mean, band: 95 % interval' : 'line: prediction',
       'dots: observations',
       'dashed: doses',
-      threshold !== null ? `red: ${formatNumber(threshold)} ng/mL threshold` : null,
+      threshold !== null ? `red: ${formatSignificant(threshold)} ng/mL threshold` : null,
     ]
       .filter(Boolean)
       .join('; ');
@@ -114,7 +114,7 @@ function subjectFitPlot(report: TargetReport, curves: readonly SubjectCurve[], t
       ...facetChannels,
       stroke: DOSE_COLOR,
       strokeDasharray: '3,3',
-      title: (d: { time: number; amount: number }) => `Dose ${formatNumber(d.amount)} mg at ${formatTime(d.time)} h`,
+      title: (d: { time: number; amount: number }) => `Dose ${formatSignificant(d.amount)} mg at ${formatTime(d.time)} h`,
     }),
     Plot.dot(doses, { x: 'time', ...facetChannels, frameAnchor: 'bottom', symbol: 'triangle', r: 3, fill: MUTED, dy: -3 }),
   ];
@@ -142,7 +142,7 @@ function subjectFitPlot(report: TargetReport, curves: readonly SubjectCurve[], t
       r: grid ? 1.8 : 2.6,
       tip: true,
       title: (o: { time: number; dv: number; subject: string }) =>
-        `ID ${o.subject} · ${formatTime(o.time)} h\nobserved ${label} ${formatNumber(o.dv)} ${unit}`,
+        `ID ${o.subject} · ${formatTime(o.time)} h\nobserved ${label} ${formatSignificant(o.dv)} ${unit}`,
       ariaDescription: 'observations',
     }),
     Plot.ruleY([0]),

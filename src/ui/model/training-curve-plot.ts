@@ -6,7 +6,8 @@ import * as Plot from '@observablehq/plot';
 import { LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { TrainingCurvePoint } from '../../model/report/types';
 import { PlotFrames } from '../explorer/plot-frames';
-import { basePlot, formatNumber } from '../explorer/plot-theme';
+import { basePlot } from '../explorer/plot-theme';
+import { formatSignificant } from '../../text/format';
 import { reportFigure, reportPlotStyles } from './report-figure';
 import { logTicks } from '../log-ticks';
 import { type LossRow, lossRows } from './report-plot-data';
@@ -81,7 +82,7 @@ function trainingCurvePlot(rows: readonly LossRow[], width: number): Element {
         fill: 'branch',
         r: 1.6,
         tip: true,
-        title: (r: LossRow) => `${r.branch.toUpperCase()} · epoch ${r.epoch}\n${r.set} loss ${formatNumber(r.loss, 4)}`,
+        title: (r: LossRow) => `${r.branch.toUpperCase()} · epoch ${r.epoch}\n${r.set} loss ${formatSignificant(r.loss, 4)}`,
       }),
     ],
   });

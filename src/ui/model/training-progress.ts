@@ -7,7 +7,7 @@
 import { css, html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { TrainingCurvePoint } from '../../model/report/types';
 import type { TrainingProgress } from '../../model/training-session';
-import { formatNumber } from '../explorer/plot-theme';
+import { formatSignificant } from '../../text/format';
 import { controlStyles } from '../shared-styles';
 import { BRANCH_LABELS, formatDuration } from './model-labels';
 import { modelStyles } from './model-styles';
@@ -115,11 +115,11 @@ export class TrainingProgressView extends LitElement {
       </div>
       <div>
         <dt>Train loss</dt>
-        <dd>${formatNumber(b.trainLoss)}</dd>
+        <dd>${formatSignificant(b.trainLoss)}</dd>
       </div>
       <div>
         <dt>Validation loss</dt>
-        <dd>${b.valLoss === null ? '–' : formatNumber(b.valLoss)}</dd>
+        <dd>${b.valLoss === null ? '–' : formatSignificant(b.valLoss)}</dd>
       </div>
       <div>
         <dt>Best epoch</dt>

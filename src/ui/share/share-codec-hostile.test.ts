@@ -5,6 +5,7 @@ import {
   bombFragment,
   fragmentOfJson,
   hostileBombLinks,
+  largestAcceptedLink,
   largestBomb,
   longestShareStates,
   repetitionBomb,
@@ -50,6 +51,16 @@ describe('hostile share links', () => {
       expect(JSON.stringify(state).length).toBeLessThan(MAX_SHARE_JSON_LENGTH / 4);
       expect(decodeShareState(`#${fragment}`)).toEqual({ ok: true, state });
     }
+  });
+
+  it('the largest link the app accepts fills the fragment limit with a valid state, and opens with the longest settings', () => {
+    const link = largestAcceptedLink();
+    expect(link.fragment.length - 1).toBeLessThanOrEqual(MAX_SHARE_FRAGMENT_LENGTH);
+    expect(link.fragment.length - 1).toBeGreaterThan(MAX_SHARE_FRAGMENT_LENGTH - 8);
+    expect(link.json.length).toBeLessThanOrEqual(MAX_SHARE_JSON_LENGTH);
+    expect(decodeShareState(link.fragment)).toEqual({ ok: true, state: link.state });
+    const [longest] = longestShareStates(1);
+    expect(link.state).toEqual({ ...longest, model: { ...longest.model, dropout: link.state.model?.dropout } });
   });
 
   it('refuse over-long links and decompression bombs at and beyond the limits as too large', () => {

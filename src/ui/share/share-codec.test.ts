@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../data/splits/prng';
-import { MODE_LABELS, TRAINING_SPLITS, type TrainingConfig, DEFAULT_TRAINING_CONFIG } from '../../model/training-config';
+import {
+  MODE_LABELS,
+  TRAINING_SPLITS,
+  type TrainingConfig,
+  DEFAULT_TRAINING_CONFIG,
+  trainingConfigProblems,
+} from '../../model/training-config';
 import { BACKEND_REQUESTS } from '../../platform/compute-backend';
 import { ENCODER_NAMES } from '../../quantum/resources/architecture';
 import { MAX_LAYERS, MAX_QUBITS } from '../../quantum/template';
@@ -13,8 +19,9 @@ const int = (r: Random, min: number, max: number): number => min + Math.floor(r(
 const oneOf = <T>(r: Random, items: readonly T[]): T => items[Math.floor(r() * items.length)];
 const maybe = <T>(r: Random, make: () => T): T | undefined => (r() < 0.7 ? make() : undefined);
 
+/** A random valid model config: its network sizes together within the parameter budget (the hidden width halved until they are). */
 function randomModel(r: Random): TrainingConfig {
-  return {
+  const config: { -readonly [K in keyof TrainingConfig]: TrainingConfig[K] } = {
     encoder: oneOf(r, ENCODER_NAMES),
     mode: oneOf(r, Object.keys(MODE_LABELS) as TrainingConfig['mode'][]),
     qubits: int(r, 1, MAX_QUBITS),
@@ -33,6 +40,8 @@ function randomModel(r: Random): TrainingConfig {
     mcSamples: oneOf(r, [0, int(r, 2, 1000)]),
     classification: r() < 0.5,
   };
+  while (trainingConfigProblems(config).hidden !== undefined) config.hidden = Math.max(2, Math.floor(config.hidden / 2));
+  return config;
 }
 
 function randomDoses(r: Random): SharedDoseSettings {

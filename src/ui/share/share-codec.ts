@@ -17,18 +17,20 @@ const { compressToEncodedURIComponent, decompressFromEncodedURIComponent } =
 
 /**
  * The longest fragment (without '#') the app opens, checked before anything is decompressed. The
- * app's own longest link — every Model and Doses setting at its longest allowed value — is 685
- * characters, so 4,096 leave 6× room. lz-string expands k codes into up to k²/2 characters: the
- * worst fragment of this length decompresses to 2.8 million characters, in about 2 ms here; then
- * MAX_SHARE_JSON_LENGTH stops it before anything else reads it. (Measured by `bench/input-limits.ts`,
- * `bench/results-input-limits-2026-12-06.json`; a benchmark builds "the largest link the app accepts" from this.)
+ * app's own longest link — every Model and Doses setting at its longest allowed value — is 682
+ * characters (685 before the network sizes had to fit the parameter budget), so 4,096 leave 6× room.
+ * lz-string expands k codes into up to k²/2 characters: the worst fragment of this length decompresses
+ * to 2.8 million characters, in about 2 ms here; then MAX_SHARE_JSON_LENGTH stops it before anything
+ * else reads it. (Measured by `bench/input-limits.ts`, `bench/results-input-limits-2026-12-06.json`.)
+ * The largest link the app accepts — a valid state written with long numbers — fills this length
+ * (`largestAcceptedLink` in src/testing/hostile-share-links.ts; opened in `bench/main-thread.ts`).
  */
 export const MAX_SHARE_FRAGMENT_LENGTH = 4096;
 
 /**
  * The longest state (JSON characters) a link may carry, checked right after decompressing and before
  * the hash, the re-encoding and JSON.parse — lz-string's re-encoding is superlinear (3.2 s for the
- * 2.8 million characters above). The app's longest state is 708 characters; a state of exactly
+ * 2.8 million characters above). The app's longest state is 706 characters; a state of exactly
  * 8,192 is decoded, checked and re-encoded in about 1 ms here (same benchmark).
  */
 export const MAX_SHARE_JSON_LENGTH = 8192;

@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { readRealDatasetCsv } from '../../testing/fixture-files';
+import { runHeadlessCommand } from '../registry';
+import { FitInputError, readFitInputs, type FitArgs } from './fit';
+
+const specText = (name: string): string => readFileSync(new URL(`../../../test-data/specs/${name}.study.json`, import.meta.url), 'utf8');
+
+function args(edit: (spec: Record<string, any>) => void = () => {}): FitArgs {
+  const spec = JSON.parse(specText('theophylline')) as Record<string, any>;
+  edit(spec);
+  return { csvText: readRealDatasetCsv('theo_sd'), fileName: 'theo_sd.csv', specText: JSON.stringify(spec), specName: 'theo.study.json' };
+}
+
+function refusal(input: FitArgs): string {
+  try {
+    readFitInputs(input);
+  } catch (error) {
+    if (error instanceof FitInputError) return error.message;
+    throw error;
+  }
+  throw new Error('expected a FitInputError');
+}
+
+describe('headless fit', () => {
+  it('refuses a spec naming a column the file lacks, naming the field and the column', () => {
+    expect(refusal(args((s) => (s.model.covariates[0].column = 'AGE')))).toBe(
+      "theo.study.json: theo_sd.csv: the study spec's model.covariates[0].column names the column AGE, which the file does not have (its columns: ID, TIME, DV, AMT, EVID, CMT, WT). Correct the spec's column name or choose the file it describes.",
+    );
+  });
+
+  it('refuses a spec that is not valid, and a file that is not accepted', () => {
+    expect(refusal(args((s) => (s.model.pk.route = 'nasal')))).toMatch(
+      /^theo\.study\.json is not a usable study spec: model\.pk\.route: must be one of "oral", "iv"/,
+    );
+    expect(refusal({ ...args(), csvText: 'ID,TIME\n1,x\n' })).toMatch(/^theo_sd\.csv was not accepted:/);
+  });
+
+  it('fits and reports estimates in the spec’s units', async () => {
+    const report = (await runHeadlessCommand('fit', args())) as Record<string, any>;
+    expect(report.structure).toEqual({ pk: 'oral 1-compartment', pd: null });
+    expect(report.estimates.CL).toMatchObject({ unit: 'L/h' });
+    expect(report.estimates.CL.value).toBeGreaterThan(2);
+    expect(report.estimates['CL~WT']).toMatchObject({ unit: '' });
+    expect(Object.keys(report.omega)).toEqual(['CL', 'V', 'KA']);
+    expect(report.residual.pk.exponential.value).toBeGreaterThan(0);
+    expect(report.comparison).toHaveLength(1);
+    expect(typeof report.seconds).toBe('number');
+    // Plain JSON: what the runner prints.
+    expect(JSON.parse(JSON.stringify(report))).toEqual(report);
+  });
+});

@@ -1,0 +1,54 @@
+/**
+ * Headless study fit:
+ * - 'fit' { csvText, fileName, specText, specName }: reads the CSV and the study spec, binds them
+ *   (src/study/study-data.ts) and fits the population model the spec describes
+ *   (src/pkpd/population), returning `studyFitReport`'s JSON — estimates in the spec's units, Ω,
+ *   residual errors, OFV/AIC/BIC, the models compared, notes, seconds.
+ * `readFitInputs` is the same reading, for the Node runner to refuse bad inputs before it starts a
+ * browser (scripts/headless.ts exits with status 2 on a FitInputError).
+ */
+import { ingestText } from '../../data/ingest';
+import type { Dataset } from '../../data/types';
+import { type DataFileArgs, refusalText } from '../data-file';
+import { fitStudy } from '../../pkpd/population/fit-study';
+import { studyFitReport } from '../../pkpd/population/report';
+import { bindStudy, StudyDataError } from '../../study/study-data';
+import type { StudySpec } from '../../study/study-spec';
+import { describeSpecProblems, readStudySpecText } from '../../study/study-spec-reader';
+import { registerHeadlessCommand } from '../registry';
+
+export interface FitArgs extends DataFileArgs {
+  specText: string;
+  specName: string;
+}
+
+/** The inputs cannot be used: what is wrong and where (the spec's field, the file's line). */
+export class FitInputError extends Error {
+  override readonly name = 'FitInputError';
+}
+
+/** Reads and checks the CSV and the spec, and binds them; throws a FitInputError saying what is wrong. */
+export function readFitInputs(args: FitArgs): { dataset: Dataset; spec: StudySpec } {
+  const reading = readStudySpecText(args.specText);
+  if (!reading.ok) throw new FitInputError(`${args.specName} is not a usable study spec: ${describeSpecProblems(reading.problems)}.`);
+  const ingested = ingestText(args.csvText, args.fileName, undefined, args.decoding);
+  if (!ingested.ok) throw new FitInputError(refusalText(ingested));
+  try {
+    bindStudy(ingested.dataset, reading.spec);
+  } catch (error) {
+    if (error instanceof StudyDataError) {
+      throw new FitInputError(`${args.specName}: ${error.message}`);
+    }
+    throw error;
+  }
+  return { dataset: ingested.dataset, spec: reading.spec };
+}
+
+registerHeadlessCommand(
+  'fit',
+  (args) =>
+    new Promise((resolve) => {
+      const { dataset, spec } = readFitInputs(args as FitArgs);
+      resolve({ ...studyFitReport(fitStudy(dataset, spec)), backend: 'cpu (pure TypeScript, headless Chromium main thread)' });
+    }),
+);

@@ -1,0 +1,509 @@
+/**
+ * Population PK/PD fit of any study: a Dataset read through its StudySpec (src/study/study-data.ts),
+ * the parameter model the spec describes (parameter-model.ts), fitted by FOCE-I (../foce.ts) through
+ * the general structural engine (../structural), sequentially as ../pkpd-fit.ts does:
+ *
+ * 1. PK by FOCE-I; `compartments: "auto"` fits one and two compartments and keeps the lower AIC.
+ * 2. PD by FOCE-I conditioned on each subject's individual PK parameters (IPP: the empirical Bayes
+ *    estimates; typical values for a subject without PK observations). `family: "auto"` fits the
+ *    families consistent with the direction of the response (read from the data: the median change
+ *    after dosing) — direct, effect compartment, and the two indirect types that move the response
+ *    that way (falling: inhibit-production, stimulate-loss; rising: stimulate-production,
+ *    inhibit-loss) — and keeps the lowest AIC.
+ * Starting values come from the data (initial-values.ts). Without a PK endpoint, the PK parameters
+ * must all be fixed in the spec (`model.parameters`), and PD uses the typical PK of each subject.
+ *
+ * Pure and synchronous, with progress callbacks and a cancel signal (as `fitPkpd`), so a Web Worker
+ * can run it as it is. Results are in the data's units for computation (`estimate`, `model`) and in
+ * the spec's display units (units.ts `shownUnit`) for people (`value`).
+ */
+import type { Dataset } from '../../data/types';
+import { bindStudy, type StudyData, type StudySubject } from '../../study/study-data';
+import type { ModelParameter, PdModelSpec, PkModelSpec, StudySpec } from '../../study/study-spec';
+import { shownUnit } from '../../study/units';
+import type { ObservationDiagnostic } from '../diagnostics/observation-diagnostics';
+import { PkpdDataError } from '../errors';
+import type { CancelSignal, FitProgress, FoceResult, ParameterEstimate } from '../foce';
+import { createStructuralModel, type ParameterValues } from '../structural/structural-model';
+import { oneCompartmentStart, pdStart, responseRises, twoCompartmentStart } from './initial-values';
+import {
+  covariateVector,
+  individualValues,
+  resolveEffects,
+  stageModel,
+  type ResolvedEffect,
+  type Stage,
+  type StageModel,
+} from './parameter-model';
+import { fitStage, predictSubject, residualChoice, stageData, type ResidualChoice, type StageData, type StageStart } from './stage';
+
+export interface StudyFitControl {
+  onProgress?: (progress: FitProgress) => void;
+  signal?: CancelSignal;
+  /** Standard errors for every fit (default true). */
+  covariance?: boolean;
+}
+
+/** A fitted estimate: `value` in the spec's display units, `estimate` in the data's units. */
+export interface NamedEstimate {
+  stage: Stage;
+  role: 'typical' | 'effect';
+  /** The parameter a typical value is of, or the one an effect acts on. */
+  parameter: ModelParameter;
+  value: number;
+  unit: string;
+  /** Standard error and 95 % interval in display units; NaN when not available or fixed. */
+  se: number;
+  rse: number;
+  lower: number;
+  upper: number;
+  fixed: boolean;
+  estimate: number;
+}
+
+export interface OmegaEstimate {
+  stage: Stage;
+  /** SD of η (log-normal; IMAX: on the logit scale). */
+  sd: number;
+  rse: number;
+  lower: number;
+  upper: number;
+  fixed: boolean;
+  /** 1 − SD(η̂)/ω. */
+  shrinkage: number;
+}
+
+export type ResidualComponent = 'exponential' | 'additive' | 'proportional';
+
+export interface ResidualEstimate {
+  value: number;
+  /** Exponential and proportional: a fraction (SD of ln DV, coefficient of variation); additive: the endpoint's unit. */
+  unit: string;
+  rse: number;
+  lower: number;
+  upper: number;
+}
+
+/** Residual error values of an endpoint (data units): log scale (`additive` is the SD of ln DV) or natural. */
+export interface ResidualValues {
+  scale: 'log' | 'natural';
+  additive: number;
+  proportional: number;
+}
+
+/**
+ * A fitted (or given) population model in the data's units: what a simulator needs
+ * (simulate-study.ts). θ by name — typical values "CL", effects "CL~WT" — with the effects' references.
+ */
+export interface StudyPopulationModel {
+  pk: PkModelSpec & { compartments: 1 | 2 };
+  pd?: Exclude<PdModelSpec, { family: 'auto' }>;
+  effects: ResolvedEffect[];
+  theta: Record<string, number>;
+  omega: Partial<Record<ModelParameter, number>>;
+  residual: { pk?: ResidualValues; pd?: ResidualValues };
+}
+
+export interface StageFit {
+  stage: Stage;
+  /** E.g. "oral 2-compartment", "indirect (inhibit-production)". */
+  label: string;
+  pk: PkModelSpec & { compartments: 1 | 2 };
+  pd?: Exclude<PdModelSpec, { family: 'auto' }>;
+  model: StageModel;
+  residual: ResidualChoice;
+  foce: FoceResult;
+  /** Observations left out, and why. */
+  excluded: { count: number; reasons: string[] };
+  data: StageData;
+}
+
+export interface ModelComparison {
+  stage: Stage;
+  model: string;
+  ofv: number;
+  aic: number;
+  bic: number;
+  parameters: number;
+  /** AIC minus the lowest AIC of the stage's candidates. */
+  deltaAic: number;
+  chosen: boolean;
+  converged: boolean;
+}
+
+export interface SubjectFit {
+  id: string;
+  group: string;
+  /** Empirical Bayes η by parameter (0 where the subject had no observations of that stage). */
+  eta: Partial<Record<ModelParameter, number>>;
+  /** Individual parameters, data units. */
+  parameters: ParameterValues;
+}
+
+export interface StudyFitResult {
+  spec: StudySpec;
+  study: StudyData;
+  pk?: StageFit;
+  pd?: StageFit;
+  /** Every model fitted, per stage, in the order tried. */
+  candidates: { pk: StageFit[]; pd: StageFit[] };
+  comparison: ModelComparison[];
+  /** Typical values and covariate effects of the kept models, by θ name. */
+  estimates: Record<string, NamedEstimate>;
+  /** Between-subject SDs by parameter. */
+  omega: Partial<Record<ModelParameter, OmegaEstimate>>;
+  residual: { pk?: Partial<Record<ResidualComponent, ResidualEstimate>>; pd?: Partial<Record<ResidualComponent, ResidualEstimate>> };
+  /** Sums over the kept models' stages (the IPP objective: PK, plus PD given the individual PK). */
+  ofv: number;
+  aic: number;
+  bic: number;
+  nObservations: number;
+  individuals: SubjectFit[];
+  /** PRED, IPRED, IWRES and CWRES per observation used (PD PRED: typical PK and PD, as observation-diagnostics.ts). */
+  observations: ObservationDiagnostic[];
+  model: StudyPopulationModel;
+  pdConditioning: 'IPP';
+  notes: string[];
+  elapsedMs: number;
+}
+
+/**
+ * The PD engine refines its integration grid where (rate of the response) × (longest panel) exceeds
+ * this (../structural/pd.ts; the engine's default 0.5 keeps the quadrature error near 1e-8). 1 keeps
+ * it near 5e-7 — far below any residual error — and keeps a fit on the grid ../pd-fit.ts uses for KOUT
+ * up to 0.042/h with 24-h panels: EstData's fit visits KOUT up to 0.03/h, and with 0.5 its PD
+ * estimates would differ from today's by about 1e-6 (relative) instead of not at all.
+ */
+const PD_STIFFNESS_LIMIT = 1;
+
+type ResolvedPk = PkModelSpec & { compartments: 1 | 2 };
+type ResolvedPd = Exclude<PdModelSpec, { family: 'auto' }>;
+
+function pkLabel(pk: ResolvedPk): string {
+  const route = pk.route === 'oral' ? (pk.lag ? 'oral with lag' : 'oral') : 'IV';
+  return `${route} ${pk.compartments}-compartment`;
+}
+
+export function pdLabel(pd: ResolvedPd): string {
+  if (pd.family === 'indirect') return `indirect (${pd.type}${pd.sigmoid ? ', sigmoid' : ''})`;
+  return `${pd.family} (${pd.direction}${pd.sigmoid ? ', sigmoid' : ''})`;
+}
+
+/** The PD families "auto" tries for a response that rises or falls with drug. */
+export function autoFamilies(rises: boolean): ResolvedPd[] {
+  const direction = rises ? 'increase' : 'decrease';
+  return [
+    { family: 'direct', direction, sigmoid: false },
+    { family: 'effect-compartment', direction, sigmoid: false },
+    { family: 'indirect', type: rises ? 'stimulate-production' : 'inhibit-production' },
+    { family: 'indirect', type: rises ? 'inhibit-loss' : 'stimulate-loss' },
+  ];
+}
+
+function pickByAic(fits: StageFit[]): StageFit {
+  return fits.reduce((best, fit) => (fit.foce.aic < best.foce.aic ? fit : best));
+}
+
+const stageIndex = new WeakMap<StageData, Map<StudySubject, number>>();
+
+/** The subject's empirical Bayes η in a stage (zeros when it had no observations there). */
+function etaOf(fit: StageFit, subject: StudySubject): Float64Array {
+  let index = stageIndex.get(fit.data);
+  if (!index) {
+    index = new Map(fit.data.subjects.map((d, i) => [d.subject, i]));
+    stageIndex.set(fit.data, index);
+  }
+  const i = index.get(subject);
+  return i !== undefined ? fit.foce.etas[i] : new Float64Array(fit.model.etas.length);
+}
+
+/** Fits the study; throws StudyDataError (src/study) or PkpdDataError with what to do for data or specs that cannot work. */
+export function fitStudy(dataset: Dataset, spec: StudySpec, control: StudyFitControl = {}): StudyFitResult {
+  return fitStudyData(bindStudy(dataset, spec), control);
+}
+
+export function fitStudyData(study: StudyData, control: StudyFitControl = {}): StudyFitResult {
+  const started = performance.now();
+  const { spec } = study;
+  const units = spec.units;
+  const subjects = study.subjects;
+  const notes = [...study.notes];
+  const effects = resolveEffects(spec.model.covariates, (column) => subjects.map((s) => s.covariates[column]));
+  const fitControl = (stage: string) => ({ onProgress: control.onProgress, signal: control.signal, covariance: control.covariance, stage });
+
+  // 1. PK.
+  const pkCandidates: StageFit[] = [];
+  let pkValues: (s: StudySubject) => ParameterValues;
+  let chosenPk: ResolvedPk;
+  if (spec.endpoints.pk) {
+    const counts: (1 | 2)[] = spec.model.pk.compartments === 'auto' ? [1, 2] : [spec.model.pk.compartments];
+    const dv = subjects.flatMap((s) => Array.from(s.pk.values));
+    const residual = residualChoice('pk', spec.model.error?.pk, dv);
+    const prepared = new Map<1 | 2, StageData>();
+    const dataFor = (compartments: 1 | 2): StageData => {
+      let data = prepared.get(compartments);
+      if (!data) {
+        const pk: ResolvedPk = { ...spec.model.pk, compartments };
+        data = stageData(subjects, {
+          endpoint: 'pk',
+          engine: createStructuralModel({ pk }),
+          model: stageModel(spec, 'pk', pk, undefined, effects),
+          residual,
+        });
+        prepared.set(compartments, data);
+      }
+      return data;
+    };
+    let oneStart: StageStart | undefined;
+    for (const compartments of counts) {
+      const data = dataFor(compartments);
+      oneStart ??= oneCompartmentStart(dataFor(1), units, control.signal, data.model);
+      const start = compartments === 1 ? oneStart : twoCompartmentStart(data, oneStart, control.signal);
+      const pk: ResolvedPk = { ...spec.model.pk, compartments };
+      const label = pkLabel(pk);
+      const foce = fitStage(data, start, fitControl(`PK ${compartments}-compartment`));
+      pkCandidates.push({ stage: 'pk', label, pk, model: data.model, residual, foce, excluded: data.excluded, data });
+    }
+    const pkFit = pickByAic(pkCandidates);
+    chosenPk = pkFit.pk;
+    const theta = pkFit.foce.theta;
+    pkValues = (s) => individualValues(pkFit.model, theta, etaOf(pkFit, s), covariateVector(pkFit.model, s.covariates), {});
+    for (const e of pkFit.model.unused)
+      notes.push(`${e.name} acts on ${e.on}, which the ${pkFit.label} model does not have; it was left out.`);
+  } else {
+    if (spec.model.pk.compartments === 'auto') {
+      throw new PkpdDataError(
+        'The study has no PK endpoint, so model.pk.compartments cannot be chosen from the data: give 1 or 2, with every PK parameter in model.parameters.',
+      );
+    }
+    chosenPk = { ...spec.model.pk, compartments: spec.model.pk.compartments };
+    const model = stageModel(spec, 'pk', chosenPk, undefined, effects);
+    const free = model.thetas.filter((t) => !t.fixed).map((t) => t.name);
+    if (free.length > 0) {
+      throw new PkpdDataError(
+        `The study has no PK endpoint (endpoints.pk), so ${free.join(', ')} cannot be estimated: give them in model.parameters (or a covariate effect's value), or add the concentration observations.`,
+      );
+    }
+    const theta = model.thetas.map((t) => t.fixedValue as number);
+    const none = new Float64Array(model.etas.length);
+    pkValues = (s) => individualValues(model, theta, none, covariateVector(model, s.covariates), {});
+    notes.push('No PK endpoint: the response is driven by the typical PK of each subject (the fixed PK parameters).');
+  }
+
+  // 2. PD, conditioned on the individual PK parameters.
+  const pdCandidates: StageFit[] = [];
+  const pdSpec = spec.model.pd;
+  if (pdSpec && spec.endpoints.pd && subjects.some((s) => s.pd.times.length > 0)) {
+    const ipp = new Map(subjects.map((s) => [s, pkValues(s)]));
+    const pkOf = (s: StudySubject): ParameterValues => ipp.get(s) as ParameterValues;
+    const families = pdSpec.family === 'auto' ? autoFamilies(responseRises(subjects)) : [pdSpec];
+    const dv = subjects.flatMap((s) => Array.from(s.pd.values));
+    const residual = residualChoice('pd', spec.model.error?.pd, dv);
+    for (const pd of families) {
+      const model = stageModel(spec, 'pd', chosenPk, pd, effects);
+      const data = stageData(subjects, {
+        endpoint: 'pd',
+        engine: createStructuralModel({ pk: chosenPk, pd }, { stiffnessLimit: PD_STIFFNESS_LIMIT }),
+        model,
+        residual,
+        pkValues: pkOf,
+      });
+      const start = pdStart({ data, pd, units, pkValues: pkOf }, control.signal);
+      const label = pdLabel(pd);
+      const foce = fitStage(data, start, fitControl(`PD ${label}`));
+      pdCandidates.push({ stage: 'pd', label, pk: chosenPk, pd, model, residual, foce, excluded: data.excluded, data });
+    }
+  } else if (pdSpec) {
+    notes.push('The spec has a PD model but no response observations were selected; only PK was fitted.');
+  }
+  const pkFit = pkCandidates.length ? pickByAic(pkCandidates) : undefined;
+  const pdFit = pdCandidates.length ? pickByAic(pdCandidates) : undefined;
+  for (const fit of [pkFit, pdFit]) {
+    if (!fit) continue;
+    if (fit.excluded.count > 0) notes.push(`Left out: ${fit.excluded.reasons.join('; ')}.`);
+    if (!fit.foce.converged) notes.push(`The ${fit.stage.toUpperCase()} fit (${fit.label}) did not converge: ${fit.foce.message}.`);
+    if (fit.foce.covarianceMessage !== 'ok') notes.push(`${fit.stage.toUpperCase()} standard errors: ${fit.foce.covarianceMessage}.`);
+  }
+  if (pdFit)
+    for (const e of pdFit.model.unused)
+      notes.push(`${e.name} acts on ${e.on}, which the ${pdFit.label} model does not have; it was left out.`);
+
+  const comparison = [...compare(pkCandidates, pkFit), ...compare(pdCandidates, pdFit)];
+  const kept = [pkFit, pdFit].filter((f): f is StageFit => f !== undefined);
+  const estimates: Record<string, NamedEstimate> = {};
+  const omega: Partial<Record<ModelParameter, OmegaEstimate>> = {};
+  const residual: StudyFitResult['residual'] = {};
+  const model: StudyPopulationModel = { pk: chosenPk, effects, theta: {}, omega: {}, residual: {} };
+  if (pdFit?.pd) model.pd = pdFit.pd;
+  for (const fit of kept) {
+    collectEstimates(fit, spec, estimates, omega);
+    residual[fit.stage] = residualEstimates(fit, fit.stage === 'pk' ? units.concentration : units.response);
+    fit.model.thetas.forEach((t, i) => (model.theta[t.name] = fit.foce.theta[i]));
+    fit.model.etas.forEach((name, k) => (model.omega[name] = fit.foce.omegaSd[k]));
+    model.residual[fit.stage] = {
+      scale: fit.residual.scale,
+      additive: fit.residual.additive !== undefined ? fit.foce.sigmaAdditive : 0,
+      proportional: fit.residual.proportional !== undefined ? fit.foce.sigmaProportional : 0,
+    };
+  }
+  if (!pkFit) {
+    // Fixed PK: the model still needs its θ for simulation.
+    const pkModel = stageModel(spec, 'pk', chosenPk, undefined, effects);
+    for (const t of pkModel.thetas) model.theta[t.name] = t.fixedValue as number;
+  }
+  const individuals = subjects.map((s) => individualFit(s, pkFit, pdFit, pkValues));
+  const observations = kept.flatMap((fit) => observationRows(fit, spec, model));
+  return {
+    spec,
+    study,
+    pk: pkFit,
+    pd: pdFit,
+    candidates: { pk: pkCandidates, pd: pdCandidates },
+    comparison,
+    estimates,
+    omega,
+    residual,
+    ofv: kept.reduce((a, f) => a + f.foce.ofv, 0),
+    aic: kept.reduce((a, f) => a + f.foce.aic, 0),
+    bic: kept.reduce((a, f) => a + f.foce.bic, 0),
+    nObservations: kept.reduce((a, f) => a + f.foce.nObservations, 0),
+    individuals,
+    observations,
+    model,
+    pdConditioning: 'IPP',
+    notes,
+    elapsedMs: performance.now() - started,
+  };
+}
+
+function compare(fits: StageFit[], chosen: StageFit | undefined): ModelComparison[] {
+  if (fits.length === 0) return [];
+  const best = Math.min(...fits.map((f) => f.foce.aic));
+  return fits.map((f) => ({
+    stage: f.stage,
+    model: f.label,
+    ofv: f.foce.ofv,
+    aic: f.foce.aic,
+    bic: f.foce.bic,
+    parameters: f.foce.nEstimated,
+    deltaAic: f.foce.aic - best,
+    chosen: f === chosen,
+    converged: f.foce.converged,
+  }));
+}
+
+function findEstimate(foce: FoceResult, name: string): ParameterEstimate {
+  const p = foce.parameters.find((x) => x.name === name);
+  if (!p) throw new Error(`The fit has no parameter ${name}.`);
+  return p;
+}
+
+function collectEstimates(
+  fit: StageFit,
+  spec: StudySpec,
+  estimates: Record<string, NamedEstimate>,
+  omega: Partial<Record<ModelParameter, OmegaEstimate>>,
+): void {
+  for (const t of fit.model.thetas) {
+    const p = findEstimate(fit.foce, t.name);
+    const shown = t.role === 'typical' ? shownUnit(t.parameter, spec.units) : { unit: '', factor: 1 };
+    estimates[t.name] = {
+      stage: fit.stage,
+      role: t.role,
+      parameter: t.parameter,
+      value: p.estimate * shown.factor,
+      unit: shown.unit,
+      se: p.se * shown.factor,
+      rse: p.rse,
+      lower: p.lower * shown.factor,
+      upper: p.upper * shown.factor,
+      fixed: p.fixed,
+      estimate: p.estimate,
+    };
+  }
+  fit.model.etas.forEach((name, k) => {
+    const p = findEstimate(fit.foce, `omega(${name})`);
+    omega[name] = {
+      stage: fit.stage,
+      sd: p.estimate,
+      rse: p.rse,
+      lower: p.lower,
+      upper: p.upper,
+      fixed: p.fixed,
+      shrinkage: fit.foce.etaShrinkage[k],
+    };
+  });
+}
+
+function residualEstimates(fit: StageFit, unit: string): Partial<Record<ResidualComponent, ResidualEstimate>> {
+  const out: Partial<Record<ResidualComponent, ResidualEstimate>> = {};
+  const entry = (name: string, shownUnit: string): ResidualEstimate => {
+    const p = findEstimate(fit.foce, name);
+    return { value: p.estimate, unit: shownUnit, rse: p.rse, lower: p.lower, upper: p.upper };
+  };
+  if (fit.residual.scale === 'log') out.exponential = entry('sigma(add)', '');
+  else {
+    if (fit.residual.additive !== undefined) out.additive = entry('sigma(add)', unit);
+    if (fit.residual.proportional !== undefined) out.proportional = entry('sigma(prop)', '');
+  }
+  return out;
+}
+
+function individualFit(
+  subject: StudySubject,
+  pkFit: StageFit | undefined,
+  pdFit: StageFit | undefined,
+  pkValues: (s: StudySubject) => ParameterValues,
+): SubjectFit {
+  const eta: Partial<Record<ModelParameter, number>> = {};
+  const parameters: ParameterValues = { ...pkValues(subject) };
+  if (pkFit) {
+    const e = etaOf(pkFit, subject);
+    pkFit.model.etas.forEach((name, k) => (eta[name] = e[k]));
+  }
+  if (pdFit) {
+    const e = etaOf(pdFit, subject);
+    pdFit.model.etas.forEach((name, k) => (eta[name] = e[k]));
+    individualValues(pdFit.model, pdFit.foce.theta, e, covariateVector(pdFit.model, subject.covariates), parameters);
+  }
+  return { id: subject.id, group: subject.group, eta, parameters };
+}
+
+/**
+ * Observation rows in the shape of src/pkpd/diagnostics: PK from the fit's own diagnostics (back on
+ * the natural scale for a log-scale error); PD IPRED from the fit (individual PK and PD), PD PRED
+ * from the typical PK and the typical PD (every η = 0).
+ */
+function observationRows(fit: StageFit, spec: StudySpec, model: StudyPopulationModel): ObservationDiagnostic[] {
+  const log = fit.residual.scale === 'log';
+  const back = (v: number): number => (log ? Math.exp(v) : v);
+  const rows: ObservationDiagnostic[] = [];
+  fit.data.subjects.forEach((d, i) => {
+    const diag = fit.foce.diagnostics[i];
+    let pred: Float64Array = diag.pred.map(back);
+    if (fit.stage === 'pd') {
+      const typical: ParameterValues = {};
+      const pkModel = stageModel(spec, 'pk', fit.pk, undefined, model.effects);
+      const pkTheta = pkModel.thetas.map((t) => model.theta[t.name]);
+      individualValues(pkModel, pkTheta, new Float64Array(pkModel.etas.length), covariateVector(pkModel, d.subject.covariates), typical);
+      individualValues(fit.model, fit.foce.theta, new Float64Array(fit.model.etas.length), d.z, typical);
+      pred = new Float64Array(d.dv.length);
+      if (!predictSubject(fit.data, i, typical, pred)) pred.fill(Number.NaN);
+    }
+    d.times.forEach((time, j) => {
+      rows.push({
+        target: fit.stage,
+        id: d.subject.id,
+        armDose: d.subject.armDose,
+        group: d.subject.group,
+        time,
+        dv: d.dv[j],
+        pred: pred[j],
+        ipred: back(diag.ipred[j]),
+        iwres: diag.iwres[j],
+        cwres: diag.cwres[j],
+      });
+    });
+  });
+  return rows;
+}

@@ -1,0 +1,287 @@
+/**
+ * One stage of the sequential population fit as a FOCE problem (../foce.ts): the subjects'
+ * observations of one endpoint, the structural engine's plans (one per segment between resets,
+ * ../structural), the stage's parameter model (parameter-model.ts) and the residual error.
+ *
+ * Observations used: PK — those after the first dose of their segment (before it the model predicts
+ * no drug; a steady-state dose at or before the time counts as dosed), and with log-scale error only
+ * DV > 0; PD — every one (with log-scale error, DV > 0). What is left out is counted, with a reason.
+ *
+ * Residual error, per endpoint: `log` (exponential: the model is fitted to ln DV with an additive
+ * SD, as ../pk-fit.ts does) or `natural` (additive and/or proportional, FOCE-I). The spec's
+ * `model.error` chooses the form and gives starting SDs (estimated); without it PK is exponential
+ * (0.3) and PD proportional (0.15), or additive and proportional when some responses are ≤ 0. On the log scale a
+ * prediction is floored at 1e-6 × the smallest positive observation, so that a subject whose
+ * prediction is still 0 (an absorption lag longer than the first sample) costs a large but finite
+ * objective rather than an undefined one.
+ */
+import type { StudySubject } from '../../study/study-data';
+import type { ResidualErrorSpec } from '../../study/study-spec';
+import { PkpdDataError, PkpdParameterError } from '../errors';
+import { fitFoce, FoceObjective, type CancelSignal, type FitControl, type FoceProblem, type FoceResult, type ThetaSpec } from '../foce';
+import type { DoseEvent } from '../structural/doses';
+import type { ParameterValues, Prediction, StructuralModel, StructuralPlan } from '../structural/structural-model';
+import { covariateVector, individualValues, type StageModel } from './parameter-model';
+
+export type Endpoint = 'pk' | 'pd';
+
+/** The residual error model of an endpoint, with initial SDs. */
+export interface ResidualChoice {
+  /** 'log': exponential error (fitted to ln DV, `additive` is its SD); 'natural': additive and/or proportional. */
+  scale: 'log' | 'natural';
+  additive?: number;
+  proportional?: number;
+}
+
+export interface StageSegment {
+  plan: StructuralPlan;
+  out: Prediction;
+  /** The prediction object a one-segment subject hands the engine, its endpoint's array swapped for the caller's. */
+  direct: Prediction;
+  doses: DoseEvent[];
+  times: Float64Array;
+}
+
+export interface StageSubject {
+  subject: StudySubject;
+  z: Float64Array;
+  segments: StageSegment[];
+  /** Observations used, in time order (natural scale), with their lines. */
+  times: Float64Array;
+  dv: Float64Array;
+  lines: Int32Array;
+  /** Working parameter values (a PD stage keeps the subject's PK values in it). */
+  values: ParameterValues;
+}
+
+export interface StageData {
+  endpoint: Endpoint;
+  engine: StructuralModel;
+  model: StageModel;
+  residual: ResidualChoice;
+  subjects: StageSubject[];
+  /** Lower bound of predictions on the log scale. */
+  floor: number;
+  excluded: { count: number; reasons: string[] };
+}
+
+/** The residual error of an endpoint from the spec (`model.error.pk`/`.pd`) or the defaults. */
+export function residualChoice(endpoint: Endpoint, spec: ResidualErrorSpec | undefined, dv: readonly number[]): ResidualChoice {
+  if (spec) {
+    const { additive, proportional, exponential } = spec;
+    if (exponential !== undefined && exponential > 0) {
+      if ((additive ?? 0) > 0 || (proportional ?? 0) > 0) {
+        throw new PkpdDataError(
+          `model.error.${endpoint}: an exponential error cannot be combined with additive or proportional error here; give exponential alone, or additive and/or proportional.`,
+        );
+      }
+      return { scale: 'log', additive: exponential };
+    }
+    const choice: ResidualChoice = { scale: 'natural' };
+    if (additive !== undefined && additive > 0) choice.additive = additive;
+    if (proportional !== undefined && proportional > 0) choice.proportional = proportional;
+    return choice;
+  }
+  if (endpoint === 'pk') return { scale: 'log', additive: 0.3 };
+  if (dv.every((v) => v > 0)) return { scale: 'natural', proportional: 0.15 };
+  // Responses at or below zero: a proportional error alone would give them no variance.
+  const sorted = dv.map(Math.abs).sort((a, b) => a - b);
+  const typical = sorted[Math.floor(sorted.length / 2)] || 1;
+  return { scale: 'natural', additive: 0.1 * typical, proportional: 0.1 };
+}
+
+function firstDosed(doses: readonly DoseEvent[], t: number): boolean {
+  for (const d of doses) {
+    if (d.time < t) return true;
+    if (d.steadyState && d.time <= t) return true;
+  }
+  return false;
+}
+
+export interface StageDataOptions {
+  endpoint: Endpoint;
+  engine: StructuralModel;
+  model: StageModel;
+  residual: ResidualChoice;
+  /** The subject's PK parameters (a PD stage: individual PK parameters, IPP). */
+  pkValues?: (subject: StudySubject) => ParameterValues;
+}
+
+/** The stage's data: plans per segment, the observations used, the covariate vectors. */
+export function stageData(subjects: readonly StudySubject[], options: StageDataOptions): StageData {
+  const { endpoint, engine, model, residual } = options;
+  const log = residual.scale === 'log';
+  let beforeDose = 0;
+  let nonPositive = 0;
+  const out: StageSubject[] = [];
+  let smallest = Infinity;
+  for (const subject of subjects) {
+    const obs = subject[endpoint];
+    if (obs.times.length === 0) continue;
+    const segments: StageSegment[] = [];
+    const times: number[] = [];
+    const dv: number[] = [];
+    const lines: number[] = [];
+    subject.segments.forEach((segment, s) => {
+      const segTimes: number[] = [];
+      for (let j = 0; j < obs.times.length; j++) {
+        if (obs.segment[j] !== s) continue;
+        const t = obs.times[j];
+        const y = obs.values[j];
+        if (endpoint === 'pk' && !firstDosed(segment.doses, t)) {
+          beforeDose++;
+          continue;
+        }
+        if (log && !(y > 0)) {
+          nonPositive++;
+          continue;
+        }
+        segTimes.push(t);
+        times.push(t);
+        dv.push(y);
+        lines.push(obs.lines[j]);
+        if (y > 0) smallest = Math.min(smallest, y);
+      }
+      if (segTimes.length === 0) return;
+      const plan = engine.prepare(segment.doses, endpoint === 'pk' ? { pk: segTimes } : { pd: segTimes });
+      const n = segTimes.length;
+      const pred: Prediction =
+        endpoint === 'pk' ? { pk: new Float64Array(n), pd: new Float64Array(0) } : { pk: new Float64Array(0), pd: new Float64Array(n) };
+      segments.push({ plan, out: pred, direct: { pk: pred.pk, pd: pred.pd }, doses: segment.doses, times: Float64Array.from(segTimes) });
+    });
+    if (segments.length === 0) continue;
+    const values: ParameterValues = options.pkValues ? { ...options.pkValues(subject) } : {};
+    out.push({
+      subject,
+      z: covariateVector(model, subject.covariates),
+      segments,
+      times: Float64Array.from(times),
+      dv: Float64Array.from(dv),
+      lines: Int32Array.from(lines),
+      values,
+    });
+  }
+  const what = endpoint === 'pk' ? 'concentration' : 'response';
+  const reasons: string[] = [];
+  if (beforeDose > 0)
+    reasons.push(
+      `${beforeDose} ${what} observation(s) before the first dose of their subject (or occasion): the model predicts no drug there`,
+    );
+  if (nonPositive > 0) reasons.push(`${nonPositive} ${what} observation(s) ≤ 0, which a log-scale (exponential) error cannot use`);
+  if (out.length === 0) {
+    throw new PkpdDataError(
+      `No usable ${what} observations${reasons.length ? ` (${reasons.join('; ')})` : ''}; the ${endpoint.toUpperCase()} model cannot be fitted.`,
+    );
+  }
+  return {
+    endpoint,
+    engine,
+    model,
+    residual,
+    subjects: out,
+    floor: Number.isFinite(smallest) ? smallest * 1e-6 : 1e-300,
+    excluded: { count: beforeDose + nonPositive, reasons },
+  };
+}
+
+/** Predictions of subject i at its used observations, on the natural scale; false when the parameters are invalid. */
+export function predictSubject(data: StageData, i: number, values: ParameterValues, out: Float64Array): boolean {
+  const d = data.subjects[i];
+  if (d.segments.length === 1) {
+    // One segment: the engine writes straight into `out`.
+    const segment = d.segments[0];
+    const into = segment.direct;
+    if (data.endpoint === 'pk') into.pk = out;
+    else into.pd = out;
+    try {
+      data.engine.predict(segment.plan, values, into);
+    } catch (error) {
+      if (error instanceof PkpdParameterError) return false;
+      throw error;
+    }
+    return true;
+  }
+  let o = 0;
+  for (const segment of d.segments) {
+    try {
+      data.engine.predict(segment.plan, values, segment.out);
+    } catch (error) {
+      if (error instanceof PkpdParameterError) return false;
+      throw error;
+    }
+    const src = data.endpoint === 'pk' ? segment.out.pk : segment.out.pd;
+    for (let j = 0; j < src.length; j++) out[o++] = src[j];
+  }
+  return true;
+}
+
+/** Initial values of the FOCE problem: θ by name (natural scale), ω and residual SDs. */
+export interface StageStart {
+  theta: Readonly<Record<string, number>>;
+  omega?: number;
+  residual?: { additive?: number; proportional?: number };
+}
+
+export function stageProblem(data: StageData, start: StageStart): FoceProblem {
+  const { model, residual } = data;
+  const thetas: ThetaSpec[] = model.thetas.map((t) => {
+    const initial = t.fixed ? (t.fixedValue as number) : start.theta[t.name];
+    if (initial === undefined || !Number.isFinite(initial)) throw new Error(`No starting value for θ ${t.name}.`);
+    return { name: t.name, initial, transform: t.transform, fixed: t.fixed };
+  });
+  const etas = model.etas.map((name) => {
+    const fixed = model.fixedOmega[name];
+    return fixed !== undefined ? { name, initialSd: fixed, fixed: true } : { name, initialSd: start.omega ?? 0.3 };
+  });
+  const r = start.residual ?? residual;
+  const residualSpec: FoceProblem['residual'] = {};
+  if (residual.additive !== undefined) residualSpec.additive = r.additive ?? residual.additive;
+  if (residual.proportional !== undefined) residualSpec.proportional = r.proportional ?? residual.proportional;
+  const log = residual.scale === 'log';
+  const floor = data.floor;
+  return {
+    thetas,
+    etas,
+    residual: residualSpec,
+    observations: data.subjects.map((d) => (log ? Float64Array.from(d.dv, Math.log) : d.dv)),
+    predict: (theta, eta, i, out) => {
+      const d = data.subjects[i];
+      individualValues(model, theta, eta, d.z, d.values);
+      if (!predictSubject(data, i, d.values, out)) {
+        out.fill(Number.NaN);
+        return;
+      }
+      if (log) {
+        for (let j = 0; j < out.length; j++) {
+          const c = out[j];
+          out[j] = Math.log(c >= floor ? c : Math.max(c, floor));
+        }
+      }
+    },
+  };
+}
+
+/** The objective at a start (inner modes to 20 iterations), as ../pk-fit.ts scores its grid. */
+export function scoreStart(data: StageData, start: StageStart, signal: CancelSignal | undefined): number {
+  const objective = new FoceObjective(stageProblem(data, start), signal);
+  objective.innerMaxIterations = 20;
+  return objective.value(objective.x0);
+}
+
+/** The candidate with the lowest objective (the first of equals; the first when none is finite). */
+export function bestStart(data: StageData, candidates: readonly StageStart[], signal: CancelSignal | undefined): StageStart {
+  let best = candidates[0];
+  let bestOfv = Infinity;
+  for (const c of candidates) {
+    const ofv = scoreStart(data, c, signal);
+    if (ofv < bestOfv) {
+      bestOfv = ofv;
+      best = c;
+    }
+  }
+  return best;
+}
+
+export function fitStage(data: StageData, start: StageStart, control: FitControl): FoceResult {
+  return fitFoce(stageProblem(data, start), control);
+}
