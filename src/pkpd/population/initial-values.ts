@@ -27,9 +27,7 @@ import { HOURS_PER } from '../../study/units';
 import type { ModelParameter, PdModelSpec, StudyUnits } from '../../study/study-spec';
 import { maxOf, minOf } from '../../data/min-max';
 import type { CancelSignal } from '../foce';
-import { scheduleDoses, type DoseEvent } from '../structural/doses';
-import { historyLayout } from '../structural/pd-grid';
-import { evaluatePk, inputNeeds, inputResponses, planPk, type PkRates } from '../structural/pk';
+import type { DoseEvent } from '../structural/doses';
 import type { ParameterValues } from '../structural/structural-model';
 import { median, type StageModel } from './parameter-model';
 import { bestStart, type StageData, type StageStart } from './stage';
@@ -41,8 +39,15 @@ const POTENCY = [0.1, 0.3, 1, 3];
 
 /** The upper middle value, as ../pk-fit.ts and ../pd-fit.ts take it (kept so EstData starts where it did). */
 function upperMedian(values: number[]): number {
+  // A numeric typed-array sort (thousands of node concentrations): the same value, except that it
+  // puts every −0 before every 0, where the comparator keeps them in input order — a zero median
+  // is taken as that sort takes it.
+  const fast = Float64Array.from(values.filter(Number.isFinite)).sort();
+  if (fast.length === 0) return Number.NaN;
+  const m = fast[Math.floor(fast.length / 2)];
+  if (m !== 0) return m;
   const s = values.filter(Number.isFinite).sort((a, b) => a - b);
-  return s.length ? s[Math.floor(s.length / 2)] : Number.NaN;
+  return s[Math.floor(s.length / 2)];
 }
 
 /** Default starting value of each θ of a stage model that no data-derived value replaces. */
@@ -316,26 +321,12 @@ export function responseRises(subjects: readonly StudySubject[]): boolean {
 }
 
 /** Concentrations the individual PK predicts at the response's integration nodes (indirect) or times. */
-function concentrationScale(data: StageData, pkValues: (s: StudySubject) => ParameterValues, indirect: boolean): number {
+function concentrationScale(data: StageData, pkValues: (s: StudySubject) => ParameterValues): number {
   const all: number[] = [];
-  const pk = data.engine.spec.pk;
   for (const d of data.subjects) {
     const v = pkValues(d.subject);
-    const rates: PkRates = {
-      compartments: pk.compartments as 1 | 2,
-      cl: v.CL as number,
-      v: v.V as number,
-      q: pk.compartments === 2 ? (v.Q as number) : Number.NaN,
-      v2: pk.compartments === 2 ? (v.V2 as number) : Number.NaN,
-      ka: pk.route === 'oral' ? (v.KA as number) : Number.NaN,
-      tlag: pk.route === 'oral' && pk.lag ? (v.TLAG as number) : 0,
-    };
-    for (const seg of d.segments) {
-      const schedule = scheduleDoses(seg.doses);
-      const plan = indirect ? historyLayout(schedule, seg.times, rates.tlag).nodePlan : planPk(schedule, seg.times, rates.tlag);
-      const conc = evaluatePk(plan, inputResponses(rates, [], inputNeeds(schedule)));
-      for (const c of conc) if (c > 0) all.push(c);
-    }
+    // The engine's own grid (built here once, then used by the fit).
+    for (const seg of d.segments) for (const c of data.engine.drivingConcentrations(seg.plan, v)) if (c > 0) all.push(c);
   }
   const m = upperMedian(all);
   return Number.isFinite(m) ? m : 1;
@@ -426,7 +417,7 @@ export function pdStart(input: PdStartData, signal: CancelSignal | undefined): S
   const rate: ModelParameter | undefined = has('KOUT') ? 'KOUT' : has('KE0') ? 'KE0' : undefined;
   const start: StageStart = { theta };
   if (fixed(potency) && (rate === undefined || fixed(rate))) return start;
-  const scale = concentrationScale(data, input.pkValues, has('KOUT'));
+  const scale = concentrationScale(data, input.pkValues);
   const rates = rate === undefined ? [Number.NaN] : (rate === 'KOUT' ? KOUT_H : KE0_H).map((k) => k * perHour);
   if (rate !== undefined) {
     const observed = responseRate(data, base);

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { StudySpec } from '../../study/study-spec';
 import { describeSpecProblems, readStudySpec } from '../../study/study-spec-reader';
-import { covariateVector, fixedTypicalValues, individualValues, mapParameter, resolveEffects, stageModel } from './parameter-model';
+import {
+  covariateVector,
+  fixedTypicalValues,
+  individualFromTypical,
+  individualValues,
+  mapParameter,
+  resolveEffects,
+  stageModel,
+  typicalValues,
+} from './parameter-model';
 
 function spec(
   model: Record<string, unknown>,
@@ -178,5 +187,53 @@ describe('individual parameters', () => {
     expect(fixedTypicalValues(s, ['CL', 'V', 'KA'])).toEqual({ CL: 0.038, V: 6.9 });
     const pd = stageModel(s, 'pd', { route: 'oral', compartments: 1, lag: false }, { family: 'indirect', type: 'inhibit-production' }, []);
     expect(pd.thetas.find((t) => t.name === 'IMAX')).toMatchObject({ fixed: true, fixedValue: 0.9 });
+  });
+});
+
+describe('individual parameters in two steps (the fitting loop: θ part once per θ, then η)', () => {
+  const s = spec({
+    pk: { route: 'iv', compartments: 2 },
+    pd: { family: 'indirect', type: 'inhibit-production' },
+    covariates: [
+      { column: 'WT', on: 'CL', form: 'power', reference: 70 },
+      { column: 'WT', on: 'V', form: 'power', reference: 70 },
+      { column: 'SEX', on: 'CL', form: 'factor' },
+      { column: 'AGE', on: 'V2', form: 'linear', reference: 40 },
+    ],
+    randomEffects: ['CL', 'V2', 'IMAX'],
+  });
+  const effects = resolveEffects(s.model.covariates, () => []);
+  const pk = stageModel(s, 'pk', { route: 'iv', compartments: 2, lag: false }, undefined, effects);
+  const theta = [2, 10, 3, 20, 0.75, 1.1, 0.8, 0.01];
+  const z = covariateVector(pk, { WT: 84, SEX: 1, AGE: 50 });
+  const w = 84 / 70;
+
+  it('typicalValues is θ Π g(x), in parameter order, without η', () => {
+    // The products in the order the model takes them: bit for bit.
+    expect(Array.from(typicalValues(pk, theta, z, new Float64Array(4)))).toEqual([
+      2 * w ** 0.75 * 0.8 ** 1,
+      10 * w ** 1.1,
+      3 * w ** 0.75,
+      20 * w ** 1.1 * (1 + 0.01 * 10),
+    ]);
+  });
+
+  it('individualFromTypical adds η and writes each parameter to its slot: individualValues, bit for bit', () => {
+    const eta = [0.1, -0.2];
+    const typical = typicalValues(pk, theta, z, new Float64Array(4));
+    const out = individualFromTypical(pk, typical, eta, Int32Array.of(5, 0, 3, 1), new Float64Array(6).fill(-1));
+    const record = individualValues(pk, theta, eta, z, {});
+    expect(Array.from(out)).toEqual([record.V, record.V2, -1, record.Q, -1, record.CL]);
+    expect(out[5]).toBe(2 * w ** 0.75 * 0.8 ** 1 * Math.exp(0.1));
+    expect(out[1]).toBe(20 * w ** 1.1 * (1 + 0.01 * 10) * Math.exp(-0.2));
+  });
+
+  it('takes η of IMAX on the logit scale as individualValues does', () => {
+    const pd = stageModel(s, 'pd', { route: 'iv', compartments: 2, lag: false }, { family: 'indirect', type: 'inhibit-production' }, []);
+    const pdTheta = [10, 0.01, 0.9, 1];
+    const typical = typicalValues(pd, pdTheta, [], new Float64Array(4));
+    const out = individualFromTypical(pd, typical, [-0.7], Int32Array.of(0, 1, 2, 3), new Float64Array(4));
+    expect(out[2]).toBe(individualValues(pd, pdTheta, [-0.7], [], {}).IMAX);
+    expect(out[2]).toBe(1 / (1 + Math.exp(-(Math.log(0.9 / (1 - 0.9)) + -0.7))));
   });
 });

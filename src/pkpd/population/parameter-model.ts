@@ -335,14 +335,12 @@ export function covariateVector(model: StageModel, covariates: Readonly<Record<s
   });
 }
 
-/** Writes the subject's parameters (data units) at natural-scale θ and η into `out`. */
-export function individualValues(
-  model: StageModel,
-  theta: ArrayLike<number>,
-  eta: ArrayLike<number>,
-  z: ArrayLike<number>,
-  out: ParameterValues,
-): ParameterValues {
+/**
+ * The part of each parameter that does not depend on η — θ times its covariate effects — in
+ * `model.parameters` order, into `out`: a fit computes it once per θ and subject, and
+ * `individualFromTypical` then adds η. Both together give `individualValues`' numbers exactly.
+ */
+export function typicalValues(model: StageModel, theta: ArrayLike<number>, z: ArrayLike<number>, out: Float64Array): Float64Array {
   const c = model.compiled;
   const n = c.names.length;
   for (let k = 0; k < n; k++) {
@@ -355,12 +353,46 @@ export function individualValues(
       else if (form === LINEAR) v *= 1 + t * x;
       else v *= t ** x;
     }
-    const h = c.eta[k];
-    if (h >= 0) {
-      if (c.logit[k] === 1) v = 1 / (1 + Math.exp(-(Math.log(v / (1 - v)) + eta[h])));
-      else v *= Math.exp(eta[h]);
-    }
-    c.setters[k](out, v);
+    out[k] = v;
   }
+  return out;
+}
+
+/** Parameter k of `typicalValues` with its η (log-normal; IMAX on the logit scale). */
+function withEta(c: CompiledPlan, k: number, v: number, eta: ArrayLike<number>): number {
+  const h = c.eta[k];
+  if (h < 0) return v;
+  if (c.logit[k] === 1) return 1 / (1 + Math.exp(-(Math.log(v / (1 - v)) + eta[h])));
+  return v * Math.exp(eta[h]);
+}
+
+/**
+ * The subject's parameters from `typicalValues` and η: parameter k (of `model.parameters`) is
+ * written to out[slots[k]] — e.g. its place among a structural model's parameters.
+ */
+export function individualFromTypical(
+  model: StageModel,
+  typical: ArrayLike<number>,
+  eta: ArrayLike<number>,
+  slots: Int32Array,
+  out: Float64Array,
+): Float64Array {
+  const c = model.compiled;
+  const n = c.names.length;
+  for (let k = 0; k < n; k++) out[slots[k]] = withEta(c, k, typical[k], eta);
+  return out;
+}
+
+/** Writes the subject's parameters (data units) at natural-scale θ and η into `out`. */
+export function individualValues(
+  model: StageModel,
+  theta: ArrayLike<number>,
+  eta: ArrayLike<number>,
+  z: ArrayLike<number>,
+  out: ParameterValues,
+): ParameterValues {
+  const c = model.compiled;
+  const typical = typicalValues(model, theta, z, new Float64Array(c.names.length));
+  for (let k = 0; k < typical.length; k++) c.setters[k](out, withEta(c, k, typical[k], eta));
   return out;
 }

@@ -21,7 +21,7 @@ import { PkpdDataError, PkpdParameterError } from '../errors';
 import { fitFoce, FoceObjective, type CancelSignal, type FitControl, type FoceProblem, type FoceResult, type ThetaSpec } from '../foce';
 import type { DoseEvent } from '../structural/doses';
 import type { ParameterValues, Prediction, StructuralModel, StructuralPlan } from '../structural/structural-model';
-import { covariateVector, individualValues, type StageModel } from './parameter-model';
+import { covariateVector, individualFromTypical, typicalValues, type StageModel } from './parameter-model';
 
 export type Endpoint = 'pk' | 'pd';
 
@@ -50,8 +50,16 @@ export interface StageSubject {
   times: Float64Array;
   dv: Float64Array;
   lines: Int32Array;
-  /** Working parameter values (a PD stage keeps the subject's PK values in it). */
+  /** The subject's PK values in a PD stage (the individual PK parameters it is conditioned on); empty in a PK stage. */
   values: ParameterValues;
+  /**
+   * The engine's parameters in its order (`engine.parameters`), what a prediction hands it: a PD
+   * stage's PK values from `values`, the stage's own parameters rewritten for each prediction.
+   */
+  vector: Float64Array;
+  /** `typicalValues` of the stage model at θ `typicalTheta` (NaN until the first prediction). */
+  typical: Float64Array;
+  typicalTheta: Float64Array;
 }
 
 export interface StageData {
@@ -60,6 +68,8 @@ export interface StageData {
   model: StageModel;
   residual: ResidualChoice;
   subjects: StageSubject[];
+  /** Where each of the stage model's parameters sits among the engine's (`engine.parameters`). */
+  slots: Int32Array;
   /** Lower bound of predictions on the log scale. */
   floor: number;
   excluded: { count: number; reasons: string[] };
@@ -159,6 +169,10 @@ export function stageData(subjects: readonly StudySubject[], options: StageDataO
       dv: Float64Array.from(dv),
       lines: Int32Array.from(lines),
       values,
+      // A value the engine needs that neither the stage nor the PK values give is NaN: its check fails as a missing one would.
+      vector: Float64Array.from(engine.parameters, (name) => values[name] ?? Number.NaN),
+      typical: new Float64Array(model.parameters.length),
+      typicalTheta: new Float64Array(model.thetas.length).fill(Number.NaN),
     });
   }
   const what = endpoint === 'pk' ? 'concentration' : 'response';
@@ -179,6 +193,11 @@ export function stageData(subjects: readonly StudySubject[], options: StageDataO
     model,
     residual,
     subjects: out,
+    slots: Int32Array.from(model.parameters, (name) => {
+      const k = engine.parameters.indexOf(name);
+      if (k < 0) throw new Error(`stageData: the structural model has no parameter ${name} of the stage model`);
+      return k;
+    }),
     floor: Number.isFinite(smallest) ? smallest * 1e-6 : 1e-300,
     excluded: { count: beforeDose + nonPositive, reasons },
   };
@@ -186,31 +205,48 @@ export function stageData(subjects: readonly StudySubject[], options: StageDataO
 
 /** Predictions of subject i at its used observations, on the natural scale; false when the parameters are invalid. */
 export function predictSubject(data: StageData, i: number, values: ParameterValues, out: Float64Array): boolean {
+  // A missing value is NaN, which the engine refuses as it would refuse the missing one.
+  return predictSubjectVector(
+    data,
+    i,
+    Float64Array.from(data.engine.parameters, (name) => values[name] ?? Number.NaN),
+    out,
+  );
+}
+
+/** `predictSubject` with the values in the engine's order (`StageSubject.vector`): the fitting loop's path. */
+export function predictSubjectVector(data: StageData, i: number, values: Float64Array, out: Float64Array): boolean {
   const d = data.subjects[i];
-  if (d.segments.length === 1) {
-    // One segment: the engine writes straight into `out`.
-    const segment = d.segments[0];
-    const into = segment.direct;
-    if (data.endpoint === 'pk') into.pk = out;
-    else into.pd = out;
-    try {
-      data.engine.predict(segment.plan, values, into);
-    } catch (error) {
-      if (error instanceof PkpdParameterError) return false;
-      throw error;
+  const pk = data.endpoint === 'pk';
+  try {
+    if (d.segments.length === 1) {
+      // One segment: the engine writes straight into `out`.
+      const segment = d.segments[0];
+      const into = segment.direct;
+      if (pk) into.pk = out;
+      else into.pd = out;
+      data.engine.predictVector(segment.plan, values, into);
+      return true;
     }
-    return true;
+    let o = 0;
+    for (const segment of d.segments) {
+      data.engine.predictVector(segment.plan, values, segment.out);
+      const src = pk ? segment.out.pk : segment.out.pd;
+      for (let j = 0; j < src.length; j++) out[o++] = src[j];
+    }
+  } catch (error) {
+    if (error instanceof PkpdParameterError) return false;
+    throw error;
   }
-  let o = 0;
-  for (const segment of d.segments) {
-    try {
-      data.engine.predict(segment.plan, values, segment.out);
-    } catch (error) {
-      if (error instanceof PkpdParameterError) return false;
-      throw error;
-    }
-    const src = data.endpoint === 'pk' ? segment.out.pk : segment.out.pd;
-    for (let j = 0; j < src.length; j++) out[o++] = src[j];
+  return true;
+}
+
+/** Whether two θ vectors hold the same numbers (0 and −0 differ; NaN never matches). */
+function sameTheta(a: Float64Array, b: ArrayLike<number>): boolean {
+  for (let k = 0; k < a.length; k++) {
+    const x = a[k];
+    const y = b[k];
+    if (x !== y || (x === 0 && 1 / x !== 1 / y)) return false;
   }
   return true;
 }
@@ -239,6 +275,7 @@ export function stageProblem(data: StageData, start: StageStart): FoceProblem {
   if (residual.proportional !== undefined) residualSpec.proportional = r.proportional ?? residual.proportional;
   const log = residual.scale === 'log';
   const floor = data.floor;
+  const slots = data.slots;
   return {
     thetas,
     etas,
@@ -246,8 +283,13 @@ export function stageProblem(data: StageData, start: StageStart): FoceProblem {
     observations: data.subjects.map((d) => (log ? Float64Array.from(d.dv, Math.log) : d.dv)),
     predict: (theta, eta, i, out) => {
       const d = data.subjects[i];
-      individualValues(model, theta, eta, d.z, d.values);
-      if (!predictSubject(data, i, d.values, out)) {
+      // θ changes once per objective evaluation, η within it: the θ part is kept per subject.
+      if (!sameTheta(d.typicalTheta, theta)) {
+        typicalValues(model, theta, d.z, d.typical);
+        d.typicalTheta.set(theta);
+      }
+      individualFromTypical(model, d.typical, eta, slots, d.vector);
+      if (!predictSubjectVector(data, i, d.vector, out)) {
         out.fill(Number.NaN);
         return;
       }

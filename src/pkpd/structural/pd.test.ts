@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { IndirectType, PdModelSpec, PkModelSpec } from '../../study/study-spec';
 import { regimen as oralRegimen } from '../dose-history';
-import { simulateIndirectResponse, type IndirectResponseParameters } from '../indirect-response';
+import { buildPdGrid, simulateIndirectResponse, type IndirectResponseParameters } from '../indirect-response';
 import type { PkParameters } from '../pk-model';
 import { regimenDoses, type DoseEvent, type DoseRoute } from './doses';
-import { GL_REST, occupancy } from './pd';
+import { advanceIndirect, createIndirectWorkspace, GL_REST, occupancy, periodicStart, type IndirectParameters } from './pd';
 import { createStructuralModel, type ParameterValues, type StructuralModelOptions } from './structural-model';
 import { solveReference, type ReferenceModel, type ReferenceSolution } from './test-support';
 
@@ -219,5 +219,33 @@ describe('inhibit-production equals ../indirect-response', () => {
       times,
     );
     times.forEach((_, i) => expect(Math.abs(engine[i] - existing[i])).toBeLessThanOrEqual(1e-12 * existing[i]));
+  });
+});
+
+describe('a workspace used again', () => {
+  it('keeps the per-panel weights while KOUT holds and recomputes them when KOUT or the type needs it: a fresh workspace’s numbers', () => {
+    const grid = buildPdGrid([0, 24, 48], [0, 1, 6, 30, 50, 72]);
+    const concentration = Float64Array.from(grid.nodes, (t) => 3 * Math.exp(-0.1 * (t % 24)) * (t > 0 ? 1 : 0));
+    const base: IndirectParameters = { type: 'inhibit-production', base: 10, kout: 0.08, max: 0.8, c50: 1.5, hill: 1 };
+    const sequence: IndirectParameters[] = [
+      base,
+      { ...base, base: 12, c50: 0.7 }, // KOUT holds
+      { ...base, type: 'inhibit-loss' }, // the loss types need more of them
+      base,
+      { ...base, type: 'stimulate-loss', max: 2 },
+      { ...base, type: 'inhibit-loss', kout: 0.2 },
+      { ...base, kout: 0.2 },
+      { ...base, kout: 0.080000001 },
+      { ...base, type: 'stimulate-production', max: 2, hill: 2 },
+    ];
+    const ws = createIndirectWorkspace(grid);
+    for (const p of sequence) {
+      const fresh = createIndirectWorkspace(grid);
+      const out = new Float64Array(grid.outputTimes.length);
+      const expected = new Float64Array(grid.outputTimes.length);
+      expect(advanceIndirect(p, grid, concentration, 0, 9, ws, out)).toBe(advanceIndirect(p, grid, concentration, 0, 9, fresh, expected));
+      expect(out).toEqual(expected);
+      expect(periodicStart(p, grid, concentration, 0, ws)).toBe(periodicStart(p, grid, concentration, 0, createIndirectWorkspace(grid)));
+    }
   });
 });

@@ -120,15 +120,28 @@ export interface IndirectWorkspace {
   perLength: Float64Array;
   /** R after each panel. */
   response: Float64Array;
+  /** What `perLength` holds values for: the grid, KOUT and whether the loss-type entries are filled (null: nothing yet). */
+  lengthsFor: { grid: PdGrid | null; kout: number; loss: boolean };
 }
 
 export function createIndirectWorkspace(grid: PdGrid): IndirectWorkspace {
-  return { perLength: new Float64Array(STRIDE * grid.lengths.length), response: new Float64Array(grid.panelCount) };
+  return {
+    perLength: new Float64Array(STRIDE * grid.lengths.length),
+    response: new Float64Array(grid.panelCount),
+    lengthsFor: { grid: null, kout: Number.NaN, loss: false },
+  };
 }
 
 function prepareLengths(p: IndirectParameters, grid: PdGrid, ws: IndirectWorkspace): void {
   const { kout } = p;
-  const loss = p.type.endsWith('loss');
+  const loss = p.type === 'inhibit-loss' || p.type === 'stimulate-loss';
+  // The values depend on KOUT and the panel lengths alone: a fit moving other parameters (BASE, the
+  // potency, their η) keeps them. (0 and −0 are told apart; NaN never matches.)
+  const held = ws.lengthsFor;
+  if (held.grid === grid && held.kout === kout && (kout !== 0 || 1 / kout === 1 / held.kout) && (held.loss || !loss)) return;
+  held.grid = grid;
+  held.kout = kout;
+  held.loss = loss;
   const v = ws.perLength;
   for (let l = 0; l < grid.lengths.length; l++) {
     const h = grid.lengths[l];

@@ -2,7 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { regimen as oralRegimen, type Dose } from '../dose-history';
 import { concentrationAt, dispositionRates, oralUnitResponse, steadyStateConcentration, type PkParameters } from '../pk-model';
 import { regimenDoses, scheduleDoses, type DoseEvent, type DoseRoute } from './doses';
-import { cascade, dispositionResponse, evaluatePk, inputResponses, planPk, planSteadyState, setPlanLag, type PkRates } from './pk';
+import {
+  cascade,
+  centralResponses,
+  createResponseStore,
+  dispositionResponse,
+  evaluatePk,
+  inputNeeds,
+  inputResponses,
+  planPk,
+  planSteadyState,
+  setPlanLag,
+  type InputResponses,
+  type PkPlan,
+  type PkRates,
+  type Polyexponential,
+} from './pk';
 import { solveReference, solveReferenceWithSteadyState, type ReferenceModel } from './test-support';
 
 const ONE: PkRates = { compartments: 1, cl: 0.5, v: 10, q: NaN, v2: NaN, ka: 1.2, tlag: 0 };
@@ -269,5 +284,87 @@ describe('steady state', () => {
         expectClose(ss, forward, 1e-8);
       }
     }
+  });
+});
+
+/**
+ * evaluatePk as first written: term by term, every factor computed at every pair. The engine takes
+ * the terms of a pair together and reuses factors neighbouring pairs share: it must give the same
+ * numbers, bit for bit (a fit's estimates depend on them).
+ */
+function termByTerm(plan: PkPlan, responses: InputResponses): Float64Array {
+  const result = new Float64Array(plan.times.length);
+  plan.schedule.runs.forEach((run, r) => {
+    const unit = (run.route === 'oral' ? responses.oral : responses.iv) as Polyexponential;
+    const tau = run.interval;
+    for (let j = 0; j < unit.rates.length; j++) {
+      const lambda = unit.rates[j];
+      const denom = run.count > 1 ? -Math.expm1(-lambda * tau) : 1;
+      const rate = run.amount / run.duration;
+      const level = (rate * unit.coefs[j]) / lambda;
+      const finished = level * -Math.expm1(-lambda * run.duration);
+      for (let p = plan.pairStart[r]; p < plan.pairStart[r + 1]; p++) {
+        const n = plan.given[p];
+        if (run.route !== 'infusion') {
+          if (n === 0) continue;
+          const series = n === 1 ? 1 : -Math.expm1(-lambda * n * tau) / denom;
+          result[plan.pairTime[p]] += run.amount * unit.coefs[j] * Math.exp(-lambda * plan.since[p]) * series;
+          continue;
+        }
+        let c = 0;
+        if (n > 0) {
+          const series = n === 1 ? 1 : -Math.expm1(-lambda * n * tau) / denom;
+          c = finished * Math.exp(-lambda * plan.since[p]) * series;
+        }
+        const k = plan.running[p];
+        if (k > 0) {
+          let sum = 0;
+          for (let m = 0; m < k; m++) sum -= Math.expm1(-lambda * (plan.runningSince[p] + m * tau));
+          c += level * sum;
+        }
+        result[plan.pairTime[p]] += c;
+      }
+    }
+  });
+  return result;
+}
+
+describe('evaluation shortcuts give the same numbers, bit for bit', () => {
+  // Every route, several runs and epochs (a steady-state dose), times out of order and repeated.
+  const doses: DoseEvent[] = [
+    ...history('oral'),
+    ...regimenDoses({ amount: 15, interval: 12, route: 'bolus' }, 6, 2),
+    ...regimenDoses({ amount: 40, interval: 24, route: 'infusion', duration: 30 }, 4, 1),
+    { time: 230, amount: 25, route: 'oral', steadyState: { interval: 24 } },
+    { time: 250, amount: 10, route: 'infusion', duration: 2 },
+  ];
+  const times = [...TIMES, 230, 231, 240, 240, 251, 299, 12, 36, 5];
+  const cases: [string, PkRates][] = [
+    ['one compartment', ONE],
+    ['two compartments', TWO],
+    ['two compartments with a lag', { ...TWO, tlag: 0.75 }],
+    ['coincident KA (nudged response, six terms)', { ...TWO, ka: dispositionRates(pkOf(TWO))[0] }],
+  ];
+
+  it.each(cases)('evaluatePk equals the term-by-term sums (%s)', (_name, p) => {
+    const plan = planPk(scheduleDoses(doses), times, p.tlag);
+    for (const responses of [inputResponses(p), inputResponses(p, [0.4]), inputResponses(p, [0.4, 2])]) {
+      expect(evaluatePk(plan, responses)).toEqual(termByTerm(plan, responses));
+    }
+  });
+
+  it.each(cases)('centralResponses equals inputResponses (%s), call after call', (_name, p) => {
+    const store = createResponseStore(p.compartments);
+    const plan = planPk(scheduleDoses(doses), times, p.tlag);
+    const needs = inputNeeds(plan.schedule);
+    for (const q of [p, { ...p, cl: p.cl * 1.3, ka: p.ka * 0.7 }, { ...p, ka: dispositionRates(pkOf(p))[0] }, p]) {
+      for (const n of [needs, { oral: true, iv: false }, { oral: false, iv: true }]) {
+        const mine = centralResponses(q, n, store);
+        const theirs = inputResponses(q, [], n);
+        expect(mine).toEqual(theirs);
+        if (n.oral && n.iv) expect(evaluatePk(plan, mine)).toEqual(evaluatePk(plan, theirs));
+      }
+    }
+    expect(() => centralResponses(p, needs, createResponseStore(p.compartments === 1 ? 2 : 1))).toThrow(/another number of compartments/);
   });
 });

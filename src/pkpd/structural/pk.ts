@@ -33,8 +33,12 @@
  *
  * Performance follows ../pk-model's planSuperposition/evaluatePlan: `planPk` computes what does not
  * depend on parameters (per observation time and run: doses given, time since the latest, running
- * infusions) once; `evaluatePk` is then a few exponentials per (time, run, rate). A lag changes which
- * oral doses have started by a time, so `setPlanLag` recounts the oral runs when TLAG changes.
+ * infusions) once; `evaluatePk` is then a few exponentials per (time, run, rate) — fewer, as a factor
+ * that neighbouring times share (the same dose count, e.g. every sample after the last dose, or the
+ * same time since the latest dose) is computed once and reused: the same number, the same sums. A
+ * lag changes which oral doses have started by a time, so `setPlanLag` recounts the oral runs when
+ * TLAG changes. `centralResponses` computes the impulse responses into arrays a fit keeps, without
+ * allocating.
  */
 import { PkpdDataError } from '../errors';
 import { dispositionRates, oralUnitResponse, type PkParameters, type Polyexponential } from '../pk-model';
@@ -87,12 +91,26 @@ function asPkParameters(p: PkRates, ka: number): PkParameters {
 
 /** Concentration after a unit bolus into the central compartment. */
 export function dispositionResponse(p: PkRates): Polyexponential {
+  const n = p.compartments;
+  return dispositionInto(p, { rates: new Float64Array(n), coefs: new Float64Array(n) });
+}
+
+/** dispositionResponse written into `out` (arrays of length `compartments`). */
+function dispositionInto(p: PkRates, out: Polyexponential): Polyexponential {
   const rates = dispositionRates(asPkParameters(p, 1));
-  if (p.compartments === 1) return { rates: Float64Array.of(rates[0]), coefs: Float64Array.of(1 / p.v) };
+  if (p.compartments === 1) {
+    out.rates[0] = rates[0];
+    out.coefs[0] = 1 / p.v;
+    return out;
+  }
   const [beta, alpha] = rates;
   const k21 = p.q / p.v2;
   const spread = p.v * (alpha - beta);
-  return { rates: Float64Array.of(beta, alpha), coefs: Float64Array.of((k21 - beta) / spread, (alpha - k21) / spread) };
+  out.rates[0] = beta;
+  out.rates[1] = alpha;
+  out.coefs[0] = (k21 - beta) / spread;
+  out.coefs[1] = (alpha - k21) / spread;
+  return out;
 }
 
 function partialFractions(base: Polyexponential, mu: readonly number[]): Polyexponential {
@@ -177,6 +195,62 @@ export function inputResponses(p: PkRates, extraStages: readonly number[] = [], 
     oral = central ? oralUnitResponse(asPkParameters(p, p.ka)) : cascade(disposition as Polyexponential, [p.ka, ...extraStages]);
   }
   return { oral, iv: needs.iv ? cascade(disposition as Polyexponential, extraStages) : null };
+}
+
+/** Room for `centralResponses` (one per cache: its result is rewritten by the next call). */
+export interface ResponseStore {
+  readonly compartments: 1 | 2;
+  readonly oral: Polyexponential;
+  readonly iv: Polyexponential;
+  readonly responses: InputResponses;
+}
+
+export function createResponseStore(compartments: 1 | 2): ResponseStore {
+  const poly = (n: number): Polyexponential => ({ rates: new Float64Array(n), coefs: new Float64Array(n) });
+  return { compartments, oral: poly(compartments + 1), iv: poly(compartments), responses: { oral: null, iv: null } };
+}
+
+/**
+ * ../pk-model `oralUnitResponse` (its `responseWithKa`, the same operations in the same order, so
+ * the same numbers) written into `out`; null when KA is within 3e-6 of a disposition rate, where
+ * that function averages nudged responses (twice as many terms).
+ */
+function oralInto(p: PkRates, out: Polyexponential): Polyexponential | null {
+  const ka = p.ka;
+  const disposition = dispositionRates(asPkParameters(p, ka));
+  for (const l of disposition) if (Math.abs(ka - l) <= COINCIDENT * Math.max(ka, l)) return null;
+  if (p.compartments === 1) {
+    const k = disposition[0];
+    const c = ka / (p.v * (ka - k));
+    out.rates[0] = k;
+    out.rates[1] = ka;
+    out.coefs[0] = c;
+    out.coefs[1] = -c;
+    return out;
+  }
+  const [beta, alpha] = disposition;
+  const k21 = p.q / p.v2;
+  const scale = ka / p.v;
+  out.rates[0] = beta;
+  out.rates[1] = alpha;
+  out.rates[2] = ka;
+  out.coefs[0] = (scale * (k21 - beta)) / ((ka - beta) * (alpha - beta));
+  out.coefs[1] = (scale * (k21 - alpha)) / ((ka - alpha) * (beta - alpha));
+  out.coefs[2] = (scale * (k21 - ka)) / ((alpha - ka) * (beta - ka));
+  return out;
+}
+
+/**
+ * `inputResponses(p, [], needs)` — the same numbers — in the store's arrays, without allocating
+ * (fitting loops; a coincident KA takes the allocating path). Valid until the store's next call.
+ */
+export function centralResponses(p: PkRates, needs: InputNeeds, store: ResponseStore): InputResponses {
+  if (p.compartments !== store.compartments) throw new Error('centralResponses: the store was made for another number of compartments');
+  const out = store.responses;
+  out.iv = needs.iv ? dispositionInto(p, store.iv) : null;
+  out.oral = null;
+  if (needs.oral && p.ka > 0) out.oral = oralInto(p, store.oral) ?? oralUnitResponse(asPkParameters(p, p.ka));
+  return out;
 }
 
 /** Parameter-independent superposition geometry for a dose schedule and a set of times. */
@@ -297,16 +371,30 @@ function addDecaysInOrder(
   tau: number,
   denom: number,
 ): void {
+  // Neighbouring pairs often share the dose count (every sample after the last dose) or the time
+  // since the latest dose: the factor is then the one just computed, the same number without the
+  // exponential.
+  let lastN = 0;
+  let series = 1;
+  let lastSince = Number.NaN;
+  let decay = 1;
   for (let p = p0; p < p1; p++) {
     const n = given[p];
     if (n === 0) continue;
-    const decay = Math.exp(-lambda * since[p]);
-    const series = n === 1 ? 1 : -Math.expm1(-lambda * n * tau) / denom;
+    const s = since[p];
+    if (s !== lastSince) {
+      decay = Math.exp(-lambda * s);
+      lastSince = s;
+    }
+    if (n !== lastN) {
+      series = n === 1 ? 1 : -Math.expm1(-lambda * n * tau) / denom;
+      lastN = n;
+    }
     result[p + shift] += weight * decay * series;
   }
 }
 
-/** As addDecaysInOrder, at times pairTime[p]. */
+/** As addDecaysInOrder (factors shared likewise), at times pairTime[p]. */
 function addDecays(
   result: Float64Array,
   given: Float64Array,
@@ -319,12 +407,85 @@ function addDecays(
   tau: number,
   denom: number,
 ): void {
+  let lastN = 0;
+  let series = 1;
+  let lastSince = Number.NaN;
+  let decay = 1;
   for (let p = p0; p < p1; p++) {
     const n = given[p];
     if (n === 0) continue;
-    const decay = Math.exp(-lambda * since[p]);
-    const series = n === 1 ? 1 : -Math.expm1(-lambda * n * tau) / denom;
+    const s = since[p];
+    if (s !== lastSince) {
+      decay = Math.exp(-lambda * s);
+      lastSince = s;
+    }
+    if (n !== lastN) {
+      series = n === 1 ? 1 : -Math.expm1(-lambda * n * tau) / denom;
+      lastN = n;
+    }
     result[pairTime[p]] += weight * decay * series;
+  }
+}
+
+/**
+ * The decaying terms of an oral or bolus run for a response of at most three terms (one or two
+ * compartments, central): per pair, every term in the response's order, so each time receives the
+ * same additions in the same order as term by term (addDecaysInOrder/addDecays, the same numbers),
+ * with one pass over the pairs and each factor shared as there.
+ */
+function addTerms(plan: PkPlan, r: number, unit: Polyexponential, result: Float64Array): void {
+  const run = plan.schedule.runs[r];
+  const nr = unit.rates.length;
+  const tau = run.interval;
+  const several = run.count > 1;
+  const l0 = unit.rates[0];
+  const l1 = nr > 1 ? unit.rates[1] : 0;
+  const l2 = nr > 2 ? unit.rates[2] : 0;
+  const w0 = run.amount * unit.coefs[0];
+  const w1 = nr > 1 ? run.amount * unit.coefs[1] : 0;
+  const w2 = nr > 2 ? run.amount * unit.coefs[2] : 0;
+  const q0 = several ? -Math.expm1(-l0 * tau) : 1;
+  const q1 = several && nr > 1 ? -Math.expm1(-l1 * tau) : 1;
+  const q2 = several && nr > 2 ? -Math.expm1(-l2 * tau) : 1;
+  const { given, since, pairTime } = plan;
+  const inOrder = plan.contiguous[r] === 1;
+  const shift = plan.pairShift[r];
+  const p1 = plan.pairStart[r + 1];
+  let lastN = 0;
+  let lastSince = Number.NaN;
+  let d0 = 1;
+  let d1 = 1;
+  let d2 = 1;
+  let s0 = 1;
+  let s1 = 1;
+  let s2 = 1;
+  for (let p = plan.pairStart[r]; p < p1; p++) {
+    const n = given[p];
+    if (n === 0) continue;
+    const s = since[p];
+    if (s !== lastSince) {
+      d0 = Math.exp(-l0 * s);
+      if (nr > 1) d1 = Math.exp(-l1 * s);
+      if (nr > 2) d2 = Math.exp(-l2 * s);
+      lastSince = s;
+    }
+    if (n !== lastN) {
+      if (n === 1) {
+        s0 = 1;
+        s1 = 1;
+        s2 = 1;
+      } else {
+        s0 = -Math.expm1(-l0 * n * tau) / q0;
+        if (nr > 1) s1 = -Math.expm1(-l1 * n * tau) / q1;
+        if (nr > 2) s2 = -Math.expm1(-l2 * n * tau) / q2;
+      }
+      lastN = n;
+    }
+    const i = inOrder ? p + shift : pairTime[p];
+    let c = result[i] + w0 * d0 * s0;
+    if (nr > 1) c += w1 * d1 * s1;
+    if (nr > 2) c += w2 * d2 * s2;
+    result[i] = c;
   }
 }
 
@@ -349,6 +510,10 @@ export function evaluatePk(plan: PkPlan, responses: InputResponses, out?: Float6
     const tau = run.interval;
     const nr = unit.rates.length;
     if (run.route !== 'infusion') {
+      if (nr <= 3) {
+        addTerms(plan, r, unit, result);
+        continue;
+      }
       for (let j = 0; j < nr; j++) {
         const lambda = unit.rates[j];
         const weight = run.amount * unit.coefs[j];
@@ -365,18 +530,39 @@ export function evaluatePk(plan: PkPlan, responses: InputResponses, out?: Float6
       const level = (rate * unit.coefs[j]) / lambda;
       const finished = level * -Math.expm1(-lambda * run.duration);
       const denom = run.count > 1 ? -Math.expm1(-lambda * tau) : 1;
+      // Factors shared by neighbouring pairs are reused, as in addDecaysInOrder.
+      let lastN = 0;
+      let series = 1;
+      let lastSince = Number.NaN;
+      let decay = 1;
+      let lastK = 0;
+      let lastRunningSince = Number.NaN;
+      let runningSum = 0;
       for (let p = p0; p < p1; p++) {
         const n = given[p];
         let c = 0;
         if (n > 0) {
-          const series = n === 1 ? 1 : -Math.expm1(-lambda * n * tau) / denom;
-          c = finished * Math.exp(-lambda * since[p]) * series;
+          if (n !== lastN) {
+            series = n === 1 ? 1 : -Math.expm1(-lambda * n * tau) / denom;
+            lastN = n;
+          }
+          const sinceP = since[p];
+          if (sinceP !== lastSince) {
+            decay = Math.exp(-lambda * sinceP);
+            lastSince = sinceP;
+          }
+          c = finished * decay * series;
         }
         const k = running[p];
         if (k > 0) {
-          let s = 0;
-          for (let m = 0; m < k; m++) s -= Math.expm1(-lambda * (runningSince[p] + m * tau));
-          c += level * s;
+          const from = runningSince[p];
+          if (k !== lastK || from !== lastRunningSince) {
+            runningSum = 0;
+            for (let m = 0; m < k; m++) runningSum -= Math.expm1(-lambda * (from + m * tau));
+            lastK = k;
+            lastRunningSince = from;
+          }
+          c += level * runningSum;
         }
         result[pairTime[p]] += c;
       }

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { IndirectType, PdModelSpec, PkModelSpec } from '../../study/study-spec';
 import { PkpdDataError, PkpdParameterError } from '../errors';
-import { regimenDoses, type DoseEvent } from './doses';
+import { regimenDoses, scheduleDoses, type DoseEvent } from './doses';
+import { historyLayout } from './pd-grid';
+import { evaluatePk, inputNeeds, inputResponses, planPk, type PkRates } from './pk';
 import { createStructuralModel, type ParameterValues } from './structural-model';
 import { solveReferenceWithSteadyState } from './test-support';
 
@@ -104,6 +106,8 @@ describe('plans and caches', () => {
     const sequence: ParameterValues[] = [
       pdValues,
       { ...pdValues, KOUT: 0.5 }, // PD only (and a finer grid)
+      { ...pdValues, BASE: 12, IC50: 0.9, EC50: 3 }, // PD only, KOUT holds (the panel weights are kept)
+      { ...pdValues, KOUT: 0.081 }, // a KOUT on the same grid
       { ...pdValues, TLAG: 2 }, // lag: recount and new grid
       { ...pdValues, CL: 0.7, IC50: 1 },
       pdValues, // back to the first
@@ -211,6 +215,64 @@ describe('study-spec details the engine honours', () => {
     const p2 = indirect.prepare([{ time: 0, amount: 10, route: 'bolus' }], { pk: [1], pd: [1] });
     expect(() => indirect.predict(p2, { CL: 1, V: 10, BASE: 5, KOUT: 0.1, EMAX: -0.5, EC50: 1 })).toThrow(
       /Parameter EMAX must be positive/,
+    );
+  });
+});
+
+describe('values as a vector, and the concentrations that drive the response', () => {
+  const families: PdModelSpec[] = [
+    INDIRECT,
+    { family: 'indirect', type: 'stimulate-production', sigmoid: true },
+    { family: 'effect-compartment', direction: 'decrease', sigmoid: false },
+    { family: 'direct', direction: 'increase', sigmoid: true },
+  ];
+  const doses: DoseEvent[] = [
+    ...regimenDoses({ amount: 20, interval: 24, route: 'oral' }, 5),
+    { time: 130, amount: 30, route: 'bolus', steadyState: { interval: 12 } },
+  ];
+  const times = { pk: [1, 5, 30, 100, 130, 131, 150], pd: [0, 2, 24, 60, 130, 140, 200] };
+  const all: ParameterValues = { ...VALUES, E0: 4, EMAX: 3, EC50: 2, HILL: 1.5, KE0: 0.3 };
+
+  it.each([undefined, ...families])('predictVector gives predict’s numbers, bit for bit (%o)', (pd) => {
+    const model = createStructuralModel({ pk: ORAL2, pd });
+    const plan = model.prepare(doses, pd ? times : { pk: times.pk });
+    for (const values of [all, { ...all, CL: 0.7, KOUT: 0.3, EMAX: 1 }, { ...all, TLAG: 0 }]) {
+      const vector = Float64Array.from(model.parameters, (name) => values[name] as number);
+      expect(model.predictVector(plan, vector)).toEqual(model.predict(model.prepare(doses, pd ? times : { pk: times.pk }), values));
+    }
+  });
+
+  it('predictVector checks each value as predict does, naming it', () => {
+    const model = createStructuralModel({ pk: ORAL2, pd: INDIRECT });
+    const plan = model.prepare(doses, times);
+    const vector = (change: ParameterValues): Float64Array =>
+      Float64Array.from(model.parameters, (name) => ({ ...VALUES, ...change })[name] as number);
+    expect(() => model.predictVector(plan, vector({ V: NaN }))).toThrow(/Parameter V is not a number \(NaN\); give it a positive value/);
+    expect(() => model.predictVector(plan, vector({ IMAX: 1.2 }))).toThrow(/Parameter IMAX must be at most 1/);
+    expect(() => model.predictVector(plan, vector({ TLAG: -1 }))).toThrow(PkpdParameterError);
+    expect(() => model.predictVector(plan, vector({ TLAG: 0 }))).not.toThrow();
+  });
+
+  it.each(families)('drivingConcentrations is C at the integration nodes (indirect) or the PD times (%o)', (pd) => {
+    const model = createStructuralModel({ pk: ORAL2, pd });
+    const plan = model.prepare(doses, times);
+    const rates: PkRates = { compartments: 2, cl: 1, v: 8, q: 1.5, v2: 12, ka: 0.9, tlag: 2 };
+    const pk: ParameterValues = { CL: 1, V: 8, KA: 0.9, TLAG: 2, Q: 1.5, V2: 12 };
+    const schedule = scheduleDoses(doses);
+    const at = pd.family === 'indirect' ? historyLayout(schedule, times.pd, 2).nodePlan : planPk(schedule, times.pd, 2);
+    expect(model.drivingConcentrations(plan, pk)).toEqual(evaluatePk(at, inputResponses(rates, [], inputNeeds(schedule))));
+    // Other PK values and lags in between leave predict as a fresh plan's.
+    model.predict(plan, all);
+    model.drivingConcentrations(plan, { ...pk, TLAG: 0.5, CL: 2 });
+    expect(model.predict(plan, all)).toEqual(model.predict(model.prepare(doses, times), all));
+    model.drivingConcentrations(plan, pk);
+    expect(model.predict(plan, { ...all, TLAG: 0.5 })).toEqual(model.predict(model.prepare(doses, times), { ...all, TLAG: 0.5 }));
+  });
+
+  it('drivingConcentrations is empty without a PD part', () => {
+    const model = createStructuralModel({ pk: IV1 });
+    expect(model.drivingConcentrations(model.prepare([{ time: 0, amount: 10, route: 'bolus' }], { pk: [1] }), { CL: 1, V: 10 })).toEqual(
+      new Float64Array(0),
     );
   });
 });

@@ -5,10 +5,12 @@
  *   const model = createStructuralModel({ pk, pd });
  *   const plan = model.prepare(subjectDoses, { pk: pkTimes, pd: pdTimes }); // once per subject
  *   model.predict(plan, { CL: 0.04, V: 6.9, KA: 1, … }, out);              // per parameter vector
+ *   model.predictVector(plan, Float64Array.of(0.04, 6.9, 1, …), out);       // the same, in `parameters` order
  *   const ss = model.prepareSteadyState({ interval: 24, route: 'oral' }, gridOverInterval);
  *   model.predictSteadyState(ss, values, amount, out);                       // last interval at steady state
  *
- * Parameters are addressed by name (`ModelParameter`); `model.parameters` lists those the structure
+ * Parameters are addressed by name (`ModelParameter`), or as numbers in the order of `model.parameters`
+ * (`predictVector`, for fitting loops: no lookup by name); `model.parameters` lists those the structure
  * needs (src/study/model-parameters.ts), each checked on every call — a missing, NaN, infinite or
  * non-positive value (TLAG: negative; IMAX: above 1; E0, and EMAX of a direct or effect-compartment
  * response, may have either sign) is a PkpdParameterError naming it. The indirect family's HILL comes
@@ -23,9 +25,13 @@
  * pd.ts (direct and indirect families, the periodic fixed point), pd-grid.ts (integration grids).
  * What does not depend on parameters is computed in `prepare`; `predict` also keeps the PK-derived
  * values of the last PK parameter vector, so a fit that changes only PD parameters (or a subject's
- * PD random effects) pays for the PD integration alone. A new TLAG recounts the oral doses and, for
+ * PD random effects) pays for the PD integration alone; the integration's per-panel weights depend on
+ * KOUT alone and are kept while it holds (pd.ts). A new TLAG recounts the oral doses and, for
  * the indirect families, rebuilds the integration grid (kinks move); a KOUT (× (1 + EMAX) for
  * stimulate-loss) too large for the grid's longest panel refines it (cached by refinement level).
+ * Predicting into a caller's `out` allocates nothing in the common case: the central impulse
+ * responses, the parameter records and the workspaces are the plan's or the model's, rewritten in
+ * place (nothing returned refers to them).
  */
 import { modelParameters } from '../../study/model-parameters';
 import type { IndirectType, ModelParameter, PdDirection, PdModelSpec, PkModelSpec } from '../../study/study-spec';
@@ -45,6 +51,8 @@ import {
 } from './pd';
 import { historyLayout, steadyStateLayout, type IndirectLayout, type PeriodicPiece } from './pd-grid';
 import {
+  centralResponses,
+  createResponseStore,
   evaluatePk,
   inputNeeds,
   inputResponses,
@@ -55,6 +63,7 @@ import {
   type InputResponses,
   type PkPlan,
   type PkRates,
+  type ResponseStore,
 } from './pk';
 
 export type ParameterValues = Partial<Record<ModelParameter, number>>;
@@ -99,7 +108,11 @@ interface PkCache {
   needs: InputNeeds;
   key: Float64Array;
   valid: boolean;
+  /** Counts the PK value sets the cache has held: what node concentrations computed from it are tagged with. */
+  version: number;
+  /** The store's responses once computed (rewritten in place for new PK values). */
   central: InputResponses | null;
+  store: ResponseStore;
   effect: InputResponses | null;
 }
 
@@ -110,9 +123,8 @@ interface LayoutState {
   segmentWorkspaces: IndirectWorkspace[];
   periodicWorkspaces: IndirectWorkspace[];
   periodicStarts: Float64Array;
-  /** PK key the node concentrations were computed for. */
-  key: Float64Array;
-  valid: boolean;
+  /** The plan cache's version the node concentrations were computed for (−1: none yet). */
+  version: number;
 }
 
 /** Parameter-independent data of one subject: made by `prepare`, used by `predict` (holds caches; not shared). */
@@ -136,8 +148,8 @@ interface PieceState {
   unitConcentration: Float64Array;
   scaled: Float64Array;
   workspace: IndirectWorkspace;
-  key: Float64Array;
-  valid: boolean;
+  /** The plan cache's version the unit concentrations were computed for (−1: none yet). */
+  version: number;
 }
 
 /** Parameter-independent data of a regimen's steady state over one interval. */
@@ -159,6 +171,18 @@ export interface StructuralModel {
   check(values: ParameterValues): void;
   prepare(doses: readonly DoseEvent[], times: ObservationTimes): StructuralPlan;
   predict(plan: StructuralPlan, values: ParameterValues, out?: Prediction): Prediction;
+  /**
+   * `predict` with the values as numbers in `parameters` order, checked the same way (a NaN is "not
+   * a number"): the same predictions without a lookup by name — for fitting loops.
+   */
+  predictVector(plan: StructuralPlan, values: ArrayLike<number>, out?: Prediction): Prediction;
+  /**
+   * The central concentration C where the PD part reads the drug — at the integration nodes of an
+   * indirect response (its unrefined grid for the TLAG of `values`), at the PD times of a direct or
+   * effect-compartment one (C, not Ce) — for the PK values in `values` (PD ones are not needed, and
+   * nothing is checked: as pk.ts `evaluatePk`). A new array; empty for a model without PD.
+   */
+  drivingConcentrations(plan: StructuralPlan, values: ParameterValues): Float64Array;
   /** A plan for the profile over the last interval at steady state, at times 0 ≤ s ≤ τ since the latest dose. */
   prepareSteadyState(regimen: RegimenShape, timesSinceDose: ArrayLike<number>): SteadyStatePlan;
   /** The periodic steady state of `amount` every τ (a loading dose would not change it). */
@@ -237,6 +261,7 @@ export function createStructuralModel(spec: StructuralModelSpec, options: Struct
   const stiffnessLimit = options.stiffnessLimit ?? 0.5;
 
   const signedFlags = parameters.map((name) => signed.has(name));
+  const imaxSlot = parameters.indexOf('IMAX');
   function check(values: ParameterValues): void {
     for (let i = 0; i < parameters.length; i++) {
       const name = parameters[i];
@@ -247,63 +272,105 @@ export function createStructuralModel(spec: StructuralModelSpec, options: Struct
     }
   }
 
-  function pkRates(values: ParameterValues): PkRates {
-    return {
-      compartments,
-      cl: values.CL as number,
-      v: values.V as number,
-      q: compartments === 2 ? (values.Q as number) : Number.NaN,
-      v2: compartments === 2 ? (values.V2 as number) : Number.NaN,
-      ka: oral ? (values.KA as number) : Number.NaN,
-      tlag: lagged ? (values.TLAG as number) : 0,
-    };
+  /** `check` for values in `parameters` order. */
+  function checkVector(values: ArrayLike<number>): void {
+    for (let i = 0; i < parameters.length; i++) {
+      const value = values[i];
+      if (value > 0 && value < Infinity && (i !== imaxSlot || value <= 1)) continue;
+      checkValue(parameters[i], value, needed, signedFlags[i]);
+    }
   }
 
-  function pkKey(p: PkRates, values: ParameterValues, into: Float64Array): Float64Array {
+  /** The checked values of a record in `parameters` order (into the model's scratch vector). */
+  const recordValues = new Float64Array(parameters.length);
+  function vectorOf(values: ParameterValues): Float64Array {
+    check(values);
+    for (let i = 0; i < parameters.length; i++) recordValues[i] = values[parameters[i]] as number;
+    return recordValues;
+  }
+
+  // Where each parameter sits in a value vector (−1: not a parameter of this structure; never read then).
+  const slot = (name: ModelParameter): number => parameters.indexOf(name);
+  const CL = slot('CL');
+  const V = slot('V');
+  const Q = slot('Q');
+  const V2 = slot('V2');
+  const KA = slot('KA');
+  const TLAG = slot('TLAG');
+  const KE0 = slot('KE0');
+  const E0 = slot('E0');
+  const BASE = slot('BASE');
+  const KOUT = slot('KOUT');
+  const HILL = slot('HILL');
+  const increase = pd.family !== 'none' && pd.family !== 'indirect' && pd.direction === 'increase';
+  const inhibit = pd.family === 'indirect' && (pd.type === 'inhibit-production' || pd.type === 'inhibit-loss');
+  // EMAX or IMAX, EC50 or IC50, as the family reads them.
+  const MAX = pd.family === 'indirect' ? slot(inhibit ? 'IMAX' : 'EMAX') : slot(increase ? 'EMAX' : 'IMAX');
+  const C50 = pd.family === 'indirect' ? slot(inhibit ? 'IC50' : 'EC50') : slot(increase ? 'EC50' : 'IC50');
+
+  /** PK rates of the latest values (one object per model, rewritten by each call: nothing keeps it). */
+  const rates: PkRates = { compartments, cl: 0, v: 0, q: Number.NaN, v2: Number.NaN, ka: Number.NaN, tlag: 0 };
+  function pkRates(values: ArrayLike<number>): PkRates {
+    rates.cl = values[CL];
+    rates.v = values[V];
+    rates.q = compartments === 2 ? values[Q] : Number.NaN;
+    rates.v2 = compartments === 2 ? values[V2] : Number.NaN;
+    rates.ka = oral ? values[KA] : Number.NaN;
+    rates.tlag = lagged ? values[TLAG] : 0;
+    return rates;
+  }
+
+  function pkKey(p: PkRates, values: ArrayLike<number>, into: Float64Array): Float64Array {
     into[0] = p.cl;
     into[1] = p.v;
     into[2] = p.q;
     into[3] = p.v2;
     into[4] = p.ka;
     into[5] = p.tlag;
-    into[6] = pd.family === 'effect-compartment' ? (values.KE0 as number) : Number.NaN;
+    into[6] = pd.family === 'effect-compartment' ? values[KE0] : Number.NaN;
     return into;
   }
 
   const key = new Float64Array(PK_KEY_SIZE);
 
   /** Responses for the current PK values; returns whether the cache was still valid. */
-  function refresh(cache: PkCache, p: PkRates, values: ParameterValues): boolean {
+  function refresh(cache: PkCache, p: PkRates, values: ArrayLike<number>): boolean {
     pkKey(p, values, key);
     if (cache.valid && sameKey(cache.key, key)) return true;
     cache.key.set(key);
-    cache.central = inputResponses(p, [], cache.needs);
-    cache.effect = pd.family === 'effect-compartment' ? effectSiteResponses(p, values.KE0 as number, cache.needs) : null;
+    cache.version++;
+    cache.central = centralResponses(p, cache.needs, cache.store);
+    cache.effect = pd.family === 'effect-compartment' ? effectSiteResponses(p, values[KE0], cache.needs) : null;
     cache.valid = true;
     return false;
   }
 
-  function directParameters(values: ParameterValues, direction: PdDirection, sigmoid: boolean): DirectEffectParameters {
-    const increase = direction === 'increase';
-    return {
-      direction,
-      e0: values.E0 as number,
-      max: (increase ? values.EMAX : values.IMAX) as number,
-      c50: (increase ? values.EC50 : values.IC50) as number,
-      hill: sigmoid ? (values.HILL as number) : 1,
-    };
+  /** Direct and effect-compartment parameters of the latest values (one object per model, as `rates`). */
+  const directValues: DirectEffectParameters = { direction: increase ? 'increase' : 'decrease', e0: 0, max: 0, c50: 0, hill: 1 };
+  function directParameters(values: ArrayLike<number>, sigmoid: boolean): DirectEffectParameters {
+    directValues.e0 = values[E0];
+    directValues.max = values[MAX];
+    directValues.c50 = values[C50];
+    directValues.hill = sigmoid ? values[HILL] : 1;
+    return directValues;
   }
 
-  function indirectParameters(values: ParameterValues, type: IndirectType): IndirectParameters {
-    const inhibit = type.startsWith('inhibit');
-    return {
-      type,
-      base: values.BASE as number,
-      kout: values.KOUT as number,
-      max: (inhibit ? values.IMAX : values.EMAX) as number,
-      c50: (inhibit ? values.IC50 : values.EC50) as number,
-      hill: sigmoidIndirect ? (values.HILL as number) : 1,
-    };
+  /** Indirect-response parameters of the latest values (one object per model, as `rates`). */
+  const indirectValues: IndirectParameters = {
+    type: pd.family === 'indirect' ? pd.type : 'inhibit-production',
+    base: 0,
+    kout: 0,
+    max: 0,
+    c50: 0,
+    hill: 1,
+  };
+  function indirectParameters(values: ArrayLike<number>): IndirectParameters {
+    indirectValues.base = values[BASE];
+    indirectValues.kout = values[KOUT];
+    indirectValues.max = values[MAX];
+    indirectValues.c50 = values[C50];
+    indirectValues.hill = sigmoidIndirect ? values[HILL] : 1;
+    return indirectValues;
   }
 
   function refinement(longestPanel: number, p: IndirectParameters): number {
@@ -345,7 +412,15 @@ export function createStructuralModel(spec: StructuralModelSpec, options: Struct
       pdPlan: direct ? planPk(schedule, pdTimes) : null,
       pdTimes,
       layouts: new Map(),
-      cache: { needs: inputNeeds(schedule), key: new Float64Array(PK_KEY_SIZE), valid: false, central: null, effect: null },
+      cache: {
+        needs: inputNeeds(schedule),
+        key: new Float64Array(PK_KEY_SIZE),
+        valid: false,
+        version: 0,
+        central: null,
+        store: createResponseStore(compartments),
+        effect: null,
+      },
       scratch: new Float64Array(pdTimes.length),
       pkValues: new Float64Array(pkTimes.length),
       recent: { lag: Number.NaN, base: null, level: 0, refined: null },
@@ -364,16 +439,26 @@ export function createStructuralModel(spec: StructuralModelSpec, options: Struct
       segmentWorkspaces: layout.segments.map((s) => createIndirectWorkspace(s.grid)),
       periodicWorkspaces: layout.periodic.map((piece) => createIndirectWorkspace(piece.grid)),
       periodicStarts: new Float64Array(layout.periodic.length),
-      key: new Float64Array(PK_KEY_SIZE),
-      valid: false,
+      version: -1,
     };
     if (plan.layouts.size >= MAX_LAYOUTS) plan.layouts.delete(plan.layouts.keys().next().value as string);
     plan.layouts.set(id, state);
     return state;
   }
 
-  function predictIndirect(plan: StructuralPlan, p: PkRates, values: ParameterValues, type: IndirectType, out: Float64Array): void {
-    const ip = indirectParameters(values, type);
+  function drivingConcentrations(plan: StructuralPlan, values: ParameterValues): Float64Array {
+    if (pd.family === 'none') return new Float64Array(0);
+    const p = pkRates(Float64Array.from(parameters, (name) => values[name] ?? Number.NaN));
+    const responses = inputResponses(p, [], plan.cache.needs);
+    if (pd.family === 'indirect') return evaluatePk(layoutState(plan, p.tlag, 1).layout.nodePlan, responses);
+    // The plan's lag changes alone (what `predict` reads at the PD times is recomputed for another lag).
+    const pdPlan = plan.pdPlan as PkPlan;
+    setPlanLag(pdPlan, p.tlag);
+    return evaluatePk(pdPlan, responses);
+  }
+
+  function predictIndirect(plan: StructuralPlan, p: PkRates, values: ArrayLike<number>, out: Float64Array): void {
+    const ip = indirectParameters(values);
     const recent = plan.recent;
     if (recent.base === null || recent.lag !== p.tlag) {
       recent.base = layoutState(plan, p.tlag, 1);
@@ -391,11 +476,10 @@ export function createStructuralModel(spec: StructuralModelSpec, options: Struct
     }
     const { layout } = state;
     const responses = plan.cache.central as InputResponses;
-    if (!state.valid || !sameKey(state.key, plan.cache.key)) {
+    if (state.version !== plan.cache.version) {
       evaluatePk(layout.nodePlan, responses, state.concentration);
       for (let k = 0; k < layout.periodic.length; k++) evaluatePk(layout.periodic[k].nodePlan, responses, state.periodicConcentration[k]);
-      state.key.set(plan.cache.key);
-      state.valid = true;
+      state.version = plan.cache.version;
     }
     for (let k = 0; k < layout.periodic.length; k++) {
       state.periodicStarts[k] = periodicStart(ip, layout.periodic[k].grid, state.periodicConcentration[k], 0, state.periodicWorkspaces[k]);
@@ -417,7 +501,15 @@ export function createStructuralModel(spec: StructuralModelSpec, options: Struct
   }
 
   function predict(plan: StructuralPlan, values: ParameterValues, out?: Prediction): Prediction {
-    check(values);
+    return predictChecked(plan, vectorOf(values), out);
+  }
+
+  function predictVector(plan: StructuralPlan, values: ArrayLike<number>, out?: Prediction): Prediction {
+    checkVector(values);
+    return predictChecked(plan, values, out);
+  }
+
+  function predictChecked(plan: StructuralPlan, values: ArrayLike<number>, out?: Prediction): Prediction {
     const p = pkRates(values);
     const result = out ?? { pk: new Float64Array(plan.pkPlan.times.length), pd: new Float64Array(plan.pdTimes.length) };
     const cached = refresh(plan.cache, p, values);
@@ -425,7 +517,7 @@ export function createStructuralModel(spec: StructuralModelSpec, options: Struct
       setPlanLag(plan.pkPlan, p.tlag);
       evaluatePk(plan.pkPlan, plan.cache.central as InputResponses, plan.pkValues);
     }
-    result.pk.set(plan.pkValues);
+    if (plan.pkValues.length > 0) result.pk.set(plan.pkValues);
     switch (pd.family) {
       case 'none':
         break;
@@ -437,11 +529,11 @@ export function createStructuralModel(spec: StructuralModelSpec, options: Struct
           const responses = (pd.family === 'direct' ? plan.cache.central : plan.cache.effect) as InputResponses;
           evaluatePk(pdPlan, responses, plan.scratch);
         }
-        directEffect(directParameters(values, pd.direction, pd.sigmoid), plan.scratch, result.pd);
+        directEffect(directParameters(values, pd.sigmoid), plan.scratch, result.pd);
         break;
       }
       case 'indirect':
-        predictIndirect(plan, p, values, pd.type, result.pd);
+        predictIndirect(plan, p, values, result.pd);
         break;
     }
     return result;
@@ -461,7 +553,9 @@ export function createStructuralModel(spec: StructuralModelSpec, options: Struct
         needs: { oral: regimen.route === 'oral', iv: regimen.route !== 'oral' },
         key: new Float64Array(PK_KEY_SIZE),
         valid: false,
+        version: 0,
         central: null,
+        store: createResponseStore(compartments),
         effect: null,
       },
       unit: new Float64Array(times.length),
@@ -479,16 +573,15 @@ export function createStructuralModel(spec: StructuralModelSpec, options: Struct
       unitConcentration: new Float64Array(n),
       scaled: new Float64Array(n),
       workspace: createIndirectWorkspace(piece.grid),
-      key: new Float64Array(PK_KEY_SIZE),
-      valid: false,
+      version: -1,
     };
     if (plan.pieces.size >= MAX_LAYOUTS) plan.pieces.delete(plan.pieces.keys().next().value as string);
     plan.pieces.set(id, state);
     return state;
   }
 
-  function predictSteadyState(plan: SteadyStatePlan, values: ParameterValues, amount: number, out?: Prediction): Prediction {
-    check(values);
+  function predictSteadyState(plan: SteadyStatePlan, record: ParameterValues, amount: number, out?: Prediction): Prediction {
+    const values = vectorOf(record);
     if (!(amount >= 0 && Number.isFinite(amount)))
       throw new PkpdDataError(`The dose amount must be zero or a positive number, got ${amount}.`);
     const p = pkRates(values);
@@ -504,25 +597,24 @@ export function createStructuralModel(spec: StructuralModelSpec, options: Struct
       case 'none':
         break;
       case 'direct':
-        directEffect(directParameters(values, pd.direction, pd.sigmoid), result.pk, result.pd);
+        directEffect(directParameters(values, pd.sigmoid), result.pk, result.pd);
         break;
       case 'effect-compartment': {
         const ce = evaluatePk(plan.pkPlan, plan.cache.effect as InputResponses, result.pd);
         for (let i = 0; i < n; i++) ce[i] *= amount;
-        directEffect(directParameters(values, pd.direction, pd.sigmoid), ce, result.pd);
+        directEffect(directParameters(values, pd.sigmoid), ce, result.pd);
         break;
       }
       case 'indirect': {
-        const ip = indirectParameters(values, pd.type);
+        const ip = indirectParameters(values);
         const base = pieceState(plan, p.tlag, 1);
         let longestPanel = 0;
         for (const h of base.piece.grid.lengths) longestPanel = Math.max(longestPanel, h);
         const level = refinement(longestPanel, ip);
         const state = level === 1 ? base : pieceState(plan, p.tlag, level);
-        if (!state.valid || !sameKey(state.key, plan.cache.key)) {
+        if (state.version !== plan.cache.version) {
           evaluatePk(state.piece.nodePlan, plan.cache.central as InputResponses, state.unitConcentration);
-          state.key.set(plan.cache.key);
-          state.valid = true;
+          state.version = plan.cache.version;
         }
         for (let i = 0; i < state.scaled.length; i++) state.scaled[i] = amount * state.unitConcentration[i];
         const r0 = periodicStart(ip, state.piece.grid, state.scaled, 0, state.workspace);
@@ -539,5 +631,5 @@ export function createStructuralModel(spec: StructuralModelSpec, options: Struct
     return result;
   }
 
-  return { spec, parameters, check, prepare, predict, prepareSteadyState, predictSteadyState };
+  return { spec, parameters, check, prepare, predict, predictVector, drivingConcentrations, prepareSteadyState, predictSteadyState };
 }
