@@ -237,6 +237,12 @@ async function openApp(browser: Browser, base: string): Promise<Page> {
 async function dataViewDrawn(page: Page, name: string, timeout = 60_000): Promise<void> {
   await page.locator('[data-testid=dataset-title]', { hasText: name }).waitFor({ timeout });
   const deadline = Date.now() + timeout;
+  // A new file's study settings (the mapping step) are confirmed as guessed, as a user would; a confirmed
+  // dataset goes straight to its plots. (Asked once, before the plots: a query in the loop below would
+  // itself be a main-thread task over the plots' many elements.)
+  const confirm = page.getByTestId('study-confirm');
+  await page.locator('[data-testid=study-confirm], qp-explorer').first().waitFor({ timeout });
+  if (await confirm.isVisible()) await confirm.click();
   for (;;) {
     const [frames, drawn] = await Promise.all([
       page.locator('qp-explorer figure[data-plot]').count(),

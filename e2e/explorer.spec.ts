@@ -11,7 +11,7 @@ test('dropping EstData shows its summary and all six plots, and it is still ther
     await expect(page.locator(`figure[data-plot="${plot}"] svg`).first(), `plot ${plot}`).toBeVisible();
   }
   await expect(page.locator('figure[data-plot="subject"] svg').first()).toBeVisible();
-  // Mean PK curves: one line per active arm (1, 3, 10 mg).
+  // Mean PK curves: one line per dosed group (DOSE 1, 3, 10).
   expect(await page.locator('figure[data-plot="pk-time"] svg [aria-label="line"] path').count()).toBeGreaterThanOrEqual(3);
 
   await page.reload();

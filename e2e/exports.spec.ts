@@ -17,10 +17,10 @@ test('an explorer plot downloads as a standalone SVG with its marks and as a 2×
   await page.goto('/#demo');
   const figure = page.locator('figure[data-plot="pk-time"]');
   await expect(figure.locator('svg').first()).toBeVisible();
-  const caption = 'D. Mean PK concentration over time';
+  const caption = 'PK: Drug concentration over time';
 
   const svg = await downloaded(page, () => figure.getByRole('button', { name: `Download ${caption} as SVG` }).click());
-  expect(svg.file.suggestedFilename()).toBe('mean-pk-concentration-over-time.svg');
+  expect(svg.file.suggestedFilename()).toBe('pk-drug-concentration-over-time.svg');
   const parsed = await page.evaluate((text) => {
     const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
     const root = doc.documentElement;
@@ -35,14 +35,14 @@ test('an explorer plot downloads as a standalone SVG with its marks and as a 2×
   }, svg.bytes.toString('utf8'));
   expect(parsed.error).toBeNull();
   expect(parsed.namespace).toBe('http://www.w3.org/2000/svg');
-  // Mean PK curves per active arm (1, 3, 10 mg), with their dots, the axis label and the legend.
+  // Mean PK curves per dosed group (DOSE 1, 3, 10), with their dots, the axis label in the preset's units and the legend.
   expect(parsed.lines).toBeGreaterThanOrEqual(3);
   expect(parsed.dots).toBeGreaterThan(10);
-  expect(parsed.text).toContain('Concentration (ng/mL)');
-  expect(parsed.text).toContain('10 mg');
+  expect(parsed.text).toContain('Drug concentration (ng/mL)');
+  expect(parsed.text).toContain('DOSE 10');
 
   const png = await downloaded(page, () => figure.getByRole('button', { name: `Download ${caption} as PNG` }).click());
-  expect(png.file.suggestedFilename()).toBe('mean-pk-concentration-over-time.png');
+  expect(png.file.suggestedFilename()).toBe('pk-drug-concentration-over-time.png');
   expect(png.bytes.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
   expect(png.bytes.readUInt32BE(16)).toBe(2 * parsed.width);
   expect(png.bytes.length).toBeGreaterThan(10_000);

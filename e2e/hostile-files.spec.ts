@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { dropFile, ESTDATA_CSV, expect, storedDatasetNames, test } from './fixtures/app-test';
+import { confirmStudy, dropFile, ESTDATA_CSV, expect, storedDatasetNames, test } from './fixtures/app-test';
 import {
   encodeUtf32,
   encodeWindows1252,
@@ -86,6 +86,7 @@ test('markup, Latin-1, prototype keys and split subjects are read as plain text 
   await dropFile(page, 'xss.csv', scriptInjectionCsv());
   await expect(page.getByTestId('dataset-title')).toHaveText('xss');
   await expect(page.getByTestId('dataset-summary')).toContainText(SCRIPT_COLUMN.toUpperCase());
+  await confirmStudy(page);
   const subjects = page.locator('figure[data-plot="subject"] select option');
   await expect(subjects.first()).toBeAttached();
   expect(await subjects.allTextContents()).toContainEqual(expect.stringContaining(`ID ${SCRIPT_ID}`));
@@ -98,10 +99,14 @@ test('markup, Latin-1, prototype keys and split subjects are read as plain text 
     'latin1.csv, line 1: the file is not UTF-8 text, so it was read as Windows-1252 (Western European)',
   );
   await expect(page.getByTestId('dataset-summary')).toContainText('COMÉD');
+  await confirmStudy(page);
+  await expect(subjects.first()).toBeAttached();
   expect(await subjects.allTextContents()).toContainEqual(expect.stringContaining('ID José'));
 
   await dropFile(page, 'proto.csv', prototypeKeysCsv());
   await expect(page.getByTestId('dataset-title')).toHaveText('proto');
+  await confirmStudy(page);
+  await expect(subjects.first()).toBeAttached();
   expect(await subjects.allTextContents()).toContainEqual(expect.stringContaining('ID __proto__'));
   expect(await page.evaluate(() => Object.getOwnPropertyNames(Object.prototype).filter((k) => /^(1|2|3|polluted)$/.test(k)))).toEqual([]);
 

@@ -1,5 +1,5 @@
 import { largeNonmemCsv } from '../bench/fixtures/large-nonmem';
-import { dropFile, ESTDATA_CSV, expect, storedDatasetNames, test } from './fixtures/app-test';
+import { confirmStudy, dropFile, ESTDATA_CSV, expect, storedDatasetNames, test } from './fixtures/app-test';
 
 test('a broken file shows its errors by line and column, and stored data stay unchanged', async ({ appPage: page }) => {
   await page.goto('/');
@@ -40,6 +40,7 @@ test('a tab-separated Monolix-style file with . for missing and no EVID/MDV is a
 
   await expect(page.getByTestId('dataset-title')).toHaveText('monolix');
   await expect(page.getByTestId('dataset-summary')).toContainText('tab-separated, events inferred (no EVID)');
+  await confirmStudy(page);
   await expect(page.locator('figure[data-plot="pk-time"] svg').first()).toBeVisible();
   await expect(page.locator('[data-note]').filter({ hasText: /no PD/i }).first()).toBeVisible();
   await expect.poll(() => storedDatasetNames(page)).toEqual(['monolix']);

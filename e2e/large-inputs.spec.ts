@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { largeNonmemCsv } from '../bench/fixtures/large-nonmem';
 import { splitSubjectsCsv } from '../src/testing/hostile-csv';
-import { expect, storedDatasetNames, test } from './fixtures/app-test';
+import { confirmStudy, expect, storedDatasetNames, test } from './fixtures/app-test';
 
 /** 800,000 rows (3,200 subjects, 37 MB): about ten seconds to read, store and draw here. */
 const ROWS = 800_000;
@@ -38,7 +38,8 @@ test('a large file is read, stored and drawn while the tabs answer; what is thin
   await expect(page.getByTestId('dataset-title')).toHaveText('large', { timeout: 90_000 });
   await expect(page.getByTestId('dataset-summary')).toContainText('800,000');
   await expect.poll(() => storedDatasetNames(page)).toEqual(['large']);
-  for (const plot of ['dose-allocation', 'bw-by-arm', 'pk-time', 'pkpd-hysteresis', 'pd-time', 'subject'])
+  await confirmStudy(page);
+  for (const plot of ['group-sizes', 'covariate-BW', 'covariate-COMED', 'pk-time', 'pkpd-hysteresis', 'pd-time', 'subject'])
     await expect(page.locator(`figure[data-plot="${plot}"] svg`).first(), `plot ${plot}`).toBeVisible({ timeout: 60_000 });
   const subject = page.locator('figure[data-plot="subject"]');
   await expect(subject.getByTestId('subject-list-note')).toHaveText('1,000 of 3,200 subjects listed; type an ID to show any other.');
@@ -47,7 +48,7 @@ test('a large file is read, stored and drawn while the tabs answer; what is thin
   await expect(subject.locator('select option:checked')).toContainText('ID 2345');
   const pk = page.locator('figure[data-plot="pk-time"]');
   await pk.getByLabel(/individual/i).check();
-  await expect(pk.locator('figcaption')).toContainText('individual curves of 100 of 3,200 subjects (evenly spaced within each arm)');
+  await expect(pk.locator('figcaption')).toContainText('individual curves of 100 of 3,200 subjects (evenly spaced within each group)');
 
   await openTab(page, 'Model');
   await expect(page.locator('qp-model-view #train-title')).toContainText('large');
@@ -57,8 +58,9 @@ test('a large file is read, stored and drawn while the tabs answer; what is thin
 
   await page.getByTestId('file-input').setInputFiles(split);
   await expect(page.getByTestId('dataset-title')).toHaveText('split', { timeout: 90_000 });
-  await expect(page.locator('figure[data-plot="bw-by-arm"] figcaption')).toContainText(
-    'dots: 2,000 of 20,000 subjects, evenly spaced by weight within each arm',
+  await confirmStudy(page);
+  await expect(page.locator('figure[data-plot="covariate-BW"] figcaption')).toContainText(
+    'dots: 2,000 of 20,000 subjects, evenly spaced by value within each group',
   );
 
   await page.reload();

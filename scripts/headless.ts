@@ -8,6 +8,7 @@ import { TRAINING_LIMITS } from '../src/model/training-config';
 import { DataFileError, readDataFile } from './headless-data-file';
 import { openHeadlessSession } from './headless-driver';
 import { FitInputError, readFitInputs, type FitArgs } from '../src/headless/commands/fit';
+import { readDosesInputs } from '../src/headless/commands/doses-inputs';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 
@@ -16,10 +17,14 @@ const USAGE = `Usage: npm run --silent headless -- <command> [options]
 Commands:
   env                 the browser and its WebGPU adapter
   bench               the benchmark figures: ingest and the quantum layer (as bench:ingest and bench:quantum)
-  doses --csv F --model mechanistic|E [--seed s] [--n-virtual N] [--mode M] [--qubits n] [--layers L] [--epochs N]
-                      the five dose questions from the mechanistic population model fitted to F, or from
-                      encoder E trained on F as train does (reference split; --seed seeds the training
-                      and the virtual population)
+  doses --csv F --model mechanistic [--spec S.json] [--seed s] [--n-virtual N]
+                      the dose questions of the study spec S (its scenarios, regimens, criterion and
+                      targets; default: the EstData preset, the five questions) from the population
+                      model S describes, fitted to F, with parameter-uncertainty bands (status 2 when F
+                      or S cannot be used)
+  doses --csv F --model E [--seed s] [--n-virtual N] [--mode M] [--qubits n] [--layers L] [--epochs N]
+                      the five EstData questions from encoder E trained on F as train does (reference
+                      split; --seed seeds the training and the virtual population)
   train --csv F [--encoder E] [--mode M] [--qubits n] [--layers L] [--seed s] [--split reference|cv5]
         [--epochs N] [--backend auto|wasm|cpu|webgpu]
                       trains a PK/PD model on F (early stopping on validation) and reports validation and
@@ -106,7 +111,9 @@ function dosesCommand(args: string[]): [string, unknown] {
   };
   const file = dataFile(csv);
   const shared = { ...file, seed: numberOption('--seed'), nVirtual: numberOption('--n-virtual') };
-  if (model === 'mechanistic') return ['doses-mechanistic', shared];
+  if (model === 'mechanistic') return ['doses-mechanistic', { ...shared, ...dosesSpec(file, option(args, '--spec')) }];
+  if (option(args, '--spec') !== undefined)
+    usageError('doses --spec: a study spec is read by the mechanistic model only (--model mechanistic).');
   // The page command checks the network options and names what is wrong.
   return [
     'doses-network',
@@ -169,6 +176,26 @@ function fitCommand(args: string[]): [string, unknown] {
     process.exit(2);
   }
   return ['fit', fitArgs];
+}
+
+/** Reads the study spec of `doses` (none: the EstData preset) and checks it against the file here (status 2 with the reason). */
+function dosesSpec(file: DataFileArgs, specPath: string | undefined): { specText?: string; specName?: string } {
+  let spec: { specText?: string; specName?: string } = {};
+  if (specPath !== undefined) {
+    try {
+      spec = { specText: readFileSync(specPath, 'utf8'), specName: basename(specPath) };
+    } catch (error) {
+      usageError(`Cannot read ${specPath}: ${(error as Error).message}`);
+    }
+  }
+  try {
+    readDosesInputs({ ...file, ...spec });
+  } catch (error) {
+    if (!(error instanceof FitInputError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  }
+  return spec;
 }
 
 /** Passes the options through; the page command checks them and names what is wrong. */

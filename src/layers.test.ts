@@ -43,6 +43,15 @@ describe('layers', () => {
     expect(offences).toEqual([]);
   });
 
+  it('the mechanistic science (src/pkpd) imports nothing from the network code (src/model)', () => {
+    const offences = sourceFiles('src/pkpd').flatMap((file) =>
+      importedPaths(file, readFileSync(join(ROOT, file), 'utf8'))
+        .filter((target) => target === 'src/model' || target.startsWith('src/model/'))
+        .map((target) => `${file} imports ${target}`),
+    );
+    expect(offences).toEqual([]);
+  });
+
   it('src/text imports nothing of the app', () => {
     const imports = sourceFiles('src/text').flatMap((file) => importedPaths(file, readFileSync(join(ROOT, file), 'utf8')));
     expect(imports.filter((target) => !target.startsWith('src/text/'))).toEqual([]);

@@ -1,6 +1,9 @@
 import * as Comlink from 'comlink';
 import type { DatasetMeta, NewPackedDataset } from '../src/store/datasets';
 import { packedBuffers, type PackedDataset } from '../src/store/packed-dataset';
+import type { StudyFacts } from '../src/study/guess-spec';
+import type { StudySpec } from '../src/study/study-spec';
+import type { SpecProblem } from '../src/study/study-spec-reader';
 import type { ExplorerDisplay } from '../src/ui/explorer/explorer-display';
 import type { ExploreWorkerApi, OpenedPackedDataset } from './explore.worker';
 import { WorkerSession } from './worker-session';
@@ -28,9 +31,19 @@ export class ExploreClient {
     return this.session.run((api) => api.open(id));
   }
 
-  /** The explorer's model of the stored dataset `datasetId`, thinned for drawing. */
-  display(datasetId: string): Promise<ExplorerDisplay> {
-    return this.session.run((api) => api.display(datasetId));
+  /** The explorer's model of the stored dataset `datasetId` read through `spec`, thinned for drawing. */
+  display(datasetId: string, spec: StudySpec): Promise<ExplorerDisplay> {
+    return this.session.run((api) => api.display(datasetId, spec));
+  }
+
+  /** What the study settings show about the stored dataset `datasetId`. */
+  studyFacts(datasetId: string): Promise<StudyFacts> {
+    return this.session.run((api) => api.studyFacts(datasetId));
+  }
+
+  /** The problem of reading the stored dataset `datasetId` through `spec` (naming the spec's field), or null. */
+  checkStudy(datasetId: string, spec: StudySpec): Promise<SpecProblem | null> {
+    return this.session.run((api) => api.checkStudy(datasetId, spec));
   }
 
   terminate(): void {

@@ -15,11 +15,29 @@ import {
   type StoredPackedDataset,
 } from '../src/store/datasets';
 import { packedBuffers } from '../src/store/packed-dataset';
+import { type StudyFacts, studyFacts } from '../src/study/guess-spec';
+import { bindStudy, StudyDataError } from '../src/study/study-data';
+import type { StudySpec } from '../src/study/study-spec';
+import type { SpecProblem } from '../src/study/study-spec-reader';
+import type { Dataset } from '../src/data/types';
 import { explorerDisplay, type ExplorerDisplay } from '../src/ui/explorer/explorer-display';
 import { holdLifeline } from './worker-lifeline';
 
-/** The explorer display last derived (the page asks again when a view is drawn anew). */
-let last: { id: string; display: Promise<ExplorerDisplay> } | null = null;
+/** The dataset last read and the explorer display last derived (the page asks again when a view is drawn anew). */
+let lastData: { id: string; dataset: Promise<Dataset> } | null = null;
+let last: { key: string; display: Promise<ExplorerDisplay> } | null = null;
+
+/** A stored dataset, read once for the questions asked about it one after another. */
+function dataOf(id: string): Promise<Dataset> {
+  if (lastData?.id !== id) {
+    const dataset = loadDataset(id).then((stored) => stored.dataset);
+    lastData = { id, dataset };
+    dataset.catch(() => {
+      if (lastData?.dataset === dataset) lastData = null;
+    });
+  }
+  return lastData.dataset;
+}
 
 export interface OpenedPackedDataset {
   meta: DatasetMeta;
@@ -39,16 +57,38 @@ const api = {
     return Comlink.transfer(opened, packedBuffers(opened.stored.dataset));
   },
 
-  /** The explorer's model of a stored dataset, thinned for drawing (the worker reads the dataset itself). */
-  display(id: string): Promise<ExplorerDisplay> {
-    if (last?.id !== id) {
-      const display = loadDataset(id).then((stored) => explorerDisplay(stored.dataset));
-      last = { id, display };
+  /** The explorer's model of a stored dataset read through its study spec, thinned for drawing (the worker reads the dataset itself). */
+  display(id: string, spec: StudySpec): Promise<ExplorerDisplay> {
+    const key = `${id}\n${JSON.stringify(spec)}`;
+    if (last?.key !== key) {
+      const display = dataOf(id).then((dataset) => explorerDisplay(dataset, spec));
+      last = { key, display };
       display.catch(() => {
         if (last?.display === display) last = null;
       });
     }
     return last.display;
+  },
+
+  /** What the study settings show about a stored dataset (observation types, doses, covariates). */
+  async studyFacts(id: string): Promise<StudyFacts> {
+    return studyFacts(await dataOf(id));
+  },
+
+  /**
+   * Whether the data can be read through a spec that passed the validator (the study binding: endpoints
+   * with observations, covariate values an effect needs, routes that fit the doses): the problem, naming
+   * the spec's field, or null.
+   */
+  async checkStudy(id: string, spec: StudySpec): Promise<SpecProblem | null> {
+    const dataset = await dataOf(id);
+    try {
+      bindStudy(dataset, spec);
+      return null;
+    } catch (error) {
+      if (error instanceof StudyDataError) return { path: error.field, message: error.message };
+      throw error;
+    }
   },
 };
 

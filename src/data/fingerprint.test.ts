@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { csvDataset, loadEstData } from './features/test-support';
-import { datasetFingerprint, Fnv1a64, rememberFingerprint } from './fingerprint';
+import { datasetFingerprint, rememberFingerprint } from './fingerprint';
+import { Fnv1a64 } from './hash';
 
 const LINES = ['ID,TIME,DV,EVID,AMT,DVID,BW', '1,0,.,1,5,0,70', '1,1,2.5,0,0,1,70', '2,0,9.1,0,0,2,80'];
 

@@ -10,88 +10,16 @@
  * page's main thread.
  */
 import { EVENT_RECORD_COLUMN_NAMES } from './event-records';
+import { Fnv1a64 } from './hash';
 import type { Dataset, EventRecords } from './types';
+
+/** The 64-bit FNV-1a of hash.ts, where other code has long imported it from. */
+export { Fnv1a64 };
 
 /** The event columns every version has hashed, in this order. */
 const FIRST_COLUMNS: readonly (keyof EventRecords)[] = ['subject', 'time', 'dv', 'evid', 'mdv', 'amt', 'cmt', 'dvid'];
 /** Not content: where a record came from in the file. */
 const NOT_HASHED: readonly (keyof EventRecords)[] = ['sourceLine'];
-
-const OFFSET_HI = 0xcbf29ce4;
-/** Values hashed per block in `numbers`. */
-const BLOCK = 4096;
-const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
-const OFFSET_LO = 0x84222325;
-/** The FNV-64 prime is 2^40 + 0x1b3. */
-const PRIME_LOW_PART = 0x1b3;
-
-/** 64-bit FNV-1a, fed byte by byte (exported for its test vectors). */
-export class Fnv1a64 {
-  private hi = OFFSET_HI;
-  private lo = OFFSET_LO;
-  private readonly scratch = new DataView(new ArrayBuffer(8));
-
-  byte(b: number): void {
-    const lo = (this.lo ^ b) >>> 0;
-    // h · (2^40 + 0x1b3) mod 2^64, in 32-bit halves: lo·0x1b3 is exact in a double (< 2^41).
-    const product = lo * PRIME_LOW_PART;
-    const carry = Math.floor(product / 0x1_0000_0000);
-    this.hi = (Math.imul(this.hi, PRIME_LOW_PART) + carry + (lo << 8)) >>> 0;
-    this.lo = product >>> 0;
-  }
-
-  /** `byte` for each of `count` bytes, in one loop (the same arithmetic). */
-  bytes(data: Uint8Array, count = data.length): void {
-    let hi = this.hi;
-    let lo = this.lo;
-    for (let i = 0; i < count; i++) {
-      const x = (lo ^ data[i]) >>> 0;
-      const product = x * PRIME_LOW_PART;
-      hi = (Math.imul(hi, PRIME_LOW_PART) + Math.floor(product / 0x1_0000_0000) + (x << 8)) >>> 0;
-      lo = product >>> 0;
-    }
-    this.hi = hi;
-    this.lo = lo;
-  }
-
-  /** The value as a little-endian float64, NaN as the canonical quiet NaN. */
-  number(value: number): void {
-    this.scratch.setFloat64(0, Number.isNaN(value) ? Number.NaN : value, true);
-    for (let i = 0; i < 8; i++) this.byte(this.scratch.getUint8(i));
-  }
-
-  /** The count, then `number` of each value (in blocks of float64 bytes where the platform is little-endian). */
-  numbers(values: ArrayLike<number>): void {
-    this.number(values.length);
-    if (!LITTLE_ENDIAN) {
-      for (let i = 0; i < values.length; i++) this.number(values[i]);
-      return;
-    }
-    const block = new Float64Array(Math.min(BLOCK, values.length));
-    const blockBytes = new Uint8Array(block.buffer);
-    for (let start = 0; start < values.length; start += BLOCK) {
-      const n = Math.min(BLOCK, values.length - start);
-      for (let i = 0; i < n; i++) {
-        const v = values[start + i];
-        block[i] = v === v ? v : Number.NaN;
-      }
-      this.bytes(blockBytes, n * 8);
-    }
-  }
-
-  text(value: string): void {
-    this.number(value.length);
-    for (let i = 0; i < value.length; i++) {
-      const code = value.charCodeAt(i);
-      this.byte(code & 0xff);
-      this.byte(code >>> 8);
-    }
-  }
-
-  hex(): string {
-    return this.hi.toString(16).padStart(8, '0') + this.lo.toString(16).padStart(8, '0');
-  }
-}
 
 /** True when the column holds what a dataset without it means (see normalizeDataset): TIME as written, else 0. */
 function isDefaultColumn(records: EventRecords, name: keyof EventRecords): boolean {

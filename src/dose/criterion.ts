@@ -1,19 +1,59 @@
 /**
- * The success criterion of the dose questions and its Monte-Carlo uncertainty: a subject succeeds
- * when PD stays below the threshold at every grid time of the last dosing interval at steady state
- * (equivalently, its maximum over the grid is below the threshold); the population's success
- * fraction comes with a Wilson score interval (binomial sampling of the virtual subjects).
+ * The success criterion of the dose questions (the study spec's `questions.criterion`) and its
+ * Monte-Carlo uncertainty. Over the last dosing interval at steady state, a subject's endpoint is
+ *   below T    strictly below T       above T    strictly above T       within [a, b]   a ≤ value ≤ b
+ * in the window the spec names: `throughout` (at every grid time: max < T, min > T, or both bounds),
+ * `trough` (the value just before the next dose) or `average` (the mean over the interval). A NaN
+ * fails. The population's success fraction comes with a Wilson score interval (binomial sampling of
+ * the virtual subjects).
  */
+import type { Criterion } from '../study/study-spec';
+import type { EndpointSummary, SteadyStateResult } from './steady-state';
 
+/** EstData's question: PD below 3.3 ng/mL throughout the last interval. */
 export const DEFAULT_THRESHOLD = 3.3;
 const Z95 = 1.959963984540054;
 
-/** True when every value of profile[offset … offset + length) is below the threshold (NaN fails). */
-export function subjectSucceeds(profile: ArrayLike<number>, threshold: number, offset = 0, length = profile.length - offset): boolean {
-  for (let k = offset; k < offset + length; k++) {
-    if (!(profile[k] < threshold)) return false;
+/** `threshold` as a criterion "below T throughout" (the EstData questions). */
+export const belowThroughout = (threshold: number): Criterion => ({ rule: 'below', threshold, window: 'throughout' });
+
+/** The summaries a criterion reads (steady-state.ts). */
+export function criterionSummaries(criterion: Criterion): EndpointSummary[] {
+  if (criterion.window === 'trough') return ['trough'];
+  if (criterion.window === 'average') return ['average'];
+  if (criterion.rule === 'below') return ['max'];
+  if (criterion.rule === 'above') return ['min'];
+  return ['min', 'max'];
+}
+
+/** The summaries that bound a subject's endpoint from below and above in the criterion's window. */
+export function criterionBounds(criterion: Criterion): { low: EndpointSummary; high: EndpointSummary } {
+  if (criterion.window === 'throughout') return { low: 'min', high: 'max' };
+  return { low: criterion.window, high: criterion.window };
+}
+
+/** Whether a subject whose endpoint lies between `low` and `high` in the window succeeds (NaN fails). */
+export function meets(criterion: Criterion, low: number, high: number): boolean {
+  switch (criterion.rule) {
+    case 'below':
+      return high < criterion.threshold;
+    case 'above':
+      return low > criterion.threshold;
+    case 'within':
+      return low >= criterion.range[0] && high <= criterion.range[1];
   }
-  return length > 0;
+}
+
+/** Success per subject (1 = the criterion holds) from a simulator's result. */
+export function successMask(result: SteadyStateResult, criterion: Criterion, size: number): Uint8Array {
+  const { low, high } = criterionBounds(criterion);
+  const lows = criterion.rule === 'below' ? undefined : result[low];
+  const highs = criterion.rule === 'above' ? undefined : result[high];
+  const missing = criterion.rule !== 'below' && !lows ? low : criterion.rule !== 'above' && !highs ? high : null;
+  if (missing) throw new Error(`successMask: the simulator returned no ${missing} summary`);
+  const mask = new Uint8Array(size);
+  for (let i = 0; i < size; i++) mask[i] = meets(criterion, lows ? lows[i] : Number.NaN, highs ? highs[i] : Number.NaN) ? 1 : 0;
+  return mask;
 }
 
 /** Wilson score interval for `successes` out of `n` at confidence z (default 95%). */
@@ -35,13 +75,6 @@ export interface SuccessFraction {
   ci: [number, number];
 }
 
-/** Success per subject from per-subject maxima over the interval (1 = PD below threshold throughout). */
-export function successMask(maxPd: ArrayLike<number>, threshold: number): Uint8Array {
-  const mask = new Uint8Array(maxPd.length);
-  for (let i = 0; i < maxPd.length; i++) mask[i] = maxPd[i] < threshold ? 1 : 0;
-  return mask;
-}
-
 export function successFraction(mask: ArrayLike<number>): SuccessFraction {
   let successes = 0;
   for (let i = 0; i < mask.length; i++) successes += mask[i] ? 1 : 0;
@@ -49,18 +82,16 @@ export function successFraction(mask: ArrayLike<number>): SuccessFraction {
   return { successes, n, fraction: n > 0 ? successes / n : NaN, ci: wilsonInterval(successes, n) };
 }
 
-/** Per-subject maxima of profiles laid out [subject * points + k]. */
-export function profileMaxima(profiles: ArrayLike<number>, points: number): Float64Array {
-  const n = Math.floor(profiles.length / points);
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let m = -Infinity;
-    for (let k = 0; k < points; k++) {
-      const v = profiles[i * points + k];
-      m = Number.isNaN(v) ? NaN : Math.max(m, v);
-      if (Number.isNaN(m)) break;
-    }
-    out[i] = m;
-  }
-  return out;
+/** "below 3.3 ng/mL throughout the last interval", "within 15–40 mg/L at the trough", … */
+export function describeCriterion(criterion: Criterion, unit: string): string {
+  const u = unit ? ` ${unit}` : '';
+  const what =
+    criterion.rule === 'within' ? `within ${criterion.range[0]}–${criterion.range[1]}${u}` : `${criterion.rule} ${criterion.threshold}${u}`;
+  const where =
+    criterion.window === 'throughout'
+      ? 'throughout the last dosing interval'
+      : criterion.window === 'trough'
+        ? 'at the trough (just before the next dose)'
+        : 'on average over the dosing interval';
+  return `${what} ${where} at steady state`;
 }

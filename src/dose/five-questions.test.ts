@@ -7,14 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ingestText } from '../data/ingest';
 import type { Dataset } from '../data/types';
 import { DoseSearchCancelledError, DoseSettingsError } from './errors';
-import {
-  answerDoseQuestions,
-  answerFiveQuestions,
-  toHeadlessAnswers,
-  type DoseAnswer,
-  type DoseProgress,
-  type FiveQuestionsResult,
-} from './five-questions';
+import { answerDoseQuestions, answerFiveQuestions, type DoseAnswer, type DoseProgress, type FiveQuestionsResult } from './five-questions';
 import { MechanisticPdSimulator } from './mechanistic-simulator';
 import { readEstDataCsv } from '../testing/fixture-files';
 
@@ -107,12 +100,11 @@ describe('the five dose questions on EstData (mechanistic model)', () => {
     }
   });
 
-  it('prints the design’s headless answer shape and reports progress', () => {
-    const headless = toHeadlessAnswers(result);
-    expect(headless).toHaveLength(12);
-    for (const h of headless) expect(Object.keys(h).sort()).toEqual(['ci', 'dose_mg', 'fraction', 'regimen', 'scenario', 'target']);
-    expect(new Set(headless.map((h) => h.scenario))).toEqual(new Set(['base', 'bw70_140', 'no_comed']));
-    expect(JSON.parse(JSON.stringify(headless))).toEqual(headless);
+  it('answers in the Doses tab’s shape and reports progress', () => {
+    expect(result.answers).toHaveLength(12);
+    expect(new Set(result.answers.map((h) => h.scenario))).toEqual(new Set(['base', 'bw70_140', 'no_comed']));
+    for (const a of result.answers) expect(a.dose_mg).toBe(a.bisection.dose_mg);
+    expect(JSON.parse(JSON.stringify(result.answers))).toEqual(result.answers);
     const stages = [...new Set(progress.map((p) => p.stage))];
     expect(stages).toEqual(['fit', 'questions', 'uncertainty']);
     expect(progress.filter((p) => p.stage === 'questions').pop()).toMatchObject({ done: 6, total: 6 });

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '../pkpd/random';
 import { DoseResponse } from './dose-response';
 import { bisectDoseGrid, checkNeighbours, doseGrid, scanDoseGrid } from './grid-search';
-import type { PdSimulator, SteadyStateRequest } from './pd-simulator';
+import { belowThroughout } from './criterion';
+import { oralEvery, type SteadyStateBatch, type SteadyStateRequest, type SteadyStateSimulator } from './steady-state';
 import { drawPopulation } from './virtual-population';
 
 /** A monotone step curve: sorted random fractions on the grid. */
@@ -15,30 +16,37 @@ function monotoneCurve(grid: number[], rng: ReturnType<typeof createRng>): (dose
  * Toy simulator: subject i's PD maximum falls with dose and crosses the threshold 3.3 at its own
  * dose d_i; inside `dip` (if given) the odd subjects are pushed back above the threshold.
  */
-class ToySimulator implements PdSimulator {
+class ToySimulator implements SteadyStateSimulator {
   readonly label = 'toy';
   readonly randomEffects = ['u'];
   constructor(private readonly dip?: [number, number]) {}
-  simulate(request: SteadyStateRequest) {
+  simulate(request: SteadyStateRequest): SteadyStateBatch {
     const { population, amounts } = request;
     const u = population.random.u;
     return {
-      interval: request.interval,
-      grid: Float64Array.of(0, request.interval),
+      regimen: request.regimen,
+      grid: Float64Array.of(0, request.regimen.interval),
       results: amounts.map((amount) => {
-        const maxPd = new Float64Array(population.size);
+        const max = new Float64Array(population.size);
         for (let i = 0; i < population.size; i++) {
           const critical = 5 * Math.exp(0.4 * u[i]);
-          maxPd[i] = 3.3 * (critical / Math.max(amount, 1e-9)) ** 0.5;
-          if (this.dip && amount >= this.dip[0] && amount <= this.dip[1] && i % 2 === 1) maxPd[i] = 4;
+          max[i] = 3.3 * (critical / Math.max(amount, 1e-9)) ** 0.5;
+          if (this.dip && amount >= this.dip[0] && amount <= this.dip[1] && i % 2 === 1) max[i] = 4;
         }
-        return { amount, maxPd };
+        return { amount, max };
       }),
     };
   }
 }
 
-const toyPopulation = () => drawPopulation({ size: 500, seed: 9, scenario: { bwRange: [50, 100], comedShare: 0.5 }, randomEffects: ['u'] });
+const toyPopulation = () =>
+  drawPopulation({
+    size: 500,
+    seed: 9,
+    scenario: { covariates: { BW: { uniform: [50, 100] }, COMED: { share: 0.5 } } },
+    randomEffects: ['u'],
+  });
+const below = { criterion: belowThroughout(3.3), gridStep: 0.5 };
 
 describe('dose grid', () => {
   it('is made of multiples of the step', () => {
@@ -88,14 +96,17 @@ describe('bisection on the dose grid', () => {
 
 describe('dose–response over a virtual population', () => {
   it('is monotone for a monotone simulator (common random numbers: no subject reverses)', async () => {
-    const dr = new DoseResponse(new ToySimulator(), toyPopulation(), 24, { threshold: 3.3, gridStep: 0.5 });
+    const dr = new DoseResponse(new ToySimulator(), toyPopulation(), oralEvery(24), below);
     const grid = doseGrid({ step: 0.5, max: 20 });
     const b = await bisectDoseGrid(grid, 0.9, dr.fractionAt);
     const scan = await scanDoseGrid(grid, 0.9, dr.fractionAt);
     expect(b.dose).toBe(scan.dose);
     await dr.at(grid);
     const m = dr.monotonicity();
-    expect(m).toMatchObject({ monotone: true, decreases: [], subjectReversals: 0, dosesEvaluated: grid.length });
+    expect(m).toMatchObject({ expected: 'rising', monotone: true, decreases: [], subjectReversals: 0, dosesEvaluated: grid.length });
+    // Read downwards (a falling expectation), every step goes the wrong way.
+    expect(dr.monotonicity('falling').monotone).toBe(false);
+    expect(dr.monotonicity('not monotone')).toMatchObject({ monotone: true, decreases: [] });
     expect(dr.evaluations).toBe(grid.length); // memoised: every dose simulated once
     const p = dr.get(b.dose!)!;
     expect(p.fraction).toBeGreaterThanOrEqual(0.9);
@@ -104,7 +115,7 @@ describe('dose–response over a virtual population', () => {
   });
 
   it('flags a non-monotone dose–response', async () => {
-    const dr = new DoseResponse(new ToySimulator([8, 9]), toyPopulation(), 24, { threshold: 3.3, gridStep: 0.5 });
+    const dr = new DoseResponse(new ToySimulator([8, 9]), toyPopulation(), oralEvery(24), below);
     const grid = doseGrid({ step: 0.5, max: 20 });
     await dr.at(grid);
     const m = dr.monotonicity();
@@ -119,5 +130,26 @@ describe('dose–response over a virtual population', () => {
     const around = await checkNeighbours(grid, bis.index, target, dr.fractionAt);
     expect(around.above!.fraction).toBeLessThan(target);
     expect(around.consistent).toBe(false);
+  });
+
+  it('fills a curve from per-subject ranges only when they agree with every simulated dose', async () => {
+    const grid = doseGrid({ step: 0.5, max: 20 });
+    const population = toyPopulation();
+    // The toy's subject i succeeds from its critical dose 5 e^{0.4 u_i} on.
+    const first = Int32Array.from(population.random.u, (u) => grid.findIndex((d) => d >= 5 * Math.exp(0.4 * u)));
+    first.forEach((f, i) => (first[i] = f < 0 ? grid.length : f));
+    const last = new Int32Array(population.size).fill(grid.length - 1);
+    const simulated = new DoseResponse(new ToySimulator(), population, oralEvery(24), below);
+    await simulated.at(grid);
+    const filled = new DoseResponse(new ToySimulator(), population, oralEvery(24), below);
+    await filled.at([grid[3], grid[20], grid[39]]);
+    expect(filled.fillFromRanges(grid, first, last)).toBe(true);
+    expect(filled.evaluations).toBe(3);
+    expect(filled.curve()).toEqual(simulated.curve());
+    // Ranges that contradict a simulated dose are refused and fill nothing.
+    const wrong = new DoseResponse(new ToySimulator([8, 9]), population, oralEvery(24), below);
+    await wrong.at([8.5]);
+    expect(wrong.fillFromRanges(grid, first, last)).toBe(false);
+    expect(wrong.curve()).toHaveLength(1);
   });
 });

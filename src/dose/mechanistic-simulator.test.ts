@@ -6,10 +6,16 @@ import { ESTDATA_LIKE_MODEL, type PopulationModel } from '../pkpd/population-mod
 import { SCENARIO_ESTDATA_2CMT } from '../pkpd/testing/scenarios';
 import { DoseSearchCancelledError } from './errors';
 import { intervalNodes, MechanisticPdSimulator, MECHANISTIC_RANDOM_EFFECTS, unitSteadyStateAtNodes } from './mechanistic-simulator';
+import { oralEvery } from './steady-state';
 import { drawPopulation } from './virtual-population';
 
 const population = (size: number, seed = 3, bwRange: [number, number] = [50, 100]) =>
-  drawPopulation({ size, seed, scenario: { bwRange, comedShare: 0.5 }, randomEffects: MECHANISTIC_RANDOM_EFFECTS });
+  drawPopulation({
+    size,
+    seed,
+    scenario: { covariates: { BW: { uniform: bwRange }, COMED: { share: 0.5 } } },
+    randomEffects: MECHANISTIC_RANDOM_EFFECTS,
+  });
 
 function maxRelative(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let worst = 0;
@@ -52,7 +58,7 @@ describe('mechanistic steady-state PD simulator', () => {
         [24, 5],
         [168, 50],
       ]) {
-        const batch = sim.simulate({ population: pop, interval, amounts: [amount], gridStep: 0.5, keepProfiles: true });
+        const batch = sim.simulate({ population: pop, regimen: oralEvery(interval), amounts: [amount], gridStep: 0.5, keepProfiles: true });
         const points = batch.grid.length;
         for (let i = 0; i < pop.size; i++) {
           const { pk, pd } = sim.subject(pop, i);
@@ -63,7 +69,7 @@ describe('mechanistic steady-state PD simulator', () => {
           const reference = simulateIndirectResponse(pd, pk, regimen(amount, interval, count), times);
           const ours = batch.results[0].profiles!.subarray(i * points, (i + 1) * points);
           expect(maxRelative(ours, reference)).toBeLessThan(1e-5);
-          expect(batch.results[0].maxPd[i]).toBeCloseTo(Math.max(...reference), 4);
+          expect(batch.results[0].max![i]).toBeCloseTo(Math.max(...reference), 4);
         }
       }
     }
@@ -73,18 +79,18 @@ describe('mechanistic steady-state PD simulator', () => {
     const pop = population(200);
     const sim = new MechanisticPdSimulator(ESTDATA_LIKE_MODEL);
     const amounts = [0, 1, 2, 4, 8, 16, 50];
-    const batch = sim.simulate({ population: pop, interval: 24, amounts, gridStep: 0.5, keepProfiles: true });
+    const batch = sim.simulate({ population: pop, regimen: oralEvery(24), amounts, gridStep: 0.5, keepProfiles: true });
     const points = batch.grid.length;
     expect(points).toBe(49);
     expect(batch.grid[points - 1]).toBe(24);
     for (let i = 0; i < pop.size; i++) {
       const base = sim.subject(pop, i).pd.base;
-      expect(batch.results[0].maxPd[i]).toBeCloseTo(base, 10);
+      expect(batch.results[0].max![i]).toBeCloseTo(base, 10);
       for (const res of batch.results) {
         const prof = res.profiles!;
         expect(Math.abs(prof[i * points] - prof[i * points + points - 1]) / prof[i * points]).toBeLessThan(1e-12);
       }
-      for (let a = 1; a < amounts.length; a++) expect(batch.results[a].maxPd[i]).toBeLessThan(batch.results[a - 1].maxPd[i]);
+      for (let a = 1; a < amounts.length; a++) expect(batch.results[a].max![i]).toBeLessThan(batch.results[a - 1].max![i]);
     }
   });
 
@@ -96,7 +102,13 @@ describe('mechanistic steady-state PD simulator', () => {
       [24, 6],
       [168, 60],
     ]) {
-      const p = periodic.simulate({ population: pop, interval, amounts: [amount], gridStep: 0.5, checkSteadyState: true });
+      const p = periodic.simulate({
+        population: pop,
+        regimen: oralEvery(interval),
+        amounts: [amount],
+        gridStep: 0.5,
+        checkSteadyState: true,
+      });
       const check = p.results[0].steadyState!;
       expect(check.ok).toBe(true);
       expect(check.subjectsChecked).toBe(3);
@@ -109,8 +121,8 @@ describe('mechanistic steady-state PD simulator', () => {
       }
       expect(slowest).toBeGreaterThan(200);
       expect(check.intervalsSimulated * interval).toBeGreaterThanOrEqual(10 * slowest);
-      const c = cold.simulate({ population: pop, interval, amounts: [amount], gridStep: 0.5 });
-      expect(maxRelative(c.results[0].maxPd, p.results[0].maxPd)).toBeLessThan(5e-3);
+      const c = cold.simulate({ population: pop, regimen: oralEvery(interval), amounts: [amount], gridStep: 0.5 });
+      expect(maxRelative(c.results[0].max!, p.results[0].max!)).toBeLessThan(5e-3);
     }
   });
 
@@ -120,13 +132,13 @@ describe('mechanistic steady-state PD simulator', () => {
     const fine = new MechanisticPdSimulator(SCENARIO_ESTDATA_2CMT, { subdivisions: 4 });
     for (const interval of [24, 168]) {
       const amount = interval === 24 ? 6 : 60;
-      const coarse = sim.simulate({ population: pop, interval, amounts: [amount], gridStep: 0.5 }).results[0].maxPd;
-      const refined = fine.simulate({ population: pop, interval, amounts: [amount], gridStep: 0.5 }).results[0].maxPd;
+      const coarse = sim.simulate({ population: pop, regimen: oralEvery(interval), amounts: [amount], gridStep: 0.5 }).results[0].max!;
+      const refined = fine.simulate({ population: pop, regimen: oralEvery(interval), amounts: [amount], gridStep: 0.5 }).results[0].max!;
       expect(maxRelative(coarse, refined)).toBeLessThan(1e-5);
       // The maximum over the grid: the sharpest peak (R turning down just after a dose) is resolved to
       // ≈ 1e-4 with 0.5 h and ≈ 3e-5 with 0.25 h (the default of the dose questions).
-      const dense = sim.simulate({ population: pop, interval, amounts: [amount], gridStep: 0.05 }).results[0].maxPd;
-      const quarter = sim.simulate({ population: pop, interval, amounts: [amount], gridStep: 0.25 }).results[0].maxPd;
+      const dense = sim.simulate({ population: pop, regimen: oralEvery(interval), amounts: [amount], gridStep: 0.05 }).results[0].max!;
+      const quarter = sim.simulate({ population: pop, regimen: oralEvery(interval), amounts: [amount], gridStep: 0.25 }).results[0].max!;
       expect(maxRelative(coarse, dense)).toBeLessThan(5e-4);
       expect(maxRelative(quarter, dense)).toBeLessThan(1e-4);
     }
@@ -137,9 +149,9 @@ describe('mechanistic steady-state PD simulator', () => {
     const sim = new MechanisticPdSimulator(SCENARIO_ESTDATA_2CMT);
     const doses = Array.from({ length: 40 }, (_, k) => 0.5 * (k + 1));
     const first = sim.successIndices(pop, 24, doses, 3.3, 0.25);
-    const batch = sim.simulate({ population: pop, interval: 24, amounts: doses, gridStep: 0.25 });
+    const batch = sim.simulate({ population: pop, regimen: oralEvery(24), amounts: doses, gridStep: 0.25 });
     for (let i = 0; i < pop.size; i++) {
-      for (let k = 0; k < doses.length; k++) expect(batch.results[k].maxPd[i] < 3.3).toBe(k >= first[i]);
+      for (let k = 0; k < doses.length; k++) expect(batch.results[k].max![i] < 3.3).toBe(k >= first[i]);
     }
   });
 
@@ -151,7 +163,7 @@ describe('mechanistic steady-state PD simulator', () => {
     for (let i = 0; i < pop.size; i++) {
       const la = Math.log(a.subject(pop, i).pk.cl / ESTDATA_LIKE_MODEL.pk.fixed.cl);
       const lb = Math.log(b.subject(pop, i).pk.cl / ESTDATA_LIKE_MODEL.pk.fixed.cl);
-      const cov = ESTDATA_LIKE_MODEL.pk.fixed.betaCl * Math.log(pop.bw[i] / 70);
+      const cov = ESTDATA_LIKE_MODEL.pk.fixed.betaCl * Math.log(pop.covariates.BW[i] / 70);
       expect(lb - cov).toBeCloseTo(2 * (la - cov), 10);
     }
   });
@@ -161,7 +173,7 @@ describe('mechanistic steady-state PD simulator', () => {
     const controller = new AbortController();
     controller.abort();
     expect(() =>
-      sim.simulate({ population: population(10), interval: 24, amounts: [1], gridStep: 0.5, signal: controller.signal }),
+      sim.simulate({ population: population(10), regimen: oralEvery(24), amounts: [1], gridStep: 0.5, signal: controller.signal }),
     ).toThrow(DoseSearchCancelledError);
   });
 });

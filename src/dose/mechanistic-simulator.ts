@@ -1,5 +1,9 @@
 /**
- * The mechanistic population PK/PD model (src/pkpd) as a steady-state PD simulator.
+ * The EstData-only mechanistic population PK/PD model (src/pkpd/population-model.ts, fitted by
+ * `fitPkpd`) as a steady-state PD simulator — the engine of the compatibility path (five-questions.ts)
+ * that the Doses tab still runs until it moves onto the study spec; study-simulator.ts answers any
+ * study's questions (on EstData, the same answers: dose-questions.test.ts). Oral doses, PD below a
+ * threshold throughout the interval ('max' summaries only); covariates BW and COMED of the population.
  *
  * PK is linear, so the steady state of "A every τ" is known in closed form: C_ss(t) = A·u(t) with
  * u(t) = Σ_j c_j e^{−λ_j t} / (1 − e^{−λ_j τ}) for the unit (1 mg) response Σ c_j e^{−λ_j Δt}. It is
@@ -26,17 +30,19 @@ import { individualPd, individualPk, PD_ETA_NAMES, PK_ETA_NAMES, type PdEtas, ty
 import { checkPdParameters, type IndirectResponseParameters } from '../pkpd/indirect-response';
 import { checkPkParameters, oralUnitResponse, terminalHalfLife, type PkParameters, type Polyexponential } from '../pkpd/pk-model';
 import type { PopulationModel } from '../pkpd/population-model';
-import { DoseSearchCancelledError } from './errors';
+import type { Criterion } from '../study/study-spec';
+import { DoseSearchCancelledError, DoseSettingsError } from './errors';
 import {
   checkSteadyStateRequest,
   intervalGrid,
-  type PdSimulator,
+  type DosingRegimen,
   type SteadyStateBatch,
   type SteadyStateCheck,
   type SteadyStateRequest,
   type SteadyStateResult,
-} from './pd-simulator';
-import type { VirtualPopulation } from './virtual-population';
+  type SteadyStateSimulator,
+} from './steady-state';
+import { covariateOf, type VirtualPopulation } from './virtual-population';
 
 /** Random-effect streams of the mechanistic model: all six, whatever Ω holds, so every model sees the same z. */
 export const MECHANISTIC_RANDOM_EFFECTS: readonly string[] = [...PK_ETA_NAMES.map((n) => `pk.${n}`), ...PD_ETA_NAMES.map((n) => `pd.${n}`)];
@@ -73,8 +79,12 @@ interface Individuals {
   unitNodes: Map<string, Float64Array>;
 }
 
-export class MechanisticPdSimulator implements PdSimulator {
+export class MechanisticPdSimulator implements SteadyStateSimulator {
   readonly randomEffects = MECHANISTIC_RANDOM_EFFECTS;
+  readonly summaries = ['max'] as const;
+  /** Inhibition of production: PD falls with the dose. */
+  readonly direction = 'decreasing';
+  readonly covariates = ['BW', 'COMED'] as const;
   readonly label: string;
   private readonly cache = new WeakMap<VirtualPopulation, Individuals>();
   private readonly mode: 'periodic' | 'cold-start';
@@ -98,7 +108,7 @@ export class MechanisticPdSimulator implements PdSimulator {
   /** PK and PD parameters of subject i of a population under this model (η = ω·z). */
   subject(population: VirtualPopulation, i: number): { pk: PkParameters; pd: IndirectResponseParameters } {
     const { pk, pd } = this.model;
-    const cov = { bw: population.bw[i], comed: population.comed[i] };
+    const cov = { bw: covariateOf(population, 'BW')[i], comed: covariateOf(population, 'COMED')[i] };
     const z = (name: string): number => population.random[name]?.[i] ?? 0;
     const etaPk: PkEtas = {};
     for (const name of PK_ETA_NAMES) {
@@ -158,24 +168,25 @@ export class MechanisticPdSimulator implements PdSimulator {
   }
 
   simulate(request: SteadyStateRequest): SteadyStateBatch {
-    const { population, interval, amounts, gridStep } = request;
+    const { population, regimen, amounts, gridStep } = request;
     checkSteadyStateRequest(request);
+    const interval = oralInterval(regimen);
     const grid = intervalGrid(interval, gridStep);
     const points = grid.length;
     const gridPanels = points - 1;
     const panels = gridPanels * this.subdivisions;
     const ind = this.individuals(population);
     const n = population.size;
-    const results: SteadyStateResult[] = amounts.map((amount) => ({
+    const results = amounts.map((amount) => ({
       amount,
-      maxPd: new Float64Array(n),
+      max: new Float64Array(n),
       profiles: request.keepProfiles ? new Float64Array(n * points) : undefined,
-    }));
+    })) satisfies SteadyStateResult[];
     if (this.mode === 'periodic') {
       const periodic = this.periodicState(ind, interval, panels);
       for (let i = 0; i < n; i++) {
         if ((i & 127) === 0 && request.signal?.aborted) throw new DoseSearchCancelledError();
-        for (const res of results) res.maxPd[i] = periodic(i, res.amount, this.subdivisions, res.profiles, i * points);
+        for (const res of results) res.max[i] = periodic(i, res.amount, this.subdivisions, res.profiles, i * points);
       }
     } else {
       for (let i = 0; i < n; i++) {
@@ -189,14 +200,35 @@ export class MechanisticPdSimulator implements PdSimulator {
             if (res.profiles) res.profiles[i * points + k] = v;
             if (v > max) max = v;
           }
-          res.maxPd[i] = max;
+          res.max[i] = max;
         }
       }
     }
+    const out: SteadyStateResult[] = results;
     if (request.checkSteadyState) {
-      for (const res of results) res.steadyState = this.check(ind, res.amount, interval, panels);
+      for (const res of out) res.steadyState = this.check(ind, res.amount, interval, panels);
     }
-    return { interval, grid, results };
+    return { regimen, grid, results: out };
+  }
+
+  /**
+   * The contract of the uncertainty replicates (dose-questions.ts): each subject succeeds from the
+   * index `successIndices` gives to the grid's end (PD below a threshold throughout; PD falls with
+   * the dose).
+   */
+  successRanges(
+    population: VirtualPopulation,
+    regimen: DosingRegimen,
+    gridStep: number,
+    doses: readonly number[],
+    criterion: Criterion,
+    signal?: SteadyStateRequest['signal'],
+  ): { first: Int32Array; last: Int32Array } {
+    if (criterion.rule !== 'below' || criterion.window !== 'throughout') {
+      throw new DoseSettingsError('The EstData-only simulator answers "PD below a threshold throughout the interval" only.');
+    }
+    const first = this.successIndices(population, oralInterval(regimen), doses, criterion.threshold, gridStep, signal);
+    return { first, last: new Int32Array(first.length).fill(doses.length - 1) };
   }
 
   /**
@@ -439,4 +471,9 @@ function coldStart(
     }
   }
   return { last, previous };
+}
+
+function oralInterval(regimen: DosingRegimen): number {
+  if (regimen.route !== 'oral') throw new DoseSettingsError('The EstData-only simulator models oral doses only.');
+  return regimen.interval;
 }

@@ -15,10 +15,11 @@
 import { answerSpread, bandPoint } from './percentiles';
 import type { Dataset } from '../data/types';
 import type { PkPdModel } from '../model/pkpd-model';
-import { DEFAULT_THRESHOLD } from './criterion';
+import { belowThroughout, DEFAULT_THRESHOLD } from './criterion';
 import { DoseResponse } from './dose-response';
 import {
   answerDoseQuestions,
+  challengeScenario,
   DEFAULT_REGIMENS,
   type DoseAnswer,
   type DoseQuestionControl,
@@ -30,6 +31,7 @@ import {
 import { bisectDoseGrid } from './grid-search';
 import { networkTrainingContext } from './network-context';
 import { type FeatureExtrapolation, type HistoryPlan, NetworkPdSimulator, type NetworkSimulatorOptions } from './network-simulator';
+import { oralEvery } from './steady-state';
 import { datasetComedShare, drawPopulation, type VirtualPopulation } from './virtual-population';
 
 export interface NetworkQuestionOptions extends DoseQuestionOptions {
@@ -87,7 +89,7 @@ export async function answerNetworkDoseQuestions(
     drawPopulation({
       size: s.nVirtual,
       seed: s.seed,
-      scenario: { bwRange: scenario.bwRange, comedShare: scenario.comedShare === 'trial' ? s.trialComedShare : scenario.comedShare },
+      scenario: challengeScenario(scenario, s.trialComedShare),
       randomEffects: [...new Set(members.flatMap((m) => m.randomEffects))],
     });
   const extrapolation: NetworkExtrapolation[] = [];
@@ -147,8 +149,8 @@ async function addEnsembleBands(
     const answers = result.answers.filter((a) => a.scenario === curve.scenario && a.regimen === curve.regimen);
     const memberDoses = answers.map(() => [] as number[]);
     for (const member of members) {
-      const dr = new DoseResponse(member, pop, curve.interval, {
-        threshold: settings.threshold,
+      const dr = new DoseResponse(member, pop, oralEvery(curve.interval), {
+        criterion: belowThroughout(settings.threshold),
         gridStep: settings.gridStep,
         signal: control.signal,
       });

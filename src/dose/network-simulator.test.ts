@@ -2,10 +2,11 @@ import { tensor2d } from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { disposeModel, type PkPdModel, predictHistories } from '../model/pkpd-model';
 import { useCpuBackend } from '../model/test-support';
-import { successMask } from './criterion';
+import { normalCdf } from '../pkpd/random';
+import { belowThroughout, successMask } from './criterion';
 import { DoseResponse } from './dose-response';
-import { BASELINE_PD_EFFECT, NetworkPdSimulator, normalCdf } from './network-simulator';
-import type { PdSimulator } from './pd-simulator';
+import { BASELINE_PD_EFFECT, NetworkPdSimulator } from './network-simulator';
+import { oralEvery, type SteadyStateResult, type SteadyStateSimulator } from './steady-state';
 import { type TinyNetwork, trainTinyNetwork } from './network-test-support';
 import { drawPopulation, type VirtualPopulation } from './virtual-population';
 
@@ -19,7 +20,16 @@ beforeAll(async () => {
 afterAll(() => disposeModel(tiny.model));
 
 const population = (size: number, comedShare = 0.5, bwRange: [number, number] = [50, 100]): VirtualPopulation =>
-  drawPopulation({ size, seed: 7, scenario: { bwRange, comedShare }, randomEffects: [BASELINE_PD_EFFECT] });
+  drawPopulation({
+    size,
+    seed: 7,
+    scenario: { covariates: { BW: { uniform: bwRange }, COMED: { share: comedShare } } },
+    randomEffects: [BASELINE_PD_EFFECT],
+  });
+
+const below = (threshold: number) => ({ criterion: belowThroughout(threshold), gridStep: 0.5 });
+const mask = (result: SteadyStateResult, threshold: number): Uint8Array =>
+  successMask(result, belowThroughout(threshold), result.max!.length);
 
 /** The memory rule computed independently from the feature models: longest window, ln(1/0.01)/slowest rate. */
 function expectedMemoryHours(model: PkPdModel): number {
@@ -62,11 +72,11 @@ describe('dose histories fed to the network', () => {
       expect(Array.from(h.doses.times)).toEqual(Array.from({ length: K + 1 }, (_, j) => 24 * j));
       expect(Array.from(h.doses.amounts)).toEqual(new Array(K + 1).fill(5));
       expect(h.armDose).toBe(5);
-      expect(h.covariates).toMatchObject({ BW: pop.bw[i], COMED: pop.comed[i] });
-      expect(byComed(pop.comed[i])).toContain(h.baselinePd);
+      expect(h.covariates).toMatchObject({ BW: pop.covariates.BW[i], COMED: pop.covariates.COMED[i] });
+      expect(byComed(pop.covariates.COMED[i])).toContain(h.baselinePd);
     });
     // the baseline is the subject's quantile Φ(z) of its group
-    const group = byComed(pop.comed[0]).sort((a, b) => a - b);
+    const group = byComed(pop.covariates.COMED[0]).sort((a, b) => a - b);
     expect(histories[0].baselinePd).toBe(group[Math.floor(normalCdf(pop.random[BASELINE_PD_EFFECT][0]) * group.length)]);
   });
 
@@ -79,14 +89,14 @@ describe('dose histories fed to the network', () => {
     expect(times[0]).toBe((K - 1) * 24);
     expect(times[48]).toBe(K * 24);
     expect(times[1] - times[0]).toBeCloseTo(0.5, 12);
-    const batch = sim.simulate({ population: pop, interval: 24, amounts: [2, 8], gridStep: 0.5, keepProfiles: true });
+    const batch = sim.simulate({ population: pop, regimen: oralEvery(24), amounts: [2, 8], gridStep: 0.5, keepProfiles: true });
     expect(Array.from(batch.grid)).toEqual(Array.from(times, (t) => t - (K - 1) * 24));
     batch.results.forEach((res) => {
       const expected = predictHistories(tiny.model, sim.histories(pop, 24, res.amount), times).pd!.predicted;
       expect(res.profiles!.length).toBe(12 * 49);
       // the same arithmetic (history columns shared by all subjects at one dose): equal, not just close
       expect(Array.from(res.profiles!)).toEqual(Array.from(expected));
-      for (let i = 0; i < 12; i++) expect(res.maxPd[i]).toBe(Math.max(...res.profiles!.subarray(i * 49, (i + 1) * 49)));
+      for (let i = 0; i < 12; i++) expect(res.max![i]).toBe(Math.max(...res.profiles!.subarray(i * 49, (i + 1) * 49)));
     });
     // a different dose gives a different profile
     expect(batch.results[0].profiles!.some((v, r) => Math.abs(v - batch.results[1].profiles![r]) > 1e-3)).toBe(true);
@@ -99,12 +109,12 @@ describe('dose histories fed to the network', () => {
     const screened = new NetworkPdSimulator(tiny.model, tiny.context, { screenThreshold: threshold });
     for (const interval of [24, 168]) {
       const amounts = interval === 24 ? [0.5, 3, 10] : [5, 40, 150];
-      const a = plain.simulate({ population: pop, interval, amounts, gridStep: 0.5 });
-      const b = screened.simulate({ population: pop, interval, amounts, gridStep: 0.5 });
+      const a = plain.simulate({ population: pop, regimen: oralEvery(interval), amounts, gridStep: 0.5 });
+      const b = screened.simulate({ population: pop, regimen: oralEvery(interval), amounts, gridStep: 0.5 });
       a.results.forEach((res, k) => {
-        expect(Array.from(successMask(b.results[k].maxPd, threshold))).toEqual(Array.from(successMask(res.maxPd, threshold)));
-        res.maxPd.forEach((v, i) => {
-          if (v < threshold) expect(b.results[k].maxPd[i]).toBe(v);
+        expect(Array.from(mask(b.results[k], threshold))).toEqual(Array.from(mask(res, threshold)));
+        res.max!.forEach((v, i) => {
+          if (v < threshold) expect(b.results[k].max![i]).toBe(v);
         });
       });
     }
@@ -114,16 +124,16 @@ describe('dose histories fed to the network', () => {
     const base = population(50, 0.5);
     const noComed = population(50, 0);
     const sim = new NetworkPdSimulator(tiny.model, tiny.context, { screenThreshold: 3.3 });
-    sim.simulate({ population: base, interval: 24, amounts: [3], gridStep: 0.5 });
-    const reused = sim.simulate({ population: noComed, interval: 24, amounts: [3], gridStep: 0.5 }).results[0].maxPd;
+    sim.simulate({ population: base, regimen: oralEvery(24), amounts: [3], gridStep: 0.5 });
+    const reused = sim.simulate({ population: noComed, regimen: oralEvery(24), amounts: [3], gridStep: 0.5 }).results[0].max!;
     const fresh = new NetworkPdSimulator(tiny.model, tiny.context, { screenThreshold: 3.3 }).simulate({
       population: noComed,
-      interval: 24,
+      regimen: oralEvery(24),
       amounts: [3],
       gridStep: 0.5,
-    }).results[0].maxPd;
+    }).results[0].max!;
     expect(Array.from(reused)).toEqual(Array.from(fresh));
-    expect(base.comed.some((c) => c === 1)).toBe(true);
+    expect(base.covariates.COMED.some((c) => c === 1)).toBe(true);
   });
 });
 
@@ -152,8 +162,8 @@ describe('steady state', () => {
   }
 
   const check = (sim: NetworkPdSimulator, interval: number, amount: number) =>
-    sim.simulate({ population: population(20), interval, amounts: [amount], gridStep: 0.5, checkSteadyState: true }).results[0]
-      .steadyState!;
+    sim.simulate({ population: population(20), regimen: oralEvery(interval), amounts: [amount], gridStep: 0.5, checkSteadyState: true })
+      .results[0].steadyState!;
 
   it('fails with too few intervals and passes with the planned number, daily and weekly', () => {
     withoutClockInputs(() => {
@@ -206,7 +216,7 @@ describe('common random numbers and monotonicity', () => {
       .sort((a, b) => a - b);
     noComed.forEach((h, i) => {
       expect(h.covariates!.BW).toBe(low[i].covariates!.BW);
-      if (base.comed[i] === 0) expect(h.baselinePd).toBe(low[i].baselinePd);
+      if (base.covariates.COMED[i] === 0) expect(h.baselinePd).toBe(low[i].baselinePd);
       else expect(h.baselinePd).toBe(group0[Math.floor(normalCdf(base.random[BASELINE_PD_EFFECT][i]) * group0.length)]);
     });
   });
@@ -215,13 +225,11 @@ describe('common random numbers and monotonicity', () => {
     const pop = population(80);
     const sim = new NetworkPdSimulator(tiny.model, tiny.context);
     const doses = [0.5, 1, 2, 3, 4, 6, 8, 12, 16, 24];
-    const dr = new DoseResponse(sim, pop, 24, { threshold: 3.3, gridStep: 0.5 });
+    const dr = new DoseResponse(sim, pop, oralEvery(24), below(3.3));
     const points = await dr.at(doses);
     const report = dr.monotonicity();
     expect(report.dosesEvaluated).toBe(doses.length);
-    const masks = sim
-      .simulate({ population: pop, interval: 24, amounts: doses, gridStep: 0.5 })
-      .results.map((r) => successMask(r.maxPd, 3.3));
+    const masks = sim.simulate({ population: pop, regimen: oralEvery(24), amounts: doses, gridStep: 0.5 }).results.map((r) => mask(r, 3.3));
     const falls = points.flatMap((p, k) => (k > 0 && p.fraction < points[k - 1].fraction ? [p.dose] : []));
     expect(report.decreases.map((d) => d.to)).toEqual(falls);
     let reversals = 0;
@@ -237,7 +245,7 @@ describe('common random numbers and monotonicity', () => {
   it('flags a dose–response that is not monotone', async () => {
     const sim = new NetworkPdSimulator(tiny.model, tiny.context);
     // The network evaluated at |dose − 12|: success rises towards 0 and 24 mg and falls around 12.
-    const folded: PdSimulator = {
+    const folded: SteadyStateSimulator = {
       label: 'folded',
       randomEffects: sim.randomEffects,
       simulate: (request) => {
@@ -245,7 +253,7 @@ describe('common random numbers and monotonicity', () => {
         return { ...batch, results: batch.results.map((r, k) => ({ ...r, amount: request.amounts[k] })) };
       },
     };
-    const dr = new DoseResponse(folded, population(80), 24, { threshold: 3.3, gridStep: 0.5 });
+    const dr = new DoseResponse(folded, population(80), oralEvery(24), below(3.3));
     await dr.at([2, 6, 10, 12, 14, 18, 22]);
     const report = dr.monotonicity();
     expect(report.monotone).toBe(false);

@@ -32,19 +32,21 @@ import type { FeatureModel } from '../data/features/spec';
 import { INFERENCE } from '../model/layers';
 import { fromTargetScale } from '../model/metrics';
 import { type Branch, branchFor, branchOutputs, type BranchTarget, type PkPdModel } from '../model/pkpd-model';
+import { normalCdf } from '../pkpd/random';
 import { DoseSearchCancelledError, DoseSettingsError } from './errors';
 import type { NetworkTrainingContext } from './network-context';
 import {
   checkInterval,
   checkSteadyStateRequest,
   intervalGrid,
-  type PdSimulator,
+  type DosingRegimen,
   type SteadyStateBatch,
   type SteadyStateCheck,
   type SteadyStateRequest,
   type SteadyStateResult,
-} from './pd-simulator';
-import type { VirtualPopulation } from './virtual-population';
+  type SteadyStateSimulator,
+} from './steady-state';
+import { covariateOf, type VirtualPopulation } from './virtual-population';
 
 /** The population's random-effect name for the baseline-PD quantile. */
 export const BASELINE_PD_EFFECT = 'network.baselinePd';
@@ -111,7 +113,7 @@ interface PdOutput {
   pk: Branch | null;
 }
 
-export class NetworkPdSimulator implements PdSimulator {
+export class NetworkPdSimulator implements SteadyStateSimulator {
   readonly label: string;
   readonly randomEffects: readonly string[];
   private readonly pd: PdOutput;
@@ -201,21 +203,20 @@ export class NetworkPdSimulator implements PdSimulator {
   }
 
   simulate(request: SteadyStateRequest): NetworkSteadyStateBatch {
-    const { population, interval, amounts, gridStep, signal } = request;
+    const { population, regimen, amounts, gridStep, signal } = request;
     checkSteadyStateRequest(request);
+    const interval = oralInterval(regimen);
     const plan = this.plan(interval);
     const grid = intervalGrid(interval, gridStep);
     const times = grid.map((t) => plan.lastIntervalStart + t);
     const results = amounts.map((amount): SteadyStateResult => {
       const doses = this.doses(interval, amount);
-      const res: SteadyStateResult = {
-        amount,
-        ...this.maxima(population, interval, doses, amount, times, request.keepProfiles === true, signal),
-      };
+      const { maxPd, profiles } = this.maxima(population, interval, doses, amount, times, request.keepProfiles === true, signal);
+      const res: SteadyStateResult = { amount, max: maxPd, profiles };
       if (request.checkSteadyState) res.steadyState = this.check(population, doses, amount, plan, grid, signal);
       return res;
     });
-    return { interval, grid, results, plan };
+    return { regimen, grid, results, plan };
   }
 
   /** Input features of the simulated rows (a spread of up to 64 subjects) outside their training range, furthest first. */
@@ -307,8 +308,8 @@ export class NetworkPdSimulator implements PdSimulator {
       const hit = earlier.find(
         (e) =>
           i < e.population.size &&
-          e.population.bw[i] === population.bw[i] &&
-          e.population.comed[i] === population.comed[i] &&
+          covariateOf(e.population, 'BW')[i] === covariateOf(population, 'BW')[i] &&
+          covariateOf(e.population, 'COMED')[i] === covariateOf(population, 'COMED')[i] &&
           Object.is(e.baseline[i], baseline[i]),
       );
       if (hit) maxPd[i] = hit.maxPd[i];
@@ -432,11 +433,12 @@ export class NetworkPdSimulator implements PdSimulator {
     if (this.randomEffects.length > 0 && !z)
       throw new Error(`NetworkDoseSimulator: the population lacks the ${BASELINE_PD_EFFECT} draws the simulator declares`);
     const out: SubjectInputs = { covariates: [], baselinePd: new Float64Array(population.size).fill(NaN) };
+    const bw = covariateOf(population, 'BW');
+    const comed = covariateOf(population, 'COMED');
     for (let i = 0; i < population.size; i++) {
-      out.covariates.push({ BW: population.bw[i], [bwName]: population.bw[i], COMED: population.comed[i] });
+      out.covariates.push({ BW: bw[i], [bwName]: bw[i], COMED: comed[i] });
       if (z) {
-        const group =
-          this.baselineGroups[population.comed[i]].length > 0 ? this.baselineGroups[population.comed[i]] : this.baselineGroups[2];
+        const group = this.baselineGroups[comed[i]].length > 0 ? this.baselineGroups[comed[i]] : this.baselineGroups[2];
         if (group.length > 0) out.baselinePd[i] = group[Math.min(group.length - 1, Math.floor(normalCdf(z[i]) * group.length))];
       }
     }
@@ -459,22 +461,8 @@ function spread(n: number, count: number): Int32Array {
   return Int32Array.from({ length: m }, (_, j) => Math.floor((j * n) / m));
 }
 
-/** Standard normal CDF (erfc by Numerical Recipes' Chebyshev fit, relative error < 1.2e−7). */
-export function normalCdf(z: number): number {
-  const x = Math.abs(z) / Math.SQRT2;
-  const t = 1 / (1 + 0.5 * x);
-  const erfc =
-    t *
-    Math.exp(
-      -x * x -
-        1.26551223 +
-        t *
-          (1.00002368 +
-            t *
-              (0.37409196 +
-                t *
-                  (0.09678418 +
-                    t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851513 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  return z >= 0 ? 1 - erfc / 2 : erfc / 2;
+/** The network models oral doses given at once: a regimen of oral doses, its interval (h). */
+function oralInterval(regimen: DosingRegimen): number {
+  if (regimen.route !== 'oral') throw new DoseSettingsError('A network dose simulator models oral doses only; choose an oral regimen.');
+  return regimen.interval;
 }

@@ -1,17 +1,25 @@
 /**
- * Parameter uncertainty of a fitted mechanistic model: population models drawn from the
- * asymptotic distribution of the estimates, x ~ N(x̂, Cov) on FOCE's estimation scale (log for
- * positive parameters, logit for Imax, identity for exponents), for the fixed effects and the
- * between-subject SDs together. PK and PD are fitted sequentially, so their draws are independent
- * (the PK–PD cross-covariance is not available). Parameters without a standard error (set aside by
- * the covariance step) stay at their estimates. Residual errors do not matter for dose questions.
+ * Parameter uncertainty of a fitted population model: models drawn from the asymptotic distribution
+ * of the estimates, x ~ N(x̂, Cov) on FOCE's estimation scale (each θ's own transform — log for
+ * positive parameters, logit for IMAX, identity for exponents and signed parameters — and log for
+ * the between-subject SDs), fixed effects and SDs together. PK and PD are fitted sequentially, so
+ * their draws are independent (the PK–PD cross-covariance is not available); PK is drawn first.
+ * Parameters without a standard error (set aside by the covariance step) and fixed ones stay at
+ * their values. Residual errors do not matter for dose questions.
+ *
+ * `drawStudyModel` draws from a study fit (src/pkpd/population); `drawPopulationModel` from the
+ * EstData-only fit (src/pkpd/pkpd-fit.ts) for the compatibility path (five-questions.ts). Both take
+ * the same draws from the same rng: on EstData, where the two fits agree bit for bit, they give the
+ * same models.
  */
 import type { PdEtaName, PdFixedEffects, PkEtaName, PkFixedEffects } from '../pkpd/covariates';
 import type { FoceResult } from '../pkpd/foce';
 import { cholesky } from '../pkpd/linalg';
 import type { PkpdFitResult } from '../pkpd/pkpd-fit';
+import type { StudyFitResult, StudyPopulationModel } from '../pkpd/population/fit-study';
 import type { PopulationModel } from '../pkpd/population-model';
 import type { Rng } from '../pkpd/random';
+import type { ModelParameter } from '../study/study-spec';
 
 type Transform = 'log' | 'logit' | 'identity';
 
@@ -105,4 +113,26 @@ export function drawPopulationModel(fit: PkpdFitResult, rng: Rng): PopulationMod
     pk: { ...base.pk, fixed: pkFixed, omega: pkOmega },
     pd: { ...base.pd, fixed: pdFixed, omega: pdOmega },
   };
+}
+
+/**
+ * A study population model drawn from the fit's estimation uncertainty, or null when a fitted
+ * stage has no covariance matrix (the caller then reports that no uncertainty band could be made).
+ */
+export function drawStudyModel(fit: StudyFitResult, rng: Rng): StudyPopulationModel | null {
+  const base = fit.model;
+  const theta = { ...base.theta };
+  const omega: Partial<Record<ModelParameter, number>> = { ...base.omega };
+  for (const stage of [fit.pk, fit.pd]) {
+    if (!stage) continue;
+    const transforms = new Map(stage.model.thetas.filter((t) => !t.fixed).map((t) => [t.name, t.transform]));
+    const draw = drawFoce(stage.foce, (name) => transforms.get(name) ?? (omegaName(name) ? 'log' : null), rng);
+    if (!draw) return null;
+    for (const [name, value] of draw.values) {
+      const eta = omegaName(name);
+      if (eta) omega[eta as ModelParameter] = value;
+      else theta[name] = value;
+    }
+  }
+  return { ...base, theta, omega };
 }

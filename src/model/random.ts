@@ -4,15 +4,12 @@
  * TF.js random ops receive an integer seed drawn from a stream (their own generator is seeded, so the
  * result is reproducible on a given backend).
  */
+import { FNV32_OFFSET, fnv1a32 } from '../data/hash';
 import { mulberry32 } from '../data/splits/prng';
 
-/** A 32-bit mix of a seed and a label (FNV-1a over the label, then a murmur-style finaliser). */
+/** A 32-bit mix of a seed and a label (FNV-1a over the label from the seed, then a murmur-style finaliser). */
 export function mixSeed(seed: number, label: string): number {
-  let h = (seed ^ 0x811c9dc5) >>> 0;
-  for (let i = 0; i < label.length; i++) {
-    h ^= label.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
+  let h = fnv1a32(label, (seed ^ FNV32_OFFSET) >>> 0);
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b) >>> 0;
   h ^= h >>> 13;

@@ -34,6 +34,7 @@ import { ModelConfigError, ModelDataError } from './errors';
 import type { Network } from './network';
 import { type Matrix, runNetwork, runNetworkAsync } from './predict';
 import { SeedStream } from './random';
+import type { CancelSignal } from '../data/cancel';
 
 /** Rows to learn from: features and targets (z-units; NaN where a row has no value for that target). */
 export interface TrainingSet {
@@ -109,9 +110,7 @@ export interface EpochProgress {
   readonly bestEpoch: number;
 }
 
-export interface CancelSignal {
-  readonly aborted: boolean;
-}
+export type { CancelSignal };
 
 export interface TrainingHooks {
   readonly onEpoch?: (progress: EpochProgress) => void;

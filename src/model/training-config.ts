@@ -3,7 +3,6 @@
  * checks with one message per field, and its translation into trainPkPd options. Pure and free of
  * TF.js, so the UI can import it.
  */
-import { PD_SUPPRESSION_THRESHOLD } from '../data/explore/thresholds';
 import { crossValidationSplits, DEFAULT_SPLIT_SEED, referenceSplit, type SubjectSplit } from '../data/splits/split';
 import type { Dataset } from '../data/types';
 import { BACKEND_REQUESTS, type BackendRequest } from '../platform/compute-backend';
@@ -13,6 +12,9 @@ import { defaultFeatureCounts, modelParameterCount, parameterBudgetProblem } fro
 import type { ModelMode } from './pkpd-model';
 import type { PkPdTrainingOptions } from './train-pkpd';
 import { formatCount } from '../text/format';
+
+/** PD level (ng/mL) of the classification head: the reference system's EstData threshold (the networks are EstData's until they read a study spec). */
+export const PD_SUPPRESSION_THRESHOLD = 3.3;
 
 export const CV_FOLDS = 5;
 export const TRAINING_SPLITS = ['reference', ...Array.from({ length: CV_FOLDS }, (_, k) => `cv${CV_FOLDS}-fold${k + 1}`)] as const;

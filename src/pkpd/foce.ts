@@ -21,6 +21,7 @@
 import { FitCancelledError } from './errors';
 import { cholesky, choleskyLogDet, choleskySolve, forwardSolve, inverseSpd, symmetricEigen } from './linalg';
 import { finiteDifferenceHessian, forwardGradient, minimizeBfgs } from './optimizer';
+import type { CancelSignal } from '../data/cancel';
 
 export type Transform = 'log' | 'logit' | 'identity';
 
@@ -55,10 +56,7 @@ export interface FoceProblem {
   predict(theta: Float64Array, eta: Float64Array, subject: number, out: Float64Array): void;
 }
 
-/** Anything with `aborted`, e.g. an AbortSignal. */
-export interface CancelSignal {
-  readonly aborted: boolean;
-}
+export type { CancelSignal };
 
 export interface FitProgress {
   stage: string;

@@ -6,7 +6,21 @@ import { datasetFingerprint } from '../data/fingerprint';
 import { ingestText } from '../data/ingest';
 import type { Dataset } from '../data/types';
 import { closeStudioDatabase, openStudioDatabase } from './database';
-import { deleteDataset, listDatasets, loadDataset, type NewDataset, renameDataset, saveDataset } from './datasets';
+import { ESTDATA_FINGERPRINT, estDataPreset, headerSignature } from '../study/guess-spec';
+import { readEstDataCsv } from '../testing/fixture-files';
+import { splitColumns } from './dataset-columns';
+import {
+  deleteDataset,
+  listDatasets,
+  loadDataset,
+  loadPackedDataset,
+  type NewDataset,
+  rememberedStudy,
+  renameDataset,
+  saveDataset,
+  saveDatasetStudy,
+} from './datasets';
+import { packDataset } from './packed-dataset';
 import { StorageQuotaError, StorageUpgradeError, StorageVersionError, StoredItemMissingError } from './errors';
 import { NAME_MAX_LENGTH } from './names';
 import { DATABASE_NAME, MIGRATIONS, runMigrations, SCHEMA_VERSION, type Migration, type StudioSchema } from './schema';
@@ -214,5 +228,103 @@ describe('schema migrations', () => {
     expect(Array.isArray(a.dataset.subjects)).toBe(true);
     expect((await v2.get('dataset-meta', 'a')).fingerprint).toBeUndefined();
     v2.close();
+  });
+});
+
+describe('study specs stored with datasets', () => {
+  it('stores a new dataset with the spec proposed for it: a guess, not yet confirmed; the demo data with the preset, confirmed', async () => {
+    const small = await saveDataset(item('Small'));
+    expect(small.study).toMatchObject({ confirmed: false, source: 'guess' });
+    expect(small.study.spec.endpoints).toEqual({ pk: { dvid: 1 }, pd: { dvid: 2 } });
+    const est = ingestText(readEstDataCsv(), 'EstData.csv');
+    if (!est.ok) throw new Error('EstData must ingest');
+    const demo = await saveDataset(item('EstData', 1, est.dataset));
+    expect(demo.fingerprint).toBe(ESTDATA_FINGERPRINT);
+    expect(demo.study).toMatchObject({ confirmed: true, source: 'preset', spec: estDataPreset() });
+    expect((await listDatasets()).map((m) => m.study.confirmed)).toEqual([false, true]);
+  });
+
+  it('stores a confirmed spec with the dataset and remembers it for the same header, nothing else changed', async () => {
+    const meta = await saveDataset(item('Small'));
+    const signature = headerSignature(dataset().format.columns);
+    expect(await rememberedStudy(signature)).toBeUndefined();
+    const spec = { ...meta.study.spec, groupBy: 'BW', units: { ...meta.study.spec.units, concentration: 'ng/mL' as const } };
+    const saved = await saveDatasetStudy(meta.id, spec, 'user', signature);
+    expect(saved.study).toMatchObject({ spec, confirmed: true, source: 'user' });
+    expect((await loadPackedDataset(meta.id)).meta).toEqual(saved);
+    expect({ ...saved, study: meta.study, updatedAt: meta.updatedAt }).toEqual(meta);
+    expect(await rememberedStudy(headerSignature(['bw', 'DVID', 'AMT', 'evid', 'DV', 'TIME', 'ID']))).toEqual(spec);
+    expect(await rememberedStudy(headerSignature(['ID', 'TIME', 'DV']))).toBeUndefined();
+    await expect(saveDatasetStudy('gone', spec, 'user', signature)).rejects.toBeInstanceOf(StoredItemMissingError);
+  });
+
+  it('does not offer a remembered spec the validator now refuses', async () => {
+    const db = await openStudioDatabase();
+    const spec = { ...estDataPreset(), groupBy: '' };
+    await db.put('study-memory', { signature: 'header:x', spec, updatedAt: 1 });
+    expect(await rememberedStudy('header:x')).toBeUndefined();
+  });
+});
+
+describe('migration 4: a study spec for every stored dataset', () => {
+  /** A database as version 3 of the app left it: datasets as columns, with fingerprints, no study specs. */
+  async function versionThreeDatabase(datasets: { id: string; data: Dataset; fingerprint: string }[]): Promise<void> {
+    const v3 = await openDB<StudioSchema>(DATABASE_NAME, 3, {
+      upgrade: async (db, _old, _new, tx) => {
+        for (const step of MIGRATIONS.slice(0, 3)) await step(db, tx);
+      },
+    });
+    for (const { id, data, fingerprint } of datasets) {
+      const { shell, pieces } = splitColumns(packDataset(data));
+      const meta = {
+        id,
+        name: id,
+        fileName: data.fileName,
+        fileSize: 1,
+        rowCount: data.rowCount,
+        subjectCount: data.subjects.length,
+        observationTypes: data.observationTypes,
+        warningCount: 0,
+        fingerprint,
+        createdAt: 1,
+        updatedAt: 1,
+      };
+      await v3.put('dataset-meta', meta as never);
+      await v3.put('dataset-data', { id, dataset: shell, warnings: [] });
+      for (const piece of pieces) await v3.put('dataset-columns', piece, [id, piece.column, piece.piece]);
+    }
+    v3.close();
+  }
+
+  it('gives the demo data the preset (confirmed) and other datasets the guess from their data (not confirmed)', async () => {
+    const est = ingestText(readEstDataCsv(), 'EstData.csv');
+    if (!est.ok) throw new Error('EstData must ingest');
+    const small = dataset();
+    await versionThreeDatabase([
+      { id: 'demo', data: est.dataset, fingerprint: datasetFingerprint(est.dataset) },
+      { id: 'small', data: small, fingerprint: datasetFingerprint(small) },
+    ]);
+    const metas = await listDatasets();
+    expect(metas.map((m) => [m.id, m.study.confirmed, m.study.source])).toEqual([
+      ['demo', true, 'preset'],
+      ['small', false, 'guess'],
+    ]);
+    expect(metas[0].study.spec).toEqual(estDataPreset());
+    // The guess read the stored data: BW is a covariate, and with two observation types there is a response.
+    expect(metas[1].study.spec.endpoints).toEqual({ pk: { dvid: 1 }, pd: { dvid: 2 } });
+    expect(metas[1].study.spec.model.pd).toEqual({ family: 'auto' });
+    expect((await loadDataset('small')).dataset).toEqual(small);
+    expect(await rememberedStudy('header:none')).toBeUndefined();
+  });
+
+  it('guesses from the metadata when a stored dataset’s data cannot be read', async () => {
+    const small = dataset();
+    await versionThreeDatabase([{ id: 'small', data: small, fingerprint: 'f' }]);
+    const raw = await openDB(DATABASE_NAME, 3);
+    await raw.delete('dataset-data', 'small');
+    raw.close();
+    const [meta] = await listDatasets();
+    expect(meta.study).toMatchObject({ confirmed: false, source: 'guess' });
+    expect(meta.study.spec.endpoints).toEqual({ pk: { dvid: 1 }, pd: { dvid: 2 } });
   });
 });

@@ -1,14 +1,19 @@
 import { rememberFingerprint } from '../data/fingerprint';
 import type { DataIssue, Dataset } from '../data/types';
+import type { StudySource } from '../study/guess-spec';
+import type { StudySpec } from '../study/study-spec';
+import { readStudySpec } from '../study/study-spec-reader';
 import { openStudioDatabase } from './database';
 import { isQuotaError, StorageQuotaError, StoredItemMissingError } from './errors';
 import { joinColumns, splitColumns } from './dataset-columns';
 import { checkedName } from './names';
 import { packDataset, type PackedDataset, unpackDataset } from './packed-dataset';
-import { columnPieceRange, type DatasetMeta, type StoredDataset } from './schema';
+import { proposedStudy } from './dataset-study';
+import { columnPieceRange, type DatasetMeta, type DatasetStudy, type StoredDataset } from './schema';
 import { announceStoreChange } from './store-changes';
+import { studySpecDocument } from './study-file';
 
-export type { DatasetMeta, StoredDataset };
+export type { DatasetMeta, DatasetStudy, StoredDataset };
 
 export interface NewDataset {
   /** At most NAME_MAX_LENGTH characters; names need not be unique here (the import adds " (2)"). */
@@ -18,6 +23,8 @@ export interface NewDataset {
   /** datasetFingerprint(dataset), as the ingest worker computed it (too slow to compute on the page). */
   fingerprint: string;
   warnings: DataIssue[];
+  /** The dataset's study spec; by default the one proposed for it (the demo's preset, else a guess), not yet confirmed unless the preset. */
+  study?: DatasetStudy;
 }
 
 /** A stored dataset in its packed form (see packed-dataset.ts). */
@@ -27,15 +34,17 @@ export interface StoredPackedDataset {
   warnings: DataIssue[];
 }
 
-/** A dataset to store in its packed form (as the ingest worker sends it). */
-export interface NewPackedDataset extends Omit<NewDataset, 'dataset'> {
+/** A dataset to store in its packed form (as the ingest worker sends it), with its study spec. */
+export interface NewPackedDataset extends Omit<NewDataset, 'dataset' | 'study'> {
   dataset: PackedDataset;
+  study: DatasetStudy;
 }
 
 /** Stores a dataset and its metadata in one transaction: either both are written or neither. */
 export async function saveDataset(item: NewDataset): Promise<DatasetMeta> {
   rememberFingerprint(item.dataset, item.fingerprint);
-  return savePackedDataset({ ...item, dataset: packDataset(item.dataset) });
+  const study = item.study ?? proposedStudy(item.dataset, item.fingerprint);
+  return savePackedDataset({ ...item, study, dataset: packDataset(item.dataset) });
 }
 
 /**
@@ -59,6 +68,7 @@ export async function savePackedDataset(item: NewPackedDataset): Promise<Dataset
     fingerprint: item.fingerprint,
     createdAt: now,
     updatedAt: now,
+    study: item.study,
   };
   const { shell, pieces } = splitColumns(packed);
   try {
@@ -132,6 +142,39 @@ export async function renameDataset(id: string, name: string): Promise<DatasetMe
   await Promise.all([tx.store.put(renamed), tx.done]);
   announceStoreChange('datasets');
   return renamed;
+}
+
+/**
+ * Stores the spec a user confirmed (in the mapping step, the study settings or from a study file) with
+ * the dataset, and remembers it for files with the same header (`signature`: headerSignature of the
+ * dataset's columns), in one transaction. The spec must have passed readStudySpec.
+ */
+export async function saveDatasetStudy(id: string, spec: StudySpec, source: StudySource, signature: string): Promise<DatasetMeta> {
+  const db = await openStudioDatabase();
+  const tx = db.transaction(['dataset-meta', 'study-memory'], 'readwrite');
+  const meta = await tx.objectStore('dataset-meta').get(id);
+  if (!meta) throw new StoredItemMissingError('dataset', id);
+  const now = Date.now();
+  const updated: DatasetMeta = { ...meta, study: { spec, source, confirmed: true, updatedAt: now }, updatedAt: now };
+  await Promise.all([
+    tx.objectStore('dataset-meta').put(updated),
+    tx.objectStore('study-memory').put({ signature, spec, updatedAt: now }),
+    tx.done,
+  ]);
+  announceStoreChange('datasets');
+  return updated;
+}
+
+/**
+ * The spec last confirmed for files with this header, read again through the one validator (a spec a
+ * newer rule refuses is not offered); undefined when there is none.
+ */
+export async function rememberedStudy(signature: string): Promise<StudySpec | undefined> {
+  const db = await openStudioDatabase();
+  const remembered = await db.get('study-memory', signature);
+  if (!remembered) return undefined;
+  const reading = readStudySpec(studySpecDocument(remembered.spec));
+  return reading.ok ? reading.spec : undefined;
 }
 
 export async function deleteDataset(id: string): Promise<void> {

@@ -54,6 +54,8 @@ describe('packed datasets', () => {
     port2.close();
     expect(unpackDataset(arrived.dataset)).toEqual(expected);
     expect(packed.dataset.records.time.length).toBe(0);
+    // The study spec proposed for it travels along: a guess from its data, not yet confirmed.
+    expect(arrived.study).toMatchObject({ confirmed: false, source: 'guess', spec: { endpoints: { pk: { dvid: 1 }, pd: { dvid: 2 } } } });
     const failed = packIngestResult(ingestText('ID,DV\n1,3\n', 'bad.csv'));
     expect(failed.ok).toBe(false);
     expect(transferablesOf(failed)).toEqual([]);

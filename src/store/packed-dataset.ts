@@ -8,6 +8,8 @@
 import { datasetFingerprint } from '../data/fingerprint';
 import { normalizeDataset } from '../data/normalize';
 import type { DataIssue, Dataset, IngestResult, Subject } from '../data/types';
+import { proposedStudy } from './dataset-study';
+import type { DatasetStudy } from './schema';
 
 /** Dataset.subjects as columns, one entry per subject. */
 export interface PackedSubjects {
@@ -30,9 +32,13 @@ export interface PackedDataset extends Omit<Dataset, 'subjects'> {
   subjects: PackedSubjects;
 }
 
-/** What the ingest worker sends the page: the packed dataset and its fingerprint, computed there once. */
+/**
+ * What the ingest worker sends the page: the packed dataset, its fingerprint and the study spec
+ * proposed for it (the demo's preset, else a guess: src/study/guess-spec.ts), computed there once.
+ */
 export type PackedIngestResult =
-  { ok: true; dataset: PackedDataset; fingerprint: string; warnings: DataIssue[] } | Extract<IngestResult, { ok: false }>;
+  | { ok: true; dataset: PackedDataset; fingerprint: string; warnings: DataIssue[]; study: DatasetStudy }
+  | Extract<IngestResult, { ok: false }>;
 
 /** Every field of Subject (a field added to Subject fails to compile here until the packed form carries it). */
 export const PACKED_SUBJECT_FIELDS: Readonly<Record<keyof Subject, true>> = {
@@ -114,10 +120,17 @@ export function unpackDataset(packed: PackedDataset): Dataset {
   return normalizeDataset({ ...rest, subjects });
 }
 
-/** The ingest worker's answer to the page: a packed dataset with its fingerprint, or the errors unchanged. */
+/** The ingest worker's answer to the page: a packed dataset with its fingerprint and proposed study, or the errors unchanged. */
 export function packIngestResult(result: IngestResult): PackedIngestResult {
   if (!result.ok) return result;
-  return { ok: true, dataset: packDataset(result.dataset), fingerprint: datasetFingerprint(result.dataset), warnings: result.warnings };
+  const fingerprint = datasetFingerprint(result.dataset);
+  return {
+    ok: true,
+    dataset: packDataset(result.dataset),
+    fingerprint,
+    warnings: result.warnings,
+    study: proposedStudy(result.dataset, fingerprint),
+  };
 }
 
 /** The buffers of a packed dataset's columns, each once: to move it between threads rather than copy it. */

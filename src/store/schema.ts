@@ -3,8 +3,10 @@ import { datasetFingerprint } from '../data/fingerprint';
 import type { DataIssue, Dataset } from '../data/types';
 import type { ModelDocument } from '../model/serialize';
 import type { TrainedModelMeta } from '../model/trained-model';
-import { type ColumnPiece, type DatasetShell, splitColumns } from './dataset-columns';
-import { packDataset, type PackedDataset } from './packed-dataset';
+import { ESTDATA_FINGERPRINT, estDataPreset, guessStudySpec, type StudyFacts, studyFacts, type StudySource } from '../study/guess-spec';
+import type { StudySpec } from '../study/study-spec';
+import { type ColumnPiece, type DatasetShell, joinColumns, splitColumns } from './dataset-columns';
+import { packDataset, type PackedDataset, unpackDataset } from './packed-dataset';
 
 export const DATABASE_NAME = 'qpkpd-studio';
 
@@ -21,6 +23,27 @@ export interface DatasetMeta {
   /** datasetFingerprint of the data, computed once when the file was read (saved models and links compare it). */
   fingerprint: string;
   createdAt: number;
+  updatedAt: number;
+  /** What the dataset's columns mean and what to do with them (src/study). */
+  study: DatasetStudy;
+}
+
+/** A dataset's study spec, stored with its metadata. */
+export interface DatasetStudy {
+  spec: StudySpec;
+  /**
+   * True once a user confirmed the spec (the mapping step, the study settings, an imported file), and
+   * for the demo data's preset; false for a guess or a spec remembered from a file with the same header.
+   */
+  confirmed: boolean;
+  source: StudySource;
+  updatedAt: number;
+}
+
+/** The spec a user last confirmed for files with one header (the sorted column names: headerSignature). */
+export interface RememberedStudy {
+  signature: string;
+  spec: StudySpec;
   updatedAt: number;
 }
 
@@ -56,6 +79,7 @@ export interface StudioSchema extends DBSchema {
   'dataset-columns': { key: ColumnPieceKey; value: StoredColumnPiece };
   'model-meta': { key: string; value: TrainedModelMeta; indexes: { 'by-dataset': string; 'by-created': number } };
   'model-data': { key: string; value: StoredModel };
+  'study-memory': { key: string; value: RememberedStudy };
 }
 
 export interface StoredModel {
@@ -100,7 +124,63 @@ export const MIGRATIONS: readonly Migration[] = [
       await cursor.update({ id: stored.id, dataset: shell, warnings: stored.warnings });
     }
   },
+  // Every dataset gets a study spec in its metadata: the EstData preset for the demo data (told by its
+  // fingerprint), else the spec guessed from its data, not yet confirmed (the Data view asks); specs
+  // users confirm are remembered per header in 'study-memory'.
+  async (db, transaction) => {
+    db.createObjectStore('study-memory', { keyPath: 'signature' });
+    const metaStore = transaction.objectStore('dataset-meta');
+    for (let cursor = await metaStore.openCursor(); cursor; cursor = await cursor.continue()) {
+      const meta = cursor.value as Omit<DatasetMeta, 'study'> & { study?: DatasetStudy };
+      if (meta.study) continue;
+      await cursor.update({ ...meta, study: await migratedStudy(meta, transaction) });
+    }
+  },
 ];
+
+/** The study of a dataset stored before specs existed (migration 4). */
+async function migratedStudy(meta: Omit<DatasetMeta, 'study'>, transaction: UpgradeTransaction): Promise<DatasetStudy> {
+  const now = Date.now();
+  if (meta.fingerprint === ESTDATA_FINGERPRINT) return { spec: estDataPreset(), confirmed: true, source: 'preset', updatedAt: now };
+  let facts: StudyFacts;
+  try {
+    const columns = transaction.objectStore('dataset-columns');
+    const [stored, keys] = await Promise.all([
+      transaction.objectStore('dataset-data').get(meta.id),
+      columns.getAllKeys(columnPieceRange(meta.id)),
+    ]);
+    if (!stored) throw new Error('no data');
+    const pieces = await Promise.all(keys.map((key) => columns.get(key)));
+    facts = studyFacts(
+      unpackDataset(
+        joinColumns(
+          stored.dataset,
+          pieces.filter((p) => p !== undefined),
+          meta.fileName,
+        ),
+      ),
+    );
+  } catch {
+    // Data that cannot be read here are read (and reported) when opened; the guess then rests on the metadata.
+    facts = metaFacts(meta);
+  }
+  return { spec: guessStudySpec(facts), confirmed: false, source: 'guess', updatedAt: now };
+}
+
+/** What the metadata alone tell about a dataset's observations. */
+function metaFacts(meta: Omit<DatasetMeta, 'study'>): StudyFacts {
+  return {
+    fileName: meta.fileName,
+    columns: [],
+    hasDvidColumn: true,
+    hasCmtColumn: false,
+    subjects: meta.subjectCount,
+    observations: meta.observationTypes.map((dvid) => ({ dvid, cmt: Number.NaN, count: 0 })),
+    doses: { count: 0, infusions: 0, compartments: [] },
+    covariates: [],
+    regimenGroups: 0,
+  };
+}
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 

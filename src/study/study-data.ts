@@ -179,7 +179,8 @@ function emptyObservations(): { times: number[]; values: number[]; segment: numb
   return { times: [], values: [], segment: [], lines: [] };
 }
 
-function matches(selector: EndpointSelector | undefined, dvid: number, cmt: number): boolean {
+/** Whether an observation with this DVID and CMT belongs to the endpoint `selector` selects. */
+export function endpointMatches(selector: EndpointSelector | undefined, dvid: number, cmt: number): boolean {
   if (!selector) return false;
   if (selector.dvid !== undefined && dvid !== selector.dvid) return false;
   if (selector.cmt !== undefined && cmt !== selector.cmt) return false;
@@ -219,7 +220,11 @@ function bindSubject(dataset: Dataset, spec: StudySpec, subject: Subject, index:
       segments[segment].doses.push(dose);
       segments[segment].doseLines.push(line);
     } else if (r.evid[k] === EVID_OBSERVATION && r.mdv[k] === 0 && Number.isFinite(r.dv[k])) {
-      const into = matches(spec.endpoints.pk, r.dvid[k], r.cmt[k]) ? pk : matches(spec.endpoints.pd, r.dvid[k], r.cmt[k]) ? pd : null;
+      const into = endpointMatches(spec.endpoints.pk, r.dvid[k], r.cmt[k])
+        ? pk
+        : endpointMatches(spec.endpoints.pd, r.dvid[k], r.cmt[k])
+          ? pd
+          : null;
       if (into) {
         into.times.push(r.time[k]);
         into.values.push(r.dv[k]);
@@ -244,7 +249,8 @@ function bindSubject(dataset: Dataset, spec: StudySpec, subject: Subject, index:
   return { id: subject.id, index, group, armDose: subject.armDose, covariates, segments, pk: freeze(pk), pd: freeze(pd) };
 }
 
-function groupLabel(column: string, value: number): string {
+/** A subject's group label for a groupBy column: "DOSE 25", "DOSE missing". */
+export function groupLabel(column: string, value: number): string {
   return Number.isNaN(value) ? `${column} missing` : `${column} ${formatNumber(value)}`;
 }
 

@@ -1,9 +1,10 @@
-import { css, html, LitElement } from 'lit';
+import { css, html, LitElement, nothing } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
 import './dataset-import';
 import './dataset-list';
 import './dataset-summary';
 import './explorer/explorer-view';
+import './study/study-panel';
 import './gpu-status';
 import './ingest-report';
 import './model/model-view';
@@ -19,6 +20,7 @@ import { dosesWorkspace } from './doses/doses-workspace';
 import type { ViewTab } from './view-tabs';
 import { DatasetLibraryController } from './dataset-library-controller';
 import type { DatasetAction } from './dataset-list';
+import type { DatasetMeta } from '../store/datasets';
 import { RETRY_LABEL, technicalDetails } from './run-notice';
 import { controlStyles } from './shared-styles';
 
@@ -174,14 +176,30 @@ export class App extends LitElement {
     const active = library.active;
     return html`<qp-ingest-report .report=${library.report} @report-dismissed=${() => library.dismissReport()}></qp-ingest-report> ${
         active
-          ? html`<qp-dataset-summary .meta=${active.meta} .data=${active.stored.dataset}></qp-dataset-summary>
-              <qp-explorer .data=${active.stored.dataset} .datasetId=${active.meta.id}></qp-explorer>`
+          ? html`<qp-dataset-summary .meta=${active.meta} .data=${active.stored.dataset}></qp-dataset-summary> ${keyed(
+                active.meta.id,
+                html`<qp-study-panel
+                  .meta=${active.meta}
+                  .data=${active.stored.dataset}
+                  @study-saved=${(e: CustomEvent<DatasetMeta>) => library.studySaved(e.detail)}
+                ></qp-study-panel>`,
+              )}
+              ${
+                active.meta.study.confirmed
+                  ? html`<qp-explorer
+                      .data=${active.stored.dataset}
+                      .datasetId=${active.meta.id}
+                      .spec=${active.meta.study.spec}
+                    ></qp-explorer>`
+                  : nothing
+              }`
           : html`<section class="welcome" data-testid="welcome">
               <h2>Start with data</h2>
               <p>
-                Drop a NONMEM-style CSV (columns ID, TIME, DV, EVID, MDV, AMT, CMT, DVID and covariates such as BW and COMED), choose one
-                with the file button, or press <strong>Load demo data</strong> for the public Quantum Innovation Challenge 2025 dataset.
-                Files are checked line by line; datasets are kept in this browser's storage.
+                Drop a NONMEM-, Monolix- or nlmixr2-style CSV (columns such as ID, TIME, DV, EVID, MDV, AMT, CMT, DVID and any covariates),
+                choose one with the file button, or press <strong>Load demo data</strong> for the public Quantum Innovation Challenge 2025
+                dataset. Files are checked line by line; then you confirm what the columns mean. Datasets are kept in this browser's
+                storage.
               </p>
             </section>`
       }`;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ingestText } from '../data/ingest';
 import type { Dataset } from '../data/types';
-import { readEstDataCsv } from '../testing/fixture-files';
+import { readEstDataCsv, readRealDatasetCsv } from '../testing/fixture-files';
 import { datasetFacts } from './dataset-facts';
 
 function dataset(text: string, name: string): Dataset {
@@ -11,18 +11,19 @@ function dataset(text: string, name: string): Dataset {
 }
 
 describe('datasetFacts', () => {
-  it('shows DOSE as the arms’ label, not as a covariate', () => {
+  it('counts subjects, doses and observations by type, and lists every covariate (DOSE too: grouping is the study’s)', () => {
     const facts = new Map(datasetFacts(dataset(readEstDataCsv(), 'EstData.csv')));
-    expect(facts.get('Arms (by DOSE)')).toBe('4 — 0, 1, 3, 10 mg');
-    expect(facts.get('Covariates')).toBe('BW, COMED');
     expect(facts.get('Subjects')).toBe('48');
+    expect(facts.get('Dose records')).toBe('756');
+    expect(facts.get('Observations')).toBe('2,064 (DVID 1: 864, DVID 2: 1,200)');
+    expect(facts.get('Covariates')).toBe('BW, COMED, DOSE');
+    expect([...facts.keys()].some((k) => k.startsWith('Arms'))).toBe(false);
   });
 
-  it('says arms come from each subject’s usual dose when the file has no DOSE column', () => {
-    const text = ['ID,TIME,DV,AMT,WT', '1,0,.,5,70', '1,1,2.0,.,70', '2,0,.,10,80', '2,1,3.0,.,80'].join('\n');
-    const facts = new Map(datasetFacts(dataset(text, 'arms.csv')));
-    expect(facts.get('Arms (by usual dose)')).toBe('2 — 5, 10 mg');
-    expect(facts.get('Covariates')).toBe('WT');
+  it('counts observations by CMT when the file has no DVID column', () => {
+    const facts = new Map(datasetFacts(dataset(readRealDatasetCsv('mavoglurant'), 'mavoglurant.csv')));
+    expect(facts.get('Observations')).toBe('2,427');
+    expect(facts.get('Covariates')).toBe('DOSE (time-varying), AGE, SEX, WT, HT');
   });
 
   it('names at most twelve covariates', () => {

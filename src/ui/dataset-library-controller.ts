@@ -1,7 +1,16 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { DataIssue } from '../data/types';
 import { rememberFingerprint } from '../data/fingerprint';
-import { deleteDataset, listDatasets, renameDataset, type DatasetMeta, type StoredDataset } from '../store/datasets';
+import {
+  deleteDataset,
+  type DatasetMeta,
+  type DatasetStudy,
+  listDatasets,
+  rememberedStudy,
+  renameDataset,
+  type StoredDataset,
+} from '../store/datasets';
+import { headerSignature } from '../study/guess-spec';
 import { rememberStoredId } from '../store/dataset-source';
 import { uniqueName } from '../store/names';
 import { unpackDataset } from '../store/packed-dataset';
@@ -131,12 +140,14 @@ export class DatasetLibraryController implements ReactiveController {
         baseName(fileName),
         stored.map((d) => d.name),
       );
+      const study = await this.studyFor(result.study, result.dataset.format.columns);
       const saved = await exploreClient.store({
         name,
         fileSize: file.size,
         dataset: result.dataset,
         fingerprint: result.fingerprint,
         warnings: result.warnings,
+        study,
       });
       const meta = saved.meta;
       const dataset = unpackDataset(saved.dataset);
@@ -159,6 +170,24 @@ export class DatasetLibraryController implements ReactiveController {
       }
       this.host.requestUpdate();
     }
+  }
+
+  /**
+   * The study a new file is stored with: the demo's preset as proposed; otherwise the spec last
+   * confirmed for files with the same header, when there is one, else the guess — either to be confirmed.
+   */
+  private async studyFor(proposed: DatasetStudy, columns: readonly string[]): Promise<DatasetStudy> {
+    if (proposed.source === 'preset') return proposed;
+    // A store that cannot be read here offers no remembered spec: the guess is checked by the user anyway.
+    const remembered = await rememberedStudy(headerSignature(columns)).catch(() => undefined);
+    return remembered ? { spec: remembered, source: 'remembered', confirmed: false, updatedAt: Date.now() } : proposed;
+  }
+
+  /** A study spec was stored for a dataset (confirmed, edited or imported): show its new metadata. */
+  studySaved(meta: DatasetMeta): void {
+    this.datasets = this.datasets.map((d) => (d.id === meta.id ? meta : d));
+    if (this.active?.meta.id === meta.id) this.active = { ...this.active, meta };
+    this.host.requestUpdate();
   }
 
   /** Loads the demo data; when a stored dataset holds the same data (by fingerprint), opens that one instead. */

@@ -108,7 +108,7 @@ export class DatasetList extends LitElement {
               ${d.name}
             </button>`
       }
-      <div class="facts">${d.fileName} · ${facts}</div>
+      <div class="facts">${d.fileName} · ${facts}${d.study.confirmed ? '' : ' · study settings to confirm'}</div>
       ${
         this.confirmingId === d.id
           ? deleteConfirm(

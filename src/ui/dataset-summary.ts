@@ -1,21 +1,34 @@
-import { css, html, LitElement } from 'lit';
+import { css, html, LitElement, type PropertyValues } from 'lit';
 import type { Dataset } from '../data/types';
 import type { DatasetMeta } from '../store/datasets';
-import { datasetFacts } from './dataset-facts';
+import { datasetFacts, observationsFact } from './dataset-facts';
 import { formatBytes } from '../text/format';
 
 const DELIMITER_NAMES = { ',': 'comma', ';': 'semicolon', '\t': 'tab' } as const;
 
 /** Key facts of the open dataset. */
 export class DatasetSummary extends LitElement {
-  static override properties = { meta: { attribute: false }, data: { attribute: false } };
+  static override properties = { meta: { attribute: false }, data: { attribute: false }, observations: { state: true } };
   declare meta: DatasetMeta | undefined;
   declare data: Dataset | undefined;
+  /** The observations fact, worked out in a task of its own after the dataset is shown (a pass over its records). */
+  declare observations: string | null;
 
   constructor() {
     super();
     this.meta = undefined;
     this.data = undefined;
+    this.observations = null;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (!changed.has('data')) return;
+    this.observations = null;
+    const data = this.data;
+    if (data)
+      setTimeout(() => {
+        if (this.data === data) this.observations = observationsFact(data);
+      }, 0);
   }
 
   static override styles = css`
@@ -51,7 +64,7 @@ export class DatasetSummary extends LitElement {
     const { meta, data: dataset } = this;
     if (!meta || !dataset) return html``;
     const facts: [string, string][] = [
-      ...datasetFacts(dataset),
+      ...datasetFacts(dataset, this.observations ?? '…'),
       [
         'File',
         `${formatBytes(meta.fileSize)}, ${DELIMITER_NAMES[dataset.format.delimiter]}-separated${dataset.format.inferredEvents ? ', events inferred (no EVID)' : ''}`,

@@ -1,9 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { DVID_PD, DVID_PK } from '../types';
-import { hysteresisLoop, hysteresisLoops } from './hysteresis';
-import { buildDataset, type FixtureRow } from './test-fixture';
+import { subjectGroups } from './groups';
+import { hysteresisLoops } from './hysteresis';
+import { buildDataset, fixtureSpec, type FixtureRow } from './test-fixture';
 
 const obs = (id: string, time: number, dv: number, dvid: number): FixtureRow => ({ id, time, dv, dvid });
+const PK = { dvid: DVID_PK };
+const PD = { dvid: DVID_PD };
+
+function loops(rows: FixtureRow[]) {
+  const ds = buildDataset(rows);
+  return hysteresisLoops(ds, PK, PD, subjectGroups(ds, fixtureSpec()).groups);
+}
 
 describe('hysteresisLoops', () => {
   const rows: FixtureRow[] = [
@@ -22,28 +30,25 @@ describe('hysteresisLoops', () => {
   ];
 
   it('pairs mean PK and mean PD at times where both exist, in time order', () => {
-    const loops = hysteresisLoops(buildDataset(rows));
-    expect(loops.map((l) => l.label)).toEqual(['5 mg']);
-    expect(loops[0].points).toEqual([
+    const found = loops(rows);
+    expect(found.map((l) => l.label)).toEqual(['5 mg oral']);
+    expect(found[0].points).toEqual([
       { time: 1, pk: 5, pd: 8, nPk: 2, nPd: 1 },
       { time: 4, pk: 3, pd: 7.5, nPk: 2, nPd: 2 },
     ]);
-    expect(hysteresisLoop(buildDataset(rows), 5)?.points).toHaveLength(2);
-    expect(hysteresisLoop(buildDataset(rows), 0)).toBeNull();
   });
 
   it('is empty without PD observations', () => {
-    expect(hysteresisLoops(buildDataset(rows.filter((r) => r.dvid !== DVID_PD)))).toEqual([]);
+    expect(loops(rows.filter((r) => r.dvid !== DVID_PD))).toEqual([]);
   });
 
   it('pairs binned PK and PD through one shared time grouping', () => {
     // PK at 0, 1, …, 39 and PD at 0.5, 1.5, …, 39.5: no exact time in common, 80 distinct times.
-    const binned = buildDataset([
+    const [loop] = loops([
       { id: 'A', time: 0, evid: 1, amt: 1 },
       ...Array.from({ length: 40 }, (_, i) => obs('A', i, 2, DVID_PK)),
       ...Array.from({ length: 40 }, (_, i) => obs('A', i + 0.5, 5, DVID_PD)),
     ]);
-    const [loop] = hysteresisLoops(binned);
     expect(loop.binned).toBe(true);
     expect(loop.points.length).toBeGreaterThan(20);
     expect(loop.points.every((p) => p.pk === 2 && p.pd === 5)).toBe(true);

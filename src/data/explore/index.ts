@@ -1,9 +1,9 @@
-/** Pure derivations behind the data explorer (Figure 1). */
+/** Pure derivations behind the data explorer, read through a study spec. */
 export * from './arms';
-export * from './bw-by-arm';
-export * from './comed-by-arm';
 export * from './covariate-lookup';
+export * from './covariates-by-group';
 export * from './explorer-model';
+export * from './groups';
 export * from './hysteresis';
 export * from './individual-series';
 export * from './mean-curves';
@@ -11,5 +11,4 @@ export * from './observations';
 export * from './subject-series';
 export * from './subject-summaries';
 export * from './summary';
-export * from './thresholds';
 export * from './time-grouping';

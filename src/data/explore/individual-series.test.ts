@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DVID_PD, DVID_PK } from '../types';
 import { individualSeries } from './individual-series';
-import { buildDataset } from './test-fixture';
+import { subjectGroups } from './groups';
+import { buildDataset, fixtureSpec } from './test-fixture';
 
 describe('individualSeries', () => {
   const ds = buildDataset([
@@ -13,22 +14,23 @@ describe('individualSeries', () => {
     { id: 8, time: 0, dv: 9, dvid: DVID_PD },
   ]);
 
-  it('gives each subject its usable observations of one DVID in time order', () => {
-    expect(individualSeries(ds, DVID_PK)).toEqual([
+  const groups = subjectGroups(ds, fixtureSpec()).groups;
+
+  it('gives each subject its usable observations of one endpoint in time order, with its group', () => {
+    expect(individualSeries(ds, { dvid: DVID_PK }, groups)).toEqual([
       {
         subject: 0,
         id: '7',
-        dose: 3,
-        label: '3 mg',
+        label: '3 mg oral',
         points: [
           { time: 1, dv: 2.5 },
           { time: 2, dv: 1.5 },
         ],
       },
     ]);
-    expect(individualSeries(ds, DVID_PD).map((s) => [s.id, s.label, s.points.length])).toEqual([
-      ['7', '3 mg', 1],
-      ['8', 'Placebo', 1],
+    expect(individualSeries(ds, { dvid: DVID_PD }, groups).map((s) => [s.id, s.label, s.points.length])).toEqual([
+      ['7', '3 mg oral', 1],
+      ['8', 'no doses', 1],
     ]);
   });
 });

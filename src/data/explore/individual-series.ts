@@ -1,6 +1,6 @@
 import type { Dataset } from '../types';
-import { type Arm, armIndexBySubject, deriveArms } from './arms';
-import { observationsOf } from './observations';
+import { groupIndexBySubject, type SubjectGroup } from './groups';
+import { type ObservationSelector, observationsOf } from './observations';
 
 export interface TimePoint {
   time: number;
@@ -11,32 +11,26 @@ export interface IndividualSeries {
   /** Index into Dataset.subjects. */
   subject: number;
   id: string;
-  dose: number;
+  /** The subject's group. */
   label: string;
   /** Usable observations in time order. */
   points: TimePoint[];
 }
 
-/** One series per subject with at least one usable observation of the DVID ("spaghetti"). */
-export function individualSeries(dataset: Dataset, dvid: number, arms: readonly Arm[] = deriveArms(dataset)): IndividualSeries[] {
-  const armOf = armIndexBySubject(dataset, arms);
+/** One series per subject with at least one usable observation of the endpoint ("spaghetti"). */
+export function individualSeries(dataset: Dataset, selector: ObservationSelector, groups: readonly SubjectGroup[]): IndividualSeries[] {
+  const groupOf = groupIndexBySubject(dataset, groups);
   const bySubject = new Map<number, TimePoint[]>();
-  for (const o of observationsOf(dataset, dvid)) {
+  for (const o of observationsOf(dataset, selector)) {
     let points = bySubject.get(o.subject);
     if (!points) bySubject.set(o.subject, (points = []));
     points.push({ time: o.time, dv: o.dv });
   }
   const out: IndividualSeries[] = [];
   for (const [subject, points] of bySubject) {
-    const arm = arms[armOf[subject]];
     points.sort((p, q) => p.time - q.time);
-    out.push({
-      subject,
-      id: dataset.subjects[subject].id,
-      dose: arm?.dose ?? Number.NaN,
-      label: arm?.label ?? 'Unknown dose',
-      points,
-    });
+    const group = groups[groupOf[subject]];
+    out.push({ subject, id: dataset.subjects[subject].id, label: group?.label ?? 'No group', points });
   }
   return out.sort((a, b) => a.subject - b.subject);
 }

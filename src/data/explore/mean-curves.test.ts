@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DVID_PD, DVID_PK } from '../types';
 import { meanCurves } from './mean-curves';
-import { buildDataset, type FixtureRow } from './test-fixture';
+import { subjectGroups } from './groups';
+import { buildDataset, fixtureSpec, type FixtureRow } from './test-fixture';
 import { timeGrouping } from './time-grouping';
 
 const pk = (id: string, time: number, dv: number, extra: Partial<FixtureRow> = {}): FixtureRow => ({
@@ -33,13 +34,17 @@ const rows: FixtureRow[] = [
   pk('B', 4, 0), // ≤ 0: in the mean, not in the geometric mean
 ];
 
+const PK = { dvid: DVID_PK };
+const PD = { dvid: DVID_PD };
+
 describe('meanCurves', () => {
   const ds = buildDataset(rows);
+  const groups = subjectGroups(ds, fixtureSpec()).groups;
 
-  it('averages PK per arm and nominal time, excluding MDV=1 and NaN DV', () => {
-    const m = meanCurves(ds, DVID_PK);
+  it('averages PK per group and nominal time, excluding MDV=1 and NaN DV', () => {
+    const m = meanCurves(ds, PK, groups);
     expect(m.binned).toBe(false);
-    expect(m.curves.map((c) => c.label)).toEqual(['10 mg']); // placebo has no PK
+    expect(m.curves.map((c) => [c.label, c.dosed])).toEqual([['10 mg oral', true]]); // the undosed have no PK
     const [t1, t2, t4] = m.curves[0].points;
     expect([t1.time, t1.n, t1.mean]).toEqual([1, 2, 3]);
     expect(t1.sd).toBeCloseTo(Math.SQRT2, 12);
@@ -52,9 +57,12 @@ describe('meanCurves', () => {
     expect(m.nonPositive).toBe(1);
   });
 
-  it('averages PD per arm in dose order, skipping times an arm has no data at', () => {
-    const m = meanCurves(ds, DVID_PD);
-    expect(m.curves.map((c) => c.label)).toEqual(['Placebo', '10 mg']);
+  it('averages PD per group in the groups’ order, skipping times a group has no data at', () => {
+    const m = meanCurves(ds, PD, groups);
+    expect(m.curves.map((c) => [c.label, c.dosed])).toEqual([
+      ['no doses', false],
+      ['10 mg oral', true],
+    ]);
     expect(m.curves[0].points.map((p) => [p.time, p.n, p.mean])).toEqual([
       [0, 2, 12],
       [1, 1, 12],
@@ -68,7 +76,23 @@ describe('meanCurves', () => {
 
   it('gives no curves for a DVID the file does not have', () => {
     const noPd = buildDataset(rows.filter((r) => r.dvid !== DVID_PD));
-    expect(meanCurves(noPd, DVID_PD)).toEqual({ dvid: DVID_PD, binned: false, curves: [], nonPositive: 0 });
+    expect(meanCurves(noPd, PD, subjectGroups(noPd, fixtureSpec()).groups)).toEqual({ binned: false, curves: [], nonPositive: 0 });
+  });
+
+  it('selects an endpoint by CMT, or by DVID and CMT together', () => {
+    const byCmt = buildDataset([
+      dose('A', 0, 1),
+      { id: 'A', time: 1, dv: 4, cmt: 2 },
+      { id: 'A', time: 1, dv: 40, cmt: 3 },
+      { id: 'A', time: 2, dv: 6, cmt: 2, dvid: 5 },
+    ]);
+    const all = subjectGroups(byCmt, fixtureSpec()).groups;
+    expect(meanCurves(byCmt, { cmt: 2 }, all).curves[0].points.map((p) => [p.time, p.mean])).toEqual([
+      [1, 4],
+      [2, 6],
+    ]);
+    expect(meanCurves(byCmt, { cmt: 2, dvid: 5 }, all).curves[0].points.map((p) => [p.time, p.mean])).toEqual([[2, 6]]);
+    expect(meanCurves(byCmt, { cmt: 3 }, all).curves[0].points.map((p) => p.mean)).toEqual([40]);
   });
 });
 
@@ -80,10 +104,11 @@ describe('meanCurves with many distinct times', () => {
     dose('B', 0, 1),
     ...Array.from({ length: 40 }, (_, i) => pk('B', i + 0.5, 3)),
   ]);
+  const groups = subjectGroups(ds, fixtureSpec()).groups;
 
   it('bins into quantile bins at the bin median time', () => {
     const obsTimes = Array.from({ length: 40 }, (_, i) => [i, i + 0.5]).flat();
-    const m = meanCurves(ds, DVID_PK, { grouping: timeGrouping(obsTimes, { binCount: 4 }) });
+    const m = meanCurves(ds, PK, groups, { grouping: timeGrouping(obsTimes, { binCount: 4 }) });
     expect(m.binned).toBe(true);
     const points = m.curves[0].points;
     expect(points.map((p) => p.time)).toEqual([4.75, 14.75, 24.75, 34.75]);
@@ -95,7 +120,7 @@ describe('meanCurves with many distinct times', () => {
   });
 
   it('bins by default into about 30 bins, keeping every observation', () => {
-    const m = meanCurves(ds, DVID_PK);
+    const m = meanCurves(ds, PK, groups);
     expect(m.binned).toBe(true);
     const points = m.curves[0].points;
     expect(points.length).toBeGreaterThanOrEqual(25);

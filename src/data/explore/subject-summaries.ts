@@ -1,35 +1,34 @@
 import type { Dataset } from '../types';
-import { type Arm, armIndexBySubject, deriveArms } from './arms';
-import { baselineOf, BW, COMED, type ComedStatus, comedStatus, findCovariate } from './covariate-lookup';
+import { baselineOf, findCovariate } from './covariate-lookup';
+import { groupIndexBySubject, type SubjectGroup } from './groups';
 
 /** What a subject picker shows about each subject. */
 export interface SubjectSummary {
   /** Index into Dataset.subjects. */
   subject: number;
   id: string;
-  dose: number;
+  /** The subject's group. */
   label: string;
-  /** Baseline BW (kg); NaN when missing, null when the file has no BW. */
-  bw: number | null;
-  /** COMED status; null when the file has no COMED. */
-  comed: ComedStatus | null;
+  /** Baseline values of the covariates asked for (NaN where missing). */
+  covariates: { name: string; value: number }[];
 }
 
-/** Subjects ordered by arm (dose), then dataset order. */
-export function subjectSummaries(dataset: Dataset, arms: readonly Arm[] = deriveArms(dataset)): SubjectSummary[] {
-  const bwCov = findCovariate(dataset, BW);
-  const comedCov = findCovariate(dataset, COMED);
-  const armOf = armIndexBySubject(dataset, arms);
-  return arms.flatMap((arm) =>
-    arm.subjects.map((s) => {
+/** Subjects ordered by group, then dataset order, with the baseline of the named covariates (those the file has). */
+export function subjectSummaries(
+  dataset: Dataset,
+  groups: readonly SubjectGroup[],
+  covariateNames: readonly string[] = [],
+): SubjectSummary[] {
+  const columns = covariateNames.flatMap((name) => findCovariate(dataset, name) ?? []);
+  const groupOf = groupIndexBySubject(dataset, groups);
+  return groups.flatMap((group) =>
+    group.subjects.map((s) => {
       const subject = dataset.subjects[s];
       return {
         subject: s,
         id: subject.id,
-        dose: arms[armOf[s]].dose,
-        label: arms[armOf[s]].label,
-        bw: bwCov ? baselineOf(subject, bwCov) : null,
-        comed: comedCov ? comedStatus(baselineOf(subject, comedCov)) : null,
+        label: groups[groupOf[s]].label,
+        covariates: columns.map((c) => ({ name: c.name, value: baselineOf(subject, c) })),
       };
     }),
   );

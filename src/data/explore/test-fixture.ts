@@ -3,6 +3,7 @@
  * derivations. Not a parser and not the real ingest: no validation, no issues, no inference
  * beyond the defaults documented on FixtureRow.
  */
+import type { StudySpec } from '../../study/study-spec';
 import type { Covariate, Dataset, EventRecords, Subject } from '../types';
 import { DVID_PK, EVID_DOSE, EVID_OBSERVATION } from '../types';
 import { emptyEventRecords } from '../event-records';
@@ -138,4 +139,22 @@ function mostFrequent(values: number[]): number {
     }
   }
   return best;
+}
+
+/**
+ * A study spec for the fixtures: DVID 1 concentration and DVID 2 response in ng/mL, hours and mg, oral
+ * doses, grouped by regimen; `edit` changes it.
+ */
+export function fixtureSpec(edit: (spec: StudySpec) => void = () => undefined): StudySpec {
+  const spec: StudySpec = {
+    format: 'qpkpd-study',
+    version: 1,
+    name: 'fixture',
+    units: { time: 'h', amount: 'mg', concentration: 'ng/mL', response: 'ng/mL' },
+    endpoints: { pk: { dvid: DVID_PK }, pd: { dvid: 2 } },
+    groupBy: 'regimen',
+    model: { pk: { route: 'oral', compartments: 1, lag: false }, pd: { family: 'auto' }, covariates: [], randomEffects: ['CL'] },
+  };
+  edit(spec);
+  return spec;
 }

@@ -2,6 +2,7 @@
 import { ingestText } from '../ingest';
 import type { Dataset } from '../types';
 import { readEstDataCsv } from '../../testing/fixture-files';
+import { mulberry32 } from '../splits/prng';
 
 export function csvDataset(lines: readonly string[], fileName = 'trial.csv'): Dataset {
   const result = ingestText(lines.join('\n'), fileName);
@@ -35,15 +36,9 @@ export function naiveShapeSum(
   return sum;
 }
 
-/** Seeded standard normal (Box–Muller over mulberry32). */
+/** Seeded standard normal (Box–Muller over mulberry32, each uniform moved half a step off 0). */
 export function normals(seed: number): () => number {
-  let a = seed >>> 0;
-  const uniform = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
-  };
+  const next = mulberry32(seed);
+  const uniform = (): number => next() + 2 ** -33;
   return () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
 }

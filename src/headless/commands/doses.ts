@@ -1,25 +1,35 @@
 /**
  * Headless dose commands:
- * - 'doses-mechanistic' { csvText, fileName, decoding?, seed?, nVirtual? }: the five questions from the
- *   mechanistic population model fitted to the file;
+ * - 'doses-mechanistic' { csvText, fileName, decoding?, specText?, specName?, seed?, nVirtual? }: the
+ *   dose questions of the study spec (its `questions`: scenario and regimen names, criterion, targets,
+ *   units) answered from the population model the spec describes, fitted to the file
+ *   (src/dose/study-questions.ts), with 20-draw parameter-uncertainty bands. Without a spec, the
+ *   EstData preset (public/demo/EstData.study.json) — the challenge's five questions, as before. The
+ *   inputs are read by doses-inputs.ts, which the Node runner also uses to refuse bad inputs before
+ *   it starts a browser.
  * - 'doses-network' { csvText, fileName, decoding?, encoder, mode?, qubits?, layers?, seed?, nVirtual?, epochs? }:
  *   trains the network as the `train` command does on the reference split (early stopping on the
- *   validation subjects; test subjects never read) and answers the five questions with it. `seed`
- *   seeds both the training and the virtual population.
+ *   validation subjects; test subjects never read) and answers the five EstData questions with it.
+ *   `seed` seeds both the training and the virtual population.
  */
 import { maxOf } from '../../data/min-max';
 import { createSplitView, referenceSplit } from '../../data/splits/index';
-import { answerFiveQuestions, type DoseResponseCurve, toHeadlessAnswers } from '../../dose/five-questions';
+import { answersReport, curveSummaries } from '../../dose/answers-report';
+import type { HeadlessDoseAnswer } from '../../dose/dose-questions';
 import { answerNetworkDoseQuestions } from '../../dose/network-questions';
+import { answerStudyDoseQuestions } from '../../dose/study-questions';
 import { disposeModel, trainPkPd } from '../../model/index';
 import { type DataFileArgs, datasetOf } from '../data-file';
 import { registerHeadlessCommand } from '../registry';
+import { type DosesInputArgs, readDosesInputs } from './doses-inputs';
 import { trainConfig, trainingOptions, useBackend } from './train';
 
 interface DosesArgs extends DataFileArgs {
   seed?: number;
   nVirtual?: number;
 }
+
+type StudyDosesArgs = DosesArgs & DosesInputArgs;
 
 interface NetworkDosesArgs extends DosesArgs {
   encoder: string;
@@ -31,34 +41,41 @@ interface NetworkDosesArgs extends DosesArgs {
 
 const round = (x: number, digits: number): number => Number(x.toFixed(digits));
 
-/** Per scenario × regimen: the doses evaluated, and the highest success fraction among them with its smallest dose (why a target was not reached). */
-function curveSummaries(curves: readonly DoseResponseCurve[]): unknown[] {
-  return curves.map((c) => {
-    const best = c.points.reduce((a, p) => (p.fraction > a.fraction ? p : a), c.points[0]);
-    return {
-      scenario: c.scenario,
-      regimen: c.regimen,
-      doses_evaluated: c.points.length,
-      highest_dose_mg: maxOf(c.points.map((p) => p.dose)),
-      best_fraction: best ? round(best.fraction, 4) : null,
-      best_at_mg: best ? best.dose : null,
-    };
-  });
-}
-
-/** The five dose questions answered by the mechanistic population model fitted to the file. */
+/** The study's dose questions answered by the population model fitted to the file (the preset's for EstData). */
 registerHeadlessCommand('doses-mechanistic', async (args) => {
-  const input = args as DosesArgs;
-  const result = await answerFiveQuestions(datasetOf(input), { seed: input.seed, nVirtual: input.nVirtual });
-  const fit = result.fit;
+  const input = args as StudyDosesArgs;
+  const { spec, source } = readDosesInputs(input);
+  const replace = {
+    ...(input.seed !== undefined ? { seed: input.seed } : {}),
+    ...(input.nVirtual !== undefined ? { virtualSubjects: input.nVirtual } : {}),
+  };
+  const result = await answerStudyDoseQuestions(datasetOf(input), spec, { questions: replace });
+  const { fit } = result;
   return {
     model: 'mechanistic',
-    pk_compartments: fit.pk.options.compartments,
-    answers: toHeadlessAnswers(result),
-    curves: curveSummaries(result.curves),
-    seconds: Number(result.timing.totalSeconds.toFixed(2)),
-    timing_seconds: result.timing,
-    settings: { n_virtual: result.settings.nVirtual, seed: result.settings.seed, threshold: result.settings.threshold },
+    study: spec.name,
+    spec: source,
+    structure: { pk: fit.pk?.label ?? `${fit.model.pk.route} ${fit.model.pk.compartments}-compartment (fixed)`, pd: fit.pd?.label ?? null },
+    pk_compartments: fit.model.pk.compartments,
+    question: result.question,
+    units: result.units,
+    answers: answersReport(result),
+    curves: curveSummaries(result),
+    notes: [...result.notes, ...fit.notes],
+    uncertainty: result.uncertainty,
+    seconds: round(result.timing.totalSeconds, 2),
+    timing_seconds: {
+      fit: round(result.timing.fitSeconds, 2),
+      questions: round(result.timing.questionsSeconds, 2),
+      uncertainty: round(result.timing.uncertaintySeconds, 2),
+    },
+    settings: {
+      n_virtual: result.settings.questions.virtualSubjects,
+      seed: result.settings.questions.seed,
+      endpoint: result.endpoint,
+      criterion: result.criterion,
+      grid_steps: result.settings.gridSteps,
+    },
     backend: 'cpu (pure TypeScript, headless Chromium main thread)',
   };
 });
@@ -77,11 +94,22 @@ registerHeadlessCommand('doses-network', async (args) => {
   try {
     const result = await answerNetworkDoseQuestions(trained.model, view.development, { seed, nVirtual, trainingSubjects: view.train });
     const checks = result.answers.flatMap((a) => (a.steadyState ? [a.steadyState] : []));
+    const answers: HeadlessDoseAnswer[] = result.answers.map((a) => ({
+      scenario: a.scenario,
+      target: a.target,
+      regimen: a.regimen,
+      dose: a.dose_mg,
+      unit: 'mg',
+      dose_mg: a.dose_mg,
+      fraction: a.fraction,
+      ...(a.ci ? { ci: a.ci } : {}),
+      reached: a.reached,
+    }));
     return {
       model: config.encoder,
       config,
-      answers: toHeadlessAnswers(result),
-      curves: curveSummaries(result.curves),
+      answers,
+      curves: curveSummaries({ curves: result.curves, units: { time: 'h', amount: 'mg', endpoint: 'ng/mL' } }),
       seconds: round((performance.now() - started) / 1000, 2),
       timing_seconds: { train: round((trainedAt - started) / 1000, 2), questions: round(result.seconds, 2) },
       backend: { name: choice.backend, adapter: choice.adapter, reason: choice.reason },

@@ -17,6 +17,7 @@ import type { QuantumBlockKind } from '../quantum-block';
 import type { TrainingOptions, TrainingResult } from '../train-network';
 import { type BranchProgress, type PkPdTrainingResult, trainPkPd } from '../train-pkpd';
 import { QUANTUM_ENCODERS } from './quantum-encoders';
+import type { CancelSignal } from '../../data/cancel';
 
 /** What every run of an experiment shares. */
 export interface ExperimentSettings {
@@ -61,7 +62,7 @@ export function trainRun(
   view: SplitView,
   settings: ExperimentSettings,
   spec: RunSpec,
-  hooks: { onEpoch?: (progress: BranchProgress) => void; signal?: { readonly aborted: boolean } },
+  hooks: { onEpoch?: (progress: BranchProgress) => void; signal?: CancelSignal },
 ): Promise<PkPdTrainingResult> {
   return trainPkPd(
     view,

@@ -4,14 +4,14 @@
  * Pure over the model code; runs wherever the model runs (a Web Worker in the app).
  */
 import { armLabel } from '../../data/explore/arms';
-import { PD_SUPPRESSION_THRESHOLD } from '../../data/explore/thresholds';
 import type { Dataset } from '../../data/types';
 import { targetMetrics, toTargetScale } from '../metrics';
 import { meanAndSd } from '../predict';
+import { PD_SUPPRESSION_THRESHOLD } from '../training-config';
 import { branchFor, DEFAULT_MC_SAMPLES, type PkPdModel, predictObservations, type TargetPredictions } from '../pkpd-model';
-import { curveGrid } from './curve-grid';
+import { curveGrid } from '../../data/curve-grid';
 import { historySamples, type McDropout } from './history-samples';
-import { sampleQuantiles } from './quantiles';
+import { sampleQuantiles } from '../../data/quantile';
 import { subjectHistory, type SubjectHistory } from './subject-history';
 import type { ModelReport, ReportPoint, ReportTarget, SubjectCurve, TargetReport } from './types';
 

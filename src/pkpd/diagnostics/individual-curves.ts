@@ -3,7 +3,7 @@
  * beside the subject's observations and doses, for the individual-fit plots. Plain arrays, so the
  * result crosses a worker boundary by structured clone.
  */
-import { curveGrid } from '../../model/report/curve-grid';
+import { curveGrid } from '../../data/curve-grid';
 import type { Dose } from '../dose-history';
 import { type DiagnosticsInput, subjectParameters } from './observation-diagnostics';
 import { SubjectPredictor } from './subject-predictor';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ESTDATA_LIKE_MODEL, type PopulationModel } from '../population-model';
 import { simulatedSubjects } from '../testing/scenarios';
 import type { DiagnosticsInput } from './observation-diagnostics';
-import { quantileOfSorted, visualPredictiveCheck, type VpcTarget } from './vpc';
+import { visualPredictiveCheck, type VpcTarget } from './vpc';
 
 const subjects = simulatedSubjects(ESTDATA_LIKE_MODEL, 12, 21);
 
@@ -66,11 +66,5 @@ describe('visual predictive check', () => {
     const b = visualPredictiveCheck(input(ESTDATA_LIKE_MODEL), { replicates: 5, seed: 9 });
     expect(a).toEqual(b);
     expect(seen).toEqual([1, 2, 3, 4, 5]);
-  });
-
-  it('interpolates percentiles linearly between order statistics', () => {
-    expect(quantileOfSorted([1, 2, 3, 4], 0.5)).toBe(2.5);
-    expect(quantileOfSorted([1, 2, 3, 4], 0.05)).toBeCloseTo(1.15, 12);
-    expect(quantileOfSorted([7], 0.95)).toBe(7);
   });
 });

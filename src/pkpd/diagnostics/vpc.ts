@@ -9,7 +9,7 @@
  */
 import { timeGrouping } from '../../data/explore/time-grouping';
 import { armLabel } from '../../data/explore/arms';
-import { sampleQuantiles } from '../../model/report/quantiles';
+import { quantileOfSorted, sampleQuantiles } from '../../data/quantile';
 import { PD_ETA_NAMES, PK_ETA_NAMES } from '../covariates';
 import { sampleEtas } from '../population-model';
 import { createRng } from '../random';
@@ -67,16 +67,6 @@ export interface VpcResult {
 }
 
 export const DEFAULT_VPC_REPLICATES = 100;
-
-/** Percentile of an ascending array, interpolated linearly (type 7). */
-export function quantileOfSorted(sorted: ArrayLike<number>, p: number): number {
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  const h = p * (n - 1);
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, n - 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
-}
 
 const PROBABILITIES = [0.05, 0.5, 0.95];
 

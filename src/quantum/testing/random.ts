@@ -1,14 +1,7 @@
-/** Seeded uniform [0, 1) generator (mulberry32), so random test cases are the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../data/splits/prng';
+
+/** Seeded uniform [0, 1) generator (mulberry32, src/data/splits/prng.ts), so random test cases are the same on every run. */
+export const seededRandom: (seed: number) => () => number = mulberry32;
 
 /** length values uniform in [low, high). */
 export function uniformArray(random: () => number, length: number, low: number, high: number): Float64Array {

@@ -2,6 +2,7 @@ import type { CompiledCircuit, ElementaryRotation } from '../compile';
 import { QuantumShapeError } from '../errors';
 import { composeMaps, identityMap, invertMap, linearMapOf } from './linear-layout';
 import type { LinearMap } from './linear-layout';
+import { fnv1a32 } from '../../data/hash';
 
 /**
  * How the WGSL kernels are shaped. One sample per workgroup; a pass over the state applies the fused gates of
@@ -107,12 +108,7 @@ export interface KernelPlan {
 }
 
 function fnv1a(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0).toString(16).padStart(8, '0');
+  return fnv1a32(text).toString(16).padStart(8, '0');
 }
 
 /** A short fingerprint of everything the generated code and its table depend on in the circuit. */

@@ -1,7 +1,23 @@
-/** Arm colours shared by every explorer panel: placebo grey, dosed arms from a colour-blind-safe palette. */
+/**
+ * Group colours shared by every explorer panel (and the arms of the fit's plots): undosed groups
+ * (placebo) grey, dosed ones from a colour-blind-safe palette (Okabe–Ito, then Tol's muted colours).
+ */
 
 export const PLACEBO_COLOR = '#6b7280';
-const DOSED_PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#D55E00', '#56B4E9', '#8C6D31', '#332288'];
+const DOSED_PALETTE = [
+  '#0072B2',
+  '#E69F00',
+  '#009E73',
+  '#CC79A7',
+  '#D55E00',
+  '#56B4E9',
+  '#8C6D31',
+  '#332288',
+  '#882255',
+  '#44AA99',
+  '#999933',
+  '#AA4499',
+];
 
 export interface ArmColorScale {
   domain: string[];
@@ -13,6 +29,13 @@ export function armColorScale(arms: readonly { label: string; dose: number }[]):
   let next = 0;
   const range = arms.map((a) => (a.dose === 0 ? PLACEBO_COLOR : DOSED_PALETTE[next++ % DOSED_PALETTE.length]));
   return { domain: arms.map((a) => a.label), range };
+}
+
+/** Colour scale over a study's groups (in their order); groups with doses take palette colours in order, the undosed grey. */
+export function groupColorScale(groups: readonly { label: string; dosed: boolean }[]): ArmColorScale {
+  let next = 0;
+  const range = groups.map((g) => (g.dosed ? DOSED_PALETTE[next++ % DOSED_PALETTE.length] : PLACEBO_COLOR));
+  return { domain: groups.map((g) => g.label), range };
 }
 
 /** The same scale restricted to the given labels, keeping each arm's colour. */

@@ -2,34 +2,41 @@ import { describe, expect, it } from 'vitest';
 import { explorerModel } from '../../data/explore/explorer-model';
 import { loadEstData } from '../../data/features/test-support';
 import { ingestText } from '../../data/ingest';
+import { estDataPreset, guessStudySpec, studyFacts } from '../../study/guess-spec';
+import { largeNonmemCsv } from '../../../bench/fixtures/large-nonmem';
 import { splitSubjectsCsv } from '../../testing/hostile-csv';
 import { evenlySpaced, explorerDisplay, thinPoints, thinSubjectSeries } from './explorer-display';
 
-const LIMITS = { weightDots: 40, individualCurves: 8, curvePoints: 5, pickerSubjects: 30 };
+const LIMITS = { covariateDots: 40, individualCurves: 8, curvePoints: 5, pickerSubjects: 30 };
 
 describe('the explorer display', () => {
   it('leaves a dataset within the limits as the explorer model has it (EstData)', () => {
     const data = loadEstData();
-    const display = explorerDisplay(data);
-    expect(display.model).toEqual(explorerModel(data));
+    const display = explorerDisplay(data, estDataPreset());
+    expect(display.model).toEqual(explorerModel(data, estDataPreset()));
     expect(display.thinned).toEqual({});
   });
 
-  it('thins what is drawn point by point, says how much, and keeps every arm and the extremes', () => {
+  it('thins what is drawn point by point, says how much, and keeps every group and the extremes', () => {
     const result = ingestText(splitSubjectsCsv(400), 'split.csv');
     if (!result.ok) throw new Error('fixture must ingest');
-    const full = explorerModel(result.dataset);
-    const { model, thinned } = explorerDisplay(result.dataset, LIMITS);
-    expect(thinned.weightDots).toEqual({ shown: model.bodyWeight?.weights.length, total: 400 });
-    expect(model.bodyWeight!.weights.length).toBeLessThanOrEqual(LIMITS.weightDots);
-    for (const arm of full.arms) {
-      const all = full.bodyWeight!.weights.filter((w) => w.label === arm.label).map((w) => w.bw);
-      const kept = model.bodyWeight!.weights.filter((w) => w.label === arm.label).map((w) => w.bw);
+    const spec = guessStudySpec(studyFacts(result.dataset));
+    const full = explorerModel(result.dataset, spec);
+    const { model, thinned } = explorerDisplay(result.dataset, spec, LIMITS);
+    const [bw] = model.covariates;
+    const [fullBw] = full.covariates;
+    if (bw.kind !== 'continuous' || fullBw.kind !== 'continuous') throw new Error('BW is continuous');
+    expect(full.groups).toHaveLength(4);
+    expect(thinned.covariateDots).toEqual([{ name: 'BW', shown: bw.points.length, total: 400 }]);
+    expect(bw.points.length).toBeLessThanOrEqual(LIMITS.covariateDots);
+    for (const group of full.groups) {
+      const all = fullBw.points.filter((w) => w.label === group.label).map((w) => w.value);
+      const kept = bw.points.filter((w) => w.label === group.label).map((w) => w.value);
       expect(kept.length).toBeGreaterThan(0);
       expect(Math.min(...kept)).toBe(Math.min(...all));
       expect(Math.max(...kept)).toBe(Math.max(...all));
     }
-    expect(model.bodyWeight!.missing).toBe(full.bodyWeight!.missing);
+    expect(bw.missing).toBe(fullBw.missing);
     expect(thinned.individualCurves).toEqual({ shown: model.pkIndividuals.length, total: full.pkIndividuals.length });
     expect(model.pkIndividuals.length).toBeLessThanOrEqual(LIMITS.individualCurves);
     expect(new Set(model.pkIndividuals.map((s) => s.label))).toEqual(new Set(full.pkIndividuals.map((s) => s.label)));
@@ -38,8 +45,26 @@ describe('the explorer display', () => {
     expect(model.subjects.at(-1)).toEqual(full.subjects.at(-1));
     // What is derived from every record is untouched.
     expect(model.pk).toEqual(full.pk);
-    expect(model.arms).toEqual(full.arms);
-    expect(model.comed).toEqual(full.comed);
+    expect(model.groups).toEqual(full.groups);
+  });
+
+  it('shares the dots budget between the continuous covariates’ plots', () => {
+    const result = ingestText(largeNonmemCsv(60 * 250, { wide: true }), 'wide.csv');
+    if (!result.ok) throw new Error('fixture must ingest');
+    const { model, thinned } = explorerDisplay(result.dataset, guessStudySpec(studyFacts(result.dataset)), LIMITS);
+    expect(model.covariates.map((c) => [c.name, c.kind])).toEqual([
+      ['BW', 'continuous'],
+      ['COMED', 'categorical'],
+      ['AGE', 'continuous'],
+      ['CRCL', 'continuous'],
+      ['ALB', 'continuous'],
+    ]);
+    expect(thinned.covariateDots?.map((d) => [d.name, d.shown <= LIMITS.covariateDots / 4, d.total])).toEqual([
+      ['BW', true, 60],
+      ['AGE', true, 60],
+      ['CRCL', true, 60],
+      ['ALB', true, 60],
+    ]);
   });
 
   it('spaces indices evenly and thins a long curve to its limit, first and last kept', () => {

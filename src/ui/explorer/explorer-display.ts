@@ -3,21 +3,22 @@
  * it) grows with the dataset: Observable Plot draws one SVG element per point, and a million points
  * block the page for seconds. The derivations themselves (`explorerModel`) use every record; only
  * what is drawn point by point is thinned here, deterministically, and the explorer says so on the
- * plot: body-weight dots (the box stays faithful: the dots kept are evenly spaced by rank of weight
- * within each arm, extremes included), individual PK curves (evenly spaced subjects of each arm), the
- * subject picker's list (any subject can still be shown by its ID) and one subject's points.
- * Pure: it runs in the explorer worker and is tested in Node.
+ * plot: the dots of the continuous covariates (a share of one budget each; the box stays faithful: the
+ * dots kept are evenly spaced by rank of value within each group, extremes included), individual PK curves (evenly spaced subjects
+ * of each group), the subject picker's list (any subject can still be shown by its ID) and one
+ * subject's points. Pure: it runs in the explorer worker and is tested in Node.
  */
-import type { SubjectWeight } from '../../data/explore/bw-by-arm';
+import type { ContinuousCovariate, CovariatePoint } from '../../data/explore/covariates-by-group';
 import { explorerModel, type ExplorerModel } from '../../data/explore/explorer-model';
 import type { IndividualSeries, TimePoint } from '../../data/explore/individual-series';
 import type { SubjectSeries } from '../../data/explore/subject-series';
 import type { Dataset } from '../../data/types';
+import type { StudySpec } from '../../study/study-spec';
 
 export const DISPLAY_LIMITS = {
-  /** Body-weight dots drawn over all arms. */
-  weightDots: 2_000,
-  /** Subjects whose individual PK curves are drawn, over all arms. */
+  /** Dots of the continuous covariates' plots, over all of them and all groups (shared equally between the plots). */
+  covariateDots: 2_000,
+  /** Subjects whose individual PK curves are drawn, over all groups. */
   individualCurves: 100,
   /** Points of one curve (individual or one subject's PK or PD). */
   curvePoints: 2_000,
@@ -37,7 +38,8 @@ export interface ExplorerDisplay {
   model: ExplorerModel;
   /** Set where the model was thinned for drawing. */
   thinned: {
-    weightDots?: Shown;
+    /** Each continuous covariate whose dots were thinned. */
+    covariateDots?: (Shown & { name: string })[];
     individualCurves?: Shown;
     pickerSubjects?: Shown;
   };
@@ -89,48 +91,51 @@ export function thinSubjectSeries(
   return { series: thinned ? { ...series, pk: thinPoints(series.pk, limit), pd: thinPoints(series.pd, limit) } : series, thinned };
 }
 
-/** Body-weight dots: per arm, evenly spaced by rank of weight (lightest and heaviest kept), in arm order. */
-function thinWeights(weights: readonly SubjectWeight[], limit: number): SubjectWeight[] {
-  const arms = groupsOf(weights, (w) => w.label);
+/** A covariate's dots: per group, evenly spaced by rank of value (lowest and highest kept), in group order. */
+function thinCovariateDots(points: readonly CovariatePoint[], limit: number): CovariatePoint[] {
+  const groups = groupsOf(points, (w) => w.label);
   const kept = shares(
-    arms.map((a) => a.length),
+    groups.map((a) => a.length),
     limit,
   );
-  return arms.flatMap((arm, a) => {
-    if (kept[a] >= arm.length) return arm;
-    const byWeight = [...arm].sort((p, q) => p.bw - q.bw || p.subject - q.subject);
-    return evenlySpaced(byWeight.length, kept[a])
-      .map((i) => byWeight[i])
+  return groups.flatMap((group, a) => {
+    if (kept[a] >= group.length) return group;
+    const byValue = [...group].sort((p, q) => p.value - q.value || p.subject - q.subject);
+    return evenlySpaced(byValue.length, kept[a])
+      .map((i) => byValue[i])
       .sort((p, q) => p.subject - q.subject);
   });
 }
 
-/** Individual curves: per arm, evenly spaced subjects; each curve's points thinned. */
+/** Individual curves: per group, evenly spaced subjects; each curve's points thinned. */
 function thinIndividuals(series: readonly IndividualSeries[], limits: DisplayLimits): IndividualSeries[] {
-  const arms = groupsOf(series, (s) => s.label);
+  const groups = groupsOf(series, (s) => s.label);
   const kept = shares(
-    arms.map((a) => a.length),
+    groups.map((a) => a.length),
     limits.individualCurves,
   );
-  const chosen = arms.flatMap((arm, a) => evenlySpaced(arm.length, kept[a]).map((i) => arm[i]));
+  const chosen = groups.flatMap((group, a) => evenlySpaced(group.length, kept[a]).map((i) => group[i]));
   return chosen
     .sort((p, q) => p.subject - q.subject)
     .map((s) => (s.points.length > limits.curvePoints ? { ...s, points: thinPoints<TimePoint>(s.points, limits.curvePoints) } : s));
 }
 
-/** The explorer's model of a dataset with what is drawn point by point thinned to the limits. */
-export function explorerDisplay(dataset: Dataset, limits: DisplayLimits = DISPLAY_LIMITS): ExplorerDisplay {
-  return thinForDisplay(explorerModel(dataset), limits);
+/** The explorer's model of a dataset read through its study spec, with what is drawn point by point thinned to the limits. */
+export function explorerDisplay(dataset: Dataset, spec: StudySpec, limits: DisplayLimits = DISPLAY_LIMITS): ExplorerDisplay {
+  return thinForDisplay(explorerModel(dataset, spec), limits);
 }
 
 export function thinForDisplay(model: ExplorerModel, limits: DisplayLimits = DISPLAY_LIMITS): ExplorerDisplay {
   const thinned: ExplorerDisplay['thinned'] = {};
-  let { bodyWeight, pkIndividuals, subjects } = model;
-  if (bodyWeight && bodyWeight.weights.length > limits.weightDots) {
-    const weights = thinWeights(bodyWeight.weights, limits.weightDots);
-    thinned.weightDots = { shown: weights.length, total: bodyWeight.weights.length };
-    bodyWeight = { ...bodyWeight, weights };
-  }
+  let { pkIndividuals, subjects } = model;
+  const continuous = model.covariates.filter((c) => c.kind === 'continuous').length;
+  const dots = Math.floor(limits.covariateDots / Math.max(1, continuous));
+  const covariates = model.covariates.map((panel) => {
+    if (panel.kind !== 'continuous' || panel.points.length <= dots) return panel;
+    const points = thinCovariateDots(panel.points, dots);
+    (thinned.covariateDots ??= []).push({ name: panel.name, shown: points.length, total: panel.points.length });
+    return { ...panel, points } satisfies ContinuousCovariate;
+  });
   const points = pkIndividuals.reduce((n, s) => Math.max(n, s.points.length), 0);
   if (pkIndividuals.length > limits.individualCurves || points > limits.curvePoints) {
     const kept = thinIndividuals(pkIndividuals, limits);
@@ -142,5 +147,5 @@ export function thinForDisplay(model: ExplorerModel, limits: DisplayLimits = DIS
     thinned.pickerSubjects = { shown: listed.length, total: subjects.length };
     subjects = listed;
   }
-  return { model: { ...model, bodyWeight, pkIndividuals, subjects }, thinned };
+  return { model: { ...model, covariates, pkIndividuals, subjects }, thinned };
 }

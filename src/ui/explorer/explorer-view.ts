@@ -1,45 +1,48 @@
 /**
- * `<qp-explorer .data=${Dataset} .datasetId=${string}>`: the data explorer (Figure 1) — six panels and
- * a per-subject viewer. The derivations run in the explorer worker, which reads the stored dataset
- * by id (a million rows take seconds to derive); what a plot draws point by point is thinned there
- * (explorer-display.ts) and the plot says so.
+ * `<qp-explorer .data=${Dataset} .datasetId=${string} .spec=${StudySpec}>`: the data explorer — subjects
+ * per group, every covariate by group, the mean PK and PD over time per group, the PK–PD loop, and a
+ * per-subject viewer — read through the dataset's study spec (groups from `groupBy`, the endpoints and
+ * their units, the dose questions' criterion). The derivations run in the explorer worker, which reads
+ * the stored dataset by id (a million rows take seconds to derive); what a plot draws point by point is
+ * thinned there (explorer-display.ts) and the plot says so.
  */
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import type { ExplorerModel } from '../../data/explore/explorer-model';
+import type { CovariateByGroup } from '../../data/explore/covariates-by-group';
+import type { EndpointView, ExplorerModel } from '../../data/explore/explorer-model';
 import { subjectSeries } from '../../data/explore/subject-series';
 import { subjectSummaries, type SubjectSummary } from '../../data/explore/subject-summaries';
 import type { Dataset } from '../../data/types';
+import { selectorLabel } from '../../study/guess-spec';
+import type { StudySpec } from '../../study/study-spec';
 import { exploreClient } from '../../../workers/explore-client';
 import { fileNameOf } from '../../export/file-name';
 import '../export/export-menu';
-import { type ArmColorScale, armColorScale, colorOf } from './arm-colors';
-import { bwByArmPlot } from './bw-by-arm-plot';
-import { comedByArmPlot } from './comed-by-arm-plot';
-import { COMED_LABELS } from './comed-colors';
-import { doseAllocationPlot } from './dose-allocation-plot';
+import { type ArmColorScale, colorOf, groupColorScale } from './arm-colors';
+import { categoricalCovariatePlot, continuousCovariatePlot } from './covariate-plot';
+import { endpointTimePlot, referenceText } from './endpoint-time-plot';
 import { type ExplorerDisplay, type Shown, thinSubjectSeries } from './explorer-display';
 import { explorerStyles } from './explorer-styles';
+import { groupSizesPlot } from './group-sizes-plot';
 import { hysteresisPlot } from './hysteresis-plot';
-import { pdTimePlot } from './pd-time-plot';
-import { pkTimePlot } from './pk-time-plot';
 import { PlotFrames } from './plot-frames';
 import { formatCount, formatSignificant } from '../../text/format';
 import { subjectPlot } from './subject-plot';
 import { formText } from '../form-text';
 import { describeError, technicalDetails } from '../run-notice';
 
-export type PlotName = 'dose-allocation' | 'bw-by-arm' | 'comed-by-arm' | 'pk-time' | 'pkpd-hysteresis' | 'pd-time' | 'subject';
+export type PlotName = 'group-sizes' | `covariate-${string}` | 'pk-time' | 'pkpd-hysteresis' | 'pd-time' | 'subject';
 
 export class ExplorerView extends LitElement {
   static override properties = {
     data: { attribute: false },
     datasetId: { attribute: false },
+    spec: { attribute: false },
     display: { state: true },
     failure: { state: true },
     idProblem: { state: true },
     logScale: { state: true },
     showIndividuals: { state: true },
-    loopArm: { state: true },
+    loopGroup: { state: true },
     subject: { state: true },
   };
   static override styles = explorerStyles;
@@ -48,6 +51,8 @@ export class ExplorerView extends LitElement {
   declare data: Dataset | null;
   /** Its id in the store, where the explorer worker reads it. */
   declare datasetId: string | null;
+  /** The dataset's study spec: groups, endpoints, units and the criterion drawn. */
+  declare spec: StudySpec | null;
   /** The worker's answer for `datasetId`; null while it works. */
   declare display: ExplorerDisplay | null;
   /** Why the plots could not be prepared. */
@@ -57,13 +62,15 @@ export class ExplorerView extends LitElement {
   declare idProblem: string | null;
   declare logScale: boolean;
   declare showIndividuals: boolean;
-  /** Label of the arm whose PK–PD loop is shown. */
-  declare loopArm: string | null;
+  /** Label of the group whose PK–PD loop is shown. */
+  declare loopGroup: string | null;
   /** Subject index shown in the subject viewer. */
   declare subject: number | null;
 
   private model: ExplorerModel | null = null;
   private colors: ArmColorScale = { domain: [], range: [] };
+  /** The spec the plots were asked for, as text (a new but equal spec object draws nothing anew). */
+  private specKey = '';
   private readonly frames = new PlotFrames(this);
   /** Whether the subject plot drawn last had its points thinned. */
   private seriesThinned = { subject: -1, thinned: false };
@@ -74,17 +81,20 @@ export class ExplorerView extends LitElement {
     super();
     this.data = null;
     this.datasetId = null;
+    this.spec = null;
     this.display = null;
     this.failure = null;
     this.idProblem = null;
     this.logScale = false;
     this.showIndividuals = false;
-    this.loopArm = null;
+    this.loopGroup = null;
     this.subject = null;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('data') || changed.has('datasetId')) {
+    const specKey = this.spec ? JSON.stringify(this.spec) : '';
+    if (changed.has('data') || changed.has('datasetId') || specKey !== this.specKey) {
+      this.specKey = specKey;
       this.frames.clear();
       this.display = null;
       this.failure = null;
@@ -94,20 +104,23 @@ export class ExplorerView extends LitElement {
     if (changed.has('display')) {
       this.frames.clear();
       this.model = this.display?.model ?? null;
-      this.colors = armColorScale(this.model?.arms ?? []);
+      this.colors = groupColorScale(this.model?.groups ?? []);
       const loops = this.model?.loops ?? [];
-      this.loopArm = loops.length > 0 ? loops[loops.length - 1].label : null;
-      this.subject = this.model && this.data ? defaultSubject(this.model, this.data) : null;
+      this.loopGroup = loops.length > 0 ? loops[loops.length - 1].label : null;
+      this.subject = this.model?.defaultSubject ?? null;
     }
   }
 
   /** Asks the worker for the explorer's model of the dataset shown. */
   private async prepare(): Promise<void> {
     const id = this.datasetId;
+    const spec = this.spec;
     const request = ++this.request;
-    if (id === null || !this.data) return;
+    if (id === null || !this.data || !spec) return;
     try {
-      const display = await exploreClient.display(id);
+      const display = await exploreClient.display(id, spec);
+      // The plots are built in a task of their own, not in the one that received the worker's answer.
+      await new Promise((resolve) => setTimeout(resolve, 0));
       if (request === this.request) this.display = display;
     } catch (error) {
       if (request === this.request) {
@@ -123,16 +136,38 @@ export class ExplorerView extends LitElement {
         ${this.failure.text}${technicalDetails(this.failure.detail)}
       </div>`;
     const m = this.model;
-    if (!this.data || this.datasetId === null) return nothing;
+    if (!this.data || this.datasetId === null || !this.spec) return nothing;
     if (!m || !this.display) return html`<p class="note" role="status" data-testid="explorer-preparing">Preparing the plots…</p>`;
     return html`
       <div class="grid">
-        ${m.pd ? nothing : html`<p class="note" data-note="no-pd" role="note">This file has no PD observations (DVID 2): PD plots are hidden.</p>`}
-        ${m.pk ? nothing : html`<p class="note" data-note="no-pk" role="note">This file has no PK observations (DVID 1): concentration plots are hidden.</p>`}
-        ${this.doseAllocation(m)} ${this.bodyWeight(m)} ${this.comed(m)} ${this.pkTime(m)} ${this.hysteresis(m)} ${this.pdTime(m)}
-        ${this.subjectViewer(m)}
+        ${this.notes(m)} ${this.groupSizes(m)} ${m.covariates.map((c) => this.covariate(m, c))} ${this.endpointTime(m, 'pk')}
+        ${this.hysteresis(m)} ${this.endpointTime(m, 'pd')} ${this.subjectViewer(m)}
       </div>
     `;
+  }
+
+  /** What the plots leave out, and why. */
+  private notes(m: ExplorerModel): TemplateResult[] {
+    const notes: TemplateResult[] = [];
+    const note = (name: string, text: string): void => void notes.push(html`<p class="note" data-note=${name} role="note">${text}</p>`);
+    if (m.groupNote) note('group', `Groups: ${m.groupNote}`);
+    for (const kind of ['pk', 'pd'] as const) {
+      const endpoint = m.endpoints[kind];
+      const what = kind === 'pk' ? 'PK (concentration)' : 'PD (response)';
+      if (!endpoint) note(`no-${kind}`, `The study has no ${what} endpoint: ${kind.toUpperCase()} plots are hidden.`);
+      else if (!m[kind])
+        note(
+          `no-${kind}`,
+          `No usable observations are ${selectorLabel(endpoint.selector)}, the study's ${what} endpoint: ${kind.toUpperCase()} plots are hidden. Check the endpoints in the study settings.`,
+        );
+    }
+    if (m.covariates.length === 0) note('no-covariates', 'This file has no covariates to show by group.');
+    if (m.covariatesOmitted.length > 0)
+      note(
+        'covariates-omitted',
+        `${formatCount(m.covariatesOmitted.length)} more covariate${m.covariatesOmitted.length === 1 ? ' is' : 's are'} not drawn: ${m.covariatesOmitted.slice(0, 12).join(', ')}${m.covariatesOmitted.length > 12 ? ', …' : ''}.`,
+      );
+    return notes;
   }
 
   private figure(
@@ -151,112 +186,97 @@ export class ExplorerView extends LitElement {
     </figure>`;
   }
 
-  private notePanel(note: string, title: string, text: string): TemplateResult {
-    return html`<div class="note-panel" data-note=${note} role="note">
-      <h3>${title}</h3>
-      <p>${text}</p>
-    </div>`;
+  private groupSizes(m: ExplorerModel): TemplateResult {
+    const plot = this.frames.plot('group-sizes', '', (width) => groupSizesPlot({ groups: m.groups, colors: this.colors, width }));
+    const by = m.groupBy === 'regimen' ? 'each subject’s dosing (regimen)' : m.groupBy;
+    const detail = m.pooledGroups
+      ? `${formatCount(m.pooledGroups)} groups by ${by}: too many to draw apart, so all subjects are pooled. Choose a grouping with fewer values in the study settings.`
+      : `Grouped by ${by}`;
+    return this.figure('group-sizes', 'Subjects per group', detail, plot);
   }
 
-  private doseAllocation(m: ExplorerModel): TemplateResult {
-    const plot = this.frames.plot('dose-allocation', '', (width) =>
-      doseAllocationPlot({ arms: m.arms, comed: m.comed, colors: this.colors, width }),
+  private covariate(m: ExplorerModel, covariate: CovariateByGroup): TemplateResult {
+    const name: PlotName = `covariate-${covariate.name}`;
+    const caption = `${covariate.name} by group${covariate.timeVarying ? ' (baseline)' : ''}`;
+    if (covariate.kind === 'categorical') {
+      const plot = this.frames.plot(name, '', (width) => categoricalCovariatePlot({ covariate, width }));
+      return this.figure(name, caption, 'Share of subjects at each value; labels give counts', plot);
+    }
+    const plot = this.frames.plot(name, '', (width) =>
+      continuousCovariatePlot({ covariate, groupLabels: m.groups.map((g) => g.label), colors: this.colors, width }),
     );
-    return this.figure(
-      'dose-allocation',
-      'A. Dose allocation',
-      m.comed ? 'Subjects per arm, split by concomitant medication' : 'Subjects per arm',
-      plot,
-    );
-  }
-
-  private bodyWeight(m: ExplorerModel): TemplateResult {
-    const bw = m.bodyWeight;
-    if (!bw)
-      return this.notePanel('no-bw', 'B. Body weight by arm', 'This file has no body weight (BW) values: the body-weight plot is hidden.');
-    const plot = this.frames.plot('bw-by-arm', '', (width) =>
-      bwByArmPlot({ weights: bw.weights, armLabels: m.arms.map((a) => a.label), colors: this.colors, width }),
-    );
-    const dots = this.display?.thinned.weightDots;
+    const dots = this.display?.thinned.covariateDots?.find((d) => d.name === covariate.name);
     const detail =
-      `Box: median and quartiles; dots: ${dots ? `${shownText(dots, 'subjects')}, evenly spaced by weight within each arm` : 'subjects'}` +
-      (bw.missing ? ` (${formatCount(bw.missing)} without BW)` : '');
-    return this.figure('bw-by-arm', 'B. Body weight by arm', detail, plot);
+      `Box: median and quartiles; dots: ${dots ? `${shownText(dots, 'subjects')}, evenly spaced by value within each group` : 'subjects'}` +
+      (covariate.missing ? ` (${formatCount(covariate.missing)} without ${covariate.name})` : '');
+    return this.figure(name, caption, detail, plot);
   }
 
-  private comed(m: ExplorerModel): TemplateResult {
-    const comed = m.comed;
-    if (!comed)
-      return this.notePanel(
-        'no-comed',
-        'C. Concomitant medication by arm',
-        'This file has no COMED column: the concomitant-medication plot is hidden.',
-      );
-    const plot = this.frames.plot('comed-by-arm', '', (width) => comedByArmPlot({ comed, width }));
-    return this.figure('comed-by-arm', 'C. Concomitant medication by arm', 'Share of subjects; labels give counts', plot);
-  }
-
-  private pkTime(m: ExplorerModel): TemplateResult | typeof nothing {
-    const pk = m.pk;
-    if (!pk) return nothing;
-    const key = `${this.logScale}|${this.showIndividuals}`;
-    const plot = this.frames.plot('pk-time', key, (width) =>
-      pkTimePlot({
-        curves: pk,
-        individuals: this.showIndividuals ? m.pkIndividuals : null,
-        log: this.logScale,
+  private endpointTime(m: ExplorerModel, kind: 'pk' | 'pd'): TemplateResult | typeof nothing {
+    const curves = m[kind];
+    const endpoint = m.endpoints[kind];
+    if (!curves || !endpoint) return nothing;
+    const pk = kind === 'pk';
+    const key = pk ? `${this.logScale}|${this.showIndividuals}` : '';
+    const plot = this.frames.plot(`${kind}-time`, key, (width) =>
+      endpointTimePlot({
+        kind,
+        endpoint,
+        curves,
+        individuals: pk && this.showIndividuals ? m.pkIndividuals : null,
+        log: pk && this.logScale,
+        timeUnit: m.timeUnit,
+        reference: m.reference,
         colors: this.colors,
         width,
       }),
     );
-    const parts = [this.logScale ? 'Geometric mean × ÷ geometric SD' : 'Mean ± SD'];
-    if (pk.binned) parts.push('times binned (median time per bin)');
-    if (this.logScale && pk.nonPositive > 0) parts.push(`${pk.nonPositive} values ≤ 0 left out on the log scale`);
-    const curves = this.display?.thinned.individualCurves;
-    if (this.showIndividuals && curves) parts.push(`individual curves of ${shownText(curves, 'subjects')} (evenly spaced within each arm)`);
-    const controls = html`<div class="controls">
-      <label
-        ><input
-          type="checkbox"
-          .checked=${this.logScale}
-          @change=${(e: Event) => (this.logScale = (e.target as HTMLInputElement).checked)}
-        />Log scale</label
-      >
-      <label
-        ><input
-          type="checkbox"
-          .checked=${this.showIndividuals}
-          @change=${(e: Event) => (this.showIndividuals = (e.target as HTMLInputElement).checked)}
-        />Individual curves</label
-      >
-    </div>`;
-    return this.figure('pk-time', 'D. Mean PK concentration over time', parts.join('; '), plot, controls);
+    const log = pk && this.logScale;
+    const parts = [log ? 'Geometric mean × ÷ geometric SD' : 'Mean ± SD'];
+    if (m.reference?.endpoint === kind) parts.push(`dashed: the dose questions’ ${referenceText(m.reference)}`);
+    if (curves.binned) parts.push('times binned (median time per bin)');
+    if (log && curves.nonPositive > 0) parts.push(`${curves.nonPositive} values ≤ 0 left out on the log scale`);
+    const thinnedCurves = this.display?.thinned.individualCurves;
+    if (pk && this.showIndividuals && thinnedCurves)
+      parts.push(`individual curves of ${shownText(thinnedCurves, 'subjects')} (evenly spaced within each group)`);
+    const controls = pk
+      ? html`<div class="controls">
+          <label
+            ><input
+              type="checkbox"
+              .checked=${this.logScale}
+              @change=${(e: Event) => (this.logScale = (e.target as HTMLInputElement).checked)}
+            />Log scale</label
+          >
+          <label
+            ><input
+              type="checkbox"
+              .checked=${this.showIndividuals}
+              @change=${(e: Event) => (this.showIndividuals = (e.target as HTMLInputElement).checked)}
+            />Individual curves</label
+          >
+        </div>`
+      : nothing;
+    return this.figure(`${kind}-time`, `${kind.toUpperCase()}: ${endpoint.name} over time`, parts.join('; '), plot, controls);
   }
 
   private hysteresis(m: ExplorerModel): TemplateResult | typeof nothing {
-    if (!m.pd || m.loops.length === 0) return nothing;
-    const loop = m.loops.find((l) => l.label === this.loopArm) ?? m.loops[m.loops.length - 1];
+    const { pk, pd } = m.endpoints;
+    if (!pk || !pd || !m.pd || m.loops.length === 0) return nothing;
+    const loop = m.loops.find((l) => l.label === this.loopGroup) ?? m.loops[m.loops.length - 1];
     const plot = this.frames.plot('pkpd-hysteresis', loop.label, (width) =>
-      hysteresisPlot({ loop, color: colorOf(this.colors, loop.label), width }),
+      hysteresisPlot({ loop, pk, pd, timeUnit: m.timeUnit, reference: m.reference, color: colorOf(this.colors, loop.label), width }),
     );
     const controls = html`<div class="controls">
       <label
-        >Arm
-        <select @change=${(e: Event) => (this.loopArm = (e.target as HTMLSelectElement).value)}>
+        >Group
+        <select @change=${(e: Event) => (this.loopGroup = (e.target as HTMLSelectElement).value)}>
           ${m.loops.map((l) => html`<option value=${l.label} ?selected=${l.label === loop.label}>${l.label}</option>`)}
         </select></label
       >
     </div>`;
-    const detail = `Mean PK vs mean PD in time order (arrows); open circle: first time${loop.binned ? '; times binned' : ''}`;
-    return this.figure('pkpd-hysteresis', 'E. PK–PD hysteresis', detail, plot, controls);
-  }
-
-  private pdTime(m: ExplorerModel): TemplateResult | typeof nothing {
-    const pd = m.pd;
-    if (!pd) return nothing;
-    const plot = this.frames.plot('pd-time', '', (width) => pdTimePlot({ curves: pd, colors: this.colors, width }));
-    const detail = `Mean ± SD; dashed line: suppression threshold${pd.binned ? '; times binned (median time per bin)' : ''}`;
-    return this.figure('pd-time', 'F. Mean PD biomarker over time', detail, plot);
+    const detail = `Mean ${pk.name} vs mean ${pd.name} in time order (arrows); open circle: first time${loop.binned ? '; times binned' : ''}`;
+    return this.figure('pkpd-hysteresis', 'PK–PD hysteresis', detail, plot, controls);
   }
 
   private subjectViewer(m: ExplorerModel): TemplateResult | typeof nothing {
@@ -265,10 +285,23 @@ export class ExplorerView extends LitElement {
     const current = listed ?? this.summaryOf(m, this.subject) ?? m.subjects[0];
     if (!data || !current) return nothing;
     const options = listed || current === m.subjects[0] ? m.subjects : [current, ...m.subjects];
+    const shown = (endpoint: EndpointView | null, curves: unknown): EndpointView | null => (endpoint && curves ? endpoint : null);
+    const pk = shown(m.endpoints.pk, m.pk);
+    const pd = shown(m.endpoints.pd, m.pd);
     const plot = this.frames.plot('subject', String(current.subject), (width) => {
-      const { series, thinned } = thinSubjectSeries(subjectSeries(data, current.subject));
+      const endpoints = { ...(pk ? { pk: pk.selector } : {}), ...(pd ? { pd: pd.selector } : {}) };
+      const { series, thinned } = thinSubjectSeries(subjectSeries(data, current.subject, endpoints));
       this.seriesThinned = { subject: current.subject, thinned };
-      return subjectPlot({ series, color: colorOf(this.colors, current.label), showPk: m.pk !== null, showPd: m.pd !== null, width });
+      return subjectPlot({
+        series,
+        color: colorOf(this.colors, current.label),
+        pk,
+        pd,
+        timeUnit: m.timeUnit,
+        amountUnit: m.amountUnit,
+        reference: m.reference,
+        width,
+      });
     });
     const picker = this.display?.thinned.pickerSubjects;
     const controls = html`<div class="controls">
@@ -291,7 +324,7 @@ export class ExplorerView extends LitElement {
           : nothing
       }
     </div>`;
-    const kinds = [m.pk ? 'PK' : '', m.pd ? 'PD' : ''].filter(Boolean).join(' and ');
+    const kinds = [pk ? 'PK' : '', pd ? 'PD' : ''].filter(Boolean).join(' and ') || 'No';
     return this.figure(
       'subject',
       'Subject viewer',
@@ -307,8 +340,9 @@ export class ExplorerView extends LitElement {
   /** The picker's summary of a subject the worker did not list (shown by its ID). */
   private summaryOf(m: ExplorerModel, subject: number | null): SubjectSummary | undefined {
     if (subject === null || !this.data || !this.display?.thinned.pickerSubjects) return undefined;
-    const arm = m.arms.find((a) => a.subjects.includes(subject));
-    return arm ? subjectSummaries(this.data, [{ ...arm, subjects: [subject] }])[0] : undefined;
+    const group = m.groups.find((g) => g.subjects.includes(subject));
+    const names = m.subjects[0]?.covariates.map((c) => c.name) ?? [];
+    return group ? subjectSummaries(this.data, [{ ...group, subjects: [subject] }], names)[0] : undefined;
   }
 
   private readonly onSubjectId = (event: Event): void => {
@@ -331,21 +365,11 @@ function shownText(shown: Shown, what: string): string {
   return `${formatCount(shown.shown)} of ${formatCount(shown.total)} ${what}`;
 }
 
-/** "ID 13 · 1 mg · 100 kg · COMED". */
+/** "ID 13 · DOSE 10 · WT 71.3 · SEX 1". */
 function subjectLabel(s: SubjectSummary): string {
   const parts = [`ID ${s.id}`, s.label];
-  if (s.bw !== null) parts.push(Number.isFinite(s.bw) ? `${formatSignificant(s.bw)} kg` : 'BW unknown');
-  if (s.comed !== null) parts.push(COMED_LABELS[s.comed]);
+  for (const c of s.covariates) parts.push(`${c.name} ${Number.isFinite(c.value) ? formatSignificant(c.value, 4) : 'unknown'}`);
   return parts.join(' · ');
-}
-
-/** First subject of the highest-dose arm that has PK, else the first subject. */
-function defaultSubject(m: ExplorerModel, data: Dataset): number | null {
-  for (let a = m.arms.length - 1; a >= 0; a--) {
-    const s = m.arms[a].subjects.find((i) => data.subjects[i].pkCount > 0);
-    if (s !== undefined) return s;
-  }
-  return m.subjects[0]?.subject ?? null;
 }
 
 if (!customElements.get('qp-explorer')) customElements.define('qp-explorer', ExplorerView);

@@ -1,27 +1,40 @@
-/** Panel E: mean PK–PD hysteresis loop of one arm, in time order. */
+/** The mean PK–PD hysteresis loop of one group, in time order (when the study has both endpoints). */
 import * as Plot from '@observablehq/plot';
+import type { EndpointView, ReferenceLevel } from '../../data/explore/explorer-model';
 import type { HysteresisLoop, HysteresisPoint } from '../../data/explore/hysteresis';
-import { PD_SUPPRESSION_THRESHOLD } from '../../data/explore/thresholds';
 import { maxOf, minOf } from '../../data/min-max';
-import { AXIS_PD, basePlot, formatTime, INK, THRESHOLD_COLOR } from './plot-theme';
+import { axisLabel, basePlot, formatTime, INK, THRESHOLD_COLOR } from './plot-theme';
 import { formatSignificant } from '../../text/format';
 
 export interface HysteresisInput {
   loop: HysteresisLoop;
+  pk: EndpointView;
+  pd: EndpointView;
+  timeUnit: string;
+  /** The dose questions' criterion: a dashed line (or two for a range) on the axis of the endpoint it concerns. */
+  reference: ReferenceLevel | null;
   color: string;
   width: number;
 }
 
-export function hysteresisPlot({ loop, color, width }: HysteresisInput): Element {
+function referenceLines(reference: ReferenceLevel | null): Plot.Markish[] {
+  if (!reference) return [];
+  const levels = reference.rule === 'within' ? reference.range : [reference.value];
+  const style = { stroke: THRESHOLD_COLOR, strokeDasharray: '6,4', strokeOpacity: 0.8 };
+  return [reference.endpoint === 'pd' ? Plot.ruleY(levels, style) : Plot.ruleX(levels, style)];
+}
+
+export function hysteresisPlot({ loop, pk, pd, timeUnit, reference, color, width }: HysteresisInput): Element {
   const points = loop.points;
   const labelled = pickLabels(points);
+  const value = (x: number, endpoint: EndpointView): string => `${formatSignificant(x)}${endpoint.unit ? ` ${endpoint.unit}` : ''}`;
   return Plot.plot({
     ...basePlot(width, 300),
     ariaLabel: `Mean PK–PD hysteresis loop, ${loop.label}`,
-    x: { label: 'Mean concentration (ng/mL)', grid: true, nice: true, zero: true },
-    y: { label: `Mean ${AXIS_PD}`, grid: true, nice: true, zero: true },
+    x: { label: `Mean ${axisLabel(pk.name, pk.unit)}`, grid: true, nice: true, zero: true },
+    y: { label: `Mean ${axisLabel(pd.name, pd.unit)}`, grid: true, nice: true, zero: true },
     marks: [
-      Plot.ruleY([PD_SUPPRESSION_THRESHOLD], { stroke: THRESHOLD_COLOR, strokeDasharray: '6,4', strokeOpacity: 0.8 }),
+      ...referenceLines(reference),
       Plot.line(points, {
         x: 'pk',
         y: 'pd',
@@ -38,12 +51,12 @@ export function hysteresisPlot({ loop, color, width }: HysteresisInput): Element
         fill: color,
         tip: true,
         title: (p: HysteresisPoint) =>
-          `${formatTime(p.time)} h\nmean PK ${formatSignificant(p.pk)} ng/mL (n = ${p.nPk})\nmean PD ${formatSignificant(p.pd)} ng/mL (n = ${p.nPd})`,
+          `${formatTime(p.time)} ${timeUnit}\nmean ${pk.name} ${value(p.pk, pk)} (n = ${p.nPk})\nmean ${pd.name} ${value(p.pd, pd)} (n = ${p.nPd})`,
       }),
       Plot.text(labelled, {
         x: 'pk',
         y: 'pd',
-        text: (p: HysteresisPoint) => `${formatTime(p.time)} h`,
+        text: (p: HysteresisPoint) => `${formatTime(p.time)} ${timeUnit}`,
         dx: 6,
         dy: -8,
         textAnchor: 'start',

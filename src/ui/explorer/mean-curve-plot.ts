@@ -1,11 +1,11 @@
-/** Shared drawing of mean concentration–time curves per arm (panels D and F). */
+/** Shared drawing of mean observation–time curves per group (the PK and PD panels). */
 import * as Plot from '@observablehq/plot';
 import type { IndividualSeries } from '../../data/explore/individual-series';
 import type { MeanCurves } from '../../data/explore/mean-curves';
 import { maxOf } from '../../data/min-max';
 import { logTicksOf } from '../log-ticks';
 import { type ArmColorScale, restrictColors } from './arm-colors';
-import { AXIS_TIME, basePlot, formatTime, THRESHOLD_COLOR, timeTickFormat, timeTicks } from './plot-theme';
+import { axisLabel, basePlot, formatTime, THRESHOLD_COLOR, timeTickFormat, timeTicks } from './plot-theme';
 import { formatSignificant } from '../../text/format';
 
 export interface MeanCurvePlotInput {
@@ -16,12 +16,43 @@ export interface MeanCurvePlotInput {
   log: boolean;
   yLabel: string;
   unit: string;
+  /** The time unit of the data (axis label and tooltips). */
+  timeUnit: string;
   colors: ArmColorScale;
   width: number;
   height?: number;
-  /** Dashed horizontal reference line. */
-  threshold?: { value: number; label: string };
+  /** A dashed horizontal reference line, or a shaded band for a range. */
+  reference?: ReferenceMark | null;
   ariaLabel: string;
+}
+
+/** A level drawn across a plot: a threshold line or a target band. */
+export type ReferenceMark = { value: number; label: string } | { range: [number, number]; label: string };
+
+/** The marks of a reference level on the y axis: a dashed line or a shaded band, labelled at the right. */
+export function referenceMarks(reference: ReferenceMark): Plot.Markish[] {
+  const labelAt = 'value' in reference ? reference.value : reference.range[1];
+  const label = Plot.text([labelAt], {
+    y: (v: number) => v,
+    text: () => reference.label,
+    frameAnchor: 'right',
+    textAnchor: 'end',
+    dx: -4,
+    dy: -8,
+    fill: THRESHOLD_COLOR,
+    stroke: '#ffffff',
+    strokeWidth: 3,
+    paintOrder: 'stroke',
+    fontWeight: 600,
+  });
+  if ('value' in reference)
+    return [Plot.ruleY([reference.value], { stroke: THRESHOLD_COLOR, strokeWidth: 1.5, strokeDasharray: '6,4' }), label];
+  const [low, high] = reference.range;
+  return [
+    Plot.rect([{ low, high }], { y1: 'low', y2: 'high', fill: THRESHOLD_COLOR, fillOpacity: 0.08 }),
+    Plot.ruleY([low, high], { stroke: THRESHOLD_COLOR, strokeWidth: 1, strokeDasharray: '6,4' }),
+    label,
+  ];
 }
 
 export interface Row {
@@ -76,7 +107,7 @@ export function meanCurveData(
 }
 
 export function meanCurvePlot(input: MeanCurvePlotInput): Element {
-  const { curves, individuals, log, yLabel, unit, colors, width, threshold } = input;
+  const { curves, individuals, log, yLabel, unit, timeUnit, colors, width, reference } = input;
   const { rows, spaghetti, maxTime } = meanCurveData(curves, individuals, log);
   const labels = curves.curves.map((c) => c.label);
   const statLabel = log ? 'geometric mean' : 'mean';
@@ -96,33 +127,22 @@ export function meanCurvePlot(input: MeanCurvePlotInput): Element {
       r: 2.5,
       tip: true,
       title: (r: Row) =>
-        `${r.label} · ${formatTime(r.time)} h\n${statLabel} ${formatSignificant(r.center)} ${spreadText(r)} ${unit} (n = ${r.n})`,
+        `${r.label} · ${formatTime(r.time)} ${timeUnit}\n${statLabel} ${formatSignificant(r.center)} ${spreadText(r)}${unit ? ` ${unit}` : ''} (n = ${r.n})`,
     }),
   );
-  if (threshold) {
-    marks.push(
-      Plot.ruleY([threshold.value], { stroke: THRESHOLD_COLOR, strokeWidth: 1.5, strokeDasharray: '6,4' }),
-      Plot.text([threshold.value], {
-        y: (v: number) => v,
-        text: () => threshold.label,
-        frameAnchor: 'right',
-        textAnchor: 'end',
-        dx: -4,
-        dy: -8,
-        fill: THRESHOLD_COLOR,
-        stroke: '#ffffff',
-        strokeWidth: 3,
-        paintOrder: 'stroke',
-        fontWeight: 600,
-      }),
-    );
-  }
+  if (reference && (!log || ('value' in reference ? reference.value > 0 : reference.range[0] > 0)))
+    marks.push(...referenceMarks(reference));
   if (!log) marks.push(Plot.ruleY([0]));
 
   return Plot.plot({
     ...basePlot(width, input.height ?? 300),
     ariaLabel: input.ariaLabel,
-    x: { label: AXIS_TIME, ticks: timeTicks(maxTime, width), tickFormat: timeTickFormat, nice: maxTime <= 336 },
+    x: {
+      label: axisLabel('Time', timeUnit),
+      ticks: timeTicks(maxTime, width, timeUnit),
+      tickFormat: timeTickFormat,
+      nice: timeUnit !== 'h' || maxTime <= 336,
+    },
     y: log
       ? {
           label: yLabel,

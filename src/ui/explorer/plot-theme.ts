@@ -4,7 +4,11 @@ import type { PlotOptions } from '@observablehq/plot';
 export const AXIS_TIME = 'Time (h)';
 export const AXIS_CONCENTRATION = 'Concentration (ng/mL)';
 export const AXIS_PD = 'PD biomarker (ng/mL)';
-export const AXIS_BW = 'Body weight (kg)';
+
+/** An axis label with its unit: "Drug concentration (ng/mL)"; the name alone without a unit. */
+export function axisLabel(name: string, unit: string): string {
+  return unit ? `${name} (${unit})` : name;
+}
 
 export const INK = '#1f2937';
 export const MUTED = '#6b7280';
@@ -23,9 +27,9 @@ export function basePlot(width: number, height: number): PlotOptions {
   };
 }
 
-/** Week-aligned time ticks (0, 168, 336 h, …) for long studies; Plot's defaults for short ones. */
-export function timeTicks(maxTime: number, width: number): number[] | undefined {
-  if (!(maxTime > 336)) return undefined;
+/** Week-aligned time ticks (0, 168, 336 h, …) for long studies in hours; Plot's defaults for short ones and other units. */
+export function timeTicks(maxTime: number, width: number, unit = 'h'): number[] | undefined {
+  if (unit !== 'h' || !(maxTime > 336)) return undefined;
   let step = 168;
   // Keep at least ~55 px between tick labels.
   while ((width - 72) / (maxTime / step) < 55) step *= 2;

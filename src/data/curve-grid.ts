@@ -1,4 +1,4 @@
-import { maxOf } from '../../data/min-max';
+import { maxOf } from './min-max';
 
 /**
  * Times of a subject's prediction curve: `points` evenly spaced from 0 to the last of `required`,

@@ -1,0 +1,119 @@
+/**
+ * A study's dose questions from its data: the population model the spec describes is fitted
+ * (src/pkpd/population `fitStudy`), and the spec's `questions` are answered from the fit
+ * (dose-questions.ts) on virtual subjects whose left-out covariates are resampled from the trial's
+ * subjects, with parameter-uncertainty bands from models drawn from the fit's covariance (20 by
+ * default). `answerStudyQuestionsForModel` answers them from a known model — the truth of a
+ * simulation study — on the same virtual subjects.
+ */
+import type { Dataset } from '../data/types';
+import { fitStudy, type StudyFitResult, type StudyPopulationModel } from '../pkpd/population/fit-study';
+import { createRng } from '../pkpd/random';
+import type { QuestionsSpec, StudySpec } from '../study/study-spec';
+import {
+  addParameterUncertainty,
+  answerDoseQuestions,
+  type DoseControl,
+  type DoseEngineOptions,
+  type DoseQuestionsResult,
+  type UncertaintySummary,
+} from './dose-questions';
+import { DoseSettingsError } from './errors';
+import { drawStudyModel } from './parameter-uncertainty';
+import { StudyDoseSimulator, type StudySimulatorOptions } from './study-simulator';
+import { trialCovariates, type TrialCovariates } from './virtual-population';
+
+export interface StudyDoseOptions extends Omit<DoseEngineOptions, 'units' | 'trial'> {
+  /** Replaces parts of the spec's questions (e.g. virtualSubjects, seed). */
+  questions?: Partial<QuestionsSpec>;
+  simulator?: StudySimulatorOptions;
+  /** Models drawn from the fit's covariance for the bands (default 20; 0: none). */
+  uncertainty?: { replicates?: number; seed?: number };
+}
+
+export interface StudyDoseResult extends DoseQuestionsResult {
+  fit: StudyFitResult;
+  model: StudyPopulationModel;
+  uncertainty: UncertaintySummary;
+  timing: { fitSeconds: number; questionsSeconds: number; uncertaintySeconds: number; totalSeconds: number };
+}
+
+/** The spec's questions with the caller's replacements; a DoseSettingsError when the spec has none. */
+export function studyQuestions(spec: StudySpec, replace: Partial<QuestionsSpec> = {}): QuestionsSpec {
+  if (!spec.questions) {
+    throw new DoseSettingsError(
+      `The study spec "${spec.name}" asks no dose questions: add a "questions" section (endpoint, criterion, targets, regimens, scenarios).`,
+    );
+  }
+  return { ...spec.questions, ...replace };
+}
+
+/** The units the answers are given in, from the spec. */
+export function studyUnits(spec: StudySpec, endpoint: 'pk' | 'pd'): NonNullable<DoseEngineOptions['units']> {
+  return { time: spec.units.time, amount: spec.units.amount, endpoint: endpoint === 'pk' ? spec.units.concentration : spec.units.response };
+}
+
+const UNCERTAINTY_NOTE =
+  'typical values, covariate effects and between-subject SDs drawn jointly from each stage’s covariance (PK and PD draws independent); same virtual subjects';
+
+/** Fits the study and answers its dose questions (see the file comment). */
+export async function answerStudyDoseQuestions(
+  dataset: Dataset,
+  spec: StudySpec,
+  options: StudyDoseOptions = {},
+  control: DoseControl = {},
+): Promise<StudyDoseResult> {
+  const started = performance.now();
+  const questions = studyQuestions(spec, options.questions);
+  const fit = fitStudy(dataset, spec, {
+    signal: control.signal,
+    onProgress: (p) =>
+      control.onProgress?.({ stage: 'fit', done: p.iteration, total: 0, message: `${p.stage}, iteration ${p.iteration}`, fit: p }),
+  });
+  const fitted = performance.now();
+  const trial = trialCovariates(fit.study.subjects);
+  const simulator = new StudyDoseSimulator(spec, fit.model, questions.endpoint, options.simulator);
+  const result = await answerDoseQuestions(
+    simulator,
+    questions,
+    { ...options, units: studyUnits(spec, questions.endpoint), trial },
+    control,
+  );
+  const answered = performance.now();
+  const requested = options.uncertainty?.replicates ?? 20;
+  const rng = createRng(options.uncertainty?.seed ?? questions.seed + 7919);
+  const replicates: StudyDoseSimulator[] = [];
+  for (let r = 0; r < requested; r++) {
+    const model = drawStudyModel(fit, rng);
+    if (model) replicates.push(new StudyDoseSimulator(spec, model, questions.endpoint, options.simulator));
+  }
+  const uncertainty = addParameterUncertainty(result, replicates, requested, UNCERTAINTY_NOTE, { trial }, control);
+  const finished = performance.now();
+  return {
+    ...result,
+    fit,
+    model: fit.model,
+    uncertainty,
+    timing: {
+      fitSeconds: (fitted - started) / 1000,
+      questionsSeconds: (answered - fitted) / 1000,
+      uncertaintySeconds: (finished - answered) / 1000,
+      totalSeconds: (finished - started) / 1000,
+    },
+  };
+}
+
+/**
+ * The questions answered from a known model of the study (e.g. the truth of a simulation), on the
+ * virtual subjects of `trial` (the same subjects as a fit of that trial's data gets).
+ */
+export async function answerStudyQuestionsForModel(
+  spec: StudySpec,
+  model: StudyPopulationModel,
+  options: StudyDoseOptions & { trial?: TrialCovariates } = {},
+  control: DoseControl = {},
+): Promise<DoseQuestionsResult> {
+  const questions = studyQuestions(spec, options.questions);
+  const simulator = new StudyDoseSimulator(spec, model, questions.endpoint, options.simulator);
+  return await answerDoseQuestions(simulator, questions, { ...options, units: studyUnits(spec, questions.endpoint) }, control);
+}
