@@ -7,16 +7,20 @@
  *     truth on the same 1000 virtual subjects: each answer's difference in dose steps, whether the
  *     truth lies in the fitted answer's 90 % band (± one step); the share within one step over all;
  *   - speed: EstData's dose questions (N = 1000, seed 1; the fit excluded) answered by the study engine
- *     from the EstData preset (`answerStudyDoseQuestions`) beside the EstData-only engine as it was
- *     before it (every grid dose simulated: `simulateEveryDose`) and as the Doses tab runs it now
- *     (`answerFiveQuestions`), interleaved, median of BENCH_ROUNDS (5) each, the same answers checked;
- *     with BENCH_BASELINE=DIR also the code of an earlier checkout in DIR (e.g. `git archive 248c448 src
- *     | tar -x -C DIR`, with DIR/node_modules linked), imported and run in the same process;
+ *     from the EstData preset (`answerStudyDoseQuestions`), median of BENCH_ROUNDS (5), and its 20-draw
+ *     parameter-uncertainty bands. Only with BENCH_BASELINE=DIR (a baseline checkout, bench/baseline.ts;
+ *     this tree no longer holds the EstData-only engine) also, interleaved, the EstData-only engine of
+ *     DIR — `fitPkpd`, its mechanistic simulator and its dose engine — every grid dose simulated
+ *     (`simulateEveryDose`, the engine before the study engine) and as DIR's Doses tab ran it
+ *     (`answerFiveQuestions`, bands included), imported and run in the same process, the same answers
+ *     and bands checked; without it those fields are null and `baseline` says so;
  *   - real (only with BENCH_ONLY=real): the questions of the three real files' specs (test-data/specs)
  *     answered from their fits, as `npm run headless -- doses --spec` prints them.
  *
  *   flock /tmp/qpkpd-heavy.lock npx tsx bench/dose-truth.ts > bench/results-dose-truth-DATE.json
  *   BENCH_ONLY=speed | truth | real    runs one part.
+ *   DIR=/tmp/qpkpd-baseline && mkdir -p $DIR && git archive bc03053 src | tar -x -C $DIR && ln -sfn "$PWD/node_modules" $DIR/node_modules
+ *   BENCH_BASELINE=$DIR BENCH_ONLY=speed npx tsx bench/dose-truth.ts    (beside bc03053's EstData-only engine)
  */
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -25,14 +29,11 @@ import type { Dataset } from '../src/data/types';
 import { answersReport, curveSummaries } from '../src/dose/answers-report';
 import { addParameterUncertainty, answerDoseQuestions, type DoseQuestionsResult } from '../src/dose/dose-questions';
 import { estDataPreset } from '../src/dose/estdata-preset';
-import { answerFiveQuestions, challengeQuestions, settingsOf } from '../src/dose/five-questions';
-import { MechanisticPdSimulator } from '../src/dose/mechanistic-simulator';
 import { drawStudyModel } from '../src/dose/parameter-uncertainty';
 import { answerStudyDoseQuestions } from '../src/dose/study-questions';
 import { StudyDoseSimulator } from '../src/dose/study-simulator';
 import { compareWithTruth, TRUTH_QUESTIONS, truthQuestionSpec, type TruthAnswer } from '../src/dose/testing/truth-questions';
 import { trialCovariates, type TrialCovariates } from '../src/dose/virtual-population';
-import { fitPkpd } from '../src/pkpd/pkpd-fit';
 import { createRng } from '../src/pkpd/random';
 import { fitStudy, type StudyFitResult } from '../src/pkpd/population/fit-study';
 import { simulateStudyTrial } from '../src/pkpd/population/simulate-study';
@@ -40,12 +41,12 @@ import { TRUTH_SCENARIOS } from '../src/pkpd/population/testing/truth-scenarios'
 import type { StudySpec } from '../src/study/study-spec';
 import { describeSpecProblems, readStudySpecText } from '../src/study/study-spec-reader';
 import { readEstDataCsv, readRealDatasetCsv, type RealDatasetName } from '../src/testing/fixture-files';
+import { BASELINE_DIR, BASELINE_NOTE, importBaseline } from './baseline';
 
 const SUBJECTS = Number(process.env.BENCH_SUBJECTS ?? 200);
 const SEEDS = Number(process.env.BENCH_SEEDS ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const ONLY = process.env.BENCH_ONLY;
-const BASELINE = process.env.BENCH_BASELINE;
 const VIRTUAL = 1000;
 
 const round = (x: number, digits = 4): number | null => (Number.isFinite(x) ? Number(x.toPrecision(digits)) : null);
@@ -137,12 +138,37 @@ async function answerFittedQuestions(fit: StudyFitResult, spec: StudySpec, trial
   return result;
 }
 
-interface BaselineEngine {
-  answerFiveQuestions(
-    dataset: unknown,
-    options: unknown,
-  ): Promise<{ answers: { dose_mg: number | null }[]; timing: { questionsSeconds: number; uncertaintySeconds: number } }>;
-  ingestText(text: string, name: string): { ok: boolean; dataset: unknown };
+/** What this benchmark calls of the baseline's EstData-only engine (bc03053), typed here (its types are not this tree's). */
+interface BaselineModules {
+  ingest: { ingestText: (text: string, name: string) => { ok: boolean; dataset?: unknown } };
+  fit: { fitPkpd: (dataset: unknown) => { model: unknown } };
+  simulator: { MechanisticPdSimulator: new (model: unknown) => unknown };
+  questions: {
+    answerDoseQuestions: (
+      simulator: unknown,
+      questions: unknown,
+      options: Record<string, unknown>,
+    ) => Promise<{ answers: { dose: number | null }[] }>;
+  };
+  five: {
+    challengeQuestions: (settings: unknown) => unknown;
+    settingsOf: (options: Record<string, unknown>) => unknown;
+    answerFiveQuestions: (
+      dataset: unknown,
+      options: Record<string, unknown>,
+    ) => Promise<{ answers: { dose_mg: number | null; uncertainty?: unknown }[]; timing: { uncertaintySeconds: number } }>;
+  };
+}
+
+async function baselineModules(): Promise<BaselineModules | null> {
+  if (!BASELINE_DIR) return null;
+  return {
+    ingest: await importBaseline('src/data/ingest.ts'),
+    fit: await importBaseline('src/pkpd/pkpd-fit.ts'),
+    simulator: await importBaseline('src/dose/mechanistic-simulator.ts'),
+    questions: await importBaseline('src/dose/dose-questions.ts'),
+    five: await importBaseline('src/dose/five-questions.ts'),
+  };
 }
 
 async function speed(): Promise<unknown> {
@@ -151,31 +177,31 @@ async function speed(): Promise<unknown> {
   const questions = { ...preset.questions!, virtualSubjects: VIRTUAL, seed: 1 };
   // The fits are not timed here (bench/fit-truth.ts does): each engine answers from its own fit, made once.
   const study = fitStudy(data, preset);
-  const today = fitPkpd(data);
   const trial = trialCovariates(study.study.subjects);
   const units = { time: 'h' as const, amount: 'mg' as const, endpoint: 'ng/mL' };
-  const settings = settingsOf({ nVirtual: VIRTUAL, seed: 1, trialComedShare: 0.5 });
   const engines: Record<string, () => Promise<(number | null)[]>> = {
     study_engine: async () =>
       (await answerDoseQuestions(new StudyDoseSimulator(preset, study.model, 'pd'), questions, { trial, units })).answers.map(
         (a) => a.dose,
       ),
-    estdata_engine_every_dose: async () =>
-      (
-        await answerDoseQuestions(new MechanisticPdSimulator(today.model), challengeQuestions(settings), { units, simulateEveryDose: true })
-      ).answers.map((a) => a.dose),
-    estdata_engine_now: async () =>
-      (await answerDoseQuestions(new MechanisticPdSimulator(today.model), challengeQuestions(settings), { units })).answers.map(
-        (a) => a.dose,
-      ),
   };
-  let baseline: BaselineEngine | null = null;
-  let baselineData: unknown = null;
-  if (BASELINE) {
-    const dose = (await import(`${BASELINE}/src/dose/five-questions.ts`)) as Pick<BaselineEngine, 'answerFiveQuestions'>;
-    const ingest = (await import(`${BASELINE}/src/data/ingest.ts`)) as Pick<BaselineEngine, 'ingestText'>;
-    baseline = { ...dose, ...ingest };
-    baselineData = baseline.ingestText(readEstDataCsv(), 'EstData.csv').dataset;
+  const old = await baselineModules();
+  let oldData: unknown = null;
+  if (old) {
+    const ingested = old.ingest.ingestText(readEstDataCsv(), 'EstData.csv');
+    if (!ingested.ok) throw new Error('EstData.csv did not ingest with the baseline’s ingest');
+    oldData = ingested.dataset;
+    const { model } = old.fit.fitPkpd(oldData);
+    const oldQuestions = old.five.challengeQuestions(old.five.settingsOf({ nVirtual: VIRTUAL, seed: 1, trialComedShare: 0.5 }));
+    const run = async (every: boolean) =>
+      (
+        await old.questions.answerDoseQuestions(new old.simulator.MechanisticPdSimulator(model), oldQuestions, {
+          units,
+          simulateEveryDose: every,
+        })
+      ).answers.map((a) => a.dose);
+    engines.baseline_every_dose = () => run(true);
+    engines.baseline_engine = () => run(false);
   }
   const times: Record<string, number[]> = {};
   const answers: Record<string, (number | null)[]> = {};
@@ -186,45 +212,37 @@ async function speed(): Promise<unknown> {
       answers[name] = await run();
       if (r >= 0) (times[name] ??= []).push(performance.now() - t);
     }
-    if (baseline) {
-      const result = await baseline.answerFiveQuestions(baselineData, { nVirtual: VIRTUAL, seed: 1, uncertainty: { replicates: 0 } });
-      answers.baseline_checkout = result.answers.map((a) => a.dose_mg);
-      if (r >= 0) (times.baseline_checkout ??= []).push(result.timing.questionsSeconds * 1000);
-    }
   }
   // Bands: 20 models drawn from each fit's covariance (the fit redone each time, not counted), interleaved rounds.
   const bands: Record<string, number[]> = {};
-  let sameBands = true;
+  let sameBands: boolean | null = old ? true : null;
   for (let r = 0; r < ROUNDS; r++) {
     const banded = await answerStudyDoseQuestions(data, preset, { questions: { seed: 1 }, uncertainty: { replicates: 20 } });
-    const bandedToday = await answerFiveQuestions(data, { seed: 1, uncertainty: { replicates: 20 } });
     (bands.study_engine ??= []).push(banded.timing.uncertaintySeconds * 1000);
-    (bands.estdata_engine_now ??= []).push(bandedToday.timing.uncertaintySeconds * 1000);
-    sameBands &&=
-      JSON.stringify(banded.answers.map((a) => a.uncertainty)) === JSON.stringify(bandedToday.answers.map((a) => a.uncertainty));
-    if (baseline) {
-      const old = await baseline.answerFiveQuestions(baselineData, { nVirtual: VIRTUAL, seed: 1, uncertainty: { replicates: 20 } });
-      (bands.baseline_checkout ??= []).push(old.timing.uncertaintySeconds * 1000);
+    if (old) {
+      const before = await old.five.answerFiveQuestions(oldData, { nVirtual: VIRTUAL, seed: 1, uncertainty: { replicates: 20 } });
+      (bands.baseline_engine ??= []).push(before.timing.uncertaintySeconds * 1000);
+      sameBands &&= JSON.stringify(banded.answers.map((a) => a.uncertainty)) === JSON.stringify(before.answers.map((a) => a.uncertainty));
     }
   }
   const reference = answers.study_engine;
   return {
     what: 'EstData, the preset’s twelve questions, N = 1000, seed 1: seconds of the questions alone (fits excluded), median of interleaved rounds',
     rounds: ROUNDS,
-    same_answers: Object.fromEntries(Object.entries(answers).map(([k, v]) => [k, JSON.stringify(v) === JSON.stringify(reference)])),
+    same_answers: old
+      ? Object.fromEntries(Object.entries(answers).map(([k, v]) => [k, JSON.stringify(v) === JSON.stringify(reference)]))
+      : null,
     answers_mg: reference,
     median_seconds: Object.fromEntries(Object.entries(times).map(([k, v]) => [k, seconds(median(v))])),
     seconds: Object.fromEntries(Object.entries(times).map(([k, v]) => [k, v.map(seconds)])),
-    ratio_study_to_before: round(
-      median(times.study_engine) / median(times[baseline ? 'baseline_checkout' : 'estdata_engine_every_dose']),
-      3,
-    ),
+    ratio_study_to_every_dose: old ? round(median(times.study_engine) / median(times.baseline_every_dose), 3) : null,
+    ratio_study_to_baseline_engine: old ? round(median(times.study_engine) / median(times.baseline_engine), 3) : null,
     bands_20_replicates: {
       median_seconds: Object.fromEntries(Object.entries(bands).map(([k, v]) => [k, seconds(median(v))])),
       seconds: Object.fromEntries(Object.entries(bands).map(([k, v]) => [k, v.map(seconds)])),
       same_bands: sameBands,
     },
-    baseline: BASELINE ? `the code of ${BASELINE}, run in the same process` : null,
+    baseline: BASELINE_NOTE,
   };
 }
 
@@ -268,6 +286,7 @@ const report: Record<string, unknown> = {
   date: new Date().toISOString().slice(0, 10),
   machine: `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}`,
   note: 'Node (tsx), single thread, on a machine shared with other jobs: times are upper bounds.',
+  baseline: BASELINE_NOTE,
 };
 if (ONLY === undefined || ONLY === 'speed') report.speed = await speed();
 if (ONLY === undefined || ONLY === 'truth') report.truth = await truthStudy();

@@ -1,31 +1,37 @@
 /**
- * Speed of the general study fit (src/pkpd/population/fit-study.ts through the structural engine)
- * against the EstData-only fit it replaces (src/pkpd/pkpd-fit.ts `fitPkpd`), in one process:
+ * Speed of the general study fit (src/pkpd/population/fit-study.ts through the structural engine),
+ * and — only with BENCH_BASELINE — beside the EstData-only fit it replaced (`fitPkpd`), which this
+ * tree no longer holds: it is imported from a baseline checkout (bench/baseline.ts) and run in the
+ * same process:
  *
  *   - estdata: EstData with its preset (public/demo/EstData.study.json) — PK with one and two
- *     compartments (AIC), then PD (indirect response, IPP), covariance steps included — fitted by the
- *     old and the new fitter in alternating order (old first in rounds 1, 3, 5, …, new first in 2, 4,
- *     …), after one warm-up fit of each. Seconds of every run, medians, new/old ratio of the medians,
- *     and a check that the two give identical numbers (OFV, iterations, every estimate and SE, every
- *     η, every CWRES — bit for bit, not "close") in every round; per-stage FOCE seconds of the last round.
+ *     compartments (AIC), then PD (indirect response, IPP), covariance steps included — fitted
+ *     BENCH_ROUNDS times after one warm-up fit. With BENCH_BASELINE also the baseline's `fitPkpd`
+ *     (its own ingest of EstData), in alternating order (old first in rounds 1, 3, 5, …, new first in
+ *     2, 4, …): seconds of every run, medians, new/old ratio of the medians, and a check that the two
+ *     give identical numbers (OFV, iterations, every estimate and SE, every η, every CWRES — bit for
+ *     bit, not "close") in every round; per-stage FOCE seconds of the last round. Without it those
+ *     fields are null and `baseline` says so.
  *   - indirect_200: the first indirect-response scenario of src/pkpd/population/testing/
  *     truth-scenarios.ts simulated with 200 subjects (simulate-study.ts, seed 2000 + index), new
  *     fitter only (the old one cannot read it).
  *
  *   flock /tmp/qpkpd-heavy.lock npx tsx bench/fit-speed.ts > bench/results-fit-speed-DATE.json
+ *   DIR=/tmp/qpkpd-baseline && mkdir -p $DIR && git archive bc03053 src | tar -x -C $DIR && ln -sfn "$PWD/node_modules" $DIR/node_modules
+ *   BENCH_BASELINE=$DIR flock /tmp/qpkpd-heavy.lock npx tsx bench/fit-speed.ts     (side by side with bc03053's fitPkpd)
  *   BENCH_ROUNDS (default 9), BENCH_SUBJECTS (default 200), BENCH_INDIRECT_ROUNDS (default 3).
- *   BENCH_ONLY=old | new fits EstData BENCH_ROUNDS times with one fitter only (for `node --cpu-prof`,
- *   e.g. `node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/fit-speed.ts`).
+ *   BENCH_ONLY=old | new fits EstData BENCH_ROUNDS times with one fitter only ('old' needs BENCH_BASELINE;
+ *   for `node --cpu-prof`, e.g. `node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/fit-speed.ts`).
  */
 import { cpus } from 'node:os';
 import { ingestText } from '../src/data/ingest';
 import type { FoceResult } from '../src/pkpd/foce';
-import { fitPkpd, type PkpdFitResult } from '../src/pkpd/pkpd-fit';
 import { fitStudy, type StudyFitResult } from '../src/pkpd/population/fit-study';
 import { simulateStudyTrial } from '../src/pkpd/population/simulate-study';
 import { TRUTH_SCENARIOS } from '../src/pkpd/population/testing/truth-scenarios';
 import { describeSpecProblems, readStudySpecText } from '../src/study/study-spec-reader';
 import { readEstDataCsv, readEstDataStudyText } from '../src/testing/fixture-files';
+import { BASELINE_DIR, BASELINE_NOTE, importBaseline } from './baseline';
 
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 9));
 const SUBJECTS = Number(process.env.BENCH_SUBJECTS ?? 200);
@@ -45,6 +51,24 @@ const reading = readStudySpecText(readEstDataStudyText());
 if (!reading.ok) throw new Error(describeSpecProblems(reading.problems));
 const data = ingested.dataset;
 const spec = reading.spec;
+
+/** What this benchmark reads of the baseline's `fitPkpd` result (src/pkpd/pkpd-fit.ts at bc03053). */
+interface PkpdFitResult {
+  pkCandidates: { options: { compartments: 1 | 2 }; foce: FoceResult }[];
+  pk: { foce: FoceResult };
+  pd: { foce: FoceResult };
+}
+
+/** The baseline's EstData-only fitter on EstData as the baseline's own ingest reads it; null without BENCH_BASELINE. */
+async function baselineFitter(): Promise<(() => PkpdFitResult) | null> {
+  if (!BASELINE_DIR) return null;
+  const { fitPkpd } = await importBaseline<{ fitPkpd: (dataset: unknown) => PkpdFitResult }>('src/pkpd/pkpd-fit.ts');
+  const ingest = await importBaseline<{ ingestText(text: string, name: string): { ok: boolean; dataset?: unknown } }>('src/data/ingest.ts');
+  const old = ingest.ingestText(readEstDataCsv(), 'EstData.csv');
+  if (!old.ok) throw new Error('EstData.csv did not ingest with the baseline’s ingest');
+  return () => fitPkpd(old.dataset);
+}
+const fitPkpd = await baselineFitter();
 
 function timed<T>(run: () => T): { result: T; ms: number } {
   const start = performance.now();
@@ -89,29 +113,28 @@ function differences(old: PkpdFitResult, fresh: StudyFitResult): string[] {
   return out;
 }
 
-function stageSeconds(old: PkpdFitResult, fresh: StudyFitResult): Record<string, { old: number; new: number }> {
-  const out: Record<string, { old: number; new: number }> = {};
-  old.pkCandidates.forEach((c, k) => {
-    out[`PK ${c.options.compartments}-compartment FOCE`] = {
-      old: seconds(c.foce.elapsedMs),
-      new: seconds(fresh.candidates.pk[k]?.foce.elapsedMs ?? Number.NaN),
-    };
+function stageSeconds(old: PkpdFitResult | null, fresh: StudyFitResult): Record<string, { old: number | null; new: number }> {
+  const out: Record<string, { old: number | null; new: number }> = {};
+  fresh.candidates.pk.forEach((c, k) => {
+    const before = old?.pkCandidates[k]?.foce.elapsedMs;
+    out[`${c.label} FOCE`] = { old: before === undefined ? null : seconds(before), new: seconds(c.foce.elapsedMs) };
   });
-  out['PD FOCE'] = { old: seconds(old.pd.foce.elapsedMs), new: seconds(fresh.pd?.foce.elapsedMs ?? Number.NaN) };
+  out['PD FOCE'] = { old: old ? seconds(old.pd.foce.elapsedMs) : null, new: seconds(fresh.pd?.foce.elapsedMs ?? Number.NaN) };
   return out;
 }
 
 function estdata(): unknown {
   // Warm-up (compilation), and the reference results every round is compared with.
-  const reference = fitPkpd(data);
+  const reference = fitPkpd?.() ?? null;
   const referenceNew = fitStudy(data, spec);
-  const mismatches = differences(reference, referenceNew);
+  const mismatches = reference ? differences(reference, referenceNew) : [];
   const oldMs: number[] = [];
   const newMs: number[] = [];
-  let last: { old: PkpdFitResult; fresh: StudyFitResult } | undefined;
+  let last: { old: PkpdFitResult | null; fresh: StudyFitResult } | undefined;
   for (let round = 0; round < ROUNDS; round++) {
-    const runOld = (): PkpdFitResult => {
-      const { result, ms } = timed(() => fitPkpd(data));
+    const runOld = (): PkpdFitResult | null => {
+      if (!fitPkpd) return null;
+      const { result, ms } = timed(fitPkpd);
       oldMs.push(ms);
       return result;
     };
@@ -120,7 +143,7 @@ function estdata(): unknown {
       newMs.push(ms);
       return result;
     };
-    let old: PkpdFitResult;
+    let old: PkpdFitResult | null;
     let fresh: StudyFitResult;
     if (round % 2 === 0) {
       old = runOld();
@@ -129,25 +152,30 @@ function estdata(): unknown {
       fresh = runNew();
       old = runOld();
     }
-    for (const m of differences(old, fresh)) mismatches.push(`round ${round + 1}: ${m}`);
-    for (const m of differences(reference, fresh)) mismatches.push(`round ${round + 1} (new vs the warm-up's old): ${m}`);
+    if (old) for (const m of differences(old, fresh)) mismatches.push(`round ${round + 1}: ${m}`);
+    if (reference) for (const m of differences(reference, fresh)) mismatches.push(`round ${round + 1} (new vs the warm-up's old): ${m}`);
     last = { old, fresh };
   }
-  const medianOld = median(oldMs);
+  const medianOld = fitPkpd ? median(oldMs) : Number.NaN;
   const medianNew = median(newMs);
+  const pk = referenceNew.candidates.pk;
   return {
     what: 'sequential PK (1 and 2 compartments, AIC) then PD (indirect inhibit-production, IPP), covariance steps included',
-    order: 'old first in rounds 1, 3, 5, …; new first in rounds 2, 4, 6, … (after one warm-up fit of each)',
+    order: fitPkpd
+      ? 'old first in rounds 1, 3, 5, …; new first in rounds 2, 4, 6, … (after one warm-up fit of each)'
+      : 'the new fitter only (no BENCH_BASELINE), after one warm-up fit',
     rounds: ROUNDS,
-    identical: mismatches.length === 0,
+    identical: reference ? mismatches.length === 0 : null,
     mismatches: mismatches.slice(0, 20),
-    compared: 'OFV, iterations, every estimated parameter and its SE, every η, every CWRES of PK 1-cmt, PK 2-cmt and PD; total OFV',
-    ofv: { pk1: reference.pkCandidates[0]?.foce.ofv, pk2: reference.pkCandidates[1]?.foce.ofv, pd: reference.pd.foce.ofv },
-    old_fitPkpd_s: oldMs.map(seconds),
+    compared: reference
+      ? 'OFV, iterations, every estimated parameter and its SE, every η, every CWRES of PK 1-cmt, PK 2-cmt and PD; total OFV'
+      : null,
+    ofv: { pk1: pk[0]?.foce.ofv, pk2: pk[1]?.foce.ofv, pd: referenceNew.pd?.foce.ofv },
+    old_fitPkpd_s: fitPkpd ? oldMs.map(seconds) : null,
     new_fitStudy_s: newMs.map(seconds),
-    median_s: { old: seconds(medianOld), new: seconds(medianNew) },
-    ratio_new_over_old: Number((medianNew / medianOld).toFixed(3)),
-    per_round_ratio: newMs.map((s, i) => Number((s / oldMs[i]).toFixed(3))),
+    median_s: { old: fitPkpd ? seconds(medianOld) : null, new: seconds(medianNew) },
+    ratio_new_over_old: fitPkpd ? Number((medianNew / medianOld).toFixed(3)) : null,
+    per_round_ratio: fitPkpd ? newMs.map((s, i) => Number((s / oldMs[i]).toFixed(3))) : null,
     last_round_stages_s: last ? stageSeconds(last.old, last.fresh) : undefined,
   };
 }
@@ -177,15 +205,22 @@ function indirect200(): unknown {
 }
 
 if (ONLY === 'old' || ONLY === 'new') {
+  if (ONLY === 'old' && !fitPkpd)
+    throw new Error('BENCH_ONLY=old runs the baseline’s fitPkpd: set BENCH_BASELINE (see bench/baseline.ts).');
   const runs: number[] = [];
-  for (let r = 0; r < ROUNDS; r++) runs.push(timed(() => (ONLY === 'old' ? fitPkpd(data) : fitStudy(data, spec))).ms);
-  process.stdout.write(`${JSON.stringify({ only: ONLY, seconds: runs.map(seconds), median_s: seconds(median(runs)) })}\n`);
+  for (let r = 0; r < ROUNDS; r++) runs.push(timed(() => (ONLY === 'old' ? fitPkpd!() : fitStudy(data, spec))).ms);
+  process.stdout.write(
+    `${JSON.stringify({ only: ONLY, seconds: runs.map(seconds), median_s: seconds(median(runs)), baseline: BASELINE_NOTE })}\n`,
+  );
 } else {
   const report = {
-    benchmark: 'EstData population fit: general study fit (fitStudy) vs the EstData-only fit (fitPkpd)',
+    benchmark: fitPkpd
+      ? 'EstData population fit: general study fit (fitStudy) vs the EstData-only fit (fitPkpd) of the baseline checkout'
+      : 'EstData population fit: general study fit (fitStudy); set BENCH_BASELINE for the EstData-only fit beside it',
     date: new Date().toISOString().slice(0, 10),
     machine: `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}`,
     note: 'Node (tsx), one thread, on a 2-core VM shared with other jobs: alternating runs, medians; absolute times are upper bounds.',
+    baseline: BASELINE_NOTE,
     estdata: estdata(),
     indirect_200: indirect200(),
   };

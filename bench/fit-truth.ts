@@ -4,9 +4,11 @@
  *     family) simulated with 200 subjects (seeds 2000 + index, and 3000 + index with BENCH_SEEDS=2),
  *     fitted through ingest and the study binding: each estimate beside its truth, its 95 % interval,
  *     whether the interval holds the truth, z, and the seconds the fit took; coverage over all;
- *   - speed: EstData fitted by today's `fitPkpd` and by `fitStudy` with its preset (the same
- *     estimates), interleaved, median of BENCH_ROUNDS (default 5) each; and the 200-subject indirect
- *     response fit of the truth study.
+ *   - speed: EstData fitted by `fitStudy` with its preset, median of BENCH_ROUNDS (default 5); with
+ *     BENCH_BASELINE=DIR also by the EstData-only `fitPkpd` of a baseline checkout (this tree no longer
+ *     holds it; bench/baseline.ts), interleaved, with a check that both give the same OFVs — without
+ *     it those fields are null and `baseline` says so; and the 200-subject indirect response fit of
+ *     the truth study.
  *
  *   - real (only with BENCH_ONLY=real): the three real files of test-data/real fitted with their specs
  *     (test-data/specs), beside published estimates with their sources.
@@ -14,17 +16,19 @@
  *   flock /tmp/qpkpd-heavy.lock npx tsx bench/fit-truth.ts > bench/results-fit-truth-DATE.json
  *   BENCH_ONLY=real npx tsx bench/fit-truth.ts > bench/results-real-fits-DATE.json
  *   BENCH_ONLY=speed | truth    runs one part.
+ *   DIR=/tmp/qpkpd-baseline && mkdir -p $DIR && git archive bc03053 src | tar -x -C $DIR && ln -sfn "$PWD/node_modules" $DIR/node_modules
+ *   BENCH_BASELINE=$DIR BENCH_ONLY=speed npx tsx bench/fit-truth.ts     (fitStudy beside bc03053's fitPkpd)
  */
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { ingestText } from '../src/data/ingest';
-import { fitPkpd } from '../src/pkpd/pkpd-fit';
 import { fitStudy, type StudyFitResult } from '../src/pkpd/population/fit-study';
 import { studyFitReport } from '../src/pkpd/population/report';
 import { simulateStudyTrial } from '../src/pkpd/population/simulate-study';
 import { TRUTH_SCENARIOS, truthChecks, type TruthCheck } from '../src/pkpd/population/testing/truth-scenarios';
 import { describeSpecProblems, readStudySpecText } from '../src/study/study-spec-reader';
 import { readEstDataCsv, readEstDataStudyText, readRealDatasetCsv, type RealDatasetName } from '../src/testing/fixture-files';
+import { BASELINE_DIR, BASELINE_NOTE, importBaseline } from './baseline';
 
 const SUBJECTS = Number(process.env.BENCH_SUBJECTS ?? 200);
 const SEEDS = Number(process.env.BENCH_SEEDS ?? 1);
@@ -81,24 +85,44 @@ function truthStudy(): unknown {
   };
 }
 
-function speed(): unknown {
+/** What this benchmark reads of the baseline's `fitPkpd` result (src/pkpd/pkpd-fit.ts at bc03053). */
+interface BaselineFit {
+  pkCandidates: { foce: { ofv: number } }[];
+  pd: { foce: { ofv: number } };
+}
+
+/** The baseline's EstData-only fitter on EstData as the baseline's own ingest reads it; null without BENCH_BASELINE. */
+async function baselineFitter(): Promise<(() => BaselineFit) | null> {
+  if (!BASELINE_DIR) return null;
+  const { fitPkpd } = await importBaseline<{ fitPkpd: (dataset: unknown) => BaselineFit }>('src/pkpd/pkpd-fit.ts');
+  const ingest = await importBaseline<{ ingestText(text: string, name: string): { ok: boolean; dataset?: unknown } }>('src/data/ingest.ts');
+  const old = ingest.ingestText(readEstDataCsv(), 'EstData.csv');
+  if (!old.ok) throw new Error('EstData.csv did not ingest with the baseline’s ingest');
+  return () => fitPkpd(old.dataset);
+}
+
+async function speed(): Promise<unknown> {
   const ingested = ingestText(readEstDataCsv(), 'EstData.csv');
   if (!ingested.ok) throw new Error('EstData.csv did not ingest');
   const reading = readStudySpecText(readEstDataStudyText());
   if (!reading.ok) throw new Error(describeSpecProblems(reading.problems));
   const data = ingested.dataset;
   const spec = reading.spec;
+  const fitPkpd = await baselineFitter();
   // Warm both up once, then interleave.
-  const today = fitPkpd(data);
+  const today = fitPkpd?.() ?? null;
   const study = fitStudy(data, spec);
-  const same =
-    study.candidates.pk.every((c, k) => c.foce.ofv === today.pkCandidates[k].foce.ofv) && study.pd?.foce.ofv === today.pd.foce.ofv;
+  const same = today
+    ? study.candidates.pk.every((c, k) => c.foce.ofv === today.pkCandidates[k].foce.ofv) && study.pd?.foce.ofv === today.pd.foce.ofv
+    : null;
   const oldMs: number[] = [];
   const newMs: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     let t = performance.now();
-    fitPkpd(data);
-    oldMs.push(performance.now() - t);
+    if (fitPkpd) {
+      fitPkpd();
+      oldMs.push(performance.now() - t);
+    }
     t = performance.now();
     fitStudy(data, spec);
     newMs.push(performance.now() - t);
@@ -120,10 +144,10 @@ function speed(): unknown {
     estdata: {
       what: 'sequential PK (1 and 2 compartments, AIC) then PD (indirect, IPP), covariance steps included',
       same_estimates: same,
-      fitPkpd_ms: oldMs.map((x) => Math.round(x)),
+      fitPkpd_ms: fitPkpd ? oldMs.map((x) => Math.round(x)) : null,
       fitStudy_ms: newMs.map((x) => Math.round(x)),
-      median_ms: { fitPkpd: Math.round(median(oldMs)), fitStudy: Math.round(median(newMs)) },
-      ratio: round(median(newMs) / median(oldMs), 3),
+      median_ms: { fitPkpd: fitPkpd ? Math.round(median(oldMs)) : null, fitStudy: Math.round(median(newMs)) },
+      ratio: fitPkpd ? round(median(newMs) / median(oldMs), 3) : null,
     },
     indirect_200: {
       scenario: indirect.name,
@@ -239,8 +263,9 @@ const report: Record<string, unknown> = {
   date: new Date().toISOString().slice(0, 10),
   machine: `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}`,
   note: 'Node (tsx), single thread, on a machine shared with other jobs: times are upper bounds.',
+  baseline: BASELINE_NOTE,
 };
-if (ONLY === undefined || ONLY === 'speed') report.speed = speed();
+if (ONLY === undefined || ONLY === 'speed') report.speed = await speed();
 if (ONLY === undefined || ONLY === 'truth') report.truth = truthStudy();
 if (ONLY === 'real') report.real = realFits();
 process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

@@ -16,6 +16,22 @@ async function fill(form: Locator, values: Record<string, string>): Promise<void
   for (const [label, value] of Object.entries(values)) await form.getByLabel(label, { exact: true }).fill(value);
 }
 
+/** The README's mechanistic answers on EstData (N = 1000, seed 1), in the table's row order. */
+const README_DOSES: [string, string][] = [
+  ['base|0.9|daily', '5.5'],
+  ['base|0.9|weekly', '55'],
+  ['base|0.75|daily', '4'],
+  ['base|0.75|weekly', '40'],
+  ['bw70_140|0.9|daily', '7.5'],
+  ['bw70_140|0.9|weekly', '80'],
+  ['bw70_140|0.75|daily', '5.5'],
+  ['bw70_140|0.75|weekly', '55'],
+  ['no_comed|0.9|daily', '7'],
+  ['no_comed|0.9|weekly', '65'],
+  ['no_comed|0.75|daily', '5'],
+  ['no_comed|0.75|weekly', '50'],
+];
+
 const SMALL = { 'Virtual subjects (N)': '100', 'Uncertainty replicates (0 = no bands)': '0', 'VPC replicates (0 = no VPC)': '20' };
 
 test('a dose run whose worker ends without a word says so and Retry answers in a fresh worker', async ({ appPage: page }) => {
@@ -52,28 +68,32 @@ test('a dose run whose worker ends without a word says so and Retry answers in a
   await expect(page.getByTestId('answers-table').locator('tbody tr[data-row]')).toHaveCount(12);
 });
 
-test('bad settings are marked inline and nothing runs', async ({ appPage: page }) => {
+test('bad settings are marked inline by the study validator and nothing runs', async ({ appPage: page }) => {
   const form = await openDosesTab(page);
-  await fill(form, { 'Virtual subjects (N)': '5', 'Time grid step (h)': '2', 'Target 2 (% suppressed)': '90' });
-  await form.getByLabel('Mechanistic population model (fitted to this dataset; the reference)').uncheck();
-  await expect(form.getByText('Between 10 and 20000.')).toBeVisible();
-  await expect(form.getByText('More than 0 and at most 0.5 h.')).toBeVisible();
-  await expect(form.getByText('Choose a target different from the first.')).toBeVisible();
+  await fill(form, { 'Virtual subjects (N)': '5', 'Target 2 (% of subjects)': '150', 'VPC replicates (0 = no VPC)': '2.5' });
+  const daily = form.getByRole('group', { name: 'Regimen 1: daily' });
+  await daily.getByLabel('Dose step (mg)').fill('');
+  await form.getByLabel('Population model of the study (fitted to this dataset; the reference)').uncheck();
+  await expect(form.getByText('must be a number (a whole number from 10 to 100000), got 5')).toBeVisible();
+  await expect(form.getByText('must be a share of subjects more than 0 and at most 100 %')).toBeVisible();
+  await expect(daily.getByText('must be a number > 0')).toBeVisible();
+  await expect(form.getByText('must be a whole number from 0 to 1000')).toBeVisible();
   await expect(form.getByText('Choose at least one model.')).toBeVisible();
   await expect(form.getByLabel('Virtual subjects (N)')).toHaveAttribute('aria-invalid', 'true');
   await form.getByRole('button', { name: 'Run' }).click();
-  await expect(form.getByLabel('Virtual subjects (N)')).toBeFocused();
+  // The first marked field in the form's order.
+  await expect(form.getByLabel('Target 2 (% of subjects)')).toBeFocused();
   await expect(page.getByTestId('dose-progress')).toHaveCount(0);
   await expect(page.getByTestId('dose-results')).toHaveCount(0);
 });
 
-test('a run can be cancelled (button or Escape), then the mechanistic model answers the twelve questions with plots, fit and diagnostics', async ({
+test('a run can be cancelled (button or Escape), then the population model answers the twelve questions with plots, fit and diagnostics', async ({
   appPage: page,
 }) => {
   const form = await openDosesTab(page);
   const progress = page.getByTestId('dose-progress');
   await form.getByRole('button', { name: 'Run' }).click();
-  await expect(progress.getByTestId('dose-stage')).toContainText('Fitting the population PK/PD model');
+  await expect(progress.getByTestId('dose-stage')).toContainText('Fitting the population model');
   await progress.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByTestId('doses-notice')).toHaveText('Cancelled.');
   await expect(progress).toHaveCount(0);
@@ -85,12 +105,28 @@ test('a run can be cancelled (button or Escape), then the mechanistic model answ
   await expect(page.getByTestId('doses-notice')).toHaveText('Cancelled.');
   await expect(progress).toHaveCount(0);
 
-  await fill(form, SMALL);
+  // The demo's questions as the preset asks them (N = 1000, seed 1): the README's twelve answers.
+  await fill(form, { 'Uncertainty replicates (0 = no bands)': '0', 'VPC replicates (0 = no VPC)': '20' });
   await form.getByRole('button', { name: 'Run' }).click();
-  await expect(page.getByTestId('doses-notice')).toContainText('Answered in', { timeout: 45_000 });
+  await expect(page.getByTestId('doses-notice')).toContainText('Answered in', { timeout: 60_000 });
+  const doses = page.getByTestId('answers-table').locator('td[data-cell=dose]');
+  await expect(doses).toHaveText(README_DOSES.map(([, dose]) => dose));
+  const rowKeys = await page
+    .getByTestId('answers-table')
+    .locator('tbody tr[data-row]')
+    .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-row')));
+  expect(rowKeys).toEqual(README_DOSES.map(([key]) => key));
+  await expect(page.locator('tr[data-row="base|0.9|daily"] td[data-cell=fraction]')).toContainText('91.3 %');
+  await expect(page.locator('tr[data-row="no_comed|0.9|weekly"] td[data-cell=fraction]')).toContainText('90 %');
 
+  await expect(page.getByTestId('answers-question')).toContainText(
+    'PD (Biomarker) below 3.3 ng/mL throughout the last dosing interval at steady state',
+  );
   const table = page.getByTestId('answers-table');
   await expect(table.locator('tbody tr[data-row]')).toHaveCount(12);
+  await expect(table.locator('thead')).toContainText('Dose (mg)');
+  await expect(table.locator('tbody th[scope=rowgroup]').first()).toContainText('base');
+  await expect(table.locator('tbody th[scope=rowgroup]').first()).toContainText('BW uniform 50–100, COMED = 1 in 50 %');
   await expect(table.locator('tr[data-row="base|0.9|daily"] td[data-cell=dose]')).toHaveText(/^\d+(\.\d+)?$/);
   await expect(table.locator('tr[data-row="no_comed|0.75|weekly"] td[data-cell=fraction]')).toContainText('%');
 
@@ -99,19 +135,19 @@ test('a run can be cancelled (button or Escape), then the mechanistic model answ
     await expect(curves.locator(`figure[data-plot=dose-response-${regimen}] svg[aria-label]`).first()).toBeVisible();
 
   const fit = page.locator('qp-mechanistic-fit');
-  await expect(fit.locator('[data-testid=compartment-choice] tbody tr')).toHaveCount(2);
-  await expect(fit.locator('[data-testid=compartment-choice] tr[data-chosen=true]')).toHaveCount(1);
-  await expect(fit.locator('[data-testid=pk-estimates] tr[data-parameter=CL] td').nth(1)).toHaveText(/^\d/);
+  await expect(page.getByTestId('mechanistic-fit').locator('h3')).toContainText('Population model (oral');
+  await expect(fit.locator('[data-testid=model-comparison] tr[data-stage=pk]')).toHaveCount(2);
+  await expect(fit.locator('[data-testid=model-comparison] tr[data-stage=pk][data-chosen=true]')).toHaveCount(1);
+  await expect(fit.locator('[data-testid=pk-estimates] tr[data-parameter=CL]')).toContainText(/\d/);
+  await expect(fit.locator('[data-testid=pk-estimates] tr[data-parameter="CL~BW"]')).toBeVisible();
+  await expect(fit.locator('[data-testid=pd-estimates] tr[data-parameter=BASE]')).toContainText('ng/mL');
 
   const diagnostics = page.locator('qp-mechanistic-diagnostics');
   const plots = ['dv-pred', 'dv-ipred', 'res-time', 'res-pred', 'individual', 'vpc'];
   for (const target of ['PK', 'PD']) {
     await diagnostics.getByLabel(target, { exact: true }).check();
     for (const plot of plots)
-      await expect(
-        diagnostics.locator(`figure[data-plot=${plot}] svg[aria-label*="${target === 'PK' ? 'PK' : 'PD'}"]`).first(),
-        `${target} ${plot}`,
-      ).toBeVisible();
+      await expect(diagnostics.locator(`figure[data-plot=${plot}] svg[aria-label]`).first(), `${target} ${plot}`).toBeVisible();
   }
   await diagnostics.getByTestId('diagnostics-subject').selectOption({ index: 3 });
   await expect(diagnostics.locator('figure[data-plot=individual] svg[aria-label]').first()).toBeVisible();
@@ -174,11 +210,11 @@ test('two saved networks answer as an ensemble beside the mechanistic model, wit
   await form.getByRole('button', { name: 'Run' }).click();
   await expect(page.getByTestId('doses-notice')).toContainText('Answered in', { timeout: 50_000 });
   const table = page.getByTestId('answers-table');
-  await expect(table.locator('thead th[scope=colgroup]')).toHaveText([/Mechanistic/, 'Tiny net (ensemble of 2)']);
+  await expect(table.locator('thead th[scope=colgroup]')).toHaveText([/Population model/, 'Tiny net (ensemble of 2)']);
   await expect(table.locator('tbody tr[data-row]')).toHaveCount(12);
   await expect(table.locator('td[data-cell=difference]')).toHaveCount(12);
   await expect(page.getByTestId('network-notes')).toContainText('ensemble of 2 networks');
   const curves = page.locator('qp-dose-response-plots');
   await curves.getByLabel('Model').selectOption({ label: 'Tiny net (ensemble of 2)' });
-  await expect(curves.locator('figure[data-plot=dose-response-daily] svg[aria-label*="Daily dosing"]')).toBeVisible();
+  await expect(curves.locator('figure[data-plot=dose-response-daily] svg[aria-label*="Regimen daily"]')).toBeVisible();
 });

@@ -101,7 +101,7 @@ test('after a dose run, the answers download as CSV (a row per question and mode
   const lines = csv.bytes.toString('utf8').trimEnd().split('\r\n');
   expect(lines[0]).toMatch(/^scenario,target_pct,regimen,model,model_kind,dose_mg,/);
   expect(lines).toHaveLength(1 + 12);
-  expect(lines[1]).toMatch(/^base,90,daily,"Mechanistic \(2-compartment PK, indirect-response PD\)",mechanistic,[\d.]+,/);
+  expect(lines[1]).toMatch(/^base,90,daily,"Population model \(oral 2-compartment, indirect \(inhibit-production\)\)",mechanistic,[\d.]+,/);
 
   const popup = page.waitForEvent('popup');
   await page.getByTestId('print-report').click();

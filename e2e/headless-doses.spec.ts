@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { ESTDATA_CSV, expect, test } from './fixtures/app-test';
 import { openRunner, run } from './fixtures/headless-runner';
 
@@ -77,6 +78,31 @@ test('the headless runner answers the five dose questions with a network trained
   expect(result.steady_state).toMatchObject({ method: 'network: last two intervals', checked: 12 });
   expect(result.timing_seconds.train).toBeGreaterThan(0);
   expect(result.seconds).toBeGreaterThanOrEqual(result.timing_seconds.questions);
+});
+
+test("a network trained through another study's spec answers that spec's question, in its names and units", async ({ appPage: page }) => {
+  const read = (path: string): string => readFileSync(new URL(`../test-data/${path}`, import.meta.url), 'utf8');
+  await openRunner(page, ['doses-network']);
+  const result = await run<{ model: string; study: string; answers: (Answer & { unit: string })[]; question: string }>(
+    page,
+    'doses-network',
+    {
+      csvText: read('real/theo_sd.csv'),
+      fileName: 'theo_sd.csv',
+      specText: read('specs/theophylline.study.json'),
+      specName: 'theophylline.study.json',
+      encoder: 'mlp',
+      epochs: 3,
+      nVirtual: 30,
+      seed: 3,
+    },
+  );
+  expect(result.study).toMatch(/^Theophylline/);
+  expect(result.question).toMatch(/within 10–20 mg\/L on average/);
+  const regimens = new Set(result.answers.map((a) => a.regimen));
+  expect([...regimens].sort()).toEqual(['every 12 h', 'every 8 h']);
+  expect(new Set(result.answers.map((a) => a.scenario))).toEqual(new Set(['trial', 'WT 70–86 kg']));
+  for (const a of result.answers) expect(a.unit).toBe('mg');
 });
 
 test('a file with errors is refused by the doses command with its message', async ({ appPage: page }) => {

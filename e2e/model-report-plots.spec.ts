@@ -15,7 +15,7 @@ async function mountPlots(page: Page, demo: ModelReportDemo): Promise<void> {
     };
     add('qp-pred-vs-obs-plot', { report: demo.report.targets.pk }, 'pk-pred-vs-obs');
     add('qp-pred-vs-obs-plot', { report: demo.report.targets.pd }, 'pd-pred-vs-obs');
-    add('qp-subject-fit-plot', { report: demo.report.targets.pd, thresholdNgMl: demo.report.thresholdNgMl }, 'pd-subject-fit');
+    add('qp-subject-fit-plot', { report: demo.report.targets.pd, levels: demo.report.criterion?.levels ?? null }, 'pd-subject-fit');
     add('qp-residual-plot', { report: demo.report.targets.pk }, 'pk-residuals');
     add('qp-training-curve-plot', { points: demo.trainingCurve }, 'training-curve');
     add('qp-expert-usage-plot', { usage: demo.expertUsage }, 'expert-usage');
@@ -29,7 +29,7 @@ test('the model result plots draw a tiny trained model’s validation report', a
   const demo = await run<ModelReportDemo>(page, 'model-report-demo', { csvText: ESTDATA_CSV, fileName: 'EstData.csv' });
   const pk = demo.report.targets.pk!;
   const pd = demo.report.targets.pd!;
-  expect(demo.report).toMatchObject({ subjectSet: 'validation', mcSamples: 5, thresholdNgMl: 3.3 });
+  expect(demo.report).toMatchObject({ subjectSet: 'validation', mcSamples: 5, criterion: { target: 'pd', levels: [3.3] } });
   expect(pk.points.length).toBeGreaterThan(20);
   await mountPlots(page, demo);
 

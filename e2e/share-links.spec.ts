@@ -67,7 +67,7 @@ test('a damaged link and a link from a newer version say so, and the app still w
   await page.getByTestId('load-demo').click();
   await expectExplorer(page);
 
-  const newer = encodeShareState({ v: 2, data: 'demo', view: 'model', lens: 'new' } as unknown as ShareState);
+  const newer = encodeShareState({ v: 3, data: 'demo', view: 'model', lens: 'new' } as unknown as ShareState);
   await page.evaluate((fragment) => (window.location.hash = fragment), newer);
   await expect(problem).toContainText('This link was made by a newer version of QPKPD Studio');
   await expect(page.getByRole('tab', { name: 'Data' })).toHaveAttribute('aria-selected', 'true');

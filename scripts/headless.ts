@@ -22,13 +22,16 @@ Commands:
                       targets; default: the EstData preset, the five questions) from the population
                       model S describes, fitted to F, with parameter-uncertainty bands (status 2 when F
                       or S cannot be used)
-  doses --csv F --model E [--seed s] [--n-virtual N] [--mode M] [--qubits n] [--layers L] [--epochs N]
-                      the five EstData questions from encoder E trained on F as train does (reference
-                      split; --seed seeds the training and the virtual population)
-  train --csv F [--encoder E] [--mode M] [--qubits n] [--layers L] [--seed s] [--split reference|cv5]
+  doses --csv F --model E [--spec S.json] [--seed s] [--n-virtual N] [--mode M] [--qubits n] [--layers L] [--epochs N]
+                      the same questions from encoder E trained on F through S as train does (reference
+                      split; --seed seeds the training and the virtual population; networks refuse
+                      infusion regimens)
+  train --csv F [--spec S.json] [--encoder E] [--mode M] [--qubits n] [--layers L] [--seed s] [--split reference|cv5]
         [--epochs N] [--backend auto|wasm|cpu|webgpu]
                       trains a PK/PD model on F (early stopping on validation) and reports validation and
-                      test metrics; defaults: qnn-resmlp-moe, cascade, 8 qubits, 3 layers, seed 0, reference
+                      test metrics; defaults: qnn-resmlp-moe, cascade, 8 qubits, 3 layers, seed 0, reference;
+                      the study spec S gives features, endpoints and groups (default: the EstData preset
+                      for EstData, else the spec guessed from F)
   ablation --csv F [--encoder E] [--mode M] [--qubits 2,4,8] [--layers 1,2,3] [--seed s] [--split reference|cv5:K]
         [--epochs N] [--hidden H] [--depth D]
                       the qubits × layers grid of a quantum encoder, validation metrics only
@@ -111,14 +114,14 @@ function dosesCommand(args: string[]): [string, unknown] {
   };
   const file = dataFile(csv);
   const shared = { ...file, seed: numberOption('--seed'), nVirtual: numberOption('--n-virtual') };
-  if (model === 'mechanistic') return ['doses-mechanistic', { ...shared, ...dosesSpec(file, option(args, '--spec')) }];
-  if (option(args, '--spec') !== undefined)
-    usageError('doses --spec: a study spec is read by the mechanistic model only (--model mechanistic).');
+  const spec = dosesSpec(file, option(args, '--spec'));
+  if (model === 'mechanistic') return ['doses-mechanistic', { ...shared, ...spec }];
   // The page command checks the network options and names what is wrong.
   return [
     'doses-network',
     {
       ...shared,
+      ...spec,
       encoder: model,
       mode: option(args, '--mode'),
       qubits: numberOption('--qubits'),
@@ -153,7 +156,16 @@ function trainCommand(args: string[]): [string, unknown] {
     backend: choice('--backend', 'auto', BACKEND_REQUESTS, 'backend'),
   };
   const file = dataFile(csv);
-  return ['train', { ...file, ...config }];
+  const specPath = option(args, '--spec');
+  let spec: { specText?: string; specName?: string } = {};
+  if (specPath !== undefined) {
+    try {
+      spec = { specText: readFileSync(specPath, 'utf8'), specName: basename(specPath) };
+    } catch (error) {
+      usageError(`Cannot read ${specPath}: ${(error as Error).message}`);
+    }
+  }
+  return ['train', { ...file, ...spec, ...config }];
 }
 
 /** Reads and checks the CSV and the spec here (status 2 with the reason when they cannot be used), then fits on the page. */

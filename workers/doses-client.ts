@@ -1,11 +1,11 @@
 import * as Comlink from 'comlink';
 import type { Dataset } from '../src/data/types';
 import { datasetSource } from '../src/store/dataset-source';
-import type { ComparableAnswer } from '../src/dose/network-questions';
-import type { DoseRunProgress, DoseRunSettings, DosesWorkerApi, MechanisticReport, NetworkReport } from './doses.worker';
+import type { DoseAnswer } from '../src/dose/dose-questions';
+import type { DoseRunOptions, DoseRunProgress, MechanisticRunReport, NetworkRunReport } from '../src/dose/dose-run-report';
+import type { StudySpec } from '../src/study/study-spec';
+import type { DosesWorkerApi, NetworkRunOptions } from './doses.worker';
 import { WorkerSession } from './worker-session';
-
-export type { DoseModelReport, DoseRunProgress, DoseRunSettings, MechanisticReport, NetworkReport } from './doses.worker';
 
 export class DoseRunCancelledError extends Error {
   constructor() {
@@ -15,7 +15,8 @@ export class DoseRunCancelledError extends Error {
 }
 
 /**
- * The dose worker, started on first use. `cancel()` terminates it — the only way to stop the
+ * The dose worker, started on first use. A stored dataset goes to it as its id (the worker reads it
+ * from IndexedDB), with the study spec to answer. `cancel()` terminates it — the only way to stop the
  * synchronous fit mid-way — so the pending call rejects with DoseRunCancelledError and the next
  * call starts a fresh worker. A crash rejects the pending call with WorkerCrashedError.
  */
@@ -25,21 +26,27 @@ export class DosesClient {
     { work: 'The dose questions', advice: 'Retry (a fresh worker starts), perhaps with fewer virtual subjects.' },
   );
 
-  runMechanistic(data: Dataset, settings: DoseRunSettings, onProgress: (progress: DoseRunProgress) => void): Promise<MechanisticReport> {
-    return this.session.run((api) => api.runMechanistic(datasetSource(data), settings, Comlink.proxy(onProgress)));
+  runMechanistic(
+    data: Dataset,
+    spec: StudySpec,
+    options: DoseRunOptions,
+    onProgress: (progress: DoseRunProgress) => void,
+  ): Promise<MechanisticRunReport> {
+    return this.session.run((api) => api.runMechanistic(datasetSource(data), spec, options, Comlink.proxy(onProgress)));
   }
 
   /** A saved network's answers (see the worker's runNetwork for `reference` and `ensembleIds`). */
   runNetwork(
     modelId: string,
     data: Dataset,
-    settings: DoseRunSettings,
+    spec: StudySpec,
+    options: NetworkRunOptions,
     onProgress: (progress: DoseRunProgress) => void,
-    reference: readonly ComparableAnswer[] | null = null,
+    reference: readonly Pick<DoseAnswer, 'scenario' | 'target' | 'regimen' | 'dose'>[] | null = null,
     ensembleIds: readonly string[] = [],
-  ): Promise<NetworkReport> {
+  ): Promise<NetworkRunReport> {
     return this.session.run((api) =>
-      api.runNetwork(modelId, datasetSource(data), settings, Comlink.proxy(onProgress), reference, ensembleIds),
+      api.runNetwork(modelId, datasetSource(data), spec, options, Comlink.proxy(onProgress), reference, ensembleIds),
     );
   }
 

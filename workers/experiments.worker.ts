@@ -10,6 +10,7 @@ import {
   runClaimsCheck,
 } from '../src/model/experiments/index';
 import { splitView } from '../src/model/experiments/split-choice';
+import { trainingStudy } from '../src/model/training-study';
 import type { TrainingSplit } from '../src/model/training-config';
 import { type BackendRequest, chooseBackend } from '../src/platform/compute-backend';
 import { activateBackend, failOnGpuLoss } from '../src/platform/tfjs-runtime';
@@ -42,7 +43,10 @@ const api = {
   ) {
     const backend = await prepare(request);
     const dataset = await resolveDataset(source);
-    const result = await failOnGpuLoss(runAblation(splitView(dataset, split), options, { onCell: onProgress, signal }));
+    const study = await trainingStudy(source, dataset);
+    const result = await failOnGpuLoss(
+      runAblation(splitView(dataset, split, study), { ...options, study }, { onCell: onProgress, signal }),
+    );
     return { ...result, backend };
   },
 
@@ -55,7 +59,8 @@ const api = {
   ) {
     const backend = await prepare(request);
     const dataset = await resolveDataset(source);
-    const result = await failOnGpuLoss(runClaimsCheck(splitView(dataset, split), options, { onProgress, signal }));
+    const study = await trainingStudy(source, dataset);
+    const result = await failOnGpuLoss(runClaimsCheck(splitView(dataset, split, study), { ...options, study }, { onProgress, signal }));
     return { ...result, backend };
   },
 

@@ -17,6 +17,8 @@ import { activateBackend, failOnGpuLoss } from '../src/platform/tfjs-runtime';
 import { probeWebGpu, type WebGpuProbe } from '../src/platform/webgpu-probe';
 import { loadTrainedModel, recordTestEvaluation, storeTrainedModel } from '../src/store/models';
 import { type DatasetSource, resolveDataset } from '../src/store/dataset-source';
+import { trainingStudy } from '../src/model/training-study';
+import type { StudySpec } from '../src/study/study-spec';
 
 export interface DatasetInput {
   readonly data: Dataset;
@@ -24,8 +26,11 @@ export interface DatasetInput {
   readonly datasetName: string;
 }
 
-/** DatasetInput as the page sends it: a stored dataset as its id, read here (see dataset-source.ts). */
-export type SentDatasetInput = Omit<DatasetInput, 'data'> & { readonly data: DatasetSource };
+/**
+ * DatasetInput as the page sends it: a stored dataset as its id, read here with its study spec (see
+ * dataset-source.ts, src/model/training-study.ts); `spec` overrides the stored one.
+ */
+export type SentDatasetInput = Omit<DatasetInput, 'data'> & { readonly data: DatasetSource; readonly spec?: StudySpec | null };
 
 export interface OpenedModel {
   readonly meta: TrainedModelMeta;
@@ -73,7 +78,8 @@ const api = {
       storedId = null;
       const backendUsed = { backend: choice.backend, adapter: choice.adapter, reason: choice.reason };
       const data = await resolveDataset(input.data);
-      return await failOnGpuLoss(session.train(data, input, config, backendUsed, { signal, onProgress: (p) => void onProgress(p) }));
+      const spec = await trainingStudy(input.data, data, input.spec ?? null);
+      return await failOnGpuLoss(session.train(data, input, config, backendUsed, { signal, onProgress: (p) => void onProgress(p) }, spec));
     } finally {
       releaseProxy(onProgress);
     }
@@ -107,7 +113,8 @@ const api = {
   async open(modelId: string, input: SentDatasetInput): Promise<OpenedModel> {
     const { meta, document } = await loadTrainedModel(modelId);
     await useBackend(meta.config.backend, true);
-    session.open(meta, document, await resolveDataset(input.data));
+    const data = await resolveDataset(input.data);
+    session.open(meta, document, data, await trainingStudy(input.data, data, input.spec ?? null));
     storedId = meta.id;
     return { meta, datasetMatches: session.datasetMatches };
   },

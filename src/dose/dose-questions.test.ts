@@ -1,6 +1,6 @@
 /**
- * The dose-questions engine over a study spec: the EstData preset reproduces the EstData-only
- * answers exactly, and the engine handles every criterion — rising, falling and "within" success —
+ * The dose-questions engine over a study spec: the EstData preset reproduces the answers of the
+ * EstData-only engine it replaced (`answerFiveQuestions`, retired; its numbers below) exactly, and the engine handles every criterion — rising, falling and "within" success —
  * with the spec's names and units.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -9,10 +9,10 @@ import type { Dataset } from '../data/types';
 import { TRUTH_SCENARIOS } from '../pkpd/population/testing/truth-scenarios';
 import type { QuestionsSpec, StudySpec } from '../study/study-spec';
 import { readEstDataCsv } from '../testing/fixture-files';
-import { answerDoseQuestions, toHeadlessAnswers } from './dose-questions';
+import { answerDoseQuestions, type DoseProgress, toHeadlessAnswers } from './dose-questions';
 import { DoseSearchCancelledError, DoseSettingsError } from './errors';
+import { Fnv1a64 } from '../data/hash';
 import { estDataPreset } from './estdata-preset';
-import { answerFiveQuestions, type FiveQuestionsResult } from './five-questions';
 import { defaultGridStep } from './steady-state';
 import { answerStudyDoseQuestions, answerStudyQuestionsForModel, type StudyDoseResult } from './study-questions';
 import { StudyDoseSimulator } from './study-simulator';
@@ -42,24 +42,92 @@ const TODAY_N200: [string, number, string, number, number][] = [
   ['no_comed', 0.75, 'weekly', 45, 157],
 ];
 
+/**
+ * The rest of `answerFiveQuestions` at N = 200, seed 1, 5 uncertainty replicates (commit bc03053), per
+ * answer in TODAY_N200's order: the MCTS answer; the neighbours [dose below, its fraction, dose above,
+ * its fraction] (all consistent); the band of the answer over the 5 drawn models [p05, median, p95,
+ * not reached]. Per curve, FNV-1a 64 digests (src/data/hash.ts) of the successes at every grid dose
+ * and of the band points [dose, p05, median, p95], all six curves in order.
+ */
+const TODAY_N200_MCTS = [5.5, 3.5, 50, 35, 8, 5, 70, 50, 7, 4.5, 70, 45];
+const TODAY_N200_NEIGHBOURS: [number, number, number, number][] = [
+  [5, 0.89, 6, 0.935],
+  [3, 0.68, 4, 0.8],
+  [45, 0.865, 55, 0.915],
+  [30, 0.715, 40, 0.815],
+  [7.5, 0.895, 8.5, 0.94],
+  [4.5, 0.7, 5.5, 0.775],
+  [65, 0.875, 75, 0.905],
+  [45, 0.745, 55, 0.785],
+  [6.5, 0.895, 7.5, 0.94],
+  [4, 0.665, 5, 0.815],
+  [65, 0.895, 75, 0.935],
+  [40, 0.705, 50, 0.825],
+];
+const TODAY_N200_BANDS: [number, number, number, number][] = [
+  [4, 5.5, 6.5, 0],
+  [3, 3.5, 4, 0],
+  [40, 50, 60, 0],
+  [30, 35, 40, 0],
+  [5.5, 7.5, 8.5, 0],
+  [4.5, 5, 5.5, 0],
+  [50, 70, 85, 0],
+  [40, 50, 50, 0],
+  [5, 6, 7.5, 0],
+  [4, 4, 5, 0],
+  [50, 60, 80, 0],
+  [35, 40, 50, 0],
+];
+const TODAY_N200_CURVE_SUCCESSES = 'f8dc21e99fa15695';
+const TODAY_N200_CURVE_BANDS = 'ebf786e0db4c7ec5';
+
+/** [lo, hi] of the answers (mg) the independent fits in docs/mechanistic-model.md imply (a sanity check, not a truth). */
+const NOTES: Record<string, [number, number]> = {
+  'base|0.9|daily': [5.5, 6],
+  'base|0.9|weekly': [55, 60],
+  'bw70_140|0.9|daily': [7, 9.5],
+  'bw70_140|0.9|weekly': [70, 100],
+  'no_comed|0.9|daily': [6.5, 7.5],
+  'no_comed|0.9|weekly': [65, 75],
+  'base|0.75|daily': [4, 4],
+  'base|0.75|weekly': [35, 40],
+  'bw70_140|0.75|daily': [5, 6.5],
+  'bw70_140|0.75|weekly': [45, 65],
+  'no_comed|0.75|daily': [4.5, 5.5],
+  'no_comed|0.75|weekly': [45, 50],
+};
+
+function digest(vectors: readonly (readonly number[])[]): string {
+  const hash = new Fnv1a64();
+  for (const v of vectors) hash.numbers(v);
+  return hash.hex();
+}
+
 describe('the EstData preset through the study engine', () => {
   let study: StudyDoseResult;
-  let old: FiveQuestionsResult;
+  const progress: DoseProgress[] = [];
   beforeAll(async () => {
-    const data = estData();
-    study = await answerStudyDoseQuestions(data, estDataPreset(), { questions: { virtualSubjects: 200 }, uncertainty: { replicates: 5 } });
-    old = await answerFiveQuestions(data, { nVirtual: 200, uncertainty: { replicates: 5 } });
+    study = await answerStudyDoseQuestions(
+      estData(),
+      estDataPreset(),
+      { questions: { virtualSubjects: 200 }, uncertainty: { replicates: 5 } },
+      { onProgress: (p) => progress.push(p) },
+    );
   }, 120_000);
 
   it('gives today’s twelve answers: the same doses and the same success counts', () => {
     expect(study.answers.map((a) => [a.scenario, a.target, a.regimen, a.dose, a.successes])).toEqual(TODAY_N200);
-    expect(old.answers.map((a) => [a.scenario, a.target, a.regimen, a.dose_mg])).toEqual(TODAY_N200.map((t) => t.slice(0, 4)));
     study.answers.forEach((a, k) => {
-      const o = old.answers[k];
-      expect(a.fraction).toBe(o.fraction);
-      expect(a.ci).toEqual(o.ci);
-      expect(a.mcts?.dose).toBe(o.mcts?.dose_mg);
-      expect(a.neighbours).toEqual(o.neighbours);
+      expect(a.fraction).toBe(TODAY_N200[k][4] / 200);
+      expect(a.mcts?.dose).toBe(TODAY_N200_MCTS[k]);
+      const [belowDose, belowFraction, aboveDose, aboveFraction] = TODAY_N200_NEIGHBOURS[k];
+      expect(a.neighbours).toEqual({
+        below: { dose: belowDose, fraction: belowFraction },
+        above: { dose: aboveDose, fraction: aboveFraction },
+        consistent: true,
+      });
+      expect(a.ci![0]).toBeLessThan(a.fraction!);
+      expect(a.ci![1]).toBeGreaterThan(a.fraction!);
       expect(a.unit).toBe('mg');
       expect(a.flags).toEqual([]);
       expect(a.steadyState!.ok).toBe(true);
@@ -68,14 +136,76 @@ describe('the EstData preset through the study engine', () => {
 
   it('gives the same dose–response curves, success by success, and the same uncertainty bands', () => {
     expect(study.curves).toHaveLength(6);
-    study.curves.forEach((c, k) => {
-      expect(c.points.map((p) => p.successes)).toEqual(old.curves[k].points.map((p) => p.successes));
+    study.curves.forEach((c) => {
       expect(c.points).toHaveLength(60);
-      expect(c.band).toEqual(old.curves[k].band);
       expect(c.gridStep).toBe(0.25);
     });
+    expect(digest(study.curves.map((c) => c.points.map((p) => p.successes)))).toBe(TODAY_N200_CURVE_SUCCESSES);
+    expect(digest(study.curves.map((c) => c.band!.flatMap((p) => [p.dose, p.p05, p.median, p.p95])))).toBe(TODAY_N200_CURVE_BANDS);
     expect(study.uncertainty.made).toBe(5);
-    study.answers.forEach((a, k) => expect(a.uncertainty).toEqual(old.answers[k].uncertainty));
+    study.answers.forEach((a, k) => {
+      const [p05, median, p95, notReached] = TODAY_N200_BANDS[k];
+      expect(a.uncertainty).toEqual({ replicates: 5, p05, median, p95, notReached });
+    });
+  });
+
+  it('answers within one dose step of the ranges the independent reference fits imply', () => {
+    for (const a of study.answers) {
+      const key = `${a.scenario}|${a.target}|${a.regimen}`;
+      const [lo, hi] = NOTES[key];
+      const step = a.regimen === 'daily' ? 0.5 : 5;
+      expect(a.reached, key).toBe(true);
+      expect(a.dose!, key).toBeGreaterThanOrEqual(lo - step);
+      expect(a.dose!, key).toBeLessThanOrEqual(hi + step);
+    }
+  });
+
+  it('orders the answers as the questions imply: more for the higher target, for heavier subjects and without COMED', () => {
+    const dose = (scenario: string, target: number, regimen: string): number =>
+      study.answers.find((a) => a.scenario === scenario && a.target === target && a.regimen === regimen)!.dose!;
+    for (const regimen of ['daily', 'weekly']) {
+      for (const scenario of ['base', 'bw70_140', 'no_comed'])
+        expect(dose(scenario, 0.75, regimen)).toBeLessThan(dose(scenario, 0.9, regimen));
+      for (const target of [0.9, 0.75]) {
+        expect(dose('bw70_140', target, regimen)).toBeGreaterThan(dose('base', target, regimen));
+        expect(dose('no_comed', target, regimen)).toBeGreaterThan(dose('base', target, regimen));
+      }
+    }
+  });
+
+  it('gives the smallest grid dose that reaches the target: monotone, at steady state, MCTS agreeing with bisection', () => {
+    for (const a of study.answers) {
+      const step = a.regimen === 'daily' ? 0.5 : 5;
+      expect(a.dose! / step).toBeCloseTo(Math.round(a.dose! / step), 9);
+      expect(a.fraction!).toBeGreaterThanOrEqual(a.target);
+      expect(a.neighbours.below!.fraction).toBeLessThan(a.target);
+      const curve = study.curves.find((c) => c.scenario === a.scenario && c.regimen === a.regimen)!;
+      expect(curve.points.find((p) => p.dose === a.dose)!.fraction).toBe(a.fraction);
+      expect(a.monotonicity.monotone).toBe(true);
+      expect(a.monotonicity.subjectReversals).toBe(0);
+      expect(a.steadyState!.worstRelativeDifference).toBeLessThan(0.005);
+      expect(a.searchesAgree).toBe(true);
+      expect(a.mcts!.certified).toBe(true);
+      expect(a.search.evaluations).toBeLessThanOrEqual(8);
+      const u = a.uncertainty!;
+      expect(u.p05).toBeLessThanOrEqual(u.median);
+      expect(u.median).toBeLessThanOrEqual(u.p95);
+    }
+  });
+
+  it('reports progress by stage: the fit, the six curves, the bands', () => {
+    expect([...new Set(progress.map((p) => p.stage))]).toEqual(['fit', 'questions', 'uncertainty']);
+    expect(progress.filter((p) => p.stage === 'questions').pop()).toMatchObject({ done: 6, total: 6 });
+    expect(progress[progress.length - 1]).toMatchObject({ stage: 'uncertainty', done: 30, total: 30 });
+  });
+
+  it('gives the same answers with MCTS as the answer method', async () => {
+    const simulator = new StudyDoseSimulator(estDataPreset(), study.model, 'pd');
+    const questions = { ...estDataPreset().questions!, virtualSubjects: 200 };
+    const options = { units: { time: 'h' as const, amount: 'mg' as const, endpoint: 'ng/mL' }, checkSteadyState: false };
+    const mcts = await answerDoseQuestions(simulator, questions, { ...options, method: 'mcts', curve: 'search' });
+    expect(mcts.answers.map((a) => a.dose)).toEqual(study.answers.map((a) => a.dose));
+    expect(mcts.answers.every((a) => a.method === 'mcts' && a.mcts!.certified)).toBe(true);
   });
 
   it('answers in the spec’s names and units, with the question in words', () => {

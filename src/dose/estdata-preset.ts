@@ -5,7 +5,7 @@
  * throughout the last interval at steady state for 90 % and 75 % of subjects. Read through the one
  * validator, so a broken preset is caught by the tests, not by a user.
  */
-import preset from '../../public/demo/EstData.study.json';
+import preset from '../../public/demo/EstData.study.json' with { type: 'json' };
 import type { StudySpec } from '../study/study-spec';
 import { describeSpecProblems, readStudySpec } from '../study/study-spec-reader';
 

@@ -65,7 +65,8 @@ describe('dose histories fed to the network', () => {
     const pop = population(40);
     const K = sim.plan(24).intervals;
     const histories = sim.histories(pop, 24, 5);
-    const byComed = (c: number): number[] => tiny.context.baselines.filter((b) => b.comed === c).map((b) => b.pd);
+    expect(tiny.context.strata).toEqual(['COMED']);
+    const byComed = (c: number): number[] => tiny.context.baselines.filter((b) => b.strata[0] === c).map((b) => b.pd);
     expect(byComed(0).length).toBeGreaterThan(5);
     expect(byComed(1).length).toBeGreaterThan(5);
     histories.forEach((h, i) => {
@@ -211,7 +212,7 @@ describe('common random numbers and monotonicity', () => {
     });
     const noComed = sim.histories(population(200, 0), 24, 1);
     const group0 = tiny.context.baselines
-      .filter((b) => b.comed === 0)
+      .filter((b) => b.strata[0] === 0)
       .map((b) => b.pd)
       .sort((a, b) => a - b);
     noComed.forEach((h, i) => {

@@ -1,5 +1,6 @@
 /**
- * A trained PK/PD network (PkPdModel) as a steady-state PD simulator. A network is a function of
+ * A trained PK/PD network (PkPdModel) as a steady-state simulator of one endpoint — the response (PD,
+ * the default) or the concentration (PK), as the study's questions ask. A network is a function of
  * dose-history features, so each virtual subject gets a real dose history — the regimen from t = 0:
  * doses at 0, τ, …, Kτ — and PD is predicted on the grid of the last interval [(K−1)τ, Kτ]. With the
  * pre-dose convention both ends of that interval are troughs (the dose at Kτ, the next interval's
@@ -17,11 +18,22 @@
  * training baseline where a prediction comes near 0); `extrapolation` lists the features that
  * leave their training range.
  *
- * Covariates: BW and COMED from the population; other covariates of the model take its training
- * median; baseline PD (when the model uses it) is the training subjects' empirical distribution
- * among subjects with the same COMED, at the quantile Φ(z) of the subject's standard-normal draw
+ * Covariates: every covariate of the model's features, by column name, from the virtual population
+ * (`covariates` lists them, so that the population draws them from the scenario or resamples them
+ * from the trial); a covariate the population lacks takes the training median. Baseline PD (when the
+ * model uses it) is conditioned on the covariates that define the model's strata — its 0/1 covariates
+ * (network-context.ts; on EstData, COMED): the training subjects' empirical distribution among those
+ * with the subject's values, at the quantile Φ(z) of the subject's standard-normal draw
  * `population.random['network.baselinePd']` — the same subject has the same baseline at every dose
- * (common random numbers) and keeps its quantile when a scenario changes its COMED.
+ * (common random numbers) and keeps its quantile when a scenario changes its stratum. (Drawing the
+ * baseline jointly with all resampled covariates would tie it to the trial subject picked, which a
+ * scenario that sets a covariate by distribution breaks; conditioning on the strata keeps it valid
+ * for any scenario.)
+ *
+ * Summaries: max, min, trough (the value at τ, before the next dose is counted) and average (the
+ * mean over the grid, `gridAverageWeights`) of the endpoint over the last interval. Regimens: oral
+ * doses (a study of oral doses) or IV boluses (a study of IV doses) — the route the network learned
+ * from; a network has no infusion input and refuses infusion regimens.
  *
  * Deterministic: dropout off. (MC dropout does not fit this criterion: its masks are drawn per row,
  * so a sampled profile is not one thinned network, and its maximum over the grid picks up the mask
@@ -38,7 +50,10 @@ import type { NetworkTrainingContext } from './network-context';
 import {
   checkInterval,
   checkSteadyStateRequest,
+  type EndpointSummary,
+  gridAverageWeights,
   intervalGrid,
+  regimenGrid,
   type DosingRegimen,
   type SteadyStateBatch,
   type SteadyStateCheck,
@@ -46,12 +61,18 @@ import {
   type SteadyStateResult,
   type SteadyStateSimulator,
 } from './steady-state';
-import { covariateOf, type VirtualPopulation } from './virtual-population';
+import type { VirtualPopulation } from './virtual-population';
 
 /** The population's random-effect name for the baseline-PD quantile. */
 export const BASELINE_PD_EFFECT = 'network.baselinePd';
 
 export interface NetworkSimulatorOptions {
+  /** The endpoint simulated (default 'pd'). */
+  endpoint?: 'pk' | 'pd';
+  /** The route of the doses the network learned from: 'oral' (default) or 'iv' (boluses). */
+  route?: 'oral' | 'iv';
+  /** How the endpoint moves with the dose, when known (the study's PK: increasing). */
+  direction?: 'increasing' | 'decreasing';
   /** Dosing intervals K (≥ 2) instead of the plan's. */
   intervals?: number;
   /** Cap K where the last interval would end after the training subjects' last observation (default true). */
@@ -61,10 +82,10 @@ export interface NetworkSimulatorOptions {
   /** Subjects compared in the steady-state check, spread over the population (default 16). */
   checkSubjects?: number;
   /**
-   * The questions' PD threshold: each subject is first predicted on a coarse sub-grid (every ~4 h)
-   * and predicted on the rest of the grid only when it stays below the threshold there. Success
-   * (maxPd < threshold) is exact; maxPd of a failing subject is then the sub-grid's maximum.
-   * Ignored when profiles are asked for.
+   * The questions' threshold of a "below throughout" criterion: each subject is first predicted on a
+   * coarse sub-grid (every ~4 h) and predicted on the rest of the grid only when it stays below the
+   * threshold there. Success (max < threshold) is exact; the max of a failing subject is then the
+   * sub-grid's maximum. Used only when the max alone is asked for, without profiles.
    */
   screenThreshold?: number;
 }
@@ -106,7 +127,7 @@ interface SubjectInputs {
   baselinePd: Float64Array;
 }
 
-interface PdOutput {
+interface EndpointOutput {
   branch: Branch;
   column: number;
   spec: BranchTarget;
@@ -116,14 +137,20 @@ interface PdOutput {
 export class NetworkPdSimulator implements SteadyStateSimulator {
   readonly label: string;
   readonly randomEffects: readonly string[];
-  private readonly pd: PdOutput;
+  readonly summaries: readonly EndpointSummary[] = ['max', 'min', 'trough', 'average'];
+  readonly direction?: 'increasing' | 'decreasing';
+  /** The model's covariates by name (as its features name them); the population gives them by upper-case name. */
+  readonly covariates: readonly string[];
+  readonly endpoint: 'pk' | 'pd';
+  private readonly pd: EndpointOutput;
   private readonly tolerance: number;
   private readonly checkSubjects: number;
   private readonly inputs = new WeakMap<VirtualPopulation, SubjectInputs>();
   /** Per dose and grid: the maxima of each population simulated (see maxima). */
   private readonly memo = new Map<string, { population: VirtualPopulation; baseline: Float64Array; maxPd: Float64Array }[]>();
-  private readonly baselineGroups: Float64Array[];
-  /** Smallest PD the check divides by (see the file comment). */
+  /** Sorted training baselines per stratum key, and of all subjects under ''. */
+  private readonly baselineGroups = new Map<string, Float64Array>();
+  /** Smallest value the check divides by (see the file comment). */
   private readonly pdFloor: number;
 
   constructor(
@@ -131,13 +158,24 @@ export class NetworkPdSimulator implements SteadyStateSimulator {
     readonly context: NetworkTrainingContext,
     readonly options: NetworkSimulatorOptions = {},
   ) {
-    const found = branchFor(model, 'pd');
+    this.endpoint = options.endpoint ?? 'pd';
+    const found = branchFor(model, this.endpoint);
     if (!found)
       throw new DoseSettingsError(
-        'This network model has no PD network (its training was cancelled before the PD network was trained), so it cannot answer the dose questions. Choose another saved model, or train this one again to the end.',
+        this.endpoint === 'pd'
+          ? 'This network model has no PD network (its study has no response endpoint, or its training was cancelled before the PD network was trained), so it cannot answer questions on the response. Choose another saved model, or train this one again to the end.'
+          : 'This network model has no PK network (its training was cancelled before the PK network was trained), so it cannot answer questions on the concentration. Choose another saved model, or train this one again to the end.',
       );
     const pk = found.branch.cascadeInput ? (branchFor(model, 'pk')?.branch ?? null) : null;
     this.pd = { ...found, pk };
+    if (options.direction) this.direction = options.direction;
+    const names: string[] = [];
+    for (const b of model.branches) {
+      const spec = b.featureModel.spec;
+      for (const name of [...spec.covariates, ...(spec.bodyWeight !== null ? [spec.bodyWeight] : [])])
+        if (!names.includes(name)) names.push(name);
+    }
+    this.covariates = names;
     this.tolerance = options.tolerance ?? 0.01;
     this.checkSubjects = Math.max(1, Math.round(options.checkSubjects ?? 16));
     if (options.intervals !== undefined && !(Number.isInteger(options.intervals) && options.intervals >= 2)) {
@@ -145,10 +183,15 @@ export class NetworkPdSimulator implements SteadyStateSimulator {
     }
     const usesBaseline = model.branches.some((b) => b.featureModel.spec.baselinePd);
     this.randomEffects = usesBaseline ? [BASELINE_PD_EFFECT] : [];
-    const sorted = (comed: number | null): Float64Array =>
-      Float64Array.from(context.baselines.filter((b) => comed === null || b.comed === comed).map((b) => b.pd)).sort();
-    this.baselineGroups = [sorted(0), sorted(1), sorted(null)];
-    const all = this.baselineGroups[2];
+    const groups = new Map<string, number[]>([['', []]]);
+    for (const b of context.baselines) {
+      const key = b.strata.join('|');
+      if (!groups.has(key)) groups.set(key, []);
+      groups.get(key)!.push(b.pd);
+      if (key !== '') groups.get('')!.push(b.pd);
+    }
+    for (const [key, values] of groups) this.baselineGroups.set(key, Float64Array.from(values).sort());
+    const all = this.baselineGroups.get('')!;
     this.pdFloor = 0.1 * Math.abs(all[Math.floor(all.length / 2)] ?? 0) || 1e-12;
     this.label = `network ${model.encoder} (${model.mode})`;
   }
@@ -205,18 +248,96 @@ export class NetworkPdSimulator implements SteadyStateSimulator {
   simulate(request: SteadyStateRequest): NetworkSteadyStateBatch {
     const { population, regimen, amounts, gridStep, signal } = request;
     checkSteadyStateRequest(request);
-    const interval = oralInterval(regimen);
+    const interval = this.regimenInterval(regimen);
     const plan = this.plan(interval);
-    const grid = intervalGrid(interval, gridStep);
+    // After a bolus the grid starts just after the dose (its peak), as every simulator's (steady-state.ts).
+    const grid = regimenGrid(regimen, gridStep);
     const times = grid.map((t) => plan.lastIntervalStart + t);
+    const asked = request.summaries ?? ['max'];
+    const maxOnly = asked.every((x) => x === 'max');
     const results = amounts.map((amount): SteadyStateResult => {
       const doses = this.doses(interval, amount);
-      const { maxPd, profiles } = this.maxima(population, interval, doses, amount, times, request.keepProfiles === true, signal);
-      const res: SteadyStateResult = { amount, max: maxPd, profiles };
+      const keep = request.keepProfiles === true;
+      let res: SteadyStateResult;
+      if (maxOnly) {
+        const { maxPd, profiles } = this.maxima(population, interval, doses, amount, times, keep, signal);
+        res = { amount, max: maxPd, profiles };
+      } else res = { amount, ...this.summarise(population, doses, amount, times, asked, keep, signal) };
       if (request.checkSteadyState) res.steadyState = this.check(population, doses, amount, plan, grid, signal);
       return res;
     });
     return { regimen, grid, results, plan };
+  }
+
+  /** The regimen's interval, when the network can simulate the regimen (see the file comment); else a DoseSettingsError saying why. */
+  regimenInterval(regimen: DosingRegimen): number {
+    const route = this.options.route ?? 'oral';
+    if (regimen.route === 'infusion') {
+      throw new DoseSettingsError(
+        `A network cannot answer for an infusion regimen (over ${regimen.duration} time units every ${regimen.interval}): its features read every dose as given at once and have no infusion input. Answer infusion regimens with the population model, or ask for IV boluses.`,
+      );
+    }
+    const wanted = route === 'oral' ? 'oral' : 'bolus';
+    if (regimen.route !== wanted) {
+      throw new DoseSettingsError(
+        `This network learned from ${route === 'oral' ? 'oral doses' : 'IV boluses'} and cannot answer for ${regimen.route === 'oral' ? 'oral doses' : 'IV boluses'}: choose a regimen of the study's route (${route}).`,
+      );
+    }
+    return regimen.interval;
+  }
+
+  /** Every asked summary of the full deterministic profile of each subject (and the profiles). */
+  private summarise(
+    population: VirtualPopulation,
+    doses: DoseHistory,
+    amount: number,
+    times: Float64Array,
+    asked: readonly EndpointSummary[],
+    keepProfiles: boolean,
+    signal: SteadyStateRequest['signal'],
+  ): Omit<SteadyStateResult, 'amount'> {
+    const P = times.length;
+    const n = population.size;
+    const want = new Set(asked);
+    const max = new Float64Array(n).fill(-Infinity);
+    const min = new Float64Array(n).fill(Infinity);
+    const trough = new Float64Array(n);
+    const average = new Float64Array(n);
+    const weights = gridAverageWeights(P);
+    const profiles = keepProfiles ? new Float64Array(n * P) : undefined;
+    this.run(
+      population,
+      indices(n),
+      doses,
+      amount,
+      times,
+      (chunk, values) => {
+        chunk.forEach((i, s) => {
+          let hi = -Infinity;
+          let lo = Infinity;
+          let mean = 0;
+          for (let k = 0; k < P; k++) {
+            const v = values[s * P + k];
+            if (profiles) profiles[i * P + k] = v;
+            hi = Math.max(hi, v); // NaN stays NaN, and fails
+            lo = Math.min(lo, v);
+            mean += weights[k] * v;
+          }
+          max[i] = hi;
+          min[i] = lo;
+          trough[i] = values[s * P + P - 1];
+          average[i] = mean;
+        });
+      },
+      signal,
+    );
+    const out: Omit<SteadyStateResult, 'amount'> = {};
+    if (want.has('max')) out.max = max;
+    if (want.has('min')) out.min = min;
+    if (want.has('trough')) out.trough = trough;
+    if (want.has('average')) out.average = average;
+    if (profiles) out.profiles = profiles;
+    return out;
   }
 
   /** Input features of the simulated rows (a spread of up to 64 subjects) outside their training range, furthest first. */
@@ -301,17 +422,17 @@ export class NetworkPdSimulator implements SteadyStateSimulator {
 
   /** Fills maxPd for the subjects already simulated under `key`; returns the others. */
   private reuse(population: VirtualPopulation, key: string, maxPd: Float64Array): Int32Array {
-    const baseline = this.subjectInputs(population).baselinePd;
+    const inputs = this.subjectInputs(population);
     const earlier = this.memo.get(key) ?? [];
+    const same = (e: { population: VirtualPopulation; baseline: Float64Array }, i: number): boolean => {
+      if (!(i < e.population.size) || !Object.is(e.baseline[i], inputs.baselinePd[i])) return false;
+      const theirs = this.subjectInputs(e.population).covariates[i];
+      const mine = inputs.covariates[i];
+      return this.covariates.every((name) => Object.is(theirs[name], mine[name]));
+    };
     const todo: number[] = [];
     for (let i = 0; i < population.size; i++) {
-      const hit = earlier.find(
-        (e) =>
-          i < e.population.size &&
-          covariateOf(e.population, 'BW')[i] === covariateOf(population, 'BW')[i] &&
-          covariateOf(e.population, 'COMED')[i] === covariateOf(population, 'COMED')[i] &&
-          Object.is(e.baseline[i], baseline[i]),
-      );
+      const hit = earlier.find((e) => same(e, i));
       if (hit) maxPd[i] = hit.maxPd[i];
       else todo.push(i);
     }
@@ -428,17 +549,22 @@ export class NetworkPdSimulator implements SteadyStateSimulator {
   private subjectInputs(population: VirtualPopulation): SubjectInputs {
     const cached = this.inputs.get(population);
     if (cached) return cached;
-    const bwName = this.model.branches.find((b) => b.featureModel.spec.bodyWeight !== null)?.featureModel.spec.bodyWeight ?? 'BW';
     const z = population.random[BASELINE_PD_EFFECT];
     if (this.randomEffects.length > 0 && !z)
       throw new Error(`NetworkDoseSimulator: the population lacks the ${BASELINE_PD_EFFECT} draws the simulator declares`);
     const out: SubjectInputs = { covariates: [], baselinePd: new Float64Array(population.size).fill(NaN) };
-    const bw = covariateOf(population, 'BW');
-    const comed = covariateOf(population, 'COMED');
+    // By name; a covariate the population lacks is NaN, which the features replace by the training median.
+    const columns = this.covariates.map((name) => population.covariates[name.toUpperCase()]);
+    const strata = this.context.strata.map((name) => population.covariates[name.toUpperCase()]);
+    const all = this.baselineGroups.get('')!;
     for (let i = 0; i < population.size; i++) {
-      out.covariates.push({ BW: bw[i], [bwName]: bw[i], COMED: comed[i] });
+      const covariates: Record<string, number> = {};
+      this.covariates.forEach((name, c) => (covariates[name] = columns[c]?.[i] ?? Number.NaN));
+      out.covariates.push(covariates);
       if (z) {
-        const group = this.baselineGroups[comed[i]].length > 0 ? this.baselineGroups[comed[i]] : this.baselineGroups[2];
+        const key = strata.map((values) => (values?.[i] === 1 ? 1 : 0)).join('|');
+        const own = this.baselineGroups.get(key);
+        const group = own && own.length > 0 ? own : all;
         if (group.length > 0) out.baselinePd[i] = group[Math.min(group.length - 1, Math.floor(normalCdf(z[i]) * group.length))];
       }
     }
@@ -459,10 +585,4 @@ function indices(n: number): Int32Array {
 function spread(n: number, count: number): Int32Array {
   const m = Math.min(n, count);
   return Int32Array.from({ length: m }, (_, j) => Math.floor((j * n) / m));
-}
-
-/** The network models oral doses given at once: a regimen of oral doses, its interval (h). */
-function oralInterval(regimen: DosingRegimen): number {
-  if (regimen.route !== 'oral') throw new DoseSettingsError('A network dose simulator models oral doses only; choose an oral regimen.');
-  return regimen.interval;
 }

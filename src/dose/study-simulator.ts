@@ -62,6 +62,7 @@ import {
 import type { PdGrid } from '../pkpd/indirect-response';
 import { createStructuralModel, type ParameterValues, type StructuralModel } from '../pkpd/structural/structural-model';
 import type { Criterion, StudySpec } from '../study/study-spec';
+import { HOURS_PER } from '../study/units';
 import { criterionBounds, meets } from './criterion';
 import { DoseSearchCancelledError, DoseSettingsError } from './errors';
 import {
@@ -187,7 +188,9 @@ export class StudyDoseSimulator implements SteadyStateSimulator {
     this.kind =
       endpoint === 'pk' || !pd ? 'pk' : pd.family === 'indirect' ? 'indirect' : pd.family === 'effect-compartment' ? 'effect' : 'direct';
     this.hillIndirect = pd?.family === 'indirect' && pd.sigmoid === true;
-    this.engine = createStructuralModel(this.pdStage && pd ? { pk: model.pk, pd } : { pk: model.pk });
+    this.engine = createStructuralModel(this.pdStage && pd ? { pk: model.pk, pd } : { pk: model.pk }, {
+      hoursPerTimeUnit: HOURS_PER[spec.units.time],
+    });
     const stages = this.pdStage ? [this.pkStage, this.pdStage] : [this.pkStage];
     this.randomEffects = stages.flatMap((s) => s.parameters.map((p) => etaName(s.stage, p)));
     this.covariates = [...new Set(stages.flatMap((s) => s.effects.map((e) => e.column)))];

@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ingestText } from '../data/ingest';
-import type { Dataset } from '../data/types';
 import type { ScenarioSpec } from '../study/study-spec';
 import { streamFor } from '../pkpd/random';
-import { datasetBwRange, datasetComedShare, drawPopulation, etaName, RESAMPLE_STREAM, trialCovariates } from './virtual-population';
-import { readEstDataCsv } from '../testing/fixture-files';
-
-const ESTDATA = readEstDataCsv();
+import { drawPopulation, etaName, RESAMPLE_STREAM, trialCovariates } from './virtual-population';
 
 const estScenario = (bw: [number, number], share: number): ScenarioSpec => ({
   name: 's',
@@ -145,19 +140,5 @@ describe('virtual populations', () => {
     expect(() =>
       drawPopulation({ size: 5, seed: 1, scenario: scenario({ BW: { uniform: [50, 100] } }), randomEffects: [], required: ['WT'] }),
     ).toThrow(/Scenario "heavy": the model needs the covariate WT, which the scenario does not give/);
-  });
-
-  it('reads the trial’s COMED share and BW range from a dataset', () => {
-    const result = ingestText(ESTDATA, 'EstData.csv');
-    if (!result.ok) throw new Error('EstData did not ingest');
-    expect(datasetComedShare(result.dataset)).toBe(0.5);
-    const [lo, hi] = datasetBwRange(result.dataset)!;
-    expect(lo).toBeGreaterThanOrEqual(50);
-    expect(hi).toBeLessThanOrEqual(100);
-  });
-
-  it('reads the BW range of a dataset of 200,000 subjects (a spread into Math.min overflowed the stack)', () => {
-    const subjects = Array.from({ length: 200_000 }, (_, i) => ({ baseline: { BW: 50 + (i % 51) } }));
-    expect(datasetBwRange({ subjects } as unknown as Dataset)).toEqual([50, 100]);
   });
 });

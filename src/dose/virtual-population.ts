@@ -13,14 +13,13 @@
  *   - each random effect a standard normal z from the stream "eta:<name>" (a simulator's
  *     `randomEffects`, e.g. "pk.cl" for η of CL, `etaName`), which the simulator scales by its ω.
  * Changing a range or a share moves the same subjects; changing a model's Ω rescales the same z.
- * The names are chosen so that EstData's preset (BW uniform, COMED share; η of CL, V, KA, BASE, IC50,
- * KOUT) draws exactly the numbers the EstData-only code drew (streams "BW", "COMED", "eta:pk.cl", …).
+ * The names are chosen so that EstData's preset (a uniform body weight and a 0/1 share; η of CL, V,
+ * KA, BASE, IC50, KOUT) draws exactly the numbers the EstData-only code drew (streams named by the
+ * covariate columns, "eta:pk.cl", …).
  */
-import type { Dataset } from '../data/types';
 import { normalCdf, normalQuantile, streamFor, type Rng } from '../pkpd/random';
 import type { CovariateDistribution, ScenarioSpec } from '../study/study-spec';
 import { DoseSettingsError } from './errors';
-import { maxOf, minOf } from '../data/min-max';
 
 /** The stream that picks the trial subject whose covariates a virtual subject takes. */
 export const RESAMPLE_STREAM = 'subjects:resample';
@@ -185,26 +184,4 @@ export function covariateOf(population: VirtualPopulation, column: string): Floa
   if (!values)
     throw new DoseSettingsError(`The virtual population of scenario "${population.scenario}" has no covariate ${column.toUpperCase()}.`);
   return values;
-}
-
-/** Share of subjects with COMED = 1 in a dataset (0 when it has no COMED column). */
-export function datasetComedShare(dataset: Dataset): number {
-  if (!dataset.covariates.some((c) => c.name === 'COMED') || dataset.subjects.length === 0) return 0;
-  let n = 0;
-  let yes = 0;
-  for (const s of dataset.subjects) {
-    const v = s.baseline.COMED;
-    if (v === 0 || v === 1) {
-      n++;
-      yes += v;
-    }
-  }
-  return n > 0 ? yes / n : 0;
-}
-
-/** Observed body-weight range of a dataset, or null without a BW column. */
-export function datasetBwRange(dataset: Dataset): [number, number] | null {
-  const values = dataset.subjects.map((s) => s.baseline.BW).filter((v) => v > 0);
-  if (values.length === 0) return null;
-  return [minOf(values), maxOf(values)];
 }

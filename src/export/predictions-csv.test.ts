@@ -5,7 +5,17 @@ import { predictionsCsv, predictionsExport } from './predictions-csv';
 const METRICS = { n: 2, rmse_z: 0, mae_z: 0, r2_z: 0, rmse: 0, mae: 0, r2: 0 };
 
 function target(name: 'pk' | 'pd', points: TargetReport['points']): TargetReport {
-  return { target: name, unit: 'ng/mL', logTarget: name === 'pk', points, curves: [], metrics: METRICS };
+  return {
+    target: name,
+    name: name.toUpperCase(),
+    unit: 'ng/mL',
+    time: 'h',
+    amount: 'mg',
+    logTarget: name === 'pk',
+    points,
+    curves: [],
+    metrics: METRICS,
+  };
 }
 
 describe('predictions CSV', () => {

@@ -1,7 +1,7 @@
 /**
  * Evaluation metrics (pure): RMSE, MAE and R² of predictions against observations, and the pair
  * reported per target — in z-units of the TRAIN target scaler (on the model's target scale, ln DV
- * for a log target) and in the observation's units (ng/mL).
+ * for a log target) and in the observation's unit (the study's; EstData: ng/mL).
  */
 import type { TargetScaler } from '../data/features/scaler';
 
@@ -38,7 +38,7 @@ export interface TargetMetrics {
   readonly rmse_z: number;
   readonly mae_z: number;
   readonly r2_z: number;
-  /** Observation units (ng/mL). */
+  /** In the observation's unit (the study's; EstData: ng/mL). */
   readonly rmse: number;
   readonly mae: number;
   readonly r2: number;

@@ -7,6 +7,7 @@ import { disposeModel, predictObservations } from './pkpd-model';
 import { loadModel, type ModelDocument, saveModel } from './serialize';
 import { useCpuBackend } from './test-support';
 import { trainPkPd } from './train-pkpd';
+import type { ReportLabels } from './report/labels';
 import type { TrainedModelMeta } from './trained-model';
 import { exampleFacts } from './trained-model-fixture';
 
@@ -91,5 +92,26 @@ describe('model file', () => {
       /damaged: model\.branches\[0\]\.network\.weights hold [\d,]+ values, but the network they belong to .* has [\d,]+ parameters\. Export the model again/,
     );
     expect(problemOf(edited((f) => (f.meta.config.encoder = 'mlp')))).toMatch(/damaged: model has another encoder or mode/);
+  });
+
+  it('keeps the study labels recorded with a model, reads files without them as before, and refuses damaged ones by their path', () => {
+    const labels: ReportLabels = {
+      time: 'd',
+      amount: 'µg',
+      pk: { name: 'Theophylline', unit: 'mg/L' },
+      pd: { name: 'PD', unit: '' },
+      criterion: { endpoint: 'pk', rule: 'within', range: [10, 20], unit: 'mg/L', name: 'Theophylline' },
+    };
+    expect(readModelFile(modelFileText({ ...meta, labels }, document)).meta.labels).toEqual(labels);
+    expect('labels' in readModelFile(modelFileText(meta, document)).meta).toBe(false);
+    const damaged = (change: (l: Record<string, any>) => void): string => {
+      const file = JSON.parse(modelFileText({ ...meta, labels }, document));
+      change(file.meta.labels);
+      return problemOf(JSON.stringify(file));
+    };
+    expect(damaged((l) => delete l.pk.unit)).toMatch(/damaged: meta\.labels\.pk\.unit is missing or not text/);
+    expect(damaged((l) => (l.time = 'h'.repeat(101)))).toMatch(/damaged: meta\.labels\.time is longer than any study spec allows/);
+    expect(damaged((l) => (l.criterion.range = [20, 10]))).toMatch(/damaged: meta\.labels\.criterion\.range is not \[low, high\]/);
+    expect(damaged((l) => (l.criterion.endpoint = 'both'))).toMatch(/damaged: meta\.labels\.criterion\.endpoint is not one of pk, pd/);
   });
 });

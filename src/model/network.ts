@@ -1,8 +1,9 @@
 /**
  * A network: one encoder and its heads. Regression heads dense(H → H/2) → GELU → dense(H/2 → 1), one
  * per target (PK, PD, or both for multitask), stacked as columns of one [B, T] output in `targets`
- * order; an optional classification head of the same shape giving the logit of "PD below the
- * threshold".
+ * order; an optional classification head of the same shape giving the logit that an observation
+ * meets the study's criterion (classification.ts; its weights keep the name "head/pd-below-threshold"
+ * of the first head, PD below 3.3 ng/mL, so that saved models load).
  */
 import { addN, concat, div, scalar } from '@tensorflow/tfjs-core';
 import type { Scalar, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
@@ -73,7 +74,6 @@ export function checkNetworkConfig(config: NetworkConfig): void {
   ) {
     throw new Error(`network: targets must be distinct names among ${TARGET_NAMES.join(', ')}`);
   }
-  if (config.classification && !config.targets.includes('pd')) throw new Error('network: the classification head needs the PD target');
   if (!(config.routerNoise >= 0)) throw new Error('network: router noise must be ≥ 0');
   if (config.quantumBlocks !== undefined && !QUANTUM_BLOCK_KINDS.includes(config.quantumBlocks)) {
     throw new Error(`network: quantum blocks must be one of ${QUANTUM_BLOCK_KINDS.join(', ')}, got ${String(config.quantumBlocks)}`);

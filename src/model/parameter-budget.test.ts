@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { loadEstData } from '../data/features/test-support';
+import { loadEstData, loadRealStudy } from '../data/features/test-support';
 import { createSplitView, referenceSplit } from '../data/splits/index';
 import { architecture, ENCODER_NAMES, isQuantumEncoder, modelArchitecture } from '../quantum/resources/architecture';
 import { ModelConfigError } from './errors';
@@ -7,12 +7,15 @@ import { readModelFile, modelFileText } from './model-file';
 import { createNetwork, type NetworkConfig } from './network';
 import {
   defaultFeatureCounts,
+  defaultFeatureShape,
   MAX_MODEL_FILE_BYTES,
   MAX_MODEL_PARAMETERS,
   MAX_WEIGHT_FILE_BYTES,
   modelParameterCount,
   networkParameterCount,
   parameterBudgetProblem,
+  smallestFeatureShape,
+  studyFeatureShape,
 } from './parameter-budget';
 import { ParameterSet } from './parameters';
 import { disposeModel } from './pkpd-model';
@@ -21,7 +24,19 @@ import { useCpuBackend } from './test-support';
 import { trainPkPd } from './train-pkpd';
 import type { TrainedModelMeta } from './trained-model';
 import { exampleFacts } from './trained-model-fixture';
-import { configParameterCount, DEFAULT_TRAINING_CONFIG, type TrainingConfig, trainingConfigProblems } from './training-config';
+import {
+  checkTrainingConfig,
+  configParameterCount,
+  DEFAULT_TRAINING_CONFIG,
+  pkPdOptions,
+  splitOf,
+  type TrainingConfig,
+  trainingConfigProblems,
+} from './training-config';
+import { fitFeatureModel } from '../data/features/model';
+import { studyFeatureOptions } from '../data/features/study-features';
+import { DVID_PK } from '../data/types';
+import { estDataPreset } from '../study/guess-spec';
 
 beforeAll(useCpuBackend);
 
@@ -99,6 +114,49 @@ describe('the parameter budget', () => {
     ).rejects.toThrow(new ModelConfigError(parameterBudgetProblem(modelParameterCount(shapeOf(512)), 'resmlp-moe') as string));
     expect(add).not.toHaveBeenCalled();
     add.mockRestore();
+  });
+
+  it('the training form counts a study’s model on the open dataset’s features, as trainPkPd builds it (theophylline: PK network alone, head on PK)', async () => {
+    const theo = loadRealStudy('theo_sd', 'theophylline');
+    const shape = studyFeatureShape(theo.spec, theo.dataset);
+    expect(shape).toMatchObject({ hasPd: false, classificationEndpoint: 'pk', features: { pd: 0 } });
+    const config: TrainingConfig = { ...DEFAULT_TRAINING_CONFIG, encoder: 'mlp', hidden: 8, depth: 1, classification: true };
+    const theoView = createSplitView(theo.dataset, splitOf(theo.dataset, 'reference', theo.spec));
+    const { model } = await trainPkPd(theoView, {
+      ...pkPdOptions({ ...config, epochs: 1 }, theo.spec),
+      training: { epochs: 1, batchSize: 512 },
+    });
+    const built = model.branches.reduce((n, b) => n + b.network.parameters.count().total, 0);
+    disposeModel(model);
+    expect(configParameterCount(config, shape)).toBe(built);
+    // EstData's counts would have added a PD network.
+    expect(configParameterCount(config)).toBeGreaterThan(built);
+  });
+
+  it('counts every covariate of the study the file has (more than EstData’s two), and EstData’s preset exactly as before', () => {
+    const mavo = loadRealStudy('mavoglurant', 'mavoglurant');
+    const extra = ['AGE', 'SEX', 'HT'].map((column) => ({ column, on: 'CL' as const, form: 'linear' as const }));
+    const spec = { ...mavo.spec, model: { ...mavo.spec.model, covariates: [...mavo.spec.model.covariates, ...extra] } };
+    const shape = studyFeatureShape(spec, mavo.dataset);
+    const train = createSplitView(mavo.dataset, splitOf(mavo.dataset, 'reference', spec)).train;
+    const fitted = fitFeatureModel(mavo.dataset, { ...studyFeatureOptions(spec, mavo.dataset).pk, dvid: DVID_PK }, [...train]);
+    expect(shape.features.pk).toBe(fitted.names.length);
+    expect(shape.features.pk).toBeGreaterThan(defaultFeatureCounts().pk);
+    expect(studyFeatureShape(estDataPreset(), data)).toEqual(defaultFeatureShape());
+  });
+
+  it('the training form lets a PK-only study train a wider network than EstData’s two networks allow, and the session agrees', () => {
+    const theo = loadRealStudy('theo_sd', 'theophylline');
+    const shape = studyFeatureShape(theo.spec, theo.dataset);
+    let hidden = 64;
+    while (configParameterCount(largest(hidden + 1)) <= MAX_MODEL_PARAMETERS) hidden++;
+    const wider = largest(hidden + 1);
+    expect(trainingConfigProblems(wider).hidden).toMatch(/can be saved and shared/);
+    expect(trainingConfigProblems(wider, shape)).toEqual({});
+    expect(() => checkTrainingConfig(wider, shape)).not.toThrow();
+    // A model file's settings are counted on the smallest shape any study gives (its networks as built), not on EstData's.
+    expect(trainingConfigProblems(wider, smallestFeatureShape())).toEqual({});
+    expect(configParameterCount(wider, smallestFeatureShape())).toBeLessThanOrEqual(configParameterCount(wider, shape));
   });
 
   it('a float32 weight takes at most MAX_WEIGHT_FILE_BYTES bytes in a file', () => {

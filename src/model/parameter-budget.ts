@@ -5,8 +5,10 @@
  * Pure and free of TF.js (types only), so the training form can check as the user types.
  */
 import { featureLayout } from '../data/features/history';
-import { resolveFeatureSpec } from '../data/features/spec';
-import { DVID_PD, DVID_PK } from '../data/types';
+import { type FeatureSpec, resolveFeatureSpec } from '../data/features/spec';
+import { studyFeatureOptions } from '../data/features/study-features';
+import { type Dataset, DVID_PD, DVID_PK } from '../data/types';
+import type { StudySpec } from '../study/study-spec';
 import { type ArchitectureConfig, type EncoderName, modelArchitecture } from '../quantum/resources/architecture';
 import { dense } from '../quantum/resources/layer-parameters';
 import { encoderParameters, headParameters } from '../quantum/resources/model-parameters';
@@ -66,22 +68,28 @@ export interface ModelShape {
   /** Feature columns of the PK and the PD network (the PD network of a cascade reads one more: PK_PRED). */
   readonly features: { readonly pk: number; readonly pd: number };
   readonly classification: boolean;
+  /** The endpoint of the classification head (default 'pd'). */
+  readonly classificationEndpoint?: 'pk' | 'pd';
+  /** The study has a response endpoint (default true); without one, the PK network alone. */
+  readonly hasPd?: boolean;
   readonly quantumBlocks?: QuantumBlockKind;
 }
 
 /**
  * The networks of a model: multitask, one network on the PD features with a PK and a PD head;
  * independent and cascade, a PK network and a PD network (in cascade with PK_PRED as one more input).
- * The classification head sits on the network with the PD target.
+ * The classification head sits on the network with its endpoint's target (default PD). A study
+ * without a response endpoint has the PK network alone.
  */
 export function modelNetworkShapes(model: ModelShape): NetworkShape[] {
   const network = (nInputs: number, targets: NetworkShape['targets']): NetworkShape => ({
     encoder: model.encoder,
     architecture: modelArchitecture(nInputs, model.architecture),
     targets,
-    classification: model.classification && targets.includes('pd'),
+    classification: model.classification && targets.includes(model.classificationEndpoint ?? 'pd'),
     quantumBlocks: model.quantumBlocks,
   });
+  if (model.hasPd === false) return [network(model.features.pk, ['pk'])];
   if (model.mode === 'multitask') return [network(model.features.pd, ['pk', 'pd'])];
   return [network(model.features.pk, ['pk']), network(model.features.pd + (model.mode === 'cascade' ? 1 : 0), ['pd'])];
 }
@@ -91,14 +99,58 @@ export function modelParameterCount(model: ModelShape): number {
   return modelNetworkShapes(model).reduce((n, shape) => n + networkParameterCount(shape), 0);
 }
 
+/** Feature columns of options resolved against `available` covariates, with every estimated feature present (the elimination rate, the PK shape). */
+function featureCount(options: FeatureSpec, available?: readonly string[]): number {
+  return featureLayout(resolveFeatureSpec(options, available).spec, 1, { ka: 1, alpha: 1, rho: 0 }).names.length;
+}
+
 /**
  * The most feature columns the app's default features give the PK and the PD network (all of them
  * present: both default covariates, body weight, the elimination rate and the PK shape, the PD
- * baseline): the training form's check counts with these, so it holds for every dataset.
+ * baseline): EstData's; the count of settings without a dataset (share links, model files).
  */
 export function defaultFeatureCounts(): { pk: number; pd: number } {
-  const count = (dvid: number): number => featureLayout(resolveFeatureSpec({ dvid }).spec, 1, { ka: 1, alpha: 1, rho: 0 }).names.length;
-  return { pk: count(DVID_PK), pd: count(DVID_PD) };
+  return { pk: featureCount({ dvid: DVID_PK }), pd: featureCount({ dvid: DVID_PD }) };
+}
+
+/** What a model's size depends on besides the training settings: its networks' feature columns, whether it has a PD network, its head's endpoint. */
+export interface ModelFeatureShape {
+  readonly features: { readonly pk: number; readonly pd: number };
+  readonly hasPd: boolean;
+  /** The endpoint of the classification head the study's question gives; null: the study asks none (no head). */
+  readonly classificationEndpoint: 'pk' | 'pd' | null;
+}
+
+/** The shape of models without a study (EstData's default features; a head on PD). */
+export function defaultFeatureShape(): ModelFeatureShape {
+  return { features: defaultFeatureCounts(), hasPd: true, classificationEndpoint: 'pd' };
+}
+
+/**
+ * The smallest models any study gives: the PK network alone, on the fewest feature columns (no
+ * covariates, no body weight, no estimated features), without a head. A config too large even then
+ * was trained nowhere — the check of a model file's settings, whose study is not known there.
+ */
+export function smallestFeatureShape(): ModelFeatureShape {
+  const fewest = resolveFeatureSpec({ dvid: DVID_PK, covariates: [], bodyWeight: null, baselinePd: false }).spec;
+  return { features: { pk: featureLayout(fewest, null, null).names.length, pd: 0 }, hasPd: false, classificationEndpoint: null };
+}
+
+/**
+ * The shape of a study's models on a dataset, as trainPkPd builds them (src/data/features/study-features.ts):
+ * the study's covariates the file has, its body-size covariate, its endpoints and question — counted
+ * with every estimated feature present, so that the real count is never larger. From names only (no
+ * pass over the records): cheap enough for the training form.
+ */
+export function studyFeatureShape(spec: StudySpec, dataset: Dataset): ModelFeatureShape {
+  const options = studyFeatureOptions(spec, dataset);
+  const available = dataset.covariates.map((c) => c.name);
+  const pd = options.pd === null ? 0 : featureCount({ ...options.pd, dvid: DVID_PD }, available);
+  return {
+    features: { pk: featureCount({ ...options.pk, dvid: DVID_PK }, available), pd },
+    hasPd: options.pd !== null,
+    classificationEndpoint: spec.questions?.endpoint ?? null,
+  };
 }
 
 const USES_EXPERTS: readonly EncoderName[] = ['moe', 'resmlp-moe', 'qnn-resmlp-moe', 'qmoe-resmlp'];

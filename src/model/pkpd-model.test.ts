@@ -97,9 +97,9 @@ describe('modes', () => {
     expect(pd!.rmse_z ** 2).toBeCloseTo(cascade.training.pd!.bestLoss, 5);
     const predictions = predictObservations(cascade.model, data, split.val);
     expect(predictions.pk!.predicted.every((v) => v > 0)).toBe(true); // exp of the log target
-    const probability = predictions.pd!.probabilityBelow!;
+    const probability = predictions.pd!.probabilityMet!;
     expect(probability.every((p) => p >= 0 && p <= 1)).toBe(true);
-    expect(predictions.pk!.probabilityBelow).toBeNull();
+    expect(predictions.pk!.probabilityMet).toBeNull();
   });
 
   it('MC dropout: seeded mean and SD over 30 samples; a deterministic pass has no SD', () => {

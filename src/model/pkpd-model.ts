@@ -19,6 +19,7 @@ import type { FeatureModel } from '../data/features/spec';
 import type { Dataset } from '../data/types';
 import { DVID_PD, DVID_PK } from '../data/types';
 import type { EncoderName } from '../quantum/resources/architecture';
+import type { ClassificationHead } from './classification';
 import { INFERENCE, type ForwardMode } from './layers';
 import { fromTargetScale } from './metrics';
 import type { Network, TargetName } from './network';
@@ -60,8 +61,8 @@ export interface PkPdModel {
   readonly mode: ModelMode;
   readonly encoder: EncoderName;
   readonly branches: readonly Branch[];
-  /** Threshold (ng/mL) of the "PD below threshold" classification head, or null without one. */
-  readonly classification: { readonly thresholdNgMl: number } | null;
+  /** The classification head's criterion on its endpoint (classification.ts), or null without one. */
+  readonly classification: ClassificationHead | null;
 }
 
 export function disposeModel(model: PkPdModel): void {
@@ -201,8 +202,8 @@ export interface TargetPredictions {
   readonly predictedZ: Float64Array;
   /** SD of the MC samples in DV units; null without MC dropout. */
   readonly sd: Float64Array | null;
-  /** Probability that PD is below the classification threshold (PD with a classification head). */
-  readonly probabilityBelow: Float64Array | null;
+  /** Probability that the observation meets the classification head's criterion (its endpoint, with a head). */
+  readonly probabilityMet: Float64Array | null;
 }
 
 /** z samples of one target → DV summary. */
@@ -243,15 +244,15 @@ export function predictObservations(
     const T = branch.targets.length;
     const samples = outputSamples(model, branch, inputs, options).map((o) => columnOf(o, T, column));
     const summary = summarise(samples, spec);
-    let probabilityBelow: Float64Array | null = null;
-    if (target === 'pd' && model.classification && branch.network.config.classification) {
+    let probabilityMet: Float64Array | null = null;
+    if (target === model.classification?.endpoint && branch.network.config.classification) {
       const x = scaledInputs(
         branch,
         inputs.own,
         inputs.rows,
         branch.cascadeInput ? cascadeColumn(model, inputs.pk as Float64Array, inputs.rows) : null,
       );
-      probabilityBelow = Float64Array.from(
+      probabilityMet = Float64Array.from(
         runNetwork(branch.network, matrix(x, branch.featureScaler.names.length)).probability as Float32Array,
       );
     }
@@ -261,7 +262,7 @@ export function predictObservations(
       time: set.rows.time,
       observed: set.rows.dv,
       ...summary,
-      probabilityBelow,
+      probabilityMet,
     };
   }
   return out;

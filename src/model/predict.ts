@@ -23,7 +23,7 @@ export function matrix(values: Float32Array, columns: number): Matrix {
 export interface NetworkRun {
   /** [rows × targets] z-unit predictions, row-major. */
   readonly regression: Float32Array;
-  /** [rows] probability of "PD below threshold", or null without a classification head. */
+  /** [rows] probability that the classification criterion holds (classification.ts), or null without a head. */
   readonly probability: Float32Array | null;
   /** Samples routed to each expert, per MoE block, summed over the rows. */
   readonly usage: number[][];

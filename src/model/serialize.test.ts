@@ -41,7 +41,7 @@ describe('model documents', () => {
           a[target]!.sd === null ? null : Array.from(a[target]!.sd),
         );
       }
-      expect(Array.from(b.pd!.probabilityBelow!)).toEqual(Array.from(a.pd!.probabilityBelow!));
+      expect(Array.from(b.pd!.probabilityMet!)).toEqual(Array.from(a.pd!.probabilityMet!));
     }
     expect(saveModel(loaded).branches).toEqual(saveModel(model).branches);
     disposeModel(loaded);
@@ -56,6 +56,22 @@ describe('model documents', () => {
     const badScaler = structuredClone(doc);
     badScaler.branches[1].featureScaler.names.pop();
     expect(() => loadModel(badScaler)).toThrow(ModelFormatError);
+    expect(memory().numTensors).toBe(tensorsBefore);
+
+    // the head's criterion is recorded; files from before study specs ({ thresholdNgMl }) read as "PD below" it
+    expect(doc.classification).toEqual({ endpoint: 'pd', rule: 'below', threshold: 3.3, unit: 'ng/mL', name: 'PD' });
+    const legacy = loadModel({ ...doc, classification: { thresholdNgMl: 3.3 } });
+    expect(legacy.classification).toEqual({ endpoint: 'pd', rule: 'below', threshold: 3.3, unit: 'ng/mL', name: 'PD' });
+    disposeModel(legacy);
+    const within = { endpoint: 'pd', rule: 'within', range: [2, 4], unit: 'ng/mL', name: 'Biomarker' };
+    const ranged = loadModel({ ...doc, classification: within });
+    expect(ranged.classification).toEqual(within);
+    expect(saveModel(ranged).classification).toEqual(within);
+    disposeModel(ranged);
+    expect(() => loadModel({ ...doc, classification: { ...within, range: [4, 2] } })).toThrow(
+      'model.classification.range is not [low, high] with low < high',
+    );
+    expect(() => loadModel({ ...doc, classification: { ...within, rule: 'near' } })).toThrow(/model\.classification\.rule/);
     expect(memory().numTensors).toBe(tensorsBefore);
     disposeModel(model);
   });

@@ -16,13 +16,26 @@ import {
   type EncoderName,
 } from '../quantum/resources/architecture';
 import { formatCount } from '../text/format';
+import { type ClassificationHead, readClassification } from './classification';
 import { ModelFormatError } from './errors';
 import { checkNetworkConfig, createNetwork, type NetworkConfig, TARGET_NAMES, type TargetName } from './network';
 import { MAX_MODEL_PARAMETERS, networkParameterCount } from './parameter-budget';
 import type { ParameterValues } from './parameters';
 import { type Branch, type BranchName, CASCADE_FEATURE, MODEL_MODES, type ModelMode, type PkPdModel } from './pkpd-model';
 import { QUANTUM_BLOCK_KINDS } from './quantum-block';
-import { array, count, damaged, finite, flag, MAX_MODEL_FILE_NESTING, object, oneOf, type Plain, text } from './trained-model-check';
+import {
+  array,
+  count,
+  damaged,
+  finite,
+  flag,
+  MAX_MODEL_FILE_NESTING,
+  object,
+  oneOf,
+  type Plain,
+  savedClassification,
+  text,
+} from './trained-model-check';
 import { architectureProblems } from './training-config';
 import { jsonShapeIssue } from './untrusted-json';
 
@@ -43,7 +56,8 @@ export interface ModelDocument {
   readonly version: typeof MODEL_DOCUMENT_VERSION;
   readonly mode: ModelMode;
   readonly encoder: EncoderName;
-  readonly classification: { readonly thresholdNgMl: number } | null;
+  /** The classification head; `{ thresholdNgMl }` in files saved before study specs (PD below it). */
+  readonly classification: ClassificationHead | { readonly thresholdNgMl: number } | null;
   readonly branches: readonly SavedBranch[];
   /** Free-form facts for display (split, metrics, timings); not read back into the model. */
   readonly metadata: Readonly<Record<string, unknown>>;
@@ -55,7 +69,7 @@ export function saveModel(model: PkPdModel, metadata: Record<string, unknown> = 
     version: MODEL_DOCUMENT_VERSION,
     mode: model.mode,
     encoder: model.encoder,
-    classification: model.classification ? { thresholdNgMl: model.classification.thresholdNgMl } : null,
+    classification: model.classification ? { ...model.classification } : null,
     branches: model.branches.map((b) => ({
       name: b.name,
       network: {
@@ -164,14 +178,8 @@ export function checkModelDocument(value: unknown, path = 'model'): ModelDocumen
   const mode = oneOf(doc.mode, MODEL_MODES, `${path}.mode`);
   const encoder = oneOf(doc.encoder, ENCODER_NAMES, `${path}.encoder`);
   let classification: ModelDocument['classification'] = null;
-  if (doc.classification !== null && doc.classification !== undefined) {
-    const thresholdNgMl = finite(
-      object(doc.classification, `${path}.classification`).thresholdNgMl,
-      `${path}.classification.thresholdNgMl`,
-    );
-    if (!(thresholdNgMl > 0)) throw damaged(`${path}.classification.thresholdNgMl`, 'is not above 0');
-    classification = { thresholdNgMl };
-  }
+  if (doc.classification !== null && doc.classification !== undefined)
+    classification = savedClassification(doc.classification, `${path}.classification`);
   const metadata = doc.metadata === undefined ? {} : object(doc.metadata, `${path}.metadata`);
   const branches = array(doc.branches, `${path}.branches`);
   if (branches.length < 1 || branches.length > 2)
@@ -224,7 +232,7 @@ export function loadModel(document: unknown): PkPdModel {
     }
   }
   const doc = checkModelDocument(parsed);
-  const classification = doc.classification ? { thresholdNgMl: doc.classification.thresholdNgMl } : null;
+  const classification = doc.classification ? readClassification(doc.classification) : null;
   const branches: Branch[] = [];
   try {
     for (const saved of doc.branches) branches.push(loadBranch(saved));

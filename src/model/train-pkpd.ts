@@ -5,6 +5,7 @@
  * finalEvaluation(FINAL_EVALUATION) once a model has been chosen.
  */
 import { fitFeatureModel } from '../data/features/model';
+import { studyFeatureOptions } from '../data/features/study-features';
 import { fitFeatureScaler, fitTargetScaler } from '../data/features/scaler';
 import type { FeatureModel, FeatureSpec } from '../data/features/spec';
 import type { SplitView } from '../data/splits/view';
@@ -18,6 +19,8 @@ import {
   isEncoderName,
   modelArchitecture,
 } from '../quantum/resources/architecture';
+import type { StudySpec } from '../study/study-spec';
+import { type ClassificationHead, classificationLabel, describeClassification, legacyClassification } from './classification';
 import { DEFAULT_ROUTER_NOISE } from './encoders';
 import { ModelConfigError, ModelDataError } from './errors';
 import { checkFiniteInputs } from './input-check';
@@ -51,19 +54,25 @@ import {
   trainNetwork,
 } from './train-network';
 
-export interface ClassificationOptions {
-  /** PD threshold in observation units (ng/mL); label 1 when PD < threshold. */
-  readonly thresholdNgMl: number;
-}
+/** The classification head: a criterion on an endpoint (classification.ts), or `{ thresholdNgMl }`: PD below it (ng/mL). */
+export type ClassificationOptions = ClassificationHead | { readonly thresholdNgMl: number };
 
 export interface PkPdTrainingOptions {
   readonly mode: ModelMode;
   readonly encoder: EncoderName;
   /** Architecture overrides (nInputs follows the features; the head width follows H/2). */
   readonly architecture?: Partial<Omit<ArchitectureConfig, 'nInputs'>>;
-  /** Feature options per target (defaults: the data module's, i.e. our fixes; see referenceFeatureSpec). */
+  /**
+   * The study the data follow (its spec): the features read its covariates, endpoints, time unit and
+   * dosing scale (src/data/features/study-features.ts), and a study without a response endpoint gets
+   * a PK network only. Absent: the data module's defaults (DVID 1 and 2, BW and COMED when present).
+   */
+  readonly study?: StudySpec;
+  /** Covariates the user adds to the study's (with `study`). */
+  readonly addedCovariates?: readonly string[];
+  /** Feature options per target, over the study's (defaults: the data module's, i.e. our fixes; see referenceFeatureSpec). */
   readonly features?: { readonly pk?: Omit<FeatureSpec, 'dvid'>; readonly pd?: Omit<FeatureSpec, 'dvid'> };
-  /** Adds the "PD below threshold" head with a binary cross-entropy loss. */
+  /** Adds a classification head (the study's criterion on its endpoint) with a binary cross-entropy loss. */
   readonly classification?: ClassificationOptions | null;
   readonly routerNoise?: number;
   /** Quantum encoders: circuits, or their width-matched classical controls. Default 'circuit'. */
@@ -101,12 +110,17 @@ export interface PkPdTrainingResult {
 const TARGET_DVID: Readonly<Record<TargetName, number>> = { pk: DVID_PK, pd: DVID_PD };
 
 /** The training subjects have no usable observations of `targets`: the network of `branch` cannot learn them. */
-function noObservations(targets: readonly TargetName[], branch: BranchName): ModelDataError {
-  const observed = targets.map((t) => `${t.toUpperCase()} (DVID ${TARGET_DVID[t]})`).join(' or ');
+function noObservations(targets: readonly TargetName[], branch: BranchName, study?: StudySpec): ModelDataError {
+  const selector = (t: TargetName): string => {
+    const e = study?.endpoints[t];
+    if (!e) return `DVID ${TARGET_DVID[t]}`;
+    return [e.dvid !== undefined ? `DVID ${e.dvid}` : '', e.cmt !== undefined ? `CMT ${e.cmt}` : ''].filter(Boolean).join(' and ');
+  };
+  const observed = targets.map((t) => `${t.toUpperCase()} (${selector(t)})`).join(' or ');
   const network = branch === 'pkpd' ? 'the network' : `the ${branch.toUpperCase()} network`;
   return new ModelDataError(
     `The training subjects have no usable ${observed} observations, so ${network} cannot be trained. Load a file with ${observed} ` +
-      'observations (not MDV = 1) for the subjects, or check its DVID column.',
+      `observations (not MDV = 1) for the subjects, or check its ${study ? "DVID and CMT columns and the study's endpoints" : 'DVID column'}.`,
   );
 }
 
@@ -123,9 +137,11 @@ export async function trainPkPd(view: SplitView, options: PkPdTrainingOptions, h
     throw new ModelConfigError(`unknown mode ${String(options.mode)}; choose one of ${MODEL_MODES.join(', ')}`);
   if (!isEncoderName(options.encoder))
     throw new ModelConfigError(`unknown encoder ${String(options.encoder)}; choose one of ${ENCODER_NAMES.join(', ')}`);
-  const threshold = options.classification?.thresholdNgMl ?? null;
-  if (threshold !== null && !Number.isFinite(threshold))
-    throw new Error('trainPkPd: the classification threshold must be a number (ng/mL)');
+  const given = options.classification ?? null;
+  const head: ClassificationHead | null =
+    given === null ? null : 'thresholdNgMl' in given ? legacyClassification(given.thresholdNgMl) : given;
+  if (head !== null && !(head.rule === 'within' ? head.range!.every(Number.isFinite) : Number.isFinite(head.threshold)))
+    throw new Error(`trainPkPd: the classification criterion ${describeClassification(head)} needs finite numbers`);
   const seed = options.seed ?? 0;
   resolveTrainingOptions(options.training);
   const dataset = view.development;
@@ -136,44 +152,65 @@ export async function trainPkPd(view: SplitView, options: PkPdTrainingOptions, h
       `The split ${view.name} leaves no subjects to train on: the file has too few subjects for it. Choose the reference split, or load a file with more subjects.`,
     );
 
-  const pkFeatures = fitFeatureModel(dataset, { ...options.features?.pk, dvid: DVID_PK }, train);
-  const pdFeatures = fitFeatureModel(dataset, { ...options.features?.pd, dvid: DVID_PD }, train);
+  const fromStudy = options.study ? studyFeatureOptions(options.study, dataset, options.addedCovariates) : null;
+  const hasPd = fromStudy === null || fromStudy.pd !== null;
+  const pkFeatures = fitFeatureModel(dataset, { ...fromStudy?.pk, ...options.features?.pk, dvid: DVID_PK }, train);
+  const pdFeatures = hasPd ? fitFeatureModel(dataset, { ...fromStudy?.pd, ...options.features?.pd, dvid: DVID_PD }, train) : null;
+  if (fromStudy) pkFeatures.notes.unshift(...fromStudy.notes);
+  // A head on an endpoint the model does not predict has no rows to learn from.
+  const classification = head !== null && (head.endpoint === 'pk' || hasPd) ? head : null;
   // A model that no model file could hold is refused before any network is built (the training form checks the same).
   const tooLarge = parameterBudgetProblem(
     modelParameterCount({
       encoder: options.encoder,
       mode: options.mode,
       architecture: options.architecture,
-      features: { pk: pkFeatures.names.length, pd: pdFeatures.names.length },
-      classification: threshold !== null,
+      features: { pk: pkFeatures.names.length, pd: pdFeatures?.names.length ?? 0 },
+      classification: classification !== null,
+      classificationEndpoint: classification?.endpoint,
+      hasPd,
       quantumBlocks: options.quantumBlocks,
     }),
     options.encoder,
   );
   if (tooLarge !== null) throw new ModelConfigError(tooLarge);
   const pk = { name: 'pk' as const, logTarget: pkFeatures.spec.logTarget };
-  const pd = { name: 'pd' as const, logTarget: pdFeatures.spec.logTarget };
+  // A study without a response endpoint: the PK network alone, whatever the mode.
   const plans: BranchPlan[] =
-    options.mode === 'multitask'
-      ? [{ name: 'pkpd', featureModel: pdFeatures, targets: [pk, pd], cascadeInput: false }]
-      : [
-          { name: 'pk', featureModel: pkFeatures, targets: [pk], cascadeInput: false },
-          { name: 'pd', featureModel: pdFeatures, targets: [pd], cascadeInput: options.mode === 'cascade' },
-        ];
+    pdFeatures === null
+      ? [{ name: 'pk', featureModel: pkFeatures, targets: [pk], cascadeInput: false }]
+      : options.mode === 'multitask'
+        ? [
+            {
+              name: 'pkpd',
+              featureModel: pdFeatures,
+              targets: [pk, { name: 'pd', logTarget: pdFeatures.spec.logTarget }],
+              cascadeInput: false,
+            },
+          ]
+        : [
+            { name: 'pk', featureModel: pkFeatures, targets: [pk], cascadeInput: false },
+            {
+              name: 'pd',
+              featureModel: pdFeatures,
+              targets: [{ name: 'pd', logTarget: pdFeatures.spec.logTarget }],
+              cascadeInput: options.mode === 'cascade',
+            },
+          ];
 
   const branches: Branch[] = [];
   const model: PkPdModel = {
     mode: options.mode,
     encoder: options.encoder,
     branches,
-    classification: threshold === null ? null : { thresholdNgMl: threshold },
+    classification,
   };
   const training: Partial<Record<BranchName, TrainingResult>> = {};
   let cascadeInputs: PkPdTrainingResult['cascadeInputs'] = null;
   let cancelled = false;
   try {
     for (const plan of plans) {
-      const built = await trainBranch(model, plan, dataset, train, val, options, threshold, seed, hooks);
+      const built = await trainBranch(model, plan, dataset, train, val, options, classification, seed, hooks);
       branches.push(built.branch);
       training[plan.name] = built.result;
       if (plan.cascadeInput) cascadeInputs = built.cascade;
@@ -205,7 +242,7 @@ function branchData(
   shell: Branch,
   dataset: Dataset,
   subjects: readonly number[],
-  threshold: number | null,
+  head: ClassificationHead | null,
 ): Omit<BranchData, 'set'> & {
   y: (scalers: readonly BranchTarget[]) => Float32Array;
   labels: Float32Array | null;
@@ -223,7 +260,7 @@ function branchData(
   const nF = shell.featureModel.names.length;
   const raw = new Float64Array(rows * nF);
   const cascade = shell.cascadeInput ? new Float32Array(rows) : null;
-  const labels = threshold !== null ? new Float32Array(rows).fill(Number.NaN) : null;
+  const labels = head !== null && shell.targets.some((t) => t.name === head.endpoint) ? new Float32Array(rows).fill(Number.NaN) : null;
   const subjectOf = new Int32Array(rows);
   const lines = new Int32Array(rows);
   let at = 0;
@@ -232,8 +269,8 @@ function branchData(
     subjectOf.set(b.set.rows.subject, at);
     lines.set(b.set.rows.sourceLine, at);
     if (cascade && b.cascade) cascade.set(b.cascade, at);
-    if (labels && b.target === 'pd')
-      for (let i = 0; i < b.set.nRows; i++) labels[at + i] = b.set.rows.dv[i] < (threshold as number) ? 1 : 0;
+    if (labels && head && b.target === head.endpoint)
+      for (let i = 0; i < b.set.nRows; i++) labels[at + i] = classificationLabel(head, b.set.rows.dv[i]);
     at += b.set.nRows;
   }
   const targetValues = shell.targets.map((t) => blocks.find((b) => b.target === t.name)!.set.rows.target);
@@ -258,7 +295,7 @@ async function trainBranch(
   train: readonly number[],
   val: readonly number[],
   options: PkPdTrainingOptions,
-  threshold: number | null,
+  head: ClassificationHead | null,
   seed: number,
   hooks: PkPdTrainingHooks,
 ): Promise<{ branch: Branch; result: TrainingResult; cascade: { train: Float32Array; val: Float32Array } | null }> {
@@ -270,13 +307,14 @@ async function trainBranch(
     targets: plan.targets,
     cascadeInput: plan.cascadeInput,
   } as unknown as Branch;
-  const trainData = branchData(model, shell, dataset, train, threshold);
+  const trainData = branchData(model, shell, dataset, train, head);
   if (trainData.rows === 0)
     throw noObservations(
       plan.targets.map((t) => t.name),
       plan.name,
+      options.study,
     );
-  const valData = val.length > 0 ? branchData(model, shell, dataset, val, threshold) : null;
+  const valData = val.length > 0 ? branchData(model, shell, dataset, val, head) : null;
   const nF = plan.featureModel.names.length;
   const inputsOf = (d: typeof trainData): Float64Array => (d.cascade ? withColumn(d.raw, d.rows, nF, d.cascade) : d.raw);
   const sourceOf = (d: typeof trainData) => (row: number) => ({ subject: dataset.subjects[d.subjects[row]].id, line: d.lines[row] });
@@ -285,7 +323,7 @@ async function trainBranch(
   checkFiniteInputs(scalerInput, names, sourceOf(trainData), 'training');
   if (valData && valData.rows > 0) checkFiniteInputs(inputsOf(valData), names, sourceOf(valData), 'validation');
   const targets: BranchTarget[] = plan.targets.map((t, i) => {
-    if (trainData.targetValues[i].length === 0) throw noObservations([t.name], plan.name);
+    if (trainData.targetValues[i].length === 0) throw noObservations([t.name], plan.name, options.study);
     return { ...t, scaler: fitTargetScaler(trainData.targetValues[i]) };
   });
   const featureScaler = fitFeatureScaler(scalerInput, names);
@@ -293,7 +331,7 @@ async function trainBranch(
     encoder: options.encoder,
     architecture: modelArchitecture(names.length, options.architecture),
     targets: plan.targets.map((t) => t.name),
-    classification: threshold !== null && plan.targets.some((t) => t.name === 'pd'),
+    classification: head !== null && plan.targets.some((t) => t.name === head.endpoint),
     routerNoise: options.routerNoise ?? DEFAULT_ROUTER_NOISE,
     quantumBlocks: options.quantumBlocks,
     seed: mixSeed(seed, `network:${plan.name}`),

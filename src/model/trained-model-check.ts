@@ -7,8 +7,10 @@
 import { NAME_MAX_LENGTH } from '../store/names';
 import { formatBytes, formatCount } from '../text/format';
 import { ModelFormatError } from './errors';
-import { MAX_MODEL_FILE_BYTES } from './parameter-budget';
+import { MAX_MODEL_FILE_BYTES, smallestFeatureShape } from './parameter-budget';
+import type { ClassificationHead } from './classification';
 import type { TargetMetrics } from './metrics';
+import type { ReportLabels } from './report/labels';
 import type { TrainingCurvePoint } from './report/types';
 import type { StopReason } from './train-network';
 import type { BackendUsed, BranchEpochs, ParameterCount, SplitFacts, SubjectMetrics, TrainedModelMeta } from './trained-model';
@@ -104,7 +106,8 @@ function config(value: unknown, path: string): TrainingConfig {
   const c = Object.fromEntries(Object.keys(DEFAULT_TRAINING_CONFIG).map((key) => [key, plain[key]])) as unknown as TrainingConfig;
   for (const key of Object.keys(TRAINING_LIMITS))
     if (typeof plain[key] !== 'number') throw damaged(`${path}.${key}`, 'is missing or not a number');
-  const [problem] = Object.entries(trainingConfigProblems(c));
+  // The study's features are not known here: the size is counted on the smallest any study gives (the networks as built: checkModelDocument).
+  const [problem] = Object.entries(trainingConfigProblems(c, smallestFeatureShape()));
   if (problem) throw damaged(`${path}.${problem[0]}`, `is invalid (${problem[1]})`);
   return c;
 }
@@ -154,6 +157,57 @@ function branchEpochs(value: unknown, path: string): BranchEpochs {
   return { run: count(e.run, `${path}.run`), best: count(e.best, `${path}.best`), stop: oneOf(e.stop, STOP_REASONS, `${path}.stop`) };
 }
 
+/** A saved classification head: `{ thresholdNgMl }` (files before study specs) or a criterion on an endpoint. */
+export function savedClassification(value: unknown, path: string): ClassificationHead | { readonly thresholdNgMl: number } {
+  const c = object(value, path);
+  if (c.thresholdNgMl !== undefined && c.rule === undefined) {
+    const thresholdNgMl = finite(c.thresholdNgMl, `${path}.thresholdNgMl`);
+    if (!(thresholdNgMl > 0)) throw damaged(`${path}.thresholdNgMl`, 'is not above 0');
+    return { thresholdNgMl };
+  }
+  return classificationHead(c, path);
+}
+
+/** A classification head in the current shape: a criterion on an endpoint, with its unit and name. */
+function classificationHead(value: unknown, path: string): ClassificationHead {
+  const c = object(value, path);
+  const endpoint = oneOf(c.endpoint, ['pk', 'pd'] as const, `${path}.endpoint`);
+  const rule = oneOf(c.rule, ['below', 'above', 'within'] as const, `${path}.rule`);
+  const { unit, name } = endpointLabel(c, path);
+  if (rule === 'within') {
+    const range = array(c.range, `${path}.range`).map((x, i) => finite(x, `${path}.range[${i}]`));
+    if (range.length !== 2 || !(range[0] < range[1])) throw damaged(`${path}.range`, 'is not [low, high] with low < high');
+    return { endpoint, rule, range: [range[0], range[1]], unit, name };
+  }
+  return { endpoint, rule, threshold: finite(c.threshold, `${path}.threshold`), unit, name };
+}
+
+/** An endpoint's name and unit, no longer than a study spec allows. */
+function endpointLabel(value: unknown, path: string): { name: string; unit: string } {
+  const c = object(value, path);
+  const unit = text(c.unit, `${path}.unit`);
+  const name = text(c.name, `${path}.name`);
+  if (unit.length > 100 || name.length > 200) throw damaged(path, 'has a unit or name longer than any study spec allows');
+  return { name, unit };
+}
+
+/** The study labels recorded with a model (units, endpoint names, criterion). */
+function reportLabels(value: unknown, path: string): ReportLabels {
+  const l = object(value, path);
+  const unit = (key: 'time' | 'amount'): string => {
+    const u = text(l[key], `${path}.${key}`);
+    if (u.length > 100) throw damaged(`${path}.${key}`, 'is longer than any study spec allows');
+    return u;
+  };
+  return {
+    time: unit('time'),
+    amount: unit('amount'),
+    pk: endpointLabel(l.pk, `${path}.pk`),
+    pd: endpointLabel(l.pd, `${path}.pd`),
+    criterion: nullable(l.criterion, (v) => classificationHead(v, `${path}.criterion`)),
+  };
+}
+
 /** The meta of a model file, checked field by field; throws ModelFormatError("This model file is damaged: …"). */
 export function readTrainedModelMeta(value: unknown, path = 'meta'): TrainedModelMeta {
   const m = object(value, path);
@@ -182,5 +236,7 @@ export function readTrainedModelMeta(value: unknown, path = 'meta'): TrainedMode
     epochs: record(m.epochs, `${path}.epochs`, branchEpochs),
     cancelled: flag(m.cancelled, `${path}.cancelled`),
     seconds: finite(m.seconds, `${path}.seconds`),
+    // Absent in files saved before the study's labels were recorded.
+    ...(m.labels === undefined ? {} : { labels: reportLabels(m.labels, `${path}.labels`) }),
   };
 }

@@ -5,6 +5,7 @@
  */
 import type { ComputeBackend } from '../platform/compute-backend';
 import type { TargetMetrics } from './metrics';
+import type { ReportLabels } from './report/labels';
 import type { TrainingCurvePoint } from './report/types';
 import type { StopReason } from './train-network';
 import type { TrainingConfig } from './training-config';
@@ -61,6 +62,11 @@ export interface TrainedModelFacts {
   /** Training was stopped by the user; the model holds the best epochs reached so far. */
   readonly cancelled: boolean;
   readonly seconds: number;
+  /**
+   * The study's units and endpoint names the model was trained with, and the criterion of its head (or
+   * of the study's questions); absent in models saved before they were recorded (trainedModelLabels).
+   */
+  readonly labels?: ReportLabels;
 }
 
 /** A stored (or exported) model's description. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadEstData } from '../data/features/test-support';
+import { estDataSpec, loadEstData, loadRealStudy } from '../data/features/test-support';
 import { DEFAULT_ARCHITECTURE } from '../quantum/resources/architecture';
 import { DEFAULT_TRAINING } from './train-network';
 import {
@@ -71,14 +71,36 @@ describe('training config', () => {
 
   it('turns into trainPkPd options', () => {
     const options = pkPdOptions({ ...DEFAULT_TRAINING_CONFIG, hidden: 8, classification: true });
+    // Without a study: EstData's head, PD below 3.3 ng/mL (as models saved before study specs).
     expect(options).toEqual({
       mode: 'cascade',
       encoder: 'qnn-resmlp-moe',
       architecture: { nQubits: 8, nLayers: 3, hidden: 8, depth: 2, experts: 4, dropout: 0.3 },
       training: { epochs: 300, patience: 30, learningRate: 1e-3, batchSize: 64 },
-      classification: { thresholdNgMl: 3.3 },
+      classification: { endpoint: 'pd', rule: 'below', threshold: 3.3, unit: 'ng/mL', name: 'PD' },
       seed: 0,
     });
+  });
+
+  it('takes the study: its features and endpoints, its criterion as the head, its groups for the split', () => {
+    const data = loadEstData();
+    const preset = estDataSpec();
+    const options = pkPdOptions({ ...DEFAULT_TRAINING_CONFIG, classification: true }, preset);
+    expect(options.study).toBe(preset);
+    expect(options.classification).toEqual({ endpoint: 'pd', rule: 'below', threshold: 3.3, unit: 'ng/mL', name: 'Biomarker' });
+    const { questions: _none, ...noQuestions } = preset;
+    expect(pkPdOptions({ ...DEFAULT_TRAINING_CONFIG, classification: true }, noQuestions).classification).toBeNull();
+    const theophylline = loadRealStudy('theo_sd', 'theophylline');
+    expect(pkPdOptions({ ...DEFAULT_TRAINING_CONFIG, classification: true }, theophylline.spec).classification).toEqual({
+      endpoint: 'pk',
+      rule: 'within',
+      range: [10, 20],
+      unit: 'mg/L',
+      name: 'Theophylline',
+    });
+    // the preset's groups: DOSE × COMED (split.test.ts: the folds of before)
+    expect(splitOf(data, 'cv5-fold1', preset).rule).toMatch(/stratified by group \(DOSE\) × COMED/);
+    expect(splitOf(data, 'cv5-fold1').rule).toMatch(/stratified by arm \(/);
   });
 
   it("checks a network architecture against the form's own ranges (one source of truth)", () => {

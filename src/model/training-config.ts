@@ -3,17 +3,26 @@
  * checks with one message per field, and its translation into trainPkPd options. Pure and free of
  * TF.js, so the UI can import it.
  */
-import { crossValidationSplits, DEFAULT_SPLIT_SEED, referenceSplit, type SubjectSplit } from '../data/splits/split';
+import {
+  armGrouping,
+  crossValidationSplits,
+  DEFAULT_SPLIT_SEED,
+  referenceSplit,
+  studyGrouping,
+  type SubjectSplit,
+} from '../data/splits/split';
+import type { StudySpec } from '../study/study-spec';
+import { legacyClassification, studyClassification } from './classification';
 import type { Dataset } from '../data/types';
 import { BACKEND_REQUESTS, type BackendRequest } from '../platform/compute-backend';
 import { type ArchitectureConfig, DEFAULT_ARCHITECTURE, type EncoderName, isEncoderName } from '../quantum/resources/architecture';
 import { MAX_LAYERS, MAX_QUBITS } from '../quantum/template';
-import { defaultFeatureCounts, modelParameterCount, parameterBudgetProblem } from './parameter-budget';
+import { defaultFeatureShape, type ModelFeatureShape, modelParameterCount, parameterBudgetProblem } from './parameter-budget';
 import type { ModelMode } from './pkpd-model';
 import type { PkPdTrainingOptions } from './train-pkpd';
 import { formatCount } from '../text/format';
 
-/** PD level (ng/mL) of the classification head: the reference system's EstData threshold (the networks are EstData's until they read a study spec). */
+/** PD level (ng/mL) of the classification head of models trained without a study spec (EstData's threshold; models saved before specs). */
 export const PD_SUPPRESSION_THRESHOLD = 3.3;
 
 export const CV_FOLDS = 5;
@@ -46,7 +55,7 @@ export interface TrainingConfig {
   readonly batchSize: number;
   /** MC-dropout samples of the result plots' bands; 0 = no bands. */
   readonly mcSamples: number;
-  /** Adds the "PD below 3.3 ng/mL" classification head. */
+  /** Adds the classification head: the study's criterion on its question endpoint (none when the spec asks no questions). */
   readonly classification: boolean;
 }
 
@@ -114,8 +123,11 @@ function integerProblem(value: number, { min, max }: SettingRange): string | nul
 /** The settings a model's parameter count depends on. */
 const SIZE_SETTINGS = ['encoder', 'mode', 'qubits', 'layers', 'hidden', 'depth', 'experts', 'dropout', 'classification'] as const;
 
-/** One message per field that is out of range (empty when the config can be trained). */
-export function trainingConfigProblems(config: TrainingConfig): ConfigProblems {
+/**
+ * One message per field that is out of range (empty when the config can be trained); the model's
+ * size is counted on `shape` (studyFeatureShape of the open dataset; default EstData's features).
+ */
+export function trainingConfigProblems(config: TrainingConfig, shape?: ModelFeatureShape): ConfigProblems {
   const problems: ConfigProblems = {};
   const check = (key: keyof TrainingConfig, problem: string | null): void => {
     if (problem) problems[key] = problem;
@@ -151,20 +163,29 @@ export function trainingConfigProblems(config: TrainingConfig): ConfigProblems {
   check('classification', typeof config.classification === 'boolean' ? null : 'Classification head must be on or off.');
   // The model must fit a model file: counted once the settings that size it are valid, shown at the hidden width.
   if (SIZE_SETTINGS.every((key) => problems[key] === undefined))
-    check('hidden', parameterBudgetProblem(configParameterCount(config), config.encoder));
+    check('hidden', parameterBudgetProblem(configParameterCount(config, shape), config.encoder));
   return problems;
 }
 
-let featureCounts: { pk: number; pd: number } | null = null;
+let defaultShape: ModelFeatureShape | null = null;
 
 /**
- * Parameters of the networks a config trains (all of them together), counted with the most feature
- * columns the app's features can give, so that no dataset makes the model larger.
+ * Parameters of the networks a config trains (all of them together) on models of `shape`: the open
+ * dataset's under its study (studyFeatureShape, the most columns its features can give, so that
+ * training never finds the model larger); without one, EstData's default features.
  */
-export function configParameterCount(config: TrainingConfig): number {
-  featureCounts ??= defaultFeatureCounts();
+export function configParameterCount(config: TrainingConfig, shape?: ModelFeatureShape): number {
+  const s = shape ?? (defaultShape ??= defaultFeatureShape());
   const { mode, encoder, architecture } = pkPdOptions(config);
-  return modelParameterCount({ encoder, mode, architecture, features: featureCounts, classification: config.classification });
+  return modelParameterCount({
+    encoder,
+    mode,
+    architecture,
+    features: s.features,
+    hasPd: s.hasPd,
+    classification: config.classification && s.classificationEndpoint !== null,
+    classificationEndpoint: s.classificationEndpoint ?? undefined,
+  });
 }
 
 function dropoutProblem(value: number): string | null {
@@ -236,22 +257,26 @@ export class TrainingConfigError extends Error {
   override readonly name = 'TrainingConfigError';
 }
 
-/** Throws a TrainingConfigError naming every field that is out of range. */
-export function checkTrainingConfig(config: TrainingConfig): void {
-  const problems = Object.entries(trainingConfigProblems(config));
+/** Throws a TrainingConfigError naming every field that is out of range (the size counted on `shape`, as trainingConfigProblems). */
+export function checkTrainingConfig(config: TrainingConfig, shape?: ModelFeatureShape): void {
+  const problems = Object.entries(trainingConfigProblems(config, shape));
   if (problems.length > 0)
     throw new TrainingConfigError(`Training settings: ${problems.map(([key, message]) => `${key}: ${message}`).join(' ')}`);
 }
 
-/** The subject split a config names, on `dataset`. */
-export function splitOf(dataset: Dataset, split: TrainingSplit): SubjectSplit {
-  if (split === 'reference') return referenceSplit(dataset, DEFAULT_SPLIT_SEED);
+/** The subject split a config names, on `dataset`, by the study's groups (its spec; without one, the arms). */
+export function splitOf(dataset: Dataset, split: TrainingSplit, spec: StudySpec | null = null): SubjectSplit {
+  const grouping = spec ? studyGrouping(dataset, spec) : armGrouping(dataset);
+  if (split === 'reference') return referenceSplit(dataset, DEFAULT_SPLIT_SEED, grouping);
   const fold = Number(split.slice(split.indexOf('fold') + 4));
-  return crossValidationSplits(dataset, { folds: CV_FOLDS, seed: DEFAULT_SPLIT_SEED })[fold - 1];
+  return crossValidationSplits(dataset, { folds: CV_FOLDS, seed: DEFAULT_SPLIT_SEED, grouping })[fold - 1];
 }
 
-export function pkPdOptions(config: TrainingConfig): PkPdTrainingOptions {
+/** trainPkPd's options for a config and the study (its features, endpoints and criterion; without a spec, EstData's defaults). */
+export function pkPdOptions(config: TrainingConfig, spec: StudySpec | null = null): PkPdTrainingOptions {
+  const classification = !config.classification ? null : spec ? studyClassification(spec) : legacyClassification(PD_SUPPRESSION_THRESHOLD);
   return {
+    ...(spec ? { study: spec } : {}),
     mode: config.mode,
     encoder: config.encoder,
     architecture: {
@@ -263,7 +288,7 @@ export function pkPdOptions(config: TrainingConfig): PkPdTrainingOptions {
       dropout: config.dropout,
     },
     training: { epochs: config.epochs, patience: config.patience, learningRate: config.learningRate, batchSize: config.batchSize },
-    classification: config.classification ? { thresholdNgMl: PD_SUPPRESSION_THRESHOLD } : null,
+    classification,
     seed: config.seed,
   };
 }

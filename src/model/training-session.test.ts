@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { csvDataset, loadEstData } from '../data/features/test-support';
+import { csvDataset, loadEstData, loadRealStudy } from '../data/features/test-support';
 import { datasetFingerprint } from '../data/fingerprint';
 import { modelFileText, readModelFile } from './model-file';
 import { useCpuBackend } from './test-support';
@@ -123,5 +123,40 @@ describe('TrainingSession', () => {
     expect(other.facts?.test).toBeNull();
     session.close();
     other.close();
+  });
+
+  it('trains through a study spec: its endpoint alone (PK), its groups, its criterion and units in the report', async () => {
+    const { dataset, spec } = loadRealStudy('theo_sd', 'theophylline');
+    const session = new TrainingSession();
+    const progress: TrainingProgress[] = [];
+    const config: TrainingConfig = { ...TINY, encoder: 'mlp', classification: true };
+    const facts = await session.train(
+      dataset,
+      { datasetId: null, datasetName: 'theo' },
+      config,
+      CPU,
+      { onProgress: (p) => progress.push(p) },
+      spec,
+    );
+    expect(facts).not.toBeNull();
+    expect(progress.map((p) => `${p.branch.branch}${p.branch.epoch} ${p.branchNumber}/${p.branchCount}`)).toEqual(['pk1 1/1', 'pk2 1/1']);
+    expect(facts!.split.rule).toMatch(/^no group \(regimen\) has 3 subjects/);
+    expect(facts!.validation.pk).not.toBeNull();
+    expect(facts!.validation.pd).toBeNull();
+    const report = session.report('validation');
+    expect(report.targets.pd).toBeUndefined();
+    expect(report.targets.pk).toMatchObject({ name: 'Theophylline', unit: 'mg/L', time: 'h', amount: 'mg' });
+    expect(report.criterion).toEqual({ target: 'pk', levels: [10, 20], label: 'Theophylline within 10–20 mg/L' });
+    // The study's units, names and head are recorded with the model, and kept by its model file.
+    expect(facts!.labels).toEqual({
+      time: 'h',
+      amount: 'mg',
+      pk: { name: 'Theophylline', unit: 'mg/L' },
+      pd: { name: 'PD', unit: '' },
+      criterion: { endpoint: 'pk', rule: 'within', range: [10, 20], unit: 'mg/L', name: 'Theophylline' },
+    });
+    const file = readModelFile(modelFileText({ ...facts!, id: 'm1', name: 'Theo', createdAt: 1 }, session.document()));
+    expect(file.meta.labels).toEqual(facts!.labels);
+    session.close();
   });
 });

@@ -15,6 +15,10 @@ import { evaluateSubjects, trainPkPd } from './train-pkpd';
 import type { CancelSignal } from './train-network';
 import type { BackendUsed, SubjectMetrics, TrainedModelFacts } from './trained-model';
 import { checkTrainingConfig, pkPdOptions, splitOf, type TrainingConfig } from './training-config';
+import { studyFeatureShape } from './parameter-budget';
+import type { StudySpec } from '../study/study-spec';
+import { studyClassification } from './classification';
+import { type ReportLabels, studyReportLabels } from './report/build';
 
 export interface TrainingSource {
   readonly datasetId: string | null;
@@ -54,6 +58,8 @@ export class TrainingSessionError extends Error {
 interface CurrentModel {
   readonly model: PkPdModel;
   readonly view: SplitView;
+  /** The study the model was trained (or opened) with; null: EstData's defaults. */
+  readonly spec: StudySpec | null;
   facts: TrainedModelFacts;
   /** The dataset's fingerprint is the one the model was trained on. */
   readonly datasetMatches: boolean;
@@ -72,8 +78,10 @@ export class TrainingSession {
   }
 
   /**
-   * Trains a model and makes it the current one. A cancelled run keeps the networks that finished
-   * at least one epoch (their best epoch restored), flagged cancelled; it returns null when none did.
+   * Trains a model and makes it the current one, through the dataset's study spec (features,
+   * endpoints, groups of the split, the classification head's criterion; null: EstData's defaults).
+   * A cancelled run keeps the networks that finished at least one epoch (their best epoch restored),
+   * flagged cancelled; it returns null when none did.
    */
   async train(
     dataset: Dataset,
@@ -81,15 +89,18 @@ export class TrainingSession {
     config: TrainingConfig,
     backendUsed: BackendUsed,
     hooks: TrainingHooks = {},
+    spec: StudySpec | null = null,
   ): Promise<TrainedModelFacts | null> {
     if (this.training) throw new TrainingSessionError('A model is already being trained: wait for it or cancel it first.');
-    checkTrainingConfig(config);
+    // The size is counted on the study's features, as the training form counts it (trainPkPd counts the built ones again).
+    checkTrainingConfig(config, spec ? studyFeatureShape(spec, dataset) : undefined);
     this.training = true;
     try {
       this.close();
-      const split = splitOf(dataset, config.split);
+      const split = splitOf(dataset, config.split, spec);
       const view = createSplitView(dataset, split);
-      const branchCount = config.mode === 'multitask' ? 1 : 2;
+      const pkOnly = spec !== null && (spec.endpoints.pd === undefined || spec.model.pd === undefined);
+      const branchCount = config.mode === 'multitask' || pkOnly ? 1 : 2;
       const started = performance.now();
       let branchNumber = 0;
       let lastBranch: string | null = null;
@@ -109,7 +120,7 @@ export class TrainingSession {
           point: { branch: p.branch, epoch: p.epoch, trainLoss: p.trainLoss, valLoss: p.valLoss },
         });
       };
-      const result = await trainPkPd(view, pkPdOptions(config), { onEpoch, signal: hooks.signal });
+      const result = await trainPkPd(view, pkPdOptions(config, spec), { onEpoch, signal: hooks.signal });
       const model = keptModel(result);
       if (!model) return null;
       const facts: TrainedModelFacts = {
@@ -126,21 +137,22 @@ export class TrainingSession {
         ...trainingRecord(result, model),
         cancelled: result.cancelled,
         seconds: result.seconds,
+        ...(spec ? { labels: studyReportLabels(spec, model.classification ?? studyClassification(spec)) } : {}),
       };
-      this.current = { model, view, facts, datasetMatches: true };
+      this.current = { model, view, spec, facts, datasetMatches: true };
       return facts;
     } finally {
       this.training = false;
     }
   }
 
-  /** Makes a saved model the current one, on the open dataset (which may differ from its training data). */
-  open(facts: TrainedModelFacts, document: ModelDocument, dataset: Dataset): TrainedModelFacts {
+  /** Makes a saved model the current one, on the open dataset (which may differ from its training data) and its study spec. */
+  open(facts: TrainedModelFacts, document: ModelDocument, dataset: Dataset, spec: StudySpec | null = null): TrainedModelFacts {
     if (this.training) throw new TrainingSessionError('A model is being trained: wait for it or cancel it before opening another.');
-    const view = createSplitView(dataset, splitOf(dataset, facts.config.split));
+    const view = createSplitView(dataset, splitOf(dataset, facts.config.split, spec));
     const model = loadModel(document);
     this.close();
-    this.current = { model, view, facts, datasetMatches: datasetFingerprint(dataset) === facts.fingerprint };
+    this.current = { model, view, spec, facts, datasetMatches: datasetFingerprint(dataset) === facts.fingerprint };
     return facts;
   }
 
@@ -152,6 +164,7 @@ export class TrainingSession {
     return buildModelReport(model, view.development, indices, subjects, {
       mcSamples: mcSamples ?? facts.config.mcSamples,
       seed: facts.config.seed,
+      ...this.labels(),
     });
   }
 
@@ -175,7 +188,11 @@ export class TrainingSession {
     const { dataset, test } = view.finalEvaluation(FINAL_EVALUATION);
     const metrics: SubjectMetrics = evaluateSubjects(model, dataset, test).metrics;
     current.facts = { ...facts, test: metrics, testEvaluatedAt: now };
-    const report = buildModelReport(model, dataset, test, 'test', { mcSamples: facts.config.mcSamples, seed: facts.config.seed });
+    const report = buildModelReport(model, dataset, test, 'test', {
+      mcSamples: facts.config.mcSamples,
+      seed: facts.config.seed,
+      ...this.labels(),
+    });
     return { facts: current.facts, report };
   }
 
@@ -189,6 +206,12 @@ export class TrainingSession {
   close(): void {
     if (this.current) disposeModel(this.current.model);
     this.current = null;
+  }
+
+  /** The report's labels from the study (its units, endpoint names, the criterion of the head or of its questions). */
+  private labels(): { labels?: ReportLabels } {
+    const { model, spec } = this.require();
+    return spec ? { labels: studyReportLabels(spec, model.classification ?? studyClassification(spec)) } : {};
   }
 
   private require(): CurrentModel {

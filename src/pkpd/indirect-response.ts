@@ -40,11 +40,11 @@ export function inhibition(c: number, imax: number, ic50: number): number {
 }
 
 export interface PdGridOptions {
-  /** First panel after each dose (h). */
+  /** First panel after each dose (time unit of the data; default 0.25, set for hours). */
   firstPanel?: number;
   /** Growth factor of panel lengths after a dose. */
   growth?: number;
-  /** Longest panel (h). */
+  /** Longest panel (time unit of the data; default 24). */
   maxPanel?: number;
   /** Split every panel into this many equal parts (refinement). */
   subdivisions?: number;

@@ -31,6 +31,8 @@ describe('study units', () => {
     expect(shownUnit('KOUT', { ...estdata, time: 'd' })).toEqual({ unit: '1/d', factor: 1 });
     expect(shownUnit('IC50', estdata)).toEqual({ unit: 'ng/mL', factor: 1 });
     expect(shownUnit('EMAX', estdata)).toEqual({ unit: '%', factor: 1 });
+    expect(shownUnit('EMAX', estdata, 'direct')).toEqual({ unit: '%', factor: 1 });
+    expect(shownUnit('EMAX', estdata, 'indirect')).toEqual({ unit: '', factor: 1 });
   });
 
   it('reads the usual other spellings', () => {

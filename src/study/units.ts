@@ -7,7 +7,14 @@
  * concentration unit, response-valued ones (E0, BASE, EMAX) in the response unit; each shown value
  * is the estimate times the factor given here.
  */
-import { type AmountUnit, type ConcentrationUnit, type ModelParameter, type StudyUnits, type TimeUnit } from './study-spec';
+import {
+  type AmountUnit,
+  type ConcentrationUnit,
+  type ModelParameter,
+  type PdModelSpec,
+  type StudyUnits,
+  type TimeUnit,
+} from './study-spec';
 
 /** Amount units: what they measure and their size in grams or moles. */
 const AMOUNT: Readonly<Record<AmountUnit, { kind: 'mass' | 'moles'; size: number }>> = {
@@ -83,10 +90,11 @@ export interface ShownUnit {
 const perTime = (time: TimeUnit): string => `1/${time}`;
 
 /**
- * How a parameter is shown. `pdValueUnit` is the unit of response-valued parameters (the response
- * unit; for an indirect response, BASE is a response level too).
+ * How a parameter is shown. E0, BASE and the EMAX of a direct or effect-compartment response are
+ * response levels (the response unit); the EMAX of an indirect response (`pdFamily` "indirect")
+ * multiplies a rate and has no unit.
  */
-export function shownUnit(parameter: ModelParameter, units: StudyUnits): ShownUnit {
+export function shownUnit(parameter: ModelParameter, units: StudyUnits, pdFamily?: PdModelSpec['family']): ShownUnit {
   switch (parameter) {
     case 'CL':
     case 'Q':
@@ -103,9 +111,10 @@ export function shownUnit(parameter: ModelParameter, units: StudyUnits): ShownUn
     case 'EC50':
     case 'IC50':
       return { unit: units.concentration, factor: 1 };
+    case 'EMAX':
+      return { unit: pdFamily === 'indirect' ? '' : units.response, factor: 1 };
     case 'E0':
     case 'BASE':
-    case 'EMAX':
       return { unit: units.response, factor: 1 };
     case 'IMAX':
     case 'HILL':

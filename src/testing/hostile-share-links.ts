@@ -14,7 +14,10 @@ import { MODE_LABELS, TRAINING_LIMITS, TRAINING_SPLITS, type TrainingConfig, tra
 import { BACKEND_REQUESTS } from '../platform/compute-backend';
 import { ENCODER_NAMES } from '../quantum/resources/architecture';
 import { formatCount } from '../text/format';
-import { DEFAULT_DOSE_FORM, type DoseFormValues } from '../ui/doses/dose-settings';
+import { DOSE_RUN_LIMITS } from '../dose/dose-run-report';
+import { estDataPreset } from '../dose/estdata-preset';
+import { STUDY_LIMITS } from '../study/study-spec-reader';
+import { DEFAULT_MODELS, type DoseFormValues, questionsDraftOf, runDraftOf } from '../ui/doses/dose-form-model';
 import { MAX_SHARE_FRAGMENT_LENGTH, MAX_SHARE_JSON_LENGTH, shareLinkCheck } from '../ui/share/share-codec';
 import { SHARE_VIEWS, type ShareState, shareStateOf } from '../ui/share/share-state';
 
@@ -186,19 +189,29 @@ export function longestShareStates(count: number, seed = 1): ShareState[] {
       classification: false,
     };
     while (config.hidden > L.hidden.min && Object.keys(trainingConfigProblems(config)).length > 0) config.hidden--;
+    // The demo study's questions with every number at its longest: shares and bounds as long decimals (within their ranges).
+    const preset = estDataPreset().questions!;
+    const long = (x: number): number => Number((x * (1 + 1e-6 * random())).toPrecision(17));
+    const questions = {
+      ...preset,
+      criterion: { ...preset.criterion, threshold: decimal() },
+      targets: preset.targets.map(() => Number(`0.${Array.from({ length: 16 }, () => 1 + Math.floor(random() * 9)).join('')}`)),
+      regimens: preset.regimens.map((r) => ({ ...r, step: long(r.step), max: long(r.max ?? 60 * r.step) })),
+      scenarios: preset.scenarios.map((sc) => ({
+        ...sc,
+        covariates: { BW: { uniform: [long(50), long(100)] as [number, number] }, COMED: { share: decimal() } },
+      })),
+      virtualSubjects: STUDY_LIMITS.virtualSubjects,
+      seed: 2 ** 32 - 1,
+    };
     const form: DoseFormValues = {
-      ...DEFAULT_DOSE_FORM,
-      nVirtual: 20_000,
-      seed: 2 ** 31 - 1,
-      threshold: decimal(),
-      targetHigh: decimal(),
-      targetLow: decimal(),
-      dailyStep: decimal(),
-      weeklyStep: decimal(),
-      gridStep: decimal(),
-      method: 'bisection',
-      uncertaintyReplicates: 200,
-      vpcReplicates: 1000,
+      ...DEFAULT_MODELS,
+      questions: questionsDraftOf(questions, ['BW', 'COMED', 'DOSE']),
+      run: runDraftOf({
+        uncertaintyReplicates: DOSE_RUN_LIMITS.uncertaintyReplicates,
+        method: 'bisection',
+        vpcReplicates: DOSE_RUN_LIMITS.vpcReplicates,
+      }),
     };
     const { state, leftOut } = shareStateOf(longest(SHARE_VIEWS), config, form);
     if (leftOut.length > 0) throw new Error(`longestShareStates: the ${leftOut.join(' and ')} settings are out of range`);

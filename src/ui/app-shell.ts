@@ -211,6 +211,7 @@ export class App extends LitElement {
       .data=${active?.stored.dataset ?? null}
       .datasetId=${active?.meta.id ?? null}
       .datasetName=${active?.meta.name ?? null}
+      .study=${active?.meta.study ?? null}
     ></qp-model-view>`;
   }
 
@@ -220,6 +221,7 @@ export class App extends LitElement {
       .data=${active?.stored.dataset ?? null}
       .datasetId=${active?.meta.id ?? null}
       .datasetName=${active?.meta.name ?? null}
+      .study=${active?.meta.study ?? null}
     ></qp-doses-view>`;
   }
 

@@ -97,8 +97,8 @@ describe('which errors are shown as written', () => {
 
   it('a file whose doses the networks cannot model yet is refused in its own words, not as an unexpected error', () => {
     const dataset = csvDataset(
-      ['ID,TIME,DV,EVID,MDV,AMT,CMT,DVID,BW,RATE', '1,0,.,1,1,10,1,0,70,5', '1,2,0.5,0,0,0,2,1,70,0'],
-      'infusion.csv',
+      ['ID,TIME,DV,EVID,MDV,AMT,CMT,DVID,BW,SS,II', '1,0,.,1,1,10,1,0,70,1,24', '1,2,0.5,0,0,0,2,1,70,0,0'],
+      'steady.csv',
     );
     let error: unknown = null;
     try {
@@ -107,7 +107,7 @@ describe('which errors are shown as written', () => {
       error = fromWorker((e as Error).name, (e as Error).message);
     }
     const notice = failureNotice('Training failed', error);
-    expect(notice.text).toMatch(/^Training failed: infusion\.csv has zero-order infusions \(RATE or DUR\)/);
+    expect(notice.text).toMatch(/^Training failed: steady\.csv has doses at steady state \(SS\)/);
     expect(notice.detail).toBeUndefined();
   });
 

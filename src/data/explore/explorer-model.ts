@@ -63,7 +63,7 @@ export interface ExplorerModel {
   pdCount: number;
 }
 
-function endpointView(spec: StudySpec, endpoint: 'pk' | 'pd'): EndpointView | null {
+export function endpointView(spec: Pick<StudySpec, 'endpoints' | 'units'>, endpoint: 'pk' | 'pd'): EndpointView | null {
   const selector = spec.endpoints[endpoint];
   if (!selector) return null;
   const { dvid, cmt } = selector;
@@ -74,7 +74,7 @@ function endpointView(spec: StudySpec, endpoint: 'pk' | 'pd'): EndpointView | nu
   };
 }
 
-function referenceLevel(spec: StudySpec, endpoints: ExplorerModel['endpoints']): ReferenceLevel | null {
+export function referenceLevel(spec: Pick<StudySpec, 'questions'>, endpoints: ExplorerModel['endpoints']): ReferenceLevel | null {
   const questions = spec.questions;
   if (!questions) return null;
   const endpoint = endpoints[questions.endpoint];

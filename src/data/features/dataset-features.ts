@@ -1,9 +1,8 @@
-/** Adapter: feature rows for the observations of a Dataset, one per usable observation of the DVID. */
+/** Adapter: feature rows for the observations of a Dataset, one per usable observation of the model's target endpoint. */
 import type { Dataset } from '../types';
 import { writeHistoryFeatures } from './history';
-import type { FeatureModel } from './spec';
-import { FEATURES_CONSUMER, readSubjectRecords, type SubjectRecords } from './subject-records';
-import { refuseUnmodelledDosing } from '../unmodelled-dosing';
+import { type FeatureModel, targetSelector } from './spec';
+import { readSubjectRecords, refuseFeatureDosing, type SubjectRecords } from './subject-records';
 
 /** Per-row facts, columnar, aligned with the matrix rows. */
 export interface FeatureRows {
@@ -34,13 +33,13 @@ export interface FeatureSet {
 }
 
 /**
- * Feature rows for every usable observation (EVID 0, MDV 0, finite DV) of the model's DVID of the
- * given subjects, subject by subject in the order given, record order within a subject. Covariates
- * per record: the record's value, else the subject's first value, else the training median. Refuses
- * (UnmodelledDosingError) subjects with infusions, steady-state doses or resets: see unmodelled-dosing.ts.
+ * Feature rows for every usable observation (EVID 0, MDV 0, finite DV) of the model's target (its
+ * endpoint's DVID and/or CMT, else DVID 1 for PK and 2 for PD) of the given subjects, subject by subject in the order given, record order within a subject. Covariates
+ * per record: the record's value, else the subject's first value, else the training median. Infusions
+ * and resets are read (history.ts); subjects with steady-state doses are refused (UnmodelledDosingError).
  */
 export function buildDatasetFeatures(dataset: Dataset, model: FeatureModel, subjects: readonly number[]): FeatureSet {
-  refuseUnmodelledDosing(dataset, subjects, FEATURES_CONSUMER);
+  refuseFeatureDosing(dataset, subjects);
   const { dvid, logTarget, covariates, bodyWeight } = model.spec;
   const { time, dv, sourceLine } = dataset.records;
   const names = bodyWeight !== null && !covariates.includes(bodyWeight) ? [...covariates, bodyWeight] : covariates;
@@ -49,7 +48,7 @@ export function buildDatasetFeatures(dataset: Dataset, model: FeatureModel, subj
   let nRows = 0;
   let nonPositive = 0;
   for (const s of subjects) {
-    const rec = readSubjectRecords(dataset, s, dvid);
+    const rec = readSubjectRecords(dataset, s, targetSelector(model.spec), targetSelector(model.spec, 'pd'));
     let kept = rec.observations;
     if (logTarget) {
       const positive = kept.filter((k) => dv[k] > 0);
@@ -97,7 +96,8 @@ export function buildDatasetFeatures(dataset: Dataset, model: FeatureModel, subj
     writeHistoryFeatures(
       model,
       {
-        doses: { times: rec.doseTimes, amounts: rec.doseAmounts },
+        doses: { times: rec.doseTimes, amounts: rec.doseAmounts, ...(rec.doseDurations ? { durations: rec.doseDurations } : {}) },
+        ...(rec.resetTimes ? { resets: rec.resetTimes } : {}),
         covariates: cov,
         armDose: info.armDose,
         baselinePd: rec.baselinePd,

@@ -11,16 +11,24 @@
  *   count 0, cumulative 0, TSLD = TIME (time since the start of the record), every decay and
  *   exposure feature 0.
  * - Dose records with a non-finite or non-positive amount are ignored.
+ * - An infusion (a dose with a duration D) is counted, in the sums, windows and decays, at its start.
+ *   The exposures take it as the zero-order input it is: each exponential e^{−r s} of the unit-dose
+ *   shape becomes (1 − e^{−r s})/(rD) while it runs (0 < s < D) and e^{−r s}·(e^{rD} − 1)/(rD) after
+ *   it ends — the shape convolved with a box of length D, per unit amount (→ the bolus as D → 0).
+ * - A reset (`resets`: a new occasion, the compartments emptied) restarts the history: at a time at
+ *   or after a reset only the doses from that reset on count, and every time — TIME, TSLD, dose
+ *   times — is measured from the reset, as if the occasion were the start of the record.
  */
 import type { FeatureModel, PkShape, ResolvedFeatureSpec } from './spec';
 import { modalAmount } from '../modal-amount';
 
 const LN2 = Math.LN2;
 
-/** A dose history: times (h) ascending, with amounts (mg). */
+/** A dose history: times (h) ascending, with amounts (mg) and, for infusions, durations (0: given at once). */
 export interface DoseHistory {
   times: ArrayLike<number>;
   amounts: ArrayLike<number>;
+  durations?: ArrayLike<number>;
 }
 
 export interface HistoryInputs {
@@ -34,6 +42,8 @@ export interface HistoryInputs {
   armDose?: number;
   /** Pre-dose PD baseline (ng/mL); undefined/NaN → training median with the missing indicator 1. */
   baselinePd?: number;
+  /** Times at which the history restarts (resets, ascending); see the file comment. */
+  resets?: ArrayLike<number>;
 }
 
 export interface FeatureLayout {
@@ -50,29 +60,31 @@ export function featureLayout(spec: ResolvedFeatureSpec, k: number | null, shape
     descriptions.push(description);
   };
   const countedRule = spec.doseTimeConvention === 'pre-dose' ? 'doses before t' : 'doses at or before t';
+  const unit = spec.timeUnit ?? 'h';
+  const suffix = unit.toUpperCase();
   for (const c of spec.covariates) add(c, `covariate ${c} (missing → training median)`);
   add('DOSE', 'arm dose (mg)');
-  add('TIME', 'time t (h)');
-  add('TSLD', `time since the last of the ${countedRule} (h); TIME when none`);
-  add('LAST_DOSE_TIME', 'time of the last counted dose (h); 0 when none');
+  add('TIME', `time t (${unit})`);
+  add('TSLD', `time since the last of the ${countedRule} (${unit}); TIME when none`);
+  add('LAST_DOSE_TIME', `time of the last counted dose (${unit}); 0 when none`);
   add('LAST_DOSE_AMT', 'amount of the last counted dose (mg); 0 when none');
   add('N_DOSES', `number of ${countedRule}`);
   add('CUM_DOSE', `sum of ${countedRule} (mg)`);
-  add('TIME2', 'TIME² (h²)');
+  add('TIME2', `TIME² (${unit}²)`);
   add('LN1P_TIME', 'ln(1 + TIME)');
-  for (const w of spec.windowsH) add(`DOSE_SUM_${w}H`, `sum of counted doses in the last ${w} h (mg)`);
-  for (const h of spec.decayHalfLivesH) add(`DECAY_HL${h}H`, `exp(−ln2·TSLD/${h}); 0 when no dose counted`);
+  for (const w of spec.windowsH) add(`DOSE_SUM_${fmt(w)}${suffix}`, `sum of counted doses in the last ${fmt(w)} ${unit} (mg)`);
+  for (const h of spec.decayHalfLivesH) add(`DECAY_HL${fmt(h)}${suffix}`, `exp(−ln2·TSLD/${fmt(h)}); 0 when no dose counted`);
   const bw = spec.bodyWeight;
   const exposures: string[] = [];
   if (k !== null) {
-    add('EXPO_K', `Σ A_j·exp(−k(t − t_j)) over counted doses, k = ${fmt(k)}/h (mg)`);
+    add('EXPO_K', `Σ A_j·exp(−k(t − t_j)) over counted doses, k = ${fmt(k)}/${unit} (mg)`);
     exposures.push('EXPO_K');
     if (bw !== null) add('EXPO_K_PER_KG', `EXPO_K / ${bw} (mg/kg)`);
   }
   if (k !== null && shape !== null) {
     add(
       'EXPO_PK',
-      `Σ A_j·g(t − t_j), g the unit-dose PK shape (ka = ${fmt(shape.ka)}/h, α = ${fmt(shape.alpha)}/h, ρ = ${fmt(shape.rho)}, k = ${fmt(k)}/h) (mg)`,
+      `Σ A_j·g(t − t_j), g the unit-dose PK shape (ka = ${fmt(shape.ka)}/${unit}, α = ${fmt(shape.alpha)}/${unit}, ρ = ${fmt(shape.rho)}, k = ${fmt(k)}/${unit}) (mg)`,
     );
     exposures.push('EXPO_PK');
     if (bw !== null) add('EXPO_PK_PER_KG', `EXPO_PK / ${bw} (mg/kg)`);
@@ -87,7 +99,7 @@ export function featureLayout(spec: ResolvedFeatureSpec, k: number | null, shape
     add('DOSE_PER_KG', `DOSE / ${bw}`);
     add('LAST_DOSE_AMT_PER_KG', `LAST_DOSE_AMT / ${bw}`);
     add('CUM_DOSE_PER_KG', `CUM_DOSE / ${bw}`);
-    for (const w of spec.windowsH) add(`DOSE_SUM_${w}H_PER_KG`, `DOSE_SUM_${w}H / ${bw}`);
+    for (const w of spec.windowsH) add(`DOSE_SUM_${fmt(w)}${suffix}_PER_KG`, `DOSE_SUM_${fmt(w)}${suffix} / ${bw}`);
   }
   if (spec.baselinePd) {
     add('BASELINE_PD', 'pre-dose PD of the subject (missing → training median)');
@@ -101,9 +113,11 @@ function fmt(x: number): string {
 }
 
 /** Drops unusable doses and sorts by time (stable) when needed. */
-function cleanDoses(doses: DoseHistory): { t: Float64Array; a: Float64Array } {
+function cleanDoses(doses: DoseHistory): { t: Float64Array; a: Float64Array; d: Float64Array | null } {
   const n = doses.times.length;
   if (doses.amounts.length !== n) throw new Error(`features: ${n} dose times but ${doses.amounts.length} amounts`);
+  const durations = doses.durations;
+  if (durations !== undefined && durations.length !== n) throw new Error(`features: ${n} dose times but ${durations.length} durations`);
   const keep: number[] = [];
   let sorted = true;
   for (let j = 0; j < n; j++) {
@@ -115,7 +129,34 @@ function cleanDoses(doses: DoseHistory): { t: Float64Array; a: Float64Array } {
     keep.push(j);
   }
   if (!sorted) keep.sort((x, y) => doses.times[x] - doses.times[y] || x - y);
-  return { t: Float64Array.from(keep, (j) => doses.times[j]), a: Float64Array.from(keep, (j) => doses.amounts[j]) };
+  const infused = durations !== undefined && keep.some((j) => durations[j] > 0);
+  return {
+    t: Float64Array.from(keep, (j) => doses.times[j]),
+    a: Float64Array.from(keep, (j) => doses.amounts[j]),
+    d: infused ? Float64Array.from(keep, (j) => (durations[j] > 0 && Number.isFinite(durations[j]) ? durations[j] : 0)) : null,
+  };
+}
+
+/** e^{rD} − 1 over rD: what an infusion of duration D weighs, after it ends, against a bolus (1 for D = 0). */
+function infusionWeight(rate: number, duration: number): number {
+  const x = rate * duration;
+  return x > 0 ? Math.expm1(x) / x : 1;
+}
+
+/**
+ * Σ over the doses j < r still running at t (t_j < t < t_j + D_j) of A_j times the running infusion's
+ * e^{−r s} term, (1 − e^{−rate s})/(rate D), less what the running sums gave it, w·e^{−rate s}.
+ */
+function runningCorrection(t: number, r: number, dt: Float64Array, da: Float64Array, dd: Float64Array, maxD: number, rate: number): number {
+  let c = 0;
+  for (let j = r - 1; j >= 0 && dt[j] + maxD > t; j--) {
+    const D = dd[j];
+    const s = t - dt[j];
+    if (!(D > 0 && s < D)) continue;
+    const x = rate * D;
+    c += da[j] * (x > 0 ? -Math.expm1(-rate * s) / x - infusionWeight(rate, D) * Math.exp(-rate * s) : 0);
+  }
+  return c;
 }
 
 /**
@@ -130,11 +171,62 @@ export function writeHistoryFeatures(
   out: Float64Array,
   rowOffset = 0,
 ): void {
-  const spec = model.spec;
   const nF = model.names.length;
   const nT = times.length;
   if ((rowOffset + nT) * nF > out.length) throw new Error('features: output matrix too small');
-  const { t: dt, a: da } = cleanDoses(inputs.doses);
+  const resets = inputs.resets;
+  if (resets === undefined || resets.length === 0) {
+    writeSegment(model, inputs, times, out, rowOffset);
+    return;
+  }
+  // Each segment between resets on its own, its times measured from its start (see the file comment).
+  const starts = [Number.NEGATIVE_INFINITY, ...Array.from(resets)];
+  const { doses } = inputs;
+  for (let g = 0; g < starts.length; g++) {
+    const from = starts[g];
+    const to = g + 1 < starts.length ? starts[g + 1] : Number.POSITIVE_INFINITY;
+    const shift = g === 0 ? 0 : from;
+    const rows: number[] = [];
+    for (let i = 0; i < nT; i++) if (times[i] >= from && times[i] < to) rows.push(i);
+    if (rows.length === 0) continue;
+    const keep: number[] = [];
+    for (let j = 0; j < doses.times.length; j++) if (doses.times[j] >= from && doses.times[j] < to) keep.push(j);
+    const covariates: Record<string, number | Float64Array> = {};
+    for (const [name, v] of Object.entries(inputs.covariates ?? {})) {
+      if (typeof v === 'number') covariates[name] = v;
+      else {
+        if (v.length !== nT) throw new Error(`features: covariate ${name} has ${v.length} values for ${nT} times`);
+        covariates[name] = Float64Array.from(rows, (i) => v[i]);
+      }
+    }
+    const part = new Float64Array(rows.length * nF);
+    writeSegment(
+      model,
+      {
+        doses: {
+          times: Float64Array.from(keep, (j) => doses.times[j] - shift),
+          amounts: Float64Array.from(keep, (j) => doses.amounts[j]),
+          ...(doses.durations ? { durations: Float64Array.from(keep, (j) => doses.durations![j]) } : {}),
+        },
+        covariates,
+        armDose: inputs.armDose ?? modalAmount(cleanDoses(doses).a),
+        baselinePd: inputs.baselinePd,
+      },
+      Float64Array.from(rows, (i) => times[i] - shift),
+      part,
+      0,
+    );
+    rows.forEach((i, q) => out.set(part.subarray(q * nF, (q + 1) * nF), (rowOffset + i) * nF));
+  }
+}
+
+/** writeHistoryFeatures of a history without resets. */
+function writeSegment(model: FeatureModel, inputs: HistoryInputs, times: ArrayLike<number>, out: Float64Array, rowOffset: number): void {
+  const spec = model.spec;
+  const nF = model.names.length;
+  const nT = times.length;
+  const { t: dt, a: da, d: dd } = cleanDoses(inputs.doses);
+  const maxD = dd ? Math.max(...dd) : 0;
   const m = dt.length;
   const prefix = new Float64Array(m + 1);
   for (let j = 0; j < m; j++) prefix[j + 1] = prefix[j] + da[j];
@@ -180,10 +272,11 @@ export function writeHistoryFeatures(
     while (r < m && (dt[r] < t || (inclusive && dt[r] === t))) {
       if (k !== null) {
         const gap = r > 0 ? dt[r] - dt[r - 1] : 0;
-        sK = sK * Math.exp(-k * gap) + da[r];
+        // An infusion weighs as after its end; while it runs, runningCorrection puts it right.
+        sK = sK * Math.exp(-k * gap) + (dd ? da[r] * infusionWeight(k, dd[r]) : da[r]);
         if (shape !== null) {
-          sA = sA * Math.exp(-alpha * gap) + da[r];
-          sKa = sKa * Math.exp(-ka * gap) + da[r];
+          sA = sA * Math.exp(-alpha * gap) + (dd ? da[r] * infusionWeight(alpha, dd[r]) : da[r]);
+          sKa = sKa * Math.exp(-ka * gap) + (dd ? da[r] * infusionWeight(ka, dd[r]) : da[r]);
         }
       }
       r++;
@@ -218,12 +311,18 @@ export function writeHistoryFeatures(
     let expoPk = 0;
     if (k !== null) {
       expoK = r > 0 ? sK * Math.exp(-k * tsld) : 0;
+      if (dd && r > 0) expoK += runningCorrection(t, r, dt, da, dd, maxD, k);
       out[c++] = expoK;
       if (bwName !== null) out[c++] = expoK / bw;
       if (shape !== null) {
         if (r > 0) {
-          const eKa = sKa * Math.exp(-ka * tsld);
-          expoPk = Math.max(0, cK * (expoK - eKa) + cA * (sA * Math.exp(-alpha * tsld) - eKa)); // ≥ 0 up to rounding
+          let eKa = sKa * Math.exp(-ka * tsld);
+          let eA = sA * Math.exp(-alpha * tsld);
+          if (dd) {
+            eKa += runningCorrection(t, r, dt, da, dd, maxD, ka);
+            eA += runningCorrection(t, r, dt, da, dd, maxD, alpha);
+          }
+          expoPk = Math.max(0, cK * (expoK - eKa) + cA * (eA - eKa)); // ≥ 0 up to rounding
         }
         out[c++] = expoPk;
         if (bwName !== null) out[c++] = expoPk / bw;

@@ -6,3 +6,5 @@ export * from './dataset-features';
 export * from './regimen';
 export * from './scaler';
 export { readSubjectRecords, type SubjectRecords } from './subject-records';
+export * from './study-features';
+export * from './dosing-scale';

@@ -4,36 +4,42 @@
  * are read.
  */
 import type { Dataset } from '../types';
-import { DVID_PK } from '../types';
+import { terminalPhaseStart, typicalDosingInterval } from './dosing-scale';
 import { featureLayout } from './history';
 import type { PkHistory } from './rates';
 import { estimateEliminationRate, estimatePkShape, median } from './rates';
-import type { EliminationRateFit, FeatureModel, FeatureSpec, PkShape, PkShapeFit } from './spec';
-import { resolveFeatureSpec } from './spec';
-import { FEATURES_CONSUMER, readSubjectRecords } from './subject-records';
-import { refuseUnmodelledDosing } from '../unmodelled-dosing';
+import type { DosingIntervalFit, EliminationRateFit, FeatureModel, FeatureSpec, PkShape, PkShapeFit } from './spec';
+import { DECAY_MULTIPLES, resolveFeatureSpec, targetSelector, WINDOW_MULTIPLES } from './spec';
+import { readSubjectRecords, refuseFeatureDosing, type SubjectRecords } from './subject-records';
 
-/** Refuses (UnmodelledDosingError) training subjects with infusions, steady-state doses or resets: see unmodelled-dosing.ts. */
+/**
+ * Refuses (UnmodelledDosingError) training subjects with steady-state doses. The rates are fitted on
+ * each occasion (between resets) on its own, its infusions read as given at their start (the constants
+ * only; the features themselves take infusions as infusions, history.ts).
+ */
 export function fitFeatureModel(dataset: Dataset, options: FeatureSpec, trainSubjects: readonly number[]): FeatureModel {
   if (trainSubjects.length === 0) throw new Error('features: no training subjects to fit the feature model on');
-  refuseUnmodelledDosing(dataset, trainSubjects, FEATURES_CONSUMER);
+  refuseFeatureDosing(dataset, trainSubjects);
   const { spec, notes } = resolveFeatureSpec(
     options,
     dataset.covariates.map((c) => c.name),
   );
   const pk: PkHistory[] = [];
   const baselines: number[] = [];
+  const dosing: { doseTimes: Float64Array; obsTimes: number[] }[] = [];
   const { time, dv } = dataset.records;
   for (const s of trainSubjects) {
-    const rec = readSubjectRecords(dataset, s, DVID_PK);
+    const rec = readSubjectRecords(dataset, s, targetSelector(spec, 'pk'), targetSelector(spec, 'pd'));
     baselines.push(rec.baselinePd);
-    if (rec.doseTimes.length === 0 || rec.observations.length === 0) continue;
-    pk.push({
-      doseTimes: rec.doseTimes,
-      doseAmounts: rec.doseAmounts,
-      obsTimes: Float64Array.from(rec.observations, (k) => time[k]),
-      obsValues: Float64Array.from(rec.observations, (k) => dv[k]),
-    });
+    for (const segment of occasions(
+      rec,
+      Float64Array.from(rec.observations, (k) => time[k]),
+      Float64Array.from(rec.observations, (k) => dv[k]),
+    )) {
+      dosing.push({ doseTimes: segment.doseTimes, obsTimes: segment.lastObservation });
+      if (segment.doseTimes.length === 0 || segment.obsTimes.length === 0) continue;
+      pk.push(segment);
+    }
   }
 
   const covariateMedians: Record<string, number> = {};
@@ -48,6 +54,21 @@ export function fitFeatureModel(dataset: Dataset, options: FeatureSpec, trainSub
     }
     if (Number.isNaN(m)) notes.push(`covariate ${name} is missing for every training subject: imputed as 0`);
     covariateMedians[name] = Number.isNaN(m) ? 0 : m;
+  }
+
+  // Windows, decays and the terminal phase on the study's dosing scale (dosing-scale.ts).
+  let dosingInterval: DosingIntervalFit | null | undefined;
+  if (spec.dosingScale !== undefined) {
+    dosingInterval =
+      typeof spec.dosingScale === 'number' ? { interval: spec.dosingScale, rule: 'given', subjects: 0 } : typicalDosingInterval(dosing);
+    if (dosingInterval === null) notes.push('no training subject has a dose: the windows and decays keep their reference lengths');
+    else {
+      const tau = dosingInterval.interval;
+      spec.windowsH = WINDOW_MULTIPLES.map((m) => m * tau);
+      spec.decayHalfLivesH = DECAY_MULTIPLES.map((m) => m * tau);
+      if (options.terminalPhase?.minHoursAfterLastDose === undefined)
+        spec.terminalPhase = { ...spec.terminalPhase, minHoursAfterLastDose: terminalPhaseStart(dosingInterval) };
+    }
   }
 
   let baselinePdMedian = median(baselines);
@@ -111,8 +132,43 @@ export function fitFeatureModel(dataset: Dataset, options: FeatureSpec, trainSub
     baselinePdMedian,
     logExposureFloor,
     trainingSubjects: trainSubjects.length,
+    ...(dosingInterval !== undefined ? { dosingInterval } : {}),
     notes,
   };
+}
+
+/**
+ * A subject's occasions (its history cut at its resets), each with its own doses and observations and
+ * its times measured from its start; `lastObservation`: the time of its last observation of any type.
+ */
+function occasions(
+  rec: SubjectRecords,
+  obsTimes: Float64Array,
+  obsValues: Float64Array,
+): (PkHistory & { doseTimes: Float64Array; obsTimes: Float64Array; lastObservation: number[] })[] {
+  const last = Number.isFinite(rec.lastObservationTime) ? [rec.lastObservationTime] : [];
+  const resets = rec.resetTimes;
+  if (!resets) return [{ doseTimes: rec.doseTimes, doseAmounts: rec.doseAmounts, obsTimes, obsValues, lastObservation: last }];
+  const starts = [Number.NEGATIVE_INFINITY, ...resets];
+  return starts.map((from, g) => {
+    const to = g + 1 < starts.length ? starts[g + 1] : Number.POSITIVE_INFINITY;
+    const shift = g === 0 ? 0 : from;
+    const doses = Array.from(rec.doseTimes).flatMap((t, j) => (t >= from && t < to ? [j] : []));
+    const obs = Array.from(obsTimes).flatMap((t, i) => (t >= from && t < to ? [i] : []));
+    const lastHere =
+      rec.lastObservationTime >= from && rec.lastObservationTime < to
+        ? [rec.lastObservationTime - shift]
+        : obs.length > 0
+          ? [obsTimes[obs[obs.length - 1]] - shift]
+          : [];
+    return {
+      doseTimes: Float64Array.from(doses, (j) => rec.doseTimes[j] - shift),
+      doseAmounts: Float64Array.from(doses, (j) => rec.doseAmounts[j]),
+      obsTimes: Float64Array.from(obs, (i) => obsTimes[i] - shift),
+      obsValues: Float64Array.from(obs, (i) => obsValues[i]),
+      lastObservation: lastHere,
+    };
+  });
 }
 
 /** Constants of a feature model that fitFeatureModel would learn; defaults in createFeatureModel. */

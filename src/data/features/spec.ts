@@ -3,6 +3,7 @@
  * learned from the training subjects: rates, imputation medians). The fitted model is plain JSON,
  * so a trained network can carry it and rebuild identical features for simulated regimens.
  */
+import type { EndpointSelector, TimeUnit } from '../../study/study-spec';
 import { DVID_PD, DVID_PK } from '../types';
 
 /**
@@ -15,6 +16,11 @@ export type DoseTimeConvention = 'pre-dose' | 'dose-counted';
 
 export const REFERENCE_WINDOWS_H: readonly number[] = [24, 48, 72, 96, 120, 144, 168];
 export const REFERENCE_DECAY_HALF_LIVES_H: readonly number[] = [24, 48, 72];
+/**
+ * Covariates of a caller that names none and has no study: EstData's (the reference pipeline's). The
+ * app's paths — the training session, the headless runner, the experiments — always name the study's
+ * (study-features.ts, from the spec), so these matter only to code and tests written for EstData.
+ */
 export const DEFAULT_COVARIATES: readonly string[] = ['BW', 'COMED'];
 
 /** Options for the terminal-slope estimate of the elimination rate k. */
@@ -27,13 +33,40 @@ export interface TerminalPhaseOptions {
 
 export const DEFAULT_TERMINAL_PHASE: TerminalPhaseOptions = { minHoursAfterLastDose: 24, minPoints: 3 };
 
+/**
+ * Which observations are the concentration (PK) and response (PD) endpoints: the study spec's
+ * `endpoints` (by DVID and/or CMT). Absent (and in models saved before specs): DVID 1 and DVID 2.
+ */
+export interface FeatureEndpoints {
+  pk?: EndpointSelector;
+  pd?: EndpointSelector;
+}
+
+/**
+ * Windows and decay half-lives as multiples of the study's typical dosing interval τ (see
+ * dosing-scale.ts): the dose sums over τ, 2τ, …, 7τ and the decays with half-lives τ, 2τ, 3τ — for a
+ * once-daily study exactly the reference's 24 … 168 h and 24/48/72 h.
+ */
+export const WINDOW_MULTIPLES: readonly number[] = [1, 2, 3, 4, 5, 6, 7];
+export const DECAY_MULTIPLES: readonly number[] = [1, 2, 3];
+
 /** What the user chooses. Every field but dvid has a default (see resolveFeatureSpec). */
 export interface FeatureSpec {
-  /** Observation type the rows are built for: 1 PK, 2 PD. */
+  /** Target the rows are built for: 1 PK, 2 PD (its observations: `endpoints`, else this DVID). */
   dvid: number;
+  /** The study's endpoints (default DVID 1 for PK, 2 for PD). */
+  endpoints?: FeatureEndpoints;
+  /** Unit of TIME and dose times (the study spec's), for names and descriptions. Default 'h'. */
+  timeUnit?: TimeUnit;
+  /**
+   * Scale windows, decay half-lives and the terminal phase to the dosing of the training subjects:
+   * 'estimate' (the typical dosing interval, see dosing-scale.ts) or a given interval τ. Default off:
+   * `windowsH` and `decayHalfLivesH` as given (or the reference's hours, which assume daily dosing).
+   */
+  dosingScale?: 'estimate' | number;
   /** Subject covariates used as features, upper-case column names. Default BW, COMED (those present). */
   covariates?: readonly string[];
-  /** Covariate holding body weight in kg, for per-kg features. Default 'BW' when present, else none. */
+  /** Covariate holding body weight, for per-kg features (a study's: studyBodyWeight). Default 'BW' when present, else none. */
   bodyWeight?: string | null;
   /** Default 'pre-dose'. */
   doseTimeConvention?: DoseTimeConvention;
@@ -65,6 +98,12 @@ export interface FeatureSpec {
 
 export interface ResolvedFeatureSpec {
   dvid: number;
+  /** Absent in models saved before study specs: DVID 1 and 2. */
+  endpoints?: FeatureEndpoints;
+  /** Absent in models saved before study specs: 'h'. */
+  timeUnit?: TimeUnit;
+  /** How windowsH and decayHalfLivesH were set: absent when given (or the reference's). */
+  dosingScale?: 'estimate' | number;
   covariates: string[];
   bodyWeight: string | null;
   doseTimeConvention: DoseTimeConvention;
@@ -88,18 +127,25 @@ export function resolveFeatureSpec(spec: FeatureSpec, available?: readonly strin
   if (spec.dvid !== DVID_PK && spec.dvid !== DVID_PD)
     throw new Error(`features: DVID must be ${DVID_PK} (PK) or ${DVID_PD} (PD), got ${spec.dvid}`);
   const notes: string[] = [];
-  const has = (name: string): boolean => available === undefined || available.includes(name);
+  // A name of the data's (any case) as the data writes it; without `available`, upper case.
+  const named = (name: string): string | null => {
+    const upper = name.toUpperCase();
+    if (available === undefined) return upper;
+    return available.find((a) => a.toUpperCase() === upper) ?? null;
+  };
+  const has = (name: string): boolean => named(name) !== null;
   const requested = [...new Set((spec.covariates ?? DEFAULT_COVARIATES).map((c) => c.toUpperCase()))].filter((c) => c !== 'DOSE');
-  const covariates = requested.filter((c) => {
-    if (has(c)) return true;
+  const covariates = requested.flatMap((c) => {
+    const name = named(c);
+    if (name !== null) return [name];
     if (spec.covariates !== undefined) notes.push(`covariate ${c} is not in the data and was left out`);
-    return false;
+    return [];
   });
   let bodyWeight: string | null;
-  if (spec.bodyWeight === undefined) bodyWeight = has('BW') ? 'BW' : null;
+  if (spec.bodyWeight === undefined) bodyWeight = has('BW') ? named('BW') : null;
   else if (spec.bodyWeight === null) bodyWeight = null;
   else {
-    bodyWeight = spec.bodyWeight.toUpperCase();
+    bodyWeight = named(spec.bodyWeight) ?? spec.bodyWeight.toUpperCase();
     if (!has(bodyWeight)) {
       notes.push(`body-weight covariate ${bodyWeight} is not in the data: per-kg features were left out`);
       bodyWeight = null;
@@ -116,14 +162,23 @@ export function resolveFeatureSpec(spec: FeatureSpec, available?: readonly strin
     throw new Error('features: a PK shape needs ka > 0, alpha > 0 and 0 ≤ rho < 1');
   }
   const terminalPhase = { ...DEFAULT_TERMINAL_PHASE, ...spec.terminalPhase };
+  if (spec.dosingScale !== undefined && spec.dosingScale !== 'estimate' && !(spec.dosingScale > 0 && Number.isFinite(spec.dosingScale)))
+    throw new Error(`features: the dosing interval must be a positive number, got ${spec.dosingScale}`);
+  const scaled = typeof spec.dosingScale === 'number' ? spec.dosingScale : null;
   return {
     spec: {
       dvid: spec.dvid,
+      ...(spec.endpoints ? { endpoints: copyEndpoints(spec.endpoints) } : {}),
+      ...(spec.timeUnit ? { timeUnit: spec.timeUnit } : {}),
+      ...(spec.dosingScale !== undefined ? { dosingScale: spec.dosingScale } : {}),
       covariates,
       bodyWeight,
       doseTimeConvention: spec.doseTimeConvention ?? 'pre-dose',
-      windowsH: positive(spec.windowsH ?? REFERENCE_WINDOWS_H, 'windows'),
-      decayHalfLivesH: positive(spec.decayHalfLivesH ?? REFERENCE_DECAY_HALF_LIVES_H, 'decay half-lives'),
+      windowsH: positive(scaled !== null ? WINDOW_MULTIPLES.map((m) => m * scaled) : (spec.windowsH ?? REFERENCE_WINDOWS_H), 'windows'),
+      decayHalfLivesH: positive(
+        scaled !== null ? DECAY_MULTIPLES.map((m) => m * scaled) : (spec.decayHalfLivesH ?? REFERENCE_DECAY_HALF_LIVES_H),
+        'decay half-lives',
+      ),
       superposition: spec.superposition ?? true,
       eliminationRate,
       pkShape: typeof pkShape === 'object' ? { ...pkShape } : pkShape,
@@ -135,6 +190,23 @@ export function resolveFeatureSpec(spec: FeatureSpec, available?: readonly strin
     },
     notes,
   };
+}
+
+function copyEndpoints(endpoints: FeatureEndpoints): FeatureEndpoints {
+  const out: FeatureEndpoints = {};
+  if (endpoints.pk) out.pk = { ...endpoints.pk };
+  if (endpoints.pd) out.pd = { ...endpoints.pd };
+  return out;
+}
+
+/** The observations a target's rows are built from: the spec's endpoint, else DVID 1 (PK) or 2 (PD). */
+export function targetSelector(
+  spec: Pick<ResolvedFeatureSpec, 'dvid' | 'endpoints'>,
+  target: 'pk' | 'pd' = spec.dvid === DVID_PK ? 'pk' : 'pd',
+): EndpointSelector {
+  const given = spec.endpoints?.[target];
+  if (spec.endpoints !== undefined) return given ? { ...given } : { dvid: Number.NaN };
+  return { dvid: target === 'pk' ? DVID_PK : DVID_PD };
 }
 
 /** The reference pipeline's 21 features only: no fixes, the reference's dose-time convention. */
@@ -201,5 +273,16 @@ export interface FeatureModel {
   logExposureFloor: number;
   /** Subjects the constants were learned from (count only). */
   trainingSubjects: number;
+  /** The dosing interval the windows and decays were scaled to (absent: not scaled). */
+  dosingInterval?: DosingIntervalFit | null;
   notes: string[];
+}
+
+/** The typical dosing interval of the training subjects (dosing-scale.ts). */
+export interface DosingIntervalFit {
+  /** τ, in the time unit of the data. */
+  interval: number;
+  rule: 'median interval between doses' | 'observation span after a single dose' | 'given';
+  /** Training subjects the rule read. */
+  subjects: number;
 }

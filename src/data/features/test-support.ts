@@ -1,7 +1,10 @@
 /** Helpers shared by the feature and split tests (not used by the app). */
 import { ingestText } from '../ingest';
 import type { Dataset } from '../types';
-import { readEstDataCsv } from '../../testing/fixture-files';
+import { readFileSync } from 'node:fs';
+import { readEstDataCsv, readEstDataStudyText, readRealDatasetCsv, type RealDatasetName } from '../../testing/fixture-files';
+import { describeSpecProblems, readStudySpecText } from '../../study/study-spec-reader';
+import type { StudySpec } from '../../study/study-spec';
 import { mulberry32 } from '../splits/prng';
 
 export function csvDataset(lines: readonly string[], fileName = 'trial.csv'): Dataset {
@@ -14,6 +17,28 @@ let estData: Dataset | undefined;
 export function loadEstData(): Dataset {
   estData ??= csvDataset([readEstDataCsv()], 'EstData.csv');
   return estData;
+}
+
+/** The EstData preset (public/demo/EstData.study.json). */
+export function estDataSpec(): StudySpec {
+  return specOf(readEstDataStudyText());
+}
+
+/** A real public dataset of test-data/real with its study spec of test-data/specs. */
+export function loadRealStudy(
+  data: RealDatasetName,
+  spec: 'theophylline' | 'phenobarbital' | 'mavoglurant',
+): { dataset: Dataset; spec: StudySpec } {
+  return {
+    dataset: csvDataset([readRealDatasetCsv(data)], `${data}.csv`),
+    spec: specOf(readFileSync(new URL(`../../../test-data/specs/${spec}.study.json`, import.meta.url), 'utf8')),
+  };
+}
+
+function specOf(text: string): StudySpec {
+  const reading = readStudySpecText(text);
+  if (!reading.ok) throw new Error(describeSpecProblems(reading.problems));
+  return reading.spec;
 }
 
 /** Unit-dose shape of the features, summed naively over doses strictly before t (the reference formula). */

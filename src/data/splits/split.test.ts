@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../types';
-import { csvDataset, loadEstData } from '../features/test-support';
+import { csvDataset, estDataSpec, loadEstData, loadRealStudy } from '../features/test-support';
 import { mulberry32, shuffled } from './prng';
-import { crossValidationSplits, referenceSplit, type SubjectSplit } from './split';
+import { armGrouping, crossValidationSplits, referenceSplit, studyGrouping, type SubjectSplit } from './split';
 
 const data = loadEstData();
 const idsOf = (split: SubjectSplit, role: 'train' | 'val' | 'test'): string[] => split[role].map((s) => split.ids[s]);
@@ -50,8 +50,32 @@ describe('reference split', () => {
   });
 });
 
+/** EstData's cv5 folds (seed 42) as the code before study specs made them (commit bc03053): IDs per fold. */
+const FOLDS_BEFORE = [
+  { val: ['18', '33', '42'], test: ['10', '11', '17', '20', '24', '25', '35', '37', '38', '46'] },
+  { val: ['20', '33', '44'], test: ['8', '9', '21', '22', '23', '29', '30', '42', '45'] },
+  { val: ['13', '34', '44'], test: ['6', '12', '14', '19', '26', '28', '31', '40', '47'] },
+  { val: ['17', '25', '48'], test: ['3', '4', '5', '15', '16', '27', '34', '36', '39', '43'] },
+  { val: ['23', '36', '46'], test: ['1', '2', '7', '13', '18', '32', '33', '41', '44', '48'] },
+];
+
 describe('5-fold cross-validation', () => {
-  const folds = crossValidationSplits(data, { seed: 42 });
+  const folds = crossValidationSplits(data, { seed: 42, grouping: studyGrouping(data, estDataSpec()) });
+
+  it('on the EstData preset (DOSE groups, COMED strata) are the folds of before, and so is the reference split', () => {
+    expect(folds.map((f) => ({ val: idsOf(f, 'val'), test: idsOf(f, 'test') }))).toEqual(FOLDS_BEFORE);
+    expect(folds[0].rule).toBe(
+      '5-fold by subject, stratified by group (DOSE) × COMED (seed 42); validation: one per active group (DOSE) from the non-test subjects; placebo trains',
+    );
+    const grouping = studyGrouping(data, estDataSpec());
+    expect(grouping.strataNames).toEqual(['COMED']);
+    expect(referenceSplit(data, 42, grouping)).toEqual(referenceSplit(data));
+    // without the spec's COMED strata, other folds
+    expect(crossValidationSplits(data, { seed: 42 }).map((f) => idsOf(f, 'test'))).not.toEqual(FOLDS_BEFORE.map((f) => f.test));
+    expect(crossValidationSplits(data, { seed: 42, grouping: armGrouping(data, ['COMED']) })).toEqual(
+      folds.map((f) => ({ ...f, rule: f.rule.replaceAll('group (DOSE)', 'arm') })),
+    );
+  });
 
   it('test folds partition the subjects; every fold is a partition into train/val/test', () => {
     expect(folds).toHaveLength(5);
@@ -84,11 +108,28 @@ describe('5-fold cross-validation', () => {
   });
 
   it('is reproducible by seed and changes with it', () => {
-    expect(crossValidationSplits(data, { seed: 42 })).toEqual(folds);
-    const other = crossValidationSplits(data, { seed: 43 });
+    expect(crossValidationSplits(data, { seed: 42, grouping: studyGrouping(data, estDataSpec()) })).toEqual(folds);
+    const other = crossValidationSplits(data, { seed: 43, grouping: studyGrouping(data, estDataSpec()) });
     expect(other.map((f) => f.test.join())).not.toEqual(folds.map((f) => f.test.join()));
     expect(() => crossValidationSplits(data, { folds: 1 })).toThrow();
-    expect(crossValidationSplits(data, { folds: 3, stratifyByComed: false }).map((f) => f.test.length)).toEqual([16, 16, 16]);
+    expect(crossValidationSplits(data, { folds: 3 }).map((f) => f.test.length)).toEqual([16, 16, 16]);
+  });
+});
+
+describe('splits of a study grouped by regimen (theophylline: one dose per subject)', () => {
+  const { dataset, spec } = loadRealStudy('theo_sd', 'theophylline');
+  const grouping = studyGrouping(dataset, spec);
+
+  it('groups by the subjects’ regimens and, with no group of 3, validates and tests one subject of all', () => {
+    expect(grouping.what).toBe('regimen');
+    expect(grouping.groups[0].label).toMatch(/mg oral/);
+    const split = referenceSplit(dataset, 42, grouping);
+    expect(split.val).toHaveLength(1);
+    expect(split.test).toHaveLength(1);
+    expect(split.train).toHaveLength(10);
+    expect(split.rule).toMatch(/^no group \(regimen\) has 3 subjects/);
+    // by arm too (each subject its own dose; before, nothing was held out)
+    expect(referenceSplit(dataset, 42).val).toHaveLength(1);
   });
 });
 

@@ -7,16 +7,19 @@
  *   EstData preset (public/demo/EstData.study.json) — the challenge's five questions, as before. The
  *   inputs are read by doses-inputs.ts, which the Node runner also uses to refuse bad inputs before
  *   it starts a browser.
- * - 'doses-network' { csvText, fileName, decoding?, encoder, mode?, qubits?, layers?, seed?, nVirtual?, epochs? }:
+ * - 'doses-network' { csvText, fileName, decoding?, specText?, specName?, encoder, mode?, qubits?, layers?, seed?, nVirtual?, epochs? }:
  *   trains the network as the `train` command does on the reference split (early stopping on the
- *   validation subjects; test subjects never read) and answers the five EstData questions with it.
- *   `seed` seeds both the training and the virtual population.
+ *   validation subjects; test subjects never read) and answers the study's questions with it through
+ *   the engine every model uses (src/dose/network-questions.ts `answerNetworkStudyQuestions`);
+ *   without a spec, the EstData preset's five questions. `seed` seeds both the training and the
+ *   virtual population.
  */
 import { maxOf } from '../../data/min-max';
 import { createSplitView, referenceSplit } from '../../data/splits/index';
+import { studyGrouping } from '../../data/splits/split';
 import { answersReport, curveSummaries } from '../../dose/answers-report';
-import type { HeadlessDoseAnswer } from '../../dose/dose-questions';
-import { answerNetworkDoseQuestions } from '../../dose/network-questions';
+import { toHeadlessAnswers } from '../../dose/dose-questions';
+import { answerNetworkStudyQuestions } from '../../dose/network-questions';
 import { answerStudyDoseQuestions } from '../../dose/study-questions';
 import { disposeModel, trainPkPd } from '../../model/index';
 import { type DataFileArgs, datasetOf } from '../data-file';
@@ -31,7 +34,7 @@ interface DosesArgs extends DataFileArgs {
 
 type StudyDosesArgs = DosesArgs & DosesInputArgs;
 
-interface NetworkDosesArgs extends DosesArgs {
+interface NetworkDosesArgs extends DosesArgs, DosesInputArgs {
   encoder: string;
   mode?: string;
   qubits?: number;
@@ -80,45 +83,44 @@ registerHeadlessCommand('doses-mechanistic', async (args) => {
   };
 });
 
-/** The five dose questions answered by a network trained on the file's reference split. */
+/** The study's dose questions (the preset's for EstData) answered by a network trained on the file's reference split. */
 registerHeadlessCommand('doses-network', async (args) => {
   const input = args as NetworkDosesArgs;
   const { seed, nVirtual } = input;
+  const { spec, source } = readDosesInputs(input);
   const config = trainConfig({ ...input, split: 'reference' });
   const started = performance.now();
   const dataset = datasetOf(input);
   const choice = await useBackend(config.backend);
-  const view = createSplitView(dataset, referenceSplit(dataset, config.split_seed));
-  const trained = await trainPkPd(view, trainingOptions(config));
+  const view = createSplitView(dataset, referenceSplit(dataset, config.split_seed, studyGrouping(dataset, spec)));
+  const trained = await trainPkPd(view, trainingOptions(config, spec));
   const trainedAt = performance.now();
   try {
-    const result = await answerNetworkDoseQuestions(trained.model, view.development, { seed, nVirtual, trainingSubjects: view.train });
+    const result = await answerNetworkStudyQuestions(trained.model, view.development, spec, {
+      questions: { ...(seed !== undefined ? { seed } : {}), ...(nVirtual !== undefined ? { virtualSubjects: nVirtual } : {}) },
+      trainingSubjects: view.train,
+    });
     const checks = result.answers.flatMap((a) => (a.steadyState ? [a.steadyState] : []));
-    const answers: HeadlessDoseAnswer[] = result.answers.map((a) => ({
-      scenario: a.scenario,
-      target: a.target,
-      regimen: a.regimen,
-      dose: a.dose_mg,
-      unit: 'mg',
-      dose_mg: a.dose_mg,
-      fraction: a.fraction,
-      ...(a.ci ? { ci: a.ci } : {}),
-      reached: a.reached,
-    }));
+    const gridSteps = [...new Set(Object.values(result.settings.gridSteps))];
     return {
       model: config.encoder,
+      study: spec.name,
+      spec: source,
       config,
-      answers,
-      curves: curveSummaries({ curves: result.curves, units: { time: 'h', amount: 'mg', endpoint: 'ng/mL' } }),
+      question: result.question,
+      units: result.units,
+      answers: toHeadlessAnswers(result),
+      curves: curveSummaries(result),
       seconds: round((performance.now() - started) / 1000, 2),
       timing_seconds: { train: round((trainedAt - started) / 1000, 2), questions: round(result.seconds, 2) },
       backend: { name: choice.backend, adapter: choice.adapter, reason: choice.reason },
       metrics: { val: trained.validation },
       settings: {
-        n_virtual: result.settings.nVirtual,
-        seed: result.settings.seed,
-        threshold: result.settings.threshold,
-        grid_step: result.settings.gridStep,
+        n_virtual: result.settings.questions.virtualSubjects,
+        seed: result.settings.questions.seed,
+        endpoint: result.endpoint,
+        criterion: result.criterion,
+        grid_step: gridSteps.length === 1 ? gridSteps[0] : result.settings.gridSteps,
       },
       plans: result.plans,
       steady_state: {
@@ -130,7 +132,8 @@ registerHeadlessCommand('doses-network', async (args) => {
       extrapolation: result.extrapolation.map((e) => ({
         scenario: e.scenario,
         regimen: e.regimen,
-        dose_mg: e.dose,
+        dose: e.dose,
+        ...(result.units.amount === 'mg' ? { dose_mg: e.dose } : {}),
         furthest: e.features.slice(0, 5).map((f) => ({ feature: `${f.branch}:${f.feature}`, beyond_range_widths: round(f.beyond, 3) })),
       })),
     };

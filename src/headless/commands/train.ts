@@ -1,13 +1,20 @@
 /**
- * Headless command 'train' { csvText, fileName, decoding?, encoder?, mode?, qubits?, layers?, seed?, split?, epochs?, backend? }:
+ * Headless command 'train' { csvText, fileName, decoding?, specText?, specName?, encoder?, mode?, qubits?, layers?, seed?, split?, epochs?, backend? }:
  * trains a PK/PD model on the file with the model code (trainPkPd: early stopping on the validation
- * subjects), then evaluates it once on the withheld test subjects (evaluateFinal).
+ * subjects), then evaluates it once on the withheld test subjects (evaluateFinal). The study spec
+ * (`--spec S.json`; default: the EstData preset for EstData, else the spec guessed from the file, as
+ * the app proposes it) gives the features, the endpoints and the groups of the splits.
  * - split 'reference': one model; metrics { val: {pk, pd}, test: {pk, pd} }.
  * - split 'cv5': one model per fold of crossValidationSplits (5 folds); per-fold metrics, and
  *   `metrics` / `metrics_sd` the mean and sample SD of each number across the folds.
  * The TF.js backend follows chooseBackend(request, probeWebGpu()) — 'auto' by default.
  */
 import { createSplitView, crossValidationSplits, DEFAULT_SPLIT_SEED, referenceSplit, type SubjectSplit } from '../../data/splits/index';
+import { studyGrouping } from '../../data/splits/split';
+import { datasetFingerprint } from '../../data/fingerprint';
+import { proposeStudy } from '../../study/guess-spec';
+import type { StudySpec } from '../../study/study-spec';
+import { describeSpecProblems, readStudySpecText } from '../../study/study-spec-reader';
 import type { Dataset } from '../../data/types';
 import {
   DEFAULT_TRAINING,
@@ -32,6 +39,9 @@ export const TRAIN_SPLITS = ['reference', 'cv5'] as const;
 export type TrainSplit = (typeof TRAIN_SPLITS)[number];
 
 export interface TrainArgs extends DataFileArgs {
+  /** The study spec's text and file name (absent: the spec proposed for the data). */
+  specText?: string;
+  specName?: string;
   encoder?: string;
   mode?: string;
   qubits?: number;
@@ -111,9 +121,18 @@ interface FoldResult {
   seconds: number;
 }
 
-/** The model-library training options of a headless configuration. */
-export function trainingOptions(config: TrainConfig): PkPdTrainingOptions {
+/** The study a headless run reads: the spec given (refused with its problems when it is not one), else the one proposed for the data. */
+export function trainStudy(args: Pick<TrainArgs, 'specText' | 'specName'>, dataset: Dataset): StudySpec {
+  if (args.specText === undefined) return proposeStudy(dataset, datasetFingerprint(dataset)).spec;
+  const reading = readStudySpecText(args.specText);
+  if (!reading.ok) throw new Error(`${args.specName ?? 'the spec'} is not a usable study spec: ${describeSpecProblems(reading.problems)}.`);
+  return reading.spec;
+}
+
+/** The model-library training options of a headless configuration (and its study). */
+export function trainingOptions(config: TrainConfig, spec?: StudySpec): PkPdTrainingOptions {
   return {
+    ...(spec ? { study: spec } : {}),
     mode: config.mode,
     encoder: config.encoder,
     architecture: { nQubits: config.qubits, nLayers: config.layers },
@@ -122,10 +141,10 @@ export function trainingOptions(config: TrainConfig): PkPdTrainingOptions {
   };
 }
 
-async function trainOnSplit(dataset: Dataset, split: SubjectSplit, config: TrainConfig): Promise<FoldResult> {
+async function trainOnSplit(dataset: Dataset, split: SubjectSplit, config: TrainConfig, spec: StudySpec): Promise<FoldResult> {
   const started = performance.now();
   const view = createSplitView(dataset, split);
-  const trained = await trainPkPd(view, trainingOptions(config));
+  const trained = await trainPkPd(view, trainingOptions(config, spec));
   try {
     const test = evaluateFinal(trained.model, view).metrics;
     const epochs = Object.fromEntries(
@@ -186,12 +205,15 @@ registerHeadlessCommand('train', async (args) => {
   const config = trainConfig(input);
   const started = performance.now();
   const dataset = datasetOf(input);
+  const spec = trainStudy(input, dataset);
+  const grouping = studyGrouping(dataset, spec);
   const choice = await useBackend(config.backend);
   const backend = { name: choice.backend, adapter: choice.adapter, reason: choice.reason };
   if (config.split === 'reference') {
-    const result = await trainOnSplit(dataset, referenceSplit(dataset, config.split_seed), config);
+    const result = await trainOnSplit(dataset, referenceSplit(dataset, config.split_seed, grouping), config, spec);
     return {
       config,
+      study: spec.name,
       metrics: result.metrics,
       split: { name: result.split, val_ids: result.val_ids, test_ids: result.test_ids },
       epochs: result.epochs,
@@ -202,11 +224,12 @@ registerHeadlessCommand('train', async (args) => {
     };
   }
   const folds: FoldResult[] = [];
-  for (const split of crossValidationSplits(dataset, { folds: 5, seed: config.split_seed }))
-    folds.push(await trainOnSplit(dataset, split, config));
+  for (const split of crossValidationSplits(dataset, { folds: 5, seed: config.split_seed, grouping }))
+    folds.push(await trainOnSplit(dataset, split, config, spec));
   const { mean, sd } = summarise(folds);
   return {
     config,
+    study: spec.name,
     metrics: mean,
     metrics_sd: sd,
     folds,

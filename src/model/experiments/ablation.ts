@@ -28,12 +28,16 @@ export interface AblationOptions extends ExperimentSettings {
 export interface AblationCell {
   readonly qubits: number;
   readonly layers: number;
-  /** Validation RMSE of PD (z-units of the PD training scaler), PK (z), and PD in ng/mL; null without validation rows. */
+  /**
+   * Validation RMSE of PD and PK in z-units of their training scalers, and in the endpoint's unit (the
+   * study's; EstData: ng/mL); null without validation rows (PD: or in a study without a response).
+   */
   readonly valPdRmseZ: number | null;
   readonly valPkRmseZ: number | null;
   readonly valPdRmse: number | null;
+  readonly valPkRmse: number | null;
   readonly parameters: ParameterCount;
-  /** Epochs the PD network (multitask: the network) ran, and its best (restored) epoch. */
+  /** Epochs the PD network (multitask: the network; a study without PD: the PK network) ran, and its best (restored) epoch. */
   readonly epochs: number;
   readonly bestEpoch: number;
   readonly seconds: number;
@@ -99,6 +103,7 @@ export async function runAblation(view: SplitView, options: AblationOptions, hoo
         valPdRmseZ: trained.validation.pd?.rmse_z ?? null,
         valPkRmseZ: trained.validation.pk?.rmse_z ?? null,
         valPdRmse: trained.validation.pd?.rmse ?? null,
+        valPkRmse: trained.validation.pk?.rmse ?? null,
         parameters: modelParameters(trained.model),
         epochs: monitored.epochsRun,
         bestEpoch: monitored.bestEpoch,

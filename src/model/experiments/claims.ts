@@ -26,6 +26,7 @@ import { inferenceMicrosecondsPerSample } from './inference-timing';
 import { QUANTUM_ENCODERS } from './quantum-encoders';
 import { type ExperimentProgress, ProgressClock } from './progress';
 import { type ClaimVerdict, judgeClaims } from './verdicts';
+import { experimentEndpoint } from '../report/labels';
 
 export interface ClaimsOptions extends ExperimentSettings {
   /** Quantum encoders to check (default: all three). */
@@ -37,7 +38,7 @@ export interface ClaimsOptions extends ExperimentSettings {
 export interface RmsePair {
   /** z-units of the training target scaler. */
   readonly rmseZ: number;
-  /** ng/mL. */
+  /** In the endpoint's unit (the study's; EstData: ng/mL). */
   readonly rmse: number;
 }
 
@@ -51,7 +52,7 @@ export interface ClaimsRow {
   readonly quantumBlocks: QuantumBlockKind;
   readonly label: string;
   readonly parameters: ParameterCount;
-  /** Best validation loss (MSE, z) of the PD network (multitask: the network) and its epoch. */
+  /** Best validation loss (MSE, z) of the PD network (multitask: the network; a study without PD: the PK network) and its epoch. */
   readonly bestValLoss: number;
   readonly bestEpoch: number;
   readonly epochsRun: number;
@@ -128,7 +129,7 @@ export async function runClaimsCheck(view: SplitView, options: ClaimsOptions, ho
         };
       });
       rows.push(q, c);
-      for (const verdict of judgeClaims(q, c)) verdicts.push(verdict);
+      for (const verdict of judgeClaims(q, c, experimentEndpoint(options.study ?? null))) verdicts.push(verdict);
     } finally {
       for (const t of trained) disposeModel(t.model);
     }

@@ -18,6 +18,7 @@ import type { TrainingOptions, TrainingResult } from '../train-network';
 import { type BranchProgress, type PkPdTrainingResult, trainPkPd } from '../train-pkpd';
 import { QUANTUM_ENCODERS } from './quantum-encoders';
 import type { CancelSignal } from '../../data/cancel';
+import type { StudySpec } from '../../study/study-spec';
 
 /** What every run of an experiment shares. */
 export interface ExperimentSettings {
@@ -27,6 +28,8 @@ export interface ExperimentSettings {
   readonly training?: Partial<Omit<TrainingOptions, 'seed'>>;
   /** Architecture overrides; the qubits and layers come from the experiment. */
   readonly architecture?: Partial<Omit<ArchitectureConfig, 'nInputs' | 'nQubits' | 'nLayers'>>;
+  /** The study the data follow (features, endpoints; trainPkPd's `study`); absent: EstData's defaults. */
+  readonly study?: StudySpec;
 }
 
 export interface RunSpec {
@@ -67,6 +70,7 @@ export function trainRun(
   return trainPkPd(
     view,
     {
+      ...(settings.study ? { study: settings.study } : {}),
       mode: settings.mode,
       encoder: spec.encoder,
       quantumBlocks: spec.quantumBlocks,
@@ -78,10 +82,10 @@ export function trainRun(
   );
 }
 
-/** The network whose validation loss an experiment reads: the PD branch, or the multitask network. */
+/** The network whose validation loss an experiment reads: the PD branch, or the multitask network (a study without PD: the PK network). */
 export function monitoredTraining(result: PkPdTrainingResult): TrainingResult {
-  const training = result.training.pd ?? result.training.pkpd;
-  if (!training) throw new Error('experiment: the model has no PD network');
+  const training = result.training.pd ?? result.training.pkpd ?? result.training.pk;
+  if (!training) throw new Error('experiment: the model has no network');
   return training;
 }
 

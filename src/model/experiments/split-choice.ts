@@ -5,6 +5,7 @@
  */
 import { createSplitView, type SplitView } from '../../data/splits/view';
 import type { Dataset } from '../../data/types';
+import type { StudySpec } from '../../study/study-spec';
 import { ModelConfigError } from '../errors';
 import { splitOf, TRAINING_SPLITS, type TrainingSplit } from '../training-config';
 
@@ -17,4 +18,6 @@ export function parseSplitChoice(text: string): TrainingSplit {
   return name;
 }
 
-export const splitView = (dataset: Dataset, split: TrainingSplit): SplitView => createSplitView(dataset, splitOf(dataset, split));
+/** The split's view, by the study's groups (its spec; null: the arms). */
+export const splitView = (dataset: Dataset, split: TrainingSplit, spec: StudySpec | null = null): SplitView =>
+  createSplitView(dataset, splitOf(dataset, split, spec));

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ClaimsRow } from './claims';
+import { loadRealStudy } from '../../data/features/test-support';
+import { experimentEndpoint } from '../report/labels';
 import { judgeClaims } from './verdicts';
 
 const row = (overrides: Partial<ClaimsRow>): ClaimsRow => ({
@@ -73,5 +75,19 @@ describe('claim verdicts', () => {
   it('cannot judge generalisation without test PD observations', () => {
     const verdicts = judgeClaims(row({ test: { pk: null, pd: null } }), control);
     expect(verdicts[3]).toMatchObject({ holds: null });
+  });
+
+  it('judge generalisation on the study’s endpoint, named and in its unit: PK of a study without a response, in mg/L', () => {
+    const quantum = row({ test: { pk: { rmseZ: 0.4, rmse: 1.2 }, pd: null } });
+    const pkControl = { ...control, test: { pk: { rmseZ: 0.5, rmse: 1.5 }, pd: null } };
+    const theophylline = experimentEndpoint(loadRealStudy('theo_sd', 'theophylline').spec);
+    const generalisation = judgeClaims(quantum, pkControl, theophylline)[3];
+    expect(generalisation.holds).toBe(true);
+    expect(generalisation.text).toBe(
+      'Test PK (Theophylline) RMSE 0.4 z (1.2 mg/L) for QNN-ResMLP-MoE, 0.5 z (1.5 mg/L) for its control. The claim holds on this split.',
+    );
+    const verdicts = judgeClaims(quantum, pkControl, theophylline).map((v) => v.text);
+    expect(verdicts.join(' ')).not.toContain('ng/mL');
+    expect(verdicts.join(' ')).not.toContain('PD');
   });
 });

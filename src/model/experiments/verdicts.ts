@@ -3,6 +3,7 @@
  * the claims check's numbers, in plain words — including when the quantum model loses.
  */
 import { formatCount as count, formatSignificant as num } from '../../text/format';
+import { type EndpointLabel, endpointTitle, experimentEndpoint } from '../report/labels';
 import type { ClaimsRow } from './claims';
 
 export const CLAIMS = ['fewer-parameters', 'faster-convergence', 'faster-inference', 'better-generalisation'] as const;
@@ -61,11 +62,13 @@ function inference(q: ClaimsRow, c: ClaimsRow): Omit<ClaimVerdict, 'encoder' | '
   };
 }
 
-function generalisation(q: ClaimsRow, c: ClaimsRow): Omit<ClaimVerdict, 'encoder' | 'claim'> {
-  const qt = q.test.pd;
-  const ct = c.test.pd;
-  if (!qt || !ct) return { holds: null, text: `No test PD observations: generalisation cannot be judged.` };
-  const facts = `Test PD RMSE ${num(qt.rmseZ)} z (${num(qt.rmse)} ng/mL) for ${q.label}, ${num(ct.rmseZ)} z (${num(ct.rmse)} ng/mL) for its control`;
+function generalisation(q: ClaimsRow, c: ClaimsRow, endpoint: EndpointLabel): Omit<ClaimVerdict, 'encoder' | 'claim'> {
+  const qt = q.test[endpoint.target];
+  const ct = c.test[endpoint.target];
+  const title = endpointTitle(endpoint);
+  if (!qt || !ct) return { holds: null, text: `No test ${title} observations: generalisation cannot be judged.` };
+  const unit = endpoint.unit ? ` ${endpoint.unit}` : '';
+  const facts = `Test ${title} RMSE ${num(qt.rmseZ)} z (${num(qt.rmse)}${unit}) for ${q.label}, ${num(ct.rmseZ)} z (${num(ct.rmse)}${unit}) for its control`;
   if (qt.rmseZ < ct.rmseZ) return { holds: true, text: `${facts}. The claim holds on this split.` };
   return {
     holds: false,
@@ -73,14 +76,20 @@ function generalisation(q: ClaimsRow, c: ClaimsRow): Omit<ClaimVerdict, 'encoder
   };
 }
 
-const JUDGES: Readonly<Record<ClaimName, (q: ClaimsRow, c: ClaimsRow) => Omit<ClaimVerdict, 'encoder' | 'claim'>>> = {
+const JUDGES: Readonly<
+  Record<ClaimName, (q: ClaimsRow, c: ClaimsRow, endpoint: EndpointLabel) => Omit<ClaimVerdict, 'encoder' | 'claim'>>
+> = {
   'fewer-parameters': parameters,
   'faster-convergence': convergence,
   'faster-inference': inference,
   'better-generalisation': generalisation,
 };
 
-/** The four verdicts for a quantum model (`quantum`) and its control (`control`). */
-export function judgeClaims(quantum: ClaimsRow, control: ClaimsRow): ClaimVerdict[] {
-  return CLAIMS.map((claim) => ({ encoder: quantum.encoder, claim, ...JUDGES[claim](quantum, control) }));
+/**
+ * The four verdicts for a quantum model (`quantum`) and its control (`control`); generalisation on
+ * the test RMSE of `endpoint` (experimentEndpoint: the study's response, or PK without one; default
+ * EstData's PD in ng/mL), named and in its unit.
+ */
+export function judgeClaims(quantum: ClaimsRow, control: ClaimsRow, endpoint: EndpointLabel = experimentEndpoint(null)): ClaimVerdict[] {
+  return CLAIMS.map((claim) => ({ encoder: quantum.encoder, claim, ...JUDGES[claim](quantum, control, endpoint) }));
 }

@@ -56,7 +56,8 @@ const targetsOf = (report: ModelReport): TargetReport[] => [report.targets.pk!, 
 describe('model report', () => {
   it('has one point per observation of the chosen subjects and one curve per subject', () => {
     expect(deterministic.subjectSet).toBe('validation');
-    expect(deterministic.thresholdNgMl).toBe(3.3);
+    expect(deterministic.criterion).toEqual({ target: 'pd', levels: [3.3], label: 'PD below 3.3 ng/mL' });
+    expect([deterministic.time, deterministic.amount]).toEqual(['h', 'mg']);
     const ids = split.val.map((s) => data.subjects[s].id);
     for (const [report, dvid] of [
       [deterministic.targets.pk!, DVID_PK],

@@ -8,6 +8,8 @@ import type { Dataset } from '../../data/types';
 import { targetMetrics, toTargetScale } from '../metrics';
 import { meanAndSd } from '../predict';
 import { PD_SUPPRESSION_THRESHOLD } from '../training-config';
+import { classificationLevels, describeClassification, legacyClassification } from '../classification';
+import { LEGACY_LABELS, type ReportLabels } from './labels';
 import { branchFor, DEFAULT_MC_SAMPLES, type PkPdModel, predictObservations, type TargetPredictions } from '../pkpd-model';
 import { curveGrid } from '../../data/curve-grid';
 import { historySamples, type McDropout } from './history-samples';
@@ -22,12 +24,22 @@ export interface ModelReportOptions {
   readonly seed?: number;
   /** Evenly spaced curve times per subject, dose and observation times added (default 120). */
   readonly gridPoints?: number;
+  /** Units, endpoint names and the criterion of the study (studyReportLabels); default EstData's (h, mg, ng/mL, PD below 3.3). */
+  readonly labels?: ReportLabels;
 }
+
+export { type ReportLabels, studyReportLabels } from './labels';
 
 export const DEFAULT_GRID_POINTS = 120;
 /** The MC-dropout band: the central 95 % of the samples. */
 const BAND: readonly number[] = [0.025, 0.975];
-const UNIT = 'ng/mL';
+/** Labels of models without a study (EstData's, as before specs). */
+function defaultLabels(model: PkPdModel): ReportLabels {
+  return {
+    ...LEGACY_LABELS,
+    criterion: model.classification ?? (branchFor(model, 'pd') ? legacyClassification(PD_SUPPRESSION_THRESHOLD) : null),
+  };
+}
 
 export function buildModelReport(
   model: PkPdModel,
@@ -36,6 +48,7 @@ export function buildModelReport(
   subjectSet: ModelReport['subjectSet'],
   options: ModelReportOptions = {},
 ): ModelReport {
+  const labels = options.labels ?? defaultLabels(model);
   const mcSamples = options.mcSamples ?? DEFAULT_MC_SAMPLES;
   if (!Number.isInteger(mcSamples) || mcSamples < 0) throw new Error(`MC-dropout samples must be a whole number ≥ 0, got ${mcSamples}`);
   const mc: McDropout | null = mcSamples > 1 ? { samples: mcSamples, seed: options.seed ?? 0 } : null;
@@ -61,10 +74,18 @@ export function buildModelReport(
     const p = predictions[target];
     const targetSamples = samples[target];
     if (!p || !targetSamples || p.observed.length === 0) continue;
-    targets[target] = targetReport(model, dataset, target, p, deterministic[target] ?? p, histories, targetSamples);
+    targets[target] = targetReport(model, dataset, target, p, deterministic[target] ?? p, histories, targetSamples, {
+      ...labels[target],
+      time: labels.time,
+      amount: labels.amount,
+    });
   }
-  const pdThreshold = branchFor(model, 'pd') ? (model.classification?.thresholdNgMl ?? PD_SUPPRESSION_THRESHOLD) : null;
-  return { subjectSet, mcSamples: mc ? mc.samples : 0, thresholdNgMl: pdThreshold, targets };
+  const head = labels.criterion;
+  const criterion =
+    head && branchFor(model, head.endpoint)
+      ? { target: head.endpoint, levels: classificationLevels(head), label: describeClassification(head) }
+      : null;
+  return { subjectSet, mcSamples: mc ? mc.samples : 0, time: labels.time, amount: labels.amount, criterion, targets };
 }
 
 interface CurveInput {
@@ -81,6 +102,7 @@ function targetReport(
   deterministic: TargetPredictions,
   histories: readonly CurveInput[],
   samples: Float64Array[],
+  label: ReportLabels['pk'] & { time: string; amount: string },
 ): TargetReport {
   const spec = branchFor(model, target)!.spec;
   const z = (dv: number): number => toTargetScale(dv, spec.logTarget) / spec.scaler.sd;
@@ -117,7 +139,10 @@ function targetReport(
   });
   return {
     target,
-    unit: UNIT,
+    name: label.name,
+    unit: label.unit,
+    time: label.time,
+    amount: label.amount,
     logTarget: spec.logTarget,
     points,
     curves,

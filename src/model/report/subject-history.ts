@@ -31,7 +31,12 @@ export function subjectHistory(dataset: Dataset, subject: number): SubjectHistor
       covariates[c.name] = c.kind === 'subject' ? first : carriedForward(dataset, subject, c.values, first, times);
     }
     return {
-      doses: { times: records.doseTimes, amounts: records.doseAmounts },
+      doses: {
+        times: records.doseTimes,
+        amounts: records.doseAmounts,
+        ...(records.doseDurations ? { durations: records.doseDurations } : {}),
+      },
+      ...(records.resetTimes ? { resets: records.resetTimes } : {}),
       covariates,
       armDose: info.armDose,
       baselinePd: records.baselinePd,

@@ -36,7 +36,12 @@ export interface SubjectCurve {
 
 export interface TargetReport {
   target: ReportTarget;
+  /** The endpoint's name in the study ("Theophylline"; "PK"/"PD" without a study). */
+  name: string;
   unit: string;
+  /** The study's time and amount units (axes, dose markers). */
+  time: string;
+  amount: string;
   logTarget: boolean;
   points: ReportPoint[];
   curves: SubjectCurve[];
@@ -52,7 +57,11 @@ export interface TargetReport {
 export interface ModelReport {
   subjectSet: 'validation' | 'training' | 'test';
   mcSamples: number;
-  thresholdNgMl: number | null;
+  /** The study's time and amount units. */
+  time: string;
+  amount: string;
+  /** The criterion of the study's questions, drawn on its endpoint's plots (its threshold or range); null: none. */
+  criterion: { target: ReportTarget; levels: number[]; label: string } | null;
   targets: Partial<Record<ReportTarget, TargetReport>>;
 }
 

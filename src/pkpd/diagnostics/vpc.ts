@@ -1,28 +1,18 @@
 /**
  * Visual predictive check: R replicate trials simulated from a population model with the dataset's
  * own design — each subject's covariates, dose history and sampling times, new η from Ω and new
- * residual errors — stratified by arm and binned by time (the data explorer's time grouping:
+ * residual errors — stratified by the study's groups and binned by time (the data explorer's time grouping:
  * designed times exactly, jittered times in quantile bins). Per bin: the observed 5th, 50th and
  * 95th percentiles, and for each simulated percentile its median and 90 % interval over replicates
  * (the 5th and 95th percentiles of that percentile across replicates). Percentiles interpolate
  * linearly between order statistics (R's type 7).
+ *
+ * The binning and summary (`vpcLayout`, `binPercentiles`, `summariseVpc`) are the one implementation;
+ * study-diagnostics.ts simulates the replicates of a study fit and stratifies by the spec's groups.
  */
 import { timeGrouping } from '../../data/explore/time-grouping';
-import { armLabel } from '../../data/explore/arms';
 import { quantileOfSorted, sampleQuantiles } from '../../data/quantile';
-import { PD_ETA_NAMES, PK_ETA_NAMES } from '../covariates';
-import { sampleEtas } from '../population-model';
-import { createRng } from '../random';
-import { type DiagnosticsInput, type DiagnosticTarget, type FittedObservations, subjectParameters } from './observation-diagnostics';
-import { SubjectPredictor } from './subject-predictor';
-
-export interface VpcOptions {
-  /** Replicate trials (default 100). */
-  replicates?: number;
-  seed?: number;
-  /** Called after each replicate. */
-  onProgress?: (done: number, total: number) => void;
-}
+import type { DiagnosticTarget } from './observation-diagnostics';
 
 export interface VpcPercentiles {
   p05: number;
@@ -46,8 +36,11 @@ export interface VpcBin {
 }
 
 export interface VpcStratum {
-  armDose: number;
+  /** The arm's dose (strata of the EstData fit by arm); absent for strata of a study's groups. */
+  armDose?: number;
   label: string;
+  /** The study groups pooled in this stratum: one, or several in "other" (see study-diagnostics.ts). */
+  groups: string[];
   bins: VpcBin[];
   observations: { time: number[]; dv: number[] };
 }
@@ -76,60 +69,65 @@ function percentiles(values: Float64Array): VpcPercentiles {
   return { p05, p50, p95 };
 }
 
+/** A stratum of a VPC before binning: what it shows and which study groups (or arm) it holds. */
+export interface VpcStratumKey {
+  label: string;
+  groups: string[];
+  armDose?: number;
+}
+
 /** Where each observation of a target sits: its stratum and bin, and its place in the flat value array. */
-interface TargetLayout {
+export interface VpcLayout {
   target: DiagnosticTarget;
   binned: boolean;
-  strata: { armDose: number; binTimes: number[] }[];
+  strata: (VpcStratumKey & { binTimes: number[] })[];
   /** [stratum][bin] → positions in the flat arrays of this target's observations. */
   members: number[][][];
   times: Float64Array;
   observed: Float64Array;
-  /** Offset of each subject's observations in the flat array (−1: none). */
-  offsets: Int32Array;
 }
 
-function layoutOf(target: DiagnosticTarget, input: DiagnosticsInput, observations: readonly FittedObservations[]): TargetLayout | null {
-  const byId = new Map(observations.map((o) => [o.id, o]));
-  const offsets = new Int32Array(input.subjects.length).fill(-1);
-  const flat: { armDose: number; time: number; dv: number }[] = [];
-  input.subjects.forEach((s, i) => {
-    const o = byId.get(s.id);
-    if (!o || o.times.length === 0) return;
-    offsets[i] = flat.length;
-    o.times.forEach((time, j) => flat.push({ armDose: s.armDose, time, dv: o.dv[j] }));
-  });
-  if (flat.length === 0) return null;
-  // Arms by dose, an unknown dose (NaN) last; Object.is matches NaN with NaN.
-  const doses = [...new Set(flat.map((f) => f.armDose))].sort((a, b) => (Number.isNaN(a) ? 1 : Number.isNaN(b) ? -1 : a - b));
-  const stratumOf = flat.map((f) => doses.findIndex((d) => Object.is(d, f.armDose)));
+/**
+ * Bins a target's observations (flat arrays; `stratumOf[k]` indexes `strata`) by time within each
+ * stratum: the designed times exactly (at most 40 distinct), else 20 quantile bins. Strata without
+ * observations are dropped.
+ */
+export function vpcLayout(
+  target: DiagnosticTarget,
+  strata: readonly VpcStratumKey[],
+  stratumOf: ArrayLike<number>,
+  times: Float64Array,
+  observed: Float64Array,
+): VpcLayout {
   let binned = false;
-  const strata = doses.map((armDose, k) => {
+  const present = new Set(Array.from(stratumOf));
+  const used = strata.map((_, k) => k).filter((k) => present.has(k));
+  const groupings = used.map((k) => {
     const grouping = timeGrouping(
-      flat.filter((_, i) => stratumOf[i] === k).map((f) => f.time),
+      Array.from(times).filter((_, i) => stratumOf[i] === k),
       { exactLimit: 40, binCount: 20 },
     );
     binned ||= grouping.binned;
-    return { armDose, grouping };
+    return grouping;
   });
-  const members = strata.map((s) => s.grouping.times.map(() => [] as number[]));
-  flat.forEach((f, position) => {
-    const k = stratumOf[position];
-    members[k][strata[k].grouping.groupOf(f.time)].push(position);
-  });
+  const place = new Map(used.map((k, u) => [k, u]));
+  const members = groupings.map((g) => g.times.map(() => [] as number[]));
+  for (let position = 0; position < times.length; position++) {
+    const u = place.get(stratumOf[position]) as number;
+    members[u][groupings[u].groupOf(times[position])].push(position);
+  }
   return {
     target,
     binned,
-    strata: strata.map(({ armDose, grouping }) => ({ armDose, binTimes: grouping.times })),
+    strata: used.map((k, u) => ({ ...strata[k], binTimes: groupings[u].times })),
     members,
-    times: Float64Array.from(flat, (f) => f.time),
-    observed: Float64Array.from(flat, (f) => f.dv),
-    offsets,
+    times,
+    observed,
   };
 }
 
 /** The 5/50/95th percentiles of every bin's values, flattened [stratum, bin, percentile]. */
-function binPercentiles(layout: TargetLayout, values: Float64Array): Float64Array {
+export function binPercentiles(layout: VpcLayout, values: Float64Array): Float64Array {
   const out: number[] = [];
   for (const stratum of layout.members) {
     for (const bin of stratum) {
@@ -140,7 +138,7 @@ function binPercentiles(layout: TargetLayout, values: Float64Array): Float64Arra
   return Float64Array.from(out);
 }
 
-function summarise(layout: TargetLayout, replicateStats: Float64Array[]): VpcTarget {
+export function summariseVpc(layout: VpcLayout, replicateStats: Float64Array[]): VpcTarget {
   const [lo, median, hi] = sampleQuantiles(replicateStats, PROBABILITIES);
   const observed = binPercentiles(layout, layout.observed);
   let k = 0;
@@ -158,49 +156,9 @@ function summarise(layout: TargetLayout, replicateStats: Float64Array[]): VpcTar
     });
     const positions = layout.members[s].flat().sort((a, b) => a - b);
     const observations = { time: positions.map((p) => layout.times[p]), dv: positions.map((p) => layout.observed[p]) };
-    return { armDose: stratum.armDose, label: armLabel(stratum.armDose), bins, observations };
+    const out: VpcStratum = { label: stratum.label, groups: [...stratum.groups], bins, observations };
+    if (stratum.armDose !== undefined) out.armDose = stratum.armDose;
+    return out;
   });
   return { target: layout.target, binned: layout.binned, strata };
-}
-
-export function visualPredictiveCheck(input: DiagnosticsInput, options: VpcOptions = {}): VpcResult {
-  const replicates = options.replicates ?? DEFAULT_VPC_REPLICATES;
-  const seed = options.seed ?? 1;
-  const { model, subjects } = input;
-  const pk = layoutOf('pk', input, input.observations.pk);
-  const pd = layoutOf('pd', input, input.observations.pd);
-  const timesOf = (observations: readonly FittedObservations[], id: string): ArrayLike<number> =>
-    observations.find((o) => o.id === id)?.times ?? [];
-  const predictors = subjects.map(
-    (s) => new SubjectPredictor(s.doses, timesOf(input.observations.pk, s.id), timesOf(input.observations.pd, s.id), input.pdGrid),
-  );
-  const rng = createRng(seed);
-  const simulated = { pk: new Float64Array(pk?.observed.length ?? 0), pd: new Float64Array(pd?.observed.length ?? 0) };
-  const stats: { pk: Float64Array[]; pd: Float64Array[] } = { pk: [], pd: [] };
-  for (let r = 0; r < replicates; r++) {
-    subjects.forEach((subject, i) => {
-      const etas = { pk: sampleEtas(model.pk.omega, PK_ETA_NAMES, rng), pd: sampleEtas(model.pd.omega, PD_ETA_NAMES, rng) };
-      const p = subjectParameters(model, subject, etas);
-      const pkAt = pk?.offsets[i] ?? -1;
-      if (pkAt >= 0) {
-        const c = predictors[i].pk(p.pk);
-        for (let j = 0; j < c.length; j++) simulated.pk[pkAt + j] = c[j] * Math.exp(model.pk.sigmaLog * rng.normal());
-      }
-      const pdAt = pd?.offsets[i] ?? -1;
-      if (pdAt >= 0) {
-        const resp = predictors[i].pd(p);
-        for (let j = 0; j < resp.length; j++)
-          simulated.pd[pdAt + j] = resp[j] * (1 + model.pd.sigmaProp * rng.normal()) + model.pd.sigmaAdd * rng.normal();
-      }
-    });
-    if (pk) stats.pk.push(binPercentiles(pk, simulated.pk));
-    if (pd) stats.pd.push(binPercentiles(pd, simulated.pd));
-    options.onProgress?.(r + 1, replicates);
-  }
-  return {
-    replicates,
-    seed,
-    pk: pk && replicates > 0 ? summarise(pk, stats.pk) : null,
-    pd: pd && replicates > 0 ? summarise(pd, stats.pd) : null,
-  };
 }

@@ -176,3 +176,35 @@ describe('result shape', () => {
     expect(resolveEffects(scenario.spec.model.covariates, () => []).map((e) => e.name)).toEqual(fit.model.effects.map((e) => e.name));
   });
 });
+
+describe('time units', () => {
+  // The same trial written in hours and in days: TIME, II and RATE converted, the spec's time unit "d".
+  const scenario = TRUTH_SCENARIOS[4]; // oral, indirect stimulation of production
+  const csv = simulateStudyTrial(scenario.spec, scenario.truth, scenario.design(40), 7).csv;
+  const [header, ...rows] = csv.trim().split('\n');
+  const columns = header.split(',');
+  const perDay: Record<string, number> = { TIME: 1 / 24, II: 1 / 24, RATE: 24 };
+  const inDays = [
+    header,
+    ...rows.map((row) =>
+      row
+        .split(',')
+        .map((cell, c) => (perDay[columns[c]] !== undefined && cell !== '.' ? String(Number(cell) * perDay[columns[c]]) : cell))
+        .join(','),
+    ),
+  ].join('\n');
+  const daySpec = withModel(scenario.spec, (d) => {
+    d.units.time = 'd';
+  });
+
+  it('gives the same fit, with rates shown per day', () => {
+    const hours = fitStudy(ingest(csv), scenario.spec);
+    const days = fitStudy(ingest(inDays), daySpec);
+    expect(days.estimates.CL.unit).toBe('L/d');
+    // EMAX of an indirect response multiplies a rate: no unit; BASE is a response level.
+    expect([hours.estimates.EMAX.unit, hours.estimates.BASE.unit]).toEqual(['', 'units']);
+    expect(Math.abs(days.ofv - hours.ofv)).toBeLessThan(0.01);
+    for (const name of ['CL', 'KA', 'KOUT']) expect(days.estimates[name].value / 24 / hours.estimates[name].value).toBeCloseTo(1, 3);
+    for (const name of ['V', 'EC50', 'BASE']) expect(days.estimates[name].value / hours.estimates[name].value).toBeCloseTo(1, 3);
+  });
+});

@@ -1,7 +1,8 @@
 /**
  * Population PK/PD fit of any study: a Dataset read through its StudySpec (src/study/study-data.ts),
  * the parameter model the spec describes (parameter-model.ts), fitted by FOCE-I (../foce.ts) through
- * the general structural engine (../structural), sequentially as ../pkpd-fit.ts does:
+ * the general structural engine (../structural), sequentially as the EstData-only fit it replaced did
+ * (pkpd-fit.ts, retired; commit bc03053):
  *
  * 1. PK by FOCE-I; `compartments: "auto"` fits one and two compartments and keeps the lower AIC.
  * 2. PD by FOCE-I conditioned on each subject's individual PK parameters (IPP: the empirical Bayes
@@ -13,14 +14,14 @@
  * Starting values come from the data (initial-values.ts). Without a PK endpoint, the PK parameters
  * must all be fixed in the spec (`model.parameters`), and PD uses the typical PK of each subject.
  *
- * Pure and synchronous, with progress callbacks and a cancel signal (as `fitPkpd`), so a Web Worker
- * can run it as it is. Results are in the data's units for computation (`estimate`, `model`) and in
+ * Pure and synchronous, with progress callbacks and a cancel signal, so a Web Worker can run it as it
+ * is. Results are in the data's units for computation (`estimate`, `model`) and in
  * the spec's display units (units.ts `shownUnit`) for people (`value`).
  */
 import type { Dataset } from '../../data/types';
 import { bindStudy, type StudyData, type StudySubject } from '../../study/study-data';
 import type { ModelParameter, PdModelSpec, PkModelSpec, StudySpec } from '../../study/study-spec';
-import { shownUnit } from '../../study/units';
+import { HOURS_PER, shownUnit } from '../../study/units';
 import type { ObservationDiagnostic } from '../diagnostics/observation-diagnostics';
 import { PkpdDataError } from '../errors';
 import type { CancelSignal, FitProgress, FoceResult, ParameterEstimate } from '../foce';
@@ -170,8 +171,8 @@ export interface StudyFitResult {
 /**
  * The PD engine refines its integration grid where (rate of the response) × (longest panel) exceeds
  * this (../structural/pd.ts; the engine's default 0.5 keeps the quadrature error near 1e-8). 1 keeps
- * it near 5e-7 — far below any residual error — and keeps a fit on the grid ../pd-fit.ts uses for KOUT
- * up to 0.042/h with 24-h panels: EstData's fit visits KOUT up to 0.03/h, and with 0.5 its PD
+ * it near 5e-7 — far below any residual error — and keeps a fit on the grid the EstData-only PD fit
+ * used for KOUT up to 0.042/h with 24-h panels: EstData's fit visits KOUT up to 0.03/h, and with 0.5 its PD
  * estimates would differ from today's by about 1e-6 (relative) instead of not at all.
  */
 const PD_STIFFNESS_LIMIT = 1;
@@ -246,7 +247,7 @@ export function fitStudyData(study: StudyData, control: StudyFitControl = {}): S
         const pk: ResolvedPk = { ...spec.model.pk, compartments };
         data = stageData(subjects, {
           endpoint: 'pk',
-          engine: createStructuralModel({ pk }),
+          engine: createStructuralModel({ pk }, { hoursPerTimeUnit: HOURS_PER[units.time] }),
           model: stageModel(spec, 'pk', pk, undefined, effects),
           residual,
         });
@@ -303,7 +304,10 @@ export function fitStudyData(study: StudyData, control: StudyFitControl = {}): S
       const model = stageModel(spec, 'pd', chosenPk, pd, effects);
       const data = stageData(subjects, {
         endpoint: 'pd',
-        engine: createStructuralModel({ pk: chosenPk, pd }, { stiffnessLimit: PD_STIFFNESS_LIMIT }),
+        engine: createStructuralModel(
+          { pk: chosenPk, pd },
+          { stiffnessLimit: PD_STIFFNESS_LIMIT, hoursPerTimeUnit: HOURS_PER[units.time] },
+        ),
         model,
         residual,
         pkValues: pkOf,
@@ -406,7 +410,7 @@ function collectEstimates(
 ): void {
   for (const t of fit.model.thetas) {
     const p = findEstimate(fit.foce, t.name);
-    const shown = t.role === 'typical' ? shownUnit(t.parameter, spec.units) : { unit: '', factor: 1 };
+    const shown = t.role === 'typical' ? shownUnit(t.parameter, spec.units, fit.pd?.family) : { unit: '', factor: 1 };
     estimates[t.name] = {
       stage: fit.stage,
       role: t.role,

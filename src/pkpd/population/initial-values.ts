@@ -1,7 +1,7 @@
 /**
  * Starting values of the population fit, derived from the data and refined by a small grid scored
- * with the FOCE objective itself — the search of ../pk-fit.ts and ../pd-fit.ts, in the data's time
- * unit and generalised to every route and PD family:
+ * with the FOCE objective itself — the search of the EstData-only fit (pk-fit.ts, pd-fit.ts; retired,
+ * commit bc03053), in the data's time unit and generalised to every route and PD family:
  *
  * PK. CL from dose / AUC (trapezoids from the dose, per subject or occasion; the median). V from a
  *   half-life grid of 3, 10, 30, 100 and 300 h (V = CL t½ / ln 2), CL × 0.5, 1, 2; KA 1/h. Where the
@@ -11,16 +11,17 @@
  *   TLAG: half the earliest time from a dose to a positive concentration. Two compartments: from the
  *   best one-compartment start, V1 = 0.2, 0.4, 0.7 × V, V2 = 1.5 × the rest, Q = 1, 4, 16 × CL.
  * PD. E0/BASE: the median pre-dose response (every response of an undosed subject), per level of a
- *   factor on it (its start is the ratio of the medians, as ../pd-fit.ts for COMED). Potency (EC50/
- *   IC50): 0.1, 0.3, 1, 3 × the median concentration the individual PK predicts where the response is
- *   computed. KOUT: 0.003, 0.01, 0.03, 0.1 /h; KE0: 0.03, 0.1, 0.3, 1 /h; each widened by 1 / (the
- *   median time from a first dose to the largest change of the response) when that lies outside.
+ *   factor on it (its start is the ratio of the medians, as the EstData-only fit started its 0/1
+ *   factor on the baseline). Potency (EC50/IC50): 0.1, 0.3, 1, 3 × the median concentration the
+ *   individual PK predicts where the response is computed. KOUT: 0.003, 0.01, 0.03, 0.1 /h; KE0:
+ *   0.03, 0.1, 0.3, 1 /h; each widened by 1 / (the median time from a first dose to the largest
+ *   change of the response) when that lies outside.
  *   IMAX and EMAX from the largest observed change from the baseline, as the model would reach it
  *   (BASE (1 − IMAX), BASE / (1 − IMAX), BASE (1 + EMAX), BASE / (1 + EMAX), E0 + EMAX, E0 (1 − IMAX)),
- *   with margin; IMAX at most 0.8 for the indirect types (../pd-fit.ts starts at 0.8), 0.95 for a
+ *   with margin; IMAX at most 0.8 for the indirect types (the EstData-only fit started at 0.8), 0.95 for a
  *   direct response. HILL 1. Factors on other PD parameters start at 1.
  * Covariate effects start at no effect (power 0, linear 0, factor 1), except power effects on CL, V,
- * Q and V2, which start at 1 (proportional to the covariate, as ../pk-fit.ts starts body weight).
+ * Q and V2, which start at 1 (proportional to the covariate, as the EstData-only fit started body weight).
  */
 import type { StudySubject } from '../../study/study-data';
 import { HOURS_PER } from '../../study/units';
@@ -37,7 +38,7 @@ const KOUT_H = [0.003, 0.01, 0.03, 0.1];
 const KE0_H = [0.03, 0.1, 0.3, 1];
 const POTENCY = [0.1, 0.3, 1, 3];
 
-/** The upper middle value, as ../pk-fit.ts and ../pd-fit.ts take it (kept so EstData starts where it did). */
+/** The upper middle value, as the EstData-only fit took it (kept so EstData starts where it did). */
 function upperMedian(values: number[]): number {
   // A numeric typed-array sort (thousands of node concentrations): the same value, except that it
   // puts every −0 before every 0, where the comparator keeps them in input order — a zero median
@@ -101,7 +102,7 @@ function profiles(data: StageData): { doses: DoseEvent[]; times: Float64Array; d
 export function clearanceScale(data: StageData): number {
   const values: number[] = [];
   for (const d of data.subjects) {
-    // One profile per subject when it has one segment (as ../pk-fit.ts), else one per segment.
+    // One profile per subject when it has one segment (as the EstData-only fit), else one per segment.
     let o = 0;
     for (const seg of d.segments) {
       const n = seg.times.length;

@@ -44,7 +44,7 @@ describe('θ layout', () => {
   const s = spec(ESTDATA_MODEL);
   const effects = resolveEffects(s.model.covariates, () => []);
 
-  it('mirrors pk-fit.ts: structural parameters, then effects in the spec’s order', () => {
+  it('mirrors the EstData-only pk-fit.ts: structural parameters, then effects in the spec’s order', () => {
     const pk = stageModel(s, 'pk', { route: 'oral', compartments: 2, lag: false }, undefined, effects);
     expect(pk.thetas.map((t) => [t.name, t.transform])).toEqual([
       ['CL', 'log'],
@@ -59,7 +59,7 @@ describe('θ layout', () => {
     expect(pk.etas).toEqual(['CL', 'V']);
   });
 
-  it('mirrors pd-fit.ts: each PD parameter followed by its own effects; IMAX on the logit scale', () => {
+  it('mirrors the EstData-only pd-fit.ts: each PD parameter followed by its own effects; IMAX on the logit scale', () => {
     const pd = stageModel(
       s,
       'pd',

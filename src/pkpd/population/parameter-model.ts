@@ -16,10 +16,10 @@
  * (their sign may vary); power and linear effects as they are, factors on the log scale. Fixed values
  * of the spec (`model.parameters`, in the display units of units.ts; an effect's `value`) are held.
  *
- * θ order mirrors the established fits so that EstData reproduces them exactly (../pk-fit.ts,
- * ../pd-fit.ts): PK — the structural parameters, then the covariate effects in the spec's order;
- * PD — each structural parameter followed by its own covariate effects. η follow the stage's
- * parameter order.
+ * θ order mirrors the established fits so that EstData reproduces them exactly (the EstData-only
+ * pk-fit.ts and pd-fit.ts, retired at commit bc03053; estdata-study-fit.test.ts): PK — the
+ * structural parameters, then the covariate effects in the spec's order; PD — each structural
+ * parameter followed by its own covariate effects. η follow the stage's parameter order.
  *
  * E0/BASE, EMAX/IMAX and EC50/IC50 name one role each (model-parameters.ts): an effect, random
  * effect or fixed value given for one is applied to the other when the fitted PD family has that one

@@ -4,7 +4,8 @@
  * published analyses (bench/results-real-fits-2026-12-06.json has the numbers side by side):
  * theophylline CL ≈ 0.04 L/h/kg (2.8 L/h at 70 kg), V ≈ 0.46 L/kg, KA ≈ 1.5 /h; phenobarbital
  * CL 0.0047 L/h/kg, V 0.96 L/kg (Grasela & Donn 1985); mavoglurant (IV infusions over two occasions) a
- * terminal half-life near the 12 h reported after oral doses.
+ * terminal half-life in 5–30 h (the fit gives about 7 h; about 12 h was reported after oral doses, an
+ * apparent half-life that absorption can lengthen — no compartmental estimate of these data is published).
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';

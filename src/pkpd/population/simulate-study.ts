@@ -13,6 +13,7 @@
  * DVID 1 (CMT 2), PD DVID 2 (CMT 3). Deterministic for a given seed (../random.ts).
  */
 import type { CovariateDistribution, ModelParameter, StudySpec } from '../../study/study-spec';
+import { HOURS_PER } from '../../study/units';
 import { PkpdDataError } from '../errors';
 import { createRng, type Rng } from '../random';
 import { regimenDoses, type DoseEvent, type DoseRoute } from '../structural/doses';
@@ -94,7 +95,8 @@ function draw(d: CovariateDistribution, rng: Rng): number {
   return d.values[Math.min(d.values.length - 1, Math.floor(rng.uniform() * d.values.length))];
 }
 
-function addError(f: number, r: ResidualValues | undefined, rng: Rng): number {
+/** An observation of prediction `f` with residual error `r` (none: `f` itself); the VPC of a study fit draws the same way. */
+export function addError(f: number, r: ResidualValues | undefined, rng: Rng): number {
   if (!r) return f;
   if (r.scale === 'log') return f * Math.exp(r.additive * rng.normal());
   return f * (1 + r.proportional * rng.normal()) + r.additive * rng.normal();
@@ -123,7 +125,9 @@ export function simulateStudyTrial(
   const pdStage = model.pd ? stageModel(spec, 'pd', model.pk, model.pd, model.effects) : undefined;
   const pkTheta = thetaOf(model, pkStage);
   const pdTheta = pdStage ? thetaOf(model, pdStage) : [];
-  const engine = createStructuralModel(model.pd ? { pk: model.pk, pd: model.pd } : { pk: model.pk });
+  const engine = createStructuralModel(model.pd ? { pk: model.pk, pd: model.pd } : { pk: model.pk }, {
+    hoursPerTimeUnit: HOURS_PER[spec.units.time],
+  });
   const columns = Object.keys(design.covariates).map((c) => c.toUpperCase());
   const round = 10 ** (design.covariateDecimals ?? 1);
   const lines = [`ID,TIME,AMT,RATE,ADDL,II,EVID,MDV,DV,DVID,CMT${columns.map((c) => `,${c}`).join('')}`];

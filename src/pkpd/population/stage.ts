@@ -8,7 +8,7 @@
  * DV > 0; PD — every one (with log-scale error, DV > 0). What is left out is counted, with a reason.
  *
  * Residual error, per endpoint: `log` (exponential: the model is fitted to ln DV with an additive
- * SD, as ../pk-fit.ts does) or `natural` (additive and/or proportional, FOCE-I). The spec's
+ * SD, as the EstData-only fit did) or `natural` (additive and/or proportional, FOCE-I). The spec's
  * `model.error` chooses the form and gives starting SDs (estimated); without it PK is exponential
  * (0.3) and PD proportional (0.15), or additive and proportional when some responses are ≤ 0. On the log scale a
  * prediction is floored at 1e-6 × the smallest positive observation, so that a subject whose
@@ -303,7 +303,7 @@ export function stageProblem(data: StageData, start: StageStart): FoceProblem {
   };
 }
 
-/** The objective at a start (inner modes to 20 iterations), as ../pk-fit.ts scores its grid. */
+/** The objective at a start (inner modes to 20 iterations), as the EstData-only fit scored its grid. */
 export function scoreStart(data: StageData, start: StageStart, signal: CancelSignal | undefined): number {
   const objective = new FoceObjective(stageProblem(data, start), signal);
   objective.innerMaxIterations = 20;

@@ -276,3 +276,26 @@ describe('values as a vector, and the concentrations that drive the response', (
     );
   });
 });
+
+describe('time units', () => {
+  // The same subject written in hours and in days: an oral dose absorbed within the hour, an indirect response.
+  const pk: PkModelSpec = { route: 'oral', compartments: 1, lag: false };
+  const pd: PdModelSpec = { family: 'indirect', type: 'inhibit-production' };
+  const perHour: ParameterValues = { CL: 2, V: 20, KA: 3, BASE: 10, KOUT: 0.1, IMAX: 0.9, IC50: 0.5 };
+  const perDay: ParameterValues = { ...perHour, CL: 48, KA: 72, KOUT: 2.4 };
+  const hours = [0.25, 0.5, 1, 2, 3, 5, 8, 12, 24, 25, 26, 30, 48, 60];
+  function predictIn(unit: number, values: ParameterValues, hoursPerTimeUnit?: number): Float64Array {
+    const model = createStructuralModel({ pk, pd }, hoursPerTimeUnit === undefined ? {} : { hoursPerTimeUnit });
+    const doses: DoseEvent[] = [0, 24].map((t) => ({ time: t / unit, amount: 100, route: 'oral' }));
+    const times = hours.map((t) => t / unit);
+    return model.predict(model.prepare(doses, { pk: times, pd: times }), values).pd;
+  }
+  const largestDifference = (a: Float64Array, b: Float64Array): number => Math.max(...Array.from(a, (x, i) => Math.abs(x - b[i])));
+
+  it('integrates a response timed in days as finely as one timed in hours', () => {
+    const reference = predictIn(1, perHour);
+    expect(largestDifference(predictIn(24, perDay, 24), reference)).toBeLessThan(1e-9);
+    // Without the unit the grid's panels are 0.25–24 days long: the response is visibly off.
+    expect(largestDifference(predictIn(24, perDay), reference)).toBeGreaterThan(1e-6);
+  });
+});

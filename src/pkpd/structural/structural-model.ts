@@ -87,8 +87,13 @@ export interface Prediction {
 }
 
 export interface StructuralModelOptions {
-  /** Integration grid of the indirect families (../indirect-response `PdGridOptions`). */
+  /** Integration grid of the indirect families (../indirect-response `PdGridOptions`), in the data's time unit. */
   grid?: PdGridOptions;
+  /**
+   * Hours in one unit of the data's time (1 for hours, 24 for days, 1/60 for minutes): the grid's
+   * default panels (first 0.25 h, at most 24 h) are these hours in the data's unit (default 1).
+   */
+  hoursPerTimeUnit?: number;
   /** Largest (rate of R) × (panel length) before the grid is refined (default 0.5; pd.ts). */
   stiffnessLimit?: number;
   /** Indirect families with a Hill exponent on the drug effect (HILL becomes a parameter; default false). */
@@ -257,7 +262,8 @@ export function createStructuralModel(spec: StructuralModelSpec, options: Struct
   const signed = new Set<ModelParameter>(pd.family === 'direct' || pd.family === 'effect-compartment' ? ['E0', 'EMAX'] : ['E0']);
   const description = describeModel(pkSpec, pd, sigmoidIndirect);
   const needed = `the ${description} needs ${parameters.join(', ')}`;
-  const gridOptions = options.grid ?? {};
+  const perHour = options.hoursPerTimeUnit ?? 1;
+  const gridOptions: PdGridOptions = { firstPanel: 0.25 / perHour, maxPanel: 24 / perHour, ...options.grid };
   const stiffnessLimit = options.stiffnessLimit ?? 0.5;
 
   const signedFlags = parameters.map((name) => signed.has(name));

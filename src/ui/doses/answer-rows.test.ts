@@ -1,47 +1,64 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_REGIMENS, DEFAULT_SCENARIOS, DEFAULT_TARGETS, type DoseAnswer } from '../../dose/five-questions';
-import { compareAnswers, regimenSteps } from '../../dose/network-questions';
-import { answerRows, flagsOf, type ModelAnswers, scenarioLabel } from './answer-rows';
+import type { DoseAnswer } from '../../dose/dose-questions';
+import { estDataPreset } from '../../dose/estdata-preset';
+import { comparableAnswer, compareAnswers, regimenSteps } from '../../dose/network-questions';
+import type { QuestionsSpec } from '../../study/study-spec';
+import { answerRows, flagsOf, type ModelAnswers, regimenLabel, scenarioLabel } from './answer-rows';
 
-const SETTINGS = { scenarios: DEFAULT_SCENARIOS, regimens: DEFAULT_REGIMENS, targets: DEFAULT_TARGETS, trialComedShare: 0.5 };
+const QUESTIONS: QuestionsSpec = estDataPreset().questions!;
 
 function answer(scenario: string, target: number, regimen: string, dose: number | null, change: Partial<DoseAnswer> = {}): DoseAnswer {
   return {
     scenario,
     target,
     regimen,
-    dose_mg: dose,
+    dose,
+    unit: 'mg',
     fraction: dose === null ? null : target + 0.01,
+    successes: dose === null ? null : Math.round(1000 * (target + 0.01)),
+    n: 1000,
     ci: dose === null ? null : [target - 0.01, target + 0.03],
     reached: dose !== null,
+    direction: 'rising',
     method: 'bisection',
-    bisection: { dose_mg: dose, evaluations: 6 },
+    search: { dose, evaluations: 6 },
     mcts: null,
     searchesAgree: true,
     neighbours: { below: null, above: null, consistent: true },
     monotonicity: { monotone: true, decreases: [], subjectReversals: 0, dosesEvaluated: 10 },
     steadyState: null,
+    flags: [],
     ...change,
   };
 }
 
 /** Every question answered with `dose(scenario, target, regimen)`. */
 function allAnswers(dose: (scenario: string, target: number, regimen: string) => number | null): DoseAnswer[] {
-  return SETTINGS.scenarios.flatMap((s) =>
-    SETTINGS.regimens.flatMap((r) => SETTINGS.targets.map((t) => answer(s.name, t, r.name, dose(s.name, t, r.name)))),
+  return QUESTIONS.scenarios.flatMap((s) =>
+    QUESTIONS.regimens.flatMap((r) => QUESTIONS.targets.map((t) => answer(s.name, t, r.name, dose(s.name, t, r.name)))),
   );
 }
 
-describe('answer rows', () => {
-  const mechanistic: ModelAnswers = {
-    id: 'm',
-    label: 'Mechanistic',
-    kind: 'mechanistic',
-    answers: allAnswers((_s, t, r) => (r === 'daily' ? 10 * t : 100 * t)),
-    settings: SETTINGS,
-  };
+const model = (id: string, kind: ModelAnswers['kind'], answers: DoseAnswer[], change: Partial<ModelAnswers> = {}): ModelAnswers => ({
+  id,
+  label: id,
+  kind,
+  answers,
+  questions: QUESTIONS,
+  unit: 'mg',
+  question: 'PD (Biomarker) below 3.3 ng/mL throughout the last dosing interval at steady state',
+  notes: [],
+  ...change,
+});
 
-  it('lays the questions out as scenario × target × regimen, twelve rows', () => {
+describe('answer rows', () => {
+  const mechanistic = model(
+    'm',
+    'mechanistic',
+    allAnswers((_s, t, r) => (r === 'daily' ? 10 * t : 100 * t)),
+  );
+
+  it('lays the questions out as scenario × target × regimen in the spec’s names and order, twelve rows', () => {
     const rows = answerRows([mechanistic]);
     expect(rows.map((r) => r.key)).toEqual([
       'base|0.9|daily',
@@ -60,20 +77,35 @@ describe('answer rows', () => {
     expect(rows[1].cells[0]).toMatchObject({ dose: 90, fraction: 0.91, ci: [0.89, 0.93], flags: [], difference: null, range: null });
   });
 
-  it('puts a network beside the mechanistic model with its distance in mg and grid steps', () => {
-    const networkAnswers = allAnswers((s, t, r) => (s === 'no_comed' && t === 0.9 ? null : r === 'daily' ? 10 * t + 1.5 : 100 * t - 10));
-    const network: ModelAnswers = {
-      id: 'n',
-      label: 'Net',
-      kind: 'network',
-      answers: networkAnswers,
-      settings: SETTINGS,
-      differences: compareAnswers(networkAnswers, mechanistic.answers, regimenSteps(SETTINGS.regimens)),
+  it('lays out any study’s questions by its own names (a phenobarbital-like spec)', () => {
+    const questions: QuestionsSpec = {
+      ...QUESTIONS,
+      targets: [0.5],
+      regimens: [{ name: 'every 12 h', interval: 12, route: 'iv', step: 0.25 }],
+      scenarios: [
+        { name: 'trial', covariates: 'resample' },
+        { name: 'preterm', covariates: { WT: { uniform: [0.5, 1.5] } } },
+      ],
     };
+    const answers = [answer('trial', 0.5, 'every 12 h', 3, { unit: 'µg' }), answer('preterm', 0.5, 'every 12 h', null, { unit: 'µg' })];
+    const rows = answerRows([model('m', 'mechanistic', answers, { questions, unit: 'µg' })]);
+    expect(rows.map((r) => r.key)).toEqual(['trial|0.5|every 12 h', 'preterm|0.5|every 12 h']);
+    expect(rows[1].cells[0]).toMatchObject({ dose: null, flags: ['not-reached'] });
+  });
+
+  it('puts a network beside the population model with its distance in the dose unit and grid steps', () => {
+    const networkAnswers = allAnswers((s, t, r) => (s === 'no_comed' && t === 0.9 ? null : r === 'daily' ? 10 * t + 1.5 : 100 * t - 10));
+    const network = model('n', 'network', networkAnswers, {
+      differences: compareAnswers(
+        networkAnswers.map(comparableAnswer),
+        mechanistic.answers.map(comparableAnswer),
+        regimenSteps(QUESTIONS.regimens),
+      ),
+    });
     const rows = answerRows([mechanistic, network]);
     const base = rows.find((r) => r.key === 'base|0.9|daily')!;
-    expect(base.cells[1]!.difference).toEqual({ mg: 1.5, steps: 3 });
-    expect(rows.find((r) => r.key === 'base|0.75|weekly')!.cells[1]!.difference).toEqual({ mg: -10, steps: -2 });
+    expect(base.cells[1]!.difference).toEqual({ dose: 1.5, steps: 3 });
+    expect(rows.find((r) => r.key === 'base|0.75|weekly')!.cells[1]!.difference).toEqual({ dose: -10, steps: -2 });
     const missed = rows.find((r) => r.key === 'no_comed|0.9|weekly')!.cells[1]!;
     expect(missed.dose).toBeNull();
     expect(missed.difference).toBeNull();
@@ -91,14 +123,24 @@ describe('answer rows', () => {
       },
       steadyState: { method: 'x', worstRelativeDifference: 0.05, tolerance: 0.01, ok: false, subjectsChecked: 4, intervalsSimulated: 20 },
     });
-    expect(flagsOf(bad)).toEqual(['non-monotone', 'steady-state-failed', 'searches-disagree']);
+    expect(flagsOf(bad)).toEqual(['non-monotone', 'searches-disagree', 'steady-state-failed']);
+    expect(flagsOf(answer('base', 0.9, 'daily', 5, { reached: false }))).toEqual(['highest-share']);
+    expect(flagsOf(answer('base', 0.9, 'daily', 5, { direction: 'falling' }))).toEqual(['largest-dose']);
   });
 
-  it('describes each scenario by its body weights and COMED share', () => {
-    expect(SETTINGS.scenarios.map((s) => scenarioLabel(s, 0.5))).toEqual([
-      'BW 50–100 kg, COMED 50 %',
-      'BW 70–140 kg, COMED 50 %',
-      'BW 50–100 kg, no COMED',
+  it('describes each scenario by its covariate distributions and each regimen by its interval and route', () => {
+    expect(QUESTIONS.scenarios.map(scenarioLabel)).toEqual([
+      'BW uniform 50–100, COMED = 1 in 50 %; other covariates resampled from the trial',
+      'BW uniform 70–140, COMED = 1 in 50 %; other covariates resampled from the trial',
+      'BW uniform 50–100, COMED = 0; other covariates resampled from the trial',
     ]);
+    expect(scenarioLabel({ name: 'trial', covariates: 'resample' })).toBe('covariates resampled from the trial');
+    expect(scenarioLabel({ name: 'x', covariates: { WT: { normal: [75, 15], range: [45, 120] } } })).toBe(
+      'WT normal (mean 75, SD 15, 45–120); other covariates resampled from the trial',
+    );
+    expect(regimenLabel(QUESTIONS.regimens[0], 'h')).toBe('every 24 h, oral');
+    expect(regimenLabel({ name: 'i', interval: 12, route: 'iv', duration: 0.5, loading: 2, step: 5 }, 'h')).toBe(
+      'every 12 h, IV infusion over 0.5 h, loading ×2',
+    );
   });
 });

@@ -1,9 +1,11 @@
 /**
- * `<qp-dose-answers-table .models=${ModelAnswers[]}>`: the answers as one table — a row group per
- * scenario, a row per target × regimen, a column group per model (dose, share suppressed with its
- * 95 % interval, flags) and, for networks, the distance from the mechanistic answer. Compact enough
- * for the mechanistic model and two networks on a 1366 px screen; wider tables scroll sideways in a
- * keyboard-focusable region with the row headers kept in view.
+ * `<qp-dose-answers-table .models=${ModelAnswers[]}>`: the answers as one table in the study's names —
+ * the question in words above it, a row group per scenario (its name and covariate distributions), a
+ * row per target × regimen, a column group per model (dose in the spec's amount unit, share of
+ * subjects meeting the criterion with its 95 % interval, flags) and, for networks, the distance from
+ * the population model's answer; the run's notes (loading doses, falling success) below. Compact
+ * enough for the population model and two networks on a 1366 px screen; wider tables scroll sideways
+ * in a keyboard-focusable region with the row headers kept in view.
  */
 import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
 import { modelStyles } from '../model/model-styles';
@@ -13,21 +15,13 @@ import {
   type AnswerFlag,
   type AnswerRow,
   answerRows,
+  FLAG_ABBREVIATIONS,
   FLAG_LABELS,
   type ModelAnswers,
-  REGIMEN_TITLES,
-  SCENARIO_TITLES,
   scenarioLabel,
+  tableQuestions,
 } from './answer-rows';
 import { formatDose, formatPercent, formatPercentRange } from './dose-format';
-
-/** Flags as the narrow table writes them, each explained by its `<abbr>` title and the legend below. */
-const FLAG_ABBREVIATIONS: Readonly<Record<AnswerFlag, string>> = {
-  'not-reached': 'NR',
-  'non-monotone': 'NM',
-  'steady-state-failed': 'NSS',
-  'searches-disagree': 'DIS',
-};
 
 const FLAG_LEGEND = (Object.keys(FLAG_ABBREVIATIONS) as AnswerFlag[]).map((f) => `${FLAG_ABBREVIATIONS[f]} ${FLAG_LABELS[f]}`).join(', ');
 
@@ -104,8 +98,13 @@ export class DoseAnswersTable extends LitElement {
       th abbr {
         text-decoration: underline dotted;
       }
-      p.note {
+      p.note,
+      ul.note {
         margin: 0.4rem 0 0;
+      }
+      p.question {
+        margin: 0 0 0.5rem;
+        font-weight: 600;
       }
     `,
   ];
@@ -121,10 +120,16 @@ export class DoseAnswersTable extends LitElement {
     const models = this.models;
     if (models.length === 0) return nothing;
     const rows = answerRows(models);
-    const settings = (models.find((m) => m.kind === 'mechanistic') ?? models[0]).settings;
+    const questions = tableQuestions(models)!;
+    const reference = models.find((m) => m.kind === 'mechanistic') ?? models[0];
+    const unit = reference.unit;
+    const notes = [...new Set(models.flatMap((m) => m.notes))];
     const columns = 1 + models.reduce((n, m) => n + columnsOf(m), 0);
     const networks = models.some((m) => m.kind === 'network');
-    return html`<div class="table-wrap" tabindex="0" role="region" aria-label="Answers table">
+    return html`<p class="question" data-testid="answers-question">
+        Dose at which at least the target share of virtual subjects has ${reference.question}.
+      </p>
+      <div class="table-wrap" tabindex="0" role="region" aria-label="Answers table">
         <table data-testid="answers-table">
           <thead>
             <tr>
@@ -134,23 +139,19 @@ export class DoseAnswersTable extends LitElement {
             <tr>
               ${models.map(
                 (m) =>
-                  html`<th scope="col" class="group-start">Dose (mg)</th>
-                    <th scope="col">Suppressed</th>
+                  html`<th scope="col" class="group-start">Dose (${unit})</th>
+                    <th scope="col">Success</th>
                     <th scope="col">Flags</th>
-                    ${m.kind === 'network' ? html`<th scope="col"><abbr title="Difference from the mechanistic model's dose">Δ vs mech.</abbr></th>` : nothing}`,
+                    ${m.kind === 'network' ? html`<th scope="col"><abbr title="Difference from the population model's dose">Δ vs model</abbr></th>` : nothing}`,
               )}
             </tr>
           </thead>
-          ${settings.scenarios.map(
+          ${questions.scenarios.map(
             (scenario) =>
               html`<tbody>
                 <tr>
                   <th scope="rowgroup" colspan=${columns}>
-                    <span
-                      >${SCENARIO_TITLES[scenario.name] ?? scenario.name}<span class="muted"
-                        >${scenarioLabel(scenario, settings.trialComedShare)}</span
-                      ></span
-                    >
+                    <span>${scenario.name}<span class="muted">${scenarioLabel(scenario)}</span></span>
                   </th>
                 </tr>
                 ${rows.filter((row) => row.scenario === scenario.name).map((row) => this.row(row, models))}
@@ -159,21 +160,28 @@ export class DoseAnswersTable extends LitElement {
         </table>
       </div>
       <p class="muted note">
-        Dose: smallest grid dose whose share of virtual subjects with PD below the threshold throughout the last interval at steady state
-        reaches the target; below it, the 5th–95th percentile of that dose over uncertainty replicates where computed. Suppressed: that
-        share, with its 95 % Wilson interval (Monte-Carlo error) below it. Flags:
-        ${FLAG_LEGEND}.${networks ? ' Δ vs mech.: the network’s dose minus the mechanistic one, in mg and (below) in grid steps.' : nothing}
-      </p>`;
+        Dose (${unit}): the smallest grid dose whose share of virtual subjects meeting the criterion reaches the target (where success falls
+        with the dose, the largest); below it, the 5th–95th percentile of that dose over uncertainty replicates where computed. Success:
+        that share, with its 95 % Wilson interval (Monte-Carlo error) below it. Flags:
+        ${FLAG_LEGEND}.${networks ? ` Δ vs model: the network’s dose minus the population model’s, in ${unit} and (below) in grid steps.` : nothing}
+      </p>
+      ${
+        notes.length > 0
+          ? html`<ul class="muted note" data-testid="answers-notes">
+              ${notes.map((n) => html`<li>${n}</li>`)}
+            </ul>`
+          : nothing
+      }`;
   }
 
   private row(row: AnswerRow, models: readonly ModelAnswers[]): TemplateResult {
     return html`<tr data-row=${row.key}>
-      <th scope="row" class="row-head">≥ ${formatPercent(row.target)} ${(REGIMEN_TITLES[row.regimen] ?? row.regimen).toLowerCase()}</th>
-      ${row.cells.map((cell, m) => this.cell(cell, models[m].kind === 'network'))}
+      <th scope="row" class="row-head">≥ ${formatPercent(row.target)} · ${row.regimen}</th>
+      ${row.cells.map((cell, m) => this.cell(cell, models[m].kind === 'network', models[m].unit))}
     </tr>`;
   }
 
-  private cell(cell: AnswerCell | null, network: boolean): TemplateResult {
+  private cell(cell: AnswerCell | null, network: boolean, unit: string): TemplateResult {
     if (!cell)
       return html`<td class="group-start">–</td>
         <td>–</td>
@@ -199,7 +207,7 @@ export class DoseAnswersTable extends LitElement {
       ${
         network
           ? html`<td data-cell="difference">
-              ${cell.difference ? html`${signed(cell.difference.mg)} mg<span class="sub">${signed(cell.difference.steps)} steps</span>` : '–'}
+              ${cell.difference ? html`${signed(cell.difference.dose)} ${unit}<span class="sub">${signed(cell.difference.steps)} steps</span>` : '–'}
             </td>`
           : nothing
       }`;

@@ -1,22 +1,43 @@
 /**
- * `<qp-mechanistic-diagnostics .diagnostics=${MechanisticDiagnostics} .threshold=${number}>`: the
- * usual diagnostics of the mechanistic fit for PK or PD — DV against PRED and IPRED, residuals
- * against time and PRED (CWRES or IWRES), individual fits with a subject chooser, and the VPC.
+ * `<qp-mechanistic-diagnostics .diagnostics=${StudyDiagnostics} .spec=${StudySpec}>`: the usual
+ * diagnostics of a study fit for PK or PD — observed against PRED and IPRED, residuals (CWRES or
+ * IWRES) against time and PRED, individual fits with a subject chooser (doses drawn, infusions as
+ * bars), and the VPC by group.
+ *
+ * Properties:
+ * - `diagnostics`: a `StudyDiagnostics` (src/pkpd/diagnostics/study-diagnostics.ts), or null (nothing drawn);
+ * - `spec`: the study spec the fit used — its `units` (time, amount, concentration, response),
+ *   `endpoints` (names on the axes: "Theophylline (mg/L)") and, where present, `questions` (the
+ *   criterion drawn on its endpoint's individual-fit and VPC plots). Any object with `units` and
+ *   `endpoints` will do; null: generic names ("Concentration", "Response") without units.
+ * Test ids: `diagnostics-subject` (the subject chooser). Figures: `data-plot` dv-pred, dv-ipred,
+ * res-time, res-pred, individual, vpc.
  */
 import { css, html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { armLabel } from '../../data/explore/arms';
-import type { MechanisticDiagnostics } from '../../pkpd/diagnostics/mechanistic-diagnostics';
+import type { IndividualCurve } from '../../pkpd/diagnostics/individual-curves';
 import type { DiagnosticTarget } from '../../pkpd/diagnostics/observation-diagnostics';
+import type { StudyDiagnostics } from '../../pkpd/diagnostics/study-diagnostics';
+import { colorOf } from '../explorer/arm-colors';
 import { PlotFrames } from '../explorer/plot-frames';
 import { reportFigure, reportPlotStyles } from '../model/report-figure';
-import { dvVersusPlot, type Residual, RESIDUAL_NAMES, residualPlot, TARGET_NAMES } from './gof-plots';
+import {
+  curvesOf,
+  defaultSubject,
+  type DiagnosticsLabels,
+  diagnosticsLabels,
+  type DiagnosticsSpec,
+  endpointTitle,
+  groupColors,
+  subjectLabel,
+} from './diagnostics-model';
+import { dvVersusPlot, type Residual, RESIDUAL_NAMES, residualPlot } from './gof-plots';
 import { individualFitPlot } from './individual-fit-plot';
 import { vpcPlot } from './vpc-plot';
 
 export class MechanisticDiagnosticsPanel extends LitElement {
   static override properties = {
     diagnostics: { attribute: false },
-    threshold: { attribute: false },
+    spec: { attribute: false },
     target: { state: true },
     residual: { state: true },
     subject: { state: true },
@@ -47,8 +68,8 @@ export class MechanisticDiagnosticsPanel extends LitElement {
     `,
   ];
 
-  declare diagnostics: MechanisticDiagnostics | null;
-  declare threshold: number | null;
+  declare diagnostics: StudyDiagnostics | null;
+  declare spec: DiagnosticsSpec | null;
   declare target: DiagnosticTarget;
   declare residual: Residual;
   declare subject: string;
@@ -58,30 +79,37 @@ export class MechanisticDiagnosticsPanel extends LitElement {
   constructor() {
     super();
     this.diagnostics = null;
-    this.threshold = null;
+    this.spec = null;
     this.target = 'pk';
     this.residual = 'cwres';
     this.subject = '';
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('diagnostics') || changed.has('threshold')) this.frames.clear();
-    const curves = this.shownCurves();
-    if (!curves.some((c) => c.id === this.subject)) this.subject = curves.find((c) => c.armDose > 0)?.id ?? curves[0]?.id ?? '';
+  /** The endpoints the fit has (observations or curves), PK first. */
+  private targets(): DiagnosticTarget[] {
+    const d = this.diagnostics;
+    if (!d) return [];
+    return (['pk', 'pd'] as const).filter((t) => d.observations.some((r) => r.target === t) || d.curves.some((c) => c[t] !== null));
   }
 
-  private shownCurves(): MechanisticDiagnostics['curves'] {
-    return (this.diagnostics?.curves ?? []).filter((c) => (this.target === 'pk' ? c.pk !== null : true));
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('diagnostics') || changed.has('spec')) this.frames.clear();
+    const targets = this.targets();
+    if (targets.length > 0 && !targets.includes(this.target)) this.target = targets[0];
+    const curves = curvesOf(this.diagnostics?.curves ?? [], this.target);
+    if (!curves.some((c) => c.id === this.subject)) this.subject = defaultSubject(curves, this.target);
   }
 
   protected override render(): TemplateResult | typeof nothing {
     const d = this.diagnostics;
     if (!d) return nothing;
+    const labels = diagnosticsLabels(this.spec);
     const target = this.target;
     const rows = d.observations.filter((r) => r.target === target);
     const key = `${target}|${this.residual}`;
-    const name = TARGET_NAMES[target];
-    const curves = this.shownCurves();
+    const name = endpointTitle(labels, target);
+    const colors = groupColors(d.curves);
+    const curves = curvesOf(d.curves, target);
     const curve = curves.find((c) => c.id === this.subject) ?? null;
     const vpc = d.vpc[target];
     const plot = (frame: string, make: (width: number) => Element): Element | null =>
@@ -89,9 +117,9 @@ export class MechanisticDiagnosticsPanel extends LitElement {
     return html`<div class="controls">
         <fieldset>
           <legend>Show</legend>
-          ${(['pk', 'pd'] as const).map(
+          ${this.targets().map(
             (t) =>
-              html`<label
+              html`<label title=${endpointTitle(labels, t)}
                 ><input
                   type="radio"
                   name="target"
@@ -109,41 +137,41 @@ export class MechanisticDiagnosticsPanel extends LitElement {
           </select></label
         >
       </div>
-      ${rows.length === 0 ? html`<p class="note">The fit used no ${name} observations.</p>` : nothing}
+      ${rows.length === 0 ? html`<p class="note">The fit used no ${labels.endpoints[target].name} observations.</p>` : nothing}
       <div class="grid" data-target=${target}>
         ${reportFigure(
           'dv-pred',
           `${name}: observed vs PRED`,
           'PRED: population prediction (every η = 0); dashed: identity',
-          plot('dv-pred', (w) => dvVersusPlot(rows, 'pred', target, w)),
+          plot('dv-pred', (w) => dvVersusPlot(rows, 'pred', target, labels, colors, w)),
         )}
         ${reportFigure(
           'dv-ipred',
           `${name}: observed vs IPRED`,
           'IPRED: individual prediction at the post-hoc η; dashed: identity',
-          plot('dv-ipred', (w) => dvVersusPlot(rows, 'ipred', target, w)),
+          plot('dv-ipred', (w) => dvVersusPlot(rows, 'ipred', target, labels, colors, w)),
         )}
         ${reportFigure(
           'res-time',
           `${name}: ${RESIDUAL_NAMES[this.residual]} over time`,
           residualDetail(this.residual),
-          plot('res-time', (w) => residualPlot(rows, this.residual, 'time', target, w)),
+          plot('res-time', (w) => residualPlot(rows, this.residual, 'time', target, labels, colors, w)),
         )}
         ${reportFigure(
           'res-pred',
           `${name}: ${RESIDUAL_NAMES[this.residual]} vs PRED`,
           residualDetail(this.residual),
-          plot('res-pred', (w) => residualPlot(rows, this.residual, 'pred', target, w)),
+          plot('res-pred', (w) => residualPlot(rows, this.residual, 'pred', target, labels, colors, w)),
         )}
-        ${curve ? this.individualFigure(curve, curves, target) : nothing}
+        ${curve ? this.individualFigure(curve, curves, target, labels, colorOf(colors, curve.group)) : nothing}
         ${
           vpc
             ? html`<div class="wide-panel">
                 ${reportFigure(
                   'vpc',
                   `${name}: visual predictive check`,
-                  `${d.vpc.replicates} trials simulated with this dataset's design; lines: observed 5th, 50th (solid) and 95th percentiles per time; bands: 90 % intervals of the simulated percentiles (red: median)${vpc.binned ? '; times grouped into bins' : ''}`,
-                  this.frames.plot('vpc', key, (w) => vpcPlot(vpc, this.threshold, w)),
+                  vpcDetail(d.vpc.replicates, vpc.binned, vpc.strata),
+                  this.frames.plot('vpc', key, (w) => vpcPlot(vpc, labels, w)),
                 )}
               </div>`
             : html`<p class="note">No visual predictive check was run (VPC replicates 0).</p>`
@@ -152,26 +180,26 @@ export class MechanisticDiagnosticsPanel extends LitElement {
   }
 
   private individualFigure(
-    curve: MechanisticDiagnostics['curves'][number],
-    curves: MechanisticDiagnostics['curves'],
+    curve: IndividualCurve,
+    curves: readonly IndividualCurve[],
     target: DiagnosticTarget,
+    labels: DiagnosticsLabels,
+    color: string,
   ): TemplateResult {
     const controls = html`<div class="controls">
       <label
         >Subject
         <select data-testid="diagnostics-subject" @change=${(e: Event) => (this.subject = (e.target as HTMLSelectElement).value)}>
-          ${curves.map((c) => html`<option value=${c.id} ?selected=${c.id === curve.id}>ID ${c.id} · ${armLabel(c.armDose)} · ${c.bw} kg${c.comed ? ' · COMED' : ''}</option>`)}
+          ${curves.map((c) => html`<option value=${c.id} ?selected=${c.id === curve.id}>${subjectLabel(c)}</option>`)}
         </select></label
       >
     </div>`;
     return html`<div class="wide-panel">
       ${reportFigure(
         'individual',
-        `${TARGET_NAMES[target]}: individual fit`,
-        'solid: IPRED; dashed: PRED; dots: observations; grey lines: doses',
-        this.frames.plot('individual', `${target}|${curve.id}`, (w) =>
-          individualFitPlot(curve, this.diagnostics!.curves, target, this.threshold, w),
-        ),
+        `${endpointTitle(labels, target)}: individual fit`,
+        'solid: IPRED; dashed: PRED; dots: observations; grey lines: oral doses and boluses; grey bars: infusions (start to end)',
+        this.frames.plot('individual', `${target}|${curve.id}`, (w) => individualFitPlot(curve, target, labels, color, w)),
         controls,
       )}
     </div>`;
@@ -180,8 +208,14 @@ export class MechanisticDiagnosticsPanel extends LitElement {
 
 function residualDetail(residual: Residual): string {
   return residual === 'cwres'
-    ? 'Conditional weighted residuals of the FOCE fit (PK on the log scale; PD given individual PK); dashed: ±1.96'
-    : 'Individual weighted residuals: (DV − IPRED) / residual SD (PK on the log scale); dashed: ±1.96';
+    ? 'Conditional weighted residuals of the FOCE fit (log-scale error: on the log scale; PD given individual PK); dashed: ±1.96'
+    : 'Individual weighted residuals: (DV − IPRED) / residual SD (log-scale error: on the log scale); dashed: ±1.96';
+}
+
+function vpcDetail(replicates: number, binned: boolean, strata: readonly { label: string; groups: string[] }[]): string {
+  const pooled = strata.filter((s) => s.groups.length > 1);
+  const pooledText = pooled.map((s) => `; ${s.label}: ${s.groups.join(', ')}`).join('');
+  return `${replicates} trials simulated with this dataset's design; lines: observed 5th, 50th (solid) and 95th percentiles per time; bands: 90 % intervals of the simulated percentiles (red: median)${binned ? '; times grouped into bins' : ''}${pooledText}`;
 }
 
 if (!customElements.get('qp-mechanistic-diagnostics')) customElements.define('qp-mechanistic-diagnostics', MechanisticDiagnosticsPanel);

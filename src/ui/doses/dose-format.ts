@@ -1,9 +1,9 @@
-/** Numbers of the Doses view as people read them: doses in mg without trailing zeros, shares in %. */
+/** Numbers of the Doses view as people read them: doses (in the study's amount unit) without trailing zeros, shares in %. */
 
 /** "5.5", "55", "∞" (an answer not reached within the grid). */
-export function formatDose(mg: number): string {
-  if (mg === Number.POSITIVE_INFINITY) return '∞';
-  return Number.isFinite(mg) ? String(Number(mg.toFixed(3))) : '–';
+export function formatDose(dose: number): string {
+  if (dose === Number.POSITIVE_INFINITY) return '∞';
+  return Number.isFinite(dose) ? String(Number(dose.toFixed(3))) : '–';
 }
 
 /** A fraction as a percentage with at most one decimal: "90 %", "91.3 %". */

@@ -10,7 +10,7 @@ import type { RunProgress } from './doses-workspace';
 
 const STAGES: Readonly<Record<RunProgress['stage'], string>> = {
   loading: 'Loading the network',
-  fit: 'Fitting the population PK/PD model',
+  fit: 'Fitting the population model',
   questions: 'Answering the dose questions',
   uncertainty: 'Uncertainty bands',
   diagnostics: 'Diagnostics (visual predictive check)',

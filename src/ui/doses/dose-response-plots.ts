@@ -1,16 +1,16 @@
 /**
  * `<qp-dose-response-plots .models=${DoseResponseModel[]}>`: success fraction against dose, one
- * panel per regimen, a line per scenario with its uncertainty band (parameter uncertainty for the
- * mechanistic model, the members of an ensemble for networks), the target lines and each answer marked.
+ * panel per regimen (the spec's names), a line per scenario with its uncertainty band (parameter
+ * uncertainty for the population model, the members of an ensemble for networks), the target lines
+ * and each answer marked; doses in the spec's amount unit, the criterion in words.
  */
 import * as Plot from '@observablehq/plot';
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import type { DoseAnswer, DoseResponseCurve } from '../../dose/five-questions';
+import type { DoseAnswer, DoseResponseCurve } from '../../dose/dose-questions';
 import { PlotFrames } from '../explorer/plot-frames';
 import { basePlot, MUTED } from '../explorer/plot-theme';
 import { formatSignificant } from '../../text/format';
 import { reportFigure, reportPlotStyles } from '../model/report-figure';
-import { REGIMEN_TITLES, SCENARIO_TITLES } from './answer-rows';
 import { formatDose, formatPercent } from './dose-format';
 import { maxOf } from '../../data/min-max';
 
@@ -21,6 +21,10 @@ export interface DoseResponseModel {
   answers: readonly DoseAnswer[];
   curves: readonly DoseResponseCurve[];
   targets: readonly number[];
+  /** The dose unit (the spec's amount unit). */
+  unit: string;
+  /** The criterion in words, e.g. "PD (Biomarker) below 3.3 ng/mL throughout the last dosing interval at steady state". */
+  question: string;
 }
 
 const SCENARIO_COLORS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00'];
@@ -28,7 +32,7 @@ const TARGET_SYMBOLS = ['circle', 'square', 'diamond', 'triangle'];
 /** The x axis ends a little after every scenario's curve reaches this share. */
 const NEAR_ALL = 0.99;
 
-const titleOf = (scenario: string): string => SCENARIO_TITLES[scenario] ?? scenario;
+const titleOf = (scenario: string): string => scenario;
 
 export class DoseResponsePlots extends LitElement {
   static override properties = {
@@ -59,7 +63,7 @@ export class DoseResponsePlots extends LitElement {
     const regimens = [...new Set(model.curves.map((c) => c.regimen))];
     const banded = model.curves.some((c) => c.band);
     const bandText = model.kind === 'mechanistic' ? 'parameter uncertainty' : 'the ensemble’s networks';
-    const detail = `Lines: share of virtual subjects suppressed at each grid dose; ${banded ? `bands: 5th–95th percentile over ${bandText}; ` : ''}dashed: targets; marks: the answers`;
+    const detail = `Lines: share of virtual subjects with ${model.question} at each grid dose; ${banded ? `bands: 5th–95th percentile over ${bandText}; ` : ''}dashed: targets; marks: the answers`;
     const controls =
       this.models.length > 1
         ? html`<div class="controls">
@@ -76,7 +80,7 @@ export class DoseResponsePlots extends LitElement {
         ${regimens.map((regimen) =>
           reportFigure(
             `dose-response-${regimen}`,
-            `${REGIMEN_TITLES[regimen] ?? regimen} dosing`,
+            `Regimen ${regimen}`,
             detail,
             this.frames.plot(`dose-response-${regimen}`, model.id, (width) => doseResponsePlot(model, regimen, width)),
           ),
@@ -90,14 +94,14 @@ function xMaxOf(curves: readonly DoseResponseCurve[], answers: readonly DoseAnsw
     const near = c.points.find((p) => p.fraction >= NEAR_ALL && (c.band?.find((b) => b.dose === p.dose)?.p05 ?? 1) >= NEAR_ALL - 0.05);
     return near?.dose ?? c.grid[c.grid.length - 1];
   });
-  const answered = answers.map((a) => a.dose_mg ?? 0);
+  const answered = answers.map((a) => a.dose ?? 0);
   const gridEnd = maxOf(curves.map((c) => c.grid[c.grid.length - 1]));
   return Math.min(gridEnd, 1.15 * Math.max(maxOf(ends), maxOf(answered)));
 }
 
 export function doseResponsePlot(model: DoseResponseModel, regimen: string, width: number): Element {
   const curves = model.curves.filter((c) => c.regimen === regimen);
-  const answers = model.answers.filter((a) => a.regimen === regimen && a.dose_mg !== null);
+  const answers = model.answers.filter((a) => a.regimen === regimen && a.dose !== null);
   const scenarios = curves.map((c) => titleOf(c.scenario));
   const xMax = xMaxOf(curves, answers);
   const lines = curves.flatMap((c) =>
@@ -107,16 +111,16 @@ export function doseResponsePlot(model: DoseResponseModel, regimen: string, widt
   const marks = answers.map((a) => ({
     scenario: titleOf(a.scenario),
     target: formatPercent(a.target),
-    dose: a.dose_mg!,
+    dose: a.dose!,
     fraction: a.fraction!,
   }));
   const targets = model.targets.map((t) => ({ target: t, label: `target ${formatPercent(t)}` }));
   return Plot.plot({
     ...basePlot(width, 320),
     marginRight: 20,
-    ariaLabel: `${REGIMEN_TITLES[regimen] ?? regimen} dosing: share of virtual subjects suppressed against dose for ${scenarios.join(', ')}`,
-    x: { label: 'Dose (mg)', domain: [0, xMax], grid: true },
-    y: { label: 'Subjects suppressed', domain: [0, 1], tickFormat: '.0%', grid: true },
+    ariaLabel: `Regimen ${regimen}: share of virtual subjects meeting the criterion against dose for ${scenarios.join(', ')}`,
+    x: { label: `Dose (${model.unit})`, domain: [0, xMax], grid: true },
+    y: { label: 'Subjects meeting the criterion', domain: [0, 1], tickFormat: '.0%', grid: true },
     color: { domain: scenarios, range: SCENARIO_COLORS, legend: true },
     symbol: { domain: model.targets.map(formatPercent), range: TARGET_SYMBOLS, legend: true },
     marks: [
@@ -134,7 +138,7 @@ export function doseResponsePlot(model: DoseResponseModel, regimen: string, widt
         r: 5,
         tip: true,
         title: (m: { scenario: string; target: string; dose: number; fraction: number }) =>
-          `${m.scenario}, target ${m.target}: ${formatDose(m.dose)} mg (${formatSignificant(100 * m.fraction)} % suppressed)`,
+          `${m.scenario}, target ${m.target}: ${formatDose(m.dose)} ${model.unit} (${formatSignificant(100 * m.fraction)} % meet the criterion)`,
         ariaDescription: 'answers',
       }),
     ],

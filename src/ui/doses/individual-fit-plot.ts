@@ -1,47 +1,58 @@
-/** One subject's fitted curves — IPRED (solid), PRED (dashed) — with its observations, doses and, for PD, the threshold. */
+/**
+ * One subject's fitted curves — IPRED (solid), PRED (dashed) — with its observations, its doses
+ * (oral doses and boluses as lines, infusions as bars from start to end along the time axis) and the
+ * dose questions' criterion when it concerns this endpoint. Labels from the study spec
+ * (diagnostics-model.ts).
+ */
 import * as Plot from '@observablehq/plot';
-import { armLabel } from '../../data/explore/arms';
 import type { IndividualCurve } from '../../pkpd/diagnostics/individual-curves';
 import type { DiagnosticTarget } from '../../pkpd/diagnostics/observation-diagnostics';
-import { colorOf } from '../explorer/arm-colors';
-import {
-  AXIS_CONCENTRATION,
-  AXIS_PD,
-  AXIS_TIME,
-  basePlot,
-  formatTime,
-  INK,
-  MUTED,
-  THRESHOLD_COLOR,
-  timeTickFormat,
-  timeTicks,
-} from '../explorer/plot-theme';
-import { formatSignificant } from '../../text/format';
-import { armColors, TARGET_NAMES } from './gof-plots';
 import { maxOf } from '../../data/min-max';
+import { formatSignificant } from '../../text/format';
+import { referenceFor } from '../explorer/endpoint-time-plot';
+import { referenceMarks } from '../explorer/mean-curve-plot';
+import { basePlot, formatTime, INK, MUTED, timeTickFormat, timeTicks } from '../explorer/plot-theme';
+import { type DiagnosticsLabels, doseMarks, timeAxisLabel, valueAxisLabel } from './diagnostics-model';
 
 export function individualFitPlot(
   curve: IndividualCurve,
-  all: readonly IndividualCurve[],
   target: DiagnosticTarget,
-  threshold: number | null,
+  labels: DiagnosticsLabels,
+  color: string,
   width: number,
 ): Element {
-  const pair = target === 'pk' ? curve.pk : curve.pd;
+  const pair = curve[target];
   const observed = curve.observed[target];
-  const color = colorOf(armColors(all), armLabel(curve.armDose));
   const rows = (values: readonly number[] | undefined): { time: number; value: number }[] =>
     values ? curve.time.map((time, i) => ({ time, value: values[i] })) : [];
   const points = observed.time.map((time, j) => ({ time, dv: observed.dv[j] }));
   const maxTime = Math.max(1, maxOf(curve.time));
+  const doses = doseMarks(curve, labels);
+  const unit = labels.endpoints[target].unit;
+  const top = Math.max(0, ...(pair ? [...pair.ipred, ...pair.pred].filter(Number.isFinite) : []), ...observed.dv.filter(Number.isFinite));
+  const barHeight = (top || 1) * 0.04;
+  const timeUnit = labels.timeUnit ? ` ${labels.timeUnit}` : '';
   const marks: Plot.Markish[] = [
-    Plot.ruleX(curve.doses, {
-      x: 'time',
-      stroke: MUTED,
-      strokeOpacity: 0.35,
-      title: (d: { time: number; amount: number }) => `Dose ${formatSignificant(d.amount)} mg at ${formatTime(d.time)} h`,
-      ariaDescription: 'doses',
-    }),
+    Plot.ruleX(
+      doses.filter((d) => !d.infusion),
+      { x: 'start', stroke: MUTED, strokeOpacity: 0.35, title: 'text', ariaDescription: 'doses' },
+    ),
+    Plot.rect(
+      doses.filter((d) => d.infusion),
+      {
+        x1: 'start',
+        x2: 'end',
+        y1: 0,
+        y2: barHeight,
+        fill: MUTED,
+        fillOpacity: 0.45,
+        // At least a few pixels wide: a 10-minute infusion on a two-week axis stays visible.
+        insetLeft: -1.5,
+        insetRight: -1.5,
+        title: 'text',
+        ariaDescription: 'infusions',
+      },
+    ),
     Plot.line(rows(pair?.pred), {
       x: 'time',
       y: 'value',
@@ -57,18 +68,24 @@ export function individualFitPlot(
       fill: INK,
       r: 2.6,
       tip: true,
-      title: (o: { time: number; dv: number }) => `${formatTime(o.time)} h: observed ${formatSignificant(o.dv)} ng/mL`,
+      title: (o: { time: number; dv: number }) =>
+        `${formatTime(o.time)}${timeUnit}: observed ${formatSignificant(o.dv)}${unit ? ` ${unit}` : ''}`,
       ariaDescription: 'observations',
     }),
     Plot.ruleY([0]),
   ];
-  if (target === 'pd' && threshold !== null)
-    marks.push(Plot.ruleY([threshold], { stroke: THRESHOLD_COLOR, strokeDasharray: '6,4', strokeOpacity: 0.8 }));
+  const reference = referenceFor(labels.reference, target);
+  if (reference) marks.push(...referenceMarks(reference));
   return Plot.plot({
     ...basePlot(width, 300),
-    ariaLabel: `${TARGET_NAMES[target]} of subject ${curve.id}: individual (IPRED) and population (PRED) predictions with observations`,
-    x: { label: AXIS_TIME, ticks: timeTicks(maxTime, width), tickFormat: timeTickFormat, nice: maxTime <= 336 },
-    y: { label: target === 'pk' ? AXIS_CONCENTRATION : AXIS_PD, grid: true, nice: true, zero: true },
+    ariaLabel: `${target.toUpperCase()}: ${labels.endpoints[target].name} of subject ${curve.id}: individual (IPRED) and population (PRED) predictions with observations and ${doses.length} doses`,
+    x: {
+      label: timeAxisLabel(labels),
+      ticks: timeTicks(maxTime, width, labels.timeUnit),
+      tickFormat: timeTickFormat,
+      nice: maxTime <= 336,
+    },
+    y: { label: valueAxisLabel(labels, target), grid: true, nice: true, zero: true },
     marks,
   });
 }

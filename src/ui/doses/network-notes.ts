@@ -6,7 +6,7 @@
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import { formatSignificant } from '../../text/format';
 import { modelStyles } from '../model/model-styles';
-import type { NetworkReport } from '../../../workers/doses-client';
+import type { NetworkRunReport as NetworkReport } from '../../dose/dose-run-report';
 
 /** Features listed per network, furthest beyond their training range first. */
 const SHOWN_FEATURES = 3;
@@ -31,7 +31,9 @@ export class NetworkNotes extends LitElement {
 
   private note(r: NetworkReport): string {
     const features = r.extrapolation
-      .flatMap((e) => e.features.map((f) => ({ ...f, where: `${e.scenario}, ${e.regimen}, ${formatSignificant(e.dose)} mg` })))
+      .flatMap((e) =>
+        e.features.map((f) => ({ ...f, where: `${e.scenario}, ${e.regimen}, ${formatSignificant(e.dose)} ${r.units.amount}` })),
+      )
       .filter((f) => f.beyond > 0)
       .sort((a, b) => b.beyond - a.beyond)
       .slice(0, SHOWN_FEATURES)

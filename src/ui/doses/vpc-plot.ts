@@ -1,27 +1,20 @@
 /**
- * A visual predictive check as small multiples, one panel per arm: the observed 5th, 50th and 95th
- * percentiles per time bin (lines) over the 90 % intervals of the simulated percentiles (bands:
- * blue for the outer percentiles, red for the median), with the observations faint behind them.
+ * A visual predictive check as small multiples, one panel per stratum (the study's groups, at most six;
+ * "other" pools the rest): the observed 5th, 50th and 95th percentiles per time bin (lines) over the
+ * 90 % intervals of the simulated percentiles (bands: blue for the outer percentiles, red for the
+ * median), with the observations faint behind them and the dose questions' criterion where it
+ * concerns the endpoint. Labels from the study spec (diagnostics-model.ts).
  */
 import * as Plot from '@observablehq/plot';
 import type { VpcBin, VpcTarget } from '../../pkpd/diagnostics/vpc';
-import {
-  AXIS_CONCENTRATION,
-  AXIS_PD,
-  AXIS_TIME,
-  basePlot,
-  formatTime,
-  INK,
-  MUTED,
-  THRESHOLD_COLOR,
-  timeTickFormat,
-  timeTicks,
-} from '../explorer/plot-theme';
+import { referenceFor } from '../explorer/endpoint-time-plot';
+import { referenceMarks } from '../explorer/mean-curve-plot';
+import { basePlot, formatTime, INK, MUTED, timeTickFormat, timeTicks } from '../explorer/plot-theme';
 import { formatSignificant } from '../../text/format';
 import { logTicksOf } from '../log-ticks';
 import { facetColumns } from '../model/report-plot-data';
-import { TARGET_NAMES } from './gof-plots';
 import { maxOf, minOf } from '../../data/min-max';
+import { type DiagnosticsLabels, timeAxisLabel, valueAxisLabel } from './diagnostics-model';
 
 const OUTER_BAND = '#6baed6';
 const MEDIAN_BAND = '#fb6a4a';
@@ -32,7 +25,10 @@ interface Facet {
   fy: number;
 }
 
-export function vpcPlot(vpc: VpcTarget, threshold: number | null, width: number): Element {
+export function vpcPlot(vpc: VpcTarget, labels: DiagnosticsLabels, width: number): Element {
+  const unit = labels.endpoints[vpc.target].unit;
+  const u = unit ? ` ${unit}` : '';
+  const timeUnit = labels.timeUnit ? ` ${labels.timeUnit}` : '';
   const fit = facetColumns(vpc.strata.length, width, 260);
   // As many columns as fit, spread evenly over the rows (2 × 2 rather than 3 + 1).
   const columns = Math.ceil(vpc.strata.length / Math.ceil(vpc.strata.length / fit));
@@ -78,7 +74,7 @@ export function vpcPlot(vpc: VpcTarget, threshold: number | null, width: number)
         marker: 'circle-stroke',
         tip: true,
         title: (o: { time: number; value: number; n: number; percentile: string }) =>
-          `${formatTime(o.time)} h: observed ${o.percentile.replace('p', '')}th percentile ${formatSignificant(o.value)} ng/mL (n = ${o.n})`,
+          `${formatTime(o.time)}${timeUnit}: observed ${o.percentile.replace('p', '')}th percentile ${formatSignificant(o.value)}${u} (n = ${o.n})`,
         ariaDescription: `observed ${p}`,
       },
     );
@@ -104,24 +100,29 @@ export function vpcPlot(vpc: VpcTarget, threshold: number | null, width: number)
       fontWeight: 600,
     }),
   ];
-  if (vpc.target === 'pd' && threshold !== null)
-    marks.unshift(Plot.ruleY([threshold], { stroke: THRESHOLD_COLOR, strokeDasharray: '6,4', strokeOpacity: 0.7 }));
+  const reference = referenceFor(labels.reference, vpc.target);
+  if (reference) marks.unshift(...referenceMarks(reference));
   const positive = [...points.map((p) => p.dv), ...bands.flatMap((b) => [b.lo, b.hi])].filter((v) => v > 0);
   const rows = Math.ceil(vpc.strata.length / columns);
   return Plot.plot({
     ...basePlot(width, 50 + rows * 230),
-    ariaLabel: `Visual predictive check of ${TARGET_NAMES[vpc.target]}, ${vpc.strata.length} arms: observed percentiles over simulated 90 % intervals`,
-    x: { label: AXIS_TIME, ticks: timeTicks(maxTime, width / columns), tickFormat: timeTickFormat, nice: maxTime <= 336 },
+    ariaLabel: `${vpc.target.toUpperCase()}: visual predictive check of ${labels.endpoints[vpc.target].name}, ${vpc.strata.length} groups: observed percentiles over simulated 90 % intervals`,
+    x: {
+      label: timeAxisLabel(labels),
+      ticks: timeTicks(maxTime, width / columns, labels.timeUnit),
+      tickFormat: timeTickFormat,
+      nice: maxTime <= 336,
+    },
     y: log
       ? {
-          label: AXIS_CONCENTRATION,
+          label: valueAxisLabel(labels, vpc.target),
           type: 'log',
           grid: true,
           ticks: logTicksOf(positive),
           tickFormat: '~g',
           domain: [minOf(positive), maxOf(positive)],
         }
-      : { label: AXIS_PD, grid: true, nice: true, zero: true },
+      : { label: valueAxisLabel(labels, vpc.target), grid: true, nice: true, zero: true },
     fx: { axis: null },
     fy: { axis: null },
     marks,

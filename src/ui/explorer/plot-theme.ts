@@ -1,10 +1,6 @@
 /** Shared look of the explorer's Observable Plot charts. */
 import type { PlotOptions } from '@observablehq/plot';
 
-export const AXIS_TIME = 'Time (h)';
-export const AXIS_CONCENTRATION = 'Concentration (ng/mL)';
-export const AXIS_PD = 'PD biomarker (ng/mL)';
-
 /** An axis label with its unit: "Drug concentration (ng/mL)"; the name alone without a unit. */
 export function axisLabel(name: string, unit: string): string {
   return unit ? `${name} (${unit})` : name;

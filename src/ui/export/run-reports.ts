@@ -7,10 +7,13 @@ import type { Dataset } from '../../data/types';
 import type { TargetMetrics } from '../../model/metrics';
 import type { SubjectMetrics, TrainedModelFacts } from '../../model/trained-model';
 import { MODE_LABELS } from '../../model/training-config';
+import { describeClassification } from '../../model/classification';
+import { endpointTitle, type ReportLabels } from '../../model/report/labels';
 import type { ReportDocument, ReportFigure, ReportSection, ReportTable } from '../../export/report-html';
 import { ENCODER_LABELS, isQuantumEncoder } from '../../quantum/resources/architecture';
 import { datasetFacts } from '../dataset-facts';
-import { answerRows, FLAG_LABELS, type ModelAnswers, REGIMEN_TITLES, SCENARIO_TITLES } from '../doses/answer-rows';
+import type { DoseModelReport } from '../../dose/dose-run-report';
+import { answerRows, FLAG_LABELS, type ModelAnswers, regimenLabel, scenarioLabel, tableQuestions } from '../doses/answer-rows';
 import { formatDose, formatPercent, formatPercentRange } from '../doses/dose-format';
 import { formatSignificant } from '../../text/format';
 import { BRANCH_LABELS, splitLabel } from '../model/model-labels';
@@ -26,7 +29,13 @@ function dataSection({ data, datasetName }: ReportData): ReportSection {
   return { heading: 'Data', facts: [['Dataset', datasetName], ['File', data.fileName], ...datasetFacts(data)] };
 }
 
-function modelFacts(f: TrainedModelFacts): [string, string][] {
+/** The head as trained: its criterion in words; "off"; or on without a criterion when the study asks no question. */
+function headWords(on: boolean, labels: ReportLabels): string {
+  if (!on) return 'off';
+  return labels.criterion ? `on: ${describeClassification(labels.criterion)}` : 'none (the study asks no dose question)';
+}
+
+function modelFacts(f: TrainedModelFacts, labels: ReportLabels): [string, string][] {
   const c = f.config;
   return [
     ['Encoder', ENCODER_LABELS[c.encoder]],
@@ -41,7 +50,7 @@ function modelFacts(f: TrainedModelFacts): [string, string][] {
     ['Seed', String(c.seed)],
     ['Split', `${splitLabel(c.split)} (validation: ${f.split.valIds.join(', ') || 'none'}; test: ${f.split.testIds.join(', ') || 'none'})`],
     ['MC-dropout samples', String(c.mcSamples)],
-    ['Classification head', c.classification ? 'on' : 'off'],
+    ['Classification head', headWords(c.classification, labels)],
     ['Compute backend', `${f.backendUsed.backend.toUpperCase()} (asked: ${c.backend}; ${f.backendUsed.reason})`],
     ['Training time', `${f.seconds.toFixed(1)} s${f.cancelled ? ' (cancelled: best epochs reached so far)' : ''}`],
   ];
@@ -58,7 +67,7 @@ function trainingTable(f: TrainedModelFacts): ReportTable {
   };
 }
 
-function metricsTable(validation: SubjectMetrics, test: SubjectMetrics | null): ReportTable {
+function metricsTable(validation: SubjectMetrics, test: SubjectMetrics | null, labels: ReportLabels): ReportTable {
   const sets: [string, SubjectMetrics | null][] = [
     ['Validation', validation],
     ['Test (final)', test],
@@ -66,20 +75,30 @@ function metricsTable(validation: SubjectMetrics, test: SubjectMetrics | null): 
   const rows = sets.flatMap(([set, metrics]) =>
     (['pk', 'pd'] as const).flatMap((target) => {
       const m: TargetMetrics | null = metrics?.[target] ?? null;
+      const { name, unit } = labels[target];
       return m
-        ? [[target.toUpperCase(), set, m.n, ...[m.rmse_z, m.mae_z, m.r2_z, m.rmse, m.mae, m.r2].map((x) => formatSignificant(x))]]
+        ? [
+            [
+              `${endpointTitle({ target, name })}, ${unit || 'no unit'}`,
+              set,
+              m.n,
+              ...[m.rmse_z, m.mae_z, m.r2_z, m.rmse, m.mae, m.r2].map((x) => formatSignificant(x)),
+            ],
+          ]
         : [];
     }),
   );
   return {
-    caption: 'Metrics (z: in SDs of the training subjects, log scale for PK; ng/mL: as observed)',
-    columns: ['Target', 'Subjects', 'n', 'RMSE (z)', 'MAE (z)', 'R² (z)', 'RMSE (ng/mL)', 'MAE (ng/mL)', 'R² (ng/mL)'],
+    caption: "Metrics (z: in SDs of the training subjects, log scale for PK; without z: in the target's unit, as observed)",
+    columns: ['Target (unit)', 'Subjects', 'n', 'RMSE (z)', 'MAE (z)', 'R² (z)', 'RMSE', 'MAE', 'R²'],
     rows,
   };
 }
 
 export interface ModelReportInput extends ReportData {
   readonly facts: TrainedModelFacts;
+  /** The model's units, endpoint names and criterion (trainedModelLabels). */
+  readonly labels: ReportLabels;
   /** The saved model's name, or null. */
   readonly modelName: string | null;
   /** Which subjects the prediction plots show. */
@@ -88,28 +107,29 @@ export interface ModelReportInput extends ReportData {
 }
 
 export function modelReportDocument(input: ModelReportInput): ReportDocument {
-  const { facts } = input;
+  const { facts, labels } = input;
   return {
     title: `QPKPD Studio model report: ${input.modelName ?? 'new model (not saved)'}`,
     subtitle: subtitle(input.datasetName),
     sections: [
       dataSection(input),
-      { heading: 'Model', facts: modelFacts(facts), tables: [trainingTable(facts)] },
-      { heading: 'Metrics', tables: [metricsTable(facts.validation, facts.test)] },
+      { heading: 'Model', facts: modelFacts(facts, labels), tables: [trainingTable(facts)] },
+      { heading: 'Metrics', tables: [metricsTable(facts.validation, facts.test, labels)] },
       { heading: 'Plots', notes: [`Predictions of the ${input.subjectSet} subjects.`], figures: input.figures },
     ],
   };
 }
 
 function answersTable(models: readonly ModelAnswers[]): ReportTable {
+  const unit = models[0]?.unit ?? '';
   const rows = answerRows(models).flatMap((row) =>
     row.cells.flatMap((cell, m) =>
       cell
         ? [
             [
-              SCENARIO_TITLES[row.scenario] ?? row.scenario,
+              row.scenario,
               `≥ ${formatPercent(row.target)}`,
-              REGIMEN_TITLES[row.regimen] ?? row.regimen,
+              row.regimen,
               models[m].label,
               cell.dose === null ? 'not reached' : formatDose(cell.dose),
               cell.range ? `${formatDose(cell.range.p05)}–${formatDose(cell.range.p95)}` : '–',
@@ -122,21 +142,22 @@ function answersTable(models: readonly ModelAnswers[]): ReportTable {
   );
   return {
     caption: 'Answers',
-    columns: ['Scenario', 'Target', 'Regimen', 'Model', 'Dose (mg)', 'Dose 5th–95th pct (mg)', 'Suppressed (95 % CI)', 'Flags'],
+    columns: ['Scenario', 'Target', 'Regimen', 'Model', `Dose (${unit})`, `Dose 5th–95th pct (${unit})`, 'Success (95 % CI)', 'Flags'],
     rows,
   };
 }
 
 export interface DosesReportInput extends ReportData {
   readonly models: readonly ModelAnswers[];
-  /** The questions' settings as the first model's run used them. */
-  readonly settings: { nVirtual: number; seed: number; threshold: number; gridStep: number; method: string };
+  /** The first model's report: the questions, units and method the run used. */
+  readonly report: DoseModelReport;
   readonly figures: readonly ReportFigure[];
 }
 
 export function dosesReportDocument(input: DosesReportInput): ReportDocument {
-  const s = input.settings;
-  const scenarios = input.models[0]?.settings.scenarios ?? [];
+  const r = input.report;
+  const q = tableQuestions(input.models) ?? r.questions;
+  const time = r.units.time;
   return {
     title: 'QPKPD Studio dose report',
     subtitle: subtitle(input.datasetName),
@@ -145,15 +166,23 @@ export function dosesReportDocument(input: DosesReportInput): ReportDocument {
       {
         heading: 'Dose questions',
         facts: [
+          ['Study', r.study],
+          ['Question', `the dose at which the target share of virtual subjects has ${r.question}`],
           ['Models', input.models.map((m) => m.label).join('; ')],
-          ['Virtual subjects per scenario', String(s.nVirtual)],
-          ['Seed', String(s.seed)],
-          ['PD threshold', `${s.threshold} ng/mL`],
-          ['Targets', (input.models[0]?.settings.targets ?? []).map((t) => formatPercent(t)).join(', ')],
-          ['Scenarios', scenarios.map((sc) => SCENARIO_TITLES[sc.name] ?? sc.name).join(', ')],
-          ['Time grid step', `${s.gridStep} h`],
-          ['Search method', s.method],
+          ['Virtual subjects per scenario', String(q.virtualSubjects)],
+          ['Seed', String(q.seed)],
+          ['Targets', q.targets.map((t) => formatPercent(t)).join(', ')],
+          ...q.scenarios.map((s): [string, string] => [`Scenario “${s.name}”`, scenarioLabel(s)]),
+          ...q.regimens.map((g): [string, string] => [
+            `Regimen “${g.name}”`,
+            `${regimenLabel(g, time)}; dose step ${formatDose(g.step)} ${r.units.amount}`,
+          ]),
+          ['Search method', r.method],
+          ...(r.kind === 'mechanistic'
+            ? [['Uncertainty', `${r.uncertainty.made} of ${r.uncertainty.requested} draws: ${r.uncertainty.note}`] as [string, string]]
+            : []),
         ],
+        notes: [...new Set(input.models.flatMap((m) => m.notes))],
       },
       { heading: 'Answers', tables: [answersTable(input.models)] },
       { heading: 'Plots', figures: input.figures },

@@ -1,13 +1,17 @@
 /**
- * `<qp-ablation-panel .data=${dataset}>`: the qubits × layers ablation of a quantum encoder, as the
- * poster's heatmaps — one model per cell, trained in a worker and scored on the validation subjects
- * (the test subjects are never read); a heatmap of validation PD RMSE and a table of every cell.
+ * `<qp-ablation-panel .data=${dataset} .spec=${StudySpec|null}>`: the qubits × layers ablation of a
+ * quantum encoder, as the poster's heatmaps — one model per cell, trained in a worker and scored on
+ * the validation subjects (the test subjects are never read); a heatmap of the validation RMSE of the
+ * study's response (PK in a study without one; experimentEndpoint) and a table of every cell, in the
+ * study's names and units.
  */
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import type { Dataset } from '../../data/types';
 import type { AblationCell, AblationProgress, AblationResult } from '../../model/experiments/ablation';
 import { QUANTUM_ENCODERS } from '../../model/experiments/quantum-encoders';
 import type { ModelMode } from '../../model/pkpd-model';
+import { endpointTitle, experimentEndpoint } from '../../model/report/labels';
+import type { StudySpec } from '../../study/study-spec';
 import { DEFAULT_TRAINING_CONFIG, type TrainingSplit } from '../../model/training-config';
 import { ENCODER_LABELS, type EncoderName } from '../../quantum/resources/architecture';
 import { runAblationInWorker, type WithBackend } from '../../../workers/experiments-client';
@@ -30,6 +34,7 @@ import {
   sizeField,
   sizeProblems,
   splitField,
+  unitWords,
 } from './experiment-fields';
 import { experimentStyles } from './experiment-styles';
 import { ExperimentTask } from './experiment-task';
@@ -43,6 +48,7 @@ type Result = WithBackend<AblationResult>;
 export class AblationPanel extends LitElement {
   static override properties = {
     data: { attribute: false },
+    spec: { attribute: false },
     encoder: { state: true },
     mode: { state: true },
     qubits: { state: true },
@@ -54,6 +60,8 @@ export class AblationPanel extends LitElement {
   static override styles = experimentStyles;
 
   declare data: Dataset | null;
+  /** The open dataset's study (the endpoint scored, its name and unit); null: EstData's PD in ng/mL. */
+  declare spec: StudySpec | null;
   declare encoder: EncoderName;
   declare mode: ModelMode;
   declare qubits: readonly number[];
@@ -70,6 +78,7 @@ export class AblationPanel extends LitElement {
   constructor() {
     super();
     this.data = null;
+    this.spec = null;
     this.encoder = DEFAULT_TRAINING_CONFIG.encoder;
     this.mode = DEFAULT_TRAINING_CONFIG.mode;
     this.qubits = [2, 4, 8];
@@ -121,7 +130,8 @@ export class AblationPanel extends LitElement {
       </div>
       ${advancedSizes(this.sizes, problems, running, this.onSize)} ${runButtons(running, blocker, this.run, () => this.task.cancel())}
       <p class="note">
-        ${this.runs} model${this.runs === 1 ? '' : 's'} to train${this.mode === 'multitask' ? '' : ', each a PK and a PD network'}.
+        ${this.runs} model${this.runs === 1 ? '' : 's'} to
+        train${this.mode === 'multitask' || experimentEndpoint(this.spec).target === 'pk' ? '' : ', each a PK and a PD network'}.
       </p>`;
   }
 
@@ -156,21 +166,29 @@ export class AblationPanel extends LitElement {
   }
 
   private results(): TemplateResult {
-    const cells = this.cells.flatMap((c) => (c.valPdRmseZ === null ? [] : [{ x: c.layers, y: c.qubits, value: c.valPdRmseZ }]));
-    return html`<h3>Validation PD RMSE (z-units)</h3>
-      <qp-heatmap-plot .cells=${cells} x-label="Layers" y-label="Qubits" value-label="Validation PD RMSE (z)"></qp-heatmap-plot>
+    const endpoint = experimentEndpoint(this.spec);
+    const title = endpointTitle(endpoint);
+    const pd = endpoint.target === 'pd';
+    const z = (c: AblationCell): number | null => (pd ? c.valPdRmseZ : c.valPkRmseZ);
+    const inUnit = (c: AblationCell): number | null => (pd ? c.valPdRmse : c.valPkRmse);
+    const cells = this.cells.flatMap((c) => {
+      const value = z(c);
+      return value === null ? [] : [{ x: c.layers, y: c.qubits, value }];
+    });
+    return html`<h3>Validation ${title} RMSE (z-units)</h3>
+      <qp-heatmap-plot .cells=${cells} x-label="Layers" y-label="Qubits" value-label="Validation ${title} RMSE (z)"></qp-heatmap-plot>
       <div class="table-wrap">
         <table data-testid="ablation-cells">
           <caption>
-            Every cell: validation RMSE (z-units of the training scaler; PD also in ng/mL), trainable parameters of all the model's
-            networks, epochs of the PD network (multitask: the network).
+            Every cell: validation RMSE (z-units of the training scaler; ${title} also in ${unitWords(endpoint)}), trainable parameters of
+            all the model's networks, epochs of the ${pd ? 'PD network (multitask: the network)' : 'PK network'}.
           </caption>
           <thead>
             <tr>
               <th scope="col">Qubits × layers</th>
-              <th scope="col">Val PD RMSE (z)</th>
-              <th scope="col">Val PD RMSE (ng/mL)</th>
-              <th scope="col">Val PK RMSE (z)</th>
+              <th scope="col">Val ${title} RMSE (z)</th>
+              <th scope="col">Val ${title} RMSE${endpoint.unit ? ` (${endpoint.unit})` : ''}</th>
+              ${pd ? html`<th scope="col">Val PK RMSE (z)</th>` : nothing}
               <th scope="col">Parameters (circuit)</th>
               <th scope="col">Best / run epochs</th>
               <th scope="col">Time</th>
@@ -181,9 +199,9 @@ export class AblationPanel extends LitElement {
               (c) =>
                 html`<tr>
                   <th scope="row">${c.qubits} × ${c.layers}</th>
-                  <td>${formatZ(c.valPdRmseZ)}</td>
-                  <td>${c.valPdRmse === null ? '–' : formatSignificant(c.valPdRmse, 3)}</td>
-                  <td>${formatZ(c.valPkRmseZ)}</td>
+                  <td>${formatZ(z(c))}</td>
+                  <td>${inUnit(c) === null ? '–' : formatSignificant(inUnit(c) as number, 3)}</td>
+                  ${pd ? html`<td>${formatZ(c.valPkRmseZ)}</td>` : nothing}
                   <td>${parametersCell(c.parameters)}</td>
                   <td>${c.bestEpoch} / ${c.epochs}</td>
                   <td>${formatDuration(c.seconds * 1000)}</td>

@@ -1,8 +1,9 @@
 /**
- * `<qp-claims-panel .data=${dataset}>`: the poster's claims — fewer parameters, faster convergence,
+ * `<qp-claims-panel .data=${dataset} .spec=${StudySpec|null}>`: the poster's claims — fewer parameters, faster convergence,
  * faster inference, better generalisation on small data — checked for each quantum encoder against
  * its width-matched classical control, trained in a worker with the same settings. Each trained
- * model is evaluated once on the withheld test subjects; the panel says so before the run.
+ * model is evaluated once on the withheld test subjects (the study's split, named before the run).
+ * RMSE of the study's response (PK in a study without one), named and in its unit.
  */
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import type { Dataset } from '../../data/types';
@@ -11,6 +12,8 @@ import type { ExperimentProgress } from '../../model/experiments/progress';
 import { QUANTUM_ENCODERS } from '../../model/experiments/quantum-encoders';
 import { CLAIM_TITLES, type ClaimVerdict } from '../../model/experiments/verdicts';
 import type { ModelMode } from '../../model/pkpd-model';
+import { endpointTitle, experimentEndpoint } from '../../model/report/labels';
+import type { StudySpec } from '../../study/study-spec';
 import { DEFAULT_TRAINING_CONFIG, splitOf, type TrainingSplit } from '../../model/training-config';
 import { ENCODER_LABELS, type EncoderName } from '../../quantum/resources/architecture';
 import { MAX_LAYERS, MAX_QUBITS } from '../../quantum/template';
@@ -34,6 +37,7 @@ import {
   sizeField,
   sizeProblems,
   splitField,
+  unitWords,
 } from './experiment-fields';
 import { experimentStyles } from './experiment-styles';
 import { ExperimentTask } from './experiment-task';
@@ -46,6 +50,7 @@ const VERDICT_BADGES = { true: 'Supported', false: 'Not supported', null: 'Not m
 export class ClaimsPanel extends LitElement {
   static override properties = {
     data: { attribute: false },
+    spec: { attribute: false },
     encoders: { state: true },
     mode: { state: true },
     qubits: { state: true },
@@ -56,6 +61,8 @@ export class ClaimsPanel extends LitElement {
   static override styles = experimentStyles;
 
   declare data: Dataset | null;
+  /** The open dataset's study (its split's groups, the endpoint scored, its name and unit); null: EstData's defaults. */
+  declare spec: StudySpec | null;
   declare encoders: readonly EncoderName[];
   declare mode: ModelMode;
   declare qubits: number;
@@ -68,6 +75,7 @@ export class ClaimsPanel extends LitElement {
   constructor() {
     super();
     this.data = null;
+    this.spec = null;
     this.encoders = QUANTUM_ENCODERS;
     this.mode = DEFAULT_TRAINING_CONFIG.mode;
     this.qubits = DEFAULT_TRAINING_CONFIG.qubits;
@@ -95,7 +103,8 @@ export class ClaimsPanel extends LitElement {
     const running = this.task.running;
     const problems = sizeProblems(this.sizes);
     const blocker = runBlocker(this.encoders.length === 0 ? 'Choose at least one encoder.' : null, problems);
-    const split = splitOf(data, this.split);
+    // The worker splits by the study's groups: name the same test subjects.
+    const split = splitOf(data, this.split, this.spec);
     const testIds = split.test.map((s) => split.ids[s]);
     const models = 2 * this.encoders.length;
     return html`<div class="controls">
@@ -179,11 +188,15 @@ export class ClaimsPanel extends LitElement {
   }
 
   private table(pairs: readonly (readonly [ClaimsRow, ClaimsRow])[]): TemplateResult {
+    const endpoint = experimentEndpoint(this.spec);
+    const title = endpointTitle(endpoint);
+    const pd = endpoint.target === 'pd';
     return html`<div class="table-wrap">
       <table data-testid="claims-table">
         <caption>
           Each quantum model beside its width-matched control. Parameters: all networks of the model (circuit angles in brackets).
-          Validation loss: MSE (z) of the PD network (multitask: the network). RMSE in z-units of the training scaler, ng/mL in brackets.
+          Validation loss: MSE (z) of the ${pd ? 'PD network (multitask: the network)' : 'PK network'}. RMSE in z-units of the training
+          scaler, ${unitWords(endpoint)} in brackets.
         </caption>
         <thead>
           <tr>
@@ -192,31 +205,31 @@ export class ClaimsPanel extends LitElement {
             <th scope="col">Epochs to the control's best val loss</th>
             <th scope="col">Best val loss (epoch)</th>
             <th scope="col">Inference µs / sample</th>
-            <th scope="col">Val PD RMSE</th>
-            <th scope="col">Test PD RMSE</th>
-            <th scope="col">Test PK RMSE</th>
+            <th scope="col">Val ${title} RMSE</th>
+            <th scope="col">Test ${title} RMSE</th>
+            ${pd ? html`<th scope="col">Test PK RMSE</th>` : nothing}
           </tr>
         </thead>
         ${pairs.map(
           ([q, c]) =>
             html`<tbody>
-              ${this.row(q)}${this.row(c)}
+              ${this.row(q, endpoint.target)}${this.row(c, endpoint.target)}
             </tbody>`,
         )}
       </table>
     </div>`;
   }
 
-  private row(r: ClaimsRow): TemplateResult {
+  private row(r: ClaimsRow, target: 'pk' | 'pd'): TemplateResult {
     return html`<tr data-encoder=${r.encoder} data-kind=${r.quantumBlocks}>
       <th scope="row">${r.label}${r.quantumBlocks === 'circuit' ? nothing : html` <span class="sub">(classical)</span>`}</th>
       <td>${parametersCell(r.parameters)}</td>
       <td>${r.epochsToControlBest ?? html`never <span class="sub">in ${r.epochsRun}</span>`}</td>
       <td>${formatZ(r.bestValLoss)} <span class="sub">(${r.bestEpoch})</span></td>
       <td>${formatSignificant(r.inferenceMicroseconds, 3)}</td>
-      <td>${rmse(r.validation.pd)}</td>
-      <td>${rmse(r.test.pd)}</td>
-      <td>${rmse(r.test.pk)}</td>
+      <td>${rmse(r.validation[target])}</td>
+      <td>${rmse(r.test[target])}</td>
+      ${target === 'pd' ? html`<td>${rmse(r.test.pk)}</td>` : nothing}
     </tr>`;
   }
 

@@ -16,6 +16,7 @@ import {
 } from '../../model/training-config';
 import { formatCount } from '../../text/format';
 import { BRANCH_LABELS } from './model-labels';
+import type { EndpointLabel } from '../../model/report/labels';
 
 const MODES = Object.keys(MODE_LABELS) as ModelMode[];
 
@@ -194,4 +195,9 @@ export function runButtons(running: boolean, blocker: string | null, onRun: () =
     <button data-action="cancel" ?disabled=${!running} @click=${onCancel}>Cancel</button>
     ${blocker && !running ? html`<span class="blocker">${blocker}</span>` : nothing}
   </div>`;
+}
+
+/** An endpoint's unit in a caption: "ng/mL"; "its unit" for an endpoint without one. */
+export function unitWords(endpoint: EndpointLabel): string {
+  return endpoint.unit || 'its unit';
 }

@@ -1,23 +1,24 @@
 /**
- * `<qp-metrics-table .validation=${SubjectMetrics} .test=${SubjectMetrics|null}>`: RMSE, MAE and R²
- * of PK and PD in z-units and ng/mL, the test rows (once evaluated) beside the validation rows and
+ * `<qp-metrics-table .validation=${SubjectMetrics} .test=${SubjectMetrics|null} .labels=${ReportLabels|null}>`:
+ * RMSE, MAE and R² of PK and PD in z-units and in each endpoint's unit (the study's names and units
+ * recorded with the model: trainedModelLabels; without labels, those of models saved before study
+ * specs, PK and PD in ng/mL), the test rows (once evaluated) beside the validation rows and
  * marked as the final evaluation.
  */
 import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
 import type { TargetMetrics } from '../../model/metrics';
 import type { SubjectMetrics } from '../../model/trained-model';
+import { LEGACY_LABELS, type ReportLabels } from '../../model/report/labels';
 import { formatSignificant } from '../../text/format';
 import { modelStyles } from './model-styles';
 
-const TARGETS = [
-  { key: 'pk', label: 'PK (concentration)' },
-  { key: 'pd', label: 'PD (biomarker)' },
-] as const;
+const TARGETS = ['pk', 'pd'] as const;
 
 export class MetricsTable extends LitElement {
   static override properties = {
     validation: { attribute: false },
     test: { attribute: false },
+    labels: { attribute: false },
   };
   static override styles = [
     modelStyles,
@@ -34,23 +35,34 @@ export class MetricsTable extends LitElement {
         --badge: #5b3fb8;
         margin-left: 0.4rem;
       }
+      th .what {
+        display: block;
+        font-weight: normal;
+        font-size: 0.85em;
+        white-space: normal;
+      }
     `,
   ];
 
   declare validation: SubjectMetrics;
   declare test: SubjectMetrics | null;
+  /** The model's endpoint names and units (trainedModelLabels); null: those of models saved before study specs. */
+  declare labels: Pick<ReportLabels, 'pk' | 'pd'> | null;
 
   constructor() {
     super();
     this.validation = { pk: null, pd: null };
     this.test = null;
+    this.labels = null;
   }
 
   protected override render(): TemplateResult {
+    const labels = this.labels ?? LEGACY_LABELS;
     return html`<div class="table-wrap">
       <table data-testid="metrics-table">
         <caption class="muted">
-          z: in units of the training subjects' standard deviation (log scale for PK); ng/mL: as observed.
+          z: in units of the training subjects' standard deviation (log scale for PK); RMSE, MAE and R² without z: in the target's unit, as
+          observed.
         </caption>
         <thead>
           <tr>
@@ -60,22 +72,32 @@ export class MetricsTable extends LitElement {
             <th scope="col">RMSE (z)</th>
             <th scope="col">MAE (z)</th>
             <th scope="col">R² (z)</th>
-            <th scope="col">RMSE (ng/mL)</th>
-            <th scope="col">MAE (ng/mL)</th>
-            <th scope="col">R² (ng/mL)</th>
+            <th scope="col">RMSE</th>
+            <th scope="col">MAE</th>
+            <th scope="col">R²</th>
           </tr>
         </thead>
         <tbody>
-          ${TARGETS.map(({ key, label }) => [
-            this.row(key, label, 'validation', this.validation[key]),
-            this.test ? this.row(key, label, 'test', this.test[key]) : nothing,
-          ])}
+          ${TARGETS.map((key) => {
+            const { name, unit } = labels[key];
+            const named = name && name !== key.toUpperCase() ? name : '';
+            const label = html`${key.toUpperCase()}<span class="what">${[named, unit].filter(Boolean).join(', ')}</span>`;
+            return [
+              this.row(key, label, 'validation', this.validation[key]),
+              this.test ? this.row(key, label, 'test', this.test[key]) : nothing,
+            ];
+          })}
         </tbody>
       </table>
     </div>`;
   }
 
-  private row(target: 'pk' | 'pd', label: string, set: 'validation' | 'test', m: TargetMetrics | null): TemplateResult | typeof nothing {
+  private row(
+    target: 'pk' | 'pd',
+    label: TemplateResult,
+    set: 'validation' | 'test',
+    m: TargetMetrics | null,
+  ): TemplateResult | typeof nothing {
     if (!m) return nothing;
     return html`<tr class=${set} data-target=${target} data-set=${set}>
       <th scope="row">${label}</th>

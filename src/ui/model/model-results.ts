@@ -7,6 +7,7 @@
  */
 import { css, html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { ModelReport, TargetReport } from '../../model/report/types';
+import type { ReportLabels } from '../../model/report/labels';
 import type { StopReason } from '../../model/train-network';
 import type { TrainedModelFacts } from '../../model/trained-model';
 import { MODE_LABELS } from '../../model/training-config';
@@ -43,6 +44,7 @@ export class ModelResults extends LitElement {
     reports: { attribute: false },
     subjectSet: { attribute: false },
     busy: { type: Boolean },
+    labels: { attribute: false },
     confirmingTest: { state: true },
   };
   static override styles = [
@@ -107,6 +109,8 @@ export class ModelResults extends LitElement {
   declare subjectSet: SubjectSet;
   declare busy: boolean;
   declare confirmingTest: boolean;
+  /** The model's endpoint names and units for the metrics table (trainedModelLabels); null: those of models saved before study specs. */
+  declare labels: ReportLabels | null;
 
   constructor() {
     super();
@@ -114,6 +118,7 @@ export class ModelResults extends LitElement {
     this.subjectSet = 'validation';
     this.busy = false;
     this.confirmingTest = false;
+    this.labels = null;
   }
 
   protected override render(): TemplateResult {
@@ -130,7 +135,7 @@ export class ModelResults extends LitElement {
               dataset's subjects; its final test evaluation needs the original data.
             </p>`
       }
-      <qp-metrics-table .validation=${facts.validation} .test=${facts.test}></qp-metrics-table>
+      <qp-metrics-table .validation=${facts.validation} .test=${facts.test} .labels=${this.labels}></qp-metrics-table>
       ${this.training(facts)} ${this.saving()} ${this.testEvaluation(facts)}
       <qp-expert-usage-plot .usage=${facts.expertUsage}></qp-expert-usage-plot>
       ${this.predictions()}
@@ -255,7 +260,7 @@ export class ModelResults extends LitElement {
                 ${report.mcSamples > 1 ? `Mean of ${report.mcSamples} MC-dropout samples, with 95 % bands.` : 'Deterministic predictions (no MC dropout).'}
               </p>
               <div data-testid="predictions" data-subject-set=${report.subjectSet} data-first-predictions=${firstPredictions.join(' ')}>
-                ${(['pk', 'pd'] as const).map((t) => (report.targets[t] ? this.target(report.targets[t], report.thresholdNgMl) : nothing))}
+                ${(['pk', 'pd'] as const).map((t) => (report.targets[t] ? this.target(report.targets[t], report.criterion) : nothing))}
               </div>`
           : html`<p class="muted">
               ${this.subjectSet === 'test' ? 'The test predictions are shown right after the final evaluation.' : 'Computing predictions…'}
@@ -263,15 +268,16 @@ export class ModelResults extends LitElement {
       }`;
   }
 
-  private target(t: TargetReport, threshold: number | null): TemplateResult {
-    const title = t.target === 'pk' ? 'PK: concentration' : 'PD: biomarker';
+  private target(t: TargetReport, criterion: ModelReport['criterion']): TemplateResult {
+    const title = `${t.target === 'pk' ? 'PK' : 'PD'}: ${t.name && t.name !== t.target.toUpperCase() ? t.name : t.target === 'pk' ? 'concentration' : 'response'}`;
+    const own = criterion && criterion.target === t.target ? criterion : null;
     return html`<section class="target" data-target=${t.target} aria-label=${title}>
       <h4>${title}</h4>
       <div class="plots">
         <qp-pred-vs-obs-plot .report=${t}></qp-pred-vs-obs-plot>
         <qp-residual-plot .report=${t}></qp-residual-plot>
       </div>
-      <qp-subject-fit-plot .report=${t} .thresholdNgMl=${t.target === 'pd' ? threshold : null}></qp-subject-fit-plot>
+      <qp-subject-fit-plot .report=${t} .levels=${own ? own.levels : null} .levelLabel=${own ? own.label : ''}></qp-subject-fit-plot>
     </section>`;
   }
 

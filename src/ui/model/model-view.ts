@@ -9,6 +9,10 @@ import { WorkspaceBinding } from '../workspace-binding';
 import { datasetFingerprint } from '../../data/fingerprint';
 import type { Dataset } from '../../data/types';
 import type { TrainingConfig } from '../../model/training-config';
+import { describeClassification, studyClassification } from '../../model/classification';
+import { type ReportLabels, studyHasPd, studyReportLabels, trainedModelLabels } from '../../model/report/labels';
+import { type ModelFeatureShape, studyFeatureShape } from '../../model/parameter-budget';
+import type { DatasetStudy } from '../../store/schema';
 import type { DatasetInput } from '../../../workers/training-client';
 import type { CsvExport } from '../../export/csv';
 import { predictionsExport } from '../../export/predictions-csv';
@@ -34,6 +38,7 @@ export class ModelView extends LitElement {
     data: { attribute: false },
     datasetId: { attribute: false },
     datasetName: { attribute: false },
+    study: { attribute: false },
   };
   static override styles = [
     controlStyles,
@@ -61,19 +66,26 @@ export class ModelView extends LitElement {
   declare data: Dataset | null;
   declare datasetId: string | null;
   declare datasetName: string | null;
+  /** The open dataset's study (its spec gives the classification head's criterion). */
+  declare study: DatasetStudy | null;
 
   private readonly workspace = modelWorkspace;
   private fingerprint: string | null = null;
+  /** The open dataset's feature columns and networks under its study: the training form's parameter count (once per dataset and spec). */
+  private shape: ModelFeatureShape | null = null;
   constructor() {
     super();
     this.data = null;
     this.datasetId = null;
     this.datasetName = null;
+    this.study = null;
     new WorkspaceBinding(this, this.workspace, () => this.workspace.phase === 'training');
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('data')) this.fingerprint = this.data ? datasetFingerprint(this.data) : null;
+    if (changed.has('data') || changed.has('study'))
+      this.shape = this.data && this.study ? studyFeatureShape(this.study.spec, this.data) : null;
   }
 
   protected override render(): TemplateResult {
@@ -92,11 +104,11 @@ export class ModelView extends LitElement {
         this.data
           ? html`<details class="section">
                 <summary>Ablation: qubits × layers</summary>
-                <qp-ablation-panel .data=${this.data}></qp-ablation-panel>
+                <qp-ablation-panel .data=${this.data} .spec=${this.study?.spec ?? null}></qp-ablation-panel>
               </details>
               <details class="section">
                 <summary>Claims check: quantum models beside width-matched classical controls</summary>
-                <qp-claims-panel .data=${this.data}></qp-claims-panel>
+                <qp-claims-panel .data=${this.data} .spec=${this.study?.spec ?? null}></qp-claims-panel>
               </details>`
           : nothing
       }`;
@@ -109,9 +121,11 @@ export class ModelView extends LitElement {
         <h3 id="train-title">Train a model on “${this.datasetName ?? data.fileName}”</h3>
         <qp-training-form
           .config=${ws.config}
+          .criterion=${this.criterion()}
+          .shape=${this.shape}
           ?disabled=${!idle}
           @config-changed=${this.onConfigChanged}
-          @train-requested=${(e: CustomEvent<TrainingConfig>) => void ws.train(this.input(data), e.detail)}
+          @train-requested=${(e: CustomEvent<TrainingConfig>) => void ws.train(this.input(data), e.detail, this.hasPd())}
         ></qp-training-form>
       </section>
       <div aria-live="polite">
@@ -138,6 +152,7 @@ export class ModelView extends LitElement {
                 .current=${ws.current}
                 .reports=${ws.reports}
                 .subjectSet=${ws.subjectSet}
+                .labels=${this.currentLabels(ws.current)}
                 ?busy=${!idle}
                 @save-requested=${(e: CustomEvent<string>) => void ws.save(e.detail)}
                 @test-requested=${() => void ws.evaluateTest()}
@@ -151,6 +166,7 @@ export class ModelView extends LitElement {
           .models=${ws.saved}
           .currentId=${ws.current?.meta?.id ?? null}
           .fingerprint=${this.fingerprint}
+          .openLabels=${this.openLabels()}
           ?disabled=${!idle}
           @saved-model-action=${(e: CustomEvent<SavedModelAction>) => this.onSavedModelAction(data, e.detail)}
           @model-file-chosen=${(e: CustomEvent<File>) => void ws.importModel(e.detail)}
@@ -182,6 +198,7 @@ export class ModelView extends LitElement {
       data,
       datasetName: this.datasetName ?? data.fileName,
       facts: (current as CurrentModel).facts,
+      labels: this.currentLabels(current as CurrentModel),
       modelName: current?.meta?.name ?? null,
       subjectSet,
       figures: results ? reportFigures(results) : [],
@@ -196,6 +213,28 @@ export class ModelView extends LitElement {
           report.subjectSet,
         )
       : null;
+  }
+
+  /** The open dataset's study labels (units, endpoint names, its questions' criterion); null without a study. */
+  private openLabels(): ReportLabels | null {
+    const spec = this.study?.spec;
+    return spec ? studyReportLabels(spec, studyClassification(spec)) : null;
+  }
+
+  /** The current model's labels: recorded with it; for a model saved without them, the open study's when it is the model's data. */
+  private currentLabels(current: CurrentModel): ReportLabels {
+    return trainedModelLabels(current.facts, current.facts.fingerprint === this.fingerprint ? this.openLabels() : null);
+  }
+
+  /** The open study has a response endpoint (without one, the PK network alone is trained). */
+  private hasPd(): boolean {
+    return this.study ? studyHasPd(this.study.spec) : true;
+  }
+
+  /** The classification head's criterion in words (the study's question), or null when the study asks none. */
+  private criterion(): string | null {
+    const head = this.study ? studyClassification(this.study.spec) : null;
+    return head ? describeClassification(head) : null;
   }
 
   private input(data: Dataset): DatasetInput {

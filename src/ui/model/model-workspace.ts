@@ -12,6 +12,7 @@ import { onStoreChange } from '../../store/store-changes';
 import { downloadBlob } from '../../export/download';
 import { type DatasetInput, TrainingClient } from '../../../workers/training-client';
 import { cpuRetryAction, describeError, failureNotice, type Notice, type NoticeAction, offerCpuRetry, retryAction } from '../run-notice';
+import { cancelledSummary } from './model-labels';
 
 export type WorkspacePhase = 'idle' | 'training' | 'working';
 export type SubjectSet = ModelReport['subjectSet'];
@@ -40,7 +41,7 @@ export class ModelWorkspace extends EventTarget {
   notice: Notice | null = null;
   private readonly client = new TrainingClient();
   /** The last training's input and settings, to train the model again after its worker was lost. */
-  private lastTraining: { input: DatasetInput; config: TrainingConfig } | null = null;
+  private lastTraining: { input: DatasetInput; config: TrainingConfig; hasPd: boolean } | null = null;
   /** The dataset the last model was opened on. */
   private lastInput: DatasetInput | null = null;
 
@@ -50,7 +51,8 @@ export class ModelWorkspace extends EventTarget {
     onStoreChange('models', () => void this.refreshSaved());
   }
 
-  async train(input: DatasetInput, config: TrainingConfig): Promise<void> {
+  /** Trains a model on `input`; `hasPd`: its study has a response endpoint (a PK-only study trains the PK network alone). */
+  async train(input: DatasetInput, config: TrainingConfig, hasPd = true): Promise<void> {
     if (this.phase !== 'idle') return;
     this.config = config;
     this.phase = 'training';
@@ -59,7 +61,7 @@ export class ModelWorkspace extends EventTarget {
     this.current = null;
     this.reports = {};
     this.notice = null;
-    this.lastTraining = { input, config };
+    this.lastTraining = { input, config, hasPd };
     this.lastInput = input;
     this.changed();
     try {
@@ -74,7 +76,10 @@ export class ModelWorkspace extends EventTarget {
       }
       this.current = { facts, meta: null, datasetMatches: true, on: { id: input.datasetId, name: input.datasetName } };
       this.notice = facts.cancelled
-        ? { tone: 'info', text: `Training was cancelled: the model keeps ${cancelledSummary(facts)}. It was not trained to the end.` }
+        ? {
+            tone: 'info',
+            text: `Training was cancelled: the model keeps ${cancelledSummary(facts, hasPd)}. It was not trained to the end.`,
+          }
         : { tone: 'success', text: `Training finished in ${facts.seconds.toFixed(1)} s, on “${input.datasetName}”.` };
       this.phase = 'idle';
       await this.showReport('validation');
@@ -82,8 +87,8 @@ export class ModelWorkspace extends EventTarget {
       // The crashed worker was ended (a lost GPU's too): a retry starts a fresh one.
       const onCpu = await offerCpuRetry(config.backend, error);
       this.notice = failureNotice('Training failed', error, [
-        retryAction(() => void this.train(input, config)),
-        ...(onCpu ? [cpuRetryAction(() => void this.train(input, { ...config, backend: 'wasm' }))] : []),
+        retryAction(() => void this.train(input, config, hasPd)),
+        ...(onCpu ? [cpuRetryAction(() => void this.train(input, { ...config, backend: 'wasm' }, hasPd))] : []),
       ]);
     } finally {
       this.phase = 'idle';
@@ -267,20 +272,12 @@ export class ModelWorkspace extends EventTarget {
     const input = this.lastInput;
     if (saved && input) return [{ label: `Reopen “${saved.name}”`, run: () => void this.open(saved.id, input) }];
     const last = this.lastTraining;
-    return last ? [{ label: 'Train it again', run: () => void this.train(last.input, last.config) }] : [];
+    return last ? [{ label: 'Train it again', run: () => void this.train(last.input, last.config, last.hasPd) }] : [];
   }
 
   private changed(): void {
     this.dispatchEvent(new Event('change'));
   }
-}
-
-function cancelledSummary(facts: TrainedModelFacts): string {
-  const kept = Object.entries(facts.epochs)
-    .map(([branch, e]) => `the ${branch.toUpperCase()} network's best epoch (${e.best} of ${e.run} run)`)
-    .join(' and ');
-  const pdMissing = facts.config.mode !== 'multitask' && !facts.epochs.pd;
-  return pdMissing ? `${kept}; the PD network was not trained, so it predicts PK only` : kept;
 }
 
 /** The page's workspace (the training worker starts on its first use). */

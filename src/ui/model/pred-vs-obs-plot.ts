@@ -9,7 +9,7 @@ import { formatSignificant } from '../../text/format';
 import { predictionsExport } from '../../export/predictions-csv';
 import { reportFigure, reportPlotStyles } from './report-figure';
 import { logTicks } from '../log-ticks';
-import { type PredObsRow, predObsRows, reportArmColors, sharedDomain, TARGET_LABEL } from './report-plot-data';
+import { type PredObsRow, predObsRows, reportArmColors, sharedDomain, targetLabel } from './report-plot-data';
 
 type ColourBy = 'arm' | 'subject';
 /** Above this many subjects a subject legend would crowd the plot; the tips still name them. */
@@ -40,7 +40,7 @@ export class PredVsObsPlot extends LitElement {
   protected override render(): TemplateResult | typeof nothing {
     const report = this.report;
     if (!report) return nothing;
-    const label = TARGET_LABEL[report.target];
+    const label = targetLabel(report);
     const m = report.metrics;
     const mc = report.mcMetrics;
     // The headline numbers are the metrics table's (dropout off); the plotted MC-dropout means score a little differently.
@@ -71,7 +71,7 @@ function predVsObsPlot(report: TargetReport, colourBy: ColourBy, width: number):
   const domain = sharedDomain(report.points, log);
   const rows = predObsRows(report, domain[0]);
   const withSd = rows.filter((r) => r.low !== null);
-  const label = TARGET_LABEL[report.target];
+  const label = targetLabel(report);
   const unit = report.unit;
   const subjects = new Set(rows.map((r) => r.subject)).size;
   const colour =
@@ -113,7 +113,7 @@ function predVsObsPlot(report: TargetReport, colourBy: ColourBy, width: number):
         ariaDescription: 'observations',
         tip: true,
         title: (r: PredObsRow) =>
-          `ID ${r.subject} · ${r.arm} · ${formatSignificant(r.time)} h\nobserved ${formatSignificant(r.observed)} ${unit}\npredicted ${formatSignificant(r.predicted)}${r.sd === null ? '' : ` ± ${formatSignificant(1.96 * r.sd)}`} ${unit}`,
+          `ID ${r.subject} · ${r.arm} · ${formatSignificant(r.time)} ${report.time}\nobserved ${formatSignificant(r.observed)} ${unit}\npredicted ${formatSignificant(r.predicted)}${r.sd === null ? '' : ` ± ${formatSignificant(1.96 * r.sd)}`} ${unit}`,
       }),
     ],
   });

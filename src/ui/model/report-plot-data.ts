@@ -1,9 +1,15 @@
 /** Pure shaping of model reports into rows for the result plots (no DOM, no Plot). */
 import type { ReportPoint, SubjectCurve, TargetReport, TrainingCurvePoint } from '../../model/report/types';
 import { type ArmColorScale, armColorScale } from '../explorer/arm-colors';
+import { axisLabel, timeTicks } from '../explorer/plot-theme';
 import { maxOf, minOf } from '../../data/min-max';
 
 export const TARGET_LABEL: Readonly<Record<TargetReport['target'], string>> = { pk: 'PK', pd: 'PD' };
+
+/** The endpoint's name in the study ("Theophylline"), else PK or PD. */
+export function targetLabel(report: Pick<TargetReport, 'target' | 'name'>): string {
+  return report.name || TARGET_LABEL[report.target];
+}
 
 /** Arm colours of the report's subjects, arms in dose order (placebo grey), as in the explorer. */
 export function reportArmColors(curves: readonly SubjectCurve[]): ArmColorScale {
@@ -118,4 +124,18 @@ export function expertShares(usage: Readonly<Record<string, readonly (readonly n
 /** Columns of a small-multiples grid: panels at least `minPanel` px wide, at most `n`. */
 export function facetColumns(n: number, width: number, minPanel = 220): number {
   return Math.max(1, Math.min(n, Math.floor(width / minPanel)));
+}
+
+/** A time axis of the report's plots. */
+export interface TimeAxis {
+  readonly label: string;
+  readonly ticks: number[] | undefined;
+  /** Plot's rounded domain, unless the ticks are given. */
+  readonly nice: boolean;
+}
+
+/** The time axis in the study's unit: week-aligned ticks (0, 168, 336 h …) for long studies in hours, else Plot's own. */
+export function reportTimeAxis(unit: string, maxTime: number, width: number): TimeAxis {
+  const ticks = timeTicks(maxTime, width, unit);
+  return { label: axisLabel('Time', unit), ticks, nice: ticks === undefined };
 }

@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import type { ReportPoint, SubjectCurve, TargetReport } from '../../model/report/types';
 import { PLACEBO_COLOR } from '../explorer/arm-colors';
 import { logTicks, logTicksOf } from '../log-ticks';
-import { curveRows, expertShares, facetColumns, lossRows, predObsRows, reportArmColors, sharedDomain } from './report-plot-data';
+import {
+  curveRows,
+  expertShares,
+  facetColumns,
+  lossRows,
+  predObsRows,
+  reportArmColors,
+  reportTimeAxis,
+  sharedDomain,
+} from './report-plot-data';
 
 const point = (subject: string, observed: number, predicted: number, sd: number | null): ReportPoint => ({
   subject,
@@ -116,5 +125,15 @@ describe('report plot rows', () => {
     expect(sharedDomain(points, false)[1]).toBeCloseTo(100 * 1.04 - 0.04, 10);
     expect(sharedDomain(points, true)).toEqual([1 / 1.15, 100 * 1.15]);
     expect(logTicksOf(points.map((p) => p.observed))).toEqual(logTicks(1, 100));
+  });
+});
+
+describe('the time axis of the result plots', () => {
+  it('is in the study’s unit: week-aligned ticks only for long studies in hours, Plot’s own ticks for days and minutes', () => {
+    expect(reportTimeAxis('h', 1176, 900)).toEqual({ label: 'Time (h)', ticks: [0, 168, 336, 504, 672, 840, 1008, 1176], nice: false });
+    expect(reportTimeAxis('h', 24, 900)).toEqual({ label: 'Time (h)', ticks: undefined, nice: true });
+    // 400 days or 400 minutes are not 400 hours: no ticks every 168.
+    expect(reportTimeAxis('d', 400, 900)).toEqual({ label: 'Time (d)', ticks: undefined, nice: true });
+    expect(reportTimeAxis('min', 1176, 900)).toEqual({ label: 'Time (min)', ticks: undefined, nice: true });
   });
 });

@@ -3,11 +3,11 @@ import * as Plot from '@observablehq/plot';
 import { LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { ReportPoint, TargetReport } from '../../model/report/types';
 import { PlotFrames } from '../explorer/plot-frames';
-import { AXIS_TIME, basePlot, formatTime, MUTED, timeTickFormat, timeTicks } from '../explorer/plot-theme';
+import { basePlot, formatTime, MUTED, timeTickFormat } from '../explorer/plot-theme';
 import { formatSignificant } from '../../text/format';
 import { predictionsExport } from '../../export/predictions-csv';
 import { reportFigure, reportPlotStyles } from './report-figure';
-import { TARGET_LABEL } from './report-plot-data';
+import { reportTimeAxis, targetLabel } from './report-plot-data';
 import { maxOf } from '../../data/min-max';
 
 const MEAN_COLOR = '#0b5cad';
@@ -37,27 +37,20 @@ export class ResidualPlot extends LitElement {
     const report = this.report;
     if (!report) return nothing;
     const scale = report.logTarget ? 'ln' : '';
-    const detail = `Observed − predicted${scale ? ' on the ln scale' : ''}, in SDs of the training ${TARGET_LABEL[report.target]} target; line: mean per time bin`;
+    const detail = `Observed − predicted${scale ? ' on the ln scale' : ''}, in SDs of the training ${targetLabel(report)} target; line: mean per time bin`;
     const plot = this.frames.plot('residuals', '', (width) => residualPlot(report, width));
-    return reportFigure(
-      'residuals',
-      `${TARGET_LABEL[report.target]}: residuals over time`,
-      detail,
-      plot,
-      nothing,
-      predictionsExport([report]),
-    );
+    return reportFigure('residuals', `${targetLabel(report)}: residuals over time`, detail, plot, nothing, predictionsExport([report]));
   }
 }
 
 function residualPlot(report: TargetReport, width: number): Element {
   const points = report.points;
   const maxTime = Math.max(1, maxOf(points.map((p) => p.time)));
-  const label = TARGET_LABEL[report.target];
+  const label = targetLabel(report);
   return Plot.plot({
     ...basePlot(width, 280),
     ariaLabel: `${label} residuals in z-units over time, ${points.length} observations, with binned means`,
-    x: { label: AXIS_TIME, ticks: timeTicks(maxTime, width), tickFormat: timeTickFormat, nice: maxTime <= 336 },
+    x: { ...reportTimeAxis(report.time, maxTime, width), tickFormat: timeTickFormat },
     y: { label: 'Residual (z)', grid: true, nice: true },
     marks: [
       Plot.ruleY([0], { stroke: MUTED }),
@@ -69,7 +62,7 @@ function residualPlot(report: TargetReport, width: number): Element {
         fillOpacity: 0.6,
         tip: true,
         title: (p: ReportPoint) =>
-          `ID ${p.subject} · ${formatTime(p.time)} h\nresidual ${formatSignificant(p.residualZ)} z (${formatSignificant(p.residual)} ${report.unit})`,
+          `ID ${p.subject} · ${formatTime(p.time)} ${report.time}\nresidual ${formatSignificant(p.residualZ)} z (${formatSignificant(p.residual)} ${report.unit})`,
         ariaDescription: 'residuals',
       }),
       Plot.lineY(

@@ -1,16 +1,17 @@
 /**
- * `<qp-saved-models .models .currentId .fingerprint .disabled>`: the models saved in this browser —
- * name, dataset, encoder and mode, validation (and test) PD RMSE, date — with open, rename, export
+ * `<qp-saved-models .models .currentId .fingerprint .openLabels .disabled>`: the models saved in this browser —
+ * name, dataset, encoder and mode, validation (and test) RMSE of the response (of PK in a study without
+ * one) named and in the unit recorded with the model, date — with open, rename, export
  * and delete (confirmed), a file button to import a model file, and a mark on models trained on
  * other data than the open dataset (`fingerprint`). Emits `saved-model-action` and `model-file-chosen`.
  */
 import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
-import type { TargetMetrics } from '../../model/metrics';
+import { type ReportLabels, trainedModelLabels } from '../../model/report/labels';
 import type { TrainedModelMeta } from '../../model/trained-model';
 import { ENCODER_LABELS } from '../../quantum/resources/architecture';
-import { formatSignificant } from '../../text/format';
 import { formatDate } from '../format';
 import { deleteConfirm, renameForm } from '../list-item-actions';
+import { headlineMetric } from './model-labels';
 import { controlStyles } from '../shared-styles';
 import { modelStyles } from './model-styles';
 
@@ -20,13 +21,12 @@ export interface SavedModelAction {
   readonly name?: string;
 }
 
-const rmse = (m: TargetMetrics | null | undefined): string => (m ? `${formatSignificant(m.rmse)} ng/mL` : '–');
-
 export class SavedModelsList extends LitElement {
   static override properties = {
     models: { attribute: false },
     currentId: { attribute: false },
     fingerprint: { attribute: false },
+    openLabels: { attribute: false },
     disabled: { type: Boolean },
     editingId: { state: true },
     confirmingId: { state: true },
@@ -101,6 +101,8 @@ export class SavedModelsList extends LitElement {
   declare models: readonly TrainedModelMeta[];
   declare currentId: string | null;
   declare fingerprint: string | null;
+  /** The open dataset's study labels: for models saved without their own, trained on the open dataset. */
+  declare openLabels: ReportLabels | null;
   declare disabled: boolean;
   declare editingId: string | null;
   declare confirmingId: string | null;
@@ -110,6 +112,7 @@ export class SavedModelsList extends LitElement {
     this.models = [];
     this.currentId = null;
     this.fingerprint = null;
+    this.openLabels = null;
     this.disabled = false;
     this.editingId = null;
     this.confirmingId = null;
@@ -133,6 +136,7 @@ export class SavedModelsList extends LitElement {
 
   private item(m: TrainedModelMeta): TemplateResult {
     const otherData = this.fingerprint !== null && m.fingerprint !== this.fingerprint;
+    const metric = headlineMetric(m, trainedModelLabels(m, this.fingerprint !== null && !otherData ? this.openLabels : null));
     return html`<li class=${m.id === this.currentId ? 'current' : ''} data-testid="saved-model" data-name=${m.name}>
       <div>
         ${
@@ -151,9 +155,11 @@ export class SavedModelsList extends LitElement {
                 >`
               : nothing
           }
-          · ${ENCODER_LABELS[m.config.encoder]} ${m.config.mode}${m.cancelled ? ' (cancelled)' : ''} · val PD RMSE
-          <span data-metric="val-pd-rmse">${rmse(m.validation.pd)}</span>${
-            m.test ? html` · test PD RMSE <span data-metric="test-pd-rmse">${rmse(m.test.pd)}</span>` : nothing
+          · ${ENCODER_LABELS[m.config.encoder]} ${m.config.mode}${m.cancelled ? ' (cancelled)' : ''} · val ${metric.endpoint} RMSE
+          <span data-metric="val-${metric.target}-rmse">${metric.value(m.validation)}</span>${
+            m.test
+              ? html` · test ${metric.endpoint} RMSE <span data-metric="test-${metric.target}-rmse">${metric.value(m.test)}</span>`
+              : nothing
           }
           · ${formatDate(m.createdAt)}
         </div>

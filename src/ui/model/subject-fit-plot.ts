@@ -7,21 +7,10 @@ import { html, LitElement, nothing, type PropertyValues, type TemplateResult } f
 import type { SubjectCurve, TargetReport } from '../../model/report/types';
 import { colorOf } from '../explorer/arm-colors';
 import { PlotFrames } from '../explorer/plot-frames';
-import {
-  AXIS_CONCENTRATION,
-  AXIS_PD,
-  AXIS_TIME,
-  basePlot,
-  formatTime,
-  INK,
-  MUTED,
-  THRESHOLD_COLOR,
-  timeTickFormat,
-  timeTicks,
-} from '../explorer/plot-theme';
+import { basePlot, formatTime, INK, MUTED, THRESHOLD_COLOR, timeTickFormat } from '../explorer/plot-theme';
 import { formatSignificant } from '../../text/format';
 import { reportFigure, reportPlotStyles } from './report-figure';
-import { curveRows, facetColumns, reportArmColors, TARGET_LABEL } from './report-plot-data';
+import { curveRows, facetColumns, reportArmColors, reportTimeAxis, targetLabel } from './report-plot-data';
 import { maxOf } from '../../data/min-max';
 
 /** Value of the chooser that shows every subject as small multiples. */
@@ -37,14 +26,17 @@ interface Facet {
 export class SubjectFitPlot extends LitElement {
   static override properties = {
     report: { attribute: false },
-    thresholdNgMl: { attribute: false },
+    levels: { attribute: false },
+    levelLabel: { attribute: false },
     selected: { state: true },
   };
   static override styles = reportPlotStyles;
 
   declare report: TargetReport | null;
-  /** PD threshold line (ng/mL); drawn on PD only. */
-  declare thresholdNgMl: number | null;
+  /** Levels of the study's criterion on this endpoint (its threshold, or both ends of its range); null: none. */
+  declare levels: readonly number[] | null;
+  /** The criterion in words ("PD below 3.3 ng/mL"). */
+  declare levelLabel: string;
   /** Subject ID shown, or ALL_SUBJECTS. */
   declare selected: string;
 
@@ -53,12 +45,13 @@ export class SubjectFitPlot extends LitElement {
   constructor() {
     super();
     this.report = null;
-    this.thresholdNgMl = null;
+    this.levels = null;
+    this.levelLabel = '';
     this.selected = '';
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('report') || changed.has('thresholdNgMl')) this.frames.clear();
+    if (changed.has('report') || changed.has('levels')) this.frames.clear();
     const curves = this.report?.curves ?? [];
     if (this.selected !== ALL_SUBJECTS && !curves.some((c) => c.subject === this.selected)) this.selected = curves[0]?.subject ?? '';
   }
@@ -66,16 +59,16 @@ export class SubjectFitPlot extends LitElement {
   protected override render(): TemplateResult | typeof nothing {
     const report = this.report;
     if (!report || report.curves.length === 0) return nothing;
-    const label = TARGET_LABEL[report.target];
-    const threshold = report.target === 'pd' ? this.thresholdNgMl : null;
+    const label = targetLabel(report);
+    const levels = this.levels;
     const shown = this.selected === ALL_SUBJECTS ? report.curves : report.curves.filter((c) => c.subject === this.selected);
-    const plot = this.frames.plot('subject-fit', this.selected, (width) => subjectFitPlot(report, shown, threshold, width));
+    const plot = this.frames.plot('subject-fit', this.selected, (width) => subjectFitPlot(report, shown, levels, width));
     const band = report.curves[0].lower !== null;
     const detail = [
       band ? 'line: MC-dropout mean, band: 95 % interval' : 'line: prediction',
       'dots: observations',
       'dashed: doses',
-      threshold !== null ? `red: ${formatSignificant(threshold)} ng/mL threshold` : null,
+      levels !== null && levels.length > 0 ? `red: ${this.levelLabel || levels.map((l) => formatSignificant(l)).join(', ')}` : null,
     ]
       .filter(Boolean)
       .join('; ');
@@ -92,7 +85,7 @@ export class SubjectFitPlot extends LitElement {
   }
 }
 
-function subjectFitPlot(report: TargetReport, curves: readonly SubjectCurve[], threshold: number | null, width: number): Element {
+function subjectFitPlot(report: TargetReport, curves: readonly SubjectCurve[], levels: readonly number[] | null, width: number): Element {
   const colors = reportArmColors(report.curves);
   const grid = curves.length > 1;
   const columns = grid ? facetColumns(curves.length, width) : 1;
@@ -105,7 +98,7 @@ function subjectFitPlot(report: TargetReport, curves: readonly SubjectCurve[], t
   const titles = curves.map((c, i) => ({ text: `ID ${c.subject} · ${c.arm}`, ...facetOf(i) }));
   const maxTime = Math.max(1, maxOf(lines.map((r) => r.time)));
   const unit = report.unit;
-  const label = TARGET_LABEL[report.target];
+  const label = targetLabel(report);
   const facetChannels = grid ? { fx: 'fx', fy: 'fy' } : {};
 
   const marks: Plot.Markish[] = [
@@ -114,11 +107,13 @@ function subjectFitPlot(report: TargetReport, curves: readonly SubjectCurve[], t
       ...facetChannels,
       stroke: DOSE_COLOR,
       strokeDasharray: '3,3',
-      title: (d: { time: number; amount: number }) => `Dose ${formatSignificant(d.amount)} mg at ${formatTime(d.time)} h`,
+      title: (d: { time: number; amount: number }) =>
+        `Dose ${formatSignificant(d.amount)} ${report.amount} at ${formatTime(d.time)} ${report.time}`,
     }),
     Plot.dot(doses, { x: 'time', ...facetChannels, frameAnchor: 'bottom', symbol: 'triangle', r: 3, fill: MUTED, dy: -3 }),
   ];
-  if (threshold !== null) marks.push(Plot.ruleY([threshold], { stroke: THRESHOLD_COLOR, strokeDasharray: '6,4', strokeOpacity: 0.8 }));
+  if (levels !== null && levels.length > 0)
+    marks.push(Plot.ruleY([...levels], { stroke: THRESHOLD_COLOR, strokeDasharray: '6,4', strokeOpacity: 0.8 }));
   if (lines.some((r) => r.lower !== null)) {
     marks.push(
       Plot.areaY(lines, {
@@ -142,7 +137,7 @@ function subjectFitPlot(report: TargetReport, curves: readonly SubjectCurve[], t
       r: grid ? 1.8 : 2.6,
       tip: true,
       title: (o: { time: number; dv: number; subject: string }) =>
-        `ID ${o.subject} · ${formatTime(o.time)} h\nobserved ${label} ${formatSignificant(o.dv)} ${unit}`,
+        `ID ${o.subject} · ${formatTime(o.time)} ${report.time}\nobserved ${label} ${formatSignificant(o.dv)} ${unit}`,
       ariaDescription: 'observations',
     }),
     Plot.ruleY([0]),
@@ -170,8 +165,8 @@ function subjectFitPlot(report: TargetReport, curves: readonly SubjectCurve[], t
     ariaLabel: grid
       ? `Predicted and observed ${label} over time for ${curves.length} subjects`
       : `Predicted and observed ${label} over time for subject ${curves[0]?.subject}`,
-    x: { label: AXIS_TIME, ticks: timeTicks(maxTime, panelWidth), tickFormat: timeTickFormat, nice: maxTime <= 336 },
-    y: { label: report.target === 'pk' ? AXIS_CONCENTRATION : AXIS_PD, grid: true, nice: true, zero: true },
+    x: { ...reportTimeAxis(report.time, maxTime, panelWidth), tickFormat: timeTickFormat },
+    y: { label: `${label} (${unit})`, grid: true, nice: true, zero: true },
     color: { type: 'identity' },
     ...(grid ? { fx: { axis: null }, fy: { axis: null } } : {}),
     marks,

@@ -1,6 +1,7 @@
 /**
- * `<qp-training-form .config=${TrainingConfig} .disabled=${boolean}>`: the choices before training,
- * checked as the user types (a message under each field out of range). Emits `config-changed`
+ * `<qp-training-form .config=${TrainingConfig} .shape=${ModelFeatureShape|null} .disabled=${boolean}>`: the
+ * choices before training, checked as the user types (a message under each field out of range; the
+ * model's size counted on the open dataset's features under its study, `shape`). Emits `config-changed`
  * with every edit and `train-requested` with a valid config.
  */
 import { css, html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
@@ -12,6 +13,7 @@ import {
   type TrainingConfig,
   trainingConfigProblems,
 } from '../../model/training-config';
+import type { ModelFeatureShape } from '../../model/parameter-budget';
 import { BACKEND_REQUESTS, type BackendRequest } from '../../platform/compute-backend';
 import { ENCODER_LABELS, ENCODER_NAMES, isEncoderName, isQuantumEncoder } from '../../quantum/resources/architecture';
 import { MAX_LAYERS, MAX_QUBITS } from '../../quantum/template';
@@ -52,6 +54,8 @@ export class TrainingForm extends LitElement {
   static override properties = {
     config: { attribute: false },
     disabled: { type: Boolean },
+    criterion: { attribute: false },
+    shape: { attribute: false },
     draft: { state: true },
   };
   static override styles = [
@@ -75,12 +79,18 @@ export class TrainingForm extends LitElement {
   /** The initial values (the form is not reset when this changes mid-edit). */
   declare config: TrainingConfig;
   declare disabled: boolean;
+  /** The study's criterion in words ("Biomarker below 3.3 ng/mL"); null: the study asks no question (no head). */
+  declare criterion: string | null;
+  /** The open dataset's feature columns and networks under its study (studyFeatureShape); null: EstData's defaults. */
+  declare shape: ModelFeatureShape | null;
   /** What the form holds now. */
   declare draft: TrainingConfig | null;
 
   constructor() {
     super();
     this.disabled = false;
+    this.criterion = null;
+    this.shape = null;
     this.draft = null;
   }
 
@@ -95,7 +105,7 @@ export class TrainingForm extends LitElement {
 
   protected override render(): TemplateResult {
     const values = this.values;
-    const problems = trainingConfigProblems(values);
+    const problems = this.problems(values);
     const quantum = isEncoderName(values.encoder) && isQuantumEncoder(values.encoder);
     return html`<form novalidate @input=${this.onEdit} @change=${this.onEdit} @submit=${this.onSubmit} aria-label="Training settings">
       <fieldset ?disabled=${this.disabled}>
@@ -141,7 +151,9 @@ export class TrainingForm extends LitElement {
             ${ADVANCED_NUMBERS.map((f) => this.number(f, problems))}
             <div class="field check">
               <input id="f-classification" name="classification" type="checkbox" ?checked=${values.classification} />
-              <label for="f-classification">Classification head (PD below 3.3 ng/mL)</label>
+              <label for="f-classification"
+                >Classification head (${this.criterion ?? 'the study asks no dose question: none is added'})</label
+              >
             </div>
           </div>
         </details>
@@ -151,6 +163,10 @@ export class TrainingForm extends LitElement {
         </div>
       </fieldset>
     </form>`;
+  }
+
+  private problems(config: TrainingConfig): ConfigProblems {
+    return trainingConfigProblems(config, this.shape ?? undefined);
   }
 
   private select(
@@ -201,7 +217,7 @@ export class TrainingForm extends LitElement {
     event.preventDefault();
     const config = this.read();
     this.draft = config;
-    const invalid = Object.keys(trainingConfigProblems(config));
+    const invalid = Object.keys(this.problems(config));
     if (invalid.length > 0) {
       const first = this.renderRoot.querySelector<HTMLElement>(`[name="${invalid[0]}"]`);
       if (first?.closest('details')) (first.closest('details') as HTMLDetailsElement).open = true;

@@ -10,9 +10,26 @@ import {
 import { BACKEND_REQUESTS } from '../../platform/compute-backend';
 import { ENCODER_NAMES } from '../../quantum/resources/architecture';
 import { MAX_LAYERS, MAX_QUBITS } from '../../quantum/template';
-import { DEFAULT_DOSE_FORM } from '../doses/dose-settings';
-import { decodeShareState, encodeShareState, isShareFragment, shareUrl } from './share-codec';
-import { DAMAGED_MESSAGE, SHARE_VIEWS, type SharedDoseSettings, type ShareState, shareStateOf } from './share-state';
+import { estDataPreset } from '../../dose/estdata-preset';
+import { DEFAULT_MODELS, type DoseFormValues, questionsDraftOf } from '../doses/dose-form-model';
+import { largestAcceptedLink, longestShareStates } from '../../testing/hostile-share-links';
+import {
+  decodeShareState,
+  encodeShareState,
+  isShareFragment,
+  MAX_SHARE_FRAGMENT_LENGTH,
+  MAX_SHARE_JSON_LENGTH,
+  shareUrl,
+} from './share-codec';
+import {
+  DAMAGED_MESSAGE,
+  MAX_SHARED_DOSES_LENGTH,
+  SHARE_VERSION,
+  SHARE_VIEWS,
+  type SharedDoseSettings,
+  type ShareState,
+  shareStateOf,
+} from './share-state';
 
 type Random = () => number;
 const int = (r: Random, min: number, max: number): number => min + Math.floor(r() * (max - min + 1));
@@ -44,27 +61,40 @@ function randomModel(r: Random): TrainingConfig {
   return config;
 }
 
+/** The demo study's questions with random numbers in range, and random run options. */
 function randomDoses(r: Random): SharedDoseSettings {
-  const targetHigh = int(r, 51, 100);
+  const preset = estDataPreset().questions!;
+  const low = int(r, 20, 80);
   return {
-    nVirtual: int(r, 10, 20_000),
-    seed: int(r, 0, 2 ** 31 - 1),
-    threshold: oneOf(r, [0.5, 3.3, 10, 1000]),
-    targetHigh,
-    targetLow: int(r, 1, 50),
-    dailyStep: oneOf(r, [0.1, 0.25, 0.5, 10]),
-    weeklyStep: oneOf(r, [1, 2.5, 5, 100]),
-    gridStep: oneOf(r, [0.05, 0.25, 0.5]),
-    method: oneOf(r, ['bisection', 'mcts'] as const),
-    uncertaintyReplicates: int(r, 0, 200),
-    vpcReplicates: int(r, 0, 1000),
+    questions: {
+      ...preset,
+      criterion: {
+        rule: 'below',
+        threshold: oneOf(r, [0.5, 3.3, 10, 1000]),
+        window: oneOf(r, ['throughout', 'trough', 'average'] as const),
+      },
+      targets: [int(r, 51, 100) / 100, int(r, 1, 50) / 100],
+      regimens: preset.regimens.map((g) => ({ ...g, step: oneOf(r, [0.1, 0.25, 0.5, 10]), max: oneOf(r, [30, 300]) })),
+      scenarios: preset.scenarios.map((sc) => ({
+        name: sc.name,
+        covariates: { BW: { uniform: [low, low + int(r, 1, 90)] }, COMED: { share: int(r, 0, 100) / 100 } },
+      })),
+      virtualSubjects: int(r, 10, 100_000),
+      seed: int(r, 0, 2 ** 32 - 1),
+    },
+    run: { method: oneOf(r, ['bisection', 'mcts'] as const), uncertaintyReplicates: int(r, 0, 200), vpcReplicates: int(r, 0, 1000) },
   };
+}
+
+/** The Doses form of the demo study. */
+function demoForm(change: Partial<DoseFormValues> = {}): DoseFormValues {
+  return { ...DEFAULT_MODELS, questions: questionsDraftOf(estDataPreset().questions!, ['BW', 'COMED', 'DOSE']), ...change };
 }
 
 function randomState(r: Random): ShareState {
   const model = maybe(r, () => randomModel(r));
   const doses = maybe(r, () => randomDoses(r));
-  return { v: 1, data: 'demo', view: oneOf(r, SHARE_VIEWS), ...(model ? { model } : {}), ...(doses ? { doses } : {}) };
+  return { v: SHARE_VERSION, data: 'demo', view: oneOf(r, SHARE_VIEWS), ...(model ? { model } : {}), ...(doses ? { doses } : {}) };
 }
 
 /** A well-formed link around any payload (as a newer or a tampered version would make it). */
@@ -82,7 +112,7 @@ describe('share links', () => {
   });
 
   it('read #demo as the demo data on the Data tab and leave other fragments alone', () => {
-    expect(decodeShareState('#demo')).toEqual({ ok: true, state: { v: 1, data: 'demo', view: 'data' } });
+    expect(decodeShareState('#demo')).toEqual({ ok: true, state: { v: SHARE_VERSION, data: 'demo', view: 'data' } });
     expect(isShareFragment('#demo')).toBe(true);
     expect(isShareFragment('#s=abc')).toBe(true);
     expect(isShareFragment('')).toBe(false);
@@ -92,7 +122,7 @@ describe('share links', () => {
   it('fail every truncation of a valid link with the damaged-link message, never throwing', () => {
     const r = mulberry32(11);
     for (let i = 0; i < 20; i++) {
-      const fragment = encodeShareState({ v: 1, data: 'demo', view: 'model', model: randomModel(r), doses: randomDoses(r) });
+      const fragment = encodeShareState({ v: SHARE_VERSION, data: 'demo', view: 'model', model: randomModel(r), doses: randomDoses(r) });
       for (let end = 0; end < fragment.length; end++) {
         const result = decodeShareState(fragment.slice(0, end));
         expect(result.ok, fragment.slice(0, end)).toBe(false);
@@ -121,27 +151,33 @@ describe('share links', () => {
   });
 
   it('tell a link from a newer version apart from a damaged one', () => {
-    const result = decodeShareState(fragmentOf({ v: 2, data: 'demo', view: 'data', somethingNew: true }));
+    const result = decodeShareState(fragmentOf({ v: 3, data: 'demo', view: 'data', somethingNew: true }));
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.message).toMatch(/^This link was made by a newer version of QPKPD Studio \(link version 2/);
+    if (!result.ok) expect(result.message).toMatch(/^This link was made by a newer version of QPKPD Studio \(link version 3/);
     for (const v of [0, 1.5, '1', null]) expect(decodeShareState(fragmentOf({ v, data: 'demo', view: 'data' })).ok, String(v)).toBe(false);
   });
 
   it('refuse unknown keys, other data, wrong types and values the forms refuse', () => {
     const model = { ...DEFAULT_TRAINING_CONFIG };
-    const doses = shareStateOf('data', model, DEFAULT_DOSE_FORM).state.doses;
+    const doses = shareStateOf('data', model, demoForm()).state.doses!;
+    const v = SHARE_VERSION;
     const cases: [string, unknown][] = [
-      ['unknown top-level key', { v: 1, data: 'demo', view: 'data', extra: 1 }],
-      ['user data', { v: 1, data: 'user', view: 'data' }],
-      ['unknown view', { v: 1, data: 'demo', view: 'settings' }],
-      ['unknown model key', { v: 1, data: 'demo', view: 'model', model: { ...model, extra: 1 } }],
-      ['missing model key', { v: 1, data: 'demo', view: 'model', model: { ...model, seed: undefined } }],
-      ['number as text', { v: 1, data: 'demo', view: 'model', model: { ...model, dropout: '0.1' } }],
-      ['out of range', { v: 1, data: 'demo', view: 'model', model: { ...model, qubits: MAX_QUBITS + 1 } }],
-      ['unknown encoder', { v: 1, data: 'demo', view: 'model', model: { ...model, encoder: 'gpt' } }],
-      ['saved-model ids', { v: 1, data: 'demo', view: 'doses', doses: { ...doses, networkIds: ['a'] } }],
-      ['equal targets', { v: 1, data: 'demo', view: 'doses', doses: { ...doses, targetLow: 90 } }],
-      ['unknown method', { v: 1, data: 'demo', view: 'doses', doses: { ...doses, method: 'grid' } }],
+      ['unknown top-level key', { v, data: 'demo', view: 'data', extra: 1 }],
+      ['user data', { v, data: 'user', view: 'data' }],
+      ['unknown view', { v, data: 'demo', view: 'settings' }],
+      ['unknown model key', { v, data: 'demo', view: 'model', model: { ...model, extra: 1 } }],
+      ['missing model key', { v, data: 'demo', view: 'model', model: { ...model, seed: undefined } }],
+      ['number as text', { v, data: 'demo', view: 'model', model: { ...model, dropout: '0.1' } }],
+      ['out of range', { v, data: 'demo', view: 'model', model: { ...model, qubits: MAX_QUBITS + 1 } }],
+      ['unknown encoder', { v, data: 'demo', view: 'model', model: { ...model, encoder: 'gpt' } }],
+      ['saved-model ids', { v, data: 'demo', view: 'doses', doses: { ...doses, networkIds: ['a'] } }],
+      ['a target out of range', { v, data: 'demo', view: 'doses', doses: { ...doses, questions: { ...doses.questions, targets: [1.5] } } }],
+      [
+        'a misspelt question field',
+        { v, data: 'demo', view: 'doses', doses: { ...doses, questions: { ...doses.questions, treshold: 3 } } },
+      ],
+      ['unknown method', { v, data: 'demo', view: 'doses', doses: { ...doses, run: { ...doses.run, method: 'grid' } } }],
+      ['a version-1 dose setting out of range', { v: 1, data: 'demo', view: 'doses', doses: { ...V1_DOSES, nVirtual: 5 } }],
       ['not an object', [1, 2]],
     ];
     for (const [name, payload] of cases) {
@@ -152,14 +188,87 @@ describe('share links', () => {
   });
 
   it('make the current analysis a link, leaving out a form with values out of range and never the chosen models', () => {
-    const form = { ...DEFAULT_DOSE_FORM, nVirtual: 200, networkIds: ['secret-id'], ensemble: true };
+    const form = demoForm({ networkIds: ['secret-id'], ensemble: true });
+    form.questions = { ...form.questions, virtualSubjects: '200' };
     const { state, leftOut } = shareStateOf('doses', { ...DEFAULT_TRAINING_CONFIG, epochs: Number.NaN }, form);
     expect(leftOut).toEqual(['model']);
     expect(state.model).toBeUndefined();
-    expect(state.doses?.nVirtual).toBe(200);
+    expect(state.doses?.questions.virtualSubjects).toBe(200);
+    expect(state.doses?.questions.scenarios.map((s) => s.name)).toEqual(['base', 'bw70_140', 'no_comed']);
     expect(JSON.stringify(state)).not.toContain('secret-id');
     const url = shareUrl(state, { origin: 'https://example.org', pathname: '/studio/' });
     expect(url.startsWith('https://example.org/studio/#s=')).toBe(true);
     expect(decodeShareState(new URL(url).hash)).toEqual({ ok: true, state });
+
+    const invalid = demoForm();
+    invalid.questions = { ...invalid.questions, targets: ['150'] };
+    const leftOutInvalid = shareStateOf('doses', DEFAULT_TRAINING_CONFIG, invalid);
+    expect([leftOutInvalid.leftOut, leftOutInvalid.why]).toEqual([['doses'], { doses: 'hold values out of range' }]);
+    expect(shareStateOf('doses', DEFAULT_TRAINING_CONFIG, null)).toEqual({
+      state: { v: SHARE_VERSION, data: 'demo', view: 'doses', model: DEFAULT_TRAINING_CONFIG },
+      leftOut: [],
+      why: {},
+    });
+  });
+
+  it('leave out dose settings too long for a link (every list at its longest), and the longest accepted link still fits', () => {
+    const form = demoForm();
+    const regimen = form.questions.regimens[0];
+    const scenario = form.questions.scenarios[0];
+    form.questions = {
+      ...form.questions,
+      regimens: Array.from({ length: 12 }, (_, i) => ({ ...regimen, key: 1000 + i, name: `${'r'.repeat(55)} ${i}` })),
+      scenarios: Array.from({ length: 12 }, (_, i) => ({ ...scenario, key: 2000 + i, name: `${'s'.repeat(55)} ${i}` })),
+    };
+    const { state, leftOut, why } = shareStateOf('doses', DEFAULT_TRAINING_CONFIG, form);
+    expect(leftOut).toEqual(['doses']);
+    expect(why.doses).toMatch(/longer than a link can carry/);
+    expect(state.doses).toBeUndefined();
+    expect(decodeShareState(`#${encodeShareState(state)}`)).toEqual({ ok: true, state });
+    const longest = longestShareStates(3);
+    for (const s of longest) {
+      expect(JSON.stringify(s.doses).length).toBeLessThanOrEqual(MAX_SHARED_DOSES_LENGTH);
+      const fragment = encodeShareState(s);
+      expect(fragment.length).toBeLessThanOrEqual(MAX_SHARE_FRAGMENT_LENGTH);
+      expect(decodeShareState(`#${fragment}`)).toEqual({ ok: true, state: s });
+    }
+    const largest = largestAcceptedLink();
+    expect(largest.fragment.length - 1).toBeLessThanOrEqual(MAX_SHARE_FRAGMENT_LENGTH);
+    expect(largest.json.length).toBeLessThanOrEqual(MAX_SHARE_JSON_LENGTH);
+    expect(decodeShareState(largest.fragment).ok).toBe(true);
+  });
+
+  it('read a version-1 link (the EstData-only dose numbers) into the demo study’s questions', () => {
+    const result = decodeShareState(
+      fragmentOf({ v: 1, data: 'demo', view: 'doses', doses: { ...V1_DOSES, nVirtual: 200, weeklyStep: 10 } }),
+    );
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.state.v).toBe(SHARE_VERSION);
+    const q = result.state.doses!.questions;
+    expect(q.virtualSubjects).toBe(200);
+    expect(q.criterion).toEqual({ rule: 'below', threshold: 3.3, window: 'throughout' });
+    expect(q.targets).toEqual([0.9, 0.75]);
+    expect(q.regimens.map((g) => [g.name, g.step, g.max])).toEqual([
+      ['daily', 0.5, 30],
+      ['weekly', 10, 600],
+    ]);
+    expect(q.scenarios).toEqual(estDataPreset().questions!.scenarios);
+    expect(result.state.doses!.run).toEqual({ uncertaintyReplicates: 20, method: 'mcts', vpcReplicates: 100 });
   });
 });
+
+/** A version-1 link's dose settings (as the app wrote them before the study's questions). */
+const V1_DOSES = {
+  nVirtual: 1000,
+  seed: 1,
+  threshold: 3.3,
+  targetHigh: 90,
+  targetLow: 75,
+  dailyStep: 0.5,
+  weeklyStep: 5,
+  gridStep: 0.25,
+  method: 'mcts',
+  uncertaintyReplicates: 20,
+  vpcReplicates: 100,
+};

@@ -17,8 +17,9 @@ const { compressToEncodedURIComponent, decompressFromEncodedURIComponent } =
 
 /**
  * The longest fragment (without '#') the app opens, checked before anything is decompressed. The
- * app's own longest link — every Model and Doses setting at its longest allowed value — is 682
- * characters (685 before the network sizes had to fit the parameter budget), so 4,096 leave 6× room.
+ * app's own longest link — every Model and Doses setting at its longest allowed value, the Doses
+ * settings being the demo study's questions — is 1,122 characters (682 when links carried the
+ * EstData-only dose numbers), so 4,096 leave 3.6× room.
  * lz-string expands k codes into up to k²/2 characters: the worst fragment of this length decompresses
  * to 2.8 million characters, in about 2 ms here; then MAX_SHARE_JSON_LENGTH stops it before anything
  * else reads it. (Measured by `bench/input-limits.ts`, `bench/results-input-limits-2026-12-06.json`.)
@@ -30,7 +31,7 @@ export const MAX_SHARE_FRAGMENT_LENGTH = 4096;
 /**
  * The longest state (JSON characters) a link may carry, checked right after decompressing and before
  * the hash, the re-encoding and JSON.parse — lz-string's re-encoding is superlinear (3.2 s for the
- * 2.8 million characters above). The app's longest state is 706 characters; a state of exactly
+ * 2.8 million characters above). The app's longest state is 1,277 characters (a doses section is at most 2,000: share-state.ts); a state of exactly
  * 8,192 is decoded, checked and re-encoded in about 1 ms here (same benchmark).
  */
 export const MAX_SHARE_JSON_LENGTH = 8192;

@@ -61,7 +61,7 @@ export class ShareLinkController implements ReactiveController {
 
   private apply(state: ShareState): void {
     if (state.model) modelWorkspace.config = state.model;
-    if (state.doses) dosesWorkspace.form = { ...dosesWorkspace.form, ...state.doses };
+    if (state.doses) dosesWorkspace.applyShared(state.doses);
     this.revision += 1;
     this.showView(state.view);
     this.host.requestUpdate();

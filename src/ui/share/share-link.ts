@@ -23,7 +23,7 @@ export class ShareLink extends LitElement {
     active: { attribute: false },
     url: { state: true },
     opened: { state: true },
-    leftOut: { state: true },
+    leftOutNotes: { state: true },
     status: { state: true },
   };
   static override styles = [
@@ -83,7 +83,8 @@ export class ShareLink extends LitElement {
   /** The link offered, or null while the panel is closed. */
   declare url: string | null;
   declare opened: Opened;
-  declare leftOut: readonly ('model' | 'doses')[];
+  /** Why settings were left out of the link, one sentence each. */
+  declare leftOutNotes: readonly string[];
   declare status: string;
 
   constructor() {
@@ -92,7 +93,7 @@ export class ShareLink extends LitElement {
     this.active = null;
     this.url = null;
     this.opened = 'none';
-    this.leftOut = [];
+    this.leftOutNotes = [];
     this.status = '';
   }
 
@@ -122,11 +123,8 @@ export class ShareLink extends LitElement {
       <h2 id="share-title">${user ? 'Links never carry your data' : 'Link to this analysis'}</h2>
       <p data-testid="share-explanation">${this.explanation()}</p>
       ${
-        this.leftOut.length > 0
-          ? html`<p>
-              The ${this.leftOut.map((k) => LEFT_OUT[k]).join(' and ')} settings hold values out of range, so the link leaves them at what
-              the recipient has.
-            </p>`
+        this.leftOutNotes.length > 0
+          ? html`<p data-testid="share-left-out">${this.leftOutNotes.join(' ')} The link leaves them at what the recipient has.</p>`
           : nothing
       }
       <label for="share-url">Link</label>
@@ -164,10 +162,10 @@ export class ShareLink extends LitElement {
       this.close();
       return;
     }
-    const { state, leftOut } = shareStateOf(this.view, modelWorkspace.config, dosesWorkspace.form);
+    const { state, leftOut, why } = shareStateOf(this.view, modelWorkspace.config, dosesWorkspace.form);
     const active = this.active;
     this.opened = !active ? 'none' : (await isDemoEntry(active).catch(() => false)) ? 'demo' : 'user';
-    this.leftOut = leftOut;
+    this.leftOutNotes = leftOut.map((k) => `The ${LEFT_OUT[k]} settings ${why[k] ?? 'hold values out of range'}.`);
     this.status = '';
     this.url = shareUrl(state, window.location);
     if (this.opened !== 'user') await this.copy();

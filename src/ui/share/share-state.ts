@@ -1,18 +1,35 @@
 /**
- * What a share link carries (version 1): the bundled demo data, the open view, and optionally the
- * Model tab's training settings and the Doses tab's numbers and search method — never data from a
- * user's file, never saved-model ids. Its check: exact keys, JSON types, and the forms' own rules.
- * Pure: no DOM.
+ * What a share link carries (version 2): the bundled demo data, the open view, and optionally the
+ * Model tab's training settings and the Doses tab's questions of the demo study (the spec's
+ * `questions`, as the form holds them) with the run options — never data from a user's file, never
+ * saved-model ids. Its check: exact keys, JSON types, and the forms' own rules (the study's questions
+ * through the one validator, readStudySpec, on the demo's preset). A version-1 link (the EstData-only
+ * dose numbers: N, seed, threshold, two targets, daily and weekly steps, grid step, method, replicates)
+ * is read into the same shape (its time grid step is no longer a setting: the engine's 0.25 h for
+ * these regimens). A doses section longer than MAX_SHARED_DOSES_LENGTH is left out of a link (it would
+ * not fit the codec's limits beside the longest model settings). Pure: no DOM.
  */
+import { studySpecDocument } from '../../store/study-file';
+import { type DoseRunOptions, runOptionProblems } from '../../dose/dose-run-report';
+import { estDataPreset } from '../../dose/estdata-preset';
 import { DEFAULT_TRAINING_CONFIG, type TrainingConfig, trainingConfigProblems } from '../../model/training-config';
 import { jsonShapeIssue } from '../../model/untrusted-json';
-import { DEFAULT_DOSE_FORM, type DoseFormValues, doseFormProblems, type NumberSetting } from '../doses/dose-settings';
+import type { QuestionsSpec } from '../../study/study-spec';
+import { describeSpecProblems, readStudySpec } from '../../study/study-spec-reader';
+import { checkDoseForm, type DoseFormValues } from '../doses/dose-form-model';
 
-export const SHARE_VERSION = 1;
+export const SHARE_VERSION = 2;
 export const SHARE_VIEWS = ['data', 'model', 'doses'] as const;
 export type ShareView = (typeof SHARE_VIEWS)[number];
 
-export type SharedDoseSettings = Pick<DoseFormValues, NumberSetting | 'method'>;
+/** The Doses tab's settings in a link: the demo study's questions and the run options. */
+export interface SharedDoseSettings {
+  readonly questions: QuestionsSpec;
+  readonly run: DoseRunOptions;
+}
+
+/** The longest doses section (JSON characters) a link carries; the demo's own questions take about 700. */
+export const MAX_SHARED_DOSES_LENGTH = 2000;
 
 export interface ShareState {
   readonly v: typeof SHARE_VERSION;
@@ -43,7 +60,22 @@ const MODEL_FIELDS: Readonly<Record<keyof TrainingConfig, true>> = {
   classification: true,
 };
 
-const DOSE_FIELDS: Readonly<Record<keyof SharedDoseSettings, true>> = {
+/** The version-1 dose settings (EstData-only numbers), read into the version-2 shape. */
+interface DosesV1 {
+  nVirtual: number;
+  seed: number;
+  threshold: number;
+  targetHigh: number;
+  targetLow: number;
+  dailyStep: number;
+  weeklyStep: number;
+  gridStep: number;
+  method: string;
+  uncertaintyReplicates: number;
+  vpcReplicates: number;
+}
+
+const DOSES_V1_FIELDS: Readonly<Record<keyof DosesV1, true>> = {
   nVirtual: true,
   seed: true,
   threshold: true,
@@ -57,7 +89,56 @@ const DOSE_FIELDS: Readonly<Record<keyof SharedDoseSettings, true>> = {
   vpcReplicates: true,
 };
 
-const DOSE_METHODS: readonly DoseFormValues['method'][] = ['bisection', 'mcts'];
+const DOSES_V1_DEFAULTS: DosesV1 = {
+  nVirtual: 1000,
+  seed: 1,
+  threshold: 3.3,
+  targetHigh: 90,
+  targetLow: 75,
+  dailyStep: 0.5,
+  weeklyStep: 5,
+  gridStep: 0.25,
+  method: 'bisection',
+  uncertaintyReplicates: 20,
+  vpcReplicates: 100,
+};
+
+const DOSES_FIELDS: Readonly<Record<keyof SharedDoseSettings, true>> = { questions: true, run: true };
+const RUN_FIELDS: Readonly<Record<keyof DoseRunOptions, true>> = { uncertaintyReplicates: true, method: true, vpcReplicates: true };
+const RUN_DEFAULTS: DoseRunOptions = { uncertaintyReplicates: 0, method: 'bisection', vpcReplicates: 0 };
+
+/** A version-1 link's dose numbers as the demo study's questions (the preset's, with the link's numbers). */
+function dosesFromV1(v1: DosesV1): unknown {
+  const preset = estDataPreset().questions!;
+  const steps: Record<string, number> = { daily: v1.dailyStep, weekly: v1.weeklyStep };
+  return {
+    questions: {
+      ...preset,
+      criterion: { ...preset.criterion, threshold: v1.threshold },
+      targets: [v1.targetHigh / 100, v1.targetLow / 100],
+      regimens: preset.regimens.map((r) => {
+        const step = steps[r.name] ?? r.step;
+        return { ...r, step, max: Number((60 * step).toFixed(10)) };
+      }),
+      virtualSubjects: v1.nVirtual,
+      seed: v1.seed,
+    },
+    run: { uncertaintyReplicates: v1.uncertaintyReplicates, method: v1.method, vpcReplicates: v1.vpcReplicates },
+  };
+}
+
+/** The doses section checked: exact keys, the questions through readStudySpec on the demo's preset, the run options; or the problem in words. */
+function checkDoses(value: unknown): { ok: true; doses: SharedDoseSettings } | { ok: false; detail: string } {
+  const record = exactRecord<{ questions: unknown; run: unknown }>(value, DOSES_FIELDS, { questions: {}, run: {} });
+  if (!record) return { ok: false, detail: 'dose settings' };
+  const run = exactRecord<DoseRunOptions>(record.run, RUN_FIELDS, RUN_DEFAULTS);
+  if (!run) return { ok: false, detail: 'dose run options' };
+  const runProblems = Object.entries(runOptionProblems(run));
+  if (runProblems.length > 0) return { ok: false, detail: problemsText('doses', Object.fromEntries(runProblems)) };
+  const reading = readStudySpec({ ...studySpecDocument(estDataPreset()), questions: record.questions });
+  if (!reading.ok) return { ok: false, detail: `doses ${describeSpecProblems(reading.problems, 3)}` };
+  return { ok: true, doses: { questions: reading.spec.questions!, run } };
+}
 
 export const DAMAGED_MESSAGE =
   'This link is damaged or incomplete, so it could not be opened. Ask for the link again, or open the demo data from the side panel.';
@@ -87,8 +168,11 @@ export function damagedLink(detail?: string): ShareCheck {
   return { ok: false, message: detail ? `${DAMAGED_MESSAGE} (${detail})` : DAMAGED_MESSAGE };
 }
 
-/** A state's objects nest one level deep (its model and dose settings); one more is allowed, never used. */
-const MAX_SHARE_NESTING = 2;
+/**
+ * A state's objects nest seven levels deep (state → doses → questions → scenarios → a scenario →
+ * its covariates → a distribution → its pair); one more is allowed, never used.
+ */
+const MAX_SHARE_NESTING = 8;
 
 const problemsText = (section: string, problems: Record<string, string | undefined>): string =>
   Object.entries(problems)
@@ -121,12 +205,15 @@ export function checkShareState(value: unknown): ShareCheck {
     state = { ...state, model };
   }
   if (value.doses !== undefined) {
-    const doses = exactRecord<SharedDoseSettings>(value.doses, DOSE_FIELDS, DEFAULT_DOSE_FORM);
-    if (!doses) return damagedLink('dose settings');
-    const problems: Record<string, string | undefined> = doseFormProblems({ ...DEFAULT_DOSE_FORM, ...doses });
-    if (!DOSE_METHODS.includes(doses.method)) problems.method = 'unknown search method';
-    if (Object.keys(problems).length > 0) return damagedLink(problemsText('doses', problems));
-    state = { ...state, doses };
+    let doses: unknown = value.doses;
+    if (v === 1) {
+      const old = exactRecord<DosesV1>(value.doses, DOSES_V1_FIELDS, DOSES_V1_DEFAULTS);
+      if (!old) return damagedLink('dose settings');
+      doses = dosesFromV1(old);
+    }
+    const checked = checkDoses(doses);
+    if (!checked.ok) return damagedLink(checked.detail);
+    state = { ...state, doses: checked.doses };
   }
   return { ok: true, state };
 }
@@ -138,19 +225,36 @@ function pick<T extends object>(source: T, fields: Readonly<Record<string, true>
 
 export interface ShareDraft {
   readonly state: ShareState;
-  /** Settings left out because the form holds values out of range. */
+  /** Settings left out of the link: the form holds values out of range, or (doses) too much for a link. */
   readonly leftOut: readonly ('model' | 'doses')[];
+  /** Why each part was left out, in words ("hold values out of range"). */
+  readonly why: Readonly<Partial<Record<'model' | 'doses', string>>>;
 }
 
-/** The state of the current analysis on the demo data; a form holding values out of range is left out of it. */
-export function shareStateOf(view: ShareView, config: TrainingConfig, form: DoseFormValues): ShareDraft {
-  const parts = { model: pick(config, MODEL_FIELDS), doses: pick<SharedDoseSettings>(form, DOSE_FIELDS) };
+/**
+ * The state of the current analysis on the demo data; a form holding values out of range is left out
+ * of it, and so are dose settings longer than MAX_SHARED_DOSES_LENGTH. `doses`: the Doses form (of the
+ * demo study), or null when the Doses tab was not opened.
+ */
+export function shareStateOf(view: ShareView, config: TrainingConfig, doses: DoseFormValues | null): ShareDraft {
   let state: ShareState = { v: SHARE_VERSION, data: 'demo', view };
   const leftOut: ('model' | 'doses')[] = [];
-  for (const key of ['model', 'doses'] as const) {
-    const checked = checkShareState({ ...state, [key]: parts[key] });
-    if (checked.ok) state = checked.state;
-    else leftOut.push(key);
+  const why: Partial<Record<'model' | 'doses', string>> = {};
+  const outOfRange = 'hold values out of range';
+  const model = checkShareState({ ...state, model: pick(config, MODEL_FIELDS) });
+  if (model.ok) state = model.state;
+  else {
+    leftOut.push('model');
+    why.model = outOfRange;
   }
-  return { state, leftOut };
+  if (doses) {
+    const checked = checkDoseForm(estDataPreset(), { ...doses, mechanistic: true, networkIds: [], ensemble: false });
+    const shared = checked.spec?.questions && checked.options ? { questions: checked.spec.questions, run: checked.options } : null;
+    if (shared && JSON.stringify(shared).length <= MAX_SHARED_DOSES_LENGTH) state = { ...state, doses: shared };
+    else {
+      leftOut.push('doses');
+      why.doses = shared ? `are longer than a link can carry (${MAX_SHARED_DOSES_LENGTH.toLocaleString('en')} characters)` : outOfRange;
+    }
+  }
+  return { state, leftOut, why };
 }

@@ -1,0 +1,219 @@
+/**
+ * A dose run of the Doses tab as plain, structured-clone-friendly data: the study's questions (its
+ * spec's `questions`, with the scenario and regimen names, the criterion in words and the units)
+ * answered by each model chosen — the population model of the spec fitted to the data (with its fit
+ * report and diagnostics), and saved networks — with the run options that are not part of the study
+ * (uncertainty draws, search method, VPC replicates). The dose worker is a thin adapter over
+ * `runStudyDoses` and `networkRunReport`; the page and the exports read these types only.
+ */
+import { studySpecDocument } from '../store/study-file';
+import type { Dataset } from '../data/types';
+import { type StudyDiagnostics, studyDiagnostics } from '../pkpd/diagnostics/study-diagnostics';
+import { studyFitReport, type StudyFitReport } from '../pkpd/population/report';
+import type { Criterion, QuestionsSpec, StudySpec } from '../study/study-spec';
+import { describeSpecProblems, readStudySpec } from '../study/study-spec-reader';
+import { describeCriterion } from './criterion';
+import type { DoseAnswer, DoseProgress, DoseQuestionsResult, DoseResponseCurve, UncertaintySummary } from './dose-questions';
+import { DoseSettingsError } from './errors';
+import type { CancelSignal } from './steady-state';
+import { answerStudyDoseQuestions, studyQuestions } from './study-questions';
+
+/** What a run needs beside the study: how to search and how much uncertainty and diagnostics to compute. */
+export interface DoseRunOptions {
+  /** Models drawn from the fit's covariance for the bands (0: none). */
+  uncertaintyReplicates: number;
+  /** Which search gives the answer; the other runs beside it (for networks only when MCTS is chosen). */
+  method: 'bisection' | 'mcts';
+  /** Replicate trials of the visual predictive check (0: none). */
+  vpcReplicates: number;
+}
+
+export const DOSE_RUN_LIMITS = {
+  uncertaintyReplicates: 200,
+  vpcReplicates: 1000,
+} as const;
+
+export type DoseRunStage = DoseProgress['stage'] | 'diagnostics' | 'loading';
+
+export interface DoseRunProgress {
+  stage: DoseRunStage;
+  /** Units done and total in this stage; total 0 when open-ended (the fit's iterations). */
+  done: number;
+  total: number;
+  message: string;
+}
+
+export interface DoseRunControl {
+  onProgress?: (progress: DoseRunProgress) => void;
+  signal?: CancelSignal;
+}
+
+/** The questions as a run answered them, shared by every model of the run. */
+export interface AnsweredQuestions {
+  label: string;
+  /** The study spec's name. */
+  study: string;
+  /** The questions asked (the spec's, with the form's edits). */
+  questions: QuestionsSpec;
+  /** The endpoint as people read it: "PD (Biomarker)", "PK (Theophylline)". */
+  endpoint: string;
+  /** The criterion in words: "PD (Biomarker) below 3.3 ng/mL throughout the last dosing interval at steady state". */
+  question: string;
+  units: DoseQuestionsResult['units'];
+  answers: DoseAnswer[];
+  curves: DoseResponseCurve[];
+  /** What a reader must know about all answers (loading doses, falling success, …). */
+  notes: string[];
+  method: 'bisection' | 'mcts';
+}
+
+export interface MechanisticRunReport extends AnsweredQuestions {
+  kind: 'mechanistic';
+  uncertainty: UncertaintySummary;
+  fit: StudyFitReport;
+  /** Null when no diagnostics were asked for (0 VPC replicates still gives the goodness-of-fit plots). */
+  diagnostics: StudyDiagnostics | null;
+  timing: { fitSeconds: number; questionsSeconds: number; uncertaintySeconds: number; diagnosticsSeconds: number; totalSeconds: number };
+}
+
+export interface NetworkRunReport extends AnsweredQuestions {
+  kind: 'network';
+  modelId: string;
+  /** How the bands were made (an ensemble), or null without one. */
+  band: { members: number; method: string } | null;
+  /** Input features that leave their training range at the answers. */
+  extrapolation: {
+    scenario: string;
+    regimen: string;
+    dose: number;
+    features: { branch: string; feature: string; beyond: number }[];
+  }[];
+  /** These answers minus the reference (mechanistic) answers, when given. */
+  differences: { scenario: string; target: number; regimen: string; mg: number | null; steps: number | null }[] | null;
+  /** Which subjects of the open dataset gave the network's context (baseline PD, feature ranges). */
+  context: string;
+  backend: string;
+  seconds: number;
+}
+
+export type DoseModelReport = MechanisticRunReport | NetworkRunReport;
+
+/** "PD (Biomarker)", "PK (Theophylline)", or "PK" without a name. */
+export function endpointInWords(spec: StudySpec, endpoint: 'pk' | 'pd'): string {
+  const name = spec.endpoints[endpoint]?.name;
+  return name ? `${endpoint.toUpperCase()} (${name})` : endpoint.toUpperCase();
+}
+
+/** The unit of the endpoint a question is about. */
+export function endpointUnit(spec: StudySpec, endpoint: 'pk' | 'pd'): string {
+  return endpoint === 'pk' ? spec.units.concentration : (spec.units.response ?? '');
+}
+
+/** "PD (Biomarker) below 3.3 ng/mL throughout the last dosing interval at steady state", "PK (Phenobarbital) within 15–40 mg/L at the trough …". */
+export function questionInWords(spec: StudySpec, endpoint: 'pk' | 'pd', criterion: Criterion): string {
+  return `${endpointInWords(spec, endpoint)} ${describeCriterion(criterion, endpointUnit(spec, endpoint))}`;
+}
+
+/** The parts of a run's answers every model shares, from the engine's result. */
+export function answeredQuestions(spec: StudySpec, label: string, result: DoseQuestionsResult): AnsweredQuestions {
+  const questions = result.settings.questions;
+  return {
+    label,
+    study: spec.name,
+    questions,
+    endpoint: endpointInWords(spec, questions.endpoint),
+    question: questionInWords(spec, questions.endpoint, questions.criterion),
+    units: result.units,
+    answers: result.answers,
+    curves: result.curves,
+    notes: result.notes,
+    method: result.settings.method,
+  };
+}
+
+/** The label of the fitted population model: "Population model (oral 2-compartment, indirect (inhibit-production))". */
+export function mechanisticLabel(fit: StudyFitReport): string {
+  return `Population model (${fit.structure.pk}${fit.structure.pd ? `, ${fit.structure.pd}` : ''})`;
+}
+
+/**
+ * The spec a run was handed (from the page, a form or storage), read again through the one validator;
+ * a DoseSettingsError lists its problems by field.
+ */
+export function checkedRunSpec(spec: unknown): StudySpec {
+  const reading = readStudySpec(studySpecDocument(spec as StudySpec));
+  if (!reading.ok) throw new DoseSettingsError(`The study's settings have problems: ${describeSpecProblems(reading.problems)}.`);
+  if (!reading.spec.questions) studyQuestions(reading.spec);
+  return reading.spec;
+}
+
+/** Problems of the run options by name, in words for the form ("Between 0 and 200, a whole number."). */
+export function runOptionProblems(options: DoseRunOptions): Partial<Record<keyof DoseRunOptions, string>> {
+  const problems: Partial<Record<keyof DoseRunOptions, string>> = {};
+  const whole = (x: number, max: number): boolean => Number.isInteger(x) && x >= 0 && x <= max;
+  for (const key of ['uncertaintyReplicates', 'vpcReplicates'] as const) {
+    const max = DOSE_RUN_LIMITS[key];
+    if (!whole(options[key], max)) problems[key] = `must be a whole number from 0 to ${max}`;
+  }
+  if (options.method !== 'bisection' && options.method !== 'mcts') problems.method = 'must be "bisection" or "mcts"';
+  return problems;
+}
+
+const RUN_OPTION_NAMES: Readonly<Record<keyof DoseRunOptions, string>> = {
+  uncertaintyReplicates: 'Uncertainty draws',
+  method: 'The search method',
+  vpcReplicates: 'VPC replicates',
+};
+
+/** Checks the run options (a DoseSettingsError says which is out of range). */
+export function checkRunOptions(options: DoseRunOptions): void {
+  const problems = Object.entries(runOptionProblems(options));
+  if (problems.length > 0)
+    throw new DoseSettingsError(problems.map(([key, m]) => `${RUN_OPTION_NAMES[key as keyof DoseRunOptions]} ${m}.`).join(' '));
+}
+
+/**
+ * Fits the study's population model to the data, answers the spec's questions from it with
+ * parameter-uncertainty bands, and computes the fit's diagnostics (goodness of fit, individual fits,
+ * a VPC of `vpcReplicates` trials).
+ */
+export async function runStudyDoses(
+  dataset: Dataset,
+  spec: StudySpec,
+  options: DoseRunOptions,
+  control: DoseRunControl = {},
+): Promise<MechanisticRunReport> {
+  checkRunOptions(options);
+  spec = checkedRunSpec(spec);
+  const questions = studyQuestions(spec);
+  const progress = (p: DoseRunProgress): void => control.onProgress?.({ stage: p.stage, done: p.done, total: p.total, message: p.message });
+  const result = await answerStudyDoseQuestions(
+    dataset,
+    spec,
+    {
+      questions,
+      method: options.method,
+      ...(options.method === 'mcts' ? { mcts: {} } : {}),
+      uncertainty: { replicates: options.uncertaintyReplicates },
+    },
+    { signal: control.signal, onProgress: progress },
+  );
+  const started = performance.now();
+  const total = options.vpcReplicates;
+  const diagnostics = studyDiagnostics(result.fit, {
+    vpcReplicates: total,
+    seed: questions.seed,
+    signal: control.signal,
+    onProgress: (done, of) => progress({ stage: 'diagnostics', done, total: of, message: 'visual predictive check, replicate trials' }),
+  });
+  const diagnosticsSeconds = (performance.now() - started) / 1000;
+  const fit = studyFitReport(result.fit);
+  return {
+    kind: 'mechanistic',
+    ...answeredQuestions(spec, mechanisticLabel(fit), result),
+    uncertainty: result.uncertainty,
+    fit,
+    diagnostics,
+    timing: { ...result.timing, diagnosticsSeconds, totalSeconds: result.timing.totalSeconds + diagnosticsSeconds },
+  };
+}
