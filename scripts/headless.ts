@@ -156,16 +156,17 @@ function trainCommand(args: string[]): [string, unknown] {
     backend: choice('--backend', 'auto', BACKEND_REQUESTS, 'backend'),
   };
   const file = dataFile(csv);
-  const specPath = option(args, '--spec');
-  let spec: { specText?: string; specName?: string } = {};
-  if (specPath !== undefined) {
-    try {
-      spec = { specText: readFileSync(specPath, 'utf8'), specName: basename(specPath) };
-    } catch (error) {
-      usageError(`Cannot read ${specPath}: ${(error as Error).message}`);
-    }
+  return ['train', { ...file, ...specFile(option(args, '--spec')), ...config }];
+}
+
+/** The text and file name of a `--spec` file (nothing without one); a file that cannot be read ends the run with the reason. */
+function specFile(specPath: string | undefined): { specText?: string; specName?: string } {
+  if (specPath === undefined) return {};
+  try {
+    return { specText: readFileSync(specPath, 'utf8'), specName: basename(specPath) };
+  } catch (error) {
+    return usageError(`Cannot read ${specPath}: ${(error as Error).message}`);
   }
-  return ['train', { ...file, ...spec, ...config }];
 }
 
 /** Reads and checks the CSV and the spec here (status 2 with the reason when they cannot be used), then fits on the page. */
@@ -173,13 +174,8 @@ function fitCommand(args: string[]): [string, unknown] {
   const csv = option(args, '--csv') ?? usageError('fit needs --csv FILE.');
   const specPath = option(args, '--spec') ?? usageError('fit needs --spec STUDY.json.');
   const file = dataFile(csv);
-  let specText: string;
-  try {
-    specText = readFileSync(specPath, 'utf8');
-  } catch (error) {
-    usageError(`Cannot read ${specPath}: ${(error as Error).message}`);
-  }
-  const fitArgs: FitArgs = { ...file, specText, specName: basename(specPath) };
+  const { specText = '', specName = '' } = specFile(specPath);
+  const fitArgs: FitArgs = { ...file, specText, specName };
   try {
     readFitInputs(fitArgs);
   } catch (error) {
@@ -192,14 +188,7 @@ function fitCommand(args: string[]): [string, unknown] {
 
 /** Reads the study spec of `doses` (none: the EstData preset) and checks it against the file here (status 2 with the reason). */
 function dosesSpec(file: DataFileArgs, specPath: string | undefined): { specText?: string; specName?: string } {
-  let spec: { specText?: string; specName?: string } = {};
-  if (specPath !== undefined) {
-    try {
-      spec = { specText: readFileSync(specPath, 'utf8'), specName: basename(specPath) };
-    } catch (error) {
-      usageError(`Cannot read ${specPath}: ${(error as Error).message}`);
-    }
-  }
+  const spec = specFile(specPath);
   try {
     readDosesInputs({ ...file, ...spec });
   } catch (error) {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { loadEstData } from '../../data/features/test-support';
+import { loadEstData, loadRealStudy } from '../../data/features/test-support';
 import { crossValidationSplits } from '../../data/splits/split';
 import { ModelConfigError } from '../errors';
-import { parseSplitChoice, splitView } from './split-choice';
+import { parseSplitChoice, splitView, testSubjectIds } from './split-choice';
 
 describe('split choice', () => {
   it('reads "reference", "cv5:K" and "cv5-foldK"', () => {
@@ -18,5 +18,12 @@ describe('split choice', () => {
     const fold = crossValidationSplits(data, { folds: 5 })[1];
     const view = splitView(data, parseSplitChoice('cv5:2'));
     expect([view.name, [...view.train], [...view.val]]).toEqual(['cv5-fold2', fold.train, fold.val]);
+  });
+
+  it('names the test subjects of the study’s split, as the experiments worker reads them (phenobarbital: by its groups, not by dose)', () => {
+    const { dataset, spec } = loadRealStudy('pheno_sd', 'phenobarbital');
+    expect(testSubjectIds(dataset, 'reference', spec)).toEqual([...splitView(dataset, 'reference', spec).testIds]);
+    expect(testSubjectIds(dataset, 'reference', spec)).toEqual(['28']);
+    expect(testSubjectIds(dataset, 'reference', null)).not.toEqual(['28']);
   });
 });

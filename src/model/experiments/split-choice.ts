@@ -21,3 +21,8 @@ export function parseSplitChoice(text: string): TrainingSplit {
 /** The split's view, by the study's groups (its spec; null: the arms). */
 export const splitView = (dataset: Dataset, split: TrainingSplit, spec: StudySpec | null = null): SplitView =>
   createSplitView(dataset, splitOf(dataset, split, spec));
+
+/** The IDs of the test subjects an experiment on this split reads (its splitView): what the claims panel names before a run. */
+export function testSubjectIds(dataset: Dataset, split: TrainingSplit, spec: StudySpec | null): string[] {
+  return [...splitView(dataset, split, spec).testIds];
+}

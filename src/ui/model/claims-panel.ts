@@ -14,7 +14,8 @@ import { CLAIM_TITLES, type ClaimVerdict } from '../../model/experiments/verdict
 import type { ModelMode } from '../../model/pkpd-model';
 import { endpointTitle, experimentEndpoint } from '../../model/report/labels';
 import type { StudySpec } from '../../study/study-spec';
-import { DEFAULT_TRAINING_CONFIG, splitOf, type TrainingSplit } from '../../model/training-config';
+import { DEFAULT_TRAINING_CONFIG, type TrainingSplit } from '../../model/training-config';
+import { testSubjectIds } from '../../model/experiments/split-choice';
 import { ENCODER_LABELS, type EncoderName } from '../../quantum/resources/architecture';
 import { MAX_LAYERS, MAX_QUBITS } from '../../quantum/template';
 import { runClaimsInWorker, type WithBackend } from '../../../workers/experiments-client';
@@ -103,9 +104,8 @@ export class ClaimsPanel extends LitElement {
     const running = this.task.running;
     const problems = sizeProblems(this.sizes);
     const blocker = runBlocker(this.encoders.length === 0 ? 'Choose at least one encoder.' : null, problems);
-    // The worker splits by the study's groups: name the same test subjects.
-    const split = splitOf(data, this.split, this.spec);
-    const testIds = split.test.map((s) => split.ids[s]);
+    // The subjects the worker will read: the study's split, by its groups.
+    const testIds = testSubjectIds(data, this.split, this.spec);
     const models = 2 * this.encoders.length;
     return html`<div class="controls">
         ${checkboxGroup(

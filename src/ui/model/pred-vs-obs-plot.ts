@@ -4,7 +4,7 @@ import { html, LitElement, nothing, type PropertyValues, type TemplateResult } f
 import type { TargetReport } from '../../model/report/types';
 import { restrictColors } from '../explorer/arm-colors';
 import { PlotFrames } from '../explorer/plot-frames';
-import { basePlot, MUTED } from '../explorer/plot-theme';
+import { axisLabel, basePlot, MUTED } from '../explorer/plot-theme';
 import { formatSignificant } from '../../text/format';
 import { predictionsExport } from '../../export/predictions-csv';
 import { reportFigure, reportPlotStyles } from './report-figure';
@@ -85,7 +85,7 @@ function predVsObsPlot(report: TargetReport, colourBy: ColourBy, width: number):
         }
       : { type: 'categorical' as const, legend: subjects <= MAX_SUBJECT_LEGEND };
   const axis = (name: string): Plot.ScaleOptions => ({
-    label: `${name} ${label} (${unit})`,
+    label: axisLabel(`${name} ${label}`, unit),
     domain,
     type: log ? 'log' : 'linear',
     grid: true,

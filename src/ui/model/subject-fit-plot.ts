@@ -7,7 +7,7 @@ import { html, LitElement, nothing, type PropertyValues, type TemplateResult } f
 import type { SubjectCurve, TargetReport } from '../../model/report/types';
 import { colorOf } from '../explorer/arm-colors';
 import { PlotFrames } from '../explorer/plot-frames';
-import { basePlot, formatTime, INK, MUTED, THRESHOLD_COLOR, timeTickFormat } from '../explorer/plot-theme';
+import { axisLabel, basePlot, formatTime, INK, MUTED, THRESHOLD_COLOR, timeTickFormat } from '../explorer/plot-theme';
 import { formatSignificant } from '../../text/format';
 import { reportFigure, reportPlotStyles } from './report-figure';
 import { curveRows, facetColumns, reportArmColors, reportTimeAxis, targetLabel } from './report-plot-data';
@@ -166,7 +166,7 @@ function subjectFitPlot(report: TargetReport, curves: readonly SubjectCurve[], l
       ? `Predicted and observed ${label} over time for ${curves.length} subjects`
       : `Predicted and observed ${label} over time for subject ${curves[0]?.subject}`,
     x: { ...reportTimeAxis(report.time, maxTime, panelWidth), tickFormat: timeTickFormat },
-    y: { label: `${label} (${unit})`, grid: true, nice: true, zero: true },
+    y: { label: axisLabel(label, unit), grid: true, nice: true, zero: true },
     color: { type: 'identity' },
     ...(grid ? { fx: { axis: null }, fy: { axis: null } } : {}),
     marks,
