@@ -28,7 +28,7 @@ import { ingestText } from '../src/data/ingest';
 import type { Dataset } from '../src/data/types';
 import { answersReport, curveSummaries } from '../src/dose/answers-report';
 import { addParameterUncertainty, answerDoseQuestions, type DoseQuestionsResult } from '../src/dose/dose-questions';
-import { estDataPreset } from '../src/dose/estdata-preset';
+import { estDataPreset } from '../src/study/estdata-preset';
 import { drawStudyModel } from '../src/dose/parameter-uncertainty';
 import { answerStudyDoseQuestions } from '../src/dose/study-questions';
 import { StudyDoseSimulator } from '../src/dose/study-simulator';

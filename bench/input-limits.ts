@@ -13,7 +13,7 @@
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import * as lzModule from 'lz-string';
-import { loadEstData } from '../src/data/features/test-support';
+import { estDataSpec, loadEstData } from '../src/data/features/test-support';
 import { createSplitView, referenceSplit } from '../src/data/splits/index';
 import { modelFileText, readModelFile } from '../src/model/model-file';
 import { disposeModel } from '../src/model/pkpd-model';
@@ -68,6 +68,7 @@ async function modelFiles(): Promise<Record<string, unknown>> {
   const trained = await trainPkPd(createSplitView(data, referenceSplit(data)), {
     mode: config.mode,
     encoder: config.encoder,
+    study: estDataSpec(),
     classification: { thresholdNgMl: 3.3 },
     // No dropout or router noise: TF.js's random ops do not load under Vite's module runner. The sizes are the same.
     architecture: { dropout: 0 },

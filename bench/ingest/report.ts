@@ -4,7 +4,9 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { ingestText } from '../../src/data/ingest';
 import { buildDatasetFeatures, fitFeatureModel } from '../../src/data/features';
+import { studySizeColumn } from '../../src/data/features/study-features';
 import { DVID_PK } from '../../src/data/types';
+import { estDataPreset } from '../../src/study/estdata-preset';
 import { largeNonmemCsv } from '../fixtures/large-nonmem';
 
 /** Median wall time of `runs` ingests of `text`, after one warm-up. */
@@ -21,16 +23,19 @@ function timeIngest(text: string, fileName: string, runs: number): { median_ms: 
   return { median_ms: Number(times[Math.floor(runs / 2)].toFixed(1)), rows: warm.dataset.rowCount, bytes: text.length };
 }
 
-/** Median time to fit the feature model on all subjects and build PK features for every observation. */
+/** Median time to fit the feature model on all subjects and build PK features for every observation (the covariates and body weight EstData's preset names). */
 function timeFeatures(text: string, runs: number): { median_ms: number; feature_rows: number } {
   const result = ingestText(text, 'features.csv');
   if (!result.ok) throw new Error('feature benchmark input did not ingest');
   const subjects = result.dataset.subjects.map((_, s) => s);
+  const preset = estDataPreset();
+  const covariates = preset.model.covariates.map((c) => c.column);
+  const bodyWeight = studySizeColumn(preset);
   let rows = 0;
   const times: number[] = [];
   for (let r = 0; r <= runs; r++) {
     const start = performance.now();
-    const model = fitFeatureModel(result.dataset, { dvid: DVID_PK }, subjects);
+    const model = fitFeatureModel(result.dataset, { dvid: DVID_PK, covariates, bodyWeight }, subjects);
     rows = buildDatasetFeatures(result.dataset, model, subjects).nRows;
     if (r > 0) times.push(performance.now() - start);
   }

@@ -27,7 +27,7 @@ export const MAGNITUDE_ERROR_FACTOR = 1e6;
 export const MAGNITUDE_MIN_VALUES = 3;
 
 export interface MagnitudeColumn {
-  /** How messages name the values, e.g. "TIME", "DV (PK, DVID 1)", "BW". */
+  /** How messages name the values, e.g. "TIME", "DV (PK, DVID 1)", "WT". */
   label: string;
   /** The column as written in the file. */
   column: string;

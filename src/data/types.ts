@@ -95,7 +95,7 @@ export interface EventRecords {
 export type CovariateKind = 'subject' | 'time-varying';
 
 export interface Covariate {
-  /** Upper-case column name as in the file, e.g. BW, COMED, DOSE. */
+  /** Upper-case column name as in the file, e.g. WT, SEX, DOSE. */
   name: string;
   kind: CovariateKind;
   /** Value per record (NaN where missing). */

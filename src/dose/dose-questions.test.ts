@@ -12,7 +12,7 @@ import { readEstDataCsv } from '../testing/fixture-files';
 import { answerDoseQuestions, type DoseProgress, toHeadlessAnswers } from './dose-questions';
 import { DoseSearchCancelledError, DoseSettingsError } from './errors';
 import { Fnv1a64 } from '../data/hash';
-import { estDataPreset } from './estdata-preset';
+import { estDataPreset } from '../study/estdata-preset';
 import { defaultGridStep } from './steady-state';
 import { answerStudyDoseQuestions, answerStudyQuestionsForModel, type StudyDoseResult } from './study-questions';
 import { StudyDoseSimulator } from './study-simulator';

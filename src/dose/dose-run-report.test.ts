@@ -21,7 +21,7 @@ import {
   runStudyDoses,
 } from './dose-run-report';
 import { DoseSettingsError } from './errors';
-import { estDataPreset } from './estdata-preset';
+import { estDataPreset } from '../study/estdata-preset';
 
 function specFile(name: string): StudySpec {
   const reading = readStudySpecText(readFileSync(new URL(`../../test-data/specs/${name}.study.json`, import.meta.url), 'utf8'));

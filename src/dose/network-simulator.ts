@@ -371,8 +371,8 @@ export class NetworkPdSimulator implements SteadyStateSimulator {
 
   /**
    * Per-subject maxima (and profiles) of the deterministic prediction. Without profiles, subjects
-   * identical to one simulated before at the same dose (same index, BW, COMED and baseline — a
-   * scenario that only changes COMED keeps the others) are not simulated again, and the rest are
+   * identical to one simulated before at the same dose (same index, covariates and baseline — a
+   * scenario that only changes one covariate keeps the others) are not simulated again, and the rest are
    * screened when a threshold is set.
    */
   private maxima(

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadEstData } from '../data/features/test-support';
+import { estDataSpec, loadEstData } from '../data/features/test-support';
 import { referenceSplit } from '../data/splits/split';
 import { createSplitView } from '../data/splits/view';
 import type { Dataset } from '../data/types';
@@ -61,6 +61,7 @@ describe('training on a dataset with a non-finite input', () => {
     const run = trainPkPd(createSplitView(data, split), {
       mode: 'cascade',
       encoder: 'mlp',
+      study: estDataSpec(),
       architecture: { hidden: 8, depth: 1, dropout: 0 },
       training: { epochs: 1, batchSize: 512, learningRate: 1e-3 },
       seed: 1,

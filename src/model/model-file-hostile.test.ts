@@ -8,7 +8,7 @@ import 'fake-indexeddb/auto';
 import { memory } from '@tensorflow/tfjs-core';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { loadEstData } from '../data/features/test-support';
+import { estDataSpec, loadEstData } from '../data/features/test-support';
 import { createSplitView, referenceSplit } from '../data/splits/index';
 import { DEFAULT_ARCHITECTURE, modelArchitecture } from '../quantum/resources/architecture';
 import { closeStudioDatabase } from '../store/database';
@@ -47,6 +47,7 @@ beforeAll(async () => {
   const trained = await trainPkPd(createSplitView(data, referenceSplit(data)), {
     mode: 'cascade',
     encoder: 'qnn-resmlp-moe',
+    study: estDataSpec(),
     architecture: { hidden: 8, depth: 1, nQubits: 2, nLayers: 1 },
     classification: { thresholdNgMl: 3.3 },
     training: { epochs: 1, batchSize: 512 },

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadEstData } from '../data/features/test-support';
+import { estDataSpec, loadEstData } from '../data/features/test-support';
 import { createSplitView, referenceSplit } from '../data/splits/index';
 import { ModelFormatError } from './errors';
 import { MODEL_FILE_FORMAT, modelFileName, modelFileText, readModelFile } from './model-file';
@@ -25,6 +25,7 @@ beforeAll(async () => {
   const trained = await trainPkPd(createSplitView(data, referenceSplit(data)), {
     mode: 'independent',
     encoder: 'resmlp-moe',
+    study: estDataSpec(),
     architecture: { hidden: 8, depth: 1 },
     training: { epochs: 1, batchSize: 512 },
   });

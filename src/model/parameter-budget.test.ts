@@ -36,7 +36,7 @@ import {
 import { fitFeatureModel } from '../data/features/model';
 import { studyFeatureOptions } from '../data/features/study-features';
 import { DVID_PK } from '../data/types';
-import { estDataPreset } from '../study/guess-spec';
+import { estDataPreset } from '../study/estdata-preset';
 
 beforeAll(useCpuBackend);
 
@@ -75,6 +75,7 @@ describe('the parameter budget', () => {
       const { model } = await trainPkPd(view(), {
         mode,
         encoder: config.encoder,
+        study: estDataPreset(),
         architecture: { hidden: 8, depth: 1, nQubits: 2, nLayers: 1 },
         classification: { thresholdNgMl: 3.3 },
         training: { epochs: 1, batchSize: 512 },
@@ -110,7 +111,13 @@ describe('the parameter budget', () => {
   it('trainPkPd refuses such a model before it builds any network (the library and the headless runner too)', async () => {
     const add = vi.spyOn(ParameterSet.prototype, 'add');
     await expect(
-      trainPkPd(view(), { mode: 'independent', encoder: 'resmlp-moe', architecture: { hidden: 512 }, training: { epochs: 1 } }),
+      trainPkPd(view(), {
+        mode: 'independent',
+        encoder: 'resmlp-moe',
+        study: estDataPreset(),
+        architecture: { hidden: 512 },
+        training: { epochs: 1 },
+      }),
     ).rejects.toThrow(new ModelConfigError(parameterBudgetProblem(modelParameterCount(shapeOf(512)), 'resmlp-moe') as string));
     expect(add).not.toHaveBeenCalled();
     add.mockRestore();
@@ -189,6 +196,7 @@ describe('the parameter budget', () => {
     const { model } = await trainPkPd(view(), {
       mode: 'cascade',
       encoder: 'resmlp-moe',
+      study: estDataPreset(),
       architecture: { hidden: 8, depth: 1 },
       classification: { thresholdNgMl: 3.3 },
       training: { epochs: 1, batchSize: 512 },

@@ -6,8 +6,9 @@
  */
 import { featureLayout } from '../data/features/history';
 import { type FeatureSpec, resolveFeatureSpec } from '../data/features/spec';
-import { studyFeatureOptions } from '../data/features/study-features';
+import { studyFeatureOptions, studySizeColumn } from '../data/features/study-features';
 import { type Dataset, DVID_PD, DVID_PK } from '../data/types';
+import { estDataPreset } from '../study/estdata-preset';
 import type { StudySpec } from '../study/study-spec';
 import { type ArchitectureConfig, type EncoderName, modelArchitecture } from '../quantum/resources/architecture';
 import { dense } from '../quantum/resources/layer-parameters';
@@ -105,12 +106,14 @@ function featureCount(options: FeatureSpec, available?: readonly string[]): numb
 }
 
 /**
- * The most feature columns the app's default features give the PK and the PD network (all of them
- * present: both default covariates, body weight, the elimination rate and the PK shape, the PD
- * baseline): EstData's; the count of settings without a dataset (share links, model files).
+ * The feature columns of EstData's PK and PD networks, from its preset (its two covariates, per kg by
+ * its body weight, the elimination rate and the PK shape, the PD baseline): the count of settings
+ * without a dataset (share links, experiments).
  */
 export function defaultFeatureCounts(): { pk: number; pd: number } {
-  return { pk: featureCount({ dvid: DVID_PK }), pd: featureCount({ dvid: DVID_PD }) };
+  const preset = estDataPreset();
+  const named = { covariates: preset.model.covariates.map((c) => c.column), bodyWeight: studySizeColumn(preset) };
+  return { pk: featureCount({ ...named, dvid: DVID_PK }), pd: featureCount({ ...named, dvid: DVID_PD }) };
 }
 
 /** What a model's size depends on besides the training settings: its networks' feature columns, whether it has a PD network, its head's endpoint. */
@@ -121,7 +124,7 @@ export interface ModelFeatureShape {
   readonly classificationEndpoint: 'pk' | 'pd' | null;
 }
 
-/** The shape of models without a study (EstData's default features; a head on PD). */
+/** The shape of models without a study (EstData's features, from its preset; a head on PD). */
 export function defaultFeatureShape(): ModelFeatureShape {
   return { features: defaultFeatureCounts(), hasPd: true, classificationEndpoint: 'pd' };
 }

@@ -1,7 +1,7 @@
 import { add, tidy } from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSubjectRecords } from '../data/features/subject-records';
-import { loadEstData } from '../data/features/test-support';
+import { estDataSpec, loadEstData } from '../data/features/test-support';
 import { referenceSplit } from '../data/splits/split';
 import { createSplitView } from '../data/splits/view';
 import type { Dataset, EventRecords } from '../data/types';
@@ -23,6 +23,7 @@ const data = loadEstData();
 const split = referenceSplit(data);
 
 const SMALL: Omit<PkPdTrainingOptions, 'mode' | 'encoder'> = {
+  study: estDataSpec(),
   architecture: { hidden: 8, depth: 1, dropout: 0.2 },
   training: { epochs: 3, batchSize: 256, learningRate: 3e-3 },
   seed: 1,

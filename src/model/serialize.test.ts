@@ -1,6 +1,6 @@
 import { memory } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadEstData } from '../data/features/test-support';
+import { estDataSpec, loadEstData } from '../data/features/test-support';
 import { referenceSplit } from '../data/splits/split';
 import { createSplitView } from '../data/splits/view';
 import { ModelFormatError } from './errors';
@@ -19,6 +19,7 @@ describe('model documents', () => {
     const { model, validation } = await trainPkPd(createSplitView(data, split), {
       mode: 'cascade',
       encoder: 'qmoe-resmlp',
+      study: estDataSpec(),
       architecture: { hidden: 8, depth: 1, nQubits: 2, nLayers: 1, dropout: 0.2 },
       classification: { thresholdNgMl: 3.3 },
       training: { epochs: 1, batchSize: 512 },
@@ -44,6 +45,12 @@ describe('model documents', () => {
       expect(Array.from(b.pd!.probabilityMet!)).toEqual(Array.from(a.pd!.probabilityMet!));
     }
     expect(saveModel(loaded).branches).toEqual(saveModel(model).branches);
+    // Each feature model records its covariates: the loaded model reads EstData's two, whatever the feature code's defaults.
+    for (const branch of loaded.branches) {
+      expect(branch.featureModel.spec.covariates).toEqual(['BW', 'COMED']);
+      expect(branch.featureModel.spec.bodyWeight).toBe('BW');
+      expect(branch.featureModel.names.slice(0, 2)).toEqual(['BW', 'COMED']);
+    }
     disposeModel(loaded);
     expect(memory().numTensors).toBe(tensorsBefore);
 
@@ -82,6 +89,7 @@ describe('model documents', () => {
       trainPkPd(view, {
         mode: 'multitask',
         encoder: 'qnn-resmlp-moe',
+        study: estDataSpec(),
         architecture: { hidden: 8, depth: 1, nQubits: 2, nLayers: 1 },
         quantumBlocks,
         training: { epochs: 1, batchSize: 512 },

@@ -65,7 +65,8 @@ export interface PkPdTrainingOptions {
   /**
    * The study the data follow (its spec): the features read its covariates, endpoints, time unit and
    * dosing scale (src/data/features/study-features.ts), and a study without a response endpoint gets
-   * a PK network only. Absent: the data module's defaults (DVID 1 and 2, BW and COMED when present).
+   * a PK network only. Absent: the feature code's defaults (DVID 1 and 2, no covariates, no per-kg
+   * features) — EstData's features come from its preset (public/demo/EstData.study.json).
    */
   readonly study?: StudySpec;
   /** Covariates the user adds to the study's (with `study`). */

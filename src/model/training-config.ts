@@ -172,7 +172,7 @@ let defaultShape: ModelFeatureShape | null = null;
 /**
  * Parameters of the networks a config trains (all of them together) on models of `shape`: the open
  * dataset's under its study (studyFeatureShape, the most columns its features can give, so that
- * training never finds the model larger); without one, EstData's default features.
+ * training never finds the model larger); without one, EstData's features (from its preset).
  */
 export function configParameterCount(config: TrainingConfig, shape?: ModelFeatureShape): number {
   const s = shape ?? (defaultShape ??= defaultFeatureShape());
@@ -272,7 +272,7 @@ export function splitOf(dataset: Dataset, split: TrainingSplit, spec: StudySpec 
   return crossValidationSplits(dataset, { folds: CV_FOLDS, seed: DEFAULT_SPLIT_SEED, grouping })[fold - 1];
 }
 
-/** trainPkPd's options for a config and the study (its features, endpoints and criterion; without a spec, EstData's defaults). */
+/** trainPkPd's options for a config and the study (its features, endpoints and criterion; without a spec, the feature code's defaults and EstData's criterion). */
 export function pkPdOptions(config: TrainingConfig, spec: StudySpec | null = null): PkPdTrainingOptions {
   const classification = !config.classification ? null : spec ? studyClassification(spec) : legacyClassification(PD_SUPPRESSION_THRESHOLD);
   return {

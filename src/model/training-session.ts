@@ -58,7 +58,7 @@ export class TrainingSessionError extends Error {
 interface CurrentModel {
   readonly model: PkPdModel;
   readonly view: SplitView;
-  /** The study the model was trained (or opened) with; null: EstData's defaults. */
+  /** The study the model was trained (or opened) with; null: none (the feature code's defaults, EstData's criterion). */
   readonly spec: StudySpec | null;
   facts: TrainedModelFacts;
   /** The dataset's fingerprint is the one the model was trained on. */
@@ -79,7 +79,8 @@ export class TrainingSession {
 
   /**
    * Trains a model and makes it the current one, through the dataset's study spec (features,
-   * endpoints, groups of the split, the classification head's criterion; null: EstData's defaults).
+   * endpoints, groups of the split, the classification head's criterion; null: no study — the feature
+   * code's defaults, DVID 1 and 2 and no covariates, and EstData's criterion).
    * A cancelled run keeps the networks that finished at least one epoch (their best epoch restored),
    * flagged cancelled; it returns null when none did.
    */

@@ -8,7 +8,7 @@ import { grads, memory, setBackend, sum, tensor2d, tensor3d } from '@tensorflow/
 import type { Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadEstData } from '../data/features/test-support';
+import { estDataSpec, loadEstData } from '../data/features/test-support';
 import { referenceSplit } from '../data/splits/split';
 import { createSplitView } from '../data/splits/view';
 import { qnnLayer } from '../quantum/tfjs/qnn-layer';
@@ -27,6 +27,7 @@ async function validationOn(backend: 'cpu' | 'wasm') {
   const { model, validation } = await trainPkPd(createSplitView(data, split), {
     mode: 'cascade',
     encoder: 'qnn-resmlp-moe',
+    study: estDataSpec(),
     architecture: { hidden: 16, depth: 1, nQubits: 3, nLayers: 2, experts: 2, topK: 1 },
     training: { epochs: 2, batchSize: 128 },
     seed: 4,

@@ -6,7 +6,8 @@ import { datasetFingerprint } from '../data/fingerprint';
 import { ingestText } from '../data/ingest';
 import type { Dataset } from '../data/types';
 import { closeStudioDatabase, openStudioDatabase } from './database';
-import { ESTDATA_FINGERPRINT, estDataPreset, headerSignature } from '../study/guess-spec';
+import { ESTDATA_FINGERPRINT, headerSignature } from '../study/guess-spec';
+import { estDataPreset } from '../study/estdata-preset';
 import { readEstDataCsv } from '../testing/fixture-files';
 import { splitColumns } from './dataset-columns';
 import {

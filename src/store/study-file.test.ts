@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ingestText } from '../data/ingest';
-import { estDataPreset, guessStudySpec, studyFacts } from '../study/guess-spec';
+import { guessStudySpec, studyFacts } from '../study/guess-spec';
+import { estDataPreset } from '../study/estdata-preset';
 import { readRealDatasetCsv } from '../testing/fixture-files';
 import { readStudyFile, readStudyFileText, STUDY_FILE_MAX_BYTES, studyFileName, studyFileText } from './study-file';
 

@@ -3,16 +3,8 @@ import { datasetFingerprint } from '../data/fingerprint';
 import { ingestText } from '../data/ingest';
 import type { Dataset } from '../data/types';
 import { readEstDataCsv, readEstDataStudyText, readRealDatasetCsv, type RealDatasetName } from '../testing/fixture-files';
-import {
-  endpointChoices,
-  ESTDATA_FINGERPRINT,
-  estDataPreset,
-  guessRoute,
-  guessStudySpec,
-  headerSignature,
-  proposeStudy,
-  studyFacts,
-} from './guess-spec';
+import { endpointChoices, ESTDATA_FINGERPRINT, guessRoute, guessStudySpec, headerSignature, proposeStudy, studyFacts } from './guess-spec';
+import { estDataPreset } from './estdata-preset';
 import { studySpecDocument } from '../store/study-file';
 import { bindStudy } from './study-data';
 import type { StudySpec } from './study-spec';

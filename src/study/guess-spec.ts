@@ -19,7 +19,6 @@
  * - no questions.
  * The demo data (recognised by content: ESTDATA_FINGERPRINT) get the EstData preset instead.
  */
-import presetDocument from '../../public/demo/EstData.study.json';
 import { Fnv1a64 } from '../data/hash';
 import { baselineOf } from '../data/explore/covariate-lookup';
 import { GROUP_LIMIT, subjectGroups } from '../data/explore/groups';
@@ -27,20 +26,14 @@ import { type CovariateKind, type Dataset, EVID_DOSE, EVID_OBSERVATION } from '.
 import { formatCount, formatNumber } from '../text/format';
 import type { EndpointSelector, PkRoute, StudyEndpoints, StudySpec } from './study-spec';
 import { STUDY_FORMAT, STUDY_VERSION } from './study-spec';
-import { describeSpecProblems, readStudySpec, STUDY_LIMITS } from './study-spec-reader';
+import { STUDY_LIMITS } from './study-spec-reader';
+import { estDataPreset } from './estdata-preset';
 
 /** Where a dataset's study spec came from. */
 export type StudySource = 'preset' | 'guess' | 'remembered' | 'user' | 'imported';
 
 /** datasetFingerprint of the demo data (public/demo/EstData.csv): tested against the file. */
 export const ESTDATA_FINGERPRINT = '43ce49c019bf6eba';
-
-/** The EstData preset (public/demo/EstData.study.json), read by the one validator; a fresh copy each call. */
-export function estDataPreset(): StudySpec {
-  const reading = readStudySpec(presetDocument);
-  if (!reading.ok) throw new Error(`The EstData preset is not a valid study spec: ${describeSpecProblems(reading.problems)}`);
-  return reading.spec;
-}
 
 /** Usable observations (EVID 0, MDV 0, a DV) of one DVID and CMT (NaN when the file has none). */
 export interface ObservationKind {

@@ -15,7 +15,7 @@ import { BACKEND_REQUESTS } from '../platform/compute-backend';
 import { ENCODER_NAMES } from '../quantum/resources/architecture';
 import { formatCount } from '../text/format';
 import { DOSE_RUN_LIMITS } from '../dose/dose-run-report';
-import { estDataPreset } from '../dose/estdata-preset';
+import { estDataPreset } from '../study/estdata-preset';
 import { STUDY_LIMITS } from '../study/study-spec-reader';
 import { DEFAULT_MODELS, type DoseFormValues, questionsDraftOf, runDraftOf } from '../ui/doses/dose-form-model';
 import { MAX_SHARE_FRAGMENT_LENGTH, MAX_SHARE_JSON_LENGTH, shareLinkCheck } from '../ui/share/share-codec';

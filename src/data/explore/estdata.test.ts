@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { estDataPreset, guessStudySpec, studyFacts } from '../../study/guess-spec';
+import { guessStudySpec, studyFacts } from '../../study/guess-spec';
+import { estDataPreset } from '../../study/estdata-preset';
 import type { StudySpec } from '../../study/study-spec';
 import { readEstDataCsv, readRealDatasetCsv, type RealDatasetName } from '../../testing/fixture-files';
 import { ingestText } from '../ingest';

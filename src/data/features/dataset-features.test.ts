@@ -24,7 +24,9 @@ const TRIAL = csvDataset([
   '3,4,7,0,0,0,3,2,.,0,5',
 ]);
 const ALL = [0, 1, 2];
-const FIXED: Partial<FeatureSpec> = { eliminationRate: 0.01, pkShape: { ka: 1, alpha: 0.1, rho: 0.5 } };
+/** The file's covariates, the first the body weight (the feature code's defaults name none), and fixed rates. */
+const COVARIATES = { covariates: ['BW', 'COMED'], bodyWeight: 'BW' } as const;
+const FIXED: Partial<FeatureSpec> = { ...COVARIATES, eliminationRate: 0.01, pkShape: { ka: 1, alpha: 0.1, rho: 0.5 } };
 
 function column(set: { names: string[]; matrix: Float64Array; nFeatures: number }, name: string): number[] {
   const f = set.names.indexOf(name);
@@ -127,7 +129,7 @@ describe('features for the observations of a dataset', () => {
 
 describe('features for simulated regimens', () => {
   const model = createFeatureModel(
-    { dvid: 2, eliminationRate: 0.0048, pkShape: { ka: 0.9, alpha: 0.116, rho: 0.76 } },
+    { dvid: 2, ...COVARIATES, eliminationRate: 0.0048, pkShape: { ka: 0.9, alpha: 0.116, rho: 0.76 } },
     { covariateMedians: { BW: 70.5, COMED: 0.5 }, baselinePdMedian: 8.8, logExposureFloor: 5e-5 },
   );
 

@@ -5,12 +5,14 @@ import { referenceSplit } from '../splits/split';
 import { buildDatasetFeatures, type FeatureSet } from './dataset-features';
 import { fitFeatureModel } from './model';
 import { referenceFeatureSpec } from './spec';
-import { loadEstData } from './test-support';
+import { estDataFeatures, loadEstData } from './test-support';
 import { emptyEventRecords } from '../event-records';
 
 const data = loadEstData();
 const all = data.subjects.map((_, s) => s);
 const split = referenceSplit(data);
+/** EstData's feature options, from its preset (BW and COMED, per kg by BW). */
+const estData = estDataFeatures();
 
 function value(set: FeatureSet, subjectId: string, time: number, name: string): number {
   const row = Array.from(set.rows.time).findIndex((t, i) => t === time && data.subjects[set.rows.subject[i]].id === subjectId);
@@ -20,8 +22,8 @@ function value(set: FeatureSet, subjectId: string, time: number, name: string): 
 
 describe('features on EstData', () => {
   it('the reference spec gives the 21 reference features for every observation', () => {
-    const pk = buildDatasetFeatures(data, fitFeatureModel(data, referenceFeatureSpec(DVID_PK), all), all);
-    const pd = buildDatasetFeatures(data, fitFeatureModel(data, referenceFeatureSpec(DVID_PD), all), all);
+    const pk = buildDatasetFeatures(data, fitFeatureModel(data, { ...estData.pk, ...referenceFeatureSpec(DVID_PK) }, all), all);
+    const pd = buildDatasetFeatures(data, fitFeatureModel(data, { ...estData.pd!, ...referenceFeatureSpec(DVID_PD) }, all), all);
     expect(pk.nFeatures).toBe(21);
     expect(pk.nRows).toBe(36 * 24);
     expect(pd.nRows).toBe(48 * 25);
@@ -32,8 +34,8 @@ describe('features on EstData', () => {
     expect(value(pk, '16', 24, 'DECAY_HL24H')).toBe(1);
   });
 
-  it('defaults on the reference split: k from the training subjects, half-life 125–160 h', () => {
-    const model = fitFeatureModel(data, { dvid: DVID_PK }, split.train);
+  it("the preset's features on the reference split: k from the training subjects, half-life 125–160 h", () => {
+    const model = fitFeatureModel(data, { ...estData.pk, dvid: DVID_PK }, split.train);
     expect(model.trainingSubjects).toBe(42);
     expect(model.kFit!.subjects).toBe(30); // 42 training subjects less 12 placebo
     expect(model.kFit!.points).toBe(30 * 7); // 504 … 1176 h after the last dose at 480 h
@@ -50,8 +52,8 @@ describe('features on EstData', () => {
     expect(model.names).toHaveLength(27);
   });
 
-  it('default PK and PD features: pre-dose troughs, log PK, baseline PD, no NaN', () => {
-    const pkModel = fitFeatureModel(data, { dvid: DVID_PK }, split.train);
+  it("the preset's PK and PD features: pre-dose troughs, log PK, baseline PD, no NaN", () => {
+    const pkModel = fitFeatureModel(data, { ...estData.pk, dvid: DVID_PK }, split.train);
     const pk = buildDatasetFeatures(data, pkModel, split.train);
     expect(pk.nRows).toBe(30 * 24);
     expect(pk.target).toBe('ln(DV)');
@@ -62,7 +64,7 @@ describe('features on EstData', () => {
     // ln of the exposure per kg tracks ln PK closely (correlation over the training rows).
     expect(correlation(column(pk, 'LN_EXPO_PK_PER_KG'), Array.from(pk.rows.target))).toBeGreaterThan(0.95);
 
-    const pdModel = fitFeatureModel(data, { dvid: DVID_PD }, split.train);
+    const pdModel = fitFeatureModel(data, { ...estData.pd!, dvid: DVID_PD }, split.train);
     const pd = buildDatasetFeatures(data, pdModel, [...split.train, ...split.val]);
     expect(pdModel.names).toHaveLength(29);
     expect(pd.nRows).toBe(45 * 25);

@@ -8,10 +8,12 @@ import { naiveShapeSum } from './test-support';
 const K = 0.01;
 const SHAPE = { ka: 1, alpha: 0.1, rho: 0.5 };
 const DOSES = { times: [0, 24, 48, 72], amounts: [10, 10, 10, 10] };
+/** Two subject covariates, the first the body weight (the feature code's defaults name none). */
+const COVARIATES = { covariates: ['BW', 'COMED'], bodyWeight: 'BW' } as const;
 
 function model(extra: Partial<FeatureSpec> = {}): FeatureModel {
   return createFeatureModel(
-    { dvid: 1, eliminationRate: K, pkShape: SHAPE, perKgDoseFeatures: true, baselinePd: true, ...extra },
+    { dvid: 1, ...COVARIATES, eliminationRate: K, pkShape: SHAPE, perKgDoseFeatures: true, baselinePd: true, ...extra },
     { covariateMedians: { BW: 70, COMED: 0.5 }, baselinePdMedian: 9, logExposureFloor: 1e-4 },
   );
 }
@@ -26,7 +28,7 @@ const SUBJECT: HistoryInputs = { doses: DOSES, covariates: { BW: 80, COMED: 1 },
 
 describe('feature layout', () => {
   it('has the reference 21 features in the reference order', () => {
-    const m = createFeatureModel(referenceFeatureSpec(2));
+    const m = createFeatureModel({ ...referenceFeatureSpec(2), ...COVARIATES });
     expect(m.names).toEqual([
       'BW',
       'COMED',
@@ -75,6 +77,15 @@ describe('feature layout', () => {
       'BASELINE_PD',
       'BASELINE_PD_MISSING',
     ]);
+  });
+
+  it('names no covariate and no body weight unless the options do (no per-kg columns)', () => {
+    const m = createFeatureModel({ dvid: 1, eliminationRate: K, pkShape: SHAPE, perKgDoseFeatures: true });
+    expect(m.spec.covariates).toEqual([]);
+    expect(m.spec.bodyWeight).toBeNull();
+    expect(m.names).not.toContain('BW');
+    expect(m.names.some((n) => n.endsWith('_PER_KG'))).toBe(false);
+    expect(m.covariateMedians).toEqual({});
   });
 
   it('drops per-kg features without a body-weight covariate', () => {
@@ -187,7 +198,7 @@ describe('superposition exposure', () => {
     const n = 20;
     const a = 50;
     const k = 0.0048;
-    const m = createFeatureModel({ dvid: 1, eliminationRate: k, pkShape: 'none', logExposure: false });
+    const m = createFeatureModel({ dvid: 1, bodyWeight: 'BW', eliminationRate: k, pkShape: 'none', logExposure: false });
     const times = [0.5, 1000, n * tau, n * tau + 100, n * tau + 2000];
     const regimen = { times: Array.from({ length: n }, (_, j) => j * tau), amounts: new Array<number>(n).fill(a) };
     const got = rows(m, { doses: regimen, covariates: { BW: 70 } }, times);

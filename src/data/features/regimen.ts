@@ -25,7 +25,7 @@ export function regimenDoses(regimen: Regimen): DoseHistory {
 }
 
 export interface VirtualSubject {
-  /** e.g. { BW: 85, COMED: 0 }; missing names take the training median. */
+  /** By covariate name, e.g. { WT: 85, SEX: 0 }; missing names take the training median. */
   covariates: Readonly<Record<string, number>>;
   /** Pre-dose PD; omit for "unknown" (training median, missing indicator 1). */
   baselinePd?: number;

@@ -16,13 +16,6 @@ export type DoseTimeConvention = 'pre-dose' | 'dose-counted';
 
 export const REFERENCE_WINDOWS_H: readonly number[] = [24, 48, 72, 96, 120, 144, 168];
 export const REFERENCE_DECAY_HALF_LIVES_H: readonly number[] = [24, 48, 72];
-/**
- * Covariates of a caller that names none and has no study: EstData's (the reference pipeline's). The
- * app's paths — the training session, the headless runner, the experiments — always name the study's
- * (study-features.ts, from the spec), so these matter only to code and tests written for EstData.
- */
-export const DEFAULT_COVARIATES: readonly string[] = ['BW', 'COMED'];
-
 /** Options for the terminal-slope estimate of the elimination rate k. */
 export interface TerminalPhaseOptions {
   /** Only observations at least this many hours after the subject's last dose are used. Default 24. */
@@ -64,9 +57,12 @@ export interface FeatureSpec {
    * `windowsH` and `decayHalfLivesH` as given (or the reference's hours, which assume daily dosing).
    */
   dosingScale?: 'estimate' | number;
-  /** Subject covariates used as features, upper-case column names. Default BW, COMED (those present). */
+  /**
+   * Subject covariates used as features, column names (any case). Default none: a study's come from its
+   * spec (studyFeatureOptions in study-features.ts), which names them.
+   */
   covariates?: readonly string[];
-  /** Covariate holding body weight, for per-kg features (a study's: studyBodyWeight). Default 'BW' when present, else none. */
+  /** Covariate holding body weight, for per-kg features (a study's: studyBodyWeight). Default none: no per-kg features. */
   bodyWeight?: string | null;
   /** Default 'pre-dose'. */
   doseTimeConvention?: DoseTimeConvention;
@@ -134,16 +130,15 @@ export function resolveFeatureSpec(spec: FeatureSpec, available?: readonly strin
     return available.find((a) => a.toUpperCase() === upper) ?? null;
   };
   const has = (name: string): boolean => named(name) !== null;
-  const requested = [...new Set((spec.covariates ?? DEFAULT_COVARIATES).map((c) => c.toUpperCase()))].filter((c) => c !== 'DOSE');
+  const requested = [...new Set((spec.covariates ?? []).map((c) => c.toUpperCase()))].filter((c) => c !== 'DOSE');
   const covariates = requested.flatMap((c) => {
     const name = named(c);
     if (name !== null) return [name];
-    if (spec.covariates !== undefined) notes.push(`covariate ${c} is not in the data and was left out`);
+    notes.push(`covariate ${c} is not in the data and was left out`);
     return [];
   });
   let bodyWeight: string | null;
-  if (spec.bodyWeight === undefined) bodyWeight = has('BW') ? named('BW') : null;
-  else if (spec.bodyWeight === null) bodyWeight = null;
+  if (spec.bodyWeight === undefined || spec.bodyWeight === null) bodyWeight = null;
   else {
     bodyWeight = named(spec.bodyWeight) ?? spec.bodyWeight.toUpperCase();
     if (!has(bodyWeight)) {
@@ -209,7 +204,10 @@ export function targetSelector(
   return { dvid: target === 'pk' ? DVID_PK : DVID_PD };
 }
 
-/** The reference pipeline's 21 features only: no fixes, the reference's dose-time convention. */
+/**
+ * The reference pipeline's features only: no fixes, the reference's dose-time convention. Its
+ * covariates are the study's, given beside these (with EstData's two, the reference's 21 features).
+ */
 export function referenceFeatureSpec(dvid: number): FeatureSpec {
   return {
     dvid,
@@ -269,7 +267,7 @@ export interface FeatureModel {
   covariateMedians: Record<string, number>;
   /** Training median of the subjects' baseline PD (NaN-free), used when a subject has none. */
   baselinePdMedian: number;
-  /** ε of the ln(ε + exposure) features (1e-3 × median training dose, per kg when BW is used). */
+  /** ε of the ln(ε + exposure) features (1e-3 × median training dose, per kg when there is a body weight). */
   logExposureFloor: number;
   /** Subjects the constants were learned from (count only). */
   trainingSubjects: number;

@@ -10,9 +10,10 @@
  * - observations: the spec's PK and PD endpoints (DVID and/or CMT), not DVID 1/2;
  * - windows, decays and the terminal phase: on the study's dosing scale (dosing-scale.ts);
  * - time unit: the spec's.
- * For EstData's preset (BW power on CL and V, COMED factors; daily doses) this gives exactly the
- * features of the reference pipeline with our fixes: BW, COMED, per-kg exposure by BW, windows
- * 24 … 168 h and decays 24/48/72 h (estdata.test.ts).
+ * For EstData's preset (its body weight a power effect on CL and V, a comedication factor; daily
+ * doses) this gives exactly the features of the reference pipeline with our fixes: those two
+ * covariates, per-kg exposure by the body weight, windows 24 … 168 h and decays 24/48/72 h
+ * (study-features.test.ts, estdata.test.ts).
  */
 import { findCovariate } from '../explore/covariate-lookup';
 import type { Dataset } from '../types';
@@ -56,11 +57,16 @@ export function studyFeatureCovariates(
   return { covariates, notes: [...new Set(notes)] };
 }
 
-/** The column of the spec's body-size covariate (its first power effect on CL or V), as the dataset names it; null when none. */
+/** The column of the spec's body-size covariate (its first power effect on CL or V), as the spec names it; null when none. */
+export function studySizeColumn(spec: StudySpec): string | null {
+  return spec.model.covariates.find((c) => c.form === 'power' && SIZE_PARAMETERS.has(c.on))?.column ?? null;
+}
+
+/** The column of the spec's body-size covariate (studySizeColumn), as the dataset names it; null when none. */
 export function studyBodyWeight(spec: StudySpec, dataset: Dataset): string | null {
-  const effect = spec.model.covariates.find((c) => c.form === 'power' && SIZE_PARAMETERS.has(c.on));
-  if (!effect) return null;
-  const found = findCovariate(dataset, effect.column);
+  const column = studySizeColumn(spec);
+  if (column === null) return null;
+  const found = findCovariate(dataset, column);
   return found && found.kind === 'subject' ? found.name : null;
 }
 

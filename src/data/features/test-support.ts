@@ -6,6 +6,7 @@ import { readEstDataCsv, readEstDataStudyText, readRealDatasetCsv, type RealData
 import { describeSpecProblems, readStudySpecText } from '../../study/study-spec-reader';
 import type { StudySpec } from '../../study/study-spec';
 import { mulberry32 } from '../splits/prng';
+import { type StudyFeatureOptions, studyFeatureOptions } from './study-features';
 
 export function csvDataset(lines: readonly string[], fileName = 'trial.csv'): Dataset {
   const result = ingestText(lines.join('\n'), fileName);
@@ -33,6 +34,15 @@ export function loadRealStudy(
     dataset: csvDataset([readRealDatasetCsv(data)], `${data}.csv`),
     spec: specOf(readFileSync(new URL(`../../../test-data/specs/${spec}.study.json`, import.meta.url), 'utf8')),
   };
+}
+
+/**
+ * EstData's feature options from its preset (study-features.ts): covariates BW and COMED, per-kg
+ * features by BW, DVID 1 and 2, the daily dosing scale — the features of the reference pipeline with
+ * our fixes, for tests written for EstData (the feature code's own defaults name no covariate).
+ */
+export function estDataFeatures(): StudyFeatureOptions {
+  return studyFeatureOptions(estDataSpec(), loadEstData());
 }
 
 function specOf(text: string): StudySpec {

@@ -4,11 +4,15 @@ import { DVID_PD, DVID_PK } from '../types';
 import { buildDatasetFeatures } from '../features/dataset-features';
 import { fitFeatureModel } from '../features/model';
 import { fitFeatureScaler, fitTargetScaler } from '../features/scaler';
-import { loadEstData } from '../features/test-support';
+import type { FeatureSpec } from '../features/spec';
+import { estDataFeatures, loadEstData } from '../features/test-support';
 import { crossValidationSplits, referenceSplit, type SubjectSplit } from './split';
 import { createSplitView, FINAL_EVALUATION } from './view';
 
 const data = loadEstData();
+const estData = estDataFeatures();
+/** EstData's feature options (its preset: BW and COMED, per kg by BW) for a target. */
+const features = (dvid: number): FeatureSpec => ({ ...(dvid === DVID_PK ? estData.pk : estData.pd!), dvid });
 
 type Numeric = Float64Array | Int32Array | Uint8Array;
 
@@ -61,7 +65,7 @@ function guarded(dataset: Dataset, forbidden: readonly number[]): Dataset {
 /** Everything training does before the final evaluation: k, shape, medians, features, scalers. */
 function developAll(dataset: Dataset, train: readonly number[], val: readonly number[]): void {
   for (const dvid of [DVID_PK, DVID_PD]) {
-    const model = fitFeatureModel(dataset, { dvid, perKgDoseFeatures: true }, train);
+    const model = fitFeatureModel(dataset, { ...features(dvid), perKgDoseFeatures: true }, train);
     expect(model.k).not.toBeNull();
     const trainSet = buildDatasetFeatures(dataset, model, train);
     const valSet = buildDatasetFeatures(dataset, model, val);
@@ -76,8 +80,8 @@ describe('test-subject guard', () => {
 
   it('the guard itself catches reads of test records (sanity check of the harness)', () => {
     const g = guarded(data, split.test);
-    expect(() => buildDatasetFeatures(g, fitFeatureModel(data, { dvid: DVID_PK }, split.train), split.test)).toThrow(/test subject/);
-    expect(() => fitFeatureModel(g, { dvid: DVID_PK }, [...split.train, split.test[0]])).toThrow(/test subject/);
+    expect(() => buildDatasetFeatures(g, fitFeatureModel(data, features(DVID_PK), split.train), split.test)).toThrow(/test subject/);
+    expect(() => fitFeatureModel(g, features(DVID_PK), [...split.train, split.test[0]])).toThrow(/test subject/);
     expect(() => Array.from(g.records.dv)).toThrow(/whole-array/);
   });
 
@@ -109,7 +113,7 @@ describe('test-subject guard', () => {
       expect(dev.subjects[s].armDose).toBeNaN();
       expect(dev.subjects[s].baseline.BW).toBeNaN();
     }
-    const model = fitFeatureModel(data, { dvid: DVID_PD }, split.train);
+    const model = fitFeatureModel(data, features(DVID_PD), split.train);
     const a = buildDatasetFeatures(dev, model, view.val);
     const b = buildDatasetFeatures(data, model, view.val);
     expect(Array.from(a.matrix)).toEqual(Array.from(b.matrix));

@@ -4,7 +4,7 @@
  * `fit` command reads them (fit.ts `readFitInputs`: the one validator, the binding), on the page and
  * in the Node runner, which exits with status 2 on a FitInputError before it starts a browser.
  */
-import { estDataPreset } from '../../dose/estdata-preset';
+import { estDataPreset } from '../../study/estdata-preset';
 import { bindStudy, StudyDataError } from '../../study/study-data';
 import type { StudySpec } from '../../study/study-spec';
 import { ingestText } from '../../data/ingest';

@@ -2,14 +2,17 @@
  * Headless command 'model-report-demo' { csvText, fileName, seed? }: trains a tiny cascade
  * QNN-ResMLP-MoE (2 epochs, hidden 8, 2 qubits, 1 layer) on the reference split and returns its
  * report on the validation subjects (5 MC-dropout samples), its training curves and expert usage —
- * the inputs of the model result plots, whose elements this module defines on the page.
+ * the inputs of the model result plots, whose elements this module defines on the page. The study is
+ * the one proposed for the data (the EstData preset for EstData), as the headless 'train' reads it.
  */
+import { datasetFingerprint } from '../../data/fingerprint';
 import { createSplitView, referenceSplit } from '../../data/splits/index';
 import { disposeModel, trainPkPd } from '../../model/index';
 import { buildModelReport, type ModelReport, type TrainingCurvePoint } from '../../model/report/index';
 import { chooseBackend } from '../../platform/compute-backend';
 import { activateBackend } from '../../platform/tfjs-runtime';
 import { probeWebGpu } from '../../platform/webgpu-probe';
+import { proposeStudy } from '../../study/guess-spec';
 import '../../ui/model/expert-usage-plot';
 import '../../ui/model/pred-vs-obs-plot';
 import '../../ui/model/residual-plot';
@@ -39,6 +42,7 @@ registerHeadlessCommand('model-report-demo', async (args): Promise<ModelReportDe
   const trained = await trainPkPd(view, {
     mode: 'cascade',
     encoder: 'qnn-resmlp-moe',
+    study: proposeStudy(dataset, datasetFingerprint(dataset)).spec,
     architecture: { hidden: 8, depth: 1, nQubits: 2, nLayers: 1 },
     training: { epochs: 2, batchSize: 512 },
     seed: input.seed ?? 0,

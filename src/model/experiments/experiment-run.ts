@@ -28,7 +28,7 @@ export interface ExperimentSettings {
   readonly training?: Partial<Omit<TrainingOptions, 'seed'>>;
   /** Architecture overrides; the qubits and layers come from the experiment. */
   readonly architecture?: Partial<Omit<ArchitectureConfig, 'nInputs' | 'nQubits' | 'nLayers'>>;
-  /** The study the data follow (features, endpoints; trainPkPd's `study`); absent: EstData's defaults. */
+  /** The study the data follow (features, endpoints; trainPkPd's `study`); absent: the feature code's defaults (no covariates). */
   readonly study?: StudySpec;
 }
 

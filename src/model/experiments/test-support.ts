@@ -1,12 +1,13 @@
 /** Helpers shared by the experiment tests (not used by the app). */
-import { loadEstData } from '../../data/features/test-support';
+import { estDataSpec, loadEstData } from '../../data/features/test-support';
 import { referenceSplit } from '../../data/splits/split';
 import { createSplitView, type SplitView } from '../../data/splits/view';
 import type { ExperimentSettings } from './experiment-run';
 
-/** Tiny networks and two epochs: fast, and enough to exercise every path. */
+/** Tiny networks and two epochs on EstData's preset: fast, and enough to exercise every path. */
 export const TINY: ExperimentSettings = Object.freeze({
   mode: 'independent',
+  study: estDataSpec(),
   seed: 1,
   architecture: { hidden: 8, depth: 1 },
   training: { epochs: 2, batchSize: 512 },

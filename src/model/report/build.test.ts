@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadEstData } from '../../data/features/test-support';
+import { estDataSpec, loadEstData } from '../../data/features/test-support';
 import { referenceSplit } from '../../data/splits/split';
 import { createSplitView } from '../../data/splits/view';
 import { DVID_PD, DVID_PK, EVID_OBSERVATION } from '../../data/types';
@@ -21,6 +21,7 @@ beforeAll(async () => {
   const trained = await trainPkPd(createSplitView(data, split), {
     mode: 'cascade',
     encoder: 'qnn-mlp',
+    study: estDataSpec(),
     architecture: { hidden: 8, depth: 1, nQubits: 2, nLayers: 1, dropout: 0.2 },
     training: { epochs: 2, batchSize: 512, learningRate: 3e-3 },
     seed: 1,

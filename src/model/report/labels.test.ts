@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadRealStudy } from '../../data/features/test-support';
-import { estDataPreset } from '../../study/guess-spec';
+import { estDataPreset } from '../../study/estdata-preset';
 import { studyClassification } from '../classification';
 import { exampleFacts } from '../trained-model-fixture';
 import { endpointTitle, experimentEndpoint, LEGACY_LABELS, studyReportLabels, trainedModelLabels } from './labels';

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { buildDatasetFeatures } from '../../data/features/dataset-features';
 import { historyFeatures } from '../../data/features/history';
 import { fitFeatureModel } from '../../data/features/model';
-import { csvDataset, loadEstData } from '../../data/features/test-support';
+import type { FeatureSpec } from '../../data/features/spec';
+import { csvDataset, estDataFeatures, loadEstData } from '../../data/features/test-support';
 import { referenceSplit } from '../../data/splits/split';
 import type { Dataset } from '../../data/types';
 import { DVID_PD, DVID_PK } from '../../data/types';
@@ -27,8 +28,9 @@ function historyRows(
   dvid: number,
   subjects: readonly number[],
   train: readonly number[],
+  options: Omit<FeatureSpec, 'dvid'>,
 ): { fromHistory: number[]; fromDataset: number[] } {
-  const model = fitFeatureModel(dataset, { dvid }, train);
+  const model = fitFeatureModel(dataset, { ...options, dvid }, train);
   const set = buildDatasetFeatures(dataset, model, subjects);
   const fromHistory = subjects.flatMap((s) => {
     const times = Array.from(set.rows.time).filter((_, i) => set.rows.subject[i] === s);
@@ -41,7 +43,7 @@ describe('a subject’s history inputs', () => {
   it('give the observation features at the observation times (time-varying covariate, missing values)', () => {
     expect(TRIAL.covariates.find((c) => c.name === 'BW')?.kind).toBe('time-varying');
     for (const dvid of [DVID_PK, DVID_PD]) {
-      const { fromHistory, fromDataset } = historyRows(TRIAL, dvid, [0, 1], [0, 1]);
+      const { fromHistory, fromDataset } = historyRows(TRIAL, dvid, [0, 1], [0, 1], { covariates: ['BW', 'COMED'], bodyWeight: 'BW' });
       expect(fromDataset.length).toBeGreaterThan(0);
       expect(fromHistory).toEqual(fromDataset);
     }
@@ -50,8 +52,9 @@ describe('a subject’s history inputs', () => {
   it('give the observation features of EstData’s validation subjects', () => {
     const data = loadEstData();
     const split = referenceSplit(data);
+    const features = estDataFeatures();
     for (const dvid of [DVID_PK, DVID_PD]) {
-      const { fromHistory, fromDataset } = historyRows(data, dvid, split.val, split.train);
+      const { fromHistory, fromDataset } = historyRows(data, dvid, split.val, split.train, dvid === DVID_PK ? features.pk : features.pd!);
       expect(fromDataset.length).toBeGreaterThan(100);
       expect(fromHistory).toEqual(fromDataset);
     }

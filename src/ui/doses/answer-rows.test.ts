@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DoseAnswer } from '../../dose/dose-questions';
-import { estDataPreset } from '../../dose/estdata-preset';
+import { estDataPreset } from '../../study/estdata-preset';
 import { comparableAnswer, compareAnswers, regimenSteps } from '../../dose/network-questions';
 import type { QuestionsSpec } from '../../study/study-spec';
 import { answerRows, flagsOf, type ModelAnswers, regimenLabel, scenarioLabel } from './answer-rows';

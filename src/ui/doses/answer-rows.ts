@@ -3,8 +3,8 @@
  * regimen (the spec's names and order), a cell per model with the dose in the spec's amount unit, the
  * success share and its interval, the spread over uncertainty replicates and the flags a reader must
  * see; network cells also carry their distance from the population model's answer (as compareAnswers
- * measured it in the worker). Scenarios are described by their covariate distributions ("BW uniform
- * 50–100, COMED 50 % = 1"), the question in words. Pure shaping (no DOM).
+ * measured it in the worker). Scenarios are described by their covariate distributions ("WT uniform
+ * 50–100, SEX 50 % = 1"), the question in words. Pure shaping (no DOM).
  */
 import type { DoseAnswer } from '../../dose/dose-questions';
 import type { AnsweredQuestions } from '../../dose/dose-run-report';
@@ -143,7 +143,7 @@ function distributionText(column: string, d: CovariateDistribution): string {
   return `${column} one of ${d.values.slice(0, 6).map(n).join(', ')}${d.values.length > 6 ? ', …' : ''}`;
 }
 
-/** "BW uniform 50–100, COMED = 1 in 50 %; other covariates resampled from the trial", or "covariates resampled from the trial". */
+/** "WT uniform 50–100, SEX = 1 in 50 %; other covariates resampled from the trial", or "covariates resampled from the trial". */
 export function scenarioLabel(spec: ScenarioSpec): string {
   if (spec.covariates === 'resample') return 'covariates resampled from the trial';
   const given = Object.entries(spec.covariates).map(([column, d]) => distributionText(column, d));

@@ -131,7 +131,7 @@ export function defaultSubject(curves: readonly IndividualCurve[], target: Diagn
   return (curves.find((c) => c.doses.length > 0 && c.observed[target].time.length > 0) ?? curves[0])?.id ?? '';
 }
 
-/** The subject chooser's text: "ID 12 · DOSE 10 · WT 70 · COMED 1" (at most three covariates). */
+/** The subject chooser's text: "ID 12 · DOSE 10 · WT 70 · SEX 1" (at most three covariates). */
 export function subjectLabel(curve: Pick<IndividualCurve, 'id' | 'group' | 'covariates'>): string {
   const covariates = Object.entries(curve.covariates)
     .slice(0, 3)

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { estDataPreset } from '../../dose/estdata-preset';
+import { estDataPreset } from '../../study/estdata-preset';
 import type { StudySpec } from '../../study/study-spec';
 import { readStudySpecText } from '../../study/study-spec-reader';
 import {

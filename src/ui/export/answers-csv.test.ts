@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DoseAnswer } from '../../dose/dose-questions';
-import { estDataPreset } from '../../dose/estdata-preset';
+import { estDataPreset } from '../../study/estdata-preset';
 import type { ModelAnswers } from '../doses/answer-rows';
 import { answerColumns, answersCsv } from './answers-csv';
 

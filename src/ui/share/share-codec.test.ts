@@ -10,7 +10,7 @@ import {
 import { BACKEND_REQUESTS } from '../../platform/compute-backend';
 import { ENCODER_NAMES } from '../../quantum/resources/architecture';
 import { MAX_LAYERS, MAX_QUBITS } from '../../quantum/template';
-import { estDataPreset } from '../../dose/estdata-preset';
+import { estDataPreset } from '../../study/estdata-preset';
 import { DEFAULT_MODELS, type DoseFormValues, questionsDraftOf } from '../doses/dose-form-model';
 import { largestAcceptedLink, longestShareStates } from '../../testing/hostile-share-links';
 import {

@@ -11,7 +11,7 @@
  */
 import { studySpecDocument } from '../../store/study-file';
 import { type DoseRunOptions, runOptionProblems } from '../../dose/dose-run-report';
-import { estDataPreset } from '../../dose/estdata-preset';
+import { estDataPreset } from '../../study/estdata-preset';
 import { DEFAULT_TRAINING_CONFIG, type TrainingConfig, trainingConfigProblems } from '../../model/training-config';
 import { jsonShapeIssue } from '../../model/untrusted-json';
 import type { QuestionsSpec } from '../../study/study-spec';

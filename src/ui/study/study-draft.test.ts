@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ingestText } from '../../data/ingest';
 import type { Dataset } from '../../data/types';
-import { estDataPreset, guessStudySpec, studyFacts } from '../../study/guess-spec';
+import { guessStudySpec, studyFacts } from '../../study/guess-spec';
+import { estDataPreset } from '../../study/estdata-preset';
 import { readEstDataCsv, readRealDatasetCsv } from '../../testing/fixture-files';
 import {
   checkDraft,
