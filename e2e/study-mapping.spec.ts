@@ -184,7 +184,9 @@ test('a study spec exported, remembered for files with the same header, imported
 
   // The exported file imported on the part file, from its mapping step: stored, confirmed and used.
   await page.getByRole('button', { name: 'mavo-part', exact: true }).click();
-  await expect(page.getByTestId('study-mapping')).toBeVisible();
+  // Wait for mavo-part's own mapping step (theo_sd's is also a mapping step): its title and remembered settings.
+  await expect(page.getByTestId('dataset-title')).toHaveText('mavo-part');
+  await expect(field(page, 'PK name on plots')).toHaveValue('Mavoglurant');
   await page
     .getByTestId('study-file-input')
     .setInputFiles({ name: exported.name, mimeType: 'application/json', buffer: Buffer.from(exported.text) });

@@ -23,6 +23,12 @@ import './study-form';
 import type { StudyForm } from './study-form';
 import { studyStyles } from './study-styles';
 
+/** The dataset an action on the study is for. */
+interface StudyTarget {
+  id: string;
+  columns: readonly string[];
+}
+
 const INTRO: Partial<Record<StudySource, string>> = {
   guess:
     'QPKPD Studio guessed what the columns of this file mean. Check each setting, change what is wrong, then confirm: the plots, fits and dose questions follow them.',
@@ -192,58 +198,73 @@ export class StudyPanel extends LitElement {
     const file = input.files?.[0];
     input.value = '';
     if (!file || this.busy) return;
+    // The dataset this import is for, even if another is opened while it is checked.
+    const target = this.target();
     this.notice = null;
     this.failure = null;
     this.busy = true;
     try {
-      const reading = await readStudyFile(file, this.data.format.columns);
+      const reading = await readStudyFile(file, target.columns);
       if (!reading.ok) {
-        this.failure = { text: reading.message, detail: null };
+        if (this.meta.id === target.id) this.failure = { text: reading.message, detail: null };
         return;
       }
-      const problem = await exploreClient.checkStudy(this.meta.id, reading.spec);
+      const problem = await exploreClient.checkStudy(target.id, reading.spec);
       if (problem?.path) {
-        this.failure = { text: `${file.name} was not used, and nothing was stored: ${problem.path}: ${problem.message}`, detail: null };
+        if (this.meta.id === target.id)
+          this.failure = { text: `${file.name} was not used, and nothing was stored: ${problem.path}: ${problem.message}`, detail: null };
         return;
       }
-      await this.store(reading.spec, 'imported', `Study settings imported from ${file.name}.${problem ? ` Note: ${problem.message}` : ''}`);
+      await this.store(
+        target,
+        reading.spec,
+        'imported',
+        `Study settings imported from ${file.name}.${problem ? ` Note: ${problem.message}` : ''}`,
+      );
     } catch (error) {
-      this.fail(`${file.name} was not used`, error);
+      if (this.meta.id === target.id) this.fail(`${file.name} was not used`, error);
     } finally {
       this.busy = false;
     }
   };
 
+  /** The open dataset's id and columns, taken when an action starts. */
+  private target(): StudyTarget {
+    return { id: this.meta.id, columns: this.data.format.columns };
+  }
+
   /** Checks the form's spec against the data, then stores it; a problem with a field goes back to the form. */
   private async save(spec: StudySpec, source: StudySource): Promise<void> {
+    const target = this.target();
+    const confirmed = this.meta.study.confirmed;
     this.busy = true;
     this.failure = null;
     try {
-      const problem = await exploreClient.checkStudy(this.meta.id, spec);
+      const problem = await exploreClient.checkStudy(target.id, spec);
+      const here = this.meta.id === target.id; // else another dataset was opened meanwhile: the spec is stored with its own
       if (problem?.path) {
+        if (!here) return;
         this.checkProblems = [problem];
         this.busy = false;
         await this.updateComplete;
         this.renderRoot.querySelector<StudyForm>('qp-study-form')?.focusProblem();
         return;
       }
-      this.checkProblems = [];
-      await this.store(
-        spec,
-        source,
-        problem ? `Saved. Note: ${problem.message}` : this.meta.study.confirmed ? 'Study settings saved.' : null,
-      );
+      if (here) this.checkProblems = [];
+      await this.store(target, spec, source, problem ? `Saved. Note: ${problem.message}` : confirmed ? 'Study settings saved.' : null);
     } catch (error) {
-      this.fail('The study settings were not saved', error);
+      if (this.meta.id === target.id) this.fail('The study settings were not saved', error);
     } finally {
       this.busy = false;
     }
   }
 
-  private async store(spec: StudySpec, source: StudySource, notice: string | null): Promise<void> {
-    const meta = await saveDatasetStudy(this.meta.id, spec, source, headerSignature(this.data.format.columns));
-    this.editing = false;
-    this.notice = notice;
+  private async store(target: StudyTarget, spec: StudySpec, source: StudySource, notice: string | null): Promise<void> {
+    const meta = await saveDatasetStudy(target.id, spec, source, headerSignature(target.columns));
+    if (this.meta.id === target.id) {
+      this.editing = false;
+      this.notice = notice;
+    }
     this.dispatchEvent(new CustomEvent<DatasetMeta>('study-saved', { detail: meta, bubbles: true, composed: true }));
   }
 }
