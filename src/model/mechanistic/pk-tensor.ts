@@ -224,7 +224,8 @@ interface Disposition {
 }
 
 /** Disposition rates and unit-bolus coefficients, each [N, 1, 1] (header). */
-function disposition(structure: PkTensorStructure, p: PkTensorParameters, N: number): Disposition {
+/** Disposition rates λ_j and unit-bolus coefficients a_j, each [N, 1, 1] (the header's formulas). */
+export function disposition(structure: PkTensorStructure, p: PkTensorParameters, N: number): Disposition {
   const col = (t: Tensor1D): Tensor3D => reshape(t, [N, 1, 1]);
   const cl = col(p.CL);
   const v = col(p.V);
@@ -240,7 +241,8 @@ function disposition(structure: PkTensorStructure, p: PkTensorParameters, N: num
   return { rates: [beta, alpha], coefs: [div(sub(k21, beta), vr), div(sub(alpha, k21), vr)] };
 }
 
-function checkShapes(structure: PkTensorStructure, p: PkTensorParameters, batch: PkBatch): void {
+/** Refuses PK parameters that do not fit the structure or the batch (shapes, CL and V, KA for oral doses, Q and V2 for two compartments). */
+export function checkPkParameters(structure: PkTensorStructure, p: PkTensorParameters, batch: PkBatch): void {
   const named: [string, Tensor1D | undefined][] = [
     ['CL', p.CL],
     ['V', p.V],
@@ -272,7 +274,7 @@ function checkShapes(structure: PkTensorStructure, p: PkTensorParameters, batch:
  * observation times (padding: 0), from TF.js ops only: differentiable w.r.t. the parameters.
  */
 export function pkConcentrations(structure: PkTensorStructure, p: PkTensorParameters, batch: PkBatch): Tensor2D {
-  checkShapes(structure, p, batch);
+  checkPkParameters(structure, p, batch);
   return tidy(() => {
     const N = batch.subjects;
     const { rates, coefs } = disposition(structure, p, N);
