@@ -248,6 +248,39 @@ describe('the study simulator: exact steady state of every route and PD family',
     expect(() => sim.simulate({ population: negative, regimen: { interval: 24, route: 'oral' }, amounts: [1], gridStep: 0.5 })).toThrow(
       /virtual subject 1 has WT = -\d.*a power effect needs positive values/,
     );
+    // A linear effect of AGE on IMAX takes IMAX above 1 for the oldest virtual subjects: named, with what to change.
+    const imaxReading = readStudySpec({
+      format: 'qpkpd-study',
+      version: 1,
+      name: 'imax by age',
+      units: { time: 'h', amount: 'mg', concentration: 'mg/L', response: 'units' },
+      endpoints: { pk: { dvid: 1 }, pd: { dvid: 2 } },
+      model: {
+        pk: { route: 'iv', compartments: 1, lag: false },
+        pd: { family: 'indirect', type: 'inhibit-production' },
+        covariates: [{ column: 'AGE', on: 'IMAX', form: 'linear', reference: 40 }],
+        randomEffects: ['CL'],
+      },
+    });
+    if (!imaxReading.ok) throw new Error('imax spec');
+    const imaxPd = { family: 'indirect', type: 'inhibit-production' } as const;
+    const imaxModel = truthModel(
+      imaxReading.spec,
+      { pk: { route: 'iv', compartments: 1, lag: false }, pd: imaxPd },
+      { CL: 2, V: 20, BASE: 10, KOUT: 0.1, IMAX: 0.8, IC50: 1, 'IMAX~AGE': 0.02 },
+      { CL: 0.2 },
+      {},
+    );
+    const imaxSim = new StudyDoseSimulator(imaxReading.spec, imaxModel, 'pd');
+    const old = drawPopulation({
+      size: 5,
+      seed: 1,
+      scenario: { name: 'elderly', covariates: { AGE: { uniform: [65, 80] } } },
+      randomEffects: imaxSim.randomEffects,
+    });
+    expect(() => imaxSim.simulate({ population: old, regimen: { interval: 24, route: 'bolus' }, amounts: [1], gridStep: 0.5 })).toThrow(
+      /^Scenario "elderly": virtual subject 1 \(AGE = 7\d(\.\d+)?\) gets parameters the model cannot use — .*IMAX.*narrow the scenario's distributions/,
+    );
     const pkOnly = { ...oral.truth, pd: undefined };
     expect(() => new StudyDoseSimulator(oral.spec, pkOnly, 'pd')).toThrow(/need a model with a PD part/);
     const controller = new AbortController();

@@ -65,6 +65,8 @@ import type { Criterion, StudySpec } from '../study/study-spec';
 import { HOURS_PER } from '../study/units';
 import { criterionBounds, meets } from './criterion';
 import { DoseSearchCancelledError, DoseSettingsError } from './errors';
+import { PkpdParameterError } from '../pkpd/errors';
+import { formatNumber } from '../text/format';
 import {
   cachedAverageWeights,
   checkSteadyStateRequest,
@@ -254,7 +256,15 @@ export class StudyDoseSimulator implements SteadyStateSimulator {
         const eta = Float64Array.from(zOf[k], (e) => (e.sd > 0 ? e.sd * e.z[i] : 0));
         individualValues(s, theta, eta, covariateVector(s, record), values);
       });
-      this.engine.check(values);
+      try {
+        this.engine.check(values);
+      } catch (error) {
+        if (!(error instanceof PkpdParameterError)) throw error;
+        const shown = this.covariates.map((c) => `${c} = ${formatNumber(record[c])}`).join(', ');
+        throw new DoseSettingsError(
+          `Scenario "${population.scenario}": virtual subject ${i + 1}${shown ? ` (${shown})` : ''} gets parameters the model cannot use — ${error.message} Its covariate effects take a parameter out of its range there: narrow the scenario's distributions to the trial's range, or change the effect's form in the study's model.`,
+        );
+      }
       const rates = pkRates(this.model.pk, values);
       out.values.push(values);
       out.rates.push(rates);
