@@ -6,12 +6,10 @@
  */
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { getBackend, grads, memory, setBackend, mul, scalar, sum, tensor1d, tensor2d, tensor3d } from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor1D } from '@tensorflow/tfjs-core';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { scheduleDoses, type DoseEvent, type DoseRoute } from '../../pkpd/structural/doses';
+import { scheduleDoses, type DoseEvent } from '../../pkpd/structural/doses';
 import { effectSiteConcentration } from '../../pkpd/structural/effect-compartment';
 import { directEffect, occupancy } from '../../pkpd/structural/pd';
 import { planPk, type PkRates } from '../../pkpd/structural/pk';
@@ -20,13 +18,20 @@ import { solveReference } from '../../pkpd/structural/test-support';
 import type { ModelParameter } from '../../study/study-spec';
 import { SeedStream } from '../random';
 import { useCpuBackend } from '../test-support';
+import {
+  between,
+  DOSE_SCENARIOS,
+  type DoseScenario,
+  disposeParameters,
+  parameterColumns,
+  randomDosesAndTimes,
+  randomPkValues,
+  useNodeWasmPaths,
+} from './test-support';
 import { effectSiteConcentrations, pdResponses, secondDividedDecay, type DirectPdStructure, type PkPdTensorParameters } from './pd-tensor';
 import { disposePkBatch, packPkBatch, type PkSubject } from './pk-tensor';
 
-setWasmPaths(fileURLToPath(new URL('../../../node_modules/@tensorflow/tfjs-backend-wasm/dist/', import.meta.url)));
-
-type Scenario = 'oral' | 'oral-lag' | 'bolus' | 'infusion' | 'mixed';
-const SCENARIOS: Scenario[] = ['oral', 'oral-lag', 'bolus', 'infusion', 'mixed'];
+useNodeWasmPaths();
 const PD_VARIANTS: DirectPdStructure[] = (['direct', 'effect-compartment'] as const).flatMap((family) =>
   (['increase', 'decrease'] as const).flatMap((direction) => [false, true].map((sigmoid) => ({ family, direction, sigmoid }))),
 );
@@ -39,10 +44,6 @@ interface Case extends PkSubject {
   names: ModelParameter[];
 }
 
-function between(random: SeedStream, lo: number, hi: number): number {
-  return lo + (hi - lo) * random.uniform();
-}
-
 function engineOf(c: Case) {
   const oral = c.doses.some((d) => d.route === 'oral');
   const lag = c.values.TLAG !== undefined;
@@ -52,20 +53,12 @@ function engineOf(c: Case) {
 function randomCase(
   random: SeedStream,
   compartments: 1 | 2,
-  scenario: Scenario,
+  scenario: DoseScenario,
   pd: DirectPdStructure,
   doseCount: number,
   timeCount: number,
 ): Case {
-  const values: ParameterValues = { CL: between(random, 0.5, 5), V: between(random, 5, 50) };
-  if (compartments === 2) {
-    values.Q = between(random, 0.5, 5);
-    values.V2 = between(random, 10, 100);
-  }
-  const routes: DoseRoute[] =
-    scenario === 'mixed' ? ['oral', 'bolus', 'infusion'] : [scenario === 'bolus' || scenario === 'infusion' ? scenario : 'oral'];
-  if (routes.includes('oral')) values.KA = between(random, 0.3, 3);
-  if (scenario === 'oral-lag' || scenario === 'mixed') values.TLAG = between(random, 0.1, 1.5);
+  const { values, routes } = randomPkValues(random, compartments, scenario);
   values.E0 = between(random, 5, 100) * (pd.direction === 'increase' && random.uniform() < 0.3 ? -1 : 1);
   if (pd.direction === 'increase') {
     values.EMAX = between(random, 10, 200) * (random.uniform() < 0.5 ? -1 : 1);
@@ -76,14 +69,7 @@ function randomCase(
   }
   if (pd.sigmoid) values.HILL = between(random, 0.5, 4);
   if (pd.family === 'effect-compartment') values.KE0 = between(random, 0.05, 2);
-  const doses: DoseEvent[] = [];
-  for (let i = 0; i < doseCount; i++) {
-    const route = routes[i % routes.length];
-    const dose: DoseEvent = { time: between(random, 0, 72), amount: between(random, 10, 200), route };
-    if (route === 'infusion') dose.duration = between(random, 0.5, 4);
-    doses.push(dose);
-  }
-  const times = Array.from({ length: timeCount }, () => between(random, 0, 96)).sort((a, b) => a - b);
+  const { doses, times } = randomDosesAndTimes(random, routes, doseCount, timeCount);
   const c: Case = { compartments, pd, values, doses, times, names: [] };
   c.names = [...engineOf(c).parameters];
   return c;
@@ -128,13 +114,7 @@ function responseScale(c: Case, driver: number): number {
 }
 
 function parameterTensors(cases: readonly Case[]): PkPdTensorParameters {
-  const out: Partial<Record<ModelParameter, Tensor1D>> = {};
-  for (const name of cases[0].names) out[name] = tensor1d(cases.map((c) => c.values[name] as number));
-  return out as PkPdTensorParameters;
-}
-
-function disposeParameters(p: PkPdTensorParameters): void {
-  Object.values(p).forEach((t: Tensor | undefined) => t?.dispose());
+  return parameterColumns(cases) as PkPdTensorParameters;
 }
 
 /** Responses of the cases as one batch, [N][T] (rows trimmed to each case's times). */
@@ -214,7 +194,7 @@ describe('direct and effect-compartment PD in TF.js against the float64 engine',
   const random = new SeedStream(31);
   const groups: Case[][] = [];
   for (const compartments of [1, 2] as const) {
-    for (const scenario of SCENARIOS) {
+    for (const scenario of DOSE_SCENARIOS) {
       for (const pd of PD_VARIANTS) {
         groups.push(
           Array.from({ length: 3 }, (_, k) => randomCase(random, compartments, scenario, pd, 2 + ((k * 3) % 5), 5 + ((k * 5) % 9))),

@@ -5,22 +5,26 @@
  */
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { getBackend, grads, memory, mul, setBackend, sum, tensor1d, tensor2d } from '@tensorflow/tfjs-core';
-import type { Tensor, Tensor1D } from '@tensorflow/tfjs-core';
-import { fileURLToPath } from 'node:url';
+import type { Tensor } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { DoseEvent, DoseRoute } from '../../pkpd/structural/doses';
+import type { DoseEvent } from '../../pkpd/structural/doses';
 import { createStructuralModel, type ParameterValues } from '../../pkpd/structural/structural-model';
 import type { ModelParameter } from '../../study/study-spec';
 import { SeedStream } from '../random';
 import { useCpuBackend } from '../test-support';
+import {
+  DOSE_SCENARIOS,
+  type DoseScenario,
+  disposeParameters,
+  parameterColumns,
+  randomDosesAndTimes,
+  randomPkValues,
+  useNodeWasmPaths,
+} from './test-support';
 import { disposePkBatch, packPkBatch, pkConcentrations, type PkSubject, type PkTensorParameters } from './pk-tensor';
 
-setWasmPaths(fileURLToPath(new URL('../../../node_modules/@tensorflow/tfjs-backend-wasm/dist/', import.meta.url)));
-
-type Scenario = 'oral' | 'oral-lag' | 'bolus' | 'infusion' | 'mixed';
-const SCENARIOS: Scenario[] = ['oral', 'oral-lag', 'bolus', 'infusion', 'mixed'];
+useNodeWasmPaths();
 
 interface Case extends PkSubject {
   compartments: 1 | 2;
@@ -29,34 +33,15 @@ interface Case extends PkSubject {
   names: ModelParameter[];
 }
 
-function between(random: SeedStream, lo: number, hi: number): number {
-  return lo + (hi - lo) * random.uniform();
-}
-
 function twinOf(c: Case) {
   const oral = c.doses.some((d) => d.route === 'oral');
   const lag = c.values.TLAG !== undefined;
   return createStructuralModel({ pk: { route: oral ? 'oral' : 'iv', compartments: c.compartments, lag } });
 }
 
-function randomCase(random: SeedStream, compartments: 1 | 2, scenario: Scenario, doseCount: number, timeCount: number): Case {
-  const values: ParameterValues = { CL: between(random, 0.5, 5), V: between(random, 5, 50) };
-  if (compartments === 2) {
-    values.Q = between(random, 0.5, 5);
-    values.V2 = between(random, 10, 100);
-  }
-  const routes: DoseRoute[] =
-    scenario === 'mixed' ? ['oral', 'bolus', 'infusion'] : [scenario === 'bolus' || scenario === 'infusion' ? scenario : 'oral'];
-  if (routes.includes('oral')) values.KA = between(random, 0.3, 3);
-  if (scenario === 'oral-lag' || scenario === 'mixed') values.TLAG = between(random, 0.1, 1.5);
-  const doses: DoseEvent[] = [];
-  for (let i = 0; i < doseCount; i++) {
-    const route = routes[i % routes.length];
-    const dose: DoseEvent = { time: between(random, 0, 72), amount: between(random, 10, 200), route };
-    if (route === 'infusion') dose.duration = between(random, 0.5, 4);
-    doses.push(dose);
-  }
-  const times = Array.from({ length: timeCount }, () => between(random, 0, 96)).sort((a, b) => a - b);
+function randomCase(random: SeedStream, compartments: 1 | 2, scenario: DoseScenario, doseCount: number, timeCount: number): Case {
+  const { values, routes } = randomPkValues(random, compartments, scenario);
+  const { doses, times } = randomDosesAndTimes(random, routes, doseCount, timeCount);
   const c: Case = { compartments, values, doses, times, names: [] };
   c.names = [...twinOf(c).parameters];
   return c;
@@ -68,18 +53,7 @@ function twinPredict(c: Case, values: ParameterValues = c.values): Float64Array 
 }
 
 function parameterTensors(cases: readonly Case[]): PkTensorParameters {
-  const column = (name: ModelParameter): Tensor1D | undefined =>
-    cases[0].values[name] === undefined ? undefined : tensor1d(cases.map((c) => c.values[name] as number));
-  const p: PkTensorParameters = { CL: column('CL') as Tensor1D, V: column('V') as Tensor1D };
-  for (const name of ['KA', 'TLAG', 'Q', 'V2'] as const) {
-    const t = column(name);
-    if (t) p[name] = t;
-  }
-  return p;
-}
-
-function disposeParameters(p: PkTensorParameters): void {
-  Object.values(p).forEach((t: Tensor | undefined) => t?.dispose());
+  return parameterColumns(cases) as PkTensorParameters;
 }
 
 /** Concentrations of the cases as one batch, [N][T] (rows trimmed to each case's times). */
@@ -156,9 +130,9 @@ beforeAll(async () => {
 
 describe('closed-form PK in TF.js against the float64 twin', () => {
   const random = new SeedStream(13);
-  const groups: { compartments: 1 | 2; scenario: Scenario; cases: Case[] }[] = [];
+  const groups: { compartments: 1 | 2; scenario: DoseScenario; cases: Case[] }[] = [];
   for (const compartments of [1, 2] as const) {
-    for (const scenario of SCENARIOS) {
+    for (const scenario of DOSE_SCENARIOS) {
       const cases = Array.from({ length: 5 }, (_, k) => randomCase(random, compartments, scenario, 2 + ((k * 3) % 5), 6 + ((k * 5) % 9)));
       groups.push({ compartments, scenario, cases });
     }
@@ -336,7 +310,7 @@ describe('the wasm backend', () => {
   it('gives the cpu backend’s concentrations (relative 1e-5)', async () => {
     const random = new SeedStream(7);
     const cases = [1, 2].flatMap((k) =>
-      SCENARIOS.filter((s) => s === 'mixed' || s === 'oral-lag').map((s) => randomCase(random, k as 1 | 2, s, 4, 10)),
+      DOSE_SCENARIOS.filter((s) => s === 'mixed' || s === 'oral-lag').map((s) => randomCase(random, k as 1 | 2, s, 4, 10)),
     );
     const ones = cases.filter((c) => c.compartments === 1);
     const twos = cases.filter((c) => c.compartments === 2);
