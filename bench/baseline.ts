@@ -11,8 +11,10 @@
  *   BENCH_BASELINE=$DIR npx tsx bench/fit-speed.ts
  */
 import { existsSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { readEstDataCsv } from '../src/testing/fixture-files';
 
 /** The baseline checkout's folder (absolute), or null when BENCH_BASELINE is not set. */
 export const BASELINE_DIR: string | null = process.env.BENCH_BASELINE ? resolve(process.env.BENCH_BASELINE) : null;
@@ -32,4 +34,27 @@ export async function importBaseline<T>(path: string): Promise<T> {
       `BENCH_BASELINE=${BASELINE_DIR} has no ${path}: extract a commit that has it there (git archive <commit> src | tar -x -C ${BASELINE_DIR}), see bench/baseline.ts.`,
     );
   return (await import(pathToFileURL(file).href)) as T;
+}
+
+/**
+ * The baseline's EstData-only fitter (`fitPkpd` of src/pkpd/pkpd-fit.ts) on EstData as the baseline's
+ * own ingest reads it, typed by the caller; null without BENCH_BASELINE.
+ */
+export async function baselineEstDataFitter<T>(): Promise<(() => T) | null> {
+  if (!BASELINE_DIR) return null;
+  const { fitPkpd } = await importBaseline<{ fitPkpd: (dataset: unknown) => T }>('src/pkpd/pkpd-fit.ts');
+  const ingest = await importBaseline<{ ingestText(text: string, name: string): { ok: boolean; dataset?: unknown } }>('src/data/ingest.ts');
+  const old = ingest.ingestText(readEstDataCsv(), 'EstData.csv');
+  if (!old.ok) throw new Error('EstData.csv did not ingest with the baseline’s ingest');
+  return () => fitPkpd(old.dataset);
+}
+
+/** What every benchmark's JSON starts with: date, machine, the caveat on shared machines, the baseline. */
+export function benchHeader(): { date: string; machine: string; note: string; baseline: string | null } {
+  return {
+    date: new Date().toISOString().slice(0, 10),
+    machine: `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}`,
+    note: 'Node (tsx), single thread, on a machine shared with other jobs: times are upper bounds.',
+    baseline: BASELINE_NOTE,
+  };
 }

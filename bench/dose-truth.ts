@@ -23,7 +23,6 @@
  *   BENCH_BASELINE=$DIR BENCH_ONLY=speed npx tsx bench/dose-truth.ts    (beside bc03053's EstData-only engine)
  */
 import { readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
 import { ingestText } from '../src/data/ingest';
 import type { Dataset } from '../src/data/types';
 import { answersReport, curveSummaries } from '../src/dose/answers-report';
@@ -41,7 +40,7 @@ import { TRUTH_SCENARIOS } from '../src/pkpd/population/testing/truth-scenarios'
 import type { StudySpec } from '../src/study/study-spec';
 import { describeSpecProblems, readStudySpecText } from '../src/study/study-spec-reader';
 import { readEstDataCsv, readRealDatasetCsv, type RealDatasetName } from '../src/testing/fixture-files';
-import { BASELINE_DIR, BASELINE_NOTE, importBaseline } from './baseline';
+import { BASELINE_DIR, BASELINE_NOTE, benchHeader, importBaseline } from './baseline';
 
 const SUBJECTS = Number(process.env.BENCH_SUBJECTS ?? 200);
 const SEEDS = Number(process.env.BENCH_SEEDS ?? 3);
@@ -282,12 +281,7 @@ async function realDoses(): Promise<unknown> {
   return out;
 }
 
-const report: Record<string, unknown> = {
-  date: new Date().toISOString().slice(0, 10),
-  machine: `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}`,
-  note: 'Node (tsx), single thread, on a machine shared with other jobs: times are upper bounds.',
-  baseline: BASELINE_NOTE,
-};
+const report: Record<string, unknown> = benchHeader();
 if (ONLY === undefined || ONLY === 'speed') report.speed = await speed();
 if (ONLY === undefined || ONLY === 'truth') report.truth = await truthStudy();
 if (ONLY === 'real') report.real = await realDoses();

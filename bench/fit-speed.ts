@@ -23,7 +23,6 @@
  *   BENCH_ONLY=old | new fits EstData BENCH_ROUNDS times with one fitter only ('old' needs BENCH_BASELINE;
  *   for `node --cpu-prof`, e.g. `node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/fit-speed.ts`).
  */
-import { cpus } from 'node:os';
 import { ingestText } from '../src/data/ingest';
 import type { FoceResult } from '../src/pkpd/foce';
 import { fitStudy, type StudyFitResult } from '../src/pkpd/population/fit-study';
@@ -31,7 +30,7 @@ import { simulateStudyTrial } from '../src/pkpd/population/simulate-study';
 import { TRUTH_SCENARIOS } from '../src/pkpd/population/testing/truth-scenarios';
 import { describeSpecProblems, readStudySpecText } from '../src/study/study-spec-reader';
 import { readEstDataCsv, readEstDataStudyText } from '../src/testing/fixture-files';
-import { BASELINE_DIR, BASELINE_NOTE, importBaseline } from './baseline';
+import { BASELINE_NOTE, baselineEstDataFitter, benchHeader } from './baseline';
 
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 9));
 const SUBJECTS = Number(process.env.BENCH_SUBJECTS ?? 200);
@@ -59,16 +58,7 @@ interface PkpdFitResult {
   pd: { foce: FoceResult };
 }
 
-/** The baseline's EstData-only fitter on EstData as the baseline's own ingest reads it; null without BENCH_BASELINE. */
-async function baselineFitter(): Promise<(() => PkpdFitResult) | null> {
-  if (!BASELINE_DIR) return null;
-  const { fitPkpd } = await importBaseline<{ fitPkpd: (dataset: unknown) => PkpdFitResult }>('src/pkpd/pkpd-fit.ts');
-  const ingest = await importBaseline<{ ingestText(text: string, name: string): { ok: boolean; dataset?: unknown } }>('src/data/ingest.ts');
-  const old = ingest.ingestText(readEstDataCsv(), 'EstData.csv');
-  if (!old.ok) throw new Error('EstData.csv did not ingest with the baseline’s ingest');
-  return () => fitPkpd(old.dataset);
-}
-const fitPkpd = await baselineFitter();
+const fitPkpd = await baselineEstDataFitter<PkpdFitResult>();
 
 function timed<T>(run: () => T): { result: T; ms: number } {
   const start = performance.now();
@@ -217,10 +207,8 @@ if (ONLY === 'old' || ONLY === 'new') {
     benchmark: fitPkpd
       ? 'EstData population fit: general study fit (fitStudy) vs the EstData-only fit (fitPkpd) of the baseline checkout'
       : 'EstData population fit: general study fit (fitStudy); set BENCH_BASELINE for the EstData-only fit beside it',
-    date: new Date().toISOString().slice(0, 10),
-    machine: `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}`,
+    ...benchHeader(),
     note: 'Node (tsx), one thread, on a 2-core VM shared with other jobs: alternating runs, medians; absolute times are upper bounds.',
-    baseline: BASELINE_NOTE,
     estdata: estdata(),
     indirect_200: indirect200(),
   };

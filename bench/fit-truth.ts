@@ -20,7 +20,6 @@
  *   BENCH_BASELINE=$DIR BENCH_ONLY=speed npx tsx bench/fit-truth.ts     (fitStudy beside bc03053's fitPkpd)
  */
 import { readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
 import { ingestText } from '../src/data/ingest';
 import { fitStudy, type StudyFitResult } from '../src/pkpd/population/fit-study';
 import { studyFitReport } from '../src/pkpd/population/report';
@@ -28,7 +27,7 @@ import { simulateStudyTrial } from '../src/pkpd/population/simulate-study';
 import { TRUTH_SCENARIOS, truthChecks, type TruthCheck } from '../src/pkpd/population/testing/truth-scenarios';
 import { describeSpecProblems, readStudySpecText } from '../src/study/study-spec-reader';
 import { readEstDataCsv, readEstDataStudyText, readRealDatasetCsv, type RealDatasetName } from '../src/testing/fixture-files';
-import { BASELINE_DIR, BASELINE_NOTE, importBaseline } from './baseline';
+import { baselineEstDataFitter, benchHeader } from './baseline';
 
 const SUBJECTS = Number(process.env.BENCH_SUBJECTS ?? 200);
 const SEEDS = Number(process.env.BENCH_SEEDS ?? 1);
@@ -91,16 +90,6 @@ interface BaselineFit {
   pd: { foce: { ofv: number } };
 }
 
-/** The baseline's EstData-only fitter on EstData as the baseline's own ingest reads it; null without BENCH_BASELINE. */
-async function baselineFitter(): Promise<(() => BaselineFit) | null> {
-  if (!BASELINE_DIR) return null;
-  const { fitPkpd } = await importBaseline<{ fitPkpd: (dataset: unknown) => BaselineFit }>('src/pkpd/pkpd-fit.ts');
-  const ingest = await importBaseline<{ ingestText(text: string, name: string): { ok: boolean; dataset?: unknown } }>('src/data/ingest.ts');
-  const old = ingest.ingestText(readEstDataCsv(), 'EstData.csv');
-  if (!old.ok) throw new Error('EstData.csv did not ingest with the baseline’s ingest');
-  return () => fitPkpd(old.dataset);
-}
-
 async function speed(): Promise<unknown> {
   const ingested = ingestText(readEstDataCsv(), 'EstData.csv');
   if (!ingested.ok) throw new Error('EstData.csv did not ingest');
@@ -108,7 +97,7 @@ async function speed(): Promise<unknown> {
   if (!reading.ok) throw new Error(describeSpecProblems(reading.problems));
   const data = ingested.dataset;
   const spec = reading.spec;
-  const fitPkpd = await baselineFitter();
+  const fitPkpd = await baselineEstDataFitter<BaselineFit>();
   // Warm both up once, then interleave.
   const today = fitPkpd?.() ?? null;
   const study = fitStudy(data, spec);
@@ -259,12 +248,7 @@ function realFits(): unknown {
   });
 }
 
-const report: Record<string, unknown> = {
-  date: new Date().toISOString().slice(0, 10),
-  machine: `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}`,
-  note: 'Node (tsx), single thread, on a machine shared with other jobs: times are upper bounds.',
-  baseline: BASELINE_NOTE,
-};
+const report: Record<string, unknown> = benchHeader();
 if (ONLY === undefined || ONLY === 'speed') report.speed = await speed();
 if (ONLY === undefined || ONLY === 'truth') report.truth = truthStudy();
 if (ONLY === 'real') report.real = realFits();
