@@ -20,7 +20,7 @@ import {
   TIME_UNITS,
 } from '../../study/study-spec';
 import type { SpecProblem } from '../../study/study-spec-reader';
-import { controlStyles } from '../shared-styles';
+import { cardStyles, controlStyles } from '../shared-styles';
 import {
   checkDraft,
   type DraftCheck,
@@ -96,7 +96,7 @@ export class StudyForm extends LitElement {
     submitted: { state: true },
     modelOpen: { state: true },
   };
-  static override styles = [controlStyles, studyStyles];
+  static override styles = [controlStyles, cardStyles, studyStyles];
 
   /** The spec the form starts from (and whose other settings it keeps). */
   declare spec: StudySpec;

@@ -18,7 +18,7 @@ import type { SpecProblem } from '../../study/study-spec-reader';
 import { formatNumber } from '../../text/format';
 import { exploreClient } from '../../../workers/explore-client';
 import { describeError, technicalDetails } from '../run-notice';
-import { controlStyles } from '../shared-styles';
+import { cardStyles, controlStyles } from '../shared-styles';
 import './study-form';
 import type { StudyForm } from './study-form';
 import { studyStyles } from './study-styles';
@@ -46,7 +46,7 @@ export class StudyPanel extends LitElement {
     checkProblems: { state: true },
     notice: { state: true },
   };
-  static override styles = [controlStyles, studyStyles];
+  static override styles = [controlStyles, cardStyles, studyStyles];
 
   declare meta: DatasetMeta;
   declare data: Dataset;

@@ -1,18 +1,9 @@
 import { css } from 'lit';
 
-/** The study panel and form: a card, labelled fields in a grid, problems under their fields. */
+/** The study panel and form (after ../shared-styles `cardStyles`): labelled fields in a grid, problems under their fields. */
 export const studyStyles = css`
   :host {
-    display: block;
-    color: var(--qp-text, #1b2733);
     margin: 1rem 0;
-  }
-  section {
-    background: var(--qp-surface, #fff);
-    border: 1px solid var(--qp-border, #c9d2db);
-    border-radius: 8px;
-    padding: 0.75rem 0.9rem 0.9rem;
-    box-shadow: 0 1px 2px rgb(15 23 42 / 4%);
   }
   section.mapping {
     border-color: var(--qp-accent, #0b5cad);
