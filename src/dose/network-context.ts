@@ -2,7 +2,7 @@
  * What a network dose simulator needs to know about the subjects its model was trained on, read
  * from those subjects only (never the withheld test subjects): their pre-dose PD with their values
  * of the model's 0/1 covariates (`strata`: virtual subjects draw their baseline PD from the training
- * subjects of the same stratum — on EstData, of the same COMED), their covariates by name (the trial
+ * subjects of the same stratum), their covariates by name (the trial
  * a virtual population resamples from), the time span of their observations (how far the
  * absolute-time features were seen) and the range of every input feature on their rows (to report
  * where simulated histories leave it).

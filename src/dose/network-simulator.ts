@@ -22,7 +22,7 @@
  * (`covariates` lists them, so that the population draws them from the scenario or resamples them
  * from the trial); a covariate the population lacks takes the training median. Baseline PD (when the
  * model uses it) is conditioned on the covariates that define the model's strata — its 0/1 covariates
- * (network-context.ts; on EstData, COMED): the training subjects' empirical distribution among those
+ * (network-context.ts: the model's 0/1 covariates): the training subjects' empirical distribution among those
  * with the subject's values, at the quantile Φ(z) of the subject's standard-normal draw
  * `population.random['network.baselinePd']` — the same subject has the same baseline at every dose
  * (common random numbers) and keeps its quantile when a scenario changes its stratum. (Drawing the

@@ -74,12 +74,12 @@ export function featureLayout(spec: ResolvedFeatureSpec, k: number | null, shape
   add('LN1P_TIME', 'ln(1 + TIME)');
   for (const w of spec.windowsH) add(`DOSE_SUM_${fmt(w)}${suffix}`, `sum of counted doses in the last ${fmt(w)} ${unit} (mg)`);
   for (const h of spec.decayHalfLivesH) add(`DECAY_HL${fmt(h)}${suffix}`, `exp(−ln2·TSLD/${fmt(h)}); 0 when no dose counted`);
-  const bw = spec.bodyWeight;
+  const weight = spec.bodyWeight;
   const exposures: string[] = [];
   if (k !== null) {
     add('EXPO_K', `Σ A_j·exp(−k(t − t_j)) over counted doses, k = ${fmt(k)}/${unit} (mg)`);
     exposures.push('EXPO_K');
-    if (bw !== null) add('EXPO_K_PER_KG', `EXPO_K / ${bw} (mg/kg)`);
+    if (weight !== null) add('EXPO_K_PER_KG', `EXPO_K / ${weight} (mg/kg)`);
   }
   if (k !== null && shape !== null) {
     add(
@@ -87,19 +87,19 @@ export function featureLayout(spec: ResolvedFeatureSpec, k: number | null, shape
       `Σ A_j·g(t − t_j), g the unit-dose PK shape (ka = ${fmt(shape.ka)}/${unit}, α = ${fmt(shape.alpha)}/${unit}, ρ = ${fmt(shape.rho)}, k = ${fmt(k)}/${unit}) (mg)`,
     );
     exposures.push('EXPO_PK');
-    if (bw !== null) add('EXPO_PK_PER_KG', `EXPO_PK / ${bw} (mg/kg)`);
+    if (weight !== null) add('EXPO_PK_PER_KG', `EXPO_PK / ${weight} (mg/kg)`);
   }
   if (spec.logExposure) {
     for (const e of exposures) {
-      const base = bw !== null ? `${e}_PER_KG` : e;
+      const base = weight !== null ? `${e}_PER_KG` : e;
       add(`LN_${base}`, `ln(ε + ${base})`);
     }
   }
-  if (spec.perKgDoseFeatures && bw !== null) {
-    add('DOSE_PER_KG', `DOSE / ${bw}`);
-    add('LAST_DOSE_AMT_PER_KG', `LAST_DOSE_AMT / ${bw}`);
-    add('CUM_DOSE_PER_KG', `CUM_DOSE / ${bw}`);
-    for (const w of spec.windowsH) add(`DOSE_SUM_${fmt(w)}${suffix}_PER_KG`, `DOSE_SUM_${fmt(w)}${suffix} / ${bw}`);
+  if (spec.perKgDoseFeatures && weight !== null) {
+    add('DOSE_PER_KG', `DOSE / ${weight}`);
+    add('LAST_DOSE_AMT_PER_KG', `LAST_DOSE_AMT / ${weight}`);
+    add('CUM_DOSE_PER_KG', `CUM_DOSE / ${weight}`);
+    for (const w of spec.windowsH) add(`DOSE_SUM_${fmt(w)}${suffix}_PER_KG`, `DOSE_SUM_${fmt(w)}${suffix} / ${weight}`);
   }
   if (spec.baselinePd) {
     add('BASELINE_PD', 'pre-dose PD of the subject (missing → training median)');
@@ -236,7 +236,7 @@ function writeSegment(model: FeatureModel, inputs: HistoryInputs, times: ArrayLi
   const windows = spec.windowsH;
   const decays = spec.decayHalfLivesH;
   const left = new Int32Array(windows.length);
-  const bwName = spec.bodyWeight;
+  const weightName = spec.bodyWeight;
   const armDose = inputs.armDose ?? modalAmount(da);
   const covariateValue = (name: string, i: number): number => {
     const v = inputs.covariates?.[name];
@@ -284,7 +284,7 @@ function writeSegment(model: FeatureModel, inputs: HistoryInputs, times: ArrayLi
     const lastTime = r > 0 ? dt[r - 1] : 0;
     const lastAmt = r > 0 ? da[r - 1] : 0;
     const tsld = t - lastTime;
-    const bw = bwName !== null ? covariateValue(bwName, i) : Number.NaN;
+    const weight = weightName !== null ? covariateValue(weightName, i) : Number.NaN;
 
     let c = (rowOffset + i) * nF;
     for (const name of spec.covariates) out[c++] = covariateValue(name, i);
@@ -313,7 +313,7 @@ function writeSegment(model: FeatureModel, inputs: HistoryInputs, times: ArrayLi
       expoK = r > 0 ? sK * Math.exp(-k * tsld) : 0;
       if (dd && r > 0) expoK += runningCorrection(t, r, dt, da, dd, maxD, k);
       out[c++] = expoK;
-      if (bwName !== null) out[c++] = expoK / bw;
+      if (weightName !== null) out[c++] = expoK / weight;
       if (shape !== null) {
         if (r > 0) {
           let eKa = sKa * Math.exp(-ka * tsld);
@@ -325,20 +325,20 @@ function writeSegment(model: FeatureModel, inputs: HistoryInputs, times: ArrayLi
           expoPk = Math.max(0, cK * (expoK - eKa) + cA * (eA - eKa)); // ≥ 0 up to rounding
         }
         out[c++] = expoPk;
-        if (bwName !== null) out[c++] = expoPk / bw;
+        if (weightName !== null) out[c++] = expoPk / weight;
       }
     }
     if (spec.logExposure) {
-      const scale = bwName !== null ? 1 / bw : 1;
+      const scale = weightName !== null ? 1 / weight : 1;
       const eps = model.logExposureFloor;
       if (k !== null) out[c++] = Math.log(eps + expoK * scale);
       if (shape !== null) out[c++] = Math.log(eps + expoPk * scale);
     }
-    if (spec.perKgDoseFeatures && bwName !== null) {
-      out[c++] = armDose / bw;
-      out[c++] = lastAmt / bw;
-      out[c++] = prefix[r] / bw;
-      for (let w = 0; w < windows.length; w++) out[c++] = out[windowStart + w] / bw;
+    if (spec.perKgDoseFeatures && weightName !== null) {
+      out[c++] = armDose / weight;
+      out[c++] = lastAmt / weight;
+      out[c++] = prefix[r] / weight;
+      for (let w = 0; w < windows.length; w++) out[c++] = out[windowStart + w] / weight;
     }
     if (spec.baselinePd) {
       out[c++] = baselineValue;
@@ -396,8 +396,8 @@ export function writeSubjectHistoryFeatures(
   };
   const valueAt = (v: number | Float64Array, i: number): number => (typeof v === 'number' ? v : v[i]);
   const covariates = spec.covariates.map(covariate);
-  const bwName = spec.bodyWeight;
-  const bodyWeight = bwName !== null ? covariate(bwName) : Number.NaN;
+  const weightName = spec.bodyWeight;
+  const bodyWeight = weightName !== null ? covariate(weightName) : Number.NaN;
   // The subject's columns, in featureLayout's order: [from, to] of each per-kg copy, the exposures.
   const nCov = spec.covariates.length;
   const windowStart = nCov + 9;
@@ -407,11 +407,11 @@ export function writeSubjectHistoryFeatures(
   const exposureCount = model.k === null ? 0 : model.shape === null ? 1 : 2;
   for (let e = 0; e < exposureCount; e++) {
     exposures.push(c++);
-    if (bwName !== null) perKg.push([c - 1, c++]);
+    if (weightName !== null) perKg.push([c - 1, c++]);
   }
   const logStart = c;
   if (spec.logExposure) c += exposures.length;
-  if (spec.perKgDoseFeatures && bwName !== null) {
+  if (spec.perKgDoseFeatures && weightName !== null) {
     perKg.push([nCov, c++], [nCov + 4, c++], [nCov + 6, c++]);
     for (let w = 0; w < spec.windowsH.length; w++) perKg.push([windowStart + w, c++]);
   }
@@ -423,9 +423,9 @@ export function writeSubjectHistoryFeatures(
   for (let i = 0; i < nT; i++) {
     const row = (rowOffset + i) * nF;
     for (let j = 0; j < nCov; j++) out[row + j] = valueAt(covariates[j], i);
-    const bw = valueAt(bodyWeight, i);
-    for (const [from, to] of perKg) out[row + to] = out[row + from] / bw;
-    const scale = bwName !== null ? 1 / bw : 1;
+    const weight = valueAt(bodyWeight, i);
+    for (const [from, to] of perKg) out[row + to] = out[row + from] / weight;
+    const scale = weightName !== null ? 1 / weight : 1;
     if (spec.logExposure)
       for (let e = 0; e < exposures.length; e++) out[row + logStart + e] = Math.log(eps + out[row + exposures[e]] * scale);
     if (baselineColumn >= 0) {

@@ -111,8 +111,8 @@ export function fitFeatureModel(dataset: Dataset, options: FeatureSpec, trainSub
     if (!(subject.armDose > 0)) continue;
     if (spec.bodyWeight === null) dosePerUnit.push(subject.armDose);
     else {
-      const bw = subject.baseline[spec.bodyWeight];
-      dosePerUnit.push(subject.armDose / (bw !== undefined && bw > 0 ? bw : covariateMedians[spec.bodyWeight]));
+      const weight = subject.baseline[spec.bodyWeight];
+      dosePerUnit.push(subject.armDose / (weight !== undefined && weight > 0 ? weight : covariateMedians[spec.bodyWeight]));
     }
   }
   const typical = median(dosePerUnit);

@@ -12,12 +12,12 @@
  *   subjects all train. A file with no active group of 3 treats its dosed subjects (or, with none,
  *   all subjects) as one group.
  * - cv: K-fold by subject (default 5). Subjects are stratified by group × the grouping's strata
- *   columns (a study's 0/1 covariates with a factor effect in its model — on EstData, COMED):
+ *   columns (a study's 0/1 covariates with a factor effect in its model):
  *   strata in order (group ascending, then the strata values), each shuffled, then dealt to folds
  *   round-robin with one running counter, so fold sizes differ by at most one and every group is
  *   spread evenly. Fold f tests its own subjects; from the rest, validation takes one subject per
  *   active group (seeded; the reference rule), placebo and everything else train.
- * EstData's preset (groups DOSE, factor COMED) gives the reference split and the cv5 folds these
+ * EstData's preset (its DOSE groups and its factor covariate) gives the reference split and the cv5 folds these
  * rules always gave (split.test.ts).
  */
 import { findCovariate } from '../explore/covariate-lookup';
@@ -75,7 +75,7 @@ export function armGrouping(dataset: Dataset, strataColumns: readonly string[] =
 /**
  * A study's grouping: the spec's `groupBy` groups (a column's values, ordered by value; or the
  * subjects' regimen labels, ordered by arm dose then label), active when dosed, and as strata the
- * 0/1 columns of the model's factor effects (EstData: DOSE groups, COMED strata).
+ * 0/1 columns of the model's factor effects (e.g. dose groups × a co-medication flag).
  */
 export function studyGrouping(dataset: Dataset, spec: StudySpec): SplitGrouping {
   const factors = [...new Set(spec.model.covariates.filter((c) => c.form === 'factor').map((c) => c.column.toUpperCase()))];
