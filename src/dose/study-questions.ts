@@ -64,14 +64,34 @@ export async function answerStudyDoseQuestions(
   control: DoseControl = {},
 ): Promise<StudyDoseResult> {
   const started = performance.now();
-  const questions = studyQuestions(spec, options.questions);
+  studyQuestions(spec, options.questions);
   const fit = fitStudy(dataset, spec, {
     signal: control.signal,
     onProgress: (p) =>
       control.onProgress?.({ stage: 'fit', done: p.iteration, total: 0, message: `${p.stage}, iteration ${p.iteration}`, fit: p }),
   });
-  const fitted = performance.now();
-  const trial = trialCovariates(fit.study.subjects);
+  const fitSeconds = (performance.now() - started) / 1000;
+  const result = await answerFittedStudyQuestions(fit, spec, options, control);
+  return { ...result, timing: { ...result.timing, fitSeconds, totalSeconds: result.timing.totalSeconds + fitSeconds } };
+}
+
+/**
+ * A fitted study's dose questions (the fit's `fitSeconds` is 0 here): virtual subjects' left-out
+ * covariates resampled from the fit's subjects, bands from models drawn from the fit's covariance.
+ * A hybrid model passes its network as derived covariates in `options.simulator`.
+ */
+export async function answerFittedStudyQuestions(
+  fit: StudyFitResult,
+  spec: StudySpec,
+  options: StudyDoseOptions = {},
+  control: DoseControl = {},
+): Promise<StudyDoseResult> {
+  const started = performance.now();
+  const questions = studyQuestions(spec, options.questions);
+  const derived = new Set(options.simulator?.derived?.outputs ?? []);
+  const trial = trialCovariates(
+    fit.study.subjects.map((s) => ({ covariates: Object.fromEntries(Object.entries(s.covariates).filter(([c]) => !derived.has(c))) })),
+  );
   const simulator = new StudyDoseSimulator(spec, fit.model, questions.endpoint, options.simulator);
   const result = await answerDoseQuestions(
     simulator,
@@ -95,8 +115,8 @@ export async function answerStudyDoseQuestions(
     model: fit.model,
     uncertainty,
     timing: {
-      fitSeconds: (fitted - started) / 1000,
-      questionsSeconds: (answered - fitted) / 1000,
+      fitSeconds: 0,
+      questionsSeconds: (answered - started) / 1000,
       uncertaintySeconds: (finished - answered) / 1000,
       totalSeconds: (finished - started) / 1000,
     },

@@ -90,6 +90,21 @@ export interface StudySimulatorOptions {
   checkSubjects?: number;
   /** Largest acceptable relative difference in the check (default 0.01). */
   tolerance?: number;
+  /** Covariates computed from others for each virtual population (a hybrid model's network shifts). */
+  derived?: DerivedCovariates;
+}
+
+/**
+ * Covariate columns computed from a virtual subject's other covariates, once per population — e.g.
+ * the log shifts a hybrid model's network predicts (src/model/mechanistic/hybrid-model.ts), so the
+ * network runs once per virtual subject, never per time point.
+ */
+export interface DerivedCovariates {
+  /** Upper-case columns it reads: what a scenario must give (or the trial have). */
+  inputs: readonly string[];
+  /** Upper-case columns it writes. */
+  outputs: readonly string[];
+  derive(covariates: Readonly<Record<string, Float64Array>>, size: number): Record<string, Float64Array>;
 }
 
 const ALL_SUMMARIES: readonly EndpointSummary[] = ['max', 'min', 'trough', 'average'];
@@ -150,8 +165,11 @@ export class StudyDoseSimulator implements SteadyStateSimulator {
   readonly randomEffects: readonly string[];
   readonly summaries = ALL_SUMMARIES;
   readonly direction: 'increasing' | 'decreasing';
-  /** Upper-case covariate columns the model reads. */
+  /** Upper-case covariate columns a virtual subject needs: those the model reads, derived ones replaced by their inputs. */
   readonly covariates: readonly string[];
+  /** Upper-case covariate columns the model reads. */
+  private readonly modelColumns: readonly string[];
+  private readonly derived: DerivedCovariates | null;
   private readonly kind: Kind;
   private readonly pkStage: StageModel;
   private readonly pdStage: StageModel | null;
@@ -195,7 +213,10 @@ export class StudyDoseSimulator implements SteadyStateSimulator {
     });
     const stages = this.pdStage ? [this.pkStage, this.pdStage] : [this.pkStage];
     this.randomEffects = stages.flatMap((s) => s.parameters.map((p) => etaName(s.stage, p)));
-    this.covariates = [...new Set(stages.flatMap((s) => s.effects.map((e) => e.column)))];
+    this.modelColumns = [...new Set(stages.flatMap((s) => s.effects.map((e) => e.column)))];
+    this.derived = options.derived ?? null;
+    const derivedOutputs = new Set(this.derived?.outputs ?? []);
+    this.covariates = [...new Set([...this.modelColumns.filter((c) => !derivedOutputs.has(c)), ...(this.derived?.inputs ?? [])])];
     this.direction = endpointDirection(model, endpoint);
     const route = model.pk.route === 'oral' ? (model.pk.lag ? 'oral with lag' : 'oral') : 'IV';
     this.label = `${route} ${model.pk.compartments}-compartment${this.pdStage && pd ? `, ${describePd(pd)}` : ''}`;
@@ -217,8 +238,9 @@ export class StudyDoseSimulator implements SteadyStateSimulator {
 
   private makeIndividuals(population: VirtualPopulation): Individuals {
     const n = population.size;
-    const columns = this.covariates.map((c) => {
-      const values = population.covariates[c];
+    const derived = this.derived ? this.derived.derive(population.covariates, n) : {};
+    const columns = this.modelColumns.map((c) => {
+      const values = derived[c] ?? population.covariates[c];
       if (!values) {
         throw new DoseSettingsError(
           `Scenario "${population.scenario}": the model needs the covariate ${c}; give its distribution in the scenario (questions.scenarios).`,
@@ -241,7 +263,7 @@ export class StudyDoseSimulator implements SteadyStateSimulator {
     const out: Individuals = { values: [], rates: [], slowest: new Float64Array(n) };
     const record: Record<string, number> = {};
     for (let i = 0; i < n; i++) {
-      this.covariates.forEach((c, k) => {
+      this.modelColumns.forEach((c, k) => {
         const x = columns[k][i];
         if (!Number.isFinite(x) || (power.has(c) && !(x > 0))) {
           throw new DoseSettingsError(
@@ -260,7 +282,7 @@ export class StudyDoseSimulator implements SteadyStateSimulator {
         this.engine.check(values);
       } catch (error) {
         if (!(error instanceof PkpdParameterError)) throw error;
-        const shown = this.covariates.map((c) => `${c} = ${formatNumber(record[c])}`).join(', ');
+        const shown = this.covariates.map((c) => `${c} = ${formatNumber(population.covariates[c]?.[i] ?? record[c])}`).join(', ');
         throw new DoseSettingsError(
           `Scenario "${population.scenario}": virtual subject ${i + 1}${shown ? ` (${shown})` : ''} gets parameters the model cannot use — ${error.message} Its covariate effects take a parameter out of its range there: narrow the scenario's distributions to the trial's range, or change the effect's form in the study's model.`,
         );

@@ -17,12 +17,22 @@ import { mixSeed, SeedStream } from './random';
 export type TargetName = 'pk' | 'pd';
 export const TARGET_NAMES: readonly TargetName[] = ['pk', 'pd'];
 
+/**
+ * A head of a hybrid model's covariate network (src/model/mechanistic): the log shift of one
+ * structural parameter's typical value, e.g. "parameter:CL".
+ */
+export type ParameterHead = `parameter:${string}`;
+export type HeadName = TargetName | ParameterHead;
+
+const PARAMETER_HEAD = /^parameter:[A-Z][A-Z0-9]{0,7}$/;
+export const isParameterHead = (name: string): name is ParameterHead => PARAMETER_HEAD.test(name);
+
 export interface NetworkConfig {
   readonly encoder: EncoderName;
   /** Architecture constants; nInputs is the network's input width. */
   readonly architecture: ArchitectureConfig;
-  /** Regression heads, in output-column order. */
-  readonly targets: readonly TargetName[];
+  /** Regression heads, in output-column order: PK and/or PD (direct models), or structural parameters (hybrid models). */
+  readonly targets: readonly HeadName[];
   /** Adds the "PD below threshold" logit head (needs the 'pd' target). */
   readonly classification: boolean;
   /** SD of the router-logit noise in training (MoE encoders). */
@@ -70,9 +80,12 @@ export function checkNetworkConfig(config: NetworkConfig): void {
   if (
     config.targets.length === 0 ||
     new Set(config.targets).size !== config.targets.length ||
-    config.targets.some((t) => !TARGET_NAMES.includes(t))
+    config.targets.some((t) => !(TARGET_NAMES as readonly string[]).includes(t) && !isParameterHead(t)) ||
+    (config.targets.some(isParameterHead) && (config.targets.some((t) => !isParameterHead(t)) || config.classification))
   ) {
-    throw new Error(`network: targets must be distinct names among ${TARGET_NAMES.join(', ')}`);
+    throw new Error(
+      `network: targets must be distinct names among ${TARGET_NAMES.join(', ')}, or only parameter heads ("parameter:CL") without a classification head`,
+    );
   }
   if (!(config.routerNoise >= 0)) throw new Error('network: router noise must be ≥ 0');
   if (config.quantumBlocks !== undefined && !QUANTUM_BLOCK_KINDS.includes(config.quantumBlocks)) {

@@ -18,7 +18,15 @@ import {
 import { formatCount } from '../text/format';
 import { type ClassificationHead, readClassification } from './classification';
 import { ModelFormatError } from './errors';
-import { checkNetworkConfig, createNetwork, type NetworkConfig, TARGET_NAMES, type TargetName } from './network';
+import {
+  checkNetworkConfig,
+  createNetwork,
+  type HeadName,
+  isParameterHead,
+  type NetworkConfig,
+  TARGET_NAMES,
+  type TargetName,
+} from './network';
 import { MAX_MODEL_PARAMETERS, networkParameterCount } from './parameter-budget';
 import type { ParameterValues } from './parameters';
 import { type Branch, type BranchName, CASCADE_FEATURE, MODEL_MODES, type ModelMode, type PkPdModel } from './pkpd-model';
@@ -95,22 +103,34 @@ export function modelToJSON(model: PkPdModel, metadata: Record<string, unknown> 
 
 const BRANCH_NAMES: readonly BranchName[] = ['pk', 'pd', 'pkpd'];
 /** Weight names as the app writes them ('encoder/block1/fc1/kernel'). */
-const WEIGHT_NAME = /^[A-Za-z0-9_./-]{1,200}$/;
+const WEIGHT_NAME = /^[A-Za-z0-9_.:/-]{1,200}$/;
 /** Tensors of the networks have at most 3 dimensions (circuit weights [L, n, 3]). */
 const MAX_WEIGHT_RANK = 3;
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${formatCount(n)} ${n === 1 ? one : many}`;
 
-/** A branch's network config: every field of its type, the architecture within the training form's ranges. */
-function checkNetwork(value: unknown, path: string, encoder: EncoderName): NetworkConfig {
+/**
+ * A network config: every field of its type, the architecture within the training form's ranges; the
+ * heads PK and/or PD (a direct model's branch) or parameter heads (a hybrid model's covariate network).
+ */
+export function checkNetwork(
+  value: unknown,
+  path: string,
+  encoder: EncoderName,
+  heads: 'targets' | 'parameters' = 'targets',
+): NetworkConfig {
   const c = object(value, path);
   if (c.encoder !== encoder) throw damaged(`${path}.encoder`, "is not the model's encoder");
   const plainArchitecture = object(c.architecture, `${path}.architecture`);
   const [problem] = Object.entries(architectureProblems(plainArchitecture as Record<keyof ArchitectureConfig, unknown>));
   if (problem) throw damaged(`${path}.architecture.${problem[0]}`, `is invalid (${problem[1]})`);
-  const targets = array(c.targets, `${path}.targets`).map((t, i) => oneOf(t, TARGET_NAMES, `${path}.targets[${i}]`));
+  const targets: HeadName[] = array(c.targets, `${path}.targets`).map((t, i) => {
+    if (heads === 'targets') return oneOf(t, TARGET_NAMES, `${path}.targets[${i}]`);
+    if (typeof t !== 'string' || !isParameterHead(t)) throw damaged(`${path}.targets[${i}]`, 'is not a parameter head');
+    return t;
+  });
   if (targets.length === 0 || new Set(targets).size !== targets.length)
-    throw damaged(`${path}.targets`, 'must name pk, pd or both, once each');
+    throw damaged(`${path}.targets`, heads === 'targets' ? 'must name pk, pd or both, once each' : 'must name each parameter once');
   const routerNoise = finite(c.routerNoise, `${path}.routerNoise`);
   if (routerNoise < 0 || routerNoise > 100) throw damaged(`${path}.routerNoise`, 'is not a number from 0 to 100');
   return {
@@ -129,7 +149,7 @@ function checkNetwork(value: unknown, path: string, encoder: EncoderName): Netwo
  * in the file equals the parameter count the architecture implies, then each weight has a name, a
  * shape of positive whole numbers, as many values as its shape holds, and only finite numbers.
  */
-function checkWeights(value: unknown, path: string, config: NetworkConfig): ParameterValues[] {
+export function checkWeights(value: unknown, path: string, config: NetworkConfig): ParameterValues[] {
   const weights = array(value, path);
   const entries = weights.map((w, i) => object(w, `${path}[${i}]`));
   let held = 0;

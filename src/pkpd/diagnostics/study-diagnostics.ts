@@ -116,7 +116,7 @@ function observedSeries(o: StudySubject['pk']): ObservedSeries {
 }
 
 /** Engine predictions over a grid, segment by segment (NaN where the parameters are invalid). */
-function predictGrid(
+export function predictGrid(
   engine: StructuralModel,
   subject: StudySubject,
   time: readonly number[],

@@ -30,6 +30,7 @@ import { oneCompartmentStart, pdStart, responseRises, twoCompartmentStart } from
 import {
   covariateVector,
   individualValues,
+  networkEffects,
   resolveEffects,
   stageModel,
   type ResolvedEffect,
@@ -43,6 +44,12 @@ export interface StudyFitControl {
   signal?: CancelSignal;
   /** Standard errors for every fit (default true). */
   covariance?: boolean;
+  /**
+   * Parameters whose typical values a covariate network shifts (a hybrid model, src/model/mechanistic):
+   * each subject's covariates carry the shift as `networkColumn(P)`; see parameter-model.ts. Give a
+   * spec whose structure is resolved (compartments 1 or 2, a PD family other than "auto").
+   */
+  network?: readonly ModelParameter[];
 }
 
 /** A fitted estimate: `value` in the spec's display units, `estimate` in the data's units. */
@@ -229,7 +236,10 @@ export function fitStudyData(study: StudyData, control: StudyFitControl = {}): S
   const units = spec.units;
   const subjects = study.subjects;
   const notes = [...study.notes];
-  const effects = resolveEffects(spec.model.covariates, (column) => subjects.map((s) => s.covariates[column]));
+  const effects = [
+    ...resolveEffects(spec.model.covariates, (column) => subjects.map((s) => s.covariates[column])),
+    ...networkEffects(control.network ?? [], spec.model.pd),
+  ];
   const fitControl = (stage: string) => ({ onProgress: control.onProgress, signal: control.signal, covariance: control.covariance, stage });
 
   // 1. PK.

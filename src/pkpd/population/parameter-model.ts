@@ -7,6 +7,9 @@
  *   power   g = (x / ref)^θ         ref: the spec's reference, else the data's median
  *   linear  g = 1 + θ (x − ref)
  *   factor  g = θ^x                 x ∈ {0, 1} (the binding refuses other codings)
+ *   network g = e^{θ x}             θ fixed at 1: x is the log shift a covariate network (a hybrid
+ *                                   model, src/model/mechanistic) predicts for the subject, carried
+ *                                   in the subject's covariates as `networkColumn(P)`
  *
  * By the allometric convention of the spec (study-spec.ts), a power effect on CL also scales Q and
  * one on V also V2, with the same θ, unless Q or V2 have an effect of that column of their own.
@@ -36,24 +39,28 @@ import {
   type StudySpec,
 } from '../../study/study-spec';
 import { shownUnit } from '../../study/units';
+import { PkpdDataError } from '../errors';
 import type { Transform } from '../foce';
 import type { ParameterValues } from '../structural/structural-model';
 
 export type Stage = 'pk' | 'pd';
 
-/** A covariate effect of the spec, resolved against the data. */
+/** How an effect acts: a form of the spec, or a network's log shift (not a spec form: hybrid models add it). */
+export type EffectForm = CovariateForm | 'network';
+
+/** A covariate effect of the spec (or a network's shift), resolved against the data. */
 export interface ResolvedEffect {
   /** θ name, e.g. "CL~WT". */
   name: string;
   /** Upper-case column name. */
   column: string;
   on: ModelParameter;
-  form: CovariateForm;
-  /** Centre of a power or linear effect (the spec's reference, else the data's median); NaN for a factor. */
+  form: EffectForm;
+  /** Centre of a power or linear effect (the spec's reference, else the data's median); NaN for a factor or a network shift. */
   reference: number;
-  /** θ fixed by the spec. */
+  /** θ fixed by the spec (a network shift: 1). */
   value?: number;
-  /** Where the spec gives it (model.covariates[i]). */
+  /** Where the spec gives it (model.covariates[i]); −1 for a network shift. */
   specIndex: number;
 }
 
@@ -74,7 +81,7 @@ interface EffectTerm {
   theta: number;
   /** Index into the subject's covariate vector. */
   z: number;
-  form: CovariateForm;
+  form: EffectForm;
 }
 
 interface ParameterPlan {
@@ -89,6 +96,9 @@ interface ParameterPlan {
 const POWER = 0;
 const LINEAR = 1;
 const FACTOR = 2;
+const NETWORK = 3;
+
+const FORM_CODES: Readonly<Record<EffectForm, number>> = { power: POWER, linear: LINEAR, factor: FACTOR, network: NETWORK };
 
 type Setter = (out: ParameterValues, value: number) => void;
 
@@ -138,7 +148,7 @@ function compile(plan: readonly ParameterPlan[]): CompiledPlan {
     effectStart,
     effectTheta: Int32Array.from(effects, (e) => e.theta),
     effectZ: Int32Array.from(effects, (e) => e.z),
-    effectForm: Uint8Array.from(effects, (e) => (e.form === 'power' ? POWER : e.form === 'linear' ? LINEAR : FACTOR)),
+    effectForm: Uint8Array.from(effects, (e) => FORM_CODES[e.form]),
   };
 }
 
@@ -180,12 +190,30 @@ export function typicalTransform(name: ModelParameter, pd: PdModelSpec | undefin
   return 'log';
 }
 
-export function effectTransform(form: CovariateForm): Transform {
+export function effectTransform(form: EffectForm): Transform {
   return form === 'factor' ? 'log' : 'identity';
 }
 
 export function effectName(on: ModelParameter, column: string): string {
   return `${on}~${column.toUpperCase()}`;
+}
+
+/** The covariate a network writes its log shift of parameter `on` into (subjects' covariates carry it by this name). */
+export function networkColumn(on: ModelParameter): string {
+  return `@NETWORK:${on}`;
+}
+
+/**
+ * A network's shifts of these parameters' typical values (TV · e^{x}, x = the subject's
+ * `networkColumn(P)`): fixed effects of θ 1 a hybrid model adds to a stage model's. Only for
+ * parameters estimated on the log scale (positive ones); IMAX (logit), E0 and direct EMAX are refused.
+ */
+export function networkEffects(parameters: readonly ModelParameter[], pd: PdModelSpec | undefined): ResolvedEffect[] {
+  return parameters.map((on) => {
+    if (typicalTransform(on, pd) !== 'log')
+      throw new Error(`networkEffects: ${on} is not estimated on the log scale; a network cannot shift it`);
+    return { name: `${on}~network`, column: networkColumn(on), on, form: 'network', reference: Number.NaN, value: 1, specIndex: -1 };
+  });
 }
 
 /** The spec's covariate effects with their references: the spec's, else the median of `values(column)`. */
@@ -322,9 +350,18 @@ function isPdName(name: ModelParameter): boolean {
   return !(['CL', 'V', 'KA', 'TLAG', 'Q', 'V2'] as readonly ModelParameter[]).includes(name);
 }
 
+/** A stage's θ (natural scale, its `thetas` order) from a model's θ by name; a PkpdDataError naming a missing one. */
+export function stageTheta(theta: Readonly<Record<string, number>>, stage: StageModel): number[] {
+  return stage.thetas.map((t) => {
+    const v = theta[t.name];
+    if (v === undefined) throw new PkpdDataError(`The model has no value for ${t.name}.`);
+    return v;
+  });
+}
+
 /**
  * A subject's covariate vector for a stage: per effect, x / ref (power), x − ref (linear) or x
- * (factor), from the subject's covariates by upper-case column name.
+ * (factor, network shift), from the subject's covariates by upper-case column name.
  */
 export function covariateVector(model: StageModel, covariates: Readonly<Record<string, number>>): Float64Array {
   return Float64Array.from(model.effects, (e) => {
@@ -351,7 +388,8 @@ export function typicalValues(model: StageModel, theta: ArrayLike<number>, z: Ar
       const form = c.effectForm[e];
       if (form === POWER) v *= x ** t;
       else if (form === LINEAR) v *= 1 + t * x;
-      else v *= t ** x;
+      else if (form === FACTOR) v *= t ** x;
+      else v *= Math.exp(t * x);
     }
     out[k] = v;
   }

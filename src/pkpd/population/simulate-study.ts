@@ -19,7 +19,7 @@ import { createRng, type Rng } from '../random';
 import { regimenDoses, type DoseEvent, type DoseRoute } from '../structural/doses';
 import { createStructuralModel, type ParameterValues } from '../structural/structural-model';
 import type { StudyPopulationModel, ResidualValues } from './fit-study';
-import { covariateVector, individualValues, resolveEffects, stageModel, type StageModel } from './parameter-model';
+import { covariateVector, individualValues, resolveEffects, stageModel, stageTheta, type StageModel } from './parameter-model';
 
 export interface TrialArm {
   /** Dose amount per administration; 0 is a placebo arm (no dose records). */
@@ -48,6 +48,11 @@ export interface StudyTrialDesign {
   covariates: Record<string, CovariateDistribution>;
   /** Decimals covariates are rounded to (default 1). */
   covariateDecimals?: number;
+  /**
+   * Columns computed from a subject's drawn covariates and not written to the file — e.g. a known
+   * nonlinear covariate function as a "network" effect's shift (parameter-model.ts).
+   */
+  derived?: (covariates: Readonly<Record<string, number>>) => Record<string, number>;
 }
 
 export interface SimulatedStudySubject {
@@ -106,14 +111,6 @@ function num(x: number): string {
   return String(Number(x.toPrecision(8)));
 }
 
-function thetaOf(model: StudyPopulationModel, stage: StageModel): number[] {
-  return stage.thetas.map((t) => {
-    const v = model.theta[t.name];
-    if (v === undefined) throw new PkpdDataError(`The simulated truth has no value for ${t.name}.`);
-    return v;
-  });
-}
-
 export function simulateStudyTrial(
   spec: StudySpec,
   model: StudyPopulationModel,
@@ -123,8 +120,8 @@ export function simulateStudyTrial(
   const rng = createRng(seed);
   const pkStage = stageModel(spec, 'pk', model.pk, undefined, model.effects);
   const pdStage = model.pd ? stageModel(spec, 'pd', model.pk, model.pd, model.effects) : undefined;
-  const pkTheta = thetaOf(model, pkStage);
-  const pdTheta = pdStage ? thetaOf(model, pdStage) : [];
+  const pkTheta = stageTheta(model.theta, pkStage);
+  const pdTheta = pdStage ? stageTheta(model.theta, pdStage) : [];
   const engine = createStructuralModel(model.pd ? { pk: model.pk, pd: model.pd } : { pk: model.pk }, {
     hoursPerTimeUnit: HOURS_PER[spec.units.time],
   });
@@ -142,6 +139,7 @@ export function simulateStudyTrial(
         const x = draw(d, rng);
         covariates[name.toUpperCase()] = 'share' in d ? x : Math.round(x * round) / round;
       }
+      if (design.derived) Object.assign(covariates, design.derived(covariates));
       const eta: Partial<Record<ModelParameter, number>> = {};
       const etaVector = (stage: StageModel): Float64Array =>
         Float64Array.from(stage.etas, (name) => {

@@ -1,0 +1,274 @@
+/**
+ * Fits a hybrid model (hybrid-model.ts) to a study: a network as the covariate model of the
+ * study's mechanistic population model, by alternating empirical-Bayes and network steps.
+ *
+ * 0. The population model of the spec without its covariate effects (the network replaces them) is
+ *    fitted by FOCE-I (src/pkpd/population `fitStudyData`), which also resolves the structure
+ *    ("auto" compartments or PD family). The parameters with a random effect that are estimated on
+ *    the log scale get a network head each.
+ * 1. Network step: each training subject's current log deviation from θ — its network shift plus its
+ *    empirical Bayes η̂ — in units of ω (the first fit's), is the target of the network from its
+ *    standardised covariates. Minimising the mean squared error is minimising Σ η²/ω², the prior
+ *    term of the population objective, with the data term held at the η̂ (EM-like). Early stopping
+ *    on the validation subjects (their η̂ as targets, never a gradient); the network is warm-started
+ *    from the previous round.
+ * 2. Empirical-Bayes step: FOCE-I again with each subject's shifts fixed ("network" effects, θ fixed
+ *    at 1): θ, Ω, residual error and η̂ re-estimated.
+ * Rounds repeat 1–2. The η̂ of a subject are shrunk towards 0 (more so with few observations), so the
+ * first network step learns only part of a covariate effect; later rounds learn what is left, until
+ * η̂ no longer depend on the covariates. The last round is kept (each round's network is the best
+ * checkpoint on the validation subjects' targets of that round; targets change between rounds, so
+ * losses of different rounds are not compared).
+ *
+ * Why alternate rather than differentiate the FOCE objective through the network: the E-step is the
+ * float64 engine's (every route, PD family and steady state, the fit the mechanistic model uses),
+ * and the network runs once per subject per epoch — not once per observation and integration step —
+ * so a quantum encoder trains in seconds (measured in bench/hybrid.ts).
+ *
+ * Only training and validation subjects are fitted; the caller keeps the test subjects away (a split
+ * view's `development` dataset).
+ */
+import type { Dataset } from '../../data/types';
+import type { CancelSignal } from '../../data/cancel';
+import { FitCancelledError } from '../../pkpd/errors';
+import { fitStudyData, type StudyFitResult } from '../../pkpd/population/fit-study';
+import { typicalTransform } from '../../pkpd/population/parameter-model';
+import { bindStudy, type StudyData, type StudySubject } from '../../study/study-data';
+import type { ModelParameter, StudySpec } from '../../study/study-spec';
+import { type ArchitectureConfig, type EncoderName, modelArchitecture } from '../../quantum/resources/architecture';
+import { DEFAULT_ROUTER_NOISE } from '../encoders';
+import { createNetwork, type Network } from '../network';
+import { matrix } from '../predict';
+import { trainNetwork, type EpochProgress, type TrainingOptions, type TrainingResult } from '../train-network';
+import { hybridScalers } from './hybrid-evaluation';
+import { headOutputs, hybridInputs, type HybridInputs, type HybridModel, withParameterShifts } from './hybrid-model';
+
+export interface HybridFitOptions {
+  encoder: EncoderName;
+  /** Architecture overrides (qubits, layers, width); nInputs is the covariates'. */
+  architecture?: Partial<ArchitectureConfig>;
+  training?: Partial<TrainingOptions>;
+  /** Alternating rounds (default 3). */
+  rounds?: number;
+  /** Seeds the network's weights and training. */
+  seed?: number;
+  /** Covariate columns beyond those of the spec's covariate effects (default none). */
+  covariates?: readonly string[];
+  /** Subjects (by ID) whose η̂ the network learns from; the rest of the dataset validates (early stopping). */
+  trainIds: readonly string[];
+  /** Quantum encoders: circuits, or their width-matched classical controls. */
+  quantumBlocks?: 'circuit' | 'width-matched-control';
+}
+
+export interface HybridRound {
+  round: number;
+  /** The FOCE-I objective after the round's empirical-Bayes step. */
+  ofv: number;
+  /** Network losses (mean squared η/ω) of the training and validation subjects at the kept epoch. */
+  trainLoss: number;
+  valLoss: number | null;
+  epochs: { run: number; best: number; stop: string };
+  seconds: number;
+}
+
+export interface HybridFitResult {
+  model: HybridModel;
+  /** The population fit of the kept round (its `model` is `model.population`). */
+  fit: StudyFitResult;
+  /** The fit without covariate effects the rounds start from. */
+  base: StudyFitResult;
+  rounds: HybridRound[];
+  keptRound: number;
+  notes: string[];
+  seconds: number;
+}
+
+export interface HybridFitControl {
+  signal?: CancelSignal;
+  onProgress?: (progress: { round: number; rounds: number; stage: 'fit' | 'network'; epoch?: EpochProgress }) => void;
+}
+
+const DEFAULT_ROUNDS = 3;
+/** ω below this (an η that barely varies) still scales its head as if it were this. */
+const MIN_SCALE = 0.05;
+
+/** The study spec with its structure fixed to a fit's and without covariate effects. */
+export function hybridSpec(spec: StudySpec, fit: StudyFitResult): StudySpec {
+  const model = { ...spec.model, pk: { ...spec.model.pk, compartments: fit.model.pk.compartments }, covariates: [] };
+  if (fit.model.pd) model.pd = fit.model.pd;
+  return { ...spec, model };
+}
+
+/** Upper-case covariate columns of the network: those of the spec's effects, then the added ones, each once, present in the data. */
+export function hybridColumns(spec: StudySpec, subjects: readonly StudySubject[], added: readonly string[] = []): string[] {
+  const columns: string[] = [];
+  for (const c of [...spec.model.covariates.map((e) => e.column), ...added]) {
+    const name = c.toUpperCase();
+    if (!columns.includes(name) && subjects.some((s) => Number.isFinite(s.covariates[name]))) columns.push(name);
+  }
+  return columns;
+}
+
+function standardisation(columns: readonly string[], subjects: readonly StudySubject[]): HybridInputs {
+  const mean: number[] = [];
+  const sd: number[] = [];
+  for (const c of columns) {
+    const xs = subjects.map((s) => s.covariates[c]).filter(Number.isFinite);
+    const m = xs.reduce((a, b) => a + b, 0) / Math.max(xs.length, 1);
+    const v = xs.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(xs.length - 1, 1);
+    mean.push(m);
+    sd.push(v > 0 ? Math.sqrt(v) : 1);
+  }
+  return { columns, mean, sd };
+}
+
+function withShifts(study: StudyData, shifted: readonly ModelParameter[], shifts: readonly Float64Array[]): StudyData {
+  const covariates = withParameterShifts(
+    { shifted },
+    study.subjects.map((s) => s.covariates),
+    shifts,
+  );
+  return { ...study, subjects: study.subjects.map((s, i) => ({ ...s, covariates: covariates[i] })) };
+}
+
+/** Targets of the network step, [n × k] in ω units; NaN where the subject has no observations of the parameter's stage. */
+function targets(
+  fit: StudyFitResult,
+  subjects: readonly StudySubject[],
+  shifted: readonly ModelParameter[],
+  scale: readonly number[],
+  shifts: readonly Float64Array[],
+  pkNames: ReadonlySet<ModelParameter>,
+): Float32Array {
+  const k = shifted.length;
+  const y = new Float32Array(subjects.length * k);
+  subjects.forEach((s, i) => {
+    const eta = fit.individuals[i].eta;
+    shifted.forEach((p, j) => {
+      const observed = pkNames.has(p) ? s.pk.times.length > 0 : s.pd.times.length > 0;
+      y[i * k + j] = observed ? (shifts[i][j] + (eta[p] ?? 0)) / scale[j] : Number.NaN;
+    });
+  });
+  return y;
+}
+
+function rowsOf(x: Float32Array, y: Float32Array, width: number, k: number, rows: readonly number[]): { x: Float32Array; y: Float32Array } {
+  const xs = new Float32Array(rows.length * width);
+  const ys = new Float32Array(rows.length * k);
+  rows.forEach((r, i) => {
+    xs.set(x.subarray(r * width, (r + 1) * width), i * width);
+    ys.set(y.subarray(r * k, (r + 1) * k), i * k);
+  });
+  return { x: xs, y: ys };
+}
+
+/** Fits a hybrid model to the study's subjects in `dataset` (training and validation subjects only). */
+export async function fitHybrid(
+  dataset: Dataset,
+  spec: StudySpec,
+  options: HybridFitOptions,
+  control: HybridFitControl = {},
+): Promise<HybridFitResult> {
+  const started = performance.now();
+  const rounds = options.rounds ?? DEFAULT_ROUNDS;
+  if (!Number.isInteger(rounds) || rounds < 1 || rounds > 20)
+    throw new Error(`fitHybrid: rounds must be an integer from 1 to 20, got ${rounds}`);
+  const columns = hybridColumns(spec, bindStudy(dataset, spec).subjects, options.covariates);
+  const notes: string[] = [];
+  if (columns.length === 0) {
+    throw new Error(
+      'The hybrid model needs covariates for its network: name them in the study spec (model.covariates) or add them to the network inputs.',
+    );
+  }
+  // 0. The model without covariate effects.
+  const bare = { ...spec, model: { ...spec.model, covariates: [] } };
+  const study0 = bindStudy(dataset, bare);
+  control.onProgress?.({ round: 0, rounds, stage: 'fit' });
+  const base = fitStudyData(study0, { signal: control.signal });
+  const resolved = hybridSpec(spec, base);
+  const study = bindStudy(dataset, resolved);
+  const subjects = study.subjects;
+  const pkStage = base.pk?.model;
+  const pdStage = base.pd?.model;
+  const candidates = [...(pkStage?.etas ?? []), ...(pdStage?.etas ?? [])];
+  const shifted = candidates.filter((p) => typicalTransform(p, resolved.model.pd) === 'log');
+  const skipped = candidates.filter((p) => !shifted.includes(p));
+  if (skipped.length > 0)
+    notes.push(`${skipped.join(', ')}: not a positive parameter, so not shifted by the network (its typical value is θ).`);
+  if (shifted.length === 0)
+    throw new Error('The hybrid model needs parameters with random effects for its network to predict (model.randomEffects).');
+  const pkNames = new Set(pkStage?.parameters ?? []);
+  const scale = shifted.map((p) => Math.max(base.model.omega[p] ?? MIN_SCALE, MIN_SCALE));
+  const inputs = standardisation(
+    columns,
+    subjects.filter((s) => options.trainIds.includes(s.id)),
+  );
+  const x = hybridInputs(
+    inputs,
+    subjects.map((s) => s.covariates),
+  );
+  const width = columns.length;
+  const k = shifted.length;
+  const trainRows = subjects.flatMap((s, i) => (options.trainIds.includes(s.id) ? [i] : []));
+  const valRows = subjects.flatMap((s, i) => (options.trainIds.includes(s.id) ? [] : [i]));
+  if (trainRows.length === 0) throw new Error('fitHybrid: no training subjects among the study subjects');
+
+  const network: Network = createNetwork({
+    encoder: options.encoder,
+    architecture: modelArchitecture(width, options.architecture),
+    targets: shifted.map((p) => `parameter:${p}` as const),
+    classification: false,
+    routerNoise: DEFAULT_ROUTER_NOISE,
+    seed: options.seed ?? 0,
+    quantumBlocks: options.quantumBlocks ?? 'circuit',
+  });
+  try {
+    let shifts: Float64Array[] = subjects.map(() => new Float64Array(k));
+    let fit = fitStudyData(study, { signal: control.signal });
+    const history: HybridRound[] = [];
+    for (let round = 1; round <= rounds; round++) {
+      const roundStarted = performance.now();
+      const y = targets(fit, subjects, shifted, scale, shifts, pkNames);
+      const train = rowsOf(x, y, width, k, trainRows);
+      const val = valRows.length > 0 ? rowsOf(x, y, width, k, valRows) : null;
+      control.onProgress?.({ round, rounds, stage: 'network' });
+      const result: TrainingResult = await trainNetwork(
+        network,
+        { x: matrix(train.x, width), y: train.y },
+        val ? { x: matrix(val.x, width), y: val.y } : null,
+        { ...options.training, seed: (options.seed ?? 0) * 1000 + round },
+        { signal: control.signal, onEpoch: (epoch) => control.onProgress?.({ round, rounds, stage: 'network', epoch }) },
+      );
+      if (result.stopReason === 'cancelled') throw new FitCancelledError();
+      const out = headOutputs(network, x, subjects.length);
+      shifts = subjects.map((_, i) => Float64Array.from(scale, (s, j) => out[i * k + j] * s));
+      control.onProgress?.({ round, rounds, stage: 'fit' });
+      fit = fitStudyData(withShifts(study, shifted, shifts), { signal: control.signal, network: shifted });
+      const kept = result.history[result.bestEpoch - 1];
+      const entry: HybridRound = {
+        round,
+        ofv: fit.ofv,
+        trainLoss: kept?.trainLoss ?? Number.NaN,
+        valLoss: kept?.valLoss ?? null,
+        epochs: { run: result.epochsRun, best: result.bestEpoch, stop: result.stopReason },
+        seconds: (performance.now() - roundStarted) / 1000,
+      };
+      history.push(entry);
+    }
+    const kept = { round: rounds, fit };
+    const scalers = hybridScalers(trainRows.map((i) => subjects[i]));
+    const model: HybridModel = { spec: resolved, population: kept.fit.model, shifted, scale, inputs, scalers, network };
+    return {
+      model,
+      fit: kept.fit,
+      base,
+      rounds: history,
+      keptRound: kept.round,
+      notes: [...notes, ...kept.fit.notes],
+      seconds: (performance.now() - started) / 1000,
+    };
+  } catch (error) {
+    network.dispose();
+    throw error;
+  }
+}
