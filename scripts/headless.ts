@@ -26,12 +26,19 @@ Commands:
                       the same questions from encoder E trained on F through S as train does (reference
                       split; --seed seeds the training and the virtual population; networks refuse
                       infusion regimens)
-  train --csv F [--spec S.json] [--encoder E] [--mode M] [--qubits n] [--layers L] [--seed s] [--split reference|cv5]
-        [--epochs N] [--backend auto|wasm|cpu|webgpu]
+  doses --csv F --model E --head mechanistic [--spec S.json] [--seed s] [--n-virtual N] [--qubits n] [--layers L] [--epochs N]
+                      the same questions from a hybrid model: encoder E as the covariate model of the
+                      study's mechanistic model (every regimen, steady state exact; bands from parameter
+                      uncertainty)
+  train --csv F [--spec S.json] [--head direct|mechanistic] [--encoder E] [--mode M] [--qubits n] [--layers L] [--seed s]
+        [--split reference|cv5] [--epochs N] [--backend auto|wasm|cpu|webgpu]
                       trains a PK/PD model on F (early stopping on validation) and reports validation and
                       test metrics; defaults: qnn-resmlp-moe, cascade, 8 qubits, 3 layers, seed 0, reference;
                       the study spec S gives features, endpoints and groups (default: the EstData preset
                       for EstData, else the spec guessed from F)
+  evaluate --csv TRAIN --external OTHER [--model E|mechanistic] [--head direct|mechanistic] [--spec S.json] [--seed s] [--epochs N]
+                      trains on TRAIN as train does (reference split) and applies the model to OTHER, a file
+                      of the same study layout: validation/test metrics on TRAIN, PK/PD metrics on OTHER
   ablation --csv F [--encoder E] [--mode M] [--qubits 2,4,8] [--layers 1,2,3] [--seed s] [--split reference|cv5:K]
         [--epochs N] [--hidden H] [--depth D]
                       the qubits × layers grid of a quantum encoder, validation metrics only
@@ -60,6 +67,7 @@ async function main(argv: string[]): Promise<void> {
     env: () => ['environment', undefined],
     doses: () => dosesCommand(rest),
     train: () => trainCommand(rest),
+    evaluate: () => evaluateCommand(rest),
     ablation: () => experimentCommand('ablation', rest),
     claims: () => experimentCommand('claims', rest),
     fit: () => fitCommand(rest),
@@ -115,10 +123,12 @@ function dosesCommand(args: string[]): [string, unknown] {
   const file = dataFile(csv);
   const shared = { ...file, seed: numberOption('--seed'), nVirtual: numberOption('--n-virtual') };
   const spec = dosesSpec(file, option(args, '--spec'));
+  const head = option(args, '--head') ?? 'direct';
+  if (head !== 'direct' && head !== 'mechanistic') usageError(`doses --head ${head}: unknown head; valid: direct, mechanistic.`);
   if (model === 'mechanistic') return ['doses-mechanistic', { ...shared, ...spec }];
   // The page command checks the network options and names what is wrong.
   return [
-    'doses-network',
+    head === 'mechanistic' ? 'doses-hybrid' : 'doses-network',
     {
       ...shared,
       ...spec,
@@ -152,11 +162,47 @@ function trainCommand(args: string[]): [string, unknown] {
     layers: integer('--layers', 3, 1, MAX_LAYERS),
     seed: integer('--seed', 0, 0, 2 ** 32 - 1),
     split: choice('--split', 'reference', ['reference', 'cv5'], 'split'),
+    head: choice('--head', 'direct', ['direct', 'mechanistic'], 'head'),
     epochs: integer('--epochs', undefined, TRAINING_LIMITS.epochs.min, TRAINING_LIMITS.epochs.max),
     backend: choice('--backend', 'auto', BACKEND_REQUESTS, 'backend'),
   };
   const file = dataFile(csv);
   return ['train', { ...file, ...specFile(option(args, '--spec')), ...config }];
+}
+
+/** `evaluate`: train as `train` does (reference split), then apply the model to another file of the study's layout. */
+function evaluateCommand(args: string[]): [string, unknown] {
+  const csv = option(args, '--csv') ?? usageError('evaluate needs --csv TRAIN.');
+  const external = option(args, '--external') ?? usageError('evaluate needs --external OTHER.');
+  const model = option(args, '--model') ?? 'mechanistic';
+  if (model !== 'mechanistic' && !(ENCODER_NAMES as readonly string[]).includes(model)) {
+    usageError(`evaluate --model ${model}: unknown model; valid: mechanistic, ${ENCODER_NAMES.join(', ')}.`);
+  }
+  const head = option(args, '--head') ?? 'direct';
+  if (head !== 'direct' && head !== 'mechanistic') usageError(`evaluate --head ${head}: unknown head; valid: direct, mechanistic.`);
+  const integer = (name: string): number | undefined => {
+    const value = option(args, name);
+    if (value === undefined) return undefined;
+    const parsed = Number(value);
+    return Number.isInteger(parsed) && parsed >= 0 ? parsed : usageError(`evaluate ${name} must be a whole number, got ${value}.`);
+  };
+  const other = dataFile(external);
+  return [
+    'evaluate',
+    {
+      ...dataFile(csv),
+      ...specFile(option(args, '--spec')),
+      external: { csvText: other.csvText, fileName: other.fileName, decoding: other.decoding },
+      model,
+      head,
+      mode: option(args, '--mode'),
+      qubits: integer('--qubits'),
+      layers: integer('--layers'),
+      seed: integer('--seed'),
+      epochs: integer('--epochs'),
+      backend: option(args, '--backend'),
+    },
+  ];
 }
 
 /** The text and file name of a `--spec` file (nothing without one); a file that cannot be read ends the run with the reason. */

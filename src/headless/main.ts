@@ -6,6 +6,7 @@ import './commands/train';
 import './commands/experiments';
 import './commands/model-report';
 import './commands/fit';
+import './commands/evaluate';
 
 export interface HeadlessApi {
   run(name: string, args: unknown): Promise<unknown>;

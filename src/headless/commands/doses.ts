@@ -13,6 +13,11 @@
  *   the engine every model uses (src/dose/network-questions.ts `answerNetworkStudyQuestions`);
  *   without a spec, the EstData preset's five questions. `seed` seeds both the training and the
  *   virtual population.
+ * - 'doses-hybrid' { as doses-network }: a hybrid model (the encoder as the covariate model of the
+ *   study's mechanistic model, src/model/mechanistic) fitted on the reference split's development
+ *   subjects, its questions answered by the study engine as the mechanistic model's are (the network
+ *   runs once per virtual subject; steady state exact; every regimen of the spec, infusions
+ *   included), with 20-draw parameter-uncertainty bands (θ, Ω; the network held).
  */
 import { maxOf } from '../../data/min-max';
 import { createSplitView, referenceSplit } from '../../data/splits/index';
@@ -20,12 +25,14 @@ import { studyGrouping } from '../../data/splits/split';
 import { answersReport, curveSummaries } from '../../dose/answers-report';
 import { toHeadlessAnswers } from '../../dose/dose-questions';
 import { answerNetworkStudyQuestions } from '../../dose/network-questions';
-import { answerStudyDoseQuestions } from '../../dose/study-questions';
+import { answerFittedStudyQuestions, answerStudyDoseQuestions } from '../../dose/study-questions';
 import { disposeModel, trainPkPd } from '../../model/index';
+import { disposeHybridModel, hybridDerivedCovariates } from '../../model/mechanistic/hybrid-model';
+import { trainHybrid } from '../../model/mechanistic/hybrid-run';
 import { type DataFileArgs, datasetOf } from '../data-file';
 import { registerHeadlessCommand } from '../registry';
 import { type DosesInputArgs, readDosesInputs } from './doses-inputs';
-import { trainConfig, trainingOptions, useBackend } from './train';
+import { hybridOptions, trainConfig, trainingOptions, useBackend } from './train';
 
 interface DosesArgs extends DataFileArgs {
   seed?: number;
@@ -139,5 +146,67 @@ registerHeadlessCommand('doses-network', async (args) => {
     };
   } finally {
     disposeModel(trained.model);
+  }
+});
+
+/** The study's dose questions (the preset's for EstData) answered by a hybrid model fitted on the file's reference split. */
+registerHeadlessCommand('doses-hybrid', async (args) => {
+  const input = args as NetworkDosesArgs;
+  const { seed, nVirtual } = input;
+  const { spec, source } = readDosesInputs(input);
+  const config = trainConfig({ ...input, split: 'reference', head: 'mechanistic' });
+  const started = performance.now();
+  const dataset = datasetOf(input);
+  const choice = await useBackend(config.backend);
+  const view = createSplitView(dataset, referenceSplit(dataset, config.split_seed, studyGrouping(dataset, spec)));
+  const trained = await trainHybrid(view, spec, hybridOptions(config));
+  const { model } = trained.fit;
+  const trainedAt = performance.now();
+  try {
+    const replace = { ...(seed !== undefined ? { seed } : {}), ...(nVirtual !== undefined ? { virtualSubjects: nVirtual } : {}) };
+    const result = await answerFittedStudyQuestions(trained.fit.fit, model.spec, {
+      questions: replace,
+      simulator: { derived: hybridDerivedCovariates(model) },
+    });
+    const checks = result.answers.flatMap((a) => (a.steadyState ? [a.steadyState] : []));
+    return {
+      model: config.encoder,
+      head: 'mechanistic',
+      study: spec.name,
+      spec: source,
+      config: { ...config, mode: null },
+      structure: { pk: trained.fit.fit.pk?.label ?? null, pd: trained.fit.fit.pd?.label ?? null },
+      shifted: model.shifted,
+      inputs: model.inputs.columns,
+      question: result.question,
+      units: result.units,
+      answers: answersReport(result),
+      curves: curveSummaries(result),
+      notes: [...result.notes, ...trained.fit.notes],
+      uncertainty: result.uncertainty,
+      seconds: round((performance.now() - started) / 1000, 2),
+      timing_seconds: {
+        train: round((trainedAt - started) / 1000, 2),
+        questions: round(result.timing.questionsSeconds, 2),
+        uncertainty: round(result.timing.uncertaintySeconds, 2),
+      },
+      backend: { name: choice.backend, adapter: choice.adapter, reason: choice.reason },
+      metrics: { val: trained.validation },
+      settings: {
+        n_virtual: result.settings.questions.virtualSubjects,
+        seed: result.settings.questions.seed,
+        endpoint: result.endpoint,
+        criterion: result.criterion,
+        grid_steps: result.settings.gridSteps,
+      },
+      steady_state: {
+        method: checks[0]?.method ?? null,
+        ok: checks.filter((c) => c.ok).length,
+        checked: checks.length,
+        worst_relative_difference: checks.length > 0 ? maxOf(checks.map((c) => c.worstRelativeDifference)) : null,
+      },
+    };
+  } finally {
+    disposeHybridModel(model);
   }
 });

@@ -1,7 +1,10 @@
 /**
- * Headless command 'train' { csvText, fileName, decoding?, specText?, specName?, encoder?, mode?, qubits?, layers?, seed?, split?, epochs?, backend? }:
+ * Headless command 'train' { csvText, fileName, decoding?, specText?, specName?, head?, encoder?, mode?, qubits?, layers?, seed?, split?, epochs?, backend? }:
  * trains a PK/PD model on the file with the model code (trainPkPd: early stopping on the validation
- * subjects), then evaluates it once on the withheld test subjects (evaluateFinal). The study spec
+ * subjects), then evaluates it once on the withheld test subjects (evaluateFinal). Head 'direct' (the
+ * default): the encoder predicts the observations (the seed's system); head 'mechanistic': the
+ * encoder is the covariate model of the study's mechanistic model (a hybrid model,
+ * src/model/mechanistic/hybrid-run.ts), with `hybrid` facts beside the same metrics keys. The study spec
  * (`--spec S.json`; default: the EstData preset for EstData, else the spec guessed from the file, as
  * the app proposes it) gives the features, the endpoints and the groups of the splits.
  * - split 'reference': one model; metrics { val: {pk, pd}, test: {pk, pd} }.
@@ -32,6 +35,9 @@ import { activateBackend } from '../../platform/tfjs-runtime';
 import { probeWebGpu } from '../../platform/webgpu-probe';
 import { ENCODER_NAMES, type EncoderName, isEncoderName } from '../../quantum/resources/architecture';
 import { DEFAULT_TRAINING_CONFIG, TRAINING_LIMITS } from '../../model/training-config';
+import type { HybridFitOptions } from '../../model/mechanistic/hybrid-fit';
+import { disposeHybridModel } from '../../model/mechanistic/hybrid-model';
+import { evaluateHybridFinal, trainHybrid } from '../../model/mechanistic/hybrid-run';
 import { type DataFileArgs, datasetOf } from '../data-file';
 import { registerHeadlessCommand } from '../registry';
 
@@ -50,10 +56,16 @@ export interface TrainArgs extends DataFileArgs {
   split?: string;
   epochs?: number;
   backend?: string;
+  head?: string;
 }
+
+/** What the encoder's output is: the observations (the seed's direct head) or a mechanistic model's parameters (hybrid). */
+export const TRAIN_HEADS = ['direct', 'mechanistic'] as const;
+export type TrainHead = (typeof TRAIN_HEADS)[number];
 
 export interface TrainConfig {
   csv: string;
+  head: TrainHead;
   encoder: EncoderName;
   mode: ModelMode;
   qubits: number;
@@ -69,7 +81,7 @@ type Metrics = { val: ValidationMetrics; test: ValidationMetrics };
 
 /** The defaults of the headless `train` command (docs/architecture.md, the headless runner): the training form's. */
 const { encoder, mode, qubits, layers, seed, backend } = DEFAULT_TRAINING_CONFIG;
-export const TRAIN_DEFAULTS = { encoder, mode, qubits, layers, seed, split: 'reference', backend } as const;
+export const TRAIN_DEFAULTS = { head: 'direct', encoder, mode, qubits, layers, seed, split: 'reference', backend } as const;
 
 /** Checks the arguments and fills the defaults; throws an Error with a message naming what is wrong. */
 export function trainConfig(args: TrainArgs): TrainConfig {
@@ -80,6 +92,8 @@ export function trainConfig(args: TrainArgs): TrainConfig {
   const split = args.split ?? TRAIN_DEFAULTS.split;
   if (!(TRAIN_SPLITS as readonly string[]).includes(split))
     throw new Error(`unknown split "${split}"; valid splits: ${TRAIN_SPLITS.join(', ')}`);
+  const head = args.head ?? TRAIN_DEFAULTS.head;
+  if (!(TRAIN_HEADS as readonly string[]).includes(head)) throw new Error(`unknown head "${head}"; valid heads: ${TRAIN_HEADS.join(', ')}`);
   const backend = args.backend ?? TRAIN_DEFAULTS.backend;
   if (!isBackendRequest(backend)) throw new Error(`unknown backend "${backend}"; valid backends: ${BACKEND_REQUESTS.join(', ')}`);
   const integer = (name: keyof typeof TRAINING_LIMITS, value: number | undefined, fallback: number): number => {
@@ -90,6 +104,7 @@ export function trainConfig(args: TrainArgs): TrainConfig {
   };
   return {
     csv: args.fileName,
+    head: head as TrainHead,
     encoder,
     mode: mode as ModelMode,
     qubits: integer('qubits', args.qubits, TRAIN_DEFAULTS.qubits),
@@ -119,6 +134,8 @@ interface FoldResult {
   /** Per branch: the training loss and the validation loss of every epoch (z-units MSE). */
   curves: Record<string, { train: number[]; val: (number | null)[] }>;
   seconds: number;
+  /** A hybrid model's fit (head "mechanistic"). */
+  hybrid?: Record<string, unknown>;
 }
 
 /** The study a headless run reads: the spec given (refused with its problems when it is not one), else the one proposed for the data. */
@@ -141,7 +158,53 @@ export function trainingOptions(config: TrainConfig, spec?: StudySpec): PkPdTrai
   };
 }
 
+/** The hybrid model's fitting options of a headless configuration (mode does not apply: one network gives every parameter). */
+export function hybridOptions(config: TrainConfig): Omit<HybridFitOptions, 'trainIds'> {
+  return {
+    encoder: config.encoder,
+    architecture: { nQubits: config.qubits, nLayers: config.layers },
+    training: { epochs: config.epochs },
+    seed: config.seed,
+  };
+}
+
+async function trainHybridOnSplit(dataset: Dataset, split: SubjectSplit, config: TrainConfig, spec: StudySpec): Promise<FoldResult> {
+  const started = performance.now();
+  const view = createSplitView(dataset, split);
+  const trained = await trainHybrid(view, spec, hybridOptions(config));
+  const { fit } = trained;
+  try {
+    const test = evaluateHybridFinal(fit.model, view);
+    const count = fit.model.network.parameters.count();
+    return {
+      split: split.name,
+      val_ids: view.val.map((s) => split.ids[s]),
+      test_ids: [...view.testIds],
+      metrics: { val: trained.validation, test },
+      epochs: Object.fromEntries(
+        fit.rounds.map((r) => [`round${r.round}`, { run: r.epochs.run, best: r.epochs.best, stop: r.epochs.stop }]),
+      ),
+      parameters: { hybrid: count },
+      curves: {},
+      seconds: round((performance.now() - started) / 1000, 2),
+      hybrid: {
+        shifted: fit.model.shifted,
+        inputs: fit.model.inputs.columns,
+        structure: { pk: fit.fit.pk?.label ?? null, pd: fit.fit.pd?.label ?? null },
+        ofv: { without_covariates: round(fit.base.ofv, 3), rounds: fit.rounds.map((r) => round(r.ofv, 3)) },
+        network_loss: fit.rounds.map((r) => ({ train: round(r.trainLoss, 4), val: r.valLoss === null ? null : round(r.valLoss, 4) })),
+        theta: fit.model.population.theta,
+        omega: fit.model.population.omega,
+        notes: fit.notes,
+      },
+    };
+  } finally {
+    disposeHybridModel(fit.model);
+  }
+}
+
 async function trainOnSplit(dataset: Dataset, split: SubjectSplit, config: TrainConfig, spec: StudySpec): Promise<FoldResult> {
+  if (config.head === 'mechanistic') return trainHybridOnSplit(dataset, split, config, spec);
   const started = performance.now();
   const view = createSplitView(dataset, split);
   const trained = await trainPkPd(view, trainingOptions(config, spec));
@@ -219,6 +282,7 @@ registerHeadlessCommand('train', async (args) => {
       epochs: result.epochs,
       parameters: result.parameters,
       curves: result.curves,
+      ...(result.hybrid ? { hybrid: result.hybrid } : {}),
       seconds: round((performance.now() - started) / 1000, 2),
       backend,
     };
