@@ -4,6 +4,7 @@
  * in Vitest. Usage: tsx scripts/vite-run.ts ENTRY.ts [args…]
  */
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { createServer, createServerModuleRunner } from 'vite';
 
 const [entry, ...args] = process.argv.slice(2);
@@ -20,6 +21,8 @@ const server = await createServer({
   appType: 'custom',
   server: { middlewareMode: true, hmr: false, ws: false },
   ssr: { noExternal: [/^@tensorflow\//] },
+  // TF.js reads seedrandom's generators by name (`seedrandom.alea`): see seedrandom-shim.ts.
+  resolve: { alias: { seedrandom: fileURLToPath(new URL('./seedrandom-shim.ts', import.meta.url)) } },
 });
 const runner = createServerModuleRunner(server.environments.ssr, { hmr: false });
 try {

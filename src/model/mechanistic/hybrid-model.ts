@@ -99,17 +99,27 @@ export function disposeHybridModel(model: HybridModel): void {
   model.network.dispose();
 }
 
-/** The network as derived covariates of the study engine's dose simulator: it runs once per virtual subject. */
+/**
+ * The network as derived covariates of the study engine's dose simulator: it runs once per virtual
+ * subject. The shifts of a population are kept (by its covariate columns' object) for the other
+ * simulators made from the same model — the parameter-uncertainty replicates, which vary θ and Ω and
+ * hold the network.
+ */
 export function hybridDerivedCovariates(model: HybridModel): DerivedCovariates {
+  const made = new WeakMap<object, Record<string, Float64Array>>();
   return {
     inputs: model.inputs.columns,
     outputs: model.shifted.map(networkColumn),
     derive(covariates, size) {
+      const kept = made.get(covariates);
+      if (kept && Object.values(kept).every((column) => column.length === size)) return kept;
       const rows = Array.from({ length: size }, (_, i) =>
         Object.fromEntries(model.inputs.columns.map((c) => [c, covariates[c]?.[i] ?? Number.NaN])),
       );
       const shifts = parameterShifts(model, rows);
-      return Object.fromEntries(model.shifted.map((p, j) => [networkColumn(p), Float64Array.from(shifts, (s) => s[j])]));
+      const out = Object.fromEntries(model.shifted.map((p, j) => [networkColumn(p), Float64Array.from(shifts, (s) => s[j])]));
+      made.set(covariates, out);
+      return out;
     },
   };
 }
