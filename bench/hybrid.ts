@@ -59,6 +59,7 @@ const HYBRID = { encoder: ENCODER, architecture: { nQubits: 8, nLayers: 3 }, see
 
 const round = (x: number | null | undefined, digits = 4): number | null =>
   x !== null && x !== undefined && Number.isFinite(x) ? Number(x.toPrecision(digits)) : null;
+const log = (message: string): void => void process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${message}\n`);
 const seconds = (from: number): number => Number(((performance.now() - from) / 1000).toFixed(2));
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -194,31 +195,35 @@ async function truthPart(): Promise<unknown> {
   const estdata = ingest(readEstDataCsv(), 'EstData.csv');
   const reference = fitStudy(estdata, preset);
   const truth = reference.model;
+  // The simulated files have no DOSE column: their groups are the regimens.
+  const spec: StudySpec = { ...preset, groupBy: 'regimen' };
   const started = performance.now();
-  const daily = ingest(simulateStudyTrial(preset, truth, dailyDesign(SUBJECTS), 2025).csv, 'truth-daily.csv');
-  const weeklyTrial = simulateStudyTrial(preset, truth, weeklyDesign(WEEKLY_SUBJECTS), 2026);
+  const daily = ingest(simulateStudyTrial(spec, truth, dailyDesign(SUBJECTS), 2025).csv, 'truth-daily.csv');
+  const weeklyTrial = simulateStudyTrial(spec, truth, weeklyDesign(WEEKLY_SUBJECTS), 2026);
   const weekly = ingest(weeklyTrial.csv, 'truth-weekly.csv');
-  const view: SplitView = createSplitView(daily, referenceSplit(daily, 42, studyGrouping(daily, preset)));
-  const trainSubjects = bindStudy(view.development, preset).subjects.filter((s) => view.train.some((i) => daily.subjects[i].id === s.id));
+  const view: SplitView = createSplitView(daily, referenceSplit(daily, 42, studyGrouping(daily, spec)));
+  const trainSubjects = bindStudy(view.development, spec).subjects.filter((s) => view.train.some((i) => daily.subjects[i].id === s.id));
   const scalers = hybridScalers(trainSubjects);
-  const weeklySubjects = bindStudy(weekly, preset).subjects;
+  const weeklySubjects = bindStudy(weekly, spec).subjects;
 
   // The truth's answers, on the virtual subjects every model gets.
-  const trial = trialCovariates(bindStudy(view.development, preset).subjects);
-  const truthAnswers = await answerStudyQuestionsForModel(preset, truth, { trial });
+  const trial = trialCovariates(bindStudy(view.development, spec).subjects);
+  const truthAnswers = await answerStudyQuestionsForModel(spec, truth, { trial });
 
   // Mechanistic.
+  log('truth answered; mechanistic fit');
   let at = performance.now();
-  const mechanisticFit = fitStudy(view.development, preset);
+  const mechanisticFit = fitStudy(view.development, spec);
   const mechanisticFitSeconds = seconds(at);
   at = performance.now();
-  const mechanisticAnswers = await answerFittedStudyQuestions(mechanisticFit, preset, {});
+  const mechanisticAnswers = await answerFittedStudyQuestions(mechanisticFit, spec, {});
   const mechanisticQuestionSeconds = seconds(at);
-  const mechanisticWeekly = hybridMetrics(predictTypical(preset, mechanisticFit.model, weeklySubjects), scalers);
+  const mechanisticWeekly = hybridMetrics(predictTypical(spec, mechanisticFit.model, weeklySubjects), scalers);
 
   // Hybrid headline.
+  log('hybrid fit');
   at = performance.now();
-  const hybrid = await trainHybrid(view, preset, HYBRID);
+  const hybrid = await trainHybrid(view, spec, HYBRID);
   const hybridFitSeconds = seconds(at);
   const model = hybrid.fit.model;
   at = performance.now();
@@ -240,19 +245,21 @@ async function truthPart(): Promise<unknown> {
     random: {},
   };
   const doses = dosed.map((s) => doseOf(s.id));
-  const ssTruth = steadyStateSummaries(preset, truth, population, doses);
+  const ssTruth = steadyStateSummaries(spec, truth, population, doses);
   const ssHybrid = steadyStateSummaries(model.spec, model.population, population, doses, derived);
-  const ssMechanistic = steadyStateSummaries(preset, mechanisticFit.model, population, doses);
+  const ssMechanistic = steadyStateSummaries(spec, mechanisticFit.model, population, doses);
 
   // Direct head.
+  log('direct head');
   let direct: unknown = { skipped: 'BENCH_DIRECT=none' };
   if (DIRECT !== 'none') {
     at = performance.now();
-    const trained = await trainPkPd(view, { study: preset, mode: 'cascade', encoder: DIRECT as EncoderName, seed: 0 });
+    const trained = await trainPkPd(view, { study: spec, mode: 'cascade', encoder: DIRECT as EncoderName, seed: 0 });
     const directFitSeconds = seconds(at);
+    log(`direct head trained in ${directFitSeconds} s; its questions`);
     try {
       at = performance.now();
-      const answers = await answerNetworkStudyQuestions(trained.model, view.development, preset, { trainingSubjects: view.train });
+      const answers = await answerNetworkStudyQuestions(trained.model, view.development, spec, { trainingSubjects: view.train });
       const directQuestionSeconds = seconds(at);
       const weeklyMetrics = evaluateSubjects(
         trained.model,
@@ -264,7 +271,7 @@ async function truthPart(): Promise<unknown> {
         mode: 'cascade',
         train_seconds: directFitSeconds,
         question_seconds: directQuestionSeconds,
-        ...compare(preset, truthAnswers, answers),
+        ...compare(spec, truthAnswers, answers),
         weekly_trial: { pd_rmse: round(weeklyMetrics.pd?.rmse), pk_rmse: round(weeklyMetrics.pk?.rmse), metrics: weeklyMetrics },
       };
     } finally {
@@ -274,7 +281,7 @@ async function truthPart(): Promise<unknown> {
   const mechanisticRmse = mechanisticWeekly.pd?.rmse ?? Number.NaN;
   const result = {
     design: {
-      truth: 'EstData preset model with its EstData fit’s θ, Ω, residual error',
+      truth: 'EstData spec model with its EstData fit’s θ, Ω, residual error',
       truth_structure: { pk: reference.pk?.label, pd: reference.pd?.label },
       truth_theta: truth.theta,
       truth_omega: truth.omega,
@@ -285,7 +292,7 @@ async function truthPart(): Promise<unknown> {
       fit_seconds: mechanisticFitSeconds,
       question_seconds: mechanisticQuestionSeconds,
       structure: { pk: mechanisticFit.pk?.label, pd: mechanisticFit.pd?.label },
-      ...compare(preset, truthAnswers, mechanisticAnswers),
+      ...compare(spec, truthAnswers, mechanisticAnswers),
       weekly_trial: {
         pd_rmse: round(mechanisticWeekly.pd?.rmse),
         pk_rmse: round(mechanisticWeekly.pk?.rmse),
@@ -303,7 +310,7 @@ async function truthPart(): Promise<unknown> {
       ofv_without_covariates: round(hybrid.fit.base.ofv, 7),
       mechanistic_ofv: round(mechanisticFit.ofv, 7),
       structure: { pk: hybrid.fit.fit.pk?.label, pd: hybrid.fit.fit.pd?.label },
-      ...compare(preset, truthAnswers, hybridAnswers),
+      ...compare(spec, truthAnswers, hybridAnswers),
       weekly_trial: {
         pd_rmse: round(hybridWeekly.pd?.rmse),
         pk_rmse: round(hybridWeekly.pk?.rmse),
@@ -323,13 +330,16 @@ async function estdataPart(): Promise<unknown> {
   const preset = estDataPreset();
   const estdata = ingest(readEstDataCsv(), 'EstData.csv');
   const view = createSplitView(estdata, referenceSplit(estdata, 42, studyGrouping(estdata, preset)));
+  log('EstData: hybrid fit');
   let at = performance.now();
   const hybrid = await trainHybrid(view, preset, HYBRID);
   const fitSeconds = seconds(at);
   const model = hybrid.fit.model;
   try {
     at = performance.now();
-    const answers = await answerFittedStudyQuestions(hybrid.fit.fit, model.spec, { simulator: { derived: hybridDerivedCovariates(model) } });
+    const answers = await answerFittedStudyQuestions(hybrid.fit.fit, model.spec, {
+      simulator: { derived: hybridDerivedCovariates(model) },
+    });
     const questionSeconds = seconds(at);
     const direct = JSON.parse(readFileSync(new URL('./results-doses-network-qnn-resmlp-moe-2026-11-24.json', import.meta.url), 'utf8')) as {
       timing_seconds: { train: number; questions: number };

@@ -5,6 +5,9 @@
  * configuration and configurations already there are skipped.
  *
  *   npm run --silent bench:models -- --split reference|cv5 --out FILE.json [--encoders a,b] [--modes x,y] [--epochs N]
+ *                                    [--head direct|mechanistic]
+ * With --head mechanistic each encoder is the covariate model of the study's mechanistic model (a
+ * hybrid model; modes do not apply: entries have mode "hybrid"); the same file can hold both heads.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -22,7 +25,9 @@ const split = option('--split') ?? 'reference';
 const out = option('--out');
 if (!out) throw new Error('bench:models needs --out FILE.json');
 const encoders = option('--encoders')?.split(',') ?? [...ENCODER_NAMES];
-const modes = option('--modes')?.split(',') ?? [...MODEL_MODES];
+const head = option('--head') ?? 'direct';
+if (head !== 'direct' && head !== 'mechanistic') throw new Error(`bench:models --head ${head}: valid heads are direct, mechanistic`);
+const modes = head === 'mechanistic' ? ['hybrid'] : (option('--modes')?.split(',') ?? [...MODEL_MODES]);
 const epochs = option('--epochs') === undefined ? undefined : Number(option('--epochs'));
 
 interface Entry {
@@ -45,7 +50,7 @@ try {
       const result = await session.run('train', {
         ...file,
         encoder,
-        mode,
+        ...(head === 'mechanistic' ? { head } : { mode }),
         split,
         seed: 0,
         ...(epochs ? { epochs } : {}),

@@ -1,6 +1,7 @@
 /**
  * A hybrid model (hybrid-model.ts) as one versioned JSON document: the study spec (its structure
- * resolved, no covariate effects: the network is the covariate model), θ, Ω and the residual error,
+ * resolved, no covariate effects: the hybrid's are the covariate model), θ (the linear part's
+ * included), Ω and the residual error,
  * the shifted parameters with their scales, the network's input standardisation, the training
  * subjects' target scalers, and the network's config and weights (float32 values written exactly, as
  * src/model/serialize.ts writes a direct model's). Loading checks the document as untrusted data
@@ -9,7 +10,7 @@
  */
 import type { TargetScaler } from '../../data/features/scaler';
 import type { ResidualValues, StudyPopulationModel } from '../../pkpd/population/fit-study';
-import { networkEffects, stageModel } from '../../pkpd/population/parameter-model';
+import { linearEffects, networkEffects, stageModel } from '../../pkpd/population/parameter-model';
 import { MODEL_PARAMETERS, type ModelParameter, type StudySpec } from '../../study/study-spec';
 import { describeSpecProblems, readStudySpec } from '../../study/study-spec-reader';
 import { ENCODER_NAMES } from '../../quantum/resources/architecture';
@@ -19,7 +20,7 @@ import { createNetwork, type NetworkConfig } from '../network';
 import { MAX_MODEL_PARAMETERS, networkParameterCount } from '../parameter-budget';
 import type { ParameterValues } from '../parameters';
 import { checkNetwork, checkWeights } from '../serialize';
-import { array, damaged, finite, MAX_MODEL_FILE_NESTING, object, oneOf, text } from '../trained-model-check';
+import { array, damaged, finite, flag, MAX_MODEL_FILE_NESTING, object, oneOf, text } from '../trained-model-check';
 import { jsonShapeIssue } from '../untrusted-json';
 import type { HybridScalers } from './hybrid-evaluation';
 import type { HybridInputs, HybridModel } from './hybrid-model';
@@ -54,7 +55,7 @@ export function saveHybrid(model: HybridModel, metadata: Record<string, unknown>
     residual: { ...p.residual },
     shifted: [...model.shifted],
     scale: [...model.scale],
-    inputs: { columns: [...model.inputs.columns], mean: [...model.inputs.mean], sd: [...model.inputs.sd] },
+    inputs: { columns: [...model.inputs.columns], log: [...model.inputs.log], mean: [...model.inputs.mean], sd: [...model.inputs.sd] },
     scalers: model.scalers,
     network: {
       config: { ...model.network.config, architecture: { ...model.network.config.architecture } },
@@ -122,9 +123,16 @@ export function loadHybrid(document: unknown, path = 'model'): HybridModel {
     throw damaged(`${path}.spec.model`, 'is not the resolved structure of a hybrid model');
   const shifted = array(doc.shifted, `${path}.shifted`).map((p, i) => oneOf(p, MODEL_PARAMETERS, `${path}.shifted[${i}]`));
   if (shifted.length === 0 || new Set(shifted).size !== shifted.length) throw damaged(`${path}.shifted`, 'must name each parameter once');
+  const inputs = object(doc.inputs, `${path}.inputs`);
+  const columns = array(inputs.columns, `${path}.inputs.columns`).map((c, i) => {
+    const name = text(c, `${path}.inputs.columns[${i}]`);
+    if (!COLUMN.test(name)) throw damaged(`${path}.inputs.columns[${i}]`, 'is not a column name');
+    return name;
+  });
+  if (columns.length === 0 || columns.length > MAX_INPUTS) throw damaged(`${path}.inputs.columns`, `must name 1 to ${MAX_INPUTS} columns`);
   let effects;
   try {
-    effects = networkEffects(shifted, pd);
+    effects = [...networkEffects(shifted, pd), ...linearEffects(shifted, columns, pd)];
   } catch {
     throw damaged(`${path}.shifted`, 'names a parameter a network cannot shift');
   }
@@ -152,15 +160,10 @@ export function loadHybrid(document: unknown, path = 'model'): HybridModel {
   if (pkResidual) population.residual.pk = pkResidual;
   if (pdResidual) population.residual.pd = pdResidual;
   const scale = numbers(doc.scale, `${path}.scale`, shifted.length, true);
-  const inputs = object(doc.inputs, `${path}.inputs`);
-  const columns = array(inputs.columns, `${path}.inputs.columns`).map((c, i) => {
-    const name = text(c, `${path}.inputs.columns[${i}]`);
-    if (!COLUMN.test(name)) throw damaged(`${path}.inputs.columns[${i}]`, 'is not a column name');
-    return name;
-  });
-  if (columns.length === 0 || columns.length > MAX_INPUTS) throw damaged(`${path}.inputs.columns`, `must name 1 to ${MAX_INPUTS} columns`);
   const mean = numbers(inputs.mean, `${path}.inputs.mean`, columns.length, false);
   const sd = numbers(inputs.sd, `${path}.inputs.sd`, columns.length, true);
+  const log = array(inputs.log, `${path}.inputs.log`).map((v, i) => flag(v, `${path}.inputs.log[${i}]`));
+  if (log.length !== columns.length) throw damaged(`${path}.inputs.log`, `hold ${log.length} flags where ${columns.length} are needed`);
   const scalers = object(doc.scalers, `${path}.scalers`);
   const network = object(doc.network, `${path}.network`);
   const configValue = object(network.config, `${path}.network.config`);
@@ -192,7 +195,7 @@ export function loadHybrid(document: unknown, path = 'model'): HybridModel {
     population,
     shifted,
     scale,
-    inputs: { columns, mean, sd },
+    inputs: { columns, log, mean, sd },
     scalers: { pk: scalerOf(scalers.pk ?? null, `${path}.scalers.pk`), pd: scalerOf(scalers.pd ?? null, `${path}.scalers.pd`) },
     network: built,
   };

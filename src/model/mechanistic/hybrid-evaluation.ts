@@ -16,7 +16,7 @@ import { bindStudy, type StudySubject } from '../../study/study-data';
 import type { StudySpec } from '../../study/study-spec';
 import { HOURS_PER } from '../../study/units';
 import { type TargetMetrics, targetMetrics } from '../metrics';
-import { type HybridModel, parameterShifts, withParameterShifts } from './hybrid-model';
+import { type HybridModel, networkShifts, withHybridCovariates } from './hybrid-model';
 
 export interface ObservedAndPredicted {
   observed: Float64Array;
@@ -84,7 +84,7 @@ export function predictTypical(
 /** A hybrid model's typical predictions for subjects: their covariates through the network, then the engine. */
 export function predictHybrid(model: HybridModel, subjects: readonly StudySubject[]): HybridPredictions {
   const covariates = subjects.map((s) => s.covariates);
-  const shifted = withParameterShifts(model, covariates, parameterShifts(model, covariates));
+  const shifted = withHybridCovariates(model, covariates, networkShifts(model, covariates));
   return predictTypical(model.spec, model.population, subjects, shifted);
 }
 

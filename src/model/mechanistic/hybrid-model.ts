@@ -4,30 +4,41 @@
  * maps a subject's covariates to log shifts of the typical values of the structural parameters
  * that vary between subjects:
  *
- *   P_i = θ_P · e^{s_P(x_i)} · e^{η_P,i}        s = network(standardised covariates) · ω_P
+ *   P_i = θ_P · e^{s_P(x_i)} · e^{η_P,i}        s_P = Σ_c θ_{P~z(c)} z_c + ω_P · network_P(z)
+ *
+ * z: the standardised covariates (positive ones with more than two values on the log scale). The
+ * linear part is a classical covariate model — power effects of log-scale covariates, exponential
+ * ones of the rest — whose θ FOCE-I estimates with the rest of the population model; the network
+ * learns what it leaves (hybrid-fit.ts). Beyond the trial's covariates the network's part levels off
+ * and the linear part goes on, as the classical forms extrapolate.
  *
  * Between-subject random effects η (Ω), the residual error and θ stay those of the population model,
  * so it is a mixed-effects model: fitted end to end by hybrid-fit.ts, simulated and asked dose
  * questions by the study engine as any mechanistic model (the network runs once per subject; dose
- * history, superposition and steady state are the structural model's). The shifts reach the engine
- * as covariates named `networkColumn(P)` (parameter-model.ts "network" effects).
+ * history, superposition and steady state are the structural model's). The engine reads z as
+ * covariates `inputColumn(c)` and the network's part as `networkColumn(P)` (parameter-model.ts).
  *
- * Each head predicts the shift in units of ω_P (the SD of η_P at the first fit): its mean squared
- * error is then the η prior term Σ η²/ω² of the population objective (hybrid-fit.ts).
+ * Each head predicts in units of ω_P (the SD of η_P at the first fit): its mean squared error is
+ * then the η prior term Σ η²/ω² of the population objective (hybrid-fit.ts).
  */
 import { tensor2d, tidy } from '@tensorflow/tfjs-core';
 import type { Tensor2D } from '@tensorflow/tfjs-core';
 import type { DerivedCovariates } from '../../dose/study-simulator';
 import type { StudyPopulationModel } from '../../pkpd/population/fit-study';
 import type { HybridScalers } from './hybrid-evaluation';
-import { networkColumn } from '../../pkpd/population/parameter-model';
+import { inputColumn, networkColumn } from '../../pkpd/population/parameter-model';
 import type { ModelParameter, StudySpec } from '../../study/study-spec';
 import { INFERENCE } from '../layers';
 import type { Network } from '../network';
 
-/** How covariates enter the network: upper-case columns, standardised with the training subjects' mean and SD. */
+/**
+ * How covariates enter the network: upper-case columns, each on the log scale where `log` says so
+ * (positive covariates with more than two values: body size enters as in allometric models), then
+ * standardised with the training subjects' mean and SD.
+ */
 export interface HybridInputs {
   readonly columns: readonly string[];
+  readonly log: readonly boolean[];
   readonly mean: readonly number[];
   readonly sd: readonly number[];
 }
@@ -50,7 +61,7 @@ export interface HybridModel {
 /** A subject's network inputs: standardised covariates (a missing value at the mean, 0). */
 export function hybridInputRow(inputs: HybridInputs, covariates: Readonly<Record<string, number>>, out: Float32Array, offset = 0): void {
   inputs.columns.forEach((c, j) => {
-    const x = covariates[c];
+    const x = inputs.log[j] ? Math.log(covariates[c]) : covariates[c];
     out[offset + j] = Number.isFinite(x) ? (x - inputs.mean[j]) / inputs.sd[j] : 0;
   });
 }
@@ -75,21 +86,40 @@ export function headOutputs(network: Network, x: Float32Array, rows: number): Fl
   }
 }
 
-/** Log shifts of the shifted parameters for each subject, [n][k]. */
-export function parameterShifts(model: HybridModel, subjects: readonly Readonly<Record<string, number>>[]): Float64Array[] {
+/** The network's part of the log shifts for each subject, [n][k] (× ω). */
+export function networkShifts(model: HybridModel, subjects: readonly Readonly<Record<string, number>>[]): Float64Array[] {
   const k = model.shifted.length;
   const out = headOutputs(model.network, hybridInputs(model.inputs, subjects), subjects.length);
   return subjects.map((_, i) => Float64Array.from(model.scale, (s, j) => out[i * k + j] * s));
 }
 
-/** Each subject's covariates with its network shifts (`networkColumn(P)`), what the engine reads. */
-export function withParameterShifts(
-  model: Pick<HybridModel, 'shifted'>,
+/** The whole log shift of each shifted parameter for each subject, [n][k]: linear part + network. */
+export function parameterShifts(model: HybridModel, subjects: readonly Readonly<Record<string, number>>[]): Float64Array[] {
+  const x = hybridInputs(model.inputs, subjects);
+  const width = model.inputs.columns.length;
+  return networkShifts(model, subjects).map((shift, i) =>
+    shift.map((v, j) => {
+      let total = v;
+      model.inputs.columns.forEach((c, m) => (total += (model.population.theta[`${model.shifted[j]}~z(${c})`] ?? 0) * x[i * width + m]));
+      return total;
+    }),
+  );
+}
+
+/**
+ * Each subject's covariates with what the engine reads of the hybrid model: the standardised inputs
+ * (`inputColumn`) and the network's part of the shifts (`networkColumn`, from `networkShifts`).
+ */
+export function withHybridCovariates(
+  model: Pick<HybridModel, 'shifted' | 'inputs'>,
   subjects: readonly Readonly<Record<string, number>>[],
   shifts: readonly ArrayLike<number>[],
 ): Record<string, number>[] {
+  const width = model.inputs.columns.length;
+  const x = hybridInputs(model.inputs, subjects);
   return subjects.map((covariates, i) => {
     const out: Record<string, number> = { ...covariates };
+    model.inputs.columns.forEach((c, m) => (out[inputColumn(c)] = x[i * width + m]));
     model.shifted.forEach((p, j) => (out[networkColumn(p)] = shifts[i][j]));
     return out;
   });
@@ -109,15 +139,20 @@ export function hybridDerivedCovariates(model: HybridModel): DerivedCovariates {
   const made = new WeakMap<object, Record<string, Float64Array>>();
   return {
     inputs: model.inputs.columns,
-    outputs: model.shifted.map(networkColumn),
+    outputs: [...model.shifted.map(networkColumn), ...model.inputs.columns.map(inputColumn)],
     derive(covariates, size) {
       const kept = made.get(covariates);
       if (kept && Object.values(kept).every((column) => column.length === size)) return kept;
       const rows = Array.from({ length: size }, (_, i) =>
         Object.fromEntries(model.inputs.columns.map((c) => [c, covariates[c]?.[i] ?? Number.NaN])),
       );
-      const shifts = parameterShifts(model, rows);
-      const out = Object.fromEntries(model.shifted.map((p, j) => [networkColumn(p), Float64Array.from(shifts, (s) => s[j])]));
+      const records = withHybridCovariates(model, rows, networkShifts(model, rows));
+      const out = Object.fromEntries(
+        [...model.shifted.map(networkColumn), ...model.inputs.columns.map(inputColumn)].map((c) => [
+          c,
+          Float64Array.from(records, (r) => r[c]),
+        ]),
+      );
       made.set(covariates, out);
       return out;
     },

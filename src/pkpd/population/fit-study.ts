@@ -30,6 +30,7 @@ import { oneCompartmentStart, pdStart, responseRises, twoCompartmentStart } from
 import {
   covariateVector,
   individualValues,
+  linearEffects,
   networkEffects,
   resolveEffects,
   stageModel,
@@ -45,11 +46,12 @@ export interface StudyFitControl {
   /** Standard errors for every fit (default true). */
   covariance?: boolean;
   /**
-   * Parameters whose typical values a covariate network shifts (a hybrid model, src/model/mechanistic):
-   * each subject's covariates carry the shift as `networkColumn(P)`; see parameter-model.ts. Give a
+   * A hybrid model's covariate model (src/model/mechanistic): the parameters a network shifts (each
+   * subject's covariates carry the shift as `networkColumn(P)`) and the inputs of its linear part
+   * (`inputColumn(c)`, an estimated effect on each shifted parameter); see parameter-model.ts. Give a
    * spec whose structure is resolved (compartments 1 or 2, a PD family other than "auto").
    */
-  network?: readonly ModelParameter[];
+  network?: { shifted: readonly ModelParameter[]; inputs: readonly string[] };
 }
 
 /** A fitted estimate: `value` in the spec's display units, `estimate` in the data's units. */
@@ -238,7 +240,8 @@ export function fitStudyData(study: StudyData, control: StudyFitControl = {}): S
   const notes = [...study.notes];
   const effects = [
     ...resolveEffects(spec.model.covariates, (column) => subjects.map((s) => s.covariates[column])),
-    ...networkEffects(control.network ?? [], spec.model.pd),
+    ...networkEffects(control.network?.shifted ?? [], spec.model.pd),
+    ...linearEffects(control.network?.shifted ?? [], control.network?.inputs ?? [], spec.model.pd),
   ];
   const fitControl = (stage: string) => ({ onProgress: control.onProgress, signal: control.signal, covariance: control.covariance, stage });
 

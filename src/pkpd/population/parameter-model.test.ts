@@ -7,6 +7,8 @@ import {
   individualFromTypical,
   individualValues,
   mapParameter,
+  networkColumn,
+  networkEffects,
   resolveEffects,
   stageModel,
   typicalValues,
@@ -235,5 +237,42 @@ describe('individual parameters in two steps (the fitting loop: θ part once per
     const out = individualFromTypical(pd, typical, [-0.7], Int32Array.of(0, 1, 2, 3), new Float64Array(4));
     expect(out[2]).toBe(individualValues(pd, pdTheta, [-0.7], [], {}).IMAX);
     expect(out[2]).toBe(1 / (1 + Math.exp(-(Math.log(0.9 / (1 - 0.9)) + -0.7))));
+  });
+});
+
+describe('network shifts (a hybrid model’s covariate network)', () => {
+  const s = spec({
+    pk: { route: 'oral', compartments: 1 },
+    pd: { family: 'indirect', type: 'inhibit-production' },
+    covariates: [],
+    randomEffects: ['CL', 'BASE'],
+  });
+  const pd = { family: 'indirect' as const, type: 'inhibit-production' as const };
+  const effects = [
+    ...resolveEffects([{ column: 'WT', on: 'CL', form: 'power', reference: 70 }], () => []),
+    ...networkEffects(['CL', 'BASE'], pd),
+  ];
+
+  it('multiplies a typical value by e^{shift}, beside the spec’s effects, with θ fixed at 1', () => {
+    const pk = stageModel(s, 'pk', { route: 'oral', compartments: 1, lag: false }, undefined, effects);
+    expect(pk.thetas.map((t) => [t.name, t.fixed, t.fixedValue ?? null])).toEqual([
+      ['CL', false, null],
+      ['V', false, null],
+      ['KA', false, null],
+      ['CL~WT', false, null],
+      ['CL~network', true, 1],
+    ]);
+    const z = covariateVector(pk, { WT: 84, [networkColumn('CL')]: -0.3 });
+    const typical = typicalValues(pk, [2, 30, 1, 0.75, 1], z, new Float64Array(3));
+    expect(typical[0]).toBeCloseTo(2 * 1.2 ** 0.75 * Math.exp(-0.3), 14);
+    expect(Array.from(typical.slice(1))).toEqual([30, 1]);
+    const pdStage = stageModel(s, 'pd', { route: 'oral', compartments: 1, lag: false }, pd, effects);
+    const values = individualValues(pdStage, [10, 1, 0.05, 0.9, 1], [0.1], covariateVector(pdStage, { [networkColumn('BASE')]: 0.2 }), {});
+    expect(values.BASE).toBeCloseTo(10 * Math.exp(0.2 + 0.1), 12);
+  });
+
+  it('refuses to shift a parameter not estimated on the log scale', () => {
+    expect(() => networkEffects(['IMAX'], pd)).toThrow(/IMAX is not estimated on the log scale/);
+    expect(() => networkEffects(['E0'], { family: 'direct', direction: 'decrease', sigmoid: false })).toThrow(/E0/);
   });
 });

@@ -12,7 +12,8 @@
  *                                   in the subject's covariates as `networkColumn(P)`
  *
  * By the allometric convention of the spec (study-spec.ts), a power effect on CL also scales Q and
- * one on V also V2, with the same θ, unless Q or V2 have an effect of that column of their own.
+ * one on V also V2, with the same θ, unless Q or V2 have an effect of that column of their own; a
+ * network's shift of CL (of V) likewise shifts Q (V2): body size scales the whole disposition.
  *
  * Scales (the FOCE `Transform` of each θ): typical values on the log scale (positive parameters),
  * IMAX on the logit scale, E0 — and EMAX of a direct or effect-compartment response — as they are
@@ -216,6 +217,34 @@ export function networkEffects(parameters: readonly ModelParameter[], pd: PdMode
   });
 }
 
+/** The covariate a hybrid model writes a network input's standardised value into (its linear part reads it). */
+export function inputColumn(column: string): string {
+  return `@Z:${column.toUpperCase()}`;
+}
+
+/**
+ * A hybrid model's linear covariate model: per shifted parameter and network input an effect
+ * TV · e^{θ z} (z: the standardised input, `inputColumn`), θ estimated — an exponential effect, or a
+ * power effect where the input enters on the log scale. Named "CL~z(WT)".
+ */
+export function linearEffects(
+  parameters: readonly ModelParameter[],
+  columns: readonly string[],
+  pd: PdModelSpec | undefined,
+): ResolvedEffect[] {
+  return parameters.flatMap((on) => {
+    if (typicalTransform(on, pd) !== 'log') throw new Error(`linearEffects: ${on} is not estimated on the log scale`);
+    return columns.map((c): ResolvedEffect => ({
+      name: `${on}~z(${c.toUpperCase()})`,
+      column: inputColumn(c),
+      on,
+      form: 'network',
+      reference: Number.NaN,
+      specIndex: -1,
+    }));
+  });
+}
+
 /** The spec's covariate effects with their references: the spec's, else the median of `values(column)`. */
 export function resolveEffects(effects: readonly CovariateEffect[], values: (column: string) => number[]): ResolvedEffect[] {
   return effects.map((effect, specIndex) => {
@@ -330,7 +359,7 @@ export function stageModel(
       if (!e) return;
       const own = e.on === name;
       const allometric =
-        e.form === 'power' &&
+        (e.form === 'power' || e.form === 'network') &&
         ((name === 'Q' && e.on === 'CL') || (name === 'V2' && e.on === 'V')) &&
         !inStage.some((other) => other.on === name && other.column === e.column);
       if (own || allometric) terms.push({ theta: index, z: inStage.indexOf(e), form: e.form });
