@@ -218,3 +218,27 @@ test('two saved networks answer as an ensemble beside the mechanistic model, wit
   await curves.getByLabel('Model').selectOption({ label: 'Tiny net (ensemble of 2)' });
   await expect(curves.locator('figure[data-plot=dose-response-daily] svg[aria-label*="Regimen daily"]')).toBeVisible();
 });
+
+test('a hybrid model — the population model with a covariate network — answers the twelve questions, weekly included, with its fit and diagnostics', async ({
+  appPage: page,
+}) => {
+  test.setTimeout(150_000);
+  const form = await openDosesTab(page);
+  await fill(form, SMALL);
+  await form.getByLabel('Population model of the study (fitted to this dataset; the reference)').uncheck();
+  await form.getByLabel('Covariate network').selectOption('mlp');
+  await form.getByLabel('Hybrid model: the population model with a covariate network (fitted to this dataset)').check();
+  await form.getByRole('button', { name: 'Run' }).click();
+  await expect(page.getByTestId('doses-notice')).toContainText('Answered in', { timeout: 120_000 });
+  const table = page.getByTestId('answers-table');
+  await expect(table.locator('tbody tr[data-row]')).toHaveCount(12);
+  for (const [key] of README_DOSES) await expect(table.locator(`tr[data-row="${key}"] td[data-cell=dose]`)).toHaveText(/^\d+(\.\d+)?$/);
+  const fit = page.getByTestId('hybrid-fit');
+  await expect(fit.locator('h3')).toContainText('Hybrid: MLP covariate network in the population model (oral');
+  await expect(fit.locator('[data-testid=pk-estimates] tr[data-parameter="CL~z(BW)"]')).toContainText(/\d/);
+  await expect(page.getByTestId('mechanistic-fit')).toHaveCount(0);
+  const diagnostics = page.getByTestId('hybrid-diagnostics').locator('qp-mechanistic-diagnostics');
+  await diagnostics.getByLabel('PD', { exact: true }).check();
+  for (const plot of ['dv-pred', 'individual', 'vpc'])
+    await expect(diagnostics.locator(`figure[data-plot=${plot}] svg[aria-label]`).first(), plot).toBeVisible();
+});

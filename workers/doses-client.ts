@@ -3,6 +3,7 @@ import type { Dataset } from '../src/data/types';
 import { datasetSource } from '../src/store/dataset-source';
 import type { DoseAnswer } from '../src/dose/dose-questions';
 import type { DoseRunOptions, DoseRunProgress, MechanisticRunReport, NetworkRunReport } from '../src/dose/dose-run-report';
+import type { HybridRunSettings } from '../src/model/mechanistic/hybrid-doses';
 import type { StudySpec } from '../src/study/study-spec';
 import type { DosesWorkerApi, NetworkRunOptions } from './doses.worker';
 import { WorkerSession } from './worker-session';
@@ -48,6 +49,17 @@ export class DosesClient {
     return this.session.run((api) =>
       api.runNetwork(modelId, datasetSource(data), spec, options, Comlink.proxy(onProgress), reference, ensembleIds),
     );
+  }
+
+  /** A hybrid model (the population model with an encoder as its covariate model) fitted and answering. */
+  runHybrid(
+    data: Dataset,
+    spec: StudySpec,
+    options: NetworkRunOptions,
+    settings: HybridRunSettings,
+    onProgress: (progress: DoseRunProgress) => void,
+  ): Promise<MechanisticRunReport> {
+    return this.session.run((api) => api.runHybrid(datasetSource(data), spec, options, settings, Comlink.proxy(onProgress)));
   }
 
   cancel(): void {

@@ -19,6 +19,7 @@ import {
   runStudyDoses,
 } from '../src/dose/dose-run-report';
 import type { DoseAnswer } from '../src/dose/dose-questions';
+import type { HybridRunSettings } from '../src/model/mechanistic/hybrid-doses';
 import type { PkPdModel } from '../src/model/pkpd-model';
 import { type BackendRequest, chooseBackend } from '../src/platform/compute-backend';
 import { probeWebGpu } from '../src/platform/webgpu-probe';
@@ -112,6 +113,32 @@ const api = {
       } finally {
         models.forEach(disposeModel);
       }
+    } finally {
+      releaseProxy(onProgress);
+    }
+  },
+
+  /**
+   * A hybrid model — the study's population model with an encoder as its covariate model — fitted to
+   * the dataset and answering as the population model does (src/model/mechanistic/hybrid-doses.ts).
+   */
+  async runHybrid(
+    source: DatasetSource,
+    spec: StudySpec,
+    options: NetworkRunOptions,
+    settings: HybridRunSettings,
+    onProgress: (progress: DoseRunProgress) => void,
+  ): Promise<MechanisticRunReport> {
+    try {
+      const data = await resolveDataset(source);
+      void onProgress({ stage: 'loading', done: 0, total: 0, message: 'starting TF.js' });
+      const [{ activateBackend, failOnGpuLoss }, { runHybridDoses }] = await Promise.all([
+        import('../src/platform/tfjs-runtime'),
+        import('../src/model/mechanistic/hybrid-doses'),
+      ]);
+      const choice = chooseBackend(options.backend ?? 'auto', await probeWebGpu());
+      await activateBackend(choice.backend);
+      return await failOnGpuLoss(runHybridDoses(data, spec, options, settings, { onProgress: (p) => void onProgress(p) }));
     } finally {
       releaseProxy(onProgress);
     }

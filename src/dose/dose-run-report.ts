@@ -9,6 +9,7 @@
 import { studySpecDocument } from '../store/study-file';
 import type { Dataset } from '../data/types';
 import { type StudyDiagnostics, studyDiagnostics } from '../pkpd/diagnostics/study-diagnostics';
+import { fitStudy, type StudyFitResult } from '../pkpd/population/fit-study';
 import { studyFitReport, type StudyFitReport } from '../pkpd/population/report';
 import type { Criterion, QuestionsSpec, StudySpec } from '../study/study-spec';
 import { describeSpecProblems, readStudySpec } from '../study/study-spec-reader';
@@ -16,7 +17,8 @@ import { describeCriterion } from './criterion';
 import type { DoseAnswer, DoseProgress, DoseQuestionsResult, DoseResponseCurve, UncertaintySummary } from './dose-questions';
 import { DoseSettingsError } from './errors';
 import type { CancelSignal } from './steady-state';
-import { answerStudyDoseQuestions, studyQuestions } from './study-questions';
+import { answerFittedStudyQuestions, studyQuestions } from './study-questions';
+import type { StudySimulatorOptions } from './study-simulator';
 
 /** What a run needs beside the study: how to search and how much uncertainty and diagnostics to compute. */
 export interface DoseRunOptions {
@@ -172,11 +174,7 @@ export function checkRunOptions(options: DoseRunOptions): void {
     throw new DoseSettingsError(problems.map(([key, m]) => `${RUN_OPTION_NAMES[key as keyof DoseRunOptions]} ${m}.`).join(' '));
 }
 
-/**
- * Fits the study's population model to the data, answers the spec's questions from it with
- * parameter-uncertainty bands, and computes the fit's diagnostics (goodness of fit, individual fits,
- * a VPC of `vpcReplicates` trials).
- */
+/** The study's population model fitted to the dataset, its questions answered with bands, its diagnostics. */
 export async function runStudyDoses(
   dataset: Dataset,
   spec: StudySpec,
@@ -185,16 +183,37 @@ export async function runStudyDoses(
 ): Promise<MechanisticRunReport> {
   checkRunOptions(options);
   spec = checkedRunSpec(spec);
+  const started = performance.now();
+  const fit = fitStudy(dataset, spec, {
+    signal: control.signal,
+    onProgress: (p) => control.onProgress?.({ stage: 'fit', done: p.iteration, total: 0, message: `${p.stage}, iteration ${p.iteration}` }),
+  });
+  return await fittedRunReport(fit, spec, options, control, { fitSeconds: (performance.now() - started) / 1000 });
+}
+
+/**
+ * A fitted population model's run report: the spec's questions answered with parameter-uncertainty
+ * bands, the fit report and its diagnostics. A hybrid model (src/model/mechanistic) passes its label
+ * and its network as the simulator's derived covariates.
+ */
+export async function fittedRunReport(
+  fitted: StudyFitResult,
+  spec: StudySpec,
+  options: DoseRunOptions,
+  control: DoseRunControl,
+  extra: { fitSeconds: number; label?: string; simulator?: StudySimulatorOptions },
+): Promise<MechanisticRunReport> {
   const questions = studyQuestions(spec);
   const progress = (p: DoseRunProgress): void => control.onProgress?.({ stage: p.stage, done: p.done, total: p.total, message: p.message });
-  const result = await answerStudyDoseQuestions(
-    dataset,
+  const result = await answerFittedStudyQuestions(
+    fitted,
     spec,
     {
       questions,
       method: options.method,
       ...(options.method === 'mcts' ? { mcts: {} } : {}),
       uncertainty: { replicates: options.uncertaintyReplicates },
+      ...(extra.simulator ? { simulator: extra.simulator } : {}),
     },
     { signal: control.signal, onProgress: progress },
   );
@@ -210,10 +229,15 @@ export async function runStudyDoses(
   const fit = studyFitReport(result.fit);
   return {
     kind: 'mechanistic',
-    ...answeredQuestions(spec, mechanisticLabel(fit), result),
+    ...answeredQuestions(spec, extra.label ?? mechanisticLabel(fit), result),
     uncertainty: result.uncertainty,
     fit,
     diagnostics,
-    timing: { ...result.timing, diagnosticsSeconds, totalSeconds: result.timing.totalSeconds + diagnosticsSeconds },
+    timing: {
+      ...result.timing,
+      fitSeconds: extra.fitSeconds,
+      diagnosticsSeconds,
+      totalSeconds: extra.fitSeconds + result.timing.totalSeconds + diagnosticsSeconds,
+    },
   };
 }

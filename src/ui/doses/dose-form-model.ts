@@ -9,6 +9,7 @@
 import { studySpecDocument } from '../../store/study-file';
 import { DOSE_RUN_LIMITS, type DoseRunOptions, runOptionProblems } from '../../dose/dose-run-report';
 import type { TrainedModelMeta } from '../../model/trained-model';
+import type { EncoderName } from '../../quantum/resources/architecture';
 import {
   CRITERION_RULES,
   CRITERION_WINDOWS,
@@ -87,6 +88,8 @@ export interface DoseFormValues {
   questions: QuestionsDraft;
   run: RunDraft;
   mechanistic: boolean;
+  /** A hybrid model to fit and answer with: the population model with this encoder as its covariate model; null: none. */
+  hybrid: EncoderName | null;
   /** Saved networks to answer with (ids in IndexedDB). */
   networkIds: string[];
   /** Answer with the chosen networks as one ensemble: the first answers, all of them give the bands. */
@@ -211,15 +214,16 @@ export function starterQuestionsDraft(spec: StudySpec, columns: readonly string[
 export function doseFormOf(
   spec: StudySpec,
   columns: readonly string[],
-  keep: Pick<DoseFormValues, 'run' | 'mechanistic' | 'networkIds' | 'ensemble'>,
+  keep: Pick<DoseFormValues, 'run' | 'mechanistic' | 'hybrid' | 'networkIds' | 'ensemble'>,
 ): DoseFormValues {
   const questions = spec.questions ? questionsDraftOf(spec.questions, columns) : starterQuestionsDraft(spec, columns);
   return { ...keep, questions };
 }
 
-export const DEFAULT_MODELS: Pick<DoseFormValues, 'run' | 'mechanistic' | 'networkIds' | 'ensemble'> = {
+export const DEFAULT_MODELS: Pick<DoseFormValues, 'run' | 'mechanistic' | 'hybrid' | 'networkIds' | 'ensemble'> = {
   run: runDraftOf(DEFAULT_RUN),
   mechanistic: true,
+  hybrid: null,
   networkIds: [],
   ensemble: false,
 };
@@ -327,7 +331,7 @@ export function checkDoseForm(spec: StudySpec, values: DoseFormValues): DoseForm
     vpcReplicates: num(values.run.vpcReplicates),
   };
   for (const [key, message] of Object.entries(runOptionProblems(options))) problems[`run.${key}`] = message;
-  if (!values.mechanistic && values.networkIds.length === 0) problems.models = 'Choose at least one model.';
+  if (!values.mechanistic && values.hybrid === null && values.networkIds.length === 0) problems.models = 'Choose at least one model.';
   else if (values.ensemble && values.networkIds.length < 2) problems.models = 'An ensemble needs two or more networks.';
   const ok = Object.keys(problems).length === 0;
   return { spec: ok ? questions.spec : null, options: ok ? options : null, problems };

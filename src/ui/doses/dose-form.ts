@@ -13,6 +13,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { DoseRunOptions } from '../../dose/dose-run-report';
 import { questionInWords } from '../../dose/dose-run-report';
 import type { TrainedModelMeta } from '../../model/trained-model';
+import { ENCODER_LABELS, ENCODER_NAMES, type EncoderName } from '../../quantum/resources/architecture';
 import { CRITERION_RULES, CRITERION_WINDOWS, PK_ROUTES, type StudySpec } from '../../study/study-spec';
 import { STUDY_LIMITS } from '../../study/study-spec-reader';
 import { modelStyles } from '../model/model-styles';
@@ -131,6 +132,8 @@ export class DoseForm extends LitElement {
   declare canSave: boolean;
   declare disabled: boolean;
   declare draft: DoseFormValues | null;
+  /** The encoder the hybrid model's select shows while the hybrid model is not chosen. */
+  private hybridEncoder: EncoderName = 'qnn-resmlp-moe';
 
   constructor() {
     super();
@@ -491,6 +494,27 @@ export class DoseForm extends LitElement {
           />
           <label for="f-mechanistic">Population model of the study (fitted to this dataset; the reference)</label>
         </div>
+        <div class="field check">
+          <input
+            id="f-hybrid"
+            name="hybrid"
+            type="checkbox"
+            .checked=${values.hybrid !== null}
+            @change=${(e: Event) => edit({ hybrid: (e.target as HTMLInputElement).checked ? this.hybridEncoder : null })}
+          />
+          <label for="f-hybrid">Hybrid model: the population model with a covariate network (fitted to this dataset)</label>
+        </div>
+        ${this.select(
+          'hybrid-encoder',
+          'Covariate network',
+          values.hybrid ?? this.hybridEncoder,
+          ENCODER_NAMES.map((name) => [name, ENCODER_LABELS[name]] as const),
+          (value) => {
+            this.hybridEncoder = value as EncoderName;
+            if (this.current.hybrid !== null) edit({ hybrid: this.hybridEncoder });
+          },
+          undefined,
+        )}
         ${this.networks.map(
           (m) =>
             html`<div class="field check">

@@ -31,7 +31,7 @@ import type { DoseFormValues } from './dose-form-model';
 import './dose-progress';
 import type { DoseResponseModel } from './dose-response-plots';
 import './dose-response-plots';
-import { dosesWorkspace, type ModelRun } from './doses-workspace';
+import { dosesWorkspace, HYBRID_ID, type ModelRun } from './doses-workspace';
 import './network-notes';
 import './fit-panel';
 
@@ -182,7 +182,8 @@ export class DosesView extends LitElement {
       unit: r.report.units.amount,
       question: r.report.question,
     }));
-    const mechanistic = runs.map((r) => r.report).find((r): r is MechanisticRunReport => r.kind === 'mechanistic') ?? null;
+    // The population model's and the hybrid model's fits and diagnostics, each in its own cards.
+    const fitted = runs.filter((r): r is ModelRun & { report: MechanisticRunReport } => r.report.kind === 'mechanistic');
     return html`<qp-report-actions
         .report=${this.workspace.running ? null : () => this.report(runs, answers)}
         .csv=${answersExport(answers)}
@@ -198,25 +199,22 @@ export class DosesView extends LitElement {
         <h3 id="curves-title">Dose–response</h3>
         <qp-dose-response-plots .models=${curves}></qp-dose-response-plots>
       </section>
-      ${
-        mechanistic
-          ? html`<section class="card" aria-labelledby="fit-title" data-testid="mechanistic-fit">
-                <h3 id="fit-title">${mechanistic.label}</h3>
-                <qp-mechanistic-fit .report=${mechanistic.fit} .timing=${mechanistic.timing}></qp-mechanistic-fit>
-              </section>
-              ${
-                mechanistic.diagnostics
-                  ? html`<section class="card" aria-labelledby="diagnostics-title" data-testid="mechanistic-diagnostics">
-                      <h3 id="diagnostics-title">Diagnostics</h3>
-                      <qp-mechanistic-diagnostics
-                        .diagnostics=${mechanistic.diagnostics}
-                        .spec=${this.workspace.runSpec}
-                      ></qp-mechanistic-diagnostics>
-                    </section>`
-                  : nothing
-              }`
-          : nothing
-      }`;
+      ${fitted.map((run) => {
+        const r = run.report;
+        const key = run.id === HYBRID_ID ? 'hybrid' : 'mechanistic';
+        return html`<section class="card" aria-labelledby="${key}-fit-title" data-testid="${key}-fit">
+            <h3 id="${key}-fit-title">${r.label}</h3>
+            <qp-mechanistic-fit .report=${r.fit} .timing=${r.timing}></qp-mechanistic-fit>
+          </section>
+          ${
+            r.diagnostics
+              ? html`<section class="card" aria-labelledby="${key}-diagnostics-title" data-testid="${key}-diagnostics">
+                  <h3 id="${key}-diagnostics-title">Diagnostics${run.id === HYBRID_ID ? ' of the hybrid model' : ''}</h3>
+                  <qp-mechanistic-diagnostics .diagnostics=${r.diagnostics} .spec=${this.workspace.runSpec}></qp-mechanistic-diagnostics>
+                </section>`
+              : nothing
+          }`;
+      })}`;
   }
 
   /** The Doses tab's printable report: the open data, the questions and options the run used, the answers and the plots as drawn. */

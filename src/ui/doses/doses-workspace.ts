@@ -9,6 +9,7 @@ import { datasetFingerprint } from '../../data/fingerprint';
 import type { Dataset } from '../../data/types';
 import type { DoseModelReport, DoseRunOptions, DoseRunProgress } from '../../dose/dose-run-report';
 import type { TrainedModelMeta } from '../../model/trained-model';
+import { ENCODER_LABELS } from '../../quantum/resources/architecture';
 import { listTrainedModels } from '../../store/models';
 import { onStoreChange } from '../../store/store-changes';
 import type { QuestionsSpec, StudySpec } from '../../study/study-spec';
@@ -30,6 +31,8 @@ export interface RunProgress extends DoseRunProgress {
 }
 
 export const MECHANISTIC_ID = 'mechanistic';
+/** The run id of the hybrid model (not a saved model's id: those are UUIDs). */
+export const HYBRID_ID = 'hybrid';
 
 /** What a run answers: the open dataset, its study spec with the form's questions (checked), the run options and the models. */
 export interface DoseRunRequest {
@@ -82,6 +85,7 @@ export class DosesWorkspace extends EventTarget {
     const form = doseFormOf(shared ? { ...spec, questions: shared.questions } : spec, columns, {
       run: shared ? runDraftOf(shared.run) : keep.run,
       mechanistic: keep.mechanistic,
+      hybrid: keep.hybrid,
       networkIds: keep.networkIds,
       ensemble: keep.ensemble,
     });
@@ -120,6 +124,7 @@ export class DosesWorkspace extends EventTarget {
     const ensemble = form.ensemble && networks.length > 1;
     const chosen: { id: string; label: string; ensembleIds: string[] }[] = [
       ...(form.mechanistic ? [{ id: MECHANISTIC_ID, label: 'Population model', ensembleIds: [] }] : []),
+      ...(form.hybrid ? [{ id: HYBRID_ID, label: `Hybrid (${ENCODER_LABELS[form.hybrid]})`, ensembleIds: [] }] : []),
       ...(ensemble
         ? [
             {
@@ -145,7 +150,9 @@ export class DosesWorkspace extends EventTarget {
         const report =
           model.id === MECHANISTIC_ID
             ? await this.client.runMechanistic(data, spec, options, onProgress)
-            : await this.client.runNetwork(model.id, data, spec, { ...options, backend }, onProgress, reference, model.ensembleIds);
+            : model.id === HYBRID_ID && form.hybrid
+              ? await this.client.runHybrid(data, spec, { ...options, backend }, { encoder: form.hybrid }, onProgress)
+              : await this.client.runNetwork(model.id, data, spec, { ...options, backend }, onProgress, reference, model.ensembleIds);
         this.runs = [...this.runs, { id: model.id, label: report.label, report }];
         this.changed();
       }

@@ -248,7 +248,7 @@ export function shareStateOf(view: ShareView, config: TrainingConfig, doses: Dos
     why.model = outOfRange;
   }
   if (doses) {
-    const checked = checkDoseForm(estDataPreset(), { ...doses, mechanistic: true, networkIds: [], ensemble: false });
+    const checked = checkDoseForm(estDataPreset(), { ...doses, mechanistic: true, hybrid: null, networkIds: [], ensemble: false });
     const shared = checked.spec?.questions && checked.options ? { questions: checked.spec.questions, run: checked.options } : null;
     if (shared && JSON.stringify(shared).length <= MAX_SHARED_DOSES_LENGTH) state = { ...state, doses: shared };
     else {
