@@ -226,7 +226,7 @@ test('a hybrid model — the population model with a covariate network — answe
   const form = await openDosesTab(page);
   await fill(form, SMALL);
   await form.getByLabel('Population model of the study (fitted to this dataset; the reference)').uncheck();
-  await form.getByLabel('Covariate network').selectOption('mlp');
+  await form.getByLabel('Covariate network', { exact: true }).selectOption('mlp');
   await form.getByLabel('Hybrid model: the population model with a covariate network (fitted to this dataset)').check();
   await form.getByRole('button', { name: 'Run' }).click();
   await expect(page.getByTestId('doses-notice')).toContainText('Answered in', { timeout: 120_000 });

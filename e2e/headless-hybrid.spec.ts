@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { ESTDATA_CSV, expect, test } from './fixtures/app-test';
 import { openRunner, run } from './fixtures/headless-runner';
 
@@ -82,6 +83,8 @@ test('the headless evaluate command applies a model to another file of the same 
   test.setTimeout(120_000);
   await openRunner(page, ['evaluate']);
   const external = { csvText: estDataSubjects(25, 48), fileName: 'other.csv' };
+  // The files are parts of EstData, not EstData itself: its preset spec is given (covariates BW and COMED).
+  const spec = { specText: readFileSync('public/demo/EstData.study.json', 'utf8'), specName: 'EstData.study.json' };
   for (const args of [
     { model: 'mechanistic' },
     { model: 'mlp', head: 'mechanistic', epochs: 20 },
@@ -92,7 +95,7 @@ test('the headless evaluate command applies a model to another file of the same 
       head: string | null;
       metrics: { val: SetMetrics; test: SetMetrics };
       external: { csv: string; subjects: number; metrics: SetMetrics };
-    }>(page, 'evaluate', { csvText: estDataSubjects(1, 24), fileName: 'first.csv', external, ...args });
+    }>(page, 'evaluate', { csvText: estDataSubjects(1, 24), fileName: 'first.csv', ...spec, external, ...args });
     expect(result.model).toBe(args.model);
     expect(result.external.csv).toBe('other.csv');
     expect(result.external.subjects).toBe(24);
