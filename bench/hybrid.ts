@@ -307,6 +307,7 @@ async function truthPart(): Promise<unknown> {
       fit_seconds: hybridFitSeconds,
       question_seconds: hybridQuestionSeconds,
       rounds: hybrid.fit.rounds.map((r) => ({ ...r, ofv: round(r.ofv, 7), seconds: round(r.seconds) })),
+      kept_round: hybrid.fit.keptRound,
       ofv_without_covariates: round(hybrid.fit.base.ofv, 7),
       mechanistic_ofv: round(mechanisticFit.ofv, 7),
       structure: { pk: hybrid.fit.fit.pk?.label, pd: hybrid.fit.fit.pd?.label },
@@ -347,6 +348,8 @@ async function estdataPart(): Promise<unknown> {
     return {
       encoder: ENCODER,
       fit_seconds: fitSeconds,
+      rounds: hybrid.fit.rounds.map((r) => ({ round: r.round, ofv: round(r.ofv, 7), epochs: r.epochs })),
+      kept_round: hybrid.fit.keptRound,
       questions_seconds: round(answers.timing.questionsSeconds),
       uncertainty_seconds: round(answers.timing.uncertaintySeconds),
       five_questions_seconds: questionSeconds,

@@ -191,7 +191,7 @@ async function trainHybridOnSplit(dataset: Dataset, split: SubjectSplit, config:
         shifted: fit.model.shifted,
         inputs: fit.model.inputs.columns,
         structure: { pk: fit.fit.pk?.label ?? null, pd: fit.fit.pd?.label ?? null },
-        ofv: { without_covariates: round(fit.base.ofv, 3), rounds: fit.rounds.map((r) => round(r.ofv, 3)) },
+        ofv: { without_covariates: round(fit.base.ofv, 3), rounds: fit.rounds.map((r) => round(r.ofv, 3)), kept_round: fit.keptRound },
         network_loss: fit.rounds.map((r) => ({ train: round(r.trainLoss, 4), val: r.valLoss === null ? null : round(r.valLoss, 4) })),
         theta: fit.model.population.theta,
         omega: fit.model.population.omega,
