@@ -23,7 +23,7 @@ import { maxOf } from '../../data/min-max';
 import { createSplitView, referenceSplit } from '../../data/splits/index';
 import { studyGrouping } from '../../data/splits/split';
 import { answersReport, curveSummaries } from '../../dose/answers-report';
-import { toHeadlessAnswers } from '../../dose/dose-questions';
+import { type DoseAnswer, toHeadlessAnswers } from '../../dose/dose-questions';
 import { answerNetworkStudyQuestions } from '../../dose/network-questions';
 import { answerFittedStudyQuestions, answerStudyDoseQuestions } from '../../dose/study-questions';
 import { disposeModel, trainPkPd } from '../../model/index';
@@ -50,6 +50,17 @@ interface NetworkDosesArgs extends DosesArgs, DosesInputArgs {
 }
 
 const round = (x: number, digits: number): number => Number(x.toFixed(digits));
+
+/** The answers' steady-state checks in one line of the report. */
+function steadyStateSummary(answers: readonly Pick<DoseAnswer, 'steadyState'>[]): Record<string, unknown> {
+  const checks = answers.flatMap((a) => (a.steadyState ? [a.steadyState] : []));
+  return {
+    method: checks[0]?.method ?? null,
+    ok: checks.filter((c) => c.ok).length,
+    checked: checks.length,
+    worst_relative_difference: checks.length > 0 ? maxOf(checks.map((c) => c.worstRelativeDifference)) : null,
+  };
+}
 
 /** The study's dose questions answered by the population model fitted to the file (the preset's for EstData). */
 registerHeadlessCommand('doses-mechanistic', async (args) => {
@@ -107,7 +118,6 @@ registerHeadlessCommand('doses-network', async (args) => {
       questions: { ...(seed !== undefined ? { seed } : {}), ...(nVirtual !== undefined ? { virtualSubjects: nVirtual } : {}) },
       trainingSubjects: view.train,
     });
-    const checks = result.answers.flatMap((a) => (a.steadyState ? [a.steadyState] : []));
     const gridSteps = [...new Set(Object.values(result.settings.gridSteps))];
     return {
       model: config.encoder,
@@ -130,12 +140,7 @@ registerHeadlessCommand('doses-network', async (args) => {
         grid_step: gridSteps.length === 1 ? gridSteps[0] : result.settings.gridSteps,
       },
       plans: result.plans,
-      steady_state: {
-        method: checks[0]?.method ?? null,
-        ok: checks.filter((c) => c.ok).length,
-        checked: checks.length,
-        worst_relative_difference: checks.length > 0 ? maxOf(checks.map((c) => c.worstRelativeDifference)) : null,
-      },
+      steady_state: steadyStateSummary(result.answers),
       extrapolation: result.extrapolation.map((e) => ({
         scenario: e.scenario,
         regimen: e.regimen,
@@ -168,7 +173,6 @@ registerHeadlessCommand('doses-hybrid', async (args) => {
       questions: replace,
       simulator: { derived: hybridDerivedCovariates(model) },
     });
-    const checks = result.answers.flatMap((a) => (a.steadyState ? [a.steadyState] : []));
     return {
       model: config.encoder,
       head: 'mechanistic',
@@ -199,12 +203,7 @@ registerHeadlessCommand('doses-hybrid', async (args) => {
         criterion: result.criterion,
         grid_steps: result.settings.gridSteps,
       },
-      steady_state: {
-        method: checks[0]?.method ?? null,
-        ok: checks.filter((c) => c.ok).length,
-        checked: checks.length,
-        worst_relative_difference: checks.length > 0 ? maxOf(checks.map((c) => c.worstRelativeDifference)) : null,
-      },
+      steady_state: steadyStateSummary(result.answers),
     };
   } finally {
     disposeHybridModel(model);
