@@ -87,7 +87,10 @@ registerHeadlessCommand('evaluate', async (raw) => {
   return {
     model: mechanistic ? 'mechanistic' : config.encoder,
     head: mechanistic ? null : config.head,
-    config: mechanistic ? { csv: config.csv, split: 'reference', split_seed: DEFAULT_SPLIT_SEED } : config,
+    // A hybrid model has no mode (one network gives every parameter).
+    config: mechanistic
+      ? { csv: config.csv, split: 'reference', split_seed: DEFAULT_SPLIT_SEED }
+      : { ...config, mode: config.head === 'mechanistic' ? null : config.mode },
     study: spec.name,
     metrics,
     external: { csv: other.fileName, subjects: other.subjects.length, metrics: external },

@@ -272,10 +272,12 @@ registerHeadlessCommand('train', async (args) => {
   const grouping = studyGrouping(dataset, spec);
   const choice = await useBackend(config.backend);
   const backend = { name: choice.backend, adapter: choice.adapter, reason: choice.reason };
+  // A hybrid model has no mode (one network gives every parameter).
+  const shown = config.head === 'mechanistic' ? { ...config, mode: null } : config;
   if (config.split === 'reference') {
     const result = await trainOnSplit(dataset, referenceSplit(dataset, config.split_seed, grouping), config, spec);
     return {
-      config,
+      config: shown,
       study: spec.name,
       metrics: result.metrics,
       split: { name: result.split, val_ids: result.val_ids, test_ids: result.test_ids },
@@ -292,7 +294,7 @@ registerHeadlessCommand('train', async (args) => {
     folds.push(await trainOnSplit(dataset, split, config, spec));
   const { mean, sd } = summarise(folds);
   return {
-    config,
+    config: shown,
     study: spec.name,
     metrics: mean,
     metrics_sd: sd,
