@@ -137,6 +137,9 @@ export function bindStudy(input: Dataset, spec: StudySpec): StudyData {
   const subjects: StudySubject[] = [];
   let unobserved = 0;
   dataset.subjects.forEach((subject, index) => {
+    // A subject without records is one a split view withholds (the file's own subjects all have
+    // records): not the study's to mention.
+    if (subject.recordCount === 0) return;
     const bound = bindSubject(dataset, spec, subject, index, groupColumn);
     if (bound.pk.times.length === 0 && bound.pd.times.length === 0) unobserved++;
     else subjects.push(bound);
