@@ -23,7 +23,8 @@ import { maxOf } from '../../data/min-max';
 import { createSplitView, referenceSplit } from '../../data/splits/index';
 import { studyGrouping } from '../../data/splits/split';
 import { answersReport, curveSummaries } from '../../dose/answers-report';
-import { type DoseAnswer, toHeadlessAnswers } from '../../dose/dose-questions';
+import { type DoseAnswer, type DoseQuestionsResult, toHeadlessAnswers } from '../../dose/dose-questions';
+import type { QuestionsSpec } from '../../study/study-spec';
 import { answerNetworkStudyQuestions } from '../../dose/network-questions';
 import { answerFittedStudyQuestions, answerStudyDoseQuestions } from '../../dose/study-questions';
 import { disposeModel, trainPkPd } from '../../model/index';
@@ -51,6 +52,24 @@ interface NetworkDosesArgs extends DosesArgs, DosesInputArgs {
 
 const round = (x: number, digits: number): number => Number(x.toFixed(digits));
 
+/** The seed and virtual-subject count given on the command line, as changes to the spec's questions. */
+function questionChanges(input: Pick<DosesArgs, 'seed' | 'nVirtual'>): Partial<QuestionsSpec> {
+  return {
+    ...(input.seed !== undefined ? { seed: input.seed } : {}),
+    ...(input.nVirtual !== undefined ? { virtualSubjects: input.nVirtual } : {}),
+  };
+}
+
+/** The run settings every dose report prints (each adds its grid steps). */
+function runSettings(result: Pick<DoseQuestionsResult, 'settings' | 'endpoint' | 'criterion'>): Record<string, unknown> {
+  return {
+    n_virtual: result.settings.questions.virtualSubjects,
+    seed: result.settings.questions.seed,
+    endpoint: result.endpoint,
+    criterion: result.criterion,
+  };
+}
+
 /** The answers' steady-state checks in one line of the report. */
 function steadyStateSummary(answers: readonly Pick<DoseAnswer, 'steadyState'>[]): Record<string, unknown> {
   const checks = answers.flatMap((a) => (a.steadyState ? [a.steadyState] : []));
@@ -66,11 +85,7 @@ function steadyStateSummary(answers: readonly Pick<DoseAnswer, 'steadyState'>[])
 registerHeadlessCommand('doses-mechanistic', async (args) => {
   const input = args as StudyDosesArgs;
   const { spec, source } = readDosesInputs(input);
-  const replace = {
-    ...(input.seed !== undefined ? { seed: input.seed } : {}),
-    ...(input.nVirtual !== undefined ? { virtualSubjects: input.nVirtual } : {}),
-  };
-  const result = await answerStudyDoseQuestions(datasetOf(input), spec, { questions: replace });
+  const result = await answerStudyDoseQuestions(datasetOf(input), spec, { questions: questionChanges(input) });
   const { fit } = result;
   return {
     model: 'mechanistic',
@@ -91,10 +106,7 @@ registerHeadlessCommand('doses-mechanistic', async (args) => {
       uncertainty: round(result.timing.uncertaintySeconds, 2),
     },
     settings: {
-      n_virtual: result.settings.questions.virtualSubjects,
-      seed: result.settings.questions.seed,
-      endpoint: result.endpoint,
-      criterion: result.criterion,
+      ...runSettings(result),
       grid_steps: result.settings.gridSteps,
     },
     backend: 'cpu (pure TypeScript, headless Chromium main thread)',
@@ -104,7 +116,6 @@ registerHeadlessCommand('doses-mechanistic', async (args) => {
 /** The study's dose questions (the preset's for EstData) answered by a network trained on the file's reference split. */
 registerHeadlessCommand('doses-network', async (args) => {
   const input = args as NetworkDosesArgs;
-  const { seed, nVirtual } = input;
   const { spec, source } = readDosesInputs(input);
   const config = trainConfig({ ...input, split: 'reference' });
   const started = performance.now();
@@ -115,7 +126,7 @@ registerHeadlessCommand('doses-network', async (args) => {
   const trainedAt = performance.now();
   try {
     const result = await answerNetworkStudyQuestions(trained.model, view.development, spec, {
-      questions: { ...(seed !== undefined ? { seed } : {}), ...(nVirtual !== undefined ? { virtualSubjects: nVirtual } : {}) },
+      questions: questionChanges(input),
       trainingSubjects: view.train,
     });
     const gridSteps = [...new Set(Object.values(result.settings.gridSteps))];
@@ -133,10 +144,7 @@ registerHeadlessCommand('doses-network', async (args) => {
       backend: { name: choice.backend, adapter: choice.adapter, reason: choice.reason },
       metrics: { val: trained.validation },
       settings: {
-        n_virtual: result.settings.questions.virtualSubjects,
-        seed: result.settings.questions.seed,
-        endpoint: result.endpoint,
-        criterion: result.criterion,
+        ...runSettings(result),
         grid_step: gridSteps.length === 1 ? gridSteps[0] : result.settings.gridSteps,
       },
       plans: result.plans,
@@ -157,7 +165,6 @@ registerHeadlessCommand('doses-network', async (args) => {
 /** The study's dose questions (the preset's for EstData) answered by a hybrid model fitted on the file's reference split. */
 registerHeadlessCommand('doses-hybrid', async (args) => {
   const input = args as NetworkDosesArgs;
-  const { seed, nVirtual } = input;
   const { spec, source } = readDosesInputs(input);
   const config = trainConfig({ ...input, split: 'reference', head: 'mechanistic' });
   const started = performance.now();
@@ -168,9 +175,8 @@ registerHeadlessCommand('doses-hybrid', async (args) => {
   const { model } = trained.fit;
   const trainedAt = performance.now();
   try {
-    const replace = { ...(seed !== undefined ? { seed } : {}), ...(nVirtual !== undefined ? { virtualSubjects: nVirtual } : {}) };
     const result = await answerFittedStudyQuestions(trained.fit.fit, model.spec, {
-      questions: replace,
+      questions: questionChanges(input),
       simulator: { derived: hybridDerivedCovariates(model) },
     });
     return {
@@ -197,10 +203,7 @@ registerHeadlessCommand('doses-hybrid', async (args) => {
       backend: { name: choice.backend, adapter: choice.adapter, reason: choice.reason },
       metrics: { val: trained.validation },
       settings: {
-        n_virtual: result.settings.questions.virtualSubjects,
-        seed: result.settings.questions.seed,
-        endpoint: result.endpoint,
-        criterion: result.criterion,
+        ...runSettings(result),
         grid_steps: result.settings.gridSteps,
       },
       steady_state: steadyStateSummary(result.answers),
