@@ -116,14 +116,14 @@ const NETWORK_TRAINING: Partial<TrainingOptions> = { batchSize: 16, learningRate
 const MIN_SCALE = 0.05;
 
 /** The study spec with its structure fixed to a fit's and without covariate effects. */
-export function hybridSpec(spec: StudySpec, fit: StudyFitResult): StudySpec {
+function hybridSpec(spec: StudySpec, fit: StudyFitResult): StudySpec {
   const model = { ...spec.model, pk: { ...spec.model.pk, compartments: fit.model.pk.compartments }, covariates: [] };
   if (fit.model.pd) model.pd = fit.model.pd;
   return { ...spec, model };
 }
 
 /** Upper-case covariate columns of the network: those of the spec's effects, then the added ones, each once, present in the data. */
-export function hybridColumns(spec: StudySpec, subjects: readonly StudySubject[], added: readonly string[] = []): string[] {
+function hybridColumns(spec: StudySpec, subjects: readonly StudySubject[], added: readonly string[] = []): string[] {
   const columns: string[] = [];
   for (const c of [...spec.model.covariates.map((e) => e.column), ...added]) {
     const name = c.toUpperCase();
@@ -226,9 +226,10 @@ export async function fitHybrid(
     throw new Error('The hybrid model needs parameters with random effects for its network to predict (model.randomEffects).');
   const pkNames = new Set(pkStage?.parameters ?? []);
   const scale = shifted.map((p) => Math.max(base.model.omega[p] ?? MIN_SCALE, MIN_SCALE));
+  const trainIds = new Set(options.trainIds);
   const inputs = standardisation(
     columns,
-    subjects.filter((s) => options.trainIds.includes(s.id)),
+    subjects.filter((s) => trainIds.has(s.id)),
   );
   const x = hybridInputs(
     inputs,
@@ -236,15 +237,15 @@ export async function fitHybrid(
   );
   const width = columns.length;
   const k = shifted.length;
-  const learning = subjects.flatMap((s, i) => (options.trainIds.includes(s.id) ? [i] : []));
-  const valRows = subjects.flatMap((s, i) => (options.trainIds.includes(s.id) ? [] : [i]));
+  const learning = subjects.flatMap((s, i) => (trainIds.has(s.id) ? [i] : []));
+  const valRows = subjects.flatMap((s, i) => (trainIds.has(s.id) ? [] : [i]));
   if (learning.length === 0) throw new Error('fitHybrid: no training subjects among the study subjects');
   const extra = Math.min(Math.max(0, Math.ceil(STOPPING_SHARE * subjects.length) - valRows.length), learning.length - 1);
   const drawn = new Set(
     Array.from(new SeedStream(options.seed ?? 0).fork('stopping-subjects').permutation(learning.length).subarray(0, extra)),
   );
-  const trainRows = learning.filter((_, k) => !drawn.has(k));
-  const stopRows = [...valRows, ...learning.filter((_, k) => drawn.has(k))];
+  const trainRows = learning.filter((_, at) => !drawn.has(at));
+  const stopRows = [...valRows, ...learning.filter((_, at) => drawn.has(at))];
   if (extra > 0)
     notes.push(
       `The network stopped early on ${stopRows.length} subjects: the ${valRows.length} validation subjects and ${extra} training subjects drawn at random.`,

@@ -59,7 +59,7 @@ export interface HybridModel {
 }
 
 /** A subject's network inputs: standardised covariates (a missing value at the mean, 0). */
-export function hybridInputRow(inputs: HybridInputs, covariates: Readonly<Record<string, number>>, out: Float32Array, offset = 0): void {
+function hybridInputRow(inputs: HybridInputs, covariates: Readonly<Record<string, number>>, out: Float32Array, offset = 0): void {
   inputs.columns.forEach((c, j) => {
     const x = inputs.log[j] ? Math.log(covariates[c]) : covariates[c];
     out[offset + j] = Number.isFinite(x) ? (x - inputs.mean[j]) / inputs.sd[j] : 0;
