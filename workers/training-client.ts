@@ -2,7 +2,7 @@ import * as Comlink from 'comlink';
 import type { ModelReport } from '../src/model/report/types';
 import type { TrainedModelFacts, TrainedModelMeta } from '../src/model/trained-model';
 import type { TrainingConfig } from '../src/model/training-config';
-import type { ReportSubjects, TestEvaluation, TrainingProgress } from '../src/model/training-session';
+import type { ExternalEvaluation, ReportSubjects, TestEvaluation, TrainingProgress } from '../src/model/training-session';
 import { datasetSource } from '../src/store/dataset-source';
 import type { DatasetInput, OpenedModel, TrainingWorkerApi } from './training.worker';
 
@@ -14,6 +14,7 @@ export type { DatasetInput, OpenedModel };
 const MODEL_LOST = 'The model held in memory was lost with the worker: reopen it from the saved models, or train it again.';
 const REPORT: CrashWording = { work: 'Computing the predictions', advice: MODEL_LOST };
 const TEST: CrashWording = { work: 'The final test evaluation', advice: MODEL_LOST };
+const EXTERNAL: CrashWording = { work: 'The external validation', advice: MODEL_LOST };
 const SAVE: CrashWording = { work: 'Saving the model', advice: `${MODEL_LOST} Models saved before are kept.` };
 const OPEN: CrashWording = { work: 'Opening the model', advice: 'Retry (a fresh worker starts); your saved models are kept.' };
 const EXPORT: CrashWording = { work: 'Preparing the model file', advice: 'Retry (a fresh worker starts); your saved models are kept.' };
@@ -44,6 +45,11 @@ export class TrainingClient {
 
   evaluateTest(): Promise<TestEvaluation> {
     return this.session.run((api) => api.evaluateTest(), TEST);
+  }
+
+  /** The current model on every subject of a stored dataset (by its id). */
+  evaluateExternal(datasetId: string): Promise<ExternalEvaluation> {
+    return this.session.run((api) => api.evaluateExternal(datasetId), EXTERNAL);
   }
 
   save(name: string): Promise<TrainedModelMeta> {

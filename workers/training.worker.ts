@@ -6,6 +6,7 @@ import type { ModelReport } from '../src/model/report/types';
 import type { TrainedModelFacts, TrainedModelMeta } from '../src/model/trained-model';
 import type { TrainingConfig } from '../src/model/training-config';
 import {
+  type ExternalEvaluation,
   type ReportSubjects,
   type TestEvaluation,
   type TrainingProgress,
@@ -98,6 +99,12 @@ const api = {
     const evaluation = session.evaluateTest();
     if (storedId !== null) await recordTestEvaluation(storedId, evaluation.facts.test!, evaluation.facts.testEvaluatedAt!);
     return evaluation;
+  },
+
+  /** External validation on a dataset stored in this browser (read here by its id). */
+  async evaluateExternal(datasetId: string): Promise<ExternalEvaluation> {
+    const data = await resolveDataset({ storedDatasetId: datasetId });
+    return session.evaluateExternal(data);
   },
 
   async save(name: string): Promise<TrainedModelMeta> {

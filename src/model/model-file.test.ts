@@ -50,6 +50,17 @@ function problemOf(text: string): string {
 }
 
 describe('model file', () => {
+  it('reads a file saved before the mechanistic head as a direct model, and refuses a head its model is not', () => {
+    const older = readModelFile(edited((file) => delete file.meta.config.head));
+    expect(older.meta.config.head).toBe('direct');
+    expect(older.meta.config).toEqual(meta.config);
+    // A direct model's networks under a description of the mechanistic head: refused, naming the field.
+    expect(() => readModelFile(edited((file) => (file.meta.config.head = 'mechanistic')))).toThrow(
+      /model\.format is not qpkpd-studio\/hybrid-model/,
+    );
+    expect(() => readModelFile(edited((file) => (file.meta.config.head = 'ode')))).toThrow(/meta\.config\.head is invalid/);
+  });
+
   it('round-trips the description (metrics, curves, test status) and weights that predict identically', () => {
     const withNaN = { ...meta, validation: { ...meta.validation, pk: { ...meta.validation.pk!, r2: Number.NaN } } };
     const text = modelFileText(withNaN, document);

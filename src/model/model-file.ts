@@ -10,7 +10,10 @@
 import { storeTrainedModel } from '../store/models';
 import { ModelFormatError } from './errors';
 import { disposeModel } from './pkpd-model';
-import { checkModelDocument, loadModel, type ModelDocument } from './serialize';
+import { checkModelDocument, loadModel } from './serialize';
+import { loadHybrid } from './mechanistic/hybrid-document';
+import { disposeHybridModel } from './mechanistic/hybrid-model';
+import type { StoredModelDocument } from './session-model';
 import type { TrainedModelMeta } from './trained-model';
 import { damaged, MAX_MODEL_FILE_NESTING, modelFileSizeProblem, readTrainedModelMeta } from './trained-model-check';
 import { jsonShapeIssue } from './untrusted-json';
@@ -23,10 +26,10 @@ export interface ModelFile {
   readonly format: typeof MODEL_FILE_FORMAT;
   readonly version: typeof MODEL_FILE_VERSION;
   readonly meta: TrainedModelMeta;
-  readonly model: ModelDocument;
+  readonly model: StoredModelDocument;
 }
 
-export function modelFileText(meta: TrainedModelMeta, model: ModelDocument): string {
+export function modelFileText(meta: TrainedModelMeta, model: StoredModelDocument): string {
   const file: ModelFile = { format: MODEL_FILE_FORMAT, version: MODEL_FILE_VERSION, meta, model };
   return JSON.stringify(file);
 }
@@ -41,7 +44,7 @@ export function modelFileName(name: string): string {
 const NOT_A_MODEL_FILE = 'This is not a QPKPD Studio model file: choose a .qpkpd-model.json file exported from the Model view.';
 
 /** Checks a model file's text completely; throws ModelFormatError with a message a user can act on. */
-export function readModelFile(text: string): { meta: TrainedModelMeta; model: ModelDocument } {
+export function readModelFile(text: string): { meta: TrainedModelMeta; model: StoredModelDocument } {
   // A character takes at least one byte in the file, so the file-size limit holds for text already read.
   const sizeProblem = modelFileSizeProblem(/\S/.test(text) ? text.length : 0);
   if (sizeProblem) throw new ModelFormatError(sizeProblem);
@@ -67,6 +70,16 @@ export function readModelFile(text: string): { meta: TrainedModelMeta; model: Mo
   }
   if (version !== MODEL_FILE_VERSION) throw damaged('version', `is not ${MODEL_FILE_VERSION}`);
   const meta = readTrainedModelMeta(file.meta);
+  if (meta.config.head === 'mechanistic') {
+    // A hybrid model: loadHybrid checks every field before it builds the network, and builds it once.
+    const hybrid = loadHybrid(file.model, 'model');
+    try {
+      if (hybrid.network.config.encoder !== meta.config.encoder) throw damaged('model', 'has another encoder than its description');
+    } finally {
+      disposeHybridModel(hybrid);
+    }
+    return { meta, model: file.model as StoredModelDocument };
+  }
   const model = checkModelDocument(file.model, 'model');
   if (model.encoder !== meta.config.encoder || model.mode !== meta.config.mode)
     throw damaged('model', 'has another encoder or mode than its description');

@@ -13,7 +13,7 @@ import type { TargetMetrics } from './metrics';
 import type { ReportLabels } from './report/labels';
 import type { TrainingCurvePoint } from './report/types';
 import type { StopReason } from './train-network';
-import type { BackendUsed, BranchEpochs, ParameterCount, SplitFacts, SubjectMetrics, TrainedModelMeta } from './trained-model';
+import type { BackendUsed, BranchEpochs, HybridFacts, ParameterCount, SplitFacts, SubjectMetrics, TrainedModelMeta } from './trained-model';
 import { DEFAULT_TRAINING_CONFIG, TRAINING_LIMITS, type TrainingConfig, trainingConfigProblems } from './training-config';
 import { displayKey } from './untrusted-json';
 
@@ -100,10 +100,12 @@ function subjectMetrics(value: unknown, path: string): SubjectMetrics {
   return { pk: nullable(m.pk, (v) => metrics(v, `${path}.pk`)), pd: nullable(m.pd, (v) => metrics(v, `${path}.pd`)) };
 }
 
-/** The training settings: the fields of DEFAULT_TRAINING_CONFIG (others are left out), each of its type and within the form's ranges. */
+/** The training settings: the fields of DEFAULT_TRAINING_CONFIG (others are left out; no head: the direct one), each of its type and within the form's ranges. */
 function config(value: unknown, path: string): TrainingConfig {
   const plain = object(value, path);
   const c = Object.fromEntries(Object.keys(DEFAULT_TRAINING_CONFIG).map((key) => [key, plain[key]])) as unknown as TrainingConfig;
+  // Models saved before the hybrid head have the direct one.
+  if (plain.head === undefined) (c as { head: string }).head = 'direct';
   for (const key of Object.keys(TRAINING_LIMITS))
     if (typeof plain[key] !== 'number') throw damaged(`${path}.${key}`, 'is missing or not a number');
   // The study's features are not known here: the size is counted on the smallest any study gives (the networks as built: checkModelDocument).
@@ -238,5 +240,27 @@ export function readTrainedModelMeta(value: unknown, path = 'meta'): TrainedMode
     seconds: finite(m.seconds, `${path}.seconds`),
     // Absent in files saved before the study's labels were recorded.
     ...(m.labels === undefined ? {} : { labels: reportLabels(m.labels, `${path}.labels`) }),
+    // The direct head's models have none.
+    ...(m.hybrid === undefined ? {} : { hybrid: hybridFacts(m.hybrid, `${path}.hybrid`) }),
+  };
+}
+
+/** The fit facts of a hybrid model (the mechanistic head). */
+function hybridFacts(value: unknown, path: string): HybridFacts {
+  const h = object(value, path);
+  const names = (key: string): string[] => array(h[key], `${path}.${key}`).map((v, i) => text(v, `${path}.${key}[${i}]`));
+  const structure = object(h.structure, `${path}.structure`);
+  const ofv = object(h.ofv, `${path}.ofv`);
+  const rounds = array(ofv.rounds, `${path}.ofv.rounds`).map((v, i) => finite(v, `${path}.ofv.rounds[${i}]`));
+  const keptRound = count(ofv.keptRound, `${path}.ofv.keptRound`);
+  if (keptRound > rounds.length) throw damaged(`${path}.ofv.keptRound`, 'is not one of the rounds');
+  return {
+    shifted: names('shifted'),
+    inputs: names('inputs'),
+    structure: {
+      pk: nullable(structure.pk, (v) => text(v, `${path}.structure.pk`)),
+      pd: nullable(structure.pd, (v) => text(v, `${path}.structure.pd`)),
+    },
+    ofv: { withoutCovariates: finite(ofv.withoutCovariates, `${path}.ofv.withoutCovariates`), rounds, keptRound },
   };
 }

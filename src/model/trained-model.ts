@@ -67,6 +67,20 @@ export interface TrainedModelFacts {
    * of the study's questions); absent in models saved before they were recorded (trainedModelLabels).
    */
   readonly labels?: ReportLabels;
+  /** The mechanistic head's fit (absent for the direct head). */
+  readonly hybrid?: HybridFacts;
+}
+
+/** What a hybrid model's fit found (the mechanistic head): what the network shifts, from what, and the objective per round. */
+export interface HybridFacts {
+  /** Parameters the network shifts (those with a random effect on the log scale). */
+  readonly shifted: readonly string[];
+  /** Covariate columns the network reads. */
+  readonly inputs: readonly string[];
+  /** The resolved structure (e.g. "2-compartment oral" and the PD family). */
+  readonly structure: { readonly pk: string | null; readonly pd: string | null };
+  /** FOCE-I objective without covariates, after each round, and the round kept (lowest). */
+  readonly ofv: { readonly withoutCovariates: number; readonly rounds: readonly number[]; readonly keptRound: number };
 }
 
 /** A stored (or exported) model's description. */

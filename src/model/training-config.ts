@@ -36,7 +36,21 @@ export const MODE_LABELS: Readonly<Record<ModelMode, string>> = {
   multitask: 'Multitask',
 };
 
+/**
+ * What the encoder's output is: the observations from time and dose-history features (the seed's
+ * system) or, 'mechanistic', the covariate model of the study's population PK/PD model (a hybrid
+ * model, src/model/mechanistic: the structural model carries dose history and steady state).
+ */
+export const TRAINING_HEADS = ['direct', 'mechanistic'] as const;
+export type TrainingHead = (typeof TRAINING_HEADS)[number];
+
+export const HEAD_LABELS: Readonly<Record<TrainingHead, string>> = {
+  direct: 'Direct: predicts the observations',
+  mechanistic: 'Mechanistic: covariate model of the population model (hybrid)',
+};
+
 export interface TrainingConfig {
+  readonly head: TrainingHead;
   readonly encoder: EncoderName;
   readonly mode: ModelMode;
   readonly qubits: number;
@@ -64,6 +78,7 @@ export interface TrainingConfig {
  * (a test keeps the two equal — that module loads TF.js, which the UI must not).
  */
 export const DEFAULT_TRAINING_CONFIG: TrainingConfig = Object.freeze({
+  head: 'direct',
   encoder: 'qnn-resmlp-moe',
   mode: 'cascade',
   qubits: 8,
@@ -133,6 +148,7 @@ export function trainingConfigProblems(config: TrainingConfig, shape?: ModelFeat
     if (problem) problems[key] = problem;
   };
   const L = TRAINING_LIMITS;
+  check('head', (TRAINING_HEADS as readonly string[]).includes(config.head) ? null : 'Choose an output head from the list.');
   check('encoder', isEncoderName(config.encoder) ? null : 'Choose an encoder from the list.');
   check('mode', Object.hasOwn(MODE_LABELS, config.mode) ? null : 'Choose a mode from the list.');
   check('qubits', integerProblem(config.qubits, L.qubits));
@@ -272,6 +288,18 @@ export function splitOf(dataset: Dataset, split: TrainingSplit, spec: StudySpec 
   return crossValidationSplits(dataset, { folds: CV_FOLDS, seed: DEFAULT_SPLIT_SEED, grouping })[fold - 1];
 }
 
+/** The network sizes a config chooses (the rest of the architecture is the library's defaults). */
+export function architectureOf(config: TrainingConfig): Partial<ArchitectureConfig> {
+  return {
+    nQubits: config.qubits,
+    nLayers: config.layers,
+    hidden: config.hidden,
+    depth: config.depth,
+    experts: config.experts,
+    dropout: config.dropout,
+  };
+}
+
 /** trainPkPd's options for a config and the study (its features, endpoints and criterion; without a spec, the feature code's defaults and EstData's criterion). */
 export function pkPdOptions(config: TrainingConfig, spec: StudySpec | null = null): PkPdTrainingOptions {
   const classification = !config.classification ? null : spec ? studyClassification(spec) : legacyClassification(PD_SUPPRESSION_THRESHOLD);
@@ -279,14 +307,7 @@ export function pkPdOptions(config: TrainingConfig, spec: StudySpec | null = nul
     ...(spec ? { study: spec } : {}),
     mode: config.mode,
     encoder: config.encoder,
-    architecture: {
-      nQubits: config.qubits,
-      nLayers: config.layers,
-      hidden: config.hidden,
-      depth: config.depth,
-      experts: config.experts,
-      dropout: config.dropout,
-    },
+    architecture: architectureOf(config),
     training: { epochs: config.epochs, patience: config.patience, learningRate: config.learningRate, batchSize: config.batchSize },
     classification,
     seed: config.seed,

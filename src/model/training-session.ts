@@ -6,19 +6,21 @@
 import { datasetFingerprint } from '../data/fingerprint';
 import { createSplitView, FINAL_EVALUATION, type SplitView } from '../data/splits/index';
 import type { Dataset } from '../data/types';
-import { disposeModel, type PkPdModel } from './pkpd-model';
-import { buildModelReport } from './report/build';
+import { FitCancelledError } from '../pkpd/errors';
+import type { PkPdModel } from './pkpd-model';
 import type { ModelReport, TrainingCurvePoint } from './report/types';
-import { loadModel, type ModelDocument, saveModel } from './serialize';
 import type { BranchProgress, PkPdTrainingResult } from './train-pkpd';
-import { evaluateSubjects, trainPkPd } from './train-pkpd';
-import type { CancelSignal } from './train-network';
-import type { BackendUsed, SubjectMetrics, TrainedModelFacts } from './trained-model';
-import { checkTrainingConfig, pkPdOptions, splitOf, type TrainingConfig } from './training-config';
+import { trainPkPd } from './train-pkpd';
+import type { CancelSignal, EpochProgress, StopReason } from './train-network';
+import type { BackendUsed, HybridFacts, SubjectMetrics, TrainedModelFacts } from './trained-model';
+import { architectureOf, checkTrainingConfig, pkPdOptions, splitOf, type TrainingConfig } from './training-config';
 import { studyFeatureShape } from './parameter-budget';
 import type { StudySpec } from '../study/study-spec';
 import { studyClassification } from './classification';
-import { type ReportLabels, studyReportLabels } from './report/build';
+import { studyReportLabels } from './report/build';
+import { trainHybrid } from './mechanistic/hybrid-run';
+import type { HybridFitOptions, HybridFitResult } from './mechanistic/hybrid-fit';
+import { directSessionModel, hybridSessionModel, loadSessionModel, type SessionModel, type StoredModelDocument } from './session-model';
 
 export interface TrainingSource {
   readonly datasetId: string | null;
@@ -27,8 +29,9 @@ export interface TrainingSource {
 
 /** One finished epoch of one branch, with the run's overall progress. */
 export interface TrainingProgress {
-  readonly branch: BranchProgress;
-  /** 1-based position of the branch among the networks the mode trains. */
+  /** The branch: a network of the direct head ('pk', 'pd', 'pkpd'), or a round of the mechanistic head's fit ('round1', …). */
+  readonly branch: EpochProgress & { readonly branch: string };
+  /** 1-based position of the branch among the networks the mode trains (the mechanistic head: the round). */
   readonly branchNumber: number;
   readonly branchCount: number;
   /** 0..1 over all branches, counting every branch at its maximum epochs. */
@@ -46,6 +49,13 @@ export interface TrainingHooks {
 
 export type ReportSubjects = 'validation' | 'training';
 
+export interface ExternalEvaluation {
+  readonly metrics: SubjectMetrics;
+  readonly report: ModelReport;
+  /** Subjects of the other file. */
+  readonly subjects: number;
+}
+
 export interface TestEvaluation {
   readonly facts: TrainedModelFacts;
   readonly report: ModelReport;
@@ -56,7 +66,7 @@ export class TrainingSessionError extends Error {
 }
 
 interface CurrentModel {
-  readonly model: PkPdModel;
+  readonly model: SessionModel;
   readonly view: SplitView;
   /** The study the model was trained (or opened) with; null: none (the feature code's defaults, EstData's criterion). */
   readonly spec: StudySpec | null;
@@ -105,6 +115,7 @@ export class TrainingSession {
       const started = performance.now();
       let branchNumber = 0;
       let lastBranch: string | null = null;
+      const curves: TrainingCurvePoint[] = [];
       const onEpoch = (p: BranchProgress): void => {
         if (p.branch !== lastBranch) {
           branchNumber += 1;
@@ -121,25 +132,69 @@ export class TrainingSession {
           point: { branch: p.branch, epoch: p.epoch, trainLoss: p.trainLoss, valLoss: p.valLoss },
         });
       };
-      const result = await trainPkPd(view, pkPdOptions(config, spec), { onEpoch, signal: hooks.signal });
-      const model = keptModel(result);
-      if (!model) return null;
-      const facts: TrainedModelFacts = {
+      const base = {
         datasetId: source.datasetId,
         datasetName: source.datasetName,
         fingerprint: datasetFingerprint(dataset),
         config,
         backendUsed,
         split: { name: split.name, rule: split.rule, valIds: view.val.map((s) => split.ids[s]), testIds: [...view.testIds] },
-        parameters: Object.fromEntries(model.branches.map((b) => [b.name, b.network.parameters.count()])),
-        validation: result.cancelled ? this.validationOf(model, view) : result.validation,
         test: null,
         testEvaluatedAt: null,
-        ...trainingRecord(result, model),
-        cancelled: result.cancelled,
-        seconds: result.seconds,
-        ...(spec ? { labels: studyReportLabels(spec, model.classification ?? studyClassification(spec)) } : {}),
       };
+      let model: SessionModel;
+      let facts: TrainedModelFacts;
+      if (config.head === 'mechanistic') {
+        if (!spec)
+          throw new TrainingSessionError(
+            'The mechanistic head is the covariate model of the study’s population model: set up the study first.',
+          );
+        let trained;
+        try {
+          trained = await trainHybrid(view, spec, hybridFitOptions(config), {
+            signal: hooks.signal,
+            onProgress: (p) => {
+              if (!p.epoch) return;
+              const epoch = p.epoch;
+              const point = { branch: `round${p.round}`, epoch: epoch.epoch, trainLoss: epoch.trainLoss, valLoss: epoch.valLoss };
+              curves.push(point);
+              hooks.onProgress?.({
+                branch: { ...epoch, branch: `round${p.round}` },
+                branchNumber: p.round,
+                branchCount: p.rounds,
+                fraction: (p.round - 1 + epoch.epoch / epoch.epochs) / p.rounds,
+                elapsedMs: performance.now() - started,
+                etaMs: epoch.etaMs + (p.rounds - p.round) * (epoch.elapsedMs / epoch.epoch) * epoch.epochs,
+                point,
+              });
+            },
+          });
+        } catch (error) {
+          if (error instanceof FitCancelledError) return null;
+          throw error;
+        }
+        model = hybridSessionModel(trained.fit.model);
+        facts = {
+          ...base,
+          ...hybridRecord(trained.fit, curves),
+          validation: trained.validation,
+          labels: studyReportLabels(spec, studyClassification(spec)),
+        };
+      } else {
+        const result = await trainPkPd(view, pkPdOptions(config, spec), { onEpoch, signal: hooks.signal });
+        const kept = keptModel(result);
+        if (!kept) return null;
+        model = directSessionModel(kept);
+        facts = {
+          ...base,
+          parameters: Object.fromEntries(kept.branches.map((b) => [b.name, b.network.parameters.count()])),
+          validation: result.cancelled ? validationOf(model, view) : result.validation,
+          ...trainingRecord(result, kept),
+          cancelled: result.cancelled,
+          seconds: result.seconds,
+          ...(spec ? { labels: studyReportLabels(spec, kept.classification ?? studyClassification(spec)) } : {}),
+        };
+      }
       this.current = { model, view, spec, facts, datasetMatches: true };
       return facts;
     } finally {
@@ -148,10 +203,10 @@ export class TrainingSession {
   }
 
   /** Makes a saved model the current one, on the open dataset (which may differ from its training data) and its study spec. */
-  open(facts: TrainedModelFacts, document: ModelDocument, dataset: Dataset, spec: StudySpec | null = null): TrainedModelFacts {
+  open(facts: TrainedModelFacts, document: StoredModelDocument, dataset: Dataset, spec: StudySpec | null = null): TrainedModelFacts {
     if (this.training) throw new TrainingSessionError('A model is being trained: wait for it or cancel it before opening another.');
     const view = createSplitView(dataset, splitOf(dataset, facts.config.split, spec));
-    const model = loadModel(document);
+    const model = loadSessionModel(document);
     this.close();
     this.current = { model, view, spec, facts, datasetMatches: datasetFingerprint(dataset) === facts.fingerprint };
     return facts;
@@ -159,13 +214,13 @@ export class TrainingSession {
 
   /** Predictions of the current model on its validation or training subjects (MC-dropout bands with `mcSamples` ≥ 2). */
   report(subjects: ReportSubjects, mcSamples?: number): ModelReport {
-    const { model, view, facts } = this.require();
+    const { model, view, facts, spec } = this.require();
     const indices = subjects === 'validation' ? view.val : view.train;
     if (indices.length === 0) throw new TrainingSessionError(`The split ${view.name} has no ${subjects} subjects to report on.`);
-    return buildModelReport(model, view.development, indices, subjects, {
+    return model.report(view.development, indices, subjects, {
       mcSamples: mcSamples ?? facts.config.mcSamples,
       seed: facts.config.seed,
-      ...this.labels(),
+      spec,
     });
   }
 
@@ -175,7 +230,7 @@ export class TrainingSession {
    */
   evaluateTest(now = Date.now()): TestEvaluation {
     const current = this.require();
-    const { model, view, facts } = current;
+    const { model, view, facts, spec } = current;
     if (facts.test !== null)
       throw new TrainingSessionError(
         'The test subjects of this model were already evaluated: the final test evaluation is done once per model.',
@@ -187,42 +242,93 @@ export class TrainingSession {
     }
     if (view.testCount === 0) throw new TrainingSessionError(`The split ${view.name} withholds no test subjects.`);
     const { dataset, test } = view.finalEvaluation(FINAL_EVALUATION);
-    const metrics: SubjectMetrics = evaluateSubjects(model, dataset, test).metrics;
+    const metrics: SubjectMetrics = model.metrics(dataset, test);
     current.facts = { ...facts, test: metrics, testEvaluatedAt: now };
-    const report = buildModelReport(model, dataset, test, 'test', {
-      mcSamples: facts.config.mcSamples,
-      seed: facts.config.seed,
-      ...this.labels(),
-    });
+    const report = model.report(dataset, test, 'test', { mcSamples: facts.config.mcSamples, seed: facts.config.seed, spec });
     return { facts: current.facts, report };
   }
 
-  /** The current model's weights and feature models as a versioned document. */
-  document(): ModelDocument {
+  /**
+   * External validation: the current model applied, unchanged, to every subject of another file of
+   * the study's layout (read through `spec`, else the study it was opened with): its metrics and report.
+   * The model's own data is refused — its test subjects are evaluated once, through the split.
+   */
+  evaluateExternal(dataset: Dataset, spec: StudySpec | null = null): ExternalEvaluation {
+    const { model, facts, spec: own } = this.require();
+    if (datasetFingerprint(dataset) === facts.fingerprint)
+      throw new TrainingSessionError(
+        'This is the data the model was trained on: choose another file of the same study (its test subjects are evaluated once, by the final test evaluation).',
+      );
+    if (dataset.subjects.length === 0) throw new TrainingSessionError(`${dataset.fileName} has no subjects to evaluate.`);
+    const all = dataset.subjects.map((_, i) => i);
+    const report = model.report(dataset, all, 'external', {
+      mcSamples: facts.config.mcSamples,
+      seed: facts.config.seed,
+      spec: spec ?? own,
+    });
+    if (Object.keys(report.targets).length === 0)
+      throw new TrainingSessionError(`${dataset.fileName} has no observation of the model's endpoints: it is not a file of this study.`);
+    return { metrics: model.metrics(dataset, all), report, subjects: dataset.subjects.length };
+  }
+
+  /** The current model as a versioned document (the direct head's networks and feature models, or the hybrid model). */
+  document(): StoredModelDocument {
     const { model, facts } = this.require();
-    return saveModel(model, { datasetName: facts.datasetName, fingerprint: facts.fingerprint, split: facts.split.name });
+    return model.document({ datasetName: facts.datasetName, fingerprint: facts.fingerprint, split: facts.split.name });
   }
 
   /** Frees the current model. */
   close(): void {
-    if (this.current) disposeModel(this.current.model);
+    this.current?.model.dispose();
     this.current = null;
-  }
-
-  /** The report's labels from the study (its units, endpoint names, the criterion of the head or of its questions). */
-  private labels(): { labels?: ReportLabels } {
-    const { model, spec } = this.require();
-    return spec ? { labels: studyReportLabels(spec, model.classification ?? studyClassification(spec)) } : {};
   }
 
   private require(): CurrentModel {
     if (!this.current) throw new TrainingSessionError('No model is open: train one or open a saved one first.');
     return this.current;
   }
+}
 
-  private validationOf(model: PkPdModel, view: SplitView): SubjectMetrics {
-    return view.val.length === 0 ? { pk: null, pd: null } : evaluateSubjects(model, view.development, view.val).metrics;
-  }
+/** Metrics of a model on the validation subjects of its split (none: no metrics). */
+function validationOf(model: SessionModel, view: SplitView): SubjectMetrics {
+  return view.val.length === 0 ? { pk: null, pd: null } : model.metrics(view.development, view.val);
+}
+
+/**
+ * The mechanistic head's fitting options from the form: the encoder and its sizes, the maximum epochs
+ * of each network step and the seed. Batch size, learning rate and patience are the hybrid fit's own
+ * (hybrid-fit.ts NETWORK_TRAINING: one row per subject), as the headless `train --head mechanistic`.
+ */
+export function hybridFitOptions(config: TrainingConfig): Omit<HybridFitOptions, 'trainIds'> {
+  return {
+    encoder: config.encoder,
+    architecture: architectureOf(config),
+    training: { epochs: config.epochs },
+    seed: config.seed,
+  };
+}
+
+/** The facts of a hybrid fit: its network's size, each round's epochs, the curves, the objective per round. */
+function hybridRecord(
+  fit: HybridFitResult,
+  curves: readonly TrainingCurvePoint[],
+): Pick<TrainedModelFacts, 'parameters' | 'curves' | 'expertUsage' | 'epochs' | 'cancelled' | 'seconds'> & { hybrid: HybridFacts } {
+  return {
+    parameters: { hybrid: fit.model.network.parameters.count() },
+    curves,
+    expertUsage: {},
+    epochs: Object.fromEntries(
+      fit.rounds.map((r) => [`round${r.round}`, { run: r.epochs.run, best: r.epochs.best, stop: r.epochs.stop as StopReason }]),
+    ),
+    cancelled: false,
+    seconds: fit.seconds,
+    hybrid: {
+      shifted: [...fit.model.shifted],
+      inputs: [...fit.model.inputs.columns],
+      structure: { pk: fit.fit.pk?.label ?? null, pd: fit.fit.pd?.label ?? null },
+      ofv: { withoutCovariates: fit.base.ofv, rounds: fit.rounds.map((r) => r.ofv), keptRound: fit.keptRound },
+    },
+  };
 }
 
 /** The trained model, without networks that never finished an epoch (a cancelled run); null when none is left. */

@@ -1,4 +1,4 @@
-import type { ModelDocument } from '../model/serialize';
+import type { StoredModelDocument } from '../model/session-model';
 import type { SubjectMetrics, TrainedModelFacts, TrainedModelMeta } from '../model/trained-model';
 import { checkedName, uniqueName } from './names';
 import { openStudioDatabase } from './database';
@@ -9,7 +9,7 @@ export interface NewTrainedModel {
   /** Wanted name (at most NAME_MAX_LENGTH characters); " (2)", " (3)", … is added when another stored model has it. */
   readonly name: string;
   readonly facts: TrainedModelFacts;
-  readonly document: ModelDocument;
+  readonly document: StoredModelDocument;
 }
 
 export class TestAlreadyEvaluatedError extends Error {
@@ -47,7 +47,7 @@ export async function listTrainedModels(): Promise<TrainedModelMeta[]> {
   return db.getAllFromIndex('model-meta', 'by-created');
 }
 
-export async function loadTrainedModel(id: string): Promise<{ meta: TrainedModelMeta; document: ModelDocument }> {
+export async function loadTrainedModel(id: string): Promise<{ meta: TrainedModelMeta; document: StoredModelDocument }> {
   const db = await openStudioDatabase();
   const tx = db.transaction(['model-meta', 'model-data'], 'readonly');
   const [meta, data] = await Promise.all([tx.objectStore('model-meta').get(id), tx.objectStore('model-data').get(id)]);

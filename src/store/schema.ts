@@ -1,7 +1,7 @@
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import { datasetFingerprint } from '../data/fingerprint';
 import type { DataIssue, Dataset } from '../data/types';
-import type { ModelDocument } from '../model/serialize';
+import type { StoredModelDocument } from '../model/session-model';
 import type { TrainedModelMeta } from '../model/trained-model';
 import { ESTDATA_FINGERPRINT, guessStudySpec, type StudyFacts, studyFacts, type StudySource } from '../study/guess-spec';
 import { estDataPreset } from '../study/estdata-preset';
@@ -85,7 +85,7 @@ export interface StudioSchema extends DBSchema {
 
 export interface StoredModel {
   id: string;
-  document: ModelDocument;
+  document: StoredModelDocument;
 }
 
 type UpgradeTransaction = IDBPTransaction<StudioSchema, StoreNames<StudioSchema>[], 'versionchange'>;

@@ -10,7 +10,14 @@
  */
 import * as lzModule from 'lz-string';
 import { mulberry32 } from '../data/splits/prng';
-import { MODE_LABELS, TRAINING_LIMITS, TRAINING_SPLITS, type TrainingConfig, trainingConfigProblems } from '../model/training-config';
+import {
+  MODE_LABELS,
+  TRAINING_HEADS,
+  TRAINING_LIMITS,
+  TRAINING_SPLITS,
+  type TrainingConfig,
+  trainingConfigProblems,
+} from '../model/training-config';
 import { BACKEND_REQUESTS } from '../platform/compute-backend';
 import { ENCODER_NAMES } from '../quantum/resources/architecture';
 import { formatCount } from '../text/format';
@@ -170,6 +177,7 @@ export function longestShareStates(count: number, seed = 1): ShareState[] {
   const L = TRAINING_LIMITS;
   return Array.from({ length: count }, () => {
     const config: { -readonly [K in keyof TrainingConfig]: TrainingConfig[K] } = {
+      head: longest(TRAINING_HEADS),
       encoder: longest(ENCODER_NAMES),
       mode: longest(Object.keys(MODE_LABELS) as TrainingConfig['mode'][]),
       qubits: L.qubits.max,

@@ -11,10 +11,11 @@ import { fitTargetScaler, type TargetScaler } from '../../data/features/scaler';
 import { predictGrid } from '../../pkpd/diagnostics/study-diagnostics';
 import type { StudyPopulationModel } from '../../pkpd/population/fit-study';
 import { covariateVector, individualValues, stageModel, stageTheta } from '../../pkpd/population/parameter-model';
-import { createStructuralModel, type ParameterValues } from '../../pkpd/structural/structural-model';
+import { createStructuralModel, type ParameterValues, type StructuralModel } from '../../pkpd/structural/structural-model';
 import { bindStudy, type StudySubject } from '../../study/study-data';
 import type { StudySpec } from '../../study/study-spec';
 import { HOURS_PER } from '../../study/units';
+import { ModelDataError } from '../errors';
 import { type TargetMetrics, targetMetrics } from '../metrics';
 import { type HybridModel, networkShifts, withHybridCovariates } from './hybrid-model';
 
@@ -39,13 +40,12 @@ export interface HybridScalers {
 
 const LOG_TARGET = { pk: true, pd: false } as const;
 
-/** Typical predictions (η = 0) at every PK and PD observation of the subjects; NaN where parameters are invalid. */
-export function predictTypical(
+/** The engine of a population model and each subject's typical parameter values (every η = 0) from its covariates. */
+export function typicalValues(
   spec: StudySpec,
   population: StudyPopulationModel,
-  subjects: readonly StudySubject[],
-  covariates: readonly Readonly<Record<string, number>>[] = subjects.map((s) => s.covariates),
-): HybridPredictions {
+  covariates: readonly Readonly<Record<string, number>>[],
+): { engine: StructuralModel; values: ParameterValues[] } {
   const pkStage = stageModel(spec, 'pk', population.pk, undefined, population.effects);
   const pdStage = population.pd ? stageModel(spec, 'pd', population.pk, population.pd, population.effects) : null;
   const pkTheta = stageTheta(population.theta, pkStage);
@@ -53,8 +53,25 @@ export function predictTypical(
   const engine = createStructuralModel(population.pd ? { pk: population.pk, pd: population.pd } : { pk: population.pk }, {
     hoursPerTimeUnit: HOURS_PER[spec.units.time],
   });
+  const values = covariates.map((c) => {
+    const v: ParameterValues = {};
+    individualValues(pkStage, pkTheta, new Float64Array(pkStage.etas.length), covariateVector(pkStage, c), v);
+    if (pdStage) individualValues(pdStage, pdTheta, new Float64Array(pdStage.etas.length), covariateVector(pdStage, c), v);
+    return v;
+  });
+  return { engine, values };
+}
+
+/** Typical predictions (η = 0) at every PK and PD observation of the subjects; NaN where parameters are invalid. */
+export function predictTypical(
+  spec: StudySpec,
+  population: StudyPopulationModel,
+  subjects: readonly StudySubject[],
+  covariates: readonly Readonly<Record<string, number>>[] = subjects.map((s) => s.covariates),
+): HybridPredictions {
+  const { engine, values } = typicalValues(spec, population, covariates);
   const collect = (endpoint: 'pk' | 'pd'): ObservedAndPredicted | null => {
-    if (endpoint === 'pd' && !pdStage) return null;
+    if (endpoint === 'pd' && !population.pd) return null;
     const observed: number[] = [];
     const predicted: number[] = [];
     const ids: string[] = [];
@@ -62,11 +79,7 @@ export function predictTypical(
     subjects.forEach((subject, i) => {
       const o = subject[endpoint];
       if (o.times.length === 0) return;
-      const values: ParameterValues = {};
-      individualValues(pkStage, pkTheta, new Float64Array(pkStage.etas.length), covariateVector(pkStage, covariates[i]), values);
-      if (pdStage)
-        individualValues(pdStage, pdTheta, new Float64Array(pdStage.etas.length), covariateVector(pdStage, covariates[i]), values);
-      const [p] = predictGrid(engine, subject, Array.from(o.times), endpoint === 'pd', [values]);
+      const [p] = predictGrid(engine, subject, Array.from(o.times), endpoint === 'pd', [values[i]]);
       const at = endpoint === 'pk' ? p.pk : p.pd;
       o.times.forEach((t, j) => {
         observed.push(o.values[j]);
@@ -81,11 +94,15 @@ export function predictTypical(
   return { pk: collect('pk'), pd: collect('pd') };
 }
 
+/** The covariates of subjects as a hybrid model's engine reads them: theirs, with the network's inputs and shifts added. */
+export function hybridCovariates(model: HybridModel, subjects: readonly StudySubject[]): Record<string, number>[] {
+  const covariates = subjects.map((s) => s.covariates);
+  return withHybridCovariates(model, covariates, networkShifts(model, covariates));
+}
+
 /** A hybrid model's typical predictions for subjects: their covariates through the network, then the engine. */
 export function predictHybrid(model: HybridModel, subjects: readonly StudySubject[]): HybridPredictions {
-  const covariates = subjects.map((s) => s.covariates);
-  const shifted = withHybridCovariates(model, covariates, networkShifts(model, covariates));
-  return predictTypical(model.spec, model.population, subjects, shifted);
+  return predictTypical(model.spec, model.population, subjects, hybridCovariates(model, subjects));
 }
 
 /** Target scalers from training subjects' observations (PK: ln DV of positive values; PD: DV). */
@@ -121,8 +138,20 @@ export function hybridMetrics(
   return { pk: of('pk'), pd: of('pd') };
 }
 
-/** The subjects of a file bound through the hybrid model's study (the file must have the study's layout). */
+/**
+ * The subjects of a file bound through the hybrid model's study (the file must have the study's
+ * layout). A file without one of the network's input columns is refused: its subjects would all be
+ * predicted at the training subjects' mean of it. (A subject missing one value gets the mean, as in
+ * training.)
+ */
 export function hybridSubjects(model: HybridModel, dataset: Dataset, ids?: ReadonlySet<string>): StudySubject[] {
   const subjects = bindStudy(dataset, model.spec).subjects;
+  const absent = model.inputs.columns.filter((c) => !subjects.some((s) => Number.isFinite(s.covariates[c])));
+  if (subjects.length > 0 && absent.length > 0) {
+    throw new ModelDataError(
+      `${dataset.fileName} has no value of ${absent.join(', ')}, which the model's covariate network reads: ` +
+        'choose a file of the study the model was trained on (the same covariate columns).',
+    );
+  }
   return ids ? subjects.filter((s) => ids.has(s.id)) : subjects;
 }

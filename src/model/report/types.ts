@@ -55,7 +55,8 @@ export interface TargetReport {
 }
 
 export interface ModelReport {
-  subjectSet: 'validation' | 'training' | 'test';
+  /** 'external': every subject of another file of the study's layout (external validation). */
+  subjectSet: 'validation' | 'training' | 'test' | 'external';
   mcSamples: number;
   /** The study's time and amount units. */
   time: string;

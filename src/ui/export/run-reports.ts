@@ -16,7 +16,7 @@ import type { DoseModelReport } from '../../dose/dose-run-report';
 import { answerRows, FLAG_LABELS, type ModelAnswers, regimenLabel, scenarioLabel, tableQuestions } from '../doses/answer-rows';
 import { formatDose, formatPercent, formatPercentRange } from '../doses/dose-format';
 import { formatSignificant } from '../../text/format';
-import { BRANCH_LABELS, splitLabel } from '../model/model-labels';
+import { branchLabel, splitLabel } from '../model/model-labels';
 
 export interface ReportData {
   readonly data: Dataset;
@@ -62,7 +62,7 @@ function trainingTable(f: TrainedModelFacts): ReportTable {
     columns: ['Network', 'Epochs run', 'Best epoch', 'Parameters (classical + quantum)'],
     rows: Object.entries(f.epochs).map(([branch, e]) => {
       const p = f.parameters[branch];
-      return [BRANCH_LABELS[branch] ?? branch, e.run, e.best, p ? `${p.total} (${p.classical} + ${p.quantum})` : '–'];
+      return [branchLabel(branch), e.run, e.best, p ? `${p.total} (${p.classical} + ${p.quantum})` : '–'];
     }),
   };
 }

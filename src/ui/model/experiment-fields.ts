@@ -15,7 +15,7 @@ import {
   type TrainingSplit,
 } from '../../model/training-config';
 import { formatCount } from '../../text/format';
-import { BRANCH_LABELS } from './model-labels';
+import { branchLabel } from './model-labels';
 import type { EndpointLabel } from '../../model/report/labels';
 
 const MODES = Object.keys(MODE_LABELS) as ModelMode[];
@@ -137,7 +137,7 @@ export function formatDuration(ms: number): string {
 
 /** "Run 2 of 9 (4 qubits × 2 layers): PD network, epoch 37 of 300 · about 3 min left", with a progress bar. */
 export function progressView(what: string, p: ExperimentProgress | null, cancelling: boolean): TemplateResult {
-  const epoch = p?.epoch ? `: ${BRANCH_LABELS[p.epoch.branch] ?? p.epoch.branch}, epoch ${p.epoch.epoch} of ${p.epoch.epochs}` : '';
+  const epoch = p?.epoch ? `: ${branchLabel(p.epoch.branch)}, epoch ${p.epoch.epoch} of ${p.epoch.epochs}` : '';
   const eta = p && p.etaMs !== null ? ` · about ${formatDuration(p.etaMs)} left` : '';
   const line = cancelling
     ? 'Cancelling: stopping after the current batch…'

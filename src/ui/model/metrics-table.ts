@@ -1,9 +1,9 @@
 /**
- * `<qp-metrics-table .validation=${SubjectMetrics} .test=${SubjectMetrics|null} .labels=${ReportLabels|null}>`:
+ * `<qp-metrics-table .validation=${SubjectMetrics} .test=${SubjectMetrics|null} .external=${SubjectMetrics|null} .labels=${ReportLabels|null}>`:
  * RMSE, MAE and R² of PK and PD in z-units and in each endpoint's unit (the study's names and units
  * recorded with the model: trainedModelLabels; without labels, those of models saved before study
  * specs, PK and PD in ng/mL), the test rows (once evaluated) beside the validation rows and
- * marked as the final evaluation.
+ * marked as the final evaluation, and the rows of an external validation on another file.
  */
 import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
 import type { TargetMetrics } from '../../model/metrics';
@@ -18,6 +18,8 @@ export class MetricsTable extends LitElement {
   static override properties = {
     validation: { attribute: false },
     test: { attribute: false },
+    external: { attribute: false },
+    externalName: { attribute: false },
     labels: { attribute: false },
   };
   static override styles = [
@@ -46,6 +48,9 @@ export class MetricsTable extends LitElement {
 
   declare validation: SubjectMetrics;
   declare test: SubjectMetrics | null;
+  /** External validation: the metrics on every subject of another file (`externalName`). */
+  declare external: SubjectMetrics | null;
+  declare externalName: string;
   /** The model's endpoint names and units (trainedModelLabels); null: those of models saved before study specs. */
   declare labels: Pick<ReportLabels, 'pk' | 'pd'> | null;
 
@@ -53,6 +58,8 @@ export class MetricsTable extends LitElement {
     super();
     this.validation = { pk: null, pd: null };
     this.test = null;
+    this.external = null;
+    this.externalName = '';
     this.labels = null;
   }
 
@@ -85,6 +92,7 @@ export class MetricsTable extends LitElement {
             return [
               this.row(key, label, 'validation', this.validation[key]),
               this.test ? this.row(key, label, 'test', this.test[key]) : nothing,
+              this.external ? this.row(key, label, 'external', this.external[key]) : nothing,
             ];
           })}
         </tbody>
@@ -95,13 +103,15 @@ export class MetricsTable extends LitElement {
   private row(
     target: 'pk' | 'pd',
     label: TemplateResult,
-    set: 'validation' | 'test',
+    set: 'validation' | 'test' | 'external',
     m: TargetMetrics | null,
   ): TemplateResult | typeof nothing {
     if (!m) return nothing;
     return html`<tr class=${set} data-target=${target} data-set=${set}>
       <th scope="row">${label}</th>
-      <td>${set === 'test' ? html`Test<span class="badge">final</span>` : 'Validation'}</td>
+      <td>
+        ${set === 'test' ? html`Test<span class="badge">final</span>` : set === 'external' ? `External: ${this.externalName}` : 'Validation'}
+      </td>
       <td>${m.n}</td>
       <td data-metric="rmse_z">${formatSignificant(m.rmse_z)}</td>
       <td>${formatSignificant(m.mae_z)}</td>

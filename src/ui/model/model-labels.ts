@@ -7,7 +7,14 @@ import { ENCODER_LABELS } from '../../quantum/resources/architecture';
 import { NAME_MAX_LENGTH } from '../../store/names';
 import { formatSignificant } from '../../text/format';
 
-export const BRANCH_LABELS: Readonly<Record<string, string>> = { pk: 'PK network', pd: 'PD network', pkpd: 'PK/PD network' };
+const BRANCH_LABELS: Readonly<Record<string, string>> = { pk: 'PK network', pd: 'PD network', pkpd: 'PK/PD network' };
+
+/** "PK network", …; a round of the mechanistic head's fit: "covariate network, round 2"; the covariate network's size: "covariate network". */
+export function branchLabel(branch: string): string {
+  const round = /^round(\d+)$/.exec(branch);
+  if (round) return `covariate network, round ${round[1]}`;
+  return branch === 'hybrid' ? 'covariate network' : (BRANCH_LABELS[branch] ?? `${branch.toUpperCase()} network`);
+}
 
 export function splitLabel(split: TrainingSplit): string {
   return split === 'reference' ? 'Reference' : `Cross-validation fold ${split.slice(-1)} of 5`;
@@ -15,7 +22,8 @@ export function splitLabel(split: TrainingSplit): string {
 
 /** "ResMLP-MoE cascade · EstData": the encoder, the mode and the dataset, its name shortened with "…" to keep within NAME_MAX_LENGTH. */
 export function defaultModelName(facts: TrainedModelFacts): string {
-  const prefix = `${ENCODER_LABELS[facts.config.encoder]} ${facts.config.mode} · `;
+  const how = facts.config.head === 'mechanistic' ? 'hybrid' : facts.config.mode;
+  const prefix = `${ENCODER_LABELS[facts.config.encoder]} ${how} · `;
   const room = NAME_MAX_LENGTH - prefix.length;
   const name = facts.datasetName;
   if (name.length <= room) return prefix + name;
@@ -40,7 +48,7 @@ export function formatDuration(ms: number): string {
  */
 export function cancelledSummary(facts: Pick<TrainedModelFacts, 'config' | 'epochs'>, hasPd: boolean): string {
   const kept = Object.entries(facts.epochs)
-    .map(([branch, e]) => `the ${BRANCH_LABELS[branch] ?? `${branch.toUpperCase()} network`}'s best epoch (${e.best} of ${e.run} run)`)
+    .map(([branch, e]) => `the ${branchLabel(branch)}'s best epoch (${e.best} of ${e.run} run)`)
     .join(' and ');
   const pdMissing = hasPd && facts.config.mode !== 'multitask' && !facts.epochs.pd;
   return pdMissing ? `${kept}; the PD network was not trained, so it predicts PK only` : kept;

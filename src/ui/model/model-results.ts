@@ -3,13 +3,16 @@
  * validation metrics (test metrics beside them once evaluated), training curves, expert usage,
  * saving, the once-only final test evaluation, and its predictions per subject set (PK and PD:
  * predicted vs observed, subject fits with MC-dropout bands, residuals over time).
- * Emits `save-requested` (name), `test-requested` and `subject-set-selected` (set).
+ * For the mechanistic head, its covariate model; an external validation on another stored dataset.
+ * Emits `save-requested` (name), `test-requested`, `subject-set-selected` (set) and
+ * `external-requested` ({ id, name } of a stored dataset).
  */
 import { css, html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { ModelReport, TargetReport } from '../../model/report/types';
 import type { ReportLabels } from '../../model/report/labels';
 import type { StopReason } from '../../model/train-network';
-import type { TrainedModelFacts } from '../../model/trained-model';
+import type { HybridFacts, TrainedModelFacts } from '../../model/trained-model';
+import type { DatasetMeta } from '../../store/datasets';
 import { MODE_LABELS } from '../../model/training-config';
 import { ENCODER_LABELS, isQuantumEncoder } from '../../quantum/resources/architecture';
 import { NAME_MAX_LENGTH } from '../../store/names';
@@ -17,8 +20,8 @@ import { formatDate } from '../format';
 import { controlStyles } from '../shared-styles';
 import './expert-usage-plot';
 import './metrics-table';
-import { BRANCH_LABELS, defaultModelName, splitLabel } from './model-labels';
-import type { CurrentModel, SubjectSet } from './model-workspace';
+import { branchLabel, defaultModelName, splitLabel } from './model-labels';
+import type { CurrentModel, ExternalResult, SubjectSet } from './model-workspace';
 import { modelStyles } from './model-styles';
 import './pred-vs-obs-plot';
 import './residual-plot';
@@ -31,7 +34,17 @@ const SUBJECT_SETS: readonly { set: SubjectSet; label: string }[] = [
   { set: 'validation', label: 'Validation' },
   { set: 'training', label: 'Training' },
   { set: 'test', label: 'Test (final evaluation)' },
+  { set: 'external', label: 'External file' },
 ];
+
+/** What the two heads predict, for the predictions' caption. */
+function predictionsCaption(report: ModelReport, head: TrainedModelFacts['config']['head']): string {
+  if (head === 'mechanistic')
+    return 'Typical predictions of the hybrid model: each subject’s covariates through the network, every random effect at 0 (no observation of the subject used).';
+  return report.mcSamples > 1
+    ? `Mean of ${report.mcSamples} MC-dropout samples, with 95 % bands.`
+    : 'Deterministic predictions (no MC dropout).';
+}
 
 function stopLabel(stop: StopReason, patience: number): string {
   if (stop === 'early-stopping') return `early stopping (no better validation loss in ${patience} epoch${patience === 1 ? '' : 's'})`;
@@ -45,6 +58,8 @@ export class ModelResults extends LitElement {
     subjectSet: { attribute: false },
     busy: { type: Boolean },
     labels: { attribute: false },
+    datasets: { attribute: false },
+    external: { attribute: false },
     confirmingTest: { state: true },
   };
   static override styles = [
@@ -111,6 +126,10 @@ export class ModelResults extends LitElement {
   declare confirmingTest: boolean;
   /** The model's endpoint names and units for the metrics table (trainedModelLabels); null: those of models saved before study specs. */
   declare labels: ReportLabels | null;
+  /** The datasets stored in this browser: the external validation's choices (those other than the model's own data). */
+  declare datasets: readonly DatasetMeta[];
+  /** The current model's external validation, if one was run. */
+  declare external: ExternalResult | null;
 
   constructor() {
     super();
@@ -119,6 +138,8 @@ export class ModelResults extends LitElement {
     this.busy = false;
     this.confirmingTest = false;
     this.labels = null;
+    this.datasets = [];
+    this.external = null;
   }
 
   protected override render(): TemplateResult {
@@ -135,8 +156,15 @@ export class ModelResults extends LitElement {
               dataset's subjects; its final test evaluation needs the original data.
             </p>`
       }
-      <qp-metrics-table .validation=${facts.validation} .test=${facts.test} .labels=${this.labels}></qp-metrics-table>
-      ${this.training(facts)} ${this.saving()} ${this.testEvaluation(facts)}
+      <qp-metrics-table
+        .validation=${facts.validation}
+        .test=${facts.test}
+        .external=${this.external?.metrics ?? null}
+        .externalName=${this.external?.datasetName ?? ''}
+        .labels=${this.labels}
+      ></qp-metrics-table>
+      ${facts.hybrid ? this.covariateModel(facts.hybrid) : nothing} ${this.training(facts)} ${this.saving()} ${this.testEvaluation(facts)}
+      ${this.externalValidation(facts)}
       <qp-expert-usage-plot .usage=${facts.expertUsage}></qp-expert-usage-plot>
       ${this.predictions()}
     </section>`;
@@ -145,8 +173,9 @@ export class ModelResults extends LitElement {
   private describe(f: TrainedModelFacts): string {
     const c = f.config;
     const circuit = isQuantumEncoder(c.encoder) ? ` · ${c.qubits} qubits × ${c.layers} layers` : '';
+    const how = c.head === 'mechanistic' ? 'mechanistic head (hybrid model)' : MODE_LABELS[c.mode];
     return (
-      `${ENCODER_LABELS[c.encoder]} · ${MODE_LABELS[c.mode]}${circuit} · hidden ${c.hidden}, depth ${c.depth} · split: ${splitLabel(c.split)} · ` +
+      `${ENCODER_LABELS[c.encoder]} · ${how}${circuit} · hidden ${c.hidden}, depth ${c.depth} · split: ${splitLabel(c.split)} · ` +
       `trained on ${f.datasetName} in ${f.seconds.toFixed(1)} s · ${f.backendUsed.backend.toUpperCase()} (${f.backendUsed.reason})`
     );
   }
@@ -168,7 +197,7 @@ export class ModelResults extends LitElement {
             ${Object.entries(f.epochs).map(([branch, e]) => {
               const p = f.parameters[branch];
               return html`<tr>
-                <th scope="row">${BRANCH_LABELS[branch] ?? branch}</th>
+                <th scope="row">${branchLabel(branch)}</th>
                 <td>${e.run}</td>
                 <td>${e.best}</td>
                 <td class="stop">${stopLabel(e.stop, f.config.patience)}</td>
@@ -179,6 +208,43 @@ export class ModelResults extends LitElement {
         </table>
       </div>
       <qp-training-curve-plot .points=${f.curves}></qp-training-curve-plot>`;
+  }
+
+  /** The mechanistic head's covariate model: what the network shifts, from what, and the population objective per round. */
+  private covariateModel(h: HybridFacts): TemplateResult {
+    const structure = [h.structure.pk, h.structure.pd].filter((x) => x !== null).join(' + ');
+    return html`<h4>Covariate model</h4>
+      <p class="muted" data-testid="hybrid-facts">
+        Population model ${structure ? `(${structure}) ` : ''}whose covariate model is the network: it shifts ${h.shifted.join(', ')} from
+        ${h.inputs.join(', ')}. FOCE-I objective without covariates ${h.ofv.withoutCovariates.toFixed(1)}; after each round
+        ${h.ofv.rounds.map((v) => v.toFixed(1)).join(', ')}; round ${h.ofv.keptRound} kept (the lowest). The Doses tab asks this model's
+        dose questions (its hybrid model option).
+      </p>`;
+  }
+
+  /** External validation: the model, unchanged, on every subject of another stored dataset of the same study. */
+  private externalValidation(f: TrainedModelFacts): TemplateResult {
+    const others = this.datasets.filter((d) => d.fingerprint !== f.fingerprint);
+    return html`<h4>External validation</h4>
+      ${
+        others.length === 0
+          ? html`<p class="muted" data-testid="external-none">
+              Load another file of the same study (same columns and endpoints) in the side panel to evaluate this model on its subjects.
+            </p>`
+          : html`<form class="save" @submit=${this.onExternal}>
+                <div class="field">
+                  <label for="external-dataset">Another dataset of this study</label>
+                  <select id="external-dataset" name="dataset" data-testid="external-dataset">
+                    ${others.map((d) => html`<option value=${d.id}>${d.name} (${formatCount(d.subjectCount)} subjects)</option>`)}
+                  </select>
+                </div>
+                <button type="submit" data-testid="external-evaluate" ?disabled=${this.busy}>Evaluate on this dataset</button>
+              </form>
+              <p class="muted">
+                Every subject of the other file, read through this model's study; no observation of them is used. Its metrics join the table
+                above and its predictions are shown under “External file”.
+              </p>`
+      }`;
   }
 
   private saving(): TemplateResult {
@@ -247,7 +313,7 @@ export class ModelResults extends LitElement {
                 name="subject-set"
                 value=${set}
                 .checked=${set === this.subjectSet}
-                ?disabled=${this.busy || (set === 'test' && !this.reports.test)}
+                ?disabled=${this.busy || ((set === 'test' || set === 'external') && !this.reports[set])}
                 @change=${() => this.emit('subject-set-selected', set)}
               />
               ${label}
@@ -256,14 +322,18 @@ export class ModelResults extends LitElement {
       </fieldset>
       ${
         report
-          ? html`<p class="muted">
-                ${report.mcSamples > 1 ? `Mean of ${report.mcSamples} MC-dropout samples, with 95 % bands.` : 'Deterministic predictions (no MC dropout).'}
-              </p>
+          ? html`<p class="muted">${predictionsCaption(report, this.current.facts.config.head)}</p>
               <div data-testid="predictions" data-subject-set=${report.subjectSet} data-first-predictions=${firstPredictions.join(' ')}>
                 ${(['pk', 'pd'] as const).map((t) => (report.targets[t] ? this.target(report.targets[t], report.criterion) : nothing))}
               </div>`
           : html`<p class="muted">
-              ${this.subjectSet === 'test' ? 'The test predictions are shown right after the final evaluation.' : 'Computing predictions…'}
+              ${
+                this.subjectSet === 'test'
+                  ? 'The test predictions are shown right after the final evaluation.'
+                  : this.subjectSet === 'external'
+                    ? 'Evaluate the model on another dataset (above) to see its predictions there.'
+                    : 'Computing predictions…'
+              }
             </p>`
       }`;
   }
@@ -291,6 +361,13 @@ export class ModelResults extends LitElement {
     event.preventDefault();
     const name = formText(event.target as HTMLFormElement, 'name').trim();
     if (name !== '') this.emit('save-requested', name);
+  };
+
+  private readonly onExternal = (event: Event): void => {
+    event.preventDefault();
+    const id = formText(event.target as HTMLFormElement, 'dataset');
+    const chosen = this.datasets.find((d) => d.id === id);
+    if (chosen) this.emit('external-requested', { id: chosen.id, name: chosen.name });
   };
 
   private readonly onConfirmTest = (): void => {

@@ -153,10 +153,13 @@ export class ModelView extends LitElement {
                 .reports=${ws.reports}
                 .subjectSet=${ws.subjectSet}
                 .labels=${this.currentLabels(ws.current)}
+                .datasets=${ws.datasets}
+                .external=${ws.external}
                 ?busy=${!idle}
                 @save-requested=${(e: CustomEvent<string>) => void ws.save(e.detail)}
                 @test-requested=${() => void ws.evaluateTest()}
                 @subject-set-selected=${(e: CustomEvent<SubjectSet>) => void ws.showReport(e.detail)}
+                @external-requested=${(e: CustomEvent<{ id: string; name: string }>) => void ws.evaluateExternal(e.detail.id, e.detail.name)}
               ></qp-model-results>`
           : nothing
       }

@@ -4,11 +4,12 @@
  * its results stay) while the user looks at the Data tab; views subscribe to its changes.
  */
 import type { ModelReport, TrainingCurvePoint } from '../../model/report/types';
-import type { TrainedModelFacts, TrainedModelMeta } from '../../model/trained-model';
+import type { SubjectMetrics, TrainedModelFacts, TrainedModelMeta } from '../../model/trained-model';
 import { DEFAULT_TRAINING_CONFIG, type TrainingConfig } from '../../model/training-config';
 import type { TrainingProgress } from '../../model/training-session';
 import { deleteTrainedModel, listTrainedModels, renameTrainedModel } from '../../store/models';
 import { onStoreChange } from '../../store/store-changes';
+import { type DatasetMeta, listDatasets } from '../../store/datasets';
 import { downloadBlob } from '../../export/download';
 import { type DatasetInput, TrainingClient } from '../../../workers/training-client';
 import { cpuRetryAction, describeError, failureNotice, type Notice, type NoticeAction, offerCpuRetry, retryAction } from '../run-notice';
@@ -16,6 +17,14 @@ import { cancelledSummary } from './model-labels';
 
 export type WorkspacePhase = 'idle' | 'training' | 'working';
 export type SubjectSet = ModelReport['subjectSet'];
+
+/** The current model's external validation: on every subject of another stored dataset. */
+export interface ExternalResult {
+  readonly datasetId: string;
+  readonly datasetName: string;
+  readonly subjects: number;
+  readonly metrics: SubjectMetrics;
+}
 
 export interface CurrentModel {
   readonly facts: TrainedModelFacts;
@@ -36,8 +45,12 @@ export class ModelWorkspace extends EventTarget {
   points: readonly TrainingCurvePoint[] = [];
   current: CurrentModel | null = null;
   reports: Partial<Record<SubjectSet, ModelReport>> = {};
+  /** The current model's last external validation (its report is `reports.external`). */
+  external: ExternalResult | null = null;
   subjectSet: SubjectSet = 'validation';
   saved: readonly TrainedModelMeta[] = [];
+  /** The datasets stored in this browser (candidates for an external validation). */
+  datasets: readonly DatasetMeta[] = [];
   notice: Notice | null = null;
   private readonly client = new TrainingClient();
   /** The last training's input and settings, to train the model again after its worker was lost. */
@@ -49,6 +62,13 @@ export class ModelWorkspace extends EventTarget {
     super();
     // Models are saved, renamed and deleted in other tabs too (and saved by the training worker).
     onStoreChange('models', () => void this.refreshSaved());
+    onStoreChange('datasets', () => void this.refreshDatasets());
+  }
+
+  async refreshDatasets(): Promise<void> {
+    await this.attempt(async () => {
+      this.datasets = await listDatasets();
+    });
   }
 
   /** Trains a model on `input`; `hasPd`: its study has a response endpoint (a PK-only study trains the PK network alone). */
@@ -60,6 +80,7 @@ export class ModelWorkspace extends EventTarget {
     this.points = [];
     this.current = null;
     this.reports = {};
+    this.external = null;
     this.notice = null;
     this.lastTraining = { input, config, hasPd };
     this.lastInput = input;
@@ -104,7 +125,7 @@ export class ModelWorkspace extends EventTarget {
   /** Shows the current model's predictions on a subject set, computing them in the worker once. */
   async showReport(set: SubjectSet): Promise<void> {
     this.subjectSet = set;
-    if (this.reports[set] || set === 'test') {
+    if (this.reports[set] || set === 'test' || set === 'external') {
       this.changed();
       return;
     }
@@ -138,6 +159,25 @@ export class ModelWorkspace extends EventTarget {
     );
   }
 
+  /** External validation: the current model, unchanged, on every subject of another stored dataset of the same study. */
+  async evaluateExternal(datasetId: string, datasetName: string): Promise<void> {
+    await this.work(
+      `Evaluating the model on “${datasetName}”…`,
+      async () => {
+        const evaluation = await this.client.evaluateExternal(datasetId);
+        this.external = { datasetId, datasetName, subjects: evaluation.subjects, metrics: evaluation.metrics };
+        this.reports = { ...this.reports, external: evaluation.report };
+        this.subjectSet = 'external';
+        this.notice = {
+          tone: 'success',
+          text: `The model was evaluated on the ${evaluation.subjects} subjects of “${datasetName}”: their metrics are under “External validation”.`,
+        };
+      },
+      `The model was not evaluated on “${datasetName}”`,
+      this.recovery(),
+    );
+  }
+
   async save(name: string): Promise<void> {
     await this.work(
       'Saving the model…',
@@ -161,6 +201,7 @@ export class ModelWorkspace extends EventTarget {
         const on = { id: input.datasetId, name: input.datasetName };
         this.current = { facts: opened.meta, meta: opened.meta, datasetMatches: opened.datasetMatches, on };
         this.reports = {};
+        this.external = null;
         this.notice = null;
         this.reports = { validation: await this.client.report('validation') };
         this.subjectSet = 'validation';
@@ -185,6 +226,7 @@ export class ModelWorkspace extends EventTarget {
         await this.client.close();
         this.current = null;
         this.reports = {};
+        this.external = null;
       }
       await this.refreshSaved();
     });
@@ -224,9 +266,11 @@ export class ModelWorkspace extends EventTarget {
     );
   }
 
+  /** Reads the saved models (and the stored datasets, for external validation) again. */
   async refreshSaved(): Promise<void> {
     await this.attempt(async () => {
       this.saved = await listTrainedModels();
+      this.datasets = await listDatasets();
       const meta = this.saved.find((m) => m.id === this.current?.meta?.id);
       if (this.current && meta) this.current = { ...this.current, meta };
     });

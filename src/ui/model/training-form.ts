@@ -8,7 +8,9 @@ import { css, html, LitElement, nothing, type PropertyValues, type TemplateResul
 import { formReader, type NumberField as Field, numberField } from '../number-field';
 import {
   type ConfigProblems,
+  HEAD_LABELS,
   MODE_LABELS,
+  TRAINING_HEADS,
   TRAINING_SPLITS,
   type TrainingConfig,
   trainingConfigProblems,
@@ -107,15 +109,21 @@ export class TrainingForm extends LitElement {
     const values = this.values;
     const problems = this.problems(values);
     const quantum = isEncoderName(values.encoder) && isQuantumEncoder(values.encoder);
+    const hybrid = values.head === 'mechanistic';
     return html`<form novalidate @input=${this.onEdit} @change=${this.onEdit} @submit=${this.onSubmit} aria-label="Training settings">
       <fieldset ?disabled=${this.disabled}>
         <div class="fields">
+          ${this.select(
+            'head',
+            'Output head',
+            TRAINING_HEADS.map((h) => [h, HEAD_LABELS[h]]),
+          )}
           ${this.select(
             'encoder',
             'Encoder',
             ENCODER_NAMES.map((e) => [e, ENCODER_LABELS[e]]),
           )}
-          ${this.select('mode', 'Mode', Object.entries(MODE_LABELS))}
+          ${this.select('mode', 'Mode', Object.entries(MODE_LABELS), hybrid)}
           ${this.select(
             'qubits',
             'Qubits',
@@ -141,16 +149,25 @@ export class TrainingForm extends LitElement {
           )}
         </div>
         <p class="muted">
-          Cascade: the PD network also gets the PK network's prediction; multitask: one network with a PK and a PD head. Reference split:
-          EstData's published validation and test subjects (other files: one of each per dose arm). Auto backend: WebGPU on a hardware GPU,
-          else WebAssembly.
+          Direct head: the network predicts the observations from time and dose-history features (the seed's system). Mechanistic head: the
+          network maps each subject's covariates to the parameters of the study's population PK/PD model (a hybrid model, fitted by FOCE-I
+          with the network as its covariate model), so dose history, other regimens and steady state are the structural model's; it needs
+          the study's model and has no mode. Cascade: the PD network also gets the PK network's prediction; multitask: one network with a PK
+          and a PD head. Reference split: EstData's published validation and test subjects (other files: one of each per dose arm). Auto
+          backend: WebGPU on a hardware GPU, else WebAssembly.
         </p>
         <details>
           <summary>Advanced</summary>
           <div class="fields">
             ${ADVANCED_NUMBERS.map((f) => this.number(f, problems))}
             <div class="field check">
-              <input id="f-classification" name="classification" type="checkbox" ?checked=${values.classification} />
+              <input
+                id="f-classification"
+                name="classification"
+                type="checkbox"
+                ?checked=${values.classification && !hybrid}
+                ?disabled=${hybrid}
+              />
               <label for="f-classification"
                 >Classification head (${this.criterion ?? 'the study asks no dose question: none is added'})</label
               >
@@ -170,7 +187,7 @@ export class TrainingForm extends LitElement {
   }
 
   private select(
-    key: 'encoder' | 'mode' | 'qubits' | 'layers' | 'split' | 'backend',
+    key: 'head' | 'encoder' | 'mode' | 'qubits' | 'layers' | 'split' | 'backend',
     label: string,
     options: readonly (readonly [string, string])[],
     off = false,
@@ -198,6 +215,7 @@ export class TrainingForm extends LitElement {
     >;
     return {
       ...numbers,
+      head: control('head').value as TrainingConfig['head'],
       encoder: control('encoder').value as TrainingConfig['encoder'],
       mode: control('mode').value as TrainingConfig['mode'],
       qubits: number('qubits'),

@@ -9,7 +9,7 @@ import type { TrainingCurvePoint } from '../../model/report/types';
 import type { TrainingProgress } from '../../model/training-session';
 import { formatSignificant } from '../../text/format';
 import { controlStyles } from '../shared-styles';
-import { BRANCH_LABELS, formatDuration } from './model-labels';
+import { branchLabel, formatDuration } from './model-labels';
 import { modelStyles } from './model-styles';
 import './training-curve-plot';
 
@@ -99,7 +99,7 @@ export class TrainingProgressView extends LitElement {
   private announcement(p: TrainingProgress | null): string {
     if (!p) return 'Training is starting…';
     const tenth = Math.floor(p.fraction * 10) * 10;
-    return `Training the ${BRANCH_LABELS[p.branch.branch] ?? p.branch.branch} (${p.branchNumber} of ${p.branchCount}): ${tenth}% of the run.`;
+    return `Training the ${branchLabel(p.branch.branch)} (${p.branchNumber} of ${p.branchCount}): ${tenth}% of the run.`;
   }
 
   private details(p: TrainingProgress): TemplateResult {
@@ -107,7 +107,7 @@ export class TrainingProgressView extends LitElement {
     return html`<dl data-testid="training-details">
       <div>
         <dt>Network</dt>
-        <dd>${BRANCH_LABELS[b.branch] ?? b.branch} (${p.branchNumber} of ${p.branchCount})</dd>
+        <dd>${branchLabel(b.branch)} (${p.branchNumber} of ${p.branchCount})</dd>
       </div>
       <div>
         <dt>Epoch</dt>

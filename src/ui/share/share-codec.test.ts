@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../data/splits/prng';
 import {
   MODE_LABELS,
+  TRAINING_HEADS,
   TRAINING_SPLITS,
   type TrainingConfig,
   DEFAULT_TRAINING_CONFIG,
@@ -39,6 +40,7 @@ const maybe = <T>(r: Random, make: () => T): T | undefined => (r() < 0.7 ? make(
 /** A random valid model config: its network sizes together within the parameter budget (the hidden width halved until they are). */
 function randomModel(r: Random): TrainingConfig {
   const config: { -readonly [K in keyof TrainingConfig]: TrainingConfig[K] } = {
+    head: oneOf(r, TRAINING_HEADS),
     encoder: oneOf(r, ENCODER_NAMES),
     mode: oneOf(r, Object.keys(MODE_LABELS) as TrainingConfig['mode'][]),
     qubits: int(r, 1, MAX_QUBITS),
@@ -170,6 +172,7 @@ describe('share links', () => {
       ['number as text', { v, data: 'demo', view: 'model', model: { ...model, dropout: '0.1' } }],
       ['out of range', { v, data: 'demo', view: 'model', model: { ...model, qubits: MAX_QUBITS + 1 } }],
       ['unknown encoder', { v, data: 'demo', view: 'model', model: { ...model, encoder: 'gpt' } }],
+      ['unknown head', { v, data: 'demo', view: 'model', model: { ...model, head: 'ode' } }],
       ['saved-model ids', { v, data: 'demo', view: 'doses', doses: { ...doses, networkIds: ['a'] } }],
       ['a target out of range', { v, data: 'demo', view: 'doses', doses: { ...doses, questions: { ...doses.questions, targets: [1.5] } } }],
       [
@@ -185,6 +188,18 @@ describe('share links', () => {
       expect(result.ok, name).toBe(false);
       if (!result.ok) expect(result.message.startsWith(DAMAGED_MESSAGE), name).toBe(true);
     }
+  });
+
+  it('read a link made before the mechanistic head as the direct head', () => {
+    const { head, ...older } = { ...DEFAULT_TRAINING_CONFIG, encoder: 'mlp' as const };
+    expect(head).toBe('direct');
+    const result = decodeShareState(fragmentOf({ v: SHARE_VERSION, data: 'demo', view: 'model', model: older }));
+    expect(result.ok).toBe(true);
+    if (result.ok) expect(result.state.model).toEqual({ ...older, head: 'direct' });
+    const hybrid = decodeShareState(
+      fragmentOf({ v: SHARE_VERSION, data: 'demo', view: 'model', model: { ...older, head: 'mechanistic' } }),
+    );
+    expect(hybrid.ok && hybrid.state.model?.head).toBe('mechanistic');
   });
 
   it('make the current analysis a link, leaving out a form with values out of range and never the chosen models', () => {

@@ -41,6 +41,7 @@ export interface ShareState {
 
 /** The fields a link may carry (a Record, so a field added to a form must be decided on here). */
 const MODEL_FIELDS: Readonly<Record<keyof TrainingConfig, true>> = {
+  head: true,
   encoder: true,
   mode: true,
   qubits: true,
@@ -198,7 +199,9 @@ export function checkShareState(value: unknown): ShareCheck {
   if (typeof view !== 'string' || !(SHARE_VIEWS as readonly string[]).includes(view)) return damagedLink('unknown view');
   let state: ShareState = { v: SHARE_VERSION, data: 'demo', view: view as ShareView };
   if (value.model !== undefined) {
-    const model = exactRecord<TrainingConfig>(value.model, MODEL_FIELDS, DEFAULT_TRAINING_CONFIG);
+    // Links made before the hybrid head hold no head: the direct one.
+    const sent = isRecord(value.model) && !Object.hasOwn(value.model, 'head') ? { ...value.model, head: 'direct' } : value.model;
+    const model = exactRecord<TrainingConfig>(sent, MODEL_FIELDS, DEFAULT_TRAINING_CONFIG);
     if (!model) return damagedLink('model settings');
     const problems = trainingConfigProblems(model);
     if (Object.keys(problems).length > 0) return damagedLink(problemsText('model', problems));
