@@ -104,7 +104,13 @@ export interface DerivedCovariates {
   inputs: readonly string[];
   /** Upper-case columns it writes. */
   outputs: readonly string[];
-  derive(covariates: Readonly<Record<string, Float64Array>>, size: number): Record<string, Float64Array>;
+  /** Standard-normal draws it needs from the population (e.g. a baseline drawn per virtual subject), by name. */
+  randomEffects?: readonly string[];
+  derive(
+    covariates: Readonly<Record<string, Float64Array>>,
+    size: number,
+    random: Readonly<Record<string, Float64Array>>,
+  ): Record<string, Float64Array>;
 }
 
 const ALL_SUMMARIES: readonly EndpointSummary[] = ['max', 'min', 'trough', 'average'];
@@ -212,9 +218,9 @@ export class StudyDoseSimulator implements SteadyStateSimulator {
       hoursPerTimeUnit: HOURS_PER[spec.units.time],
     });
     const stages = this.pdStage ? [this.pkStage, this.pdStage] : [this.pkStage];
-    this.randomEffects = stages.flatMap((s) => s.parameters.map((p) => etaName(s.stage, p)));
-    this.modelColumns = [...new Set(stages.flatMap((s) => s.effects.map((e) => e.column)))];
     this.derived = options.derived ?? null;
+    this.randomEffects = [...stages.flatMap((s) => s.parameters.map((p) => etaName(s.stage, p))), ...(this.derived?.randomEffects ?? [])];
+    this.modelColumns = [...new Set(stages.flatMap((s) => s.effects.map((e) => e.column)))];
     const derivedOutputs = new Set(this.derived?.outputs ?? []);
     this.covariates = [...new Set([...this.modelColumns.filter((c) => !derivedOutputs.has(c)), ...(this.derived?.inputs ?? [])])];
     this.direction = endpointDirection(model, endpoint);
@@ -238,7 +244,7 @@ export class StudyDoseSimulator implements SteadyStateSimulator {
 
   private makeIndividuals(population: VirtualPopulation): Individuals {
     const n = population.size;
-    const derived = this.derived ? this.derived.derive(population.covariates, n) : {};
+    const derived = this.derived ? this.derived.derive(population.covariates, n, population.random) : {};
     const columns = this.modelColumns.map((c) => {
       const values = derived[c] ?? population.covariates[c];
       if (!values) {

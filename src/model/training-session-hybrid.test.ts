@@ -45,7 +45,8 @@ describe('TrainingSession with the mechanistic head', () => {
     expect(facts.curves).toEqual(progress.map((p) => p.point));
     expect(Object.keys(facts.epochs)).toEqual(['round1', 'round2', 'round3']);
     expect(facts.hybrid?.shifted).toContain('CL');
-    expect(facts.hybrid?.inputs).toEqual(['WT', 'AGE']);
+    // The spec's covariates and each subject's pre-dose response (hybrid-baseline.ts).
+    expect(facts.hybrid?.inputs).toEqual(['WT', 'AGE', '@PD0']);
     expect(facts.hybrid?.ofv.rounds).toHaveLength(3);
     expect(facts.parameters.hybrid.total).toBeGreaterThan(0);
     expect(facts.validation.pk?.n).toBeGreaterThan(0);

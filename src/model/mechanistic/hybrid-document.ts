@@ -24,6 +24,7 @@ import { array, damaged, finite, flag, MAX_MODEL_FILE_NESTING, object, oneOf, te
 import { jsonShapeIssue } from '../untrusted-json';
 import type { HybridScalers } from './hybrid-evaluation';
 import type { HybridInputs, HybridModel } from './hybrid-model';
+import { BASELINE_PD_COLUMN, type HybridBaseline } from './hybrid-baseline';
 
 export const HYBRID_DOCUMENT_FORMAT = 'qpkpd-studio/hybrid-model';
 export const HYBRID_DOCUMENT_VERSION = 1;
@@ -40,6 +41,8 @@ export interface HybridDocument {
   readonly inputs: HybridInputs;
   readonly scalers: HybridScalers;
   readonly network: { readonly config: NetworkConfig; readonly weights: readonly ParameterValues[] };
+  /** The training subjects' baseline PD by stratum, when the network reads it (absent otherwise). */
+  readonly baseline?: HybridBaseline;
   /** Free-form facts for display (split, metrics, timings); not read back into the model. */
   readonly metadata: Readonly<Record<string, unknown>>;
 }
@@ -61,6 +64,7 @@ export function saveHybrid(model: HybridModel, metadata: Record<string, unknown>
       config: { ...model.network.config, architecture: { ...model.network.config.architecture } },
       weights: model.network.parameters.toValues(),
     },
+    ...(model.baseline ? { baseline: { strata: [...model.baseline.strata], groups: { ...model.baseline.groups } } } : {}),
     metadata,
   };
 }
@@ -71,6 +75,33 @@ export function hybridToJSON(model: HybridModel, metadata: Record<string, unknow
 
 const MAX_INPUTS = 64;
 const COLUMN = /^[A-Z_][A-Z0-9_.]{0,63}$/;
+/** Training baselines a document may hold: one per subject, far more than any study here has. */
+const MAX_BASELINES = 100_000;
+
+/** The baseline PD of a document whose network reads it: strata among the input columns, sorted finite values per stratum. */
+function baselineOf(value: unknown, path: string, columns: readonly string[]): HybridBaseline {
+  const b = object(value, path);
+  const strata = array(b.strata, `${path}.strata`).map((c, i) => {
+    const name = text(c, `${path}.strata[${i}]`);
+    if (!columns.includes(name) || name === BASELINE_PD_COLUMN) throw damaged(`${path}.strata[${i}]`, 'is not an input column');
+    return name;
+  });
+  const groups = object(b.groups, `${path}.groups`);
+  const out: Record<string, number[]> = {};
+  let total = 0;
+  for (const [key, list] of Object.entries(groups)) {
+    const parts = key.split('|');
+    if (key !== '' && (parts.length !== strata.length || parts.some((p) => p !== '0' && p !== '1')))
+      throw damaged(`${path}.groups`, 'has a stratum that is not one of its 0/1 keys');
+    const values = array(list, `${path}.groups["${key}"]`).map((v, i) => finite(v, `${path}.groups["${key}"][${i}]`));
+    total += values.length;
+    if (total > MAX_BASELINES) throw damaged(`${path}.groups`, `hold more than ${formatCount(MAX_BASELINES)} baselines`);
+    if (values.some((v, i) => i > 0 && v < values[i - 1])) throw damaged(`${path}.groups["${key}"]`, 'is not sorted');
+    out[key] = values;
+  }
+  if (!out['']) throw damaged(`${path}.groups`, 'lacks the values of all subjects');
+  return { strata, groups: out };
+}
 
 function numbers(value: unknown, path: string, length: number, positive: boolean): number[] {
   const xs = array(value, path);
@@ -126,7 +157,7 @@ export function loadHybrid(document: unknown, path = 'model'): HybridModel {
   const inputs = object(doc.inputs, `${path}.inputs`);
   const columns = array(inputs.columns, `${path}.inputs.columns`).map((c, i) => {
     const name = text(c, `${path}.inputs.columns[${i}]`);
-    if (!COLUMN.test(name)) throw damaged(`${path}.inputs.columns[${i}]`, 'is not a column name');
+    if (!COLUMN.test(name) && name !== BASELINE_PD_COLUMN) throw damaged(`${path}.inputs.columns[${i}]`, 'is not a column name');
     return name;
   });
   if (columns.length === 0 || columns.length > MAX_INPUTS) throw damaged(`${path}.inputs.columns`, `must name 1 to ${MAX_INPUTS} columns`);
@@ -165,6 +196,7 @@ export function loadHybrid(document: unknown, path = 'model'): HybridModel {
   const log = array(inputs.log, `${path}.inputs.log`).map((v, i) => flag(v, `${path}.inputs.log[${i}]`));
   if (log.length !== columns.length) throw damaged(`${path}.inputs.log`, `hold ${log.length} flags where ${columns.length} are needed`);
   const scalers = object(doc.scalers, `${path}.scalers`);
+  const baseline = columns.includes(BASELINE_PD_COLUMN) ? baselineOf(doc.baseline, `${path}.baseline`, columns) : null;
   const network = object(doc.network, `${path}.network`);
   const configValue = object(network.config, `${path}.network.config`);
   const config = checkNetwork(
@@ -195,6 +227,7 @@ export function loadHybrid(document: unknown, path = 'model'): HybridModel {
     population,
     shifted,
     scale,
+    ...(baseline ? { baseline } : {}),
     inputs: { columns, log, mean, sd },
     scalers: { pk: scalerOf(scalers.pk ?? null, `${path}.scalers.pk`), pd: scalerOf(scalers.pd ?? null, `${path}.scalers.pd`) },
     network: built,

@@ -16,6 +16,7 @@ import { bindStudy, type StudySubject } from '../../study/study-data';
 import type { StudySpec } from '../../study/study-spec';
 import { HOURS_PER } from '../../study/units';
 import { ModelDataError } from '../errors';
+import { BASELINE_PD_COLUMN, withBaselinePd } from './hybrid-baseline';
 import { type TargetMetrics, targetMetrics } from '../metrics';
 import { type HybridModel, networkShifts, withHybridCovariates } from './hybrid-model';
 
@@ -145,11 +146,13 @@ export function hybridMetrics(
  * training.)
  */
 export function hybridSubjects(model: HybridModel, dataset: Dataset, ids?: ReadonlySet<string>): StudySubject[] {
-  const subjects = bindStudy(dataset, model.spec).subjects;
+  const bound = bindStudy(dataset, model.spec).subjects;
+  const subjects = model.inputs.columns.includes(BASELINE_PD_COLUMN) ? withBaselinePd(bound) : bound;
   const absent = model.inputs.columns.filter((c) => !subjects.some((s) => Number.isFinite(s.covariates[c])));
   if (subjects.length > 0 && absent.length > 0) {
+    const named = absent.map((c) => (c === BASELINE_PD_COLUMN ? 'a response observed before the first dose' : c));
     throw new ModelDataError(
-      `${dataset.fileName} has no value of ${absent.join(', ')}, which the model's covariate network reads: ` +
+      `${dataset.fileName} has no value of ${named.join(', ')}, which the model's covariate network reads: ` +
         'choose a file of the study the model was trained on (the same covariate columns).',
     );
   }

@@ -16,7 +16,8 @@ import { NONLINEAR_SPEC, nonlinearTrial, TRUE_CL, trueClShift } from './testing/
 /**
  * A hybrid model (MLP covariate network, hidden width 32) fitted to 120 simulated subjects of the
  * nonlinear-clearance truth (testing/nonlinear-truth.ts: CL a logistic step of body weight, AGE a
- * distractor), seed 11 (the first tried), every fifth subject validating; beside it the spec's
+ * distractor), seed 11 (the first tried), every fifth subject validating, without the baseline PD
+ * input (hybrid-baseline.test.ts); beside it the spec's
  * parametric model (power WT, linear AGE on CL) fitted to the same subjects.
  */
 const dataset = nonlinearTrial(120, 11);
@@ -33,6 +34,8 @@ beforeAll(async () => {
     architecture: { hidden: 32, depth: 2 },
     rounds: 3,
     seed: 1,
+    // The covariate function alone (hybrid-baseline.test.ts adds the baseline PD).
+    baselinePd: false,
   });
 }, 120_000);
 

@@ -50,6 +50,7 @@ import { matrix } from '../predict';
 import { SeedStream } from '../random';
 import { trainNetwork, type EpochProgress, type TrainingOptions, type TrainingResult } from '../train-network';
 import { hybridScalers } from './hybrid-evaluation';
+import { BASELINE_PD_COLUMN, baselineGroups, usesBaselinePd, withBaselinePd } from './hybrid-baseline';
 import { headOutputs, hybridInputs, type HybridInputs, type HybridModel, withHybridCovariates } from './hybrid-model';
 
 export interface HybridFitOptions {
@@ -63,6 +64,11 @@ export interface HybridFitOptions {
   seed?: number;
   /** Covariate columns beyond those of the spec's covariate effects (default none). */
   covariates?: readonly string[];
+  /**
+   * The subject's baseline PD as a network input (hybrid-baseline.ts); default: when the study has a
+   * PD model and most training subjects were observed before their first dose.
+   */
+  baselinePd?: boolean;
   /** Subjects (by ID) whose η̂ the network learns from; the rest of the dataset validates (early stopping). */
   trainIds: readonly string[];
   /** Quantum encoders: circuits, or their width-matched classical controls. */
@@ -200,7 +206,16 @@ export async function fitHybrid(
   const rounds = options.rounds ?? DEFAULT_ROUNDS;
   if (!Number.isInteger(rounds) || rounds < 1 || rounds > 20)
     throw new Error(`fitHybrid: rounds must be an integer from 1 to 20, got ${rounds}`);
-  const columns = hybridColumns(spec, bindStudy(dataset, spec).subjects, options.covariates);
+  const trainIds = new Set(options.trainIds);
+  const first = bindStudy(dataset, spec).subjects;
+  const columns = hybridColumns(spec, first, options.covariates);
+  const baselinePd =
+    options.baselinePd ??
+    usesBaselinePd(
+      spec,
+      first.filter((s) => trainIds.has(s.id)),
+    );
+  if (baselinePd) columns.push(BASELINE_PD_COLUMN);
   const notes: string[] = [];
   if (columns.length === 0) {
     throw new Error(
@@ -213,7 +228,8 @@ export async function fitHybrid(
   control.onProgress?.({ round: 0, rounds, stage: 'fit' });
   const base = fitStudyData(study0, { signal: control.signal });
   const resolved = hybridSpec(spec, base);
-  const study = bindStudy(dataset, resolved);
+  const bound = bindStudy(dataset, resolved);
+  const study = baselinePd ? { ...bound, subjects: withBaselinePd(bound.subjects) } : bound;
   const subjects = study.subjects;
   const pkStage = base.pk?.model;
   const pdStage = base.pd?.model;
@@ -226,7 +242,6 @@ export async function fitHybrid(
     throw new Error('The hybrid model needs parameters with random effects for its network to predict (model.randomEffects).');
   const pkNames = new Set(pkStage?.parameters ?? []);
   const scale = shifted.map((p) => Math.max(base.model.omega[p] ?? MIN_SCALE, MIN_SCALE));
-  const trainIds = new Set(options.trainIds);
   const inputs = standardisation(
     columns,
     subjects.filter((s) => trainIds.has(s.id)),
@@ -302,7 +317,17 @@ export async function fitHybrid(
     const kept = best as NonNullable<typeof best>;
     network.parameters.loadValues(kept.weights);
     const scalers = hybridScalers(learning.map((i) => subjects[i]));
-    const model: HybridModel = { spec: resolved, population: kept.fit.model, shifted, scale, inputs, scalers, network };
+    const training = learning.map((i) => subjects[i]);
+    const model: HybridModel = {
+      spec: resolved,
+      population: kept.fit.model,
+      shifted,
+      scale,
+      inputs,
+      scalers,
+      network,
+      ...(baselinePd ? { baseline: baselineGroups(training, columns) } : {}),
+    };
     return {
       model,
       fit: kept.fit,

@@ -29,6 +29,8 @@ import type { HybridScalers } from './hybrid-evaluation';
 import { inputColumn, networkColumn } from '../../pkpd/population/parameter-model';
 import type { ModelParameter, StudySpec } from '../../study/study-spec';
 import { INFERENCE } from '../layers';
+import { BASELINE_PD_EFFECT } from '../../dose/network-simulator';
+import { BASELINE_PD_COLUMN, drawBaselines, type HybridBaseline } from './hybrid-baseline';
 import type { Network } from '../network';
 
 /**
@@ -56,6 +58,8 @@ export interface HybridModel {
   /** Target scalers of the training subjects' observations, for metrics in the direct head's z-units. */
   readonly scalers: HybridScalers;
   readonly network: Network;
+  /** The training subjects' baseline PD by stratum, when the network reads it (hybrid-baseline.ts; its column among the inputs). */
+  readonly baseline?: HybridBaseline;
 }
 
 /** A subject's network inputs: standardised covariates (a missing value at the mean, 0). */
@@ -137,22 +141,29 @@ export function disposeHybridModel(model: HybridModel): void {
  */
 export function hybridDerivedCovariates(model: HybridModel): DerivedCovariates {
   const made = new WeakMap<object, Record<string, Float64Array>>();
+  const baseline = model.baseline;
+  const written = [...model.shifted.map(networkColumn), ...model.inputs.columns.map(inputColumn)];
   return {
-    inputs: model.inputs.columns,
-    outputs: [...model.shifted.map(networkColumn), ...model.inputs.columns.map(inputColumn)],
-    derive(covariates, size) {
+    // A virtual subject's baseline PD is drawn (hybrid-baseline.ts), not given by the scenario.
+    inputs: model.inputs.columns.filter((c) => c !== BASELINE_PD_COLUMN),
+    outputs: baseline ? [...written, BASELINE_PD_COLUMN] : written,
+    ...(baseline ? { randomEffects: [BASELINE_PD_EFFECT] } : {}),
+    derive(covariates, size, random) {
       const kept = made.get(covariates);
       if (kept && Object.values(kept).every((column) => column.length === size)) return kept;
+      const given: Record<string, Float64Array | undefined> = { ...covariates };
+      let drawn: ReturnType<typeof drawBaselines> | null = null;
+      if (baseline) {
+        const z = random[BASELINE_PD_EFFECT];
+        if (!z) throw new Error(`hybridDerivedCovariates: the population has no ${BASELINE_PD_EFFECT} draws`);
+        drawn = given[BASELINE_PD_COLUMN] = drawBaselines(baseline, covariates, z);
+      }
       const rows = Array.from({ length: size }, (_, i) =>
-        Object.fromEntries(model.inputs.columns.map((c) => [c, covariates[c]?.[i] ?? Number.NaN])),
+        Object.fromEntries(model.inputs.columns.map((c) => [c, given[c]?.[i] ?? Number.NaN])),
       );
       const records = withHybridCovariates(model, rows, networkShifts(model, rows));
-      const out = Object.fromEntries(
-        [...model.shifted.map(networkColumn), ...model.inputs.columns.map(inputColumn)].map((c) => [
-          c,
-          Float64Array.from(records, (r) => r[c]),
-        ]),
-      );
+      const out: Record<string, Float64Array> = Object.fromEntries(written.map((c) => [c, Float64Array.from(records, (r) => r[c])]));
+      if (drawn) out[BASELINE_PD_COLUMN] = drawn;
       made.set(covariates, out);
       return out;
     },

@@ -13,6 +13,7 @@ import type { ReportLabels } from '../../model/report/labels';
 import type { StopReason } from '../../model/train-network';
 import type { HybridFacts, TrainedModelFacts } from '../../model/trained-model';
 import type { DatasetMeta } from '../../store/datasets';
+import { BASELINE_PD_COLUMN } from '../../model/mechanistic/hybrid-baseline';
 import { MODE_LABELS } from '../../model/training-config';
 import { ENCODER_LABELS, isQuantumEncoder } from '../../quantum/resources/architecture';
 import { NAME_MAX_LENGTH } from '../../store/names';
@@ -216,9 +217,9 @@ export class ModelResults extends LitElement {
     return html`<h4>Covariate model</h4>
       <p class="muted" data-testid="hybrid-facts">
         Population model ${structure ? `(${structure}) ` : ''}whose covariate model is the network: it shifts ${h.shifted.join(', ')} from
-        ${h.inputs.join(', ')}. FOCE-I objective without covariates ${h.ofv.withoutCovariates.toFixed(1)}; after each round
-        ${h.ofv.rounds.map((v) => v.toFixed(1)).join(', ')}; round ${h.ofv.keptRound} kept (the lowest). The Doses tab asks this model's
-        dose questions (its hybrid model option).
+        ${h.inputs.map((c) => (c === BASELINE_PD_COLUMN ? 'the response before the first dose' : c)).join(', ')}. FOCE-I objective without
+        covariates ${h.ofv.withoutCovariates.toFixed(1)}; after each round ${h.ofv.rounds.map((v) => v.toFixed(1)).join(', ')}; round
+        ${h.ofv.keptRound} kept (the lowest). The Doses tab asks this model's dose questions (its hybrid model option).
       </p>`;
   }
 
