@@ -23,6 +23,8 @@ import {
   DOSE_SCENARIOS,
   type DoseScenario,
   disposeParameters,
+  gradientAgreement,
+  maxAbs,
   parameterColumns,
   randomDosesAndTimes,
   randomPkValues,
@@ -180,12 +182,6 @@ function engineGradient(c: Case, name: ModelParameter, relative = 1e-5): { fd: F
   return { fd: a.map((u, i) => (u - b[i]) / (2 * h)), noise: (1e-15 * maxAbs(enginePredict(c))) / h };
 }
 
-function maxAbs(values: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < values.length; i++) m = Math.max(m, Math.abs(values[i]));
-  return m;
-}
-
 beforeAll(async () => {
   await useCpuBackend();
 });
@@ -247,34 +243,15 @@ describe('direct and effect-compartment PD in TF.js against the float64 engine',
   });
 
   it('gives the gradients w.r.t. every PK and PD parameter as central differences of the engine (within 1e-4 of the largest)', () => {
-    let worst = 0;
-    let checked = 0;
-    const seen = new Set<ModelParameter>();
     // Every PD variant with both compartment counts, on two of the five dose scenarios each (the values test covers all).
     const subset = groups.filter((_, g) => g % 5 === 0 || g % 5 === 3);
-    for (const cases of subset) {
-      const gradients = tensorGradients(cases);
-      cases.forEach((c, n) => {
-        for (const name of c.names) {
-          seen.add(name);
-          const { fd, noise } = engineGradient(c, name);
-          const g = gradients.get(name)![n];
-          // Relative to the parameter's largest effect on this subject's curve, or where that is lost in the
-          // differences' rounding noise, to 1e4 × that noise.
-          const scale = Math.max(maxAbs(fd), 1e4 * noise);
-          if (maxAbs(fd) === 0) {
-            g.forEach((v) => expect(Math.abs(v)).toBe(0));
-            continue;
-          }
-          g.forEach((v, i) => {
-            expect(Number.isFinite(v)).toBe(true);
-            worst = Math.max(worst, Math.abs(v - fd[i]) / scale);
-            checked++;
-          });
-        }
-      });
-    }
-    expect([...seen].sort()).toEqual(['CL', 'E0', 'EC50', 'EMAX', 'HILL', 'IC50', 'IMAX', 'KA', 'KE0', 'Q', 'TLAG', 'V', 'V2']);
+    const { worst, checked, seen } = gradientAgreement(subset, tensorGradients, (c, name) => {
+      const { fd, noise } = engineGradient(c, name);
+      // Relative to the parameter's largest effect on this subject's curve, or where that is lost in the
+      // differences' rounding noise, to 1e4 × that noise (0: no effect, the gradient must be 0).
+      return { fd, scale: maxAbs(fd) === 0 ? 0 : Math.max(maxAbs(fd), 1e4 * noise) };
+    });
+    expect(seen).toEqual(['CL', 'E0', 'EC50', 'EMAX', 'HILL', 'IC50', 'IMAX', 'KA', 'KE0', 'Q', 'TLAG', 'V', 'V2']);
     expect(checked).toBeGreaterThan(2000);
     expect(worst).toBeLessThan(1e-4);
   });
@@ -442,7 +419,7 @@ describe('coincident rates and memory', () => {
     expect(memory().numTensors).toBe(before);
   });
 
-  it('refuses missing PD parameters, naming them, and the indirect families', () => {
+  it('refuses missing PD parameters, naming them, and an unresolved ("auto") family', () => {
     const batch = packPkBatch([{ doses: [{ time: 0, amount: 10, route: 'bolus' }], times: [1] }]);
     const p = { CL: tensor1d([1]), V: tensor1d([4]), E0: tensor1d([1]), EMAX: tensor1d([2]), EC50: tensor1d([3]) };
     expect(() =>
@@ -454,8 +431,7 @@ describe('coincident rates and memory', () => {
     expect(() => pdResponses({ compartments: 1 }, { family: 'direct', direction: 'increase', sigmoid: true }, p, batch)).toThrow(
       /needs HILL/,
     );
-    const indirect = { family: 'indirect', type: 'inhibit-production' } as unknown as DirectPdStructure;
-    expect(() => pdResponses({ compartments: 1 }, indirect, p, batch)).toThrow(/"indirect" is not available in the TF.js model yet/);
+    expect(() => pdResponses({ compartments: 1 }, { family: 'auto' }, p, batch)).toThrow(/"auto" cannot be evaluated/);
     disposeParameters(p);
     disposePkBatch(batch);
   });

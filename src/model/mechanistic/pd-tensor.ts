@@ -3,7 +3,8 @@
  * effect-compartment families of ../../pkpd/structural (pd.ts `directEffect`, effect-compartment.ts)
  * for a padded batch of subjects (pk-tensor.ts `packPkBatch`), so that `grad`/`variableGrads` give the
  * derivatives of every response with respect to each subject's PK and PD parameters (issue 13, item 2).
- * The indirect-response families need integration and are not here.
+ * The indirect-response families are integrated in indirect-tensor.ts (`pdResponses` dispatches them
+ * there); they share this file's occupancy (`hillOccupancy`).
  *
  * Direct model, on C (direct family) or Ce (effect compartment), h = HILL (1 unless sigmoid), as pd.ts:
  *   increase  E = E0 + EMAX · occ,            occ = C^h / (EC50^h + C^h)   (EMAX and E0 of either sign);
@@ -74,6 +75,7 @@ import {
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
 import type { PdModelSpec } from '../../study/study-spec';
 import { ModelDataError } from '../errors';
+import { indirectResponses, type IndirectOptions } from './indirect-tensor';
 import {
   checkPkParameters,
   disposition,
@@ -89,9 +91,9 @@ export type DirectPdStructure = Extract<PdModelSpec, { family: 'direct' | 'effec
 
 /** Per-subject PD parameters, each [N], natural scale, named as the study spec names them. */
 export interface PdTensorParameters {
-  /** Effect without drug (either sign). */
-  E0: Tensor1D;
-  /** Increasing effect: EMAX (either sign) and EC50 (positive). */
+  /** Effect without drug (either sign; direct and effect-compartment families). */
+  E0?: Tensor1D;
+  /** Increasing effect: EMAX (either sign; indirect stimulation: positive) and EC50 (positive). */
   EMAX?: Tensor1D;
   EC50?: Tensor1D;
   /** Decreasing effect: IMAX (0 < IMAX ≤ 1) and IC50 (positive). */
@@ -101,6 +103,9 @@ export interface PdTensorParameters {
   HILL?: Tensor1D;
   /** Effect-site equilibration rate (effect compartment only; positive). */
   KE0?: Tensor1D;
+  /** Indirect response: baseline R(0) = kin / KOUT and the loss rate KOUT (both positive). */
+  BASE?: Tensor1D;
+  KOUT?: Tensor1D;
 }
 
 export type PkPdTensorParameters = PkTensorParameters & PdTensorParameters;
@@ -165,7 +170,7 @@ export function secondDividedDecay(s: Tensor, a: Tensor, b: Tensor, c: Tensor): 
   });
 }
 
-function requireParameter(name: string, t: Tensor1D | undefined, N: number, why: string): Tensor1D {
+export function requireParameter(name: string, t: Tensor1D | undefined, N: number, why: string): Tensor1D {
   if (!t) throw new ModelDataError(`The PD model needs ${name} for every subject (${why}); give it, one value per subject.`);
   if (t.rank !== 1 || t.shape[0] !== N) {
     throw new ModelDataError(`Parameter ${name} has shape [${t.shape.join(', ')}]; give one value per subject, shape [${N}].`);
@@ -229,13 +234,13 @@ function directParameters(pd: DirectPdStructure, p: PdTensorParameters, N: numbe
 }
 
 /**
- * The direct model E [N, T] on concentrations [N, T] (C, or Ce for the effect compartment); the
- * caller masks padded times. Differentiable w.r.t. the concentrations and E0, EMAX/IMAX, EC50/IC50, HILL.
+ * occ = C^h / (C50^h + C^h) and rest = 1 − occ, each [N, T], for concentrations [N, T] and C50, h
+ * of each subject [N] (h null: 1); occ = 0 and rest = 1 where C ≤ 0. Written with z = h log(C / C50)
+ * and w = e^{−|z|} as the header says: accurate values and derivatives however large |z|.
  */
-export function directResponse(pd: DirectPdStructure, p: PdTensorParameters, concentration: Tensor2D): Tensor2D {
-  const N = concentration.shape[0];
-  const [e0, max, c50, hill] = directParameters(pd, p, N);
+export function hillOccupancy(concentration: Tensor2D, c50: Tensor1D, hill: Tensor1D | null): { occupied: Tensor2D; rest: Tensor2D } {
   return tidy(() => {
+    const N = concentration.shape[0];
     const col = (t: Tensor1D): Tensor2D => reshape(t, [N, 1]);
     const c = concentration;
     // z = h log(C / C50) where C > 0 (a safe C elsewhere, the result selected: double-where rule).
@@ -248,8 +253,22 @@ export function directResponse(pd: DirectPdStructure, p: PdTensorParameters, con
     const lesser = div(w, add(1, w));
     const greater = div(1, add(1, w));
     const above = cast(positive(z), 'bool');
-    const occupied = where(given, where(above, greater, lesser), zerosLike(c));
-    const rest = where(given, where(above, lesser, greater), onesLike(c));
+    const occupied = where(given, where(above, greater, lesser), zerosLike(c)) as Tensor2D;
+    const rest = where(given, where(above, lesser, greater), onesLike(c)) as Tensor2D;
+    return { occupied, rest };
+  });
+}
+
+/**
+ * The direct model E [N, T] on concentrations [N, T] (C, or Ce for the effect compartment); the
+ * caller masks padded times. Differentiable w.r.t. the concentrations and E0, EMAX/IMAX, EC50/IC50, HILL.
+ */
+export function directResponse(pd: DirectPdStructure, p: PdTensorParameters, concentration: Tensor2D): Tensor2D {
+  const N = concentration.shape[0];
+  const [e0, max, c50, hill] = directParameters(pd, p, N);
+  return tidy(() => {
+    const col = (t: Tensor1D): Tensor2D => reshape(t, [N, 1]);
+    const { occupied, rest } = hillOccupancy(concentration, c50, hill);
     if (pd.direction === 'increase') return add(col(e0), mul(col(max), occupied)) as Tensor2D;
     const m = col(max);
     return mul(col(e0), add(sub(1, m), mul(m, rest))) as Tensor2D;
@@ -257,13 +276,21 @@ export function directResponse(pd: DirectPdStructure, p: PdTensorParameters, con
 }
 
 /**
- * Responses E [N, T] of the direct or effect-compartment model of every subject of the batch at its
- * times (padding: 0), from TF.js ops only: differentiable w.r.t. every PK and PD parameter.
+ * Responses [N, T] of the PD model of every subject of the batch at its times (padding: 0), from
+ * TF.js ops only: differentiable w.r.t. every PK and PD parameter. Direct and effect-compartment
+ * families here, the indirect ones by indirect-tensor.ts `indirectResponses` (with `options`).
  */
-export function pdResponses(pk: PkTensorStructure, pd: DirectPdStructure, p: PkPdTensorParameters, batch: PkBatch): Tensor2D {
+export function pdResponses(
+  pk: PkTensorStructure,
+  pd: PdModelSpec,
+  p: PkPdTensorParameters,
+  batch: PkBatch,
+  options: IndirectOptions = {},
+): Tensor2D {
+  if (pd.family === 'indirect') return indirectResponses(pk, pd, p, batch, options);
   if (pd.family !== 'direct' && pd.family !== 'effect-compartment') {
     throw new ModelDataError(
-      `The PD family "${String((pd as { family: unknown }).family)}" is not available in the TF.js model yet; choose direct or effect-compartment.`,
+      `The PD family "${String((pd as { family: unknown }).family)}" cannot be evaluated; choose direct, effect-compartment or indirect.`,
     );
   }
   directParameters(pd, p, batch.subjects);

@@ -121,6 +121,8 @@ export interface PkBatch {
   readonly infusion: Tensor3D | null;
   /** 1 for a real observation, 0 for padding, [N, T]. */
   readonly timeMask: Tensor2D;
+  /** The subjects as packed (host copies: doses and float64 times), for what needs them on the host (indirect-tensor.ts's grid). */
+  readonly source: readonly PkSubject[];
 }
 
 function subjectError(subject: number, message: string): ModelDataError {
@@ -186,6 +188,7 @@ export function packPkBatch(subjects: readonly PkSubject[]): PkBatch {
     bolus: present.bolus ? dense(route.bolus) : null,
     infusion: present.infusion ? dense(route.infusion) : null,
     timeMask: tensor2d(timeMask, [N, T]),
+    source: subjects.map((s) => ({ doses: s.doses.map((d) => ({ ...d })), times: Float64Array.from(s.times) })),
   };
 }
 

@@ -1,15 +1,23 @@
 /**
  * Random subjects and parameter tensors shared by the tests of the TF.js structural model
- * (pk-tensor.test.ts, pd-tensor.test.ts): PK values, doses and times drawn from a seeded stream in a
- * fixed order, so each test's cases stay the same whatever it adds between the draws.
+ * (pk-tensor.test.ts, pd-tensor.test.ts, indirect-tensor.test.ts): PK values, doses and times drawn
+ * from a seeded stream in a fixed order, so each test's cases stay the same whatever it adds between
+ * the draws; the float64 twin of a case, batched evaluation and the gradient comparison.
  */
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { tensor1d, type Tensor, type Tensor1D } from '@tensorflow/tfjs-core';
+import { tensor1d, type Tensor, type Tensor1D, type Tensor2D } from '@tensorflow/tfjs-core';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 import type { DoseEvent, DoseRoute } from '../../pkpd/structural/doses';
-import type { ParameterValues } from '../../pkpd/structural/structural-model';
-import type { ModelParameter } from '../../study/study-spec';
+import {
+  createStructuralModel,
+  type ParameterValues,
+  type StructuralModel,
+  type StructuralModelOptions,
+} from '../../pkpd/structural/structural-model';
+import type { ModelParameter, PdModelSpec } from '../../study/study-spec';
 import type { SeedStream } from '../random';
+import { disposePkBatch, packPkBatch, type PkBatch } from './pk-tensor';
 
 /** Points the wasm backend at its binaries in node_modules (Node has no page to serve them). */
 export function useNodeWasmPaths(): void {
@@ -70,4 +78,76 @@ export function parameterColumns(
 
 export function disposeParameters(p: object): void {
   Object.values(p).forEach((t: Tensor | undefined) => t?.dispose());
+}
+
+export function maxAbs(values: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < values.length; i++) m = Math.max(m, Math.abs(values[i]));
+  return m;
+}
+
+/** A case of the tensor tests: a subject with its compartments, parameter values and the twin's parameter names. */
+export interface TensorCase {
+  compartments: 1 | 2;
+  doses: readonly DoseEvent[];
+  times: ArrayLike<number>;
+  values: ParameterValues;
+  names: readonly ModelParameter[];
+}
+
+/** The float64 twin of a case: route and lag from its doses and values, with the PD part and options given. */
+export function twinModel(c: TensorCase, pd?: PdModelSpec, options?: StructuralModelOptions): StructuralModel {
+  const oral = c.doses.some((d) => d.route === 'oral');
+  const lag = c.values.TLAG !== undefined;
+  return createStructuralModel({ pk: { route: oral ? 'oral' : 'iv', compartments: c.compartments, lag }, pd }, options);
+}
+
+/**
+ * Evaluates the cases as one padded batch (parameter tensors from their values) and returns the rows
+ * [N][T] trimmed to each case's times; everything made is disposed.
+ */
+export function batchRows<P>(cases: readonly TensorCase[], evaluate: (p: P, batch: PkBatch) => Tensor2D): number[][] {
+  const batch = packPkBatch(cases);
+  const p = parameterColumns(cases);
+  const out = evaluate(p as P, batch);
+  const rows = out.arraySync();
+  out.dispose();
+  disposeParameters(p);
+  disposePkBatch(batch);
+  return rows.map((row, n) => row.slice(0, cases[n].times.length));
+}
+
+/**
+ * Per-observation gradients against finite differences over groups of cases: the largest
+ * |g − fd| / scale, how many were compared, and the parameters seen. A parameter whose reference is 0
+ * everywhere (scale 0) must have a zero gradient.
+ */
+export function gradientAgreement<C extends TensorCase>(
+  groups: readonly (readonly C[])[],
+  gradients: (cases: readonly C[]) => Map<ModelParameter, number[][]>,
+  reference: (c: C, name: ModelParameter) => { fd: ArrayLike<number>; scale: number },
+): { worst: number; checked: number; seen: ModelParameter[] } {
+  let worst = 0;
+  let checked = 0;
+  const seen = new Set<ModelParameter>();
+  for (const cases of groups) {
+    const computed = gradients(cases);
+    cases.forEach((c, n) => {
+      for (const name of c.names) {
+        seen.add(name);
+        const { fd, scale } = reference(c, name);
+        const g = computed.get(name)![n];
+        g.forEach((v, i) => {
+          if (scale === 0) {
+            expect(Math.abs(v)).toBe(0);
+            return;
+          }
+          expect(Number.isFinite(v)).toBe(true);
+          worst = Math.max(worst, Math.abs(v - fd[i]) / scale);
+          checked++;
+        });
+      }
+    });
+  }
+  return { worst, checked, seen: [...seen].sort() };
 }
