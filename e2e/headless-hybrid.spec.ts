@@ -41,7 +41,7 @@ test('the headless train command fits a hybrid model: the encoder as the covaria
   expectMetrics(result.metrics.val, 'val');
   expectMetrics(result.metrics.test, 'test');
   expect(result.hybrid.shifted).toEqual(['CL', 'V', 'BASE']);
-  expect(result.hybrid.inputs).toEqual(['BW', 'COMED']);
+  expect(result.hybrid.inputs).toEqual(['BW', 'COMED', '@PD0']);
   expect(result.hybrid.structure.pd).toBe('indirect (inhibit-production)');
   expect(result.hybrid.ofv.rounds).toHaveLength(3);
   // The network explains covariate variation the model without covariates cannot.

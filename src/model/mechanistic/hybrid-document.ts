@@ -10,7 +10,7 @@
  */
 import type { TargetScaler } from '../../data/features/scaler';
 import type { ResidualValues, StudyPopulationModel } from '../../pkpd/population/fit-study';
-import { linearEffects, networkEffects, stageModel } from '../../pkpd/population/parameter-model';
+import { linearEffects, networkEffects, populationStages } from '../../pkpd/population/parameter-model';
 import { MODEL_PARAMETERS, type ModelParameter, type StudySpec } from '../../study/study-spec';
 import { describeSpecProblems, readStudySpec } from '../../study/study-spec-reader';
 import { ENCODER_NAMES } from '../../quantum/resources/architecture';
@@ -176,8 +176,8 @@ export function loadHybrid(document: unknown, path = 'model'): HybridModel {
   };
   if (pd) population.pd = pd;
   const theta = object(doc.theta, `${path}.theta`);
-  const stages = [stageModel(spec, 'pk', population.pk, undefined, effects)];
-  if (population.pd) stages.push(stageModel(spec, 'pd', population.pk, population.pd, effects));
+  const { pk: pkStage, pd: pdStage } = populationStages(spec, population);
+  const stages = pdStage ? [pkStage, pdStage] : [pkStage];
   for (const t of stages.flatMap((s) => s.thetas)) population.theta[t.name] = finite(theta[t.name], `${path}.theta["${t.name}"]`);
   const omega = object(doc.omega, `${path}.omega`);
   for (const name of stages.flatMap((s) => s.etas)) {

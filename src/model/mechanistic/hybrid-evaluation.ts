@@ -10,7 +10,7 @@ import type { Dataset } from '../../data/types';
 import { fitTargetScaler, type TargetScaler } from '../../data/features/scaler';
 import { predictGrid } from '../../pkpd/diagnostics/study-diagnostics';
 import type { StudyPopulationModel } from '../../pkpd/population/fit-study';
-import { covariateVector, individualValues, stageModel, stageTheta } from '../../pkpd/population/parameter-model';
+import { covariateVector, individualValues, populationStages, stageTheta } from '../../pkpd/population/parameter-model';
 import { createStructuralModel, type ParameterValues, type StructuralModel } from '../../pkpd/structural/structural-model';
 import { bindStudy, type StudySubject } from '../../study/study-data';
 import type { StudySpec } from '../../study/study-spec';
@@ -47,8 +47,7 @@ export function typicalValues(
   population: StudyPopulationModel,
   covariates: readonly Readonly<Record<string, number>>[],
 ): { engine: StructuralModel; values: ParameterValues[] } {
-  const pkStage = stageModel(spec, 'pk', population.pk, undefined, population.effects);
-  const pdStage = population.pd ? stageModel(spec, 'pd', population.pk, population.pd, population.effects) : null;
+  const { pk: pkStage, pd: pdStage } = populationStages(spec, population);
   const pkTheta = stageTheta(population.theta, pkStage);
   const pdTheta = pdStage ? stageTheta(population.theta, pdStage) : [];
   const engine = createStructuralModel(population.pd ? { pk: population.pk, pd: population.pd } : { pk: population.pk }, {

@@ -42,6 +42,7 @@ import {
 import { shownUnit } from '../../study/units';
 import { PkpdDataError } from '../errors';
 import type { Transform } from '../foce';
+import type { StudyPopulationModel } from './fit-study';
 import type { ParameterValues } from '../structural/structural-model';
 
 export type Stage = 'pk' | 'pd';
@@ -377,6 +378,17 @@ export function stageModel(
 
 function isPdName(name: ModelParameter): boolean {
   return !(['CL', 'V', 'KA', 'TLAG', 'Q', 'V2'] as readonly ModelParameter[]).includes(name);
+}
+
+/** The stage models of a population model: PK, and PD when it has a PD model. */
+export function populationStages(
+  spec: StudySpec,
+  model: Pick<StudyPopulationModel, 'pk' | 'pd' | 'effects'>,
+): { pk: StageModel; pd: StageModel | null } {
+  return {
+    pk: stageModel(spec, 'pk', model.pk, undefined, model.effects),
+    pd: model.pd ? stageModel(spec, 'pd', model.pk, model.pd, model.effects) : null,
+  };
 }
 
 /** A stage's θ (natural scale, its `thetas` order) from a model's θ by name; a PkpdDataError naming a missing one. */

@@ -19,7 +19,7 @@ import { createRng, type Rng } from '../random';
 import { regimenDoses, type DoseEvent, type DoseRoute } from '../structural/doses';
 import { createStructuralModel, type ParameterValues } from '../structural/structural-model';
 import type { StudyPopulationModel, ResidualValues } from './fit-study';
-import { covariateVector, individualValues, resolveEffects, stageModel, stageTheta, type StageModel } from './parameter-model';
+import { covariateVector, individualValues, populationStages, resolveEffects, stageTheta, type StageModel } from './parameter-model';
 
 export interface TrialArm {
   /** Dose amount per administration; 0 is a placebo arm (no dose records). */
@@ -118,8 +118,7 @@ export function simulateStudyTrial(
   seed: number,
 ): SimulatedStudyTrial {
   const rng = createRng(seed);
-  const pkStage = stageModel(spec, 'pk', model.pk, undefined, model.effects);
-  const pdStage = model.pd ? stageModel(spec, 'pd', model.pk, model.pd, model.effects) : undefined;
+  const { pk: pkStage, pd: pdStage } = populationStages(spec, model);
   const pkTheta = stageTheta(model.theta, pkStage);
   const pdTheta = pdStage ? stageTheta(model.theta, pdStage) : [];
   const engine = createStructuralModel(model.pd ? { pk: model.pk, pd: model.pd } : { pk: model.pk }, {
