@@ -116,7 +116,8 @@ async function mountPanels(page: Page): Promise<void> {
 async function chooseTinyGrid(page: Page): Promise<void> {
   const panel = page.locator('qp-ablation-panel');
   await panel.getByLabel('Encoder').selectOption('qnn-mlp');
-  await panel.getByLabel('Mode').selectOption('independent');
+  // (by its control: the output head's options name a "model", which a label search for "Mode" also finds)
+  await panel.locator('select[data-control="mode"]').selectOption('independent');
   for (const n of ['4', '8']) await panel.locator('fieldset[data-control="qubits"]').getByLabel(n, { exact: true }).uncheck();
   await panel.locator('fieldset[data-control="layers"]').getByLabel('3', { exact: true }).uncheck();
   await panel.getByText('Advanced: network size').click();
@@ -144,6 +145,34 @@ test('the ablation panel runs a tiny grid in a worker and draws the heatmap with
   const rows = panel.getByTestId('ablation-cells').locator('tbody tr');
   await expect(rows).toHaveCount(2);
   await expect(rows.first().locator('th')).toHaveText('2 × 1');
+});
+
+test('the ablation panel runs a cell with the mechanistic head: a hybrid model, no mode, the head named', async ({ appPage: page }) => {
+  test.setTimeout(60_000);
+  await mountPanels(page);
+  const panel = page.locator('qp-ablation-panel');
+  await chooseTinyGrid(page);
+  await panel.locator('fieldset[data-control="layers"]').getByLabel('2', { exact: true }).uncheck();
+  await panel.getByLabel('Output head').selectOption('mechanistic');
+  await expect(panel.locator('select[data-control="mode"]')).toBeDisabled();
+  await panel.getByLabel('Max epochs').fill('2');
+  await expect(panel.getByText('1 model to train, each a hybrid model')).toBeVisible();
+  await panel.getByRole('button', { name: 'Run' }).click();
+  await expect(panel.getByRole('status').filter({ hasText: 'Finished: 1 model' })).toBeVisible({ timeout: 45_000 });
+  await expect(panel.getByTestId('experiment-head')).toContainText('Mechanistic: covariate model of the population model (hybrid)');
+  const row = panel.getByTestId('ablation-cells').locator('tbody tr');
+  await expect(row).toHaveCount(1);
+  await expect(row.locator('th')).toHaveText('2 × 1');
+  // validation PD RMSE (z) and in ng/mL: numbers
+  for (const cell of [1, 2])
+    expect(
+      Number(
+        await row
+          .locator('td')
+          .nth(cell - 1)
+          .textContent(),
+      ),
+    ).toBeGreaterThan(0);
 });
 
 test('the ablation can be cancelled; the claims panel warns about the test subjects before a run', async ({ appPage: page }) => {

@@ -39,16 +39,22 @@ Commands:
   evaluate --csv TRAIN --external OTHER [--model E|mechanistic] [--head direct|mechanistic] [--spec S.json] [--seed s] [--epochs N]
                       trains on TRAIN as train does (reference split) and applies the model to OTHER, a file
                       of the same study layout: validation/test metrics on TRAIN, PK/PD metrics on OTHER
-  ablation --csv F [--encoder E] [--mode M] [--qubits 2,4,8] [--layers 1,2,3] [--seed s] [--split reference|cv5:K]
-        [--epochs N] [--hidden H] [--depth D]
+  ablation --csv F [--spec S.json] [--head direct|mechanistic] [--encoder E] [--mode M] [--qubits 2,4,8] [--layers 1,2,3]
+        [--seed s] [--split reference|cv5:K] [--epochs N] [--hidden H] [--depth D]
                       the qubits × layers grid of a quantum encoder, validation metrics only
-  claims --csv F [--encoders E1,E2] [--mode M] [--qubits n] [--layers L] [--seed s] [--split reference|cv5:K]
-        [--epochs N] [--hidden H] [--depth D]
-                      each quantum encoder beside its width-matched classical control, with verdicts
+  claims --csv F [--spec S.json] [--head direct|mechanistic] [--encoders E1,E2] [--mode M] [--qubits n] [--layers L]
+        [--seed s] [--split reference|cv5:K] [--epochs N] [--hidden H] [--depth D]
+                      each quantum encoder beside its width-matched classical control, with verdicts; both
+                      experiments: the study as train reads it, head mechanistic: each model a hybrid model
   fit --csv F --spec S.json
                       the population PK/PD model the study spec S describes, fitted to F by FOCE-I:
                       estimates in the spec's units with RSE and 95 % CI, omega, residual errors,
                       OFV/AIC/BIC and the models compared (status 2 when F or S cannot be used)
+  ude --csv F [--spec S.json] [--epochs N] [--backend cpu|wasm|auto|webgpu]
+                      EXPERIMENTAL: the mechanistic model and the same model with a universal-ODE term (a
+                      small network in its indirect response, docs/ude.md), fitted on the reference split's
+                      training subjects: PD RMSE of both on the validation (and test) subjects, the UDE's
+                      periodicity under a daily regimen (default 150 epochs, backend cpu)
 Options:
   --no-build          reuse the existing dist/ build`;
 
@@ -71,6 +77,7 @@ async function main(argv: string[]): Promise<void> {
     ablation: () => experimentCommand('ablation', rest),
     claims: () => experimentCommand('claims', rest),
     fit: () => fitCommand(rest),
+    ude: () => udeCommand(rest),
   };
   const prepare = known[command];
   if (!prepare) {
@@ -232,6 +239,21 @@ function fitCommand(args: string[]): [string, unknown] {
   return ['fit', fitArgs];
 }
 
+/** `ude` (experimental): the page command checks the epochs and the backend and names what is wrong. */
+function udeCommand(args: string[]): [string, unknown] {
+  const csv = option(args, '--csv') ?? usageError('ude needs --csv FILE.');
+  const epochs = option(args, '--epochs');
+  return [
+    'ude',
+    {
+      ...dataFile(csv),
+      ...specFile(option(args, '--spec')),
+      epochs: epochs === undefined ? undefined : Number(epochs),
+      backend: option(args, '--backend'),
+    },
+  ];
+}
+
 /** Reads the study spec of `doses` (none: the EstData preset) and checks it against the file here (status 2 with the reason). */
 function dosesSpec(file: DataFileArgs, specPath: string | undefined): { specText?: string; specName?: string } {
   const spec = specFile(specPath);
@@ -255,6 +277,8 @@ function experimentCommand(name: 'ablation' | 'claims', args: string[]): [string
   const file = dataFile(csv);
   const shared = {
     ...file,
+    ...specFile(text('--spec')),
+    head: text('--head'),
     mode: text('--mode'),
     seed: number('--seed'),
     split: text('--split'),

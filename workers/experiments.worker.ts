@@ -43,7 +43,7 @@ const api = {
   ) {
     const backend = await prepare(request);
     const dataset = await resolveDataset(source);
-    const study = await trainingStudy(source, dataset);
+    const study = await trainingStudy(source, dataset, options.study ?? null);
     const result = await failOnGpuLoss(
       runAblation(splitView(dataset, split, study), { ...options, study }, { onCell: onProgress, signal }),
     );
@@ -59,7 +59,7 @@ const api = {
   ) {
     const backend = await prepare(request);
     const dataset = await resolveDataset(source);
-    const study = await trainingStudy(source, dataset);
+    const study = await trainingStudy(source, dataset, options.study ?? null);
     const result = await failOnGpuLoss(runClaimsCheck(splitView(dataset, split, study), { ...options, study }, { onProgress, signal }));
     return { ...result, backend };
   },

@@ -1,21 +1,14 @@
 /**
  * The qubits × layers ablation (as the poster's heatmaps): one model per cell, trained with early
- * stopping on the validation subjects and scored on them. The test subjects are never read.
+ * stopping on the validation subjects and scored on them. The test subjects are never read. Either
+ * output head (experiment-run.ts): with the mechanistic one, each cell is a hybrid model whose
+ * covariate network has the cell's circuit.
  */
 import type { SplitView } from '../../data/splits/view';
 import { MAX_LAYERS, MAX_QUBITS } from '../../quantum/template';
 import { ModelConfigError } from '../errors';
-import { disposeModel } from '../pkpd-model';
 import type { CancelSignal } from '../train-network';
-import {
-  checkQuantumEncoder,
-  checkSettings,
-  type ExperimentSettings,
-  modelParameters,
-  monitoredTraining,
-  type ParameterCount,
-  trainRun,
-} from './experiment-run';
+import { checkQuantumEncoder, checkSettings, type ExperimentSettings, type ParameterCount, trainRun } from './experiment-run';
 import { type ExperimentProgress, ProgressClock } from './progress';
 
 export interface AblationOptions extends ExperimentSettings {
@@ -37,7 +30,10 @@ export interface AblationCell {
   readonly valPdRmse: number | null;
   readonly valPkRmse: number | null;
   readonly parameters: ParameterCount;
-  /** Epochs the PD network (multitask: the network; a study without PD: the PK network) ran, and its best (restored) epoch. */
+  /**
+   * Epochs the monitored network ran, and its best (restored) epoch: direct head, the PD network (multitask: the network; a
+   * study without PD: the PK network); mechanistic head, the network step of the hybrid fit's kept round.
+   */
   readonly epochs: number;
   readonly bestEpoch: number;
   readonly seconds: number;
@@ -77,7 +73,7 @@ export async function runAblation(view: SplitView, options: AblationOptions, hoo
   checkAxis('qubits', options.qubits, MAX_QUBITS);
   checkAxis('layers', options.layers, MAX_LAYERS);
   const grid = options.qubits.flatMap((qubits) => options.layers.map((layers) => ({ qubits, layers })));
-  const clock = new ProgressClock(grid.length, options.mode);
+  const clock = new ProgressClock(grid.length);
   const cells: AblationCell[] = [];
   for (const [index, { qubits, layers }] of grid.entries()) {
     if (hooks.signal?.aborted) break;
@@ -94,9 +90,8 @@ export async function runAblation(view: SplitView, options: AblationOptions, hoo
         onEpoch: (epoch) => report(null, epoch),
       },
     );
+    if (!trained) break;
     try {
-      if (trained.cancelled) break;
-      const monitored = monitoredTraining(trained);
       const cell: AblationCell = {
         qubits,
         layers,
@@ -104,15 +99,15 @@ export async function runAblation(view: SplitView, options: AblationOptions, hoo
         valPkRmseZ: trained.validation.pk?.rmse_z ?? null,
         valPdRmse: trained.validation.pd?.rmse ?? null,
         valPkRmse: trained.validation.pk?.rmse ?? null,
-        parameters: modelParameters(trained.model),
-        epochs: monitored.epochsRun,
-        bestEpoch: monitored.bestEpoch,
+        parameters: trained.parameters,
+        epochs: trained.monitored.epochsRun,
+        bestEpoch: trained.monitored.bestEpoch,
         seconds: trained.seconds,
       };
       cells.push(cell);
       report(cell, null);
     } finally {
-      disposeModel(trained.model);
+      trained.dispose();
     }
   }
   return { cells, cancelled: cells.length < grid.length };

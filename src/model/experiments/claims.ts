@@ -1,28 +1,25 @@
 /**
  * The claims check: each quantum encoder beside its width-matched classical control (same options,
  * only the circuits replaced). Both models of a pair are trained first; then each is evaluated once
- * on the withheld test subjects (evaluateFinal) and timed at inference. The verdicts say which of
- * the poster's claims the numbers support.
+ * on the withheld test subjects (evaluateFinal; the mechanistic head: evaluateHybridFinal) and timed
+ * at inference. The verdicts say which of the poster's claims the numbers support.
  */
 import type { SplitView } from '../../data/splits/view';
 import type { EncoderName } from '../../quantum/resources/architecture';
 import type { TargetMetrics } from '../metrics';
-import { disposeModel } from '../pkpd-model';
 import type { QuantumBlockKind } from '../quantum-block';
 import type { CancelSignal } from '../train-network';
-import { evaluateFinal, type PkPdTrainingResult, type ValidationMetrics } from '../train-pkpd';
+import type { ValidationMetrics } from '../train-pkpd';
 import { epochsToReach } from './epochs-to-reach';
 import {
   checkQuantumEncoder,
   checkSettings,
   type ExperimentSettings,
-  modelParameters,
-  monitoredTraining,
   type ParameterCount,
   runLabel,
+  type TrainedRun,
   trainRun,
 } from './experiment-run';
-import { inferenceMicrosecondsPerSample } from './inference-timing';
 import { QUANTUM_ENCODERS } from './quantum-encoders';
 import { type ExperimentProgress, ProgressClock } from './progress';
 import { type ClaimVerdict, judgeClaims } from './verdicts';
@@ -52,13 +49,17 @@ export interface ClaimsRow {
   readonly quantumBlocks: QuantumBlockKind;
   readonly label: string;
   readonly parameters: ParameterCount;
-  /** Best validation loss (MSE, z) of the PD network (multitask: the network; a study without PD: the PK network) and its epoch. */
+  /**
+   * Best validation loss of the monitored network and its epoch (experiment-run.ts `MonitoredTraining`): direct head, MSE (z)
+   * of the PD network (multitask: the network; a study without PD: the PK network); mechanistic head, mean squared η/ω of the
+   * kept round's network step.
+   */
   readonly bestValLoss: number;
   readonly bestEpoch: number;
   readonly epochsRun: number;
   /** First epoch whose validation loss ≤ the control's best (null: never); the control: its own best epoch. */
   readonly epochsToControlBest: number | null;
-  /** Median of timed prediction passes over the development observations. */
+  /** Median of timed prediction passes over the development subjects: per observation (direct head), per subject (mechanistic). */
   readonly inferenceMicroseconds: number;
   readonly validation: TargetRmse;
   readonly test: TargetRmse;
@@ -88,11 +89,11 @@ export async function runClaimsCheck(view: SplitView, options: ClaimsOptions, ho
   const runs = (encoders as EncoderName[]).flatMap((encoder) =>
     (['circuit', 'width-matched-control'] as const).map((quantumBlocks) => ({ encoder, quantumBlocks })),
   );
-  const clock = new ProgressClock(runs.length, options.mode);
+  const clock = new ProgressClock(runs.length);
   const rows: ClaimsRow[] = [];
   const verdicts: ClaimVerdict[] = [];
   for (let pair = 0; pair < runs.length / 2; pair++) {
-    const trained: PkPdTrainingResult[] = [];
+    const trained: TrainedRun[] = [];
     try {
       for (const index of [2 * pair, 2 * pair + 1]) {
         if (hooks.signal?.aborted) break;
@@ -103,26 +104,26 @@ export async function runClaimsCheck(view: SplitView, options: ClaimsOptions, ho
           signal: hooks.signal,
           onEpoch: (epoch) => hooks.onProgress?.(clock.report(index, label, epoch)),
         });
+        if (!result) break;
         trained.push(result);
-        if (result.cancelled) break;
         hooks.onProgress?.(clock.report(index, label, null, true));
       }
-      if (trained.length < 2 || trained.some((t) => t.cancelled)) break;
+      if (trained.length < 2) break;
       const control = trained[1];
-      const tests = trained.map((t) => evaluateFinal(t.model, view).metrics);
-      const controlBest = monitoredTraining(control).bestLoss;
+      const tests = trained.map((t) => t.test());
+      const controlBest = control.monitored.bestLoss;
       const [q, c] = trained.map((t, i): ClaimsRow => {
-        const monitored = monitoredTraining(t);
+        const { monitored } = t;
         const spec = runs[2 * pair + i];
         return {
           ...spec,
           label: runLabel(spec),
-          parameters: modelParameters(t.model),
+          parameters: t.parameters,
           bestValLoss: monitored.bestLoss,
           bestEpoch: monitored.bestEpoch,
           epochsRun: monitored.epochsRun,
           epochsToControlBest: t === control ? monitored.bestEpoch : epochsToReach(monitored.history, controlBest),
-          inferenceMicroseconds: inferenceMicrosecondsPerSample(t.model, view),
+          inferenceMicroseconds: t.inferenceMicroseconds(),
           validation: targetRmse(t.validation),
           test: targetRmse(tests[i]),
           trainingSeconds: t.seconds,
@@ -131,7 +132,7 @@ export async function runClaimsCheck(view: SplitView, options: ClaimsOptions, ho
       rows.push(q, c);
       for (const verdict of judgeClaims(q, c, experimentEndpoint(options.study ?? null))) verdicts.push(verdict);
     } finally {
-      for (const t of trained) disposeModel(t.model);
+      for (const t of trained) t.dispose();
     }
   }
   return { rows, verdicts, cancelled: rows.length < runs.length };

@@ -1,11 +1,20 @@
 /**
  * Progress of an experiment made of several training runs (grid cells, or models of the claims
  * check): which run, its current epoch, the fraction done and the time left. A run counts its
- * branches in training order (PK then PD, or the one multitask network), each branch by its epochs
- * out of the maximum — early stopping makes the estimate err on the long side.
+ * network trainings in order (direct head: PK then PD, or the one multitask network; mechanistic
+ * head: the network step of each alternating round), each by its epochs out of the maximum — early
+ * stopping makes the estimate err on the long side.
  */
-import type { ModelMode } from '../pkpd-model';
-import type { BranchProgress } from '../train-pkpd';
+import type { EpochProgress } from '../train-network';
+
+/** An epoch of one of a run's network trainings. */
+export interface RunEpoch extends EpochProgress {
+  /** Which training: a branch ('pk', 'pd', 'pkpd') or a hybrid fit's round ('round2'). */
+  readonly branch: string;
+  /** 1-based place of this training among the run's, and how many the run has. */
+  readonly step: number;
+  readonly steps: number;
+}
 
 export interface ExperimentProgress {
   /** 1-based index of the training run in progress (or just finished). */
@@ -14,7 +23,7 @@ export interface ExperimentProgress {
   /** What the run trains, in words ("4 qubits × 2 layers", "QNN-MLP control"). */
   readonly label: string;
   /** The run's latest epoch; null when the run starts or has finished. */
-  readonly epoch: BranchProgress | null;
+  readonly epoch: RunEpoch | null;
   /** Fraction of the whole experiment done, 0..1. */
   readonly fraction: number;
   readonly elapsedMs: number;
@@ -22,12 +31,9 @@ export interface ExperimentProgress {
   readonly etaMs: number | null;
 }
 
-const branchOrder = (mode: ModelMode): readonly string[] => (mode === 'multitask' ? ['pkpd'] : ['pk', 'pd']);
-
 /** Fraction done when `completedRuns` runs have finished and the current one reports `epoch`. */
-export function experimentFraction(completedRuns: number, runs: number, mode: ModelMode, epoch: BranchProgress | null): number {
-  const branches = branchOrder(mode);
-  const within = epoch === null ? 0 : (Math.max(0, branches.indexOf(epoch.branch)) + epoch.epoch / epoch.epochs) / branches.length;
+export function experimentFraction(completedRuns: number, runs: number, epoch: RunEpoch | null): number {
+  const within = epoch === null ? 0 : (epoch.step - 1 + epoch.epoch / epoch.epochs) / epoch.steps;
   return Math.min(1, (completedRuns + within) / runs);
 }
 
@@ -35,14 +41,11 @@ export function experimentFraction(completedRuns: number, runs: number, mode: Mo
 export class ProgressClock {
   private readonly started = performance.now();
 
-  constructor(
-    private readonly runs: number,
-    private readonly mode: ModelMode,
-  ) {}
+  constructor(private readonly runs: number) {}
 
   /** Progress of run `index` (0-based); `finished` marks the run as done. */
-  report(index: number, label: string, epoch: BranchProgress | null, finished = false): ExperimentProgress {
-    const fraction = finished ? (index + 1) / this.runs : experimentFraction(index, this.runs, this.mode, epoch);
+  report(index: number, label: string, epoch: RunEpoch | null, finished = false): ExperimentProgress {
+    const fraction = finished ? (index + 1) / this.runs : experimentFraction(index, this.runs, epoch);
     const elapsedMs = performance.now() - this.started;
     return {
       run: index + 1,

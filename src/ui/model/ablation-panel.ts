@@ -1,6 +1,7 @@
 /**
  * `<qp-ablation-panel .data=${dataset} .spec=${StudySpec|null}>`: the qubits × layers ablation of a
- * quantum encoder, as the poster's heatmaps — one model per cell, trained in a worker and scored on
+ * quantum encoder with either output head (direct, or mechanistic: hybrid models), as the poster's
+ * heatmaps — one model per cell, trained in a worker and scored on
  * the validation subjects (the test subjects are never read); a heatmap of the validation RMSE of the
  * study's response (PK in a study without one; experimentEndpoint) and a table of every cell, in the
  * study's names and units.
@@ -12,7 +13,7 @@ import { QUANTUM_ENCODERS } from '../../model/experiments/quantum-encoders';
 import type { ModelMode } from '../../model/pkpd-model';
 import { endpointTitle, experimentEndpoint } from '../../model/report/labels';
 import type { StudySpec } from '../../study/study-spec';
-import { DEFAULT_TRAINING_CONFIG, type TrainingSplit } from '../../model/training-config';
+import { DEFAULT_TRAINING_CONFIG, type TrainingHead, type TrainingSplit } from '../../model/training-config';
 import { ENCODER_LABELS, type EncoderName } from '../../quantum/resources/architecture';
 import { runAblationInWorker, type WithBackend } from '../../../workers/experiments-client';
 import { formatSignificant } from '../../text/format';
@@ -24,6 +25,8 @@ import {
   experimentSettings,
   formatDuration,
   formatZ,
+  headField,
+  headNote,
   modeField,
   parametersCell,
   progressView,
@@ -50,12 +53,14 @@ export class AblationPanel extends LitElement {
     data: { attribute: false },
     spec: { attribute: false },
     encoder: { state: true },
+    head: { state: true },
     mode: { state: true },
     qubits: { state: true },
     layers: { state: true },
     split: { state: true },
     sizes: { state: true },
     cells: { state: true },
+    cellsHead: { state: true },
   };
   static override styles = experimentStyles;
 
@@ -63,6 +68,7 @@ export class AblationPanel extends LitElement {
   /** The open dataset's study (the endpoint scored, its name and unit); null: EstData's PD in ng/mL. */
   declare spec: StudySpec | null;
   declare encoder: EncoderName;
+  declare head: TrainingHead;
   declare mode: ModelMode;
   declare qubits: readonly number[];
   declare layers: readonly number[];
@@ -70,6 +76,8 @@ export class AblationPanel extends LitElement {
   declare sizes: RawSizes;
   /** Finished cells, shown as they arrive. */
   declare cells: readonly AblationCell[];
+  /** The output head of the run the cells come from. */
+  declare cellsHead: TrainingHead;
 
   private readonly task = new ExperimentTask<AblationProgress, Result>(this, 'The ablation failed', (p) => {
     if (p.cell) this.cells = [...this.cells, p.cell];
@@ -80,12 +88,14 @@ export class AblationPanel extends LitElement {
     this.data = null;
     this.spec = null;
     this.encoder = DEFAULT_TRAINING_CONFIG.encoder;
+    this.head = DEFAULT_TRAINING_CONFIG.head;
     this.mode = DEFAULT_TRAINING_CONFIG.mode;
     this.qubits = [2, 4, 8];
     this.layers = [1, 2, 3];
     this.split = DEFAULT_TRAINING_CONFIG.split;
     this.sizes = DEFAULT_RAW_SIZES;
     this.cells = [];
+    this.cellsHead = this.head;
   }
 
   protected override render(): TemplateResult {
@@ -121,7 +131,9 @@ export class AblationPanel extends LitElement {
             ${QUANTUM_ENCODERS.map((name) => html`<option value=${name} ?selected=${name === this.encoder}>${ENCODER_LABELS[name]}</option>`)}
           </select></label
         >
-        ${modeField(this.mode, running, (mode) => (this.mode = mode))} ${splitField(this.split, running, (split) => (this.split = split))}
+        ${headField(this.head, running, (head) => (this.head = head))}
+        ${modeField(this.mode, running || this.head === 'mechanistic', (mode) => (this.mode = mode))}
+        ${splitField(this.split, running, (split) => (this.split = split))}
         ${sizeField('epochs', this.sizes, problems.epochs, running, this.onSize)}
       </div>
       <div class="controls">
@@ -129,10 +141,13 @@ export class AblationPanel extends LitElement {
         ${checkboxGroup('Layers', 'layers', LAYER_CHOICES, this.layers, String, running, (values) => (this.layers = values))}
       </div>
       ${advancedSizes(this.sizes, problems, running, this.onSize)} ${runButtons(running, blocker, this.run, () => this.task.cancel())}
-      <p class="note">
-        ${this.runs} model${this.runs === 1 ? '' : 's'} to
-        train${this.mode === 'multitask' || experimentEndpoint(this.spec).target === 'pk' ? '' : ', each a PK and a PD network'}.
-      </p>`;
+      <p class="note">${this.runs} model${this.runs === 1 ? '' : 's'} to train${this.eachModel()}.</p>`;
+  }
+
+  private eachModel(): string {
+    if (this.head === 'mechanistic')
+      return ', each a hybrid model (its covariate network trained in alternating rounds with population fits)';
+    return this.mode === 'multitask' || experimentEndpoint(this.spec).target === 'pk' ? '' : ', each a PK and a PD network';
   }
 
   private readonly onSize = (key: SizeKey, value: string): void => {
@@ -142,14 +157,16 @@ export class AblationPanel extends LitElement {
   private readonly run = (): void => {
     const data = this.data;
     if (!data) return;
+    const head = this.head;
     const options = {
-      ...experimentSettings(this.mode, this.sizes),
+      ...experimentSettings(head, this.mode, this.sizes),
       encoder: this.encoder,
       qubits: [...this.qubits],
       layers: [...this.layers],
     };
     void this.task.start((onProgress, signal, backend) => {
       this.cells = [];
+      this.cellsHead = head;
       return runAblationInWorker(data, this.split, options, onProgress, signal, backend);
     });
   };
@@ -169,6 +186,8 @@ export class AblationPanel extends LitElement {
     const endpoint = experimentEndpoint(this.spec);
     const title = endpointTitle(endpoint);
     const pd = endpoint.target === 'pd';
+    const hybrid = this.cellsHead === 'mechanistic';
+    const monitored = hybrid ? "covariate network's kept round" : pd ? 'PD network (multitask: the network)' : 'PK network';
     const z = (c: AblationCell): number | null => (pd ? c.valPdRmseZ : c.valPkRmseZ);
     const inUnit = (c: AblationCell): number | null => (pd ? c.valPdRmse : c.valPkRmse);
     const cells = this.cells.flatMap((c) => {
@@ -176,12 +195,14 @@ export class AblationPanel extends LitElement {
       return value === null ? [] : [{ x: c.layers, y: c.qubits, value }];
     });
     return html`<h3>Validation ${title} RMSE (z-units)</h3>
+      ${headNote(this.cellsHead)}
       <qp-heatmap-plot .cells=${cells} x-label="Layers" y-label="Qubits" value-label="Validation ${title} RMSE (z)"></qp-heatmap-plot>
       <div class="table-wrap">
         <table data-testid="ablation-cells">
           <caption>
-            Every cell: validation RMSE (z-units of the training scaler; ${title} also in ${unitWords(endpoint)}), trainable parameters of
-            all the model's networks, epochs of the ${pd ? 'PD network (multitask: the network)' : 'PK network'}.
+            Every cell: validation RMSE (z-units of the training scaler; ${title} also in
+            ${unitWords(endpoint)}${hybrid ? ', typical predictions' : ''}), trainable parameters of
+            ${hybrid ? 'the covariate network' : "all the model's networks"}, epochs of the ${monitored}.
           </caption>
           <thead>
             <tr>

@@ -1,9 +1,10 @@
 /**
  * `<qp-claims-panel .data=${dataset} .spec=${StudySpec|null}>`: the poster's claims — fewer parameters, faster convergence,
  * faster inference, better generalisation on small data — checked for each quantum encoder against
- * its width-matched classical control, trained in a worker with the same settings. Each trained
- * model is evaluated once on the withheld test subjects (the study's split, named before the run).
- * RMSE of the study's response (PK in a study without one), named and in its unit.
+ * its width-matched classical control, trained in a worker with the same settings and output head
+ * (direct, or mechanistic: hybrid models). Each trained model is evaluated once on the withheld test
+ * subjects (the study's split, named before the run). RMSE of the study's response (PK in a study
+ * without one), named and in its unit.
  */
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import type { Dataset } from '../../data/types';
@@ -14,7 +15,7 @@ import { CLAIM_TITLES, type ClaimVerdict } from '../../model/experiments/verdict
 import type { ModelMode } from '../../model/pkpd-model';
 import { endpointTitle, experimentEndpoint } from '../../model/report/labels';
 import type { StudySpec } from '../../study/study-spec';
-import { DEFAULT_TRAINING_CONFIG, type TrainingSplit } from '../../model/training-config';
+import { DEFAULT_TRAINING_CONFIG, type TrainingHead, type TrainingSplit } from '../../model/training-config';
 import { testSubjectIds } from '../../model/experiments/split-choice';
 import { ENCODER_LABELS, type EncoderName } from '../../quantum/resources/architecture';
 import { MAX_LAYERS, MAX_QUBITS } from '../../quantum/template';
@@ -28,6 +29,8 @@ import {
   experimentSettings,
   formatDuration,
   formatZ,
+  headField,
+  headNote,
   modeField,
   parametersCell,
   progressView,
@@ -53,6 +56,7 @@ export class ClaimsPanel extends LitElement {
     data: { attribute: false },
     spec: { attribute: false },
     encoders: { state: true },
+    head: { state: true },
     mode: { state: true },
     qubits: { state: true },
     layers: { state: true },
@@ -65,6 +69,7 @@ export class ClaimsPanel extends LitElement {
   /** The open dataset's study (its split's groups, the endpoint scored, its name and unit); null: EstData's defaults. */
   declare spec: StudySpec | null;
   declare encoders: readonly EncoderName[];
+  declare head: TrainingHead;
   declare mode: ModelMode;
   declare qubits: number;
   declare layers: number;
@@ -72,12 +77,15 @@ export class ClaimsPanel extends LitElement {
   declare sizes: RawSizes;
 
   private readonly task = new ExperimentTask<ExperimentProgress, Result>(this, 'The claims check failed');
+  /** The output head of the run whose result is shown. */
+  private resultHead: TrainingHead = DEFAULT_TRAINING_CONFIG.head;
 
   constructor() {
     super();
     this.data = null;
     this.spec = null;
     this.encoders = QUANTUM_ENCODERS;
+    this.head = DEFAULT_TRAINING_CONFIG.head;
     this.mode = DEFAULT_TRAINING_CONFIG.mode;
     this.qubits = DEFAULT_TRAINING_CONFIG.qubits;
     this.layers = DEFAULT_TRAINING_CONFIG.layers;
@@ -119,7 +127,8 @@ export class ClaimsPanel extends LitElement {
         )}
       </div>
       <div class="controls">
-        ${modeField(this.mode, running, (mode) => (this.mode = mode))}
+        ${headField(this.head, running, (head) => (this.head = head))}
+        ${modeField(this.mode, running || this.head === 'mechanistic', (mode) => (this.mode = mode))}
         ${this.numberSelect('Qubits', 'qubits', range(MAX_QUBITS), this.qubits, (n) => (this.qubits = n))}
         ${this.numberSelect('Layers', 'layers', range(MAX_LAYERS), this.layers, (n) => (this.layers = n))}
         ${sizeField('epochs', this.sizes, problems.epochs, running, this.onSize)}
@@ -154,13 +163,17 @@ export class ClaimsPanel extends LitElement {
   private readonly run = (): void => {
     const data = this.data;
     if (!data) return;
+    const head = this.head;
     const options = {
-      ...experimentSettings(this.mode, this.sizes),
+      ...experimentSettings(head, this.mode, this.sizes),
       encoders: [...this.encoders],
       qubits: this.qubits,
       layers: this.layers,
     };
-    void this.task.start((onProgress, signal, backend) => runClaimsInWorker(data, this.split, options, onProgress, signal, backend));
+    void this.task.start((onProgress, signal, backend) => {
+      this.resultHead = head;
+      return runClaimsInWorker(data, this.split, options, onProgress, signal, backend);
+    });
   };
 
   private results(r: Result): TemplateResult {
@@ -170,7 +183,7 @@ export class ClaimsPanel extends LitElement {
         ${r.cancelled ? `Cancelled: ${pairs.length} finished pair${pairs.length === 1 ? '' : 's'} shown; an unfinished pair is dropped untested` : 'Finished'}
         (training ${formatDuration(seconds * 1000)}, on ${r.backend.name}: ${r.backend.reason}).
       </p>
-      ${pairs.length > 0 ? this.table(pairs) : nothing}
+      ${pairs.length > 0 ? html`${headNote(this.resultHead)}${this.table(pairs)}` : nothing}
       ${pairs.map(([q]) =>
         this.verdicts(
           q,
@@ -191,12 +204,16 @@ export class ClaimsPanel extends LitElement {
     const endpoint = experimentEndpoint(this.spec);
     const title = endpointTitle(endpoint);
     const pd = endpoint.target === 'pd';
+    const hybrid = this.resultHead === 'mechanistic';
+    const loss = hybrid
+      ? "mean squared η/ω of the covariate network's kept round"
+      : `MSE (z) of the ${pd ? 'PD network (multitask: the network)' : 'PK network'}`;
     return html`<div class="table-wrap">
       <table data-testid="claims-table">
         <caption>
-          Each quantum model beside its width-matched control. Parameters: all networks of the model (circuit angles in brackets).
-          Validation loss: MSE (z) of the ${pd ? 'PD network (multitask: the network)' : 'PK network'}. RMSE in z-units of the training
-          scaler, ${unitWords(endpoint)} in brackets.
+          Each quantum model beside its width-matched control. Parameters: ${hybrid ? 'the covariate network' : 'all networks of the model'}
+          (circuit angles in brackets). Validation loss: ${loss}. RMSE${hybrid ? ' of the typical predictions' : ''} in z-units of the
+          training scaler, ${unitWords(endpoint)} in brackets.
         </caption>
         <thead>
           <tr>
@@ -204,7 +221,7 @@ export class ClaimsPanel extends LitElement {
             <th scope="col">Parameters (circuit)</th>
             <th scope="col">Epochs to the control's best val loss</th>
             <th scope="col">Best val loss (epoch)</th>
-            <th scope="col">Inference µs / sample</th>
+            <th scope="col">Inference µs / ${hybrid ? 'subject (covariate network)' : 'sample'}</th>
             <th scope="col">Val ${title} RMSE</th>
             <th scope="col">Test ${title} RMSE</th>
             ${pd ? html`<th scope="col">Test PK RMSE</th>` : nothing}

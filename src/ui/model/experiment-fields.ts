@@ -1,6 +1,7 @@
 /**
- * Controls and read-outs shared by the experiment panels: mode, split, maximum epochs, network
- * sizes (under "Advanced"), Run/Cancel and the progress line. Templates only; the panels own state.
+ * Controls and read-outs shared by the experiment panels: output head, mode, split, maximum epochs,
+ * network sizes (under "Advanced"), Run/Cancel and the progress line. Templates only; the panels own
+ * state.
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { ExperimentSettings } from '../../model/experiments/experiment-run';
@@ -8,7 +9,10 @@ import type { ExperimentProgress } from '../../model/experiments/progress';
 import type { ModelMode } from '../../model/pkpd-model';
 import {
   DEFAULT_TRAINING_CONFIG,
+  HEAD_LABELS,
   MODE_LABELS,
+  TRAINING_HEADS,
+  type TrainingHead,
   TRAINING_SPLITS,
   type TrainingConfig,
   trainingConfigProblems,
@@ -59,8 +63,9 @@ export function sizeProblems(raw: RawSizes): Partial<Record<SizeKey, string>> {
 }
 
 /** What every run of the experiment shares (seed 0; the training form's other defaults). */
-export function experimentSettings(mode: ModelMode, raw: RawSizes): ExperimentSettings {
+export function experimentSettings(head: TrainingHead, mode: ModelMode, raw: RawSizes): ExperimentSettings {
   return {
+    head,
     mode,
     seed: DEFAULT_TRAINING_CONFIG.seed,
     training: { epochs: number(raw.epochs) },
@@ -68,6 +73,29 @@ export function experimentSettings(mode: ModelMode, raw: RawSizes): ExperimentSe
   };
 }
 
+export function headField(head: TrainingHead, disabled: boolean, onChange: (head: TrainingHead) => void): TemplateResult {
+  return html`<label
+    >Output head
+    <select
+      data-control="head"
+      ?disabled=${disabled}
+      @change=${(e: Event) => onChange((e.target as HTMLSelectElement).value as TrainingHead)}
+    >
+      ${TRAINING_HEADS.map((h) => html`<option value=${h} ?selected=${h === head}>${HEAD_LABELS[h]}</option>`)}
+    </select></label
+  >`;
+}
+
+/** Which head a result's models have, in words, above its table. */
+export function headNote(head: TrainingHead): TemplateResult {
+  const what =
+    head === 'mechanistic'
+      ? " — each model a hybrid model: the encoder is the covariate network of the study's population model, fitted in alternating rounds"
+      : '';
+  return html`<p class="note" data-testid="experiment-head">Output head: ${HEAD_LABELS[head]}${what}.</p>`;
+}
+
+/** The direct head's mode (the panels disable it for the mechanistic head, which has none). */
 export function modeField(mode: ModelMode, disabled: boolean, onChange: (mode: ModelMode) => void): TemplateResult {
   return html`<label
     >Mode
