@@ -16,7 +16,9 @@
  *   placebo, 10, 30, 100 mg weekly for 4 weeks, seed 2026): each model's PD and PK RMSE of its
  *   typical predictions (the direct head's from covariates and dose history), and per subject the
  *   steady-state PD trough and peak under its weekly dose, typical (η = 0), against the truth's
- *   typical subject of the same covariates: median relative difference.
+ *   typical subject of the same covariates: median relative difference (the hybrid's network reads
+ *   that typical subject's response before dosing, the truth's BASE at η = 0). The hybrid's RMSE is
+ *   of its typical predictions given each subject's own pre-dose response (its baseline input).
  * - estdata: the hybrid headline fitted on EstData's reference split and its five questions (twelve
  *   answers) with 20-draw bands, timed; beside it the direct head's time for the same questions
  *   from bench/results-doses-network-qnn-resmlp-moe-2026-11-24.json (read, not re-run).
@@ -38,7 +40,8 @@ import { answerFittedStudyQuestions, answerStudyQuestionsForModel } from '../src
 import { StudyDoseSimulator, type StudySimulatorOptions } from '../src/dose/study-simulator';
 import { trialCovariates, type VirtualPopulation } from '../src/dose/virtual-population';
 import { disposeModel, evaluateSubjects, trainPkPd } from '../src/model/index';
-import { hybridMetrics, hybridScalers, predictHybrid, predictTypical } from '../src/model/mechanistic/hybrid-evaluation';
+import { hybridMetrics, hybridScalers, predictHybrid, predictTypical, typicalValues } from '../src/model/mechanistic/hybrid-evaluation';
+import { BASELINE_PD_COLUMN } from '../src/model/mechanistic/hybrid-baseline';
 import { disposeHybridModel, hybridDerivedCovariates } from '../src/model/mechanistic/hybrid-model';
 import { trainHybrid } from '../src/model/mechanistic/hybrid-run';
 import { fitStudy, type StudyPopulationModel } from '../src/pkpd/population/fit-study';
@@ -239,7 +242,20 @@ async function truthPart(): Promise<unknown> {
     size: dosed.length,
     seed: 0,
     scenario: 'weekly trial',
-    covariates: { BW: Float64Array.from(dosed, (s) => s.covariates.BW), COMED: Float64Array.from(dosed, (s) => s.covariates.COMED) },
+    covariates: {
+      BW: Float64Array.from(dosed, (s) => s.covariates.BW),
+      COMED: Float64Array.from(dosed, (s) => s.covariates.COMED),
+      // The typical subject's response before dosing (the truth's BASE at η = 0): what the hybrid's
+      // network reads of a typical subject, in place of a baseline drawn from the training subjects.
+      [BASELINE_PD_COLUMN]: Float64Array.from(
+        typicalValues(
+          spec,
+          truth,
+          dosed.map((s) => s.covariates),
+        ).values,
+        (v) => v.BASE as number,
+      ),
+    },
     sources: {},
     trialIndex: null,
     random: {},

@@ -59,6 +59,11 @@ describe('baseline PD as a network input', () => {
     // The baseline explains most of BASE's between-subject variability: what is left for η is smaller.
     expect(withBaseline.model.population.omega.BASE!).toBeLessThan(0.6 * without.model.population.omega.BASE!);
     const test = nonlinearTrial(40, 22);
+    // Subjects bound without the baseline column get it from their own observations (not the training mean).
+    const plain = bindStudy(test, withBaseline.model.spec).subjects;
+    expect(Array.from(predictHybrid(withBaseline.model, plain).pd!.predicted)).toEqual(
+      Array.from(predictHybrid(withBaseline.model, hybridSubjects(withBaseline.model, test)).pd!.predicted),
+    );
     const metrics = (fit: HybridFitResult) => hybridMetrics(predictHybrid(fit.model, hybridSubjects(fit.model, test)), fit.model.scalers);
     const a = metrics(withBaseline);
     const b = metrics(without);
@@ -103,6 +108,10 @@ describe('baseline PD as a network input', () => {
     out[BASELINE_PD_COLUMN].forEach((b, i) =>
       expect(b).toBe(values[Math.min(values.length - 1, Math.floor(normalCdf(z[i]) * values.length))]),
     );
+    // A population that carries the baseline keeps it.
+    const given = Float64Array.from({ length: pop.size }, (_, i) => 8 + i);
+    const kept = derived.derive({ ...pop.covariates, [BASELINE_PD_COLUMN]: given }, pop.size, pop.random);
+    expect(Array.from(kept[BASELINE_PD_COLUMN])).toEqual(Array.from(given));
     const before = memory().numTensors;
     const loaded = loadHybrid(hybridToJSON(model));
     try {

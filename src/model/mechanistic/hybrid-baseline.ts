@@ -14,7 +14,8 @@
  * inputs (its strata), at the quantile Φ(z) of its standard-normal draw of the stream the direct
  * head's simulator uses (src/dose/network-simulator.ts `BASELINE_PD_EFFECT`): the same subject has
  * the same baseline at every dose and for both heads (common random numbers), and a scenario that
- * sets a 0/1 covariate moves the subject into that stratum's distribution.
+ * sets a 0/1 covariate moves the subject into that stratum's distribution. A population that carries
+ * the column itself (e.g. a benchmark's typical subjects) keeps its values.
  */
 import { normalCdf } from '../../pkpd/random';
 import type { StudySubject } from '../../study/study-data';

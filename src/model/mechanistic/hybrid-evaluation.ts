@@ -94,9 +94,14 @@ export function predictTypical(
   return { pk: collect('pk'), pd: collect('pd') };
 }
 
-/** The covariates of subjects as a hybrid model's engine reads them: theirs, with the network's inputs and shifts added. */
+/**
+ * The covariates of subjects as a hybrid model's engine reads them: theirs (and their baseline PD
+ * where the network reads it), with the network's inputs and shifts added.
+ */
 export function hybridCovariates(model: HybridModel, subjects: readonly StudySubject[]): Record<string, number>[] {
-  const covariates = subjects.map((s) => s.covariates);
+  // The baseline PD, where the network reads it, from each subject's own pre-dose response.
+  const read = model.inputs.columns.includes(BASELINE_PD_COLUMN) ? withBaselinePd(subjects) : subjects;
+  const covariates = read.map((s) => s.covariates);
   return withHybridCovariates(model, covariates, networkShifts(model, covariates));
 }
 

@@ -153,7 +153,8 @@ export function hybridDerivedCovariates(model: HybridModel): DerivedCovariates {
       if (kept && Object.values(kept).every((column) => column.length === size)) return kept;
       const given: Record<string, Float64Array | undefined> = { ...covariates };
       let drawn: ReturnType<typeof drawBaselines> | null = null;
-      if (baseline) {
+      // A population that gives the baseline (a scenario's distribution of it) keeps it; otherwise it is drawn.
+      if (baseline && !covariates[BASELINE_PD_COLUMN]) {
         const z = random[BASELINE_PD_EFFECT];
         if (!z) throw new Error(`hybridDerivedCovariates: the population has no ${BASELINE_PD_EFFECT} draws`);
         drawn = given[BASELINE_PD_COLUMN] = drawBaselines(baseline, covariates, z);
@@ -163,7 +164,8 @@ export function hybridDerivedCovariates(model: HybridModel): DerivedCovariates {
       );
       const records = withHybridCovariates(model, rows, networkShifts(model, rows));
       const out: Record<string, Float64Array> = Object.fromEntries(written.map((c) => [c, Float64Array.from(records, (r) => r[c])]));
-      if (drawn) out[BASELINE_PD_COLUMN] = drawn;
+      const pd0 = drawn ?? covariates[BASELINE_PD_COLUMN];
+      if (baseline && pd0) out[BASELINE_PD_COLUMN] = pd0;
       made.set(covariates, out);
       return out;
     },
