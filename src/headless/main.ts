@@ -7,6 +7,7 @@ import './commands/experiments';
 import './commands/model-report';
 import './commands/fit';
 import './commands/evaluate';
+import './commands/ude';
 
 export interface HeadlessApi {
   run(name: string, args: unknown): Promise<unknown>;
