@@ -102,3 +102,24 @@ test('the headless evaluate command applies a model to another file of the same 
     expectMetrics(result.external.metrics, `${args.model} ${args.head ?? ''} external`);
   }
 });
+
+test('the headless ude command (experimental) fits the mechanistic model with a network in its response and checks periodicity', async ({
+  appPage: page,
+}) => {
+  test.setTimeout(120_000);
+  await openRunner(page, ['ude']);
+  const spec = { specText: readFileSync('public/demo/EstData.study.json', 'utf8'), specName: 'EstData.study.json' };
+  const result = await run<{
+    experimental: boolean;
+    pd_rmse: { mechanistic: number; ude: number; subjects: string[]; observations: number };
+    periodicity: { intervals: number; relative_difference: number; converged: boolean };
+    training: { epochs_run: number };
+  }>(page, 'ude', { csvText: estDataSubjects(1, 24), fileName: 'first.csv', ...spec, epochs: 3 });
+  expect(result.experimental).toBe(true);
+  expect(result.pd_rmse.subjects.length).toBeGreaterThan(0);
+  expect(result.pd_rmse.observations).toBeGreaterThan(0);
+  for (const rmse of [result.pd_rmse.mechanistic, result.pd_rmse.ude]) expect(rmse).toBeGreaterThan(0);
+  expect(result.training.epochs_run).toBeLessThanOrEqual(3);
+  expect(result.periodicity.intervals).toBeGreaterThan(1);
+  expect(Number.isFinite(result.periodicity.relative_difference)).toBe(true);
+});
