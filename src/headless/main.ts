@@ -8,6 +8,7 @@ import './commands/model-report';
 import './commands/fit';
 import './commands/evaluate';
 import './commands/ude';
+import './commands/structural';
 
 export interface HeadlessApi {
   run(name: string, args: unknown): Promise<unknown>;
