@@ -55,6 +55,9 @@ Commands:
                       small network in its indirect response, docs/ude.md), fitted on the reference split's
                       training subjects: PD RMSE of both on the validation (and test) subjects, the UDE's
                       periodicity under a daily regimen (default 150 epochs, backend cpu)
+  structural [--backend webgpu|wasm|cpu] [--seed s]
+                      the differentiable TF.js structural model on a backend against the float64 engine
+                      (values) and TF.js's cpu backend (gradients): worst errors per PD family and parameter
 Options:
   --no-build          reuse the existing dist/ build`;
 
@@ -78,6 +81,10 @@ async function main(argv: string[]): Promise<void> {
     claims: () => experimentCommand('claims', rest),
     fit: () => fitCommand(rest),
     ude: () => udeCommand(rest),
+    structural: () => {
+      const seed = option(rest, '--seed');
+      return ['structural-compare', { backend: option(rest, '--backend'), seed: seed === undefined ? undefined : Number(seed) }];
+    },
   };
   const prepare = known[command];
   if (!prepare) {
