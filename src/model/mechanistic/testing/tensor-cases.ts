@@ -108,4 +108,3 @@ export function batchRows<P>(cases: readonly TensorCase[], evaluate: (p: P, batc
   disposePkBatch(batch);
   return rows.map((row, n) => row.slice(0, cases[n].times.length));
 }
-
