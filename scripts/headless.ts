@@ -9,6 +9,8 @@ import { DataFileError, readDataFile } from './headless-data-file';
 import { openHeadlessSession } from './headless-driver';
 import { FitInputError, readFitInputs, type FitArgs } from '../src/headless/commands/fit';
 import { readDosesInputs } from '../src/headless/commands/doses-inputs';
+import { readPatientCommandInputs, type PatientArgs } from '../src/headless/commands/patient';
+import { PatientInputError } from '../src/patient/patient-report';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 
@@ -58,6 +60,12 @@ Commands:
   structural [--backend webgpu|wasm|cpu] [--seed s]
                       the differentiable TF.js structural model on a backend against the float64 engine
                       (values) and TF.js's cpu backend (gradients): worst errors per PD family and parameter
+  patient --spec MODEL.json --patient P.json
+                      one patient's dose (model-informed precision dosing, docs/patient.md): MAP η and
+                      individual parameters under the population model MODEL (a study spec with fixed
+                      values), the objective, and the smallest dose on the patient's regimen grid whose
+                      posterior probability of meeting the model's criterion reaches the patient's level
+                      (status 2 when MODEL or P cannot be used)
 Options:
   --no-build          reuse the existing dist/ build`;
 
@@ -81,6 +89,7 @@ async function main(argv: string[]): Promise<void> {
     claims: () => experimentCommand('claims', rest),
     fit: () => fitCommand(rest),
     ude: () => udeCommand(rest),
+    patient: () => patientCommand(rest),
     structural: () => {
       const seed = option(rest, '--seed');
       return ['structural-compare', { backend: option(rest, '--backend'), seed: seed === undefined ? undefined : Number(seed) }];
@@ -244,6 +253,28 @@ function fitCommand(args: string[]): [string, unknown] {
     process.exit(2);
   }
   return ['fit', fitArgs];
+}
+
+/** Reads and checks the model and the patient here (status 2 with the reason when they cannot be used), then runs on the page. */
+function patientCommand(args: string[]): [string, unknown] {
+  const specPath = option(args, '--spec') ?? usageError('patient needs --spec MODEL.json.');
+  const patientPath = option(args, '--patient') ?? usageError('patient needs --patient PATIENT.json.');
+  const { specText = '', specName = '' } = specFile(specPath);
+  let patientText = '';
+  try {
+    patientText = readFileSync(patientPath, 'utf8');
+  } catch (error) {
+    usageError(`Cannot read ${patientPath}: ${(error as Error).message}`);
+  }
+  const patientArgs: PatientArgs = { specText, specName, patientText, patientName: basename(patientPath) };
+  try {
+    readPatientCommandInputs(patientArgs);
+  } catch (error) {
+    if (!(error instanceof PatientInputError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  }
+  return ['patient', patientArgs];
 }
 
 /** `ude` (experimental): the page command checks the epochs and the backend and names what is wrong. */

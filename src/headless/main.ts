@@ -9,6 +9,7 @@ import './commands/fit';
 import './commands/evaluate';
 import './commands/ude';
 import './commands/structural';
+import './commands/patient';
 
 export interface HeadlessApi {
   run(name: string, args: unknown): Promise<unknown>;

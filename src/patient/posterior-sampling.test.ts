@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mapEstimate, PatientPosterior } from './map-estimate';
-import { predictionBand, samplePosterior } from './posterior-sampling';
+import { laplaceSamples, predictionBand, samplePosterior } from './posterior-sampling';
 import { exampleModel, simulatePatients } from './test-support';
 
 const { spec, model } = exampleModel();
@@ -44,6 +44,17 @@ describe('posterior sampling (SIR)', () => {
     console.log(JSON.stringify({ covered, total, coverage: covered / total }));
     expect(covered / total).toBeGreaterThan(0.8);
     expect(covered / total).toBeLessThan(0.98);
+  });
+
+  it('draws from the Laplace approximation with its covariance', () => {
+    const [p] = simulatePatients(spec, model, 1, 7);
+    const map = mapEstimate(new PatientPosterior(spec, model, p.record));
+    const draws = laplaceSamples(map, { samples: 4000, seed: 2 });
+    const cl = draws.eta.map((e) => e[0]);
+    const mean = cl.reduce((s, v) => s + v, 0) / cl.length;
+    const sd = Math.sqrt(cl.reduce((s, v) => s + (v - mean) ** 2, 0) / cl.length);
+    expect(Math.abs(mean - map.eta[0])).toBeLessThan(0.01);
+    expect(sd / Math.sqrt(map.covariance[0])).toBeCloseTo(1, 1);
   });
 
   it('samples the prior without levels', () => {

@@ -176,3 +176,23 @@ export function predictionBand(
   });
   return band;
 }
+
+/**
+ * Draws from the Laplace approximation itself (a normal at the MAP η with its covariance, no
+ * importance weights): the quick posterior of a what-if, where SIR's extra objective evaluations are
+ * not wanted. Without levels, the prior.
+ */
+export function laplaceSamples(map: MapEstimate, options: { samples?: number; seed?: number } = {}): PosteriorSamples {
+  const k = map.eta.length;
+  const s = options.samples ?? 500;
+  const rng = createRng(options.seed ?? 1);
+  const l = k > 0 ? cholesky(map.covariance, k) : new Float64Array(0);
+  if (!l) throw new Error('laplaceSamples: the covariance is not positive definite');
+  const eta = Array.from({ length: s }, () => {
+    const z = Float64Array.from({ length: k }, () => rng.normal());
+    const x = Float64Array.from(map.eta);
+    for (let r = 0; r < k; r++) for (let c = 0; c <= r; c++) x[r] += l[r * k + c] * z[c];
+    return x;
+  });
+  return { eta, effectiveSize: s, proposals: s, largestWeight: 1 / s };
+}
