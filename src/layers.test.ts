@@ -9,7 +9,18 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const PURE_LAYERS = ['src/data', 'src/model', 'src/pkpd', 'src/dose', 'src/quantum', 'src/store', 'src/platform', 'src/text', 'src/study'];
+const PURE_LAYERS = [
+  'src/data',
+  'src/model',
+  'src/pkpd',
+  'src/dose',
+  'src/quantum',
+  'src/store',
+  'src/platform',
+  'src/text',
+  'src/study',
+  'src/patient',
+];
 const ABOVE = ['src/ui', 'src/pwa', 'src/export', 'src/headless', 'workers'];
 
 function sourceFiles(folder: string): string[] {
