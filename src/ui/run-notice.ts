@@ -56,6 +56,9 @@ export const USER_FACING_ERRORS: ReadonlySet<string> = new Set([
   'PkpdDataError',
   'PkpdParameterError',
   'StudyDataError',
+  'PatientDataError',
+  'PatientInputError',
+  'PatientModelError',
 ]);
 
 /** What went wrong in words a user can act on, and, for an unexpected error, its technical text. */
