@@ -130,7 +130,8 @@ export async function runClaimsCheck(view: SplitView, options: ClaimsOptions, ho
         };
       });
       rows.push(q, c);
-      for (const verdict of judgeClaims(q, c, experimentEndpoint(options.study ?? null))) verdicts.push(verdict);
+      const per = options.head === 'mechanistic' ? 'subject' : 'observation';
+      for (const verdict of judgeClaims(q, c, experimentEndpoint(options.study ?? null), per)) verdicts.push(verdict);
     } finally {
       for (const t of trained) t.dispose();
     }

@@ -68,6 +68,9 @@ describe('claim verdicts', () => {
 
   it('inference times within 5 % of each other are a tie', () => {
     const inference = judgeClaims(row({ inferenceMicroseconds: 5.1 }), control)[2];
+    expect(inference.text).toContain('µs per observation');
+    expect(judgeClaims(row({ inferenceMicroseconds: 5.1 }), control, undefined, 'subject')[2].text).toContain('µs per subject');
+    expect(judgeClaims(row({ epochsToControlBest: null, epochsRun: 1 }), control)[1].text).toContain('in its 1 epoch (');
     expect(inference.holds).toBe(false);
     expect(inference.text).toContain('the same within 5 %');
   });

@@ -16,6 +16,11 @@ export const CLAIM_TITLES: Readonly<Record<ClaimName, string>> = {
   'better-generalisation': 'Generalises better on small data',
 };
 
+/** What one timed inference pass predicts: an observation (the direct head) or a subject's parameters (the mechanistic head). */
+export type InferenceUnit = 'observation' | 'subject';
+
+const epochs = (n: number): string => `${n} epoch${n === 1 ? '' : 's'}`;
+
 export interface ClaimVerdict {
   readonly encoder: ClaimsRow['encoder'];
   readonly claim: ClaimName;
@@ -38,20 +43,20 @@ function convergence(q: ClaimsRow, c: ClaimsRow): Omit<ClaimVerdict, 'encoder' |
   if (q.epochsToControlBest === null) {
     return {
       holds: false,
-      text: `${q.label} never reached ${target} in its ${q.epochsRun} epochs (its best: ${num(q.bestValLoss)}). The claim does not hold; the quantum model loses.`,
+      text: `${q.label} never reached ${target} in its ${epochs(q.epochsRun)} (its best: ${num(q.bestValLoss)}). The claim does not hold; the quantum model loses.`,
     };
   }
   if (q.epochsToControlBest < c.bestEpoch)
     return { holds: true, text: `${q.label} reached ${target} at epoch ${q.epochsToControlBest}. The claim holds.` };
   const lost = q.epochsToControlBest > c.bestEpoch ? '; the quantum model loses' : '';
-  return { holds: false, text: `${q.label} needed ${q.epochsToControlBest} epochs to reach ${target}. The claim does not hold${lost}.` };
+  return { holds: false, text: `${q.label} needed ${epochs(q.epochsToControlBest)} to reach ${target}. The claim does not hold${lost}.` };
 }
 
 /** Timings closer than this (relative) count as a tie: repeated timings differ by about as much. */
 const TIMING_TIE = 0.05;
 
-function inference(q: ClaimsRow, c: ClaimsRow): Omit<ClaimVerdict, 'encoder' | 'claim'> {
-  const facts = `${q.label} takes ${num(q.inferenceMicroseconds)} µs per sample, its control ${num(c.inferenceMicroseconds)} µs`;
+function inference(q: ClaimsRow, c: ClaimsRow, per: InferenceUnit): Omit<ClaimVerdict, 'encoder' | 'claim'> {
+  const facts = `${q.label} takes ${num(q.inferenceMicroseconds)} µs per ${per}, its control ${num(c.inferenceMicroseconds)} µs`;
   const ratio = q.inferenceMicroseconds / c.inferenceMicroseconds;
   if (Math.abs(ratio - 1) < TIMING_TIE)
     return { holds: false, text: `${facts}: the same within ${100 * TIMING_TIE} %. The claim does not hold.` };
@@ -77,19 +82,24 @@ function generalisation(q: ClaimsRow, c: ClaimsRow, endpoint: EndpointLabel): Om
 }
 
 const JUDGES: Readonly<
-  Record<ClaimName, (q: ClaimsRow, c: ClaimsRow, endpoint: EndpointLabel) => Omit<ClaimVerdict, 'encoder' | 'claim'>>
+  Record<ClaimName, (q: ClaimsRow, c: ClaimsRow, endpoint: EndpointLabel, per: InferenceUnit) => Omit<ClaimVerdict, 'encoder' | 'claim'>>
 > = {
   'fewer-parameters': parameters,
   'faster-convergence': convergence,
-  'faster-inference': inference,
+  'faster-inference': (q, c, _endpoint, per) => inference(q, c, per),
   'better-generalisation': generalisation,
 };
 
 /**
  * The four verdicts for a quantum model (`quantum`) and its control (`control`); generalisation on
  * the test RMSE of `endpoint` (experimentEndpoint: the study's response, or PK without one; default
- * EstData's PD in ng/mL), named and in its unit.
+ * EstData's PD in ng/mL), named and in its unit; inference timed `per` observation (direct head) or subject.
  */
-export function judgeClaims(quantum: ClaimsRow, control: ClaimsRow, endpoint: EndpointLabel = experimentEndpoint(null)): ClaimVerdict[] {
-  return CLAIMS.map((claim) => ({ encoder: quantum.encoder, claim, ...JUDGES[claim](quantum, control, endpoint) }));
+export function judgeClaims(
+  quantum: ClaimsRow,
+  control: ClaimsRow,
+  endpoint: EndpointLabel = experimentEndpoint(null),
+  per: InferenceUnit = 'observation',
+): ClaimVerdict[] {
+  return CLAIMS.map((claim) => ({ encoder: quantum.encoder, claim, ...JUDGES[claim](quantum, control, endpoint, per) }));
 }
