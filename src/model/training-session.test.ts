@@ -125,6 +125,25 @@ describe('TrainingSession', () => {
     other.close();
   });
 
+  it('validates the direct head on another file of the study: every subject, the metrics of its report, its own data refused', async () => {
+    const [header, ...rows] = ESTDATA_CSV.trim().split('\n');
+    const part = (from: number, to: number): string =>
+      `${[header, ...rows.filter((r) => Number(r.split(',')[0]) >= from && Number(r.split(',')[0]) <= to)].join('\n')}\n`;
+    const first = csvDataset([part(1, 24)], 'first.csv');
+    const other = csvDataset([part(25, 48)], 'other.csv');
+    const session = new TrainingSession();
+    const facts = await session.train(first, SOURCE, { ...TINY, epochs: 1, mode: 'multitask', encoder: 'mlp' }, CPU);
+    expect(facts).not.toBeNull();
+    const external = session.evaluateExternal(other);
+    expect(external.subjects).toBe(other.subjects.length);
+    expect(external.report.subjectSet).toBe('external');
+    expect(new Set(external.report.targets.pd?.points.map((p) => p.subject)).size).toBe(other.subjects.filter((s) => s.pdCount > 0).length);
+    expect(external.report.targets.pd?.metrics).toEqual(external.metrics.pd);
+    expect(external.metrics.pk?.n).toBeGreaterThan(0);
+    expect(() => session.evaluateExternal(structuredClone(first))).toThrow(/data the model was trained on/);
+    session.close();
+  });
+
   it('trains through a study spec: its endpoint alone (PK), its groups, its criterion and units in the report', async () => {
     const { dataset, spec } = loadRealStudy('theo_sd', 'theophylline');
     const session = new TrainingSession();
