@@ -40,6 +40,8 @@ test('the Model tab trains the mechanistic head (a hybrid model), saves, exports
   await expect(results.getByTestId('model-facts')).toContainText('mechanistic head (hybrid model)');
   await expect(results.getByTestId('hybrid-facts')).toContainText('from BW, COMED');
   await expect(results.getByTestId('epochs-table')).toContainText('covariate network, round 1');
+  // The covariate network's size on every round's row.
+  await expect(results.getByTestId('epochs-table').locator('tbody tr').first()).toContainText(/\d+ \(\d+ \+ 0\)/);
   const metrics = results.getByTestId('metrics-table');
   for (const target of ['pk', 'pd'])
     await expect(metrics.locator(`tr[data-target=${target}][data-set=validation] td[data-metric=rmse]`)).toHaveText(/^\d/);

@@ -196,7 +196,8 @@ export class ModelResults extends LitElement {
           </thead>
           <tbody>
             ${Object.entries(f.epochs).map(([branch, e]) => {
-              const p = f.parameters[branch];
+              // The mechanistic head trains one network over its rounds.
+              const p = f.parameters[branch] ?? (f.hybrid ? f.parameters.hybrid : undefined);
               return html`<tr>
                 <th scope="row">${branchLabel(branch)}</th>
                 <td>${e.run}</td>

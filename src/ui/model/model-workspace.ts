@@ -170,7 +170,7 @@ export class ModelWorkspace extends EventTarget {
         this.subjectSet = 'external';
         this.notice = {
           tone: 'success',
-          text: `The model was evaluated on the ${evaluation.subjects} subjects of “${datasetName}”: their metrics are under “External validation”.`,
+          text: `The model was evaluated on the ${evaluation.subjects} subjects of “${datasetName}”: their metrics are the “External” rows of the table.`,
         };
       },
       `The model was not evaluated on “${datasetName}”`,
