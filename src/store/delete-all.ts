@@ -1,5 +1,6 @@
 /**
- * "Delete all my data": deletes this origin's IndexedDB databases (the app's datasets and models),
+ * "Delete all my data": deletes this origin's IndexedDB databases (the app's datasets, models and
+ * encrypted patient records),
  * every Cache Storage cache (the offline copy of the app) and the service worker's registration —
  * a registered worker whose precache is gone would not fetch it again until a new version, so
  * unregistering lets the next online visit make a complete offline copy afresh.
@@ -30,6 +31,7 @@ export async function deleteAllData(options: DeleteAllOptions = {}): Promise<Del
   for (const name of databases) await deleteDatabase(name, options.onBlocked);
   announceStoreChange('datasets');
   announceStoreChange('models');
+  announceStoreChange('patients');
   const removedCaches = await deleteCaches();
   return { databases, caches: removedCaches, serviceWorkers: await unregisterServiceWorkers() };
 }

@@ -9,7 +9,7 @@ import { formatCount } from '../text/format';
 /** Longest name: ample for a file's name or a description, short enough to show in a list. */
 export const NAME_MAX_LENGTH = 200;
 
-export type NamedKind = 'dataset' | 'model';
+export type NamedKind = 'dataset' | 'model' | 'patient';
 
 const sameName = (a: string, b: string): boolean => a.toLocaleLowerCase() === b.toLocaleLowerCase();
 

@@ -8,6 +8,7 @@ import { estDataPreset } from '../study/estdata-preset';
 import type { StudySpec } from '../study/study-spec';
 import { type ColumnPiece, type DatasetShell, joinColumns, splitColumns } from './dataset-columns';
 import { packDataset, type PackedDataset, unpackDataset } from './packed-dataset';
+import type { Sealed } from './patient-crypto';
 
 export const DATABASE_NAME = 'qpkpd-studio';
 
@@ -81,6 +82,26 @@ export interface StudioSchema extends DBSchema {
   'model-meta': { key: string; value: TrainedModelMeta; indexes: { 'by-dataset': string; 'by-created': number } };
   'model-data': { key: string; value: StoredModel };
   'study-memory': { key: string; value: RememberedStudy };
+  'patient-vault': { key: string; value: StoredPatientVault };
+  'patient-records': { key: string; value: StoredPatientRecord };
+}
+
+/** The encrypted patient vault's settings (one record, key VAULT_KEY): see patients.ts. */
+export interface StoredPatientVault {
+  id: string;
+  /** Random per vault: a handle unlocked for another vault (deleted and made again in another tab) writes nothing. */
+  vaultId: string;
+  salt: Uint8Array;
+  iterations: number;
+  verifier: Sealed;
+  createdAt: number;
+}
+
+/** One encrypted patient: its header (name, dates) and body (the qpkpd-patient document), sealed apart. */
+export interface StoredPatientRecord {
+  id: string;
+  header: Sealed;
+  body: Sealed;
 }
 
 export interface StoredModel {
@@ -136,6 +157,11 @@ export const MIGRATIONS: readonly Migration[] = [
       if (meta.study) continue;
       await cursor.update({ ...meta, study: await migratedStudy(meta, transaction) });
     }
+  },
+  // The encrypted patient vault (issue 14): its settings and the sealed patient records.
+  (db) => {
+    db.createObjectStore('patient-vault', { keyPath: 'id' });
+    db.createObjectStore('patient-records', { keyPath: 'id' });
   },
 ];
 

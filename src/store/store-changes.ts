@@ -3,7 +3,7 @@
  * another tab (or filled before a worker saved a model) are read again. Each write posts after its
  * transaction committed; listeners re-read the store, which stays the only source of truth.
  */
-export type StoreArea = 'datasets' | 'models';
+export type StoreArea = 'datasets' | 'models' | 'patients';
 
 const CHANNEL_NAME = 'qpkpd-store';
 

@@ -59,6 +59,7 @@ export const USER_FACING_ERRORS: ReadonlySet<string> = new Set([
   'PatientDataError',
   'PatientInputError',
   'PatientModelError',
+  'PatientVaultError',
 ]);
 
 /** What went wrong in words a user can act on, and, for an unexpected error, its technical text. */
