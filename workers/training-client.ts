@@ -30,8 +30,15 @@ export class TrainingClient {
     { work: 'The training', advice: 'Retry on the CPU path (WebAssembly); your saved models are kept.' },
   );
 
-  train(input: DatasetInput, config: TrainingConfig, onProgress: (progress: TrainingProgress) => void): Promise<TrainedModelFacts | null> {
-    return this.session.run((api) => api.train({ ...input, data: datasetSource(input.data) }, config, Comlink.proxy(onProgress)));
+  train(
+    input: DatasetInput,
+    config: TrainingConfig,
+    onProgress: (progress: TrainingProgress) => void,
+    onStage: (stage: string | null) => void = () => undefined,
+  ): Promise<TrainedModelFacts | null> {
+    return this.session.run((api) =>
+      api.train({ ...input, data: datasetSource(input.data) }, config, Comlink.proxy(onProgress), Comlink.proxy(onStage)),
+    );
   }
 
   /** Stops a running training between batches; it then returns its best-so-far model, or null. */

@@ -72,6 +72,7 @@ const api = {
     input: SentDatasetInput,
     config: TrainingConfig,
     onProgress: (progress: TrainingProgress) => void,
+    onStage?: (stage: string | null) => void,
   ): Promise<TrainedModelFacts | null> {
     signal = { aborted: false };
     try {
@@ -80,9 +81,19 @@ const api = {
       const backendUsed = { backend: choice.backend, adapter: choice.adapter, reason: choice.reason };
       const data = await resolveDataset(input.data);
       const spec = await trainingStudy(input.data, data, input.spec ?? null);
-      return await failOnGpuLoss(session.train(data, input, config, backendUsed, { signal, onProgress: (p) => void onProgress(p) }, spec));
+      return await failOnGpuLoss(
+        session.train(
+          data,
+          input,
+          config,
+          backendUsed,
+          { signal, onProgress: (p) => void onProgress(p), onStage: (t) => void onStage?.(t) },
+          spec,
+        ),
+      );
     } finally {
       releaseProxy(onProgress);
+      if (onStage) releaseProxy(onStage);
     }
   },
 

@@ -36,7 +36,18 @@ describe('TrainingSession with the mechanistic head', () => {
     const data = nonlinearTrial(40, 3);
     const session = new TrainingSession();
     const progress: TrainingProgress[] = [];
-    const facts = await session.train(data, SOURCE, HYBRID, CPU, { onProgress: (p) => progress.push(p) }, NONLINEAR_SPEC);
+    const stages: (string | null)[] = [];
+    const facts = await session.train(
+      data,
+      SOURCE,
+      HYBRID,
+      CPU,
+      { onProgress: (p) => progress.push(p), onStage: (t) => stages.push(t) },
+      NONLINEAR_SPEC,
+    );
+    // Between the network steps the population fits are announced (before the first round, then after each).
+    expect(stages[0]).toMatch(/before the first round/);
+    expect(stages.filter((t) => t !== null && /round \d of 3/.test(t))).toHaveLength(3);
     expect(facts).not.toBeNull();
     if (!facts) return;
     // One network step per round, each of at most 3 epochs; the curves are the progress's points.

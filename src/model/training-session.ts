@@ -44,6 +44,8 @@ export interface TrainingProgress {
 
 export interface TrainingHooks {
   readonly onProgress?: (progress: TrainingProgress) => void;
+  /** What a run does between epochs, in words (the mechanistic head's population fits); null once epochs go on. */
+  readonly onStage?: (stage: string | null) => void;
   readonly signal?: CancelSignal;
 }
 
@@ -154,7 +156,16 @@ export class TrainingSession {
           trained = await trainHybrid(view, spec, hybridFitOptions(config), {
             signal: hooks.signal,
             onProgress: (p) => {
-              if (!p.epoch) return;
+              if (!p.epoch) {
+                hooks.onStage?.(
+                  p.stage === 'fit'
+                    ? p.round === 0
+                      ? 'Fitting the population model by FOCE-I (before the first round)…'
+                      : `Fitting the population model by FOCE-I (round ${p.round} of ${p.rounds})…`
+                    : null,
+                );
+                return;
+              }
               const epoch = p.epoch;
               const point = { branch: `round${p.round}`, epoch: epoch.epoch, trainLoss: epoch.trainLoss, valLoss: epoch.valLoss };
               curves.push(point);

@@ -136,6 +136,7 @@ export class ModelView extends LitElement {
         ws.phase === 'training'
           ? html`<qp-training-progress
               .progress=${ws.progress}
+              .stage=${ws.stage}
               .points=${ws.points}
               @training-cancelled=${() => ws.cancel()}
             ></qp-training-progress>`

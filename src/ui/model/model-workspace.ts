@@ -42,6 +42,8 @@ export class ModelWorkspace extends EventTarget {
   activity = '';
   config: TrainingConfig = DEFAULT_TRAINING_CONFIG;
   progress: TrainingProgress | null = null;
+  /** What the run does between epochs (the mechanistic head's population fits), or null. */
+  stage: string | null = null;
   points: readonly TrainingCurvePoint[] = [];
   current: CurrentModel | null = null;
   reports: Partial<Record<SubjectSet, ModelReport>> = {};
@@ -86,11 +88,20 @@ export class ModelWorkspace extends EventTarget {
     this.lastInput = input;
     this.changed();
     try {
-      const facts = await this.client.train(input, config, (progress) => {
-        this.progress = progress;
-        this.points = [...this.points, progress.point];
-        this.changed();
-      });
+      const facts = await this.client.train(
+        input,
+        config,
+        (progress) => {
+          this.progress = progress;
+          this.stage = null;
+          this.points = [...this.points, progress.point];
+          this.changed();
+        },
+        (stage) => {
+          this.stage = stage;
+          this.changed();
+        },
+      );
       if (!facts) {
         this.notice = { tone: 'info', text: 'Training was cancelled before any epoch finished: no model was kept.' };
         return;
@@ -114,6 +125,7 @@ export class ModelWorkspace extends EventTarget {
     } finally {
       this.phase = 'idle';
       this.progress = null;
+      this.stage = null;
       this.changed();
     }
   }

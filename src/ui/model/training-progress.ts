@@ -19,6 +19,7 @@ const CHART_INTERVAL_MS = 500;
 export class TrainingProgressView extends LitElement {
   static override properties = {
     progress: { attribute: false },
+    stage: { attribute: false },
     points: { attribute: false },
     chartPoints: { state: true },
   };
@@ -49,6 +50,8 @@ export class TrainingProgressView extends LitElement {
   ];
 
   declare progress: TrainingProgress | null;
+  /** What the run does between epochs (the mechanistic head's population fits), or null. */
+  declare stage: string | null;
   declare points: readonly TrainingCurvePoint[];
   /** The points the chart shows: `points`, at most every CHART_INTERVAL_MS. */
   declare private chartPoints: readonly TrainingCurvePoint[];
@@ -58,6 +61,7 @@ export class TrainingProgressView extends LitElement {
   constructor() {
     super();
     this.progress = null;
+    this.stage = null;
     this.points = [];
     this.chartPoints = [];
   }
@@ -97,6 +101,7 @@ export class TrainingProgressView extends LitElement {
   }
 
   private announcement(p: TrainingProgress | null): string {
+    if (this.stage) return this.stage;
     if (!p) return 'Training is starting…';
     const tenth = Math.floor(p.fraction * 10) * 10;
     return `Training the ${branchLabel(p.branch.branch)} (${p.branchNumber} of ${p.branchCount}): ${tenth}% of the run.`;
