@@ -4,7 +4,7 @@ import { openDB } from 'idb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { closeStudioDatabase, openStudioDatabase } from './database';
 import { deleteAllData } from './delete-all';
-import { StoredItemMissingError } from './errors';
+import { StorageQuotaError, StoredItemMissingError } from './errors';
 import { WRONG_FILE_PASSPHRASE, WRONG_PASSPHRASE } from './patient-crypto';
 import {
   createPatientVault,
@@ -233,6 +233,32 @@ describe('patient vault', () => {
     const data = tampered.records[0].body.data;
     tampered.records[0].body.data = (data[0] === 'A' ? 'B' : 'A') + data.slice(1);
     await expect(vault.importFile(JSON.stringify(tampered), PASS)).rejects.toThrow(/could not be decrypted/);
+    expect(await storedText()).toBe(before);
+    expect((await vault.list()).map((s) => s.name)).toEqual(['Here']);
+  });
+
+  it('writes nothing when the browser refuses the space, for a save or part-way through an import', async () => {
+    const source = await createPatientVault(PASS, FAST);
+    for (const name of ['A', 'B', 'C']) await source.save({ name, document: patient() });
+    const file = await source.exportFile();
+    await closeStudioDatabase();
+    globalThis.indexedDB = new IDBFactory();
+    const vault = await createPatientVault('another passphrase', FAST);
+    await vault.save({ name: 'Here', document: patient() });
+    const before = await storedText();
+    const realAdd = IDBObjectStore.prototype.add;
+    let adds = 0;
+    vi.spyOn(IDBObjectStore.prototype, 'add').mockImplementation(function (this: IDBObjectStore, value, key) {
+      // the first record is written, the second refused
+      if (this.name === 'patient-records' && ++adds === 2) throw new DOMException('quota', 'QuotaExceededError');
+      return realAdd.call(this, value, key);
+    });
+    const attempt = vault.importFile(file, PASS);
+    await expect(attempt).rejects.toBeInstanceOf(StorageQuotaError);
+    await expect(attempt).rejects.toThrow(/Not enough browser storage to save 3 imported patients\. Nothing was saved/);
+    adds = 1;
+    await expect(vault.save({ name: 'New', document: patient() })).rejects.toBeInstanceOf(StorageQuotaError);
+    vi.restoreAllMocks();
     expect(await storedText()).toBe(before);
     expect((await vault.list()).map((s) => s.name)).toEqual(['Here']);
   });
