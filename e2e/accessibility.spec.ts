@@ -72,9 +72,9 @@ test('keyboard only: demo data, Model tab, tiny training and its results, with v
   // The view tabs: one Tab stop (the selected tab); arrow keys, Home and End move and select.
   await tabTo(page, page.getByRole('tab', { name: 'Data' }));
   for (const [key, view] of [
-    ['End', 'Doses'],
+    ['End', 'Patient'],
     ['Home', 'Data'],
-    ['ArrowLeft', 'Doses'],
+    ['ArrowLeft', 'Patient'],
     ['ArrowRight', 'Data'],
     ['ArrowRight', 'Model'],
   ]) {
@@ -82,7 +82,7 @@ test('keyboard only: demo data, Model tab, tiny training and its results, with v
     const tab = page.getByRole('tab', { name: view });
     await expect(tab, `${key} selects ${view}`).toBeFocused();
     await expect(tab).toHaveAttribute('aria-selected', 'true');
-    await expect(page.getByRole('tab', { selected: false })).toHaveCount(2);
+    await expect(page.getByRole('tab', { selected: false })).toHaveCount(3);
     await expect(page.locator('qp-view-tabs [role=tab][tabindex="0"]')).toHaveText(view);
     await expect(page.getByRole('tabpanel', { name: view })).toBeVisible();
   }

@@ -9,6 +9,7 @@ import './gpu-status';
 import './ingest-report';
 import './model/model-view';
 import './doses/doses-view';
+import './patient/patient-view';
 import './view-tabs';
 import './share/share-link';
 import './share/share-notice';
@@ -29,6 +30,7 @@ const VIEWS: ViewTab[] = [
   { id: 'data', label: 'Data' },
   { id: 'model', label: 'Model' },
   { id: 'doses', label: 'Doses' },
+  { id: 'patient', label: 'Patient' },
 ];
 
 export class App extends LitElement {
@@ -120,7 +122,7 @@ export class App extends LitElement {
         <h1>QPKPD Studio</h1>
         <span>PK/PD modelling and dose optimisation</span>
         <span class="privacy">Your data stay in this browser: nothing is uploaded.</span>
-        <qp-share-link view=${this.view} .active=${active?.meta ?? null}></qp-share-link>
+        <qp-share-link view=${this.view === 'patient' ? 'data' : this.view} .active=${active?.meta ?? null}></qp-share-link>
         <qp-install-button></qp-install-button>
       </header>
       <div class="layout" @dragover=${(e: DragEvent) => e.preventDefault()} @drop=${this.onDrop}>
@@ -163,7 +165,7 @@ export class App extends LitElement {
                 : ''
             }
             <qp-share-notice .message=${this.share.message} @share-notice-dismissed=${() => this.share.dismiss()}></qp-share-notice>
-            ${keyed(this.share.revision, this.view === 'model' ? this.renderModelView() : this.view === 'doses' ? this.renderDosesView() : this.renderDataView())}
+            ${keyed(this.share.revision, this.view === 'model' ? this.renderModelView() : this.view === 'doses' ? this.renderDosesView() : this.view === 'patient' ? html`<qp-patient-view></qp-patient-view>` : this.renderDataView())}
           </qp-view-tabs>
         </main>
       </div>

@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import type { Locator, Page } from '@playwright/test';
+import { expect, test } from './fixtures/app-test';
+
+const PATIENT = readFileSync(new URL('../test-data/patients/example.patient.json', import.meta.url), 'utf8');
+
+async function openPatientTab(page: Page): Promise<Locator> {
+  await page.goto('/');
+  await page.getByRole('tab', { name: 'Patient' }).click();
+  const view = page.locator('qp-patient-view');
+  await expect(view.getByTestId('patient-privacy')).toContainText('not saved');
+  await view.getByRole('button', { name: 'Use the example model' }).click();
+  await expect(view.getByTestId('patient-model-name')).toContainText('a published model');
+  return view;
+}
+
+/** Types into a field with the keyboard (focus, clear, key presses). */
+async function type(field: Locator, text: string): Promise<void> {
+  await field.focus();
+  await field.press('ControlOrMeta+a');
+  await field.press('Backspace');
+  await field.pressSequentially(text);
+}
+
+const probabilityOf = async (locator: Locator): Promise<number> => Number(await locator.textContent());
+
+test('a patient entered by keyboard gets a dose, a plot and a what-if; the example file gets 3.5 mg q24h; an invalid entry shows its message', async ({
+  appPage: page,
+}) => {
+  const view = await openPatientTab(page);
+
+  await type(view.locator('#p-cov-BW'), '82');
+  await type(view.locator('#p-cov-COMED'), '1');
+  await type(view.locator('#p-dose0-amount'), '5');
+  await type(view.locator('#p-dose0-every'), '24');
+  await type(view.locator('#p-dose0-count'), '14');
+  await type(view.locator('#p-level0-time'), '330');
+  await type(view.locator('#p-level0-value'), '4.1');
+
+  await expect(view.getByTestId('recommended-dose')).toContainText('every 24 h');
+  await expect(view.getByTestId('patient-plot').locator('svg').first()).toBeVisible();
+  await expect(view.getByTestId('patient-parameters')).toContainText('CL');
+
+  await type(view.locator('#p-whatif'), '1');
+  const low = await probabilityOf(view.getByTestId('whatif-probability'));
+  await type(view.locator('#p-whatif'), '8');
+  await expect(view.getByTestId('whatif-probability')).not.toHaveText(low.toFixed(2));
+  expect(await probabilityOf(view.getByTestId('whatif-probability'))).toBeGreaterThan(low);
+
+  await view
+    .getByTestId('patient-file')
+    .setInputFiles({ name: 'example.patient.json', mimeType: 'application/json', buffer: Buffer.from(PATIENT) });
+  await expect(view.getByTestId('recommended-dose')).toContainText('3.5 mg every 24 h');
+  const p = await probabilityOf(view.getByTestId('recommended-probability'));
+  expect(p).toBeGreaterThanOrEqual(0.9);
+  expect(p).toBeLessThanOrEqual(1);
+
+  await type(view.locator('#p-dose0-amount'), '-5');
+  await expect(view.getByTestId('p-dose0-amount-problem')).toContainText('> 0');
+  await expect(view.locator('#p-dose0-amount')).toHaveAttribute('aria-invalid', 'true');
+  await expect(view.getByTestId('patient-result')).toHaveCount(0);
+});
+
+test('a model file without fixed values is refused with its message', async ({ appPage: page }) => {
+  const view = await openPatientTab(page);
+  await view
+    .getByTestId('patient-model-file')
+    .setInputFiles({ name: 'broken.study.json', mimeType: 'application/json', buffer: Buffer.from('{"format": "qpkpd-study"') });
+  await expect(view.getByTestId('patient-message')).toContainText('broken.study.json is not a usable population model');
+});

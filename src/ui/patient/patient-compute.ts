@@ -1,0 +1,198 @@
+/**
+ * The Patient view's work, kept out of the Lit component (Node-testable): the form's text fields →
+ * a `qpkpd-patient` document read by the record reader (its problems keyed by field), and a valid
+ * record under a population model → the report (MAP η, individual vs typical parameters, the
+ * recommendation), the predicted curve of the criterion's endpoint with its 90 % band, and a what-if
+ * dose's probability and curve (the patient's doses, then the what-if dose every interval).
+ * Everything runs in this page; nothing is sent anywhere.
+ */
+import type { StudyPopulationModel } from '../../pkpd/population/fit-study';
+import type { StudySpec } from '../../study/study-spec';
+import { mapEstimate, PatientPosterior } from '../../patient/map-estimate';
+import { readPatientRecord, type PatientProblem, type PatientRecord } from '../../patient/patient-record';
+import { patientReport, type PatientReport } from '../../patient/patient-report';
+import { predictionBand, samplePosterior, type PosteriorSamples, type PredictionBand } from '../../patient/posterior-sampling';
+import { recommendDose } from '../../patient/recommend';
+import { describeSpecProblems, fixedPopulationModel, readPatientModelText } from '../../patient/population-model';
+
+export interface DoseRow {
+  time: string;
+  amount: string;
+  route: string;
+  every: string;
+  count: string;
+}
+
+export interface LevelRow {
+  time: string;
+  endpoint: string;
+  value: string;
+}
+
+/** The form as typed (strings, as the inputs hold them). */
+export interface PatientForm {
+  covariates: Record<string, string>;
+  doses: DoseRow[];
+  levels: LevelRow[];
+  interval: string;
+  step: string;
+  probability: string;
+}
+
+export type ModelChoice = { ok: true; spec: StudySpec; model: StudyPopulationModel; name: string } | { ok: false; message: string };
+
+/** A model document's text → the spec and its fixed population model, or a message for the user. */
+export function chooseModel(text: string, name: string): ModelChoice {
+  const reading = readPatientModelText(text);
+  if (!reading.ok) return { ok: false, message: `${name} is not a usable population model: ${describeSpecProblems(reading.problems)}.` };
+  try {
+    return { ok: true, spec: reading.spec, model: fixedPopulationModel(reading.spec), name: reading.spec.name || name };
+  } catch (error) {
+    return { ok: false, message: `${name} lacks fixed values: ${(error as Error).message}` };
+  }
+}
+
+/** The covariate columns the model's effects use (upper case, in the spec's order). */
+export function modelCovariates(spec: StudySpec): string[] {
+  return [...new Set((spec.model?.covariates ?? []).map((c) => c.column.trim().toUpperCase()))];
+}
+
+export function emptyForm(spec: StudySpec): PatientForm {
+  const route = spec.model?.pk.route === 'iv' ? 'iv' : 'oral';
+  return {
+    covariates: Object.fromEntries(modelCovariates(spec).map((c) => [c, ''])),
+    doses: [{ time: '0', amount: '', route, every: '', count: '1' }],
+    levels: [{ time: '', endpoint: spec.questions?.endpoint ?? 'pk', value: '' }],
+    interval: '24',
+    step: '0.5',
+    probability: '0.9',
+  };
+}
+
+/** The form of a record read from a file (covariates the model uses first). */
+export function formOfRecord(spec: StudySpec, record: PatientRecord): PatientForm {
+  const covariates: Record<string, string> = Object.fromEntries(modelCovariates(spec).map((c) => [c, '']));
+  for (const [c, x] of Object.entries(record.covariates)) covariates[c] = String(x);
+  return {
+    covariates,
+    doses: record.doses.map((d) => ({
+      time: String(d.time),
+      amount: String(d.amount),
+      route: d.route,
+      every: d.every === undefined ? '' : String(d.every),
+      count: String(d.count),
+    })),
+    levels: record.observations.map((o) => ({ time: String(o.time), endpoint: o.endpoint, value: String(o.value) })),
+    interval: String(record.regimen?.interval ?? 24),
+    step: String(record.regimen?.step ?? 0.5),
+    probability: String(record.probability),
+  };
+}
+
+/** A text field as the document's value: a number when it reads as one, else the text (so the reader names it). */
+function value(text: string): unknown {
+  const t = text.trim();
+  if (t === '') return undefined;
+  const x = Number(t);
+  return Number.isFinite(x) ? x : t;
+}
+
+export type FormReading = { ok: true; record: PatientRecord } | { ok: false; problems: PatientProblem[] };
+
+/** The form as a patient document, read by the record reader; then checked against the model's covariates. */
+export function readForm(spec: StudySpec, form: PatientForm): FormReading {
+  const covariates: Record<string, unknown> = {};
+  const problems: PatientProblem[] = [];
+  for (const [c, text] of Object.entries(form.covariates)) {
+    const x = value(text);
+    if (x === undefined) problems.push({ path: `covariates.${c}`, message: 'the model needs this covariate; give the patient’s value' });
+    else covariates[c] = x;
+  }
+  const route = spec.model?.pk.route === 'iv' ? 'iv' : 'oral';
+  const doc = {
+    format: 'qpkpd-patient',
+    version: 1,
+    covariates,
+    doses: form.doses.map((d) => {
+      const dose: Record<string, unknown> = { time: value(d.time), amount: value(d.amount), route: d.route };
+      if (value(d.every) !== undefined) dose.every = value(d.every);
+      if (value(d.count) !== undefined) dose.count = value(d.count);
+      return dose;
+    }),
+    observations: form.levels
+      .filter((l) => l.time.trim() !== '' || l.value.trim() !== '')
+      .map((l) => ({ time: value(l.time), endpoint: l.endpoint, value: value(l.value) })),
+    regimen: { interval: value(form.interval), route, step: value(form.step) },
+    probability: value(form.probability),
+  };
+  const reading = readPatientRecord(doc);
+  const all = [...problems, ...(reading.ok ? [] : reading.problems.filter((p) => !problems.some((q) => q.path === p.path)))];
+  return all.length > 0 ? { ok: false, problems: all } : reading;
+}
+
+export interface PatientResult {
+  report: PatientReport;
+  endpoint: 'pk' | 'pd';
+  /** The predicted curve of the endpoint under the patient's doses (90 % band, no residual error). */
+  band: PredictionBand;
+  /** The target line(s) of the criterion. */
+  targets: number[];
+  posterior: PatientPosterior;
+  samples: PosteriorSamples;
+}
+
+/** MAP, SIR samples, the recommendation and the band of the criterion's endpoint. */
+export function computePatient(spec: StudySpec, model: StudyPopulationModel, record: PatientRecord): PatientResult {
+  const report = patientReport(spec, model, record);
+  const posterior = new PatientPosterior(spec, model, record);
+  const samples = samplePosterior(posterior, mapEstimate(posterior));
+  const endpoint = report.recommendation.endpoint;
+  const end = lastTime(record) * 1.05 + (record.regimen?.interval ?? 24);
+  const band = predictionBand(posterior, samples, endpoint, grid(end));
+  return { report, endpoint, band, targets: criterionLevels(report.recommendation.criterion), posterior, samples };
+}
+
+export interface WhatIf {
+  dose: number;
+  probability: number;
+  band: PredictionBand;
+}
+
+/** Doses of the what-if continuation: enough intervals to come near the steady state. */
+export const WHAT_IF_INTERVALS = 14;
+
+/** A what-if dose: its posterior probability at steady state, and the curve continuing at that dose every interval. */
+export function whatIf(result: PatientResult, spec: StudySpec, model: StudyPopulationModel, dose: number): WhatIf {
+  const record = result.posterior.record;
+  const regimen = record.regimen;
+  if (!regimen) throw new Error('regimen: the patient has no regimen to try a dose with.');
+  const one = recommendDose(spec, model, result.posterior, result.samples, { regimen: { ...regimen, step: dose, max: dose } });
+  const start = nextDoseTime(record);
+  const continued: PatientRecord = {
+    ...record,
+    doses: [...record.doses, { time: start, amount: dose, route: regimen.route, every: regimen.interval, count: WHAT_IF_INTERVALS }],
+  };
+  const posterior = new PatientPosterior(spec, model, continued);
+  const end = start + WHAT_IF_INTERVALS * regimen.interval;
+  const band = predictionBand(posterior, result.samples, result.endpoint, grid(end));
+  return { dose, probability: one.probabilities[0], band };
+}
+
+/** The next dose time: one interval after the last dose given. */
+export function nextDoseTime(record: PatientRecord): number {
+  const last = Math.max(...record.doses.map((d) => d.time + (d.count - 1) * (d.every ?? 0)));
+  return last + (record.regimen?.interval ?? 24);
+}
+
+function lastTime(record: PatientRecord): number {
+  const doses = record.doses.map((d) => d.time + (d.count - 1) * (d.every ?? 0));
+  return Math.max(...doses, ...record.observations.map((o) => o.time));
+}
+
+function grid(end: number, points = 300): Float64Array {
+  return Float64Array.from({ length: points + 1 }, (_, i) => (end * i) / points);
+}
+
+export function criterionLevels(criterion: PatientReport['recommendation']['criterion']): number[] {
+  return criterion.rule === 'within' ? [...criterion.range] : [criterion.threshold];
+}

@@ -1,0 +1,528 @@
+/**
+ * `<qp-patient-view>`: the Patient tab (issue 14, first slice) — pick a population model (the shipped
+ * example or an imported `.study.json` with fixed values), enter or import one patient, and see,
+ * recomputed on every valid change in this page: the individual parameters beside the population's,
+ * the MAP η, the recommended dose with its posterior probability, the predicted curve with its 90 %
+ * band, the measured levels and the target, and a what-if dose. Nothing is sent anywhere and nothing
+ * is stored yet.
+ */
+import * as Plot from '@observablehq/plot';
+import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
+import exampleModelText from '../../../test-data/models/estdata-published.study.json?raw';
+import { describePatientProblems, readPatientRecordText, type PatientProblem } from '../../patient/patient-record';
+import type { PredictionBand } from '../../patient/posterior-sampling';
+import type { ModelParameter } from '../../study/study-spec';
+import { formatSignificant } from '../../text/format';
+import { axisLabel, basePlot, INK, THRESHOLD_COLOR } from '../explorer/plot-theme';
+import { controlStyles, formStyles } from '../shared-styles';
+import {
+  chooseModel,
+  computePatient,
+  emptyForm,
+  formOfRecord,
+  type ModelChoice,
+  type PatientForm,
+  type PatientResult,
+  readForm,
+  type WhatIf,
+  whatIf,
+} from './patient-compute';
+
+const BAND = '#2563eb';
+const WHAT_IF = '#d97706';
+
+export class PatientView extends LitElement {
+  static override properties = {
+    choice: { state: true },
+    form: { state: true },
+    problems: { state: true },
+    result: { state: true },
+    message: { state: true },
+    whatIfText: { state: true },
+    whatIfResult: { state: true },
+  };
+  static override styles = [
+    controlStyles,
+    formStyles,
+    css`
+      h2 {
+        font-size: 1.3rem;
+        margin: 0 0 0.5rem;
+      }
+      h3 {
+        font-size: 1.05rem;
+        margin: 1rem 0 0.4rem;
+      }
+      section {
+        margin-bottom: 1rem;
+      }
+      .row {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem 1rem;
+        align-items: flex-end;
+        margin-bottom: 0.4rem;
+      }
+      .field {
+        display: flex;
+        flex-direction: column;
+        gap: 0.15rem;
+      }
+      .field input {
+        width: 7rem;
+      }
+      .problem {
+        color: #9b1c1c;
+        font-size: 0.85rem;
+        max-width: 22rem;
+      }
+      .alert {
+        background: #fdecea;
+        border: 1px solid #e3a39c;
+        border-radius: 8px;
+        padding: 0.5rem 0.8rem;
+      }
+      .privacy {
+        background: #eef4fb;
+        border: 1px solid #9dbbe0;
+        border-radius: 8px;
+        padding: 0.4rem 0.8rem;
+      }
+      table {
+        border-collapse: collapse;
+      }
+      th,
+      td {
+        padding: 0.2rem 0.6rem;
+        text-align: right;
+        border-bottom: 1px solid var(--qp-border, #d5dbe1);
+      }
+      th:first-child,
+      td:first-child {
+        text-align: left;
+      }
+      .recommendation {
+        font-size: 1.1rem;
+      }
+    `,
+  ];
+
+  declare choice: ModelChoice | null;
+  declare form: PatientForm | null;
+  declare problems: PatientProblem[];
+  declare result: PatientResult | null;
+  declare message: string;
+  declare whatIfText: string;
+  declare whatIfResult: WhatIf | null;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor() {
+    super();
+    this.choice = null;
+    this.form = null;
+    this.problems = [];
+    this.result = null;
+    this.message = '';
+    this.whatIfText = '';
+    this.whatIfResult = null;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.timer);
+  }
+
+  override render(): TemplateResult {
+    return html`<h2>Patient</h2>
+      <p class="privacy" data-testid="patient-privacy">
+        Everything is computed in this page: nothing is sent anywhere. This patient is <strong>not saved</strong>; encrypted storage comes
+        next.
+      </p>
+      ${this.renderModel()}
+      ${this.message ? html`<p class="alert" role="alert" data-testid="patient-message">${this.message}</p>` : nothing}
+      ${this.choice?.ok && this.form ? this.renderForm(this.form) : nothing} ${this.renderResult()}`;
+  }
+
+  private renderModel(): TemplateResult {
+    const chosen = this.choice?.ok ? this.choice : null;
+    return html`<section aria-labelledby="p-model-h">
+      <h3 id="p-model-h">Population model</h3>
+      <div class="row">
+        <button data-testid="patient-example-model" @click=${() => this.setModel(exampleModelText, 'the example model')}>
+          Use the example model
+        </button>
+        <label
+          >Import a model (.study.json with fixed values)
+          <input type="file" accept=".json,application/json" data-testid="patient-model-file" @change=${this.onModelFile}
+        /></label>
+      </div>
+      ${
+        chosen
+          ? html`<p data-testid="patient-model-name">
+              Model: <strong>${chosen.name}</strong>${
+                chosen.name === 'a published model' ? ' (the illustrative example of issue 14, not a real published model)' : ''
+              };
+              target: ${chosen.spec.questions?.endpoint === 'pd' ? 'response' : 'concentration'} ${criterionText(this.result)}
+            </p>`
+          : nothing
+      }
+    </section>`;
+  }
+
+  private problem(path: string): string | undefined {
+    const found = this.problems.filter((p) => p.path === path);
+    return found.length > 0 ? found.map((p) => p.message).join('; ') : undefined;
+  }
+
+  private field(id: string, label: string, value: string, path: string, set: (v: string) => void, step = 'any'): TemplateResult {
+    const problem = this.problem(path);
+    return html`<div class="field">
+      <label for=${id}>${label}</label>
+      <input
+        id=${id}
+        type="text"
+        inputmode="decimal"
+        data-step=${step}
+        .value=${value}
+        aria-invalid=${problem ? 'true' : 'false'}
+        aria-describedby=${problem ? `${id}-problem` : nothing}
+        @input=${(e: Event) => this.edit(() => set((e.target as HTMLInputElement).value))}
+      />
+      ${problem ? html`<span class="problem" id="${id}-problem" data-testid="${id}-problem">${problem}</span>` : nothing}
+    </div>`;
+  }
+
+  private renderForm(form: PatientForm): TemplateResult {
+    const choice = this.choice as Extract<ModelChoice, { ok: true }>;
+    const units = choice.spec.units;
+    const levelIndex = levelPaths(form);
+    const known = new Set([
+      ...Object.keys(form.covariates).map((c) => `covariates.${c}`),
+      ...form.doses.flatMap((_, i) => ['time', 'amount', 'every', 'count', 'route'].map((k) => `doses[${i}].${k}`)),
+      ...levelIndex.flatMap((p) => (p ? [`${p}.time`, `${p}.value`, `${p}.endpoint`] : [])),
+      'regimen.interval',
+      'regimen.step',
+      'probability',
+    ]);
+    const other = this.problems.filter((p) => !known.has(p.path));
+    return html`<section aria-labelledby="p-entry-h">
+      <h3 id="p-entry-h">The patient</h3>
+      <div class="row">
+        <label
+          >Import a patient (qpkpd-patient .json)
+          <input type="file" accept=".json,application/json" data-testid="patient-file" @change=${this.onPatientFile}
+        /></label>
+      </div>
+      <fieldset>
+        <legend>Covariates</legend>
+        <div class="row">
+          ${Object.keys(form.covariates).map((c) =>
+            this.field(`p-cov-${c}`, c, form.covariates[c], `covariates.${c}`, (v) => (form.covariates[c] = v)),
+          )}
+        </div>
+      </fieldset>
+      <fieldset>
+        <legend>Doses given (time in ${units.time}, amount in ${units.amount})</legend>
+        ${form.doses.map(
+          (d, i) =>
+            html`<div class="row">
+              ${this.field(`p-dose${i}-time`, 'Time', d.time, `doses[${i}].time`, (v) => (d.time = v))}
+              ${this.field(`p-dose${i}-amount`, 'Amount', d.amount, `doses[${i}].amount`, (v) => (d.amount = v))}
+              <div class="field">
+                <label for="p-dose${i}-route">Route</label>
+                <select id="p-dose${i}-route" @change=${(e: Event) => this.edit(() => (d.route = (e.target as HTMLSelectElement).value))}>
+                  <option value="oral" ?selected=${d.route === 'oral'}>oral</option>
+                  <option value="iv" ?selected=${d.route === 'iv'}>iv bolus</option>
+                </select>
+              </div>
+              ${this.field(`p-dose${i}-every`, `Every (${units.time})`, d.every, `doses[${i}].every`, (v) => (d.every = v))}
+              ${this.field(`p-dose${i}-count`, 'Count', d.count, `doses[${i}].count`, (v) => (d.count = v))}
+              ${
+                form.doses.length > 1
+                  ? html`<button @click=${() => this.edit(() => form.doses.splice(i, 1))}>Remove dose ${i + 1}</button>`
+                  : nothing
+              }
+            </div>`,
+        )}
+        <button
+          @click=${() => this.edit(() => form.doses.push({ time: '', amount: '', route: form.doses[0]?.route ?? 'oral', every: '', count: '1' }))}
+        >
+          Add a dose
+        </button>
+      </fieldset>
+      <fieldset>
+        <legend>Measured levels (concentration in ${units.concentration}, response in ${units.response ?? '–'})</legend>
+        ${form.levels.map(
+          (l, i) =>
+            html`<div class="row">
+              ${this.field(`p-level${i}-time`, 'Time', l.time, `${levelIndex[i]}.time`, (v) => (l.time = v))}
+              <div class="field">
+                <label for="p-level${i}-endpoint">Endpoint</label>
+                <select
+                  id="p-level${i}-endpoint"
+                  @change=${(e: Event) => this.edit(() => (l.endpoint = (e.target as HTMLSelectElement).value))}
+                >
+                  <option value="pk" ?selected=${l.endpoint === 'pk'}>concentration</option>
+                  <option value="pd" ?selected=${l.endpoint === 'pd'}>response</option>
+                </select>
+              </div>
+              ${this.field(`p-level${i}-value`, 'Value', l.value, `${levelIndex[i]}.value`, (v) => (l.value = v))}
+              <button @click=${() => this.edit(() => form.levels.splice(i, 1))}>Remove level ${i + 1}</button>
+            </div>`,
+        )}
+        <button @click=${() => this.edit(() => form.levels.push({ time: '', endpoint: 'pk', value: '' }))}>Add a level</button>
+      </fieldset>
+      <fieldset>
+        <legend>Regimen to recommend</legend>
+        <div class="row">
+          ${this.field('p-interval', `Interval (${units.time})`, form.interval, 'regimen.interval', (v) => (form.interval = v))}
+          ${this.field('p-step', `Dose step (${units.amount})`, form.step, 'regimen.step', (v) => (form.step = v))}
+          ${this.field('p-probability', 'Probability to reach', form.probability, 'probability', (v) => (form.probability = v))}
+        </div>
+      </fieldset>
+      ${
+        other.length > 0
+          ? html`<p class="alert" role="alert" data-testid="patient-problems">${describePatientProblems(other)}</p>`
+          : nothing
+      }
+    </section>`;
+  }
+
+  private renderResult(): TemplateResult | typeof nothing {
+    const result = this.result;
+    const choice = this.choice;
+    if (!result || !choice?.ok) return nothing;
+    const r = result.report;
+    const rec = r.recommendation;
+    const units = choice.spec.units;
+    const regimen = `every ${formatSignificant(rec.regimen.interval)} ${units.time} (${rec.regimen.route})`;
+    const names = Object.keys(r.individual) as ModelParameter[];
+    const unit = result.endpoint === 'pk' ? units.concentration : (units.response ?? '');
+    return html`<section aria-labelledby="p-result-h" data-testid="patient-result">
+      <h3 id="p-result-h">Recommendation</h3>
+      ${
+        rec.dose !== null
+          ? html`<p class="recommendation">
+              Recommended dose: <strong data-testid="recommended-dose">${formatSignificant(rec.dose)} ${units.amount} ${regimen}</strong>,
+              posterior probability <strong data-testid="recommended-probability">${rec.probability.toFixed(2)}</strong> of
+              ${criterionText(result)} at steady state (asked: ${formatSignificant(rec.target)}).
+            </p>`
+          : html`<p class="recommendation" data-testid="recommended-dose">
+              No dose on the grid reaches probability ${formatSignificant(rec.target)}; the highest is
+              <span data-testid="recommended-probability">${rec.probability.toFixed(2)}</span>.
+            </p>`
+      }
+      ${
+        r.notes.length > 0
+          ? html`<ul>
+              ${r.notes.map((n) => html`<li>${n}</li>`)}
+            </ul>`
+          : nothing
+      }
+      <div class="row">
+        <div class="field">
+          <label for="p-whatif">What-if dose (${units.amount} ${regimen})</label>
+          <input
+            id="p-whatif"
+            type="text"
+            inputmode="decimal"
+            .value=${this.whatIfText}
+            @input=${(e: Event) => this.setWhatIf((e.target as HTMLInputElement).value)}
+          />
+        </div>
+        ${
+          this.whatIfResult
+            ? html`<p data-testid="whatif-probability-text">
+                At ${formatSignificant(this.whatIfResult.dose)} ${units.amount}: probability
+                <strong data-testid="whatif-probability">${this.whatIfResult.probability.toFixed(2)}</strong>
+              </p>`
+            : this.whatIfText.trim() !== ''
+              ? html`<p class="problem" data-testid="whatif-problem">The what-if dose must be a number &gt; 0.</p>`
+              : nothing
+        }
+      </div>
+      <figure data-testid="patient-plot">
+        ${this.plot(result, unit)}
+        <figcaption>
+          Blue: predicted ${result.endpoint === 'pk' ? 'concentration' : 'response'} (median) with its 90 % band; dots: measured levels; red
+          dashed: target${this.whatIfResult ? '; orange: continuing at the what-if dose' : ''}.
+        </figcaption>
+      </figure>
+      <h3>Individual and population parameters</h3>
+      <table data-testid="patient-parameters">
+        <thead>
+          <tr>
+            <th scope="col">Parameter</th>
+            <th scope="col">This patient (MAP)</th>
+            <th scope="col">Population (typical, same covariates)</th>
+            <th scope="col">Unit</th>
+            <th scope="col">η (SD)</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${names.map(
+            (n) =>
+              html`<tr>
+                <td>${n}</td>
+                <td>${formatSignificant(r.individual[n] as number)}</td>
+                <td>${formatSignificant(r.typical[n] as number)}</td>
+                <td>${r.units[n] ?? ''}</td>
+                <td>${r.eta[n] === undefined ? '–' : `${r.eta[n].toFixed(3)} (${(r.etaSd[n] as number).toFixed(3)})`}</td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>
+      <p>
+        Objective (−2 log posterior) ${formatSignificant(r.ofv, 5)}; ${r.levels} level(s); computed in
+        ${formatSignificant(r.seconds * 1000, 2)} ms.
+      </p>
+    </section>`;
+  }
+
+  private plot(result: PatientResult, unit: string): Element {
+    const rows = (band: PredictionBand, kind: string) =>
+      Array.from(band.times, (time, i) => ({ time, median: band.median[i], lower: band.lower[i], upper: band.upper[i], kind }));
+    const base = rows(result.band, 'patient');
+    const extra = this.whatIfResult ? rows(this.whatIfResult.band, 'what-if') : [];
+    const levels = result.posterior.record.observations.filter((o) => o.endpoint === result.endpoint);
+    const label = result.endpoint === 'pk' ? 'Concentration' : 'Response';
+    const marks: Plot.Markish[] = [];
+    if (extra.length > 0)
+      marks.push(
+        Plot.areaY(extra, { x: 'time', y1: 'lower', y2: 'upper', fill: WHAT_IF, fillOpacity: 0.15 }),
+        Plot.line(extra, { x: 'time', y: 'median', stroke: WHAT_IF, strokeWidth: 1.5 }),
+      );
+    marks.push(
+      Plot.areaY(base, { x: 'time', y1: 'lower', y2: 'upper', fill: BAND, fillOpacity: 0.2 }),
+      Plot.line(base, { x: 'time', y: 'median', stroke: BAND, strokeWidth: 1.8 }),
+      Plot.ruleY(result.targets, { stroke: THRESHOLD_COLOR, strokeDasharray: '6,4' }),
+      Plot.dot(levels, { x: 'time', y: 'value', fill: INK, r: 3.5, tip: true }),
+      Plot.ruleY([0]),
+    );
+    return Plot.plot({
+      ...basePlot(760, 320),
+      ariaLabel: `Predicted ${label.toLowerCase()} of this patient over time with its 90 % band, the measured levels and the target`,
+      x: { label: `Time (${this.choice?.ok ? this.choice.spec.units.time : ''})` },
+      y: { label: axisLabel(label, unit), grid: true, nice: true, zero: true },
+      marks,
+    });
+  }
+
+  private setModel(text: string, name: string): void {
+    const choice = chooseModel(text, name);
+    this.result = null;
+    this.whatIfResult = null;
+    if (!choice.ok) {
+      this.message = choice.message;
+      return;
+    }
+    this.message = '';
+    this.choice = choice;
+    this.form = emptyForm(choice.spec);
+    this.problems = [];
+  }
+
+  private async onModelFile(event: Event): Promise<void> {
+    const input = event.target as HTMLInputElement;
+    const file = input.files?.[0];
+    if (!file) return;
+    if (file.size > 1_000_000) {
+      this.message = `${file.name} is larger than 1 MB: not a model file.`;
+      return;
+    }
+    this.setModel(await file.text(), file.name);
+    input.value = '';
+  }
+
+  private async onPatientFile(event: Event): Promise<void> {
+    const input = event.target as HTMLInputElement;
+    const file = input.files?.[0];
+    const choice = this.choice;
+    if (!file || !choice?.ok) return;
+    input.value = '';
+    if (file.size > 5_000_000) {
+      this.message = `${file.name} is larger than 5 MB: not a patient record.`;
+      return;
+    }
+    const reading = readPatientRecordText(await file.text());
+    if (!reading.ok) {
+      this.message = `${file.name} is not a usable patient record: ${describePatientProblems(reading.problems)}.`;
+      this.result = null;
+      return;
+    }
+    this.message = '';
+    this.form = formOfRecord(choice.spec, reading.record);
+    this.recompute();
+  }
+
+  /** A change of the form: recompute shortly after typing stops. */
+  private edit(change: () => void): void {
+    change();
+    this.form = this.form ? { ...this.form } : null;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.recompute(), 150);
+  }
+
+  private recompute(): void {
+    const choice = this.choice;
+    const form = this.form;
+    if (!choice?.ok || !form) return;
+    const reading = readForm(choice.spec, form);
+    this.whatIfResult = null;
+    if (!reading.ok) {
+      this.problems = reading.problems;
+      this.result = null;
+      return;
+    }
+    this.problems = [];
+    try {
+      this.result = computePatient(choice.spec, choice.model, reading.record);
+      this.message = '';
+      this.updateWhatIf();
+    } catch (error) {
+      this.result = null;
+      this.message = (error as Error).message;
+    }
+  }
+
+  private setWhatIf(text: string): void {
+    this.whatIfText = text;
+    this.updateWhatIf();
+  }
+
+  private updateWhatIf(): void {
+    const result = this.result;
+    const choice = this.choice;
+    const dose = Number(this.whatIfText.trim());
+    if (!result || !choice?.ok || this.whatIfText.trim() === '' || !(dose > 0)) {
+      this.whatIfResult = null;
+      return;
+    }
+    this.whatIfResult = whatIf(result, choice.spec, choice.model, dose);
+  }
+}
+
+/** The criterion in words: "PD below 3.3 ng/mL throughout the interval". */
+function criterionText(result: PatientResult | null): string {
+  if (!result) return '';
+  const c = result.report.recommendation.criterion;
+  const what = result.endpoint === 'pk' ? 'concentration' : 'response';
+  const where = c.window === 'throughout' ? 'throughout the interval' : c.window === 'trough' ? 'at the trough' : 'on average';
+  return c.rule === 'within'
+    ? `${what} within ${c.range[0]}–${c.range[1]} ${where}`
+    : `${what} ${c.rule} ${formatSignificant(c.threshold)} ${where}`;
+}
+
+/** The reader's path of each level row (empty rows are left out of the document). */
+function levelPaths(form: PatientForm): (string | null)[] {
+  let k = 0;
+  return form.levels.map((l) => (l.time.trim() !== '' || l.value.trim() !== '' ? `observations[${k++}]` : null));
+}
+
+customElements.define('qp-patient-view', PatientView);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'qp-patient-view': PatientView;
+  }
+}
