@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures/app-test';
 
@@ -54,6 +55,14 @@ test('a patient entered by keyboard gets a dose, a plot and a what-if; the examp
   const p = await probabilityOf(view.getByTestId('recommended-probability'));
   expect(p).toBeGreaterThanOrEqual(0.9);
   expect(p).toBeLessThanOrEqual(1);
+  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  if (process.env.PATIENT_SHOT) await page.screenshot({ path: process.env.PATIENT_SHOT, fullPage: true });
+
+  // Another tab and back: the entry is still there (in memory only).
+  await page.getByRole('tab', { name: 'Data' }).click();
+  await page.getByRole('tab', { name: 'Patient' }).click();
+  await expect(view.getByTestId('recommended-dose')).toContainText('3.5 mg every 24 h');
 
   await type(view.locator('#p-dose0-amount'), '-5');
   await expect(view.getByTestId('p-dose0-amount-problem')).toContainText('> 0');

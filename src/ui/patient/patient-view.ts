@@ -11,7 +11,7 @@ import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
 import exampleModelText from '../../../test-data/models/estdata-published.study.json?raw';
 import { describePatientProblems, readPatientRecordText, type PatientProblem } from '../../patient/patient-record';
 import type { PredictionBand } from '../../patient/posterior-sampling';
-import type { ModelParameter } from '../../study/study-spec';
+import type { ModelParameter, StudySpec } from '../../study/study-spec';
 import { formatSignificant } from '../../text/format';
 import { axisLabel, basePlot, INK, THRESHOLD_COLOR } from '../explorer/plot-theme';
 import { controlStyles, formStyles } from '../shared-styles';
@@ -30,6 +30,9 @@ import {
 
 const BAND = '#2563eb';
 const WHAT_IF = '#d97706';
+
+/** The entry kept in memory while the page is open, so that another tab and back finds it (never stored). */
+let kept: { choice: ModelChoice | null; form: PatientForm | null; whatIfText: string } = { choice: null, form: null, whatIfText: '' };
 
 export class PatientView extends LitElement {
   static override properties = {
@@ -127,6 +130,20 @@ export class PatientView extends LitElement {
     this.whatIfResult = null;
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (!this.choice && kept.choice) {
+      this.choice = kept.choice;
+      this.form = kept.form;
+      this.whatIfText = kept.whatIfText;
+      this.recompute();
+    }
+  }
+
+  protected override updated(): void {
+    kept = { choice: this.choice, form: this.form, whatIfText: this.whatIfText };
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearTimeout(this.timer);
@@ -162,7 +179,7 @@ export class PatientView extends LitElement {
               Model: <strong>${chosen.name}</strong>${
                 chosen.name === 'a published model' ? ' (the illustrative example of issue 14, not a real published model)' : ''
               };
-              target: ${chosen.spec.questions?.endpoint === 'pd' ? 'response' : 'concentration'} ${criterionText(this.result)}
+              target: ${criterionText(chosen.spec)}
             </p>`
           : nothing
       }
@@ -305,7 +322,7 @@ export class PatientView extends LitElement {
           ? html`<p class="recommendation">
               Recommended dose: <strong data-testid="recommended-dose">${formatSignificant(rec.dose)} ${units.amount} ${regimen}</strong>,
               posterior probability <strong data-testid="recommended-probability">${rec.probability.toFixed(2)}</strong> of
-              ${criterionText(result)} at steady state (asked: ${formatSignificant(rec.target)}).
+              ${criterionText(choice.spec)} at steady state (asked: ${formatSignificant(rec.target)}).
             </p>`
           : html`<p class="recommendation" data-testid="recommended-dose">
               No dose on the grid reaches probability ${formatSignificant(rec.target)}; the highest is
@@ -399,13 +416,16 @@ export class PatientView extends LitElement {
       Plot.dot(levels, { x: 'time', y: 'value', fill: INK, r: 3.5, tip: true }),
       Plot.ruleY([0]),
     );
-    return Plot.plot({
+    const plot = Plot.plot({
       ...basePlot(760, 320),
       ariaLabel: `Predicted ${label.toLowerCase()} of this patient over time with its 90 % band, the measured levels and the target`,
       x: { label: `Time (${this.choice?.ok ? this.choice.spec.units.time : ''})` },
       y: { label: axisLabel(label, unit), grid: true, nice: true, zero: true },
       marks,
     });
+    // A name on a <g> needs a role (as plot-frames.ts gives the other plots' marks).
+    for (const g of plot.querySelectorAll('g[aria-label]:not([role]), g[aria-description]:not([role])')) g.setAttribute('role', 'group');
+    return plot;
   }
 
   private setModel(text: string, name: string): void {
@@ -502,15 +522,17 @@ export class PatientView extends LitElement {
   }
 }
 
-/** The criterion in words: "PD below 3.3 ng/mL throughout the interval". */
-function criterionText(result: PatientResult | null): string {
-  if (!result) return '';
-  const c = result.report.recommendation.criterion;
-  const what = result.endpoint === 'pk' ? 'concentration' : 'response';
+/** The model's criterion in words: "response below 3.3 ng/mL throughout the interval". */
+function criterionText(spec: StudySpec): string {
+  const q = spec.questions;
+  if (!q) return 'none given';
+  const c = q.criterion;
+  const what = q.endpoint === 'pk' ? 'concentration' : 'response';
+  const unit = q.endpoint === 'pk' ? spec.units.concentration : (spec.units.response ?? '');
   const where = c.window === 'throughout' ? 'throughout the interval' : c.window === 'trough' ? 'at the trough' : 'on average';
   return c.rule === 'within'
-    ? `${what} within ${c.range[0]}–${c.range[1]} ${where}`
-    : `${what} ${c.rule} ${formatSignificant(c.threshold)} ${where}`;
+    ? `${what} within ${formatSignificant(c.range[0])}–${formatSignificant(c.range[1])} ${unit} ${where}`
+    : `${what} ${c.rule} ${formatSignificant(c.threshold)} ${unit} ${where}`;
 }
 
 /** The reader's path of each level row (empty rows are left out of the document). */
