@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { normalCdf } from '../pkpd/random';
-import { logNormalCdf, mapEstimate, PatientPosterior } from './map-estimate';
+import { logNormalCdf, normalCdf } from '../pkpd/random';
+import { mapEstimate, PatientPosterior } from './map-estimate';
 import { exampleModel, simulatePatients } from './test-support';
 
 /**

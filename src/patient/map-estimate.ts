@@ -26,35 +26,13 @@ import { PkpdParameterError } from '../pkpd/errors';
 import type { DoseEvent } from '../pkpd/structural/doses';
 import { createStructuralModel, type ParameterValues, type StructuralModel } from '../pkpd/structural/structural-model';
 import type { ModelParameter, StudySpec } from '../study/study-spec';
+import { logNormalCdf } from '../pkpd/random';
 import { HOURS_PER } from '../study/units';
 import { patientDoseEvents, type PatientRecord } from './patient-record';
 
 /** A problem of the patient against the model (a covariate the model needs, an endpoint it lacks). */
 export class PatientDataError extends Error {
   override readonly name = 'PatientDataError';
-}
-
-/** log Φ(z), accurate far into the lower tail (the erfc fit of ../pkpd/random.ts `normalCdf`, in log form). */
-export function logNormalCdf(z: number): number {
-  if (z > 0) return Math.log1p(-0.5 * erfcFit(z / Math.SQRT2).value);
-  const { logValue } = erfcFit(-z / Math.SQRT2);
-  return logValue - Math.LN2;
-}
-
-function erfcFit(x: number): { value: number; logValue: number } {
-  const t = 1 / (1 + 0.5 * x);
-  const poly =
-    -x * x -
-    1.26551223 +
-    t *
-      (1.00002368 +
-        t *
-          (0.37409196 +
-            t *
-              (0.09678418 +
-                t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851513 + t * (-0.82215223 + t * 0.17087277))))))));
-  const logValue = Math.log(t) + poly;
-  return { value: Math.exp(logValue), logValue };
 }
 
 interface EndpointData {

@@ -78,24 +78,37 @@ function rotl(x: number, k: number): number {
   return ((x << k) | (x >>> (32 - k))) >>> 0;
 }
 
+/**
+ * erfc(x) = t · e^{poly} for x ≥ 0, by Numerical Recipes' Chebyshev fit (relative error < 1.2e−7):
+ * its two factors, so that the CDF keeps its arithmetic and its log form has no underflow.
+ */
+function erfcFit(x: number): { t: number; poly: number } {
+  const t = 1 / (1 + 0.5 * x);
+  const poly =
+    -x * x -
+    1.26551223 +
+    t *
+      (1.00002368 +
+        t *
+          (0.37409196 +
+            t *
+              (0.09678418 +
+                t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851513 + t * (-0.82215223 + t * 0.17087277))))))));
+  return { t, poly };
+}
+
 /** Standard normal CDF (erfc by Numerical Recipes' Chebyshev fit, relative error < 1.2e−7). */
 export function normalCdf(z: number): number {
-  const x = Math.abs(z) / Math.SQRT2;
-  const t = 1 / (1 + 0.5 * x);
-  const erfc =
-    t *
-    Math.exp(
-      -x * x -
-        1.26551223 +
-        t *
-          (1.00002368 +
-            t *
-              (0.37409196 +
-                t *
-                  (0.09678418 +
-                    t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851513 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
+  const { t, poly } = erfcFit(Math.abs(z) / Math.SQRT2);
+  const erfc = t * Math.exp(poly);
   return z >= 0 ? 1 - erfc / 2 : erfc / 2;
+}
+
+/** log Φ(z), accurate far into the lower tail (the same erfc fit, in log form). */
+export function logNormalCdf(z: number): number {
+  const { t, poly } = erfcFit(Math.abs(z) / Math.SQRT2);
+  if (z > 0) return Math.log1p(-0.5 * t * Math.exp(poly));
+  return Math.log(t) + poly - Math.LN2;
 }
 
 const ACKLAM_A = [
