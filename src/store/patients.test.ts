@@ -72,12 +72,17 @@ describe('patient vault', () => {
 
     const loaded = await vault.load(jane.id);
     expect(loaded.document).toEqual(patient());
+    expect(loaded.model).toBeNull();
     expect(loaded.record.covariates).toEqual({ BW: 82, CREATININE: 123.456 });
     expect(loaded.summary).toEqual(jane);
 
-    const updated = await vault.save({ id: jane.id, name: 'Jane Roe', document: patient(150) });
+    const model = { format: 'qpkpd-study', version: 1, name: 'a model', model: { parameters: { CL: 3.5 } } };
+    const updated = await vault.save({ id: jane.id, name: 'Jane Roe', document: patient(150), model });
     expect(updated.createdAt).toBe(jane.createdAt);
     expect((await vault.load(jane.id)).record.covariates.CREATININE).toBe(150);
+    // The model the patient was saved with comes back with it (sealed like the rest).
+    expect((await vault.load(jane.id)).model).toEqual(model);
+    expect(await storedText()).not.toContain('a model');
     await expect(vault.save({ id: jane.id, name: 'John Doe', document: patient() })).rejects.toThrow(
       /Another patient is already named “John Doe”/,
     );
@@ -184,9 +189,11 @@ describe('patient vault', () => {
 
   it('exports the vault as an encrypted file that imports with its passphrase, here or in a fresh browser', async () => {
     const vault = await createPatientVault(PASS, FAST);
-    const jane = await vault.save({ name: 'Jane Roe', document: patient() });
+    const model = { format: 'qpkpd-study', name: 'the model of the file' };
+    const jane = await vault.save({ name: 'Jane Roe', document: patient(), model });
     await vault.save({ name: 'John Doe', document: patient(90) });
     const file = await vault.exportFile();
+    expect(file).not.toContain('the model of the file');
     expect(JSON.parse(file)).toMatchObject({ format: 'qpkpd-patient-vault', version: 1, kdf: { name: 'PBKDF2', iterations: 1000 } });
 
     // Importing into the same vault adds nothing twice.
@@ -198,6 +205,7 @@ describe('patient vault', () => {
     const fresh = await createPatientVaultFromFile(file, PASS, FAST);
     expect((await fresh.list()).map((s) => s.name)).toEqual(['Jane Roe', 'John Doe']);
     expect((await fresh.load(jane.id)).document).toEqual(patient());
+    expect((await fresh.load(jane.id)).model).toEqual(model);
 
     // Another vault, another passphrase, with a patient of the same name: the import's gets " (2)".
     await closeStudioDatabase();
@@ -286,6 +294,8 @@ describe('patient vault', () => {
       }
     };
     const vault = await createPatientVault(PASS, FAST);
+    let locks = 0;
+    vault.onLock(() => locks++);
     const lock = new InactivityLock(vault, 10, clock);
     advance(9 * 60_000);
     await vault.list(); // activity at minute 9
@@ -296,6 +306,9 @@ describe('patient vault', () => {
     expect(vault.locked).toBe(false);
     advance(60_000);
     expect(vault.locked).toBe(true);
+    expect(locks).toBe(1); // the page is told (once), so it can show the unlock screen
+    vault.lock();
+    expect(locks).toBe(1);
     expect(timers).toEqual([]);
     await expect(vault.list()).rejects.toThrow(LOCKED_MESSAGE);
 

@@ -5,7 +5,7 @@
  * - 'patient-vault' holds one record: the random salt, the PBKDF2 iteration count and the verifier
  *   (a known text sealed with the key). Nothing else about the passphrase is stored.
  * - 'patient-records' holds one record per patient: its id (random) and two sealed parts, the header
- *   (name and dates: what the list shows) and the body (the qpkpd-patient document). Names, covariates,
+ *   (name and dates: what the list shows) and the body (the qpkpd-patient document and the model it was saved with). Names, covariates,
  *   doses and levels are never stored in the clear.
  *
  * `createPatientVault` / `unlockPatientVault` give a PatientVault holding the key in memory only;
@@ -73,6 +73,14 @@ export interface StoredPatient {
   document: unknown;
   /** The document as the patient reader reads it. */
   record: PatientRecord;
+  /** The population model (a study spec document) the patient was saved with, or null. */
+  model: unknown;
+}
+
+/** What a record's sealed body holds: the patient document and the model it was saved with. */
+interface Body {
+  patient: unknown;
+  model: unknown;
 }
 
 export interface PatientImport {
@@ -145,6 +153,7 @@ export async function createPatientVaultFromFile(
 export class PatientVault {
   private key: CryptoKey | null;
   private readonly listeners = new Set<() => void>();
+  private readonly lockListeners = new Set<() => void>();
 
   constructor(
     key: CryptoKey,
@@ -161,7 +170,15 @@ export class PatientVault {
 
   /** Drops the key: every later call refuses until the vault is unlocked again. */
   lock(): void {
+    const was = this.key !== null;
     this.key = null;
+    if (was) for (const listener of this.lockListeners) listener();
+  }
+
+  /** Calls `listener` when the vault locks (by lock(): a button, or an InactivityLock); returns the unsubscribe. */
+  onLock(listener: () => void): () => void {
+    this.lockListeners.add(listener);
+    return () => this.lockListeners.delete(listener);
   }
 
   /** Calls `listener` on each use of the vault (InactivityLock listens); returns the unsubscribe. */
@@ -184,13 +201,13 @@ export class PatientVault {
    * version of a stored one (its id; the name must then be free). The document must read as a
    * qpkpd-patient record. Either the whole record is written or nothing.
    */
-  async save(item: { id?: string; name: string; document: unknown }): Promise<PatientSummary> {
+  async save(item: { id?: string; name: string; document: unknown; model?: unknown }): Promise<PatientSummary> {
     const key = this.use();
     const wanted = checkedName('patient', item.name);
     const reading = readPatientRecord(item.document);
     if (!reading.ok)
       throw new PatientVaultError(`The patient record is not valid, so it was not saved: ${describePatientProblems(reading.problems)}.`);
-    const document = JSON.parse(JSON.stringify(item.document)) as unknown;
+    const body = JSON.parse(JSON.stringify({ patient: item.document, model: item.model ?? null })) as Body;
     const others = (await this.list()).filter((s) => s.id !== item.id);
     const previous = item.id === undefined ? undefined : await this.summaryOf(key, item.id);
     const name =
@@ -207,7 +224,7 @@ export class PatientVault {
     const now = Date.now();
     const id = item.id ?? crypto.randomUUID();
     const header: Header = { name, createdAt: previous?.createdAt ?? now, updatedAt: now };
-    const record = await sealRecord(key, id, header, document);
+    const record = await sealRecord(key, id, header, body);
     await this.write([record], item.id === undefined ? 'add' : 'replace', `the patient “${name}”`);
     return { id, ...header };
   }
@@ -215,11 +232,12 @@ export class PatientVault {
   async load(id: string): Promise<StoredPatient> {
     const key = this.use();
     const stored = await this.stored(id);
-    const [summary, document] = await Promise.all([openHeader(key, stored), openJson(key, stored.body, `body:${id}`, 'A patient record')]);
-    const reading = readPatientRecord(document);
+    const [summary, sealed] = await Promise.all([openHeader(key, stored), openJson(key, stored.body, `body:${id}`, 'A patient record')]);
+    const body = bodyOf(sealed);
+    const reading = readPatientRecord(body.patient);
     if (!reading.ok)
       throw new PatientVaultError(`The stored patient “${summary.name}” is damaged: ${describePatientProblems(reading.problems)}.`);
-    return { summary, document, record: reading.record };
+    return { summary, document: body.patient, record: reading.record, model: body.model };
   }
 
   /** Renames a patient; refuses a blank or over-long name and one another patient has (in any capitals). */
@@ -288,7 +306,7 @@ export class PatientVault {
       const name = uniqueName(entry.header.name, taken);
       taken.push(name);
       const header: Header = { ...entry.header, name };
-      records.push(await sealRecord(key, entry.id, header, entry.document));
+      records.push(await sealRecord(key, entry.id, header, entry.body));
       added.push({ id: entry.id, ...header });
     }
     if (records.length > 0) await this.write(records, 'add', `${records.length} imported patient${records.length === 1 ? '' : 's'}`);
@@ -357,7 +375,7 @@ interface SealedText {
 const sealedText = (s: Sealed): SealedText => ({ iv: toBase64(s.iv), data: toBase64(s.data) });
 
 /** The patients of an exported file, decrypted and checked; PatientVaultError when anything does not open. */
-async function openVaultFile(text: string, passphrase: string): Promise<{ id: string; header: Header; document: unknown }[]> {
+async function openVaultFile(text: string, passphrase: string): Promise<{ id: string; header: Header; body: Body }[]> {
   const damaged = (why: string): PatientVaultError =>
     new PatientVaultError(`This is not a patient file QPKPD Studio can import (${why}). Nothing was changed.`);
   let file: Partial<VaultFile>;
@@ -391,10 +409,10 @@ async function openVaultFile(text: string, passphrase: string): Promise<{ id: st
   return Promise.all(
     records.map(async (r) => {
       const header = headerOf(await openJson(key, r.header, `header:${r.id}`, what));
-      const document = await openJson(key, r.body, `body:${r.id}`, what);
-      const reading = readPatientRecord(document);
+      const body = bodyOf(await openJson(key, r.body, `body:${r.id}`, what));
+      const reading = readPatientRecord(body.patient);
       if (!header || !reading.ok) throw damaged('a patient in it is not a valid record');
-      return { id: r.id, header, document };
+      return { id: r.id, header, body };
     }),
   );
 }
@@ -413,9 +431,16 @@ function headerOf(value: unknown): Header | null {
   return { name: h.name, createdAt: h.createdAt, updatedAt: h.updatedAt };
 }
 
-async function sealRecord(key: CryptoKey, id: string, header: Header, document: unknown): Promise<StoredPatientRecord> {
-  const [sealedHeader, body] = await Promise.all([sealJson(key, header, `header:${id}`), sealJson(key, document, `body:${id}`)]);
-  return { id, header: sealedHeader, body };
+async function sealRecord(key: CryptoKey, id: string, header: Header, body: Body): Promise<StoredPatientRecord> {
+  const [sealedHeader, sealedBody] = await Promise.all([sealJson(key, header, `header:${id}`), sealJson(key, body, `body:${id}`)]);
+  return { id, header: sealedHeader, body: sealedBody };
+}
+
+/** A decrypted body: { patient, model }, or a bare patient document (as the first version sealed it). */
+function bodyOf(value: unknown): Body {
+  const v = value as Partial<Body> | null;
+  if (typeof v === 'object' && v !== null && 'patient' in v) return { patient: v.patient, model: v.model ?? null };
+  return { patient: value, model: null };
 }
 
 async function openHeader(key: CryptoKey, record: StoredPatientRecord): Promise<PatientSummary> {

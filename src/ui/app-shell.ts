@@ -111,6 +111,19 @@ export class App extends LitElement {
         padding: 0.5rem 1.25rem;
         border-top: 1px solid var(--qp-border, #d5dbe1);
       }
+      @media print {
+        header,
+        aside,
+        footer,
+        .problem,
+        .notice {
+          display: none !important;
+        }
+        .layout {
+          display: block;
+          padding: 0;
+        }
+      }
     `,
   ];
 

@@ -47,6 +47,11 @@ export class ViewTabs extends LitElement {
         border-bottom-color: var(--qp-accent, #0b5cad);
         background: var(--qp-surface, #fff);
       }
+      @media print {
+        [role='tablist'] {
+          display: none;
+        }
+      }
     `,
   ];
 

@@ -39,14 +39,24 @@ export interface PatientForm {
   probability: string;
 }
 
-export type ModelChoice = { ok: true; spec: StudySpec; model: StudyPopulationModel; name: string } | { ok: false; message: string };
+export type ModelChoice =
+  | {
+      ok: true;
+      spec: StudySpec;
+      model: StudyPopulationModel;
+      name: string;
+      /** The model's document as read (saved with the patient, so that the patient reopens under it). */
+      document: unknown;
+    }
+  | { ok: false; message: string };
 
 /** A model document's text → the spec and its fixed population model, or a message for the user. */
 export function chooseModel(text: string, name: string): ModelChoice {
   const reading = readPatientModelText(text);
   if (!reading.ok) return { ok: false, message: `${name} is not a usable population model: ${describeSpecProblems(reading.problems)}.` };
   try {
-    return { ok: true, spec: reading.spec, model: fixedPopulationModel(reading.spec), name: reading.spec.name || name };
+    const model = fixedPopulationModel(reading.spec);
+    return { ok: true, spec: reading.spec, model, name: reading.spec.name || name, document: JSON.parse(text) as unknown };
   } catch (error) {
     return { ok: false, message: `${name} lacks fixed values: ${(error as Error).message}` };
   }
@@ -99,17 +109,15 @@ function value(text: string): unknown {
 
 export type FormReading = { ok: true; record: PatientRecord } | { ok: false; problems: PatientProblem[] };
 
-/** The form as a patient document, read by the record reader; then checked against the model's covariates. */
-export function readForm(spec: StudySpec, form: PatientForm): FormReading {
+/** The form as a `qpkpd-patient` document (numbers where the fields read as numbers, else their text). */
+export function formDocument(spec: StudySpec, form: PatientForm): Record<string, unknown> {
   const covariates: Record<string, unknown> = {};
-  const problems: PatientProblem[] = [];
   for (const [c, text] of Object.entries(form.covariates)) {
     const x = value(text);
-    if (x === undefined) problems.push({ path: `covariates.${c}`, message: 'the model needs this covariate; give the patient’s value' });
-    else covariates[c] = x;
+    if (x !== undefined) covariates[c] = x;
   }
   const route = spec.model?.pk.route === 'iv' ? 'iv' : 'oral';
-  const doc = {
+  return {
     format: 'qpkpd-patient',
     version: 1,
     covariates,
@@ -125,7 +133,14 @@ export function readForm(spec: StudySpec, form: PatientForm): FormReading {
     regimen: { interval: value(form.interval), route, step: value(form.step) },
     probability: value(form.probability),
   };
-  const reading = readPatientRecord(doc);
+}
+
+/** The form as a patient document, read by the record reader; then checked against the model's covariates. */
+export function readForm(spec: StudySpec, form: PatientForm): FormReading {
+  const problems: PatientProblem[] = Object.entries(form.covariates)
+    .filter(([, text]) => value(text) === undefined)
+    .map(([c]) => ({ path: `covariates.${c}`, message: 'the model needs this covariate; give the patient’s value' }));
+  const reading = readPatientRecord(formDocument(spec, form));
   const all = [...problems, ...(reading.ok ? [] : reading.problems.filter((p) => !problems.some((q) => q.path === p.path)))];
   return all.length > 0 ? { ok: false, problems: all } : reading;
 }

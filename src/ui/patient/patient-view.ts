@@ -1,38 +1,47 @@
 /**
- * `<qp-patient-view>`: the Patient tab (issue 14, first slice) — pick a population model (the shipped
- * example or an imported `.study.json` with fixed values), enter or import one patient, and see,
- * recomputed on every valid change in this page: the individual parameters beside the population's,
- * the MAP η, the recommended dose with its posterior probability, the predicted curve with its 90 %
- * band, the measured levels and the target, and a what-if dose. Nothing is sent anywhere and nothing
- * is stored yet.
+ * `<qp-patient-view>`: the Patient tab (issue 14) — pick a population model (the shipped example or an
+ * imported `.study.json` with fixed values), enter or import one patient, and see, recomputed on every
+ * valid change in this page: the individual parameters beside the population's, the MAP η, the
+ * recommended dose with its posterior probability, the predicted curve with its 90 % band, the
+ * measured levels and the target, and a what-if dose; print a one-page dosing note; keep the patient
+ * (with the model) encrypted in this browser (`<qp-patient-vault>`). Nothing is sent anywhere.
  */
-import * as Plot from '@observablehq/plot';
 import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
 import exampleModelText from '../../../test-data/models/estdata-published.study.json?raw';
 import { describePatientProblems, readPatientRecordText, type PatientProblem } from '../../patient/patient-record';
-import type { PredictionBand } from '../../patient/posterior-sampling';
+import { questionInWords } from '../../dose/dose-run-report';
+import type { StoredPatient } from '../../store/patients';
 import type { ModelParameter, StudySpec } from '../../study/study-spec';
 import { formatSignificant } from '../../text/format';
-import { axisLabel, basePlot, INK, THRESHOLD_COLOR } from '../explorer/plot-theme';
 import { controlStyles, formStyles } from '../shared-styles';
 import {
   chooseModel,
   computePatient,
   emptyForm,
+  formDocument,
   formOfRecord,
   type ModelChoice,
+  nextDoseTime,
   type PatientForm,
   type PatientResult,
   readForm,
   type WhatIf,
   whatIf,
 } from './patient-compute';
+import type { NoteInput } from './patient-note';
+import './patient-note';
+import { patientPlot } from './patient-plot';
+import './patient-vault-panel';
+import { vaultSession } from './vault-session';
 
-const BAND = '#2563eb';
-const WHAT_IF = '#d97706';
-
-/** The entry kept in memory while the page is open, so that another tab and back finds it (never stored). */
-let kept: { choice: ModelChoice | null; form: PatientForm | null; whatIfText: string } = { choice: null, form: null, whatIfText: '' };
+/** The entry kept in memory while the page is open, so that another tab and back finds it (stored only by "Save"). */
+let kept: { choice: ModelChoice | null; form: PatientForm | null; whatIfText: string; patientName: string; openedId: string | null } = {
+  choice: null,
+  form: null,
+  whatIfText: '',
+  patientName: '',
+  openedId: null,
+};
 
 export class PatientView extends LitElement {
   static override properties = {
@@ -43,6 +52,9 @@ export class PatientView extends LitElement {
     message: { state: true },
     whatIfText: { state: true },
     whatIfResult: { state: true },
+    patientName: { state: true },
+    openedId: { state: true },
+    printedAt: { state: true },
   };
   static override styles = [
     controlStyles,
@@ -107,6 +119,22 @@ export class PatientView extends LitElement {
       .recommendation {
         font-size: 1.1rem;
       }
+      .hint {
+        font-size: 0.9rem;
+        color: #4a5563;
+        margin: 0;
+      }
+      .note {
+        display: none;
+      }
+      @media print {
+        :host > :not(.note) {
+          display: none !important;
+        }
+        .note {
+          display: block;
+        }
+      }
     `,
   ];
 
@@ -117,7 +145,12 @@ export class PatientView extends LitElement {
   declare message: string;
   declare whatIfText: string;
   declare whatIfResult: WhatIf | null;
+  declare patientName: string;
+  /** The stored patient the form came from (saving replaces it), or null. */
+  declare openedId: string | null;
+  declare printedAt: Date;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly onVault = (): void => this.requestUpdate();
 
   constructor() {
     super();
@@ -128,36 +161,160 @@ export class PatientView extends LitElement {
     this.message = '';
     this.whatIfText = '';
     this.whatIfResult = null;
+    this.patientName = '';
+    this.openedId = null;
+    this.printedAt = new Date();
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
+    vaultSession.addEventListener('change', this.onVault);
     if (!this.choice && kept.choice) {
       this.choice = kept.choice;
       this.form = kept.form;
       this.whatIfText = kept.whatIfText;
+      this.patientName = kept.patientName;
+      this.openedId = kept.openedId;
       this.recompute();
     }
   }
 
   protected override updated(): void {
-    kept = { choice: this.choice, form: this.form, whatIfText: this.whatIfText };
+    kept = { choice: this.choice, form: this.form, whatIfText: this.whatIfText, patientName: this.patientName, openedId: this.openedId };
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    vaultSession.removeEventListener('change', this.onVault);
     clearTimeout(this.timer);
   }
 
   override render(): TemplateResult {
+    const saved = this.openedId !== null;
     return html`<h2>Patient</h2>
       <p class="privacy" data-testid="patient-privacy">
-        Everything is computed in this page: nothing is sent anywhere. This patient is <strong>not saved</strong>; encrypted storage comes
-        next.
+        Everything is computed in this page: nothing is sent anywhere.
+        ${
+          saved
+            ? html`This patient is saved, encrypted, in this browser; changes are kept when you save again.`
+            : html`This patient is <strong>not saved</strong> until you save it (encrypted, in this browser only).`
+        }
       </p>
+      <qp-patient-vault @patient-opened=${this.onOpened} @patient-deleted=${this.onDeleted}></qp-patient-vault>
       ${this.renderModel()}
       ${this.message ? html`<p class="alert" role="alert" data-testid="patient-message">${this.message}</p>` : nothing}
-      ${this.choice?.ok && this.form ? this.renderForm(this.form) : nothing} ${this.renderResult()}`;
+      ${this.choice?.ok && this.form ? this.renderForm(this.form) : nothing} ${this.renderResult()} ${this.renderNote()}`;
+  }
+
+  private noteInput(): NoteInput | null {
+    const result = this.result;
+    const choice = this.choice;
+    if (!result || !choice?.ok) return null;
+    return {
+      spec: choice.spec,
+      modelName: choice.name,
+      modelSource: modelSource(choice.document),
+      patientName: this.patientName.trim(),
+      result,
+      whatIf: this.whatIfResult,
+      nextDose: nextDoseTime(result.posterior.record),
+      printedAt: this.printedAt,
+    };
+  }
+
+  private renderNote(): TemplateResult | typeof nothing {
+    const input = this.noteInput();
+    return input ? html`<qp-patient-note class="note" data-testid="patient-note" .input=${input}></qp-patient-note>` : nothing;
+  }
+
+  private async print(): Promise<void> {
+    this.printedAt = new Date();
+    await this.updateComplete;
+    const note = this.renderRoot.querySelector('qp-patient-note');
+    if (note) await note.updateComplete;
+    window.print();
+  }
+
+  private renderSave(): TemplateResult {
+    const unlocked = vaultSession.state === 'unlocked';
+    return html`<div class="row">
+      ${this.field('p-name', 'Patient name or ID', this.patientName, 'name', (v) => (this.patientName = v))}
+      ${
+        unlocked
+          ? html`<button data-testid="patient-save" ?disabled=${vaultSession.busy} @click=${() => void this.save()}>
+              ${this.openedId ? 'Save changes' : 'Save patient'}
+            </button>`
+          : html`<p class="hint" data-testid="patient-save-hint">
+              ${vaultSession.state === 'locked' ? 'Unlock the saved patients above to save this one.' : 'Set a passphrase above to save patients.'}
+            </p>`
+      }
+      <button @click=${() => this.newPatient()}>New patient</button>
+    </div>`;
+  }
+
+  private async save(): Promise<void> {
+    const choice = this.choice;
+    const form = this.form;
+    if (!choice?.ok || !form) return;
+    const name = this.patientName.trim();
+    const reading = readForm(choice.spec, form);
+    if (!reading.ok) {
+      this.problems = reading.problems;
+      this.message = 'The entry has problems (see the fields): fix them before saving.';
+      return;
+    }
+    if (name === '') {
+      this.problems = [{ path: 'name', message: 'give a name or ID to save the patient under' }];
+      return;
+    }
+    const saved = await vaultSession.save({
+      id: this.openedId ?? undefined,
+      name,
+      document: formDocument(choice.spec, form),
+      model: choice.document,
+    });
+    if (saved) {
+      this.openedId = saved.id;
+      this.patientName = saved.name;
+      this.message = '';
+    }
+  }
+
+  private newPatient(): void {
+    const choice = this.choice;
+    this.openedId = null;
+    this.patientName = '';
+    this.result = null;
+    this.whatIfResult = null;
+    this.whatIfText = '';
+    this.problems = [];
+    if (choice?.ok) this.form = emptyForm(choice.spec);
+  }
+
+  private onOpened(event: CustomEvent<StoredPatient>): void {
+    const stored = event.detail;
+    if (stored.model !== null) {
+      const choice = chooseModel(JSON.stringify(stored.model), `the model saved with ${stored.summary.name}`);
+      if (!choice.ok) {
+        this.message = choice.message;
+        return;
+      }
+      this.choice = choice;
+    } else if (!this.choice?.ok) {
+      this.message = `${stored.summary.name} was saved without a model: choose one, then open the patient again.`;
+      return;
+    }
+    const choice = this.choice;
+    this.message = '';
+    this.openedId = stored.summary.id;
+    this.patientName = stored.summary.name;
+    this.form = formOfRecord(choice.spec, stored.record);
+    this.whatIfText = '';
+    this.recompute();
+  }
+
+  private onDeleted(event: CustomEvent<string>): void {
+    if (event.detail === this.openedId) this.openedId = null;
   }
 
   private renderModel(): TemplateResult {
@@ -220,10 +377,12 @@ export class PatientView extends LitElement {
       'regimen.interval',
       'regimen.step',
       'probability',
+      'name',
     ]);
     const other = this.problems.filter((p) => !known.has(p.path));
     return html`<section aria-labelledby="p-entry-h">
       <h3 id="p-entry-h">The patient</h3>
+      ${this.renderSave()}
       <div class="row">
         <label
           >Import a patient (qpkpd-patient .json)
@@ -314,7 +473,6 @@ export class PatientView extends LitElement {
     const units = choice.spec.units;
     const regimen = `every ${formatSignificant(rec.regimen.interval)} ${units.time} (${rec.regimen.route})`;
     const names = Object.keys(r.individual) as ModelParameter[];
-    const unit = result.endpoint === 'pk' ? units.concentration : (units.response ?? '');
     return html`<section aria-labelledby="p-result-h" data-testid="patient-result">
       <h3 id="p-result-h">Recommendation</h3>
       ${
@@ -322,7 +480,8 @@ export class PatientView extends LitElement {
           ? html`<p class="recommendation">
               Recommended dose: <strong data-testid="recommended-dose">${formatSignificant(rec.dose)} ${units.amount} ${regimen}</strong>,
               posterior probability <strong data-testid="recommended-probability">${rec.probability.toFixed(2)}</strong> of
-              ${criterionText(choice.spec)} at steady state (asked: ${formatSignificant(rec.target)}).
+              ${criterionText(choice.spec)} (asked: ${formatSignificant(rec.target)}); next dose at
+              <span data-testid="next-dose">${formatSignificant(nextDoseTime(result.posterior.record))} ${units.time}</span>.
             </p>`
           : html`<p class="recommendation" data-testid="recommended-dose">
               No dose on the grid reaches probability ${formatSignificant(rec.target)}; the highest is
@@ -336,6 +495,7 @@ export class PatientView extends LitElement {
             </ul>`
           : nothing
       }
+      <p><button data-testid="patient-print" @click=${() => void this.print()}>Print the dosing note</button></p>
       <div class="row">
         <div class="field">
           <label for="p-whatif">What-if dose (${units.amount} ${regimen})</label>
@@ -359,7 +519,7 @@ export class PatientView extends LitElement {
         }
       </div>
       <figure data-testid="patient-plot">
-        ${this.plot(result, unit)}
+        ${patientPlot(result, this.whatIfResult, choice.spec)}
         <figcaption>
           Blue: predicted ${result.endpoint === 'pk' ? 'concentration' : 'response'} (median) with its 90 % band; dots: measured levels; red
           dashed: target${this.whatIfResult ? '; orange: continuing at the what-if dose' : ''}.
@@ -396,38 +556,6 @@ export class PatientView extends LitElement {
     </section>`;
   }
 
-  private plot(result: PatientResult, unit: string): Element {
-    const rows = (band: PredictionBand, kind: string) =>
-      Array.from(band.times, (time, i) => ({ time, median: band.median[i], lower: band.lower[i], upper: band.upper[i], kind }));
-    const base = rows(result.band, 'patient');
-    const extra = this.whatIfResult ? rows(this.whatIfResult.band, 'what-if') : [];
-    const levels = result.posterior.record.observations.filter((o) => o.endpoint === result.endpoint);
-    const label = result.endpoint === 'pk' ? 'Concentration' : 'Response';
-    const marks: Plot.Markish[] = [];
-    if (extra.length > 0)
-      marks.push(
-        Plot.areaY(extra, { x: 'time', y1: 'lower', y2: 'upper', fill: WHAT_IF, fillOpacity: 0.15 }),
-        Plot.line(extra, { x: 'time', y: 'median', stroke: WHAT_IF, strokeWidth: 1.5 }),
-      );
-    marks.push(
-      Plot.areaY(base, { x: 'time', y1: 'lower', y2: 'upper', fill: BAND, fillOpacity: 0.2 }),
-      Plot.line(base, { x: 'time', y: 'median', stroke: BAND, strokeWidth: 1.8 }),
-      Plot.ruleY(result.targets, { stroke: THRESHOLD_COLOR, strokeDasharray: '6,4' }),
-      Plot.dot(levels, { x: 'time', y: 'value', fill: INK, r: 3.5, tip: true }),
-      Plot.ruleY([0]),
-    );
-    const plot = Plot.plot({
-      ...basePlot(760, 320),
-      ariaLabel: `Predicted ${label.toLowerCase()} of this patient over time with its 90 % band, the measured levels and the target`,
-      x: { label: `Time (${this.choice?.ok ? this.choice.spec.units.time : ''})` },
-      y: { label: axisLabel(label, unit), grid: true, nice: true, zero: true },
-      marks,
-    });
-    // A name on a <g> needs a role (as plot-frames.ts gives the other plots' marks).
-    for (const g of plot.querySelectorAll('g[aria-label]:not([role]), g[aria-description]:not([role])')) g.setAttribute('role', 'group');
-    return plot;
-  }
-
   private setModel(text: string, name: string): void {
     const choice = chooseModel(text, name);
     this.result = null;
@@ -440,6 +568,8 @@ export class PatientView extends LitElement {
     this.choice = choice;
     this.form = emptyForm(choice.spec);
     this.problems = [];
+    this.openedId = null;
+    this.patientName = '';
   }
 
   private async onModelFile(event: Event): Promise<void> {
@@ -477,6 +607,7 @@ export class PatientView extends LitElement {
 
   /** A change of the form: recompute shortly after typing stops. */
   private edit(change: () => void): void {
+    vaultSession.touch();
     change();
     this.form = this.form ? { ...this.form } : null;
     clearTimeout(this.timer);
@@ -522,17 +653,18 @@ export class PatientView extends LitElement {
   }
 }
 
-/** The model's criterion in words: "response below 3.3 ng/mL throughout the interval". */
+/** The model's target in words: "PD below 3.3 ng/mL throughout the last dosing interval at steady state". */
 function criterionText(spec: StudySpec): string {
   const q = spec.questions;
-  if (!q) return 'none given';
-  const c = q.criterion;
-  const what = q.endpoint === 'pk' ? 'concentration' : 'response';
-  const unit = q.endpoint === 'pk' ? spec.units.concentration : (spec.units.response ?? '');
-  const where = c.window === 'throughout' ? 'throughout the interval' : c.window === 'trough' ? 'at the trough' : 'on average';
-  return c.rule === 'within'
-    ? `${what} within ${formatSignificant(c.range[0])}–${formatSignificant(c.range[1])} ${unit} ${where}`
-    : `${what} ${c.rule} ${formatSignificant(c.threshold)} ${unit} ${where}`;
+  return q ? questionInWords(spec, q.endpoint, q.criterion) : 'none given';
+}
+
+/** The source a model document names (a citation), or ''. */
+function modelSource(document: unknown): string {
+  const source = (document as { source?: unknown } | null)?.source;
+  if (typeof source === 'string') return source;
+  const citation = (source as { citation?: unknown } | null)?.citation;
+  return typeof citation === 'string' ? citation : '';
 }
 
 /** The reader's path of each level row (empty rows are left out of the document). */
