@@ -302,16 +302,7 @@ export class StudyDoseSimulator implements SteadyStateSimulator {
   }
 
   private slowestHalfLife(values: ParameterValues, rates: PkRates): number {
-    let rate = Math.min(...dispositionResponse(rates).rates);
-    if (this.model.pk.route === 'oral') rate = Math.min(rate, rates.ka);
-    if (this.kind === 'effect') rate = Math.min(rate, values.KE0 as number);
-    if (this.kind === 'indirect') {
-      const pd = this.model.pd;
-      const kout = values.KOUT as number;
-      const loss = pd?.family === 'indirect' && pd.type === 'inhibit-loss' ? Math.max(1e-6, 1 - (values.IMAX as number)) : 1;
-      rate = Math.min(rate, kout * loss);
-    }
-    return Math.LN2 / rate;
+    return Math.LN2 / slowestApproach(this.model, this.kind === 'pk' ? 'pk' : 'pd', values, rates).rate;
   }
 
   private regimenState(population: VirtualPopulation, regimen: DosingRegimen, gridStep: number): RegimenState {
@@ -892,6 +883,35 @@ function formatHalfLife(h: number): string {
 function describePd(pd: NonNullable<StudyPopulationModel['pd']>): string {
   if (pd.family === 'indirect') return `indirect (${pd.type}${pd.sigmoid ? ', sigmoid' : ''})`;
   return `${pd.family} (${pd.direction}${pd.sigmoid ? ', sigmoid' : ''})`;
+}
+
+/**
+ * The slowest rate (per time unit of the data) of one subject's approach to steady state for an
+ * endpoint, and what sets it: the PK disposition's smallest exponent, the oral absorption rate, and
+ * for a response KE0 (effect compartment) or KOUT — KOUT (1 − IMAX) for inhibition of loss, the
+ * rate at full inhibition.
+ */
+export function slowestApproach(
+  model: Pick<StudyPopulationModel, 'pk' | 'pd'>,
+  endpoint: 'pk' | 'pd',
+  values: ParameterValues,
+  rates: PkRates = pkRates(model.pk, values),
+): { rate: number; limitedBy: 'elimination' | 'absorption' | 'KE0' | 'KOUT' } {
+  let slowest: { rate: number; limitedBy: 'elimination' | 'absorption' | 'KE0' | 'KOUT' } = {
+    rate: Math.min(...dispositionResponse(rates).rates),
+    limitedBy: 'elimination',
+  };
+  const consider = (rate: number, limitedBy: typeof slowest.limitedBy): void => {
+    if (rate < slowest.rate) slowest = { rate, limitedBy };
+  };
+  if (model.pk.route === 'oral') consider(rates.ka, 'absorption');
+  const pd = endpoint === 'pd' ? model.pd : undefined;
+  if (pd?.family === 'effect-compartment') consider(values.KE0 as number, 'KE0');
+  if (pd?.family === 'indirect') {
+    const loss = pd.type === 'inhibit-loss' ? Math.max(1e-6, 1 - (values.IMAX as number)) : 1;
+    consider((values.KOUT as number) * loss, 'KOUT');
+  }
+  return slowest;
 }
 
 function pkRates(pk: StudyPopulationModel['pk'], v: ParameterValues): PkRates {

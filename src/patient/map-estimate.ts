@@ -28,7 +28,8 @@ import { createStructuralModel, type ParameterValues, type StructuralModel } fro
 import type { ModelParameter, StudySpec } from '../study/study-spec';
 import { logNormalCdf } from '../pkpd/random';
 import { HOURS_PER } from '../study/units';
-import { patientDoseEvents, type PatientRecord } from './patient-record';
+import { describePatientProblems, patientDoseEvents, type PatientRecord } from './patient-record';
+import { recordInModelUnits } from './record-units';
 
 /** A problem of the patient against the model (a covariate the model needs, an endpoint it lacks). */
 export class PatientDataError extends Error {
@@ -53,6 +54,8 @@ export class PatientPosterior {
   readonly doses: DoseEvent[];
   readonly engine: StructuralModel;
   readonly nObservations: number;
+  /** The record in the model's units (record-units.ts; the record given when it has no units of its own). */
+  readonly record: PatientRecord;
   private readonly stages: StageModel[];
   private readonly thetas: number[][];
   private readonly z: Float64Array[];
@@ -67,8 +70,12 @@ export class PatientPosterior {
   constructor(
     readonly spec: StudySpec,
     readonly model: StudyPopulationModel,
-    readonly record: PatientRecord,
+    given: PatientRecord,
   ) {
+    const inModelUnits = recordInModelUnits(given, spec);
+    if (!inModelUnits.ok) throw new PatientDataError(`${describePatientProblems(inModelUnits.problems)}.`);
+    const record = inModelUnits.record;
+    this.record = record;
     const { pk, pd } = populationStages(spec, model);
     this.stages = pd ? [pk, pd] : [pk];
     this.thetas = this.stages.map((s) => stageTheta(model.theta, s));

@@ -123,3 +123,49 @@ describe('the population model of a study spec with fixed values', () => {
     expect(() => fixedPopulationModel(r2.spec)).toThrow(/model\.error\.pk/);
   });
 });
+
+describe('candidate intervals and the record’s units', () => {
+  const regimen = (doc: Record<string, unknown>): Record<string, unknown> => doc.regimen as Record<string, unknown>;
+
+  it('reads candidate intervals and units in their canonical spelling', () => {
+    const doc = example();
+    regimen(doc).intervals = [8, 12, 24];
+    doc.units = { time: 'hours', amount: 'ug', concentration: 'ug/l', response: ' ng/mL ' };
+    const reading = readPatientRecord(doc);
+    if (!reading.ok) throw new Error(JSON.stringify(reading.problems));
+    expect(reading.record.regimen).toEqual({ interval: 24, intervals: [8, 12, 24], route: 'oral', step: 0.5 });
+    expect(reading.record.units).toEqual({ time: 'h', amount: 'µg', concentration: 'µg/L', response: 'ng/mL' });
+    const plain = readPatientRecord(example());
+    expect(plain.ok && plain.record.units === undefined && plain.record.regimen?.intervals === undefined).toBe(true);
+  });
+
+  it('refuses bad intervals, each by its path', () => {
+    expect(problemsOf((d) => (regimen(d).intervals = [12, -1, 'x', 12]))).toEqual([
+      'regimen.intervals[1]: must be a number > 0 (a dosing interval), got -1',
+      'regimen.intervals[2]: must be a finite number > 0 (a dosing interval)',
+      'regimen.intervals[3]: 12 is listed twice',
+    ]);
+    expect(problemsOf((d) => (regimen(d).intervals = 24))).toEqual(['regimen.intervals: must be a list [ … ]']);
+    expect(problemsOf((d) => (regimen(d).intervals = []))).toEqual([
+      'regimen.intervals: must list at least one interval (or leave it out)',
+    ]);
+    expect(problemsOf((d) => (regimen(d).intervals = Array.from({ length: 13 }, (_, i) => i + 1)))).toEqual([
+      'regimen.intervals: has 13 items; at most 12 are allowed',
+    ]);
+    expect(
+      problemsOf((d) => {
+        d.regimen = { interval: 24, intervals: [1, 8], route: 'iv', duration: 2, step: 10 };
+      }),
+    ).toEqual(['regimen.intervals[0]: is shorter than the infusion duration (2)']);
+  });
+
+  it('refuses bad units, each by its path', () => {
+    expect(problemsOf((d) => (d.units = { time: 'week', amount: 'mg', concentration: 'ng/dL', response: 5, dose: 'mg' }))).toEqual([
+      'units.dose: is not a known field',
+      'units.time: must be one of h, min, d',
+      'units.concentration: must be one of g/L, mg/L, mg/mL, µg/mL, µg/L, ng/mL, ng/L, pg/mL, mmol/L, µmol/L, nmol/L',
+      'units.response: must be text of at most 20 characters (the response unit, as the model writes it)',
+    ]);
+    expect(problemsOf((d) => (d.units = 'mg'))).toEqual(['units: must be an object { … }']);
+  });
+});

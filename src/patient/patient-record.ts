@@ -9,12 +9,17 @@
  *                       { "time": 330, "endpoint": "pd", "value": 4.1, "blq": false } ],
  *     "regimen": { "interval": 24, "route": "oral", "step": 0.5 }, "probability": 0.9 }
  *
- * in the time and amount units of the population model's study spec. A dose with `every`/`count` is
+ * in the time and amount units of the population model's study spec, or in the record's own `units`
+ * ({ "time": "h", "amount": "µg", "concentration": "µg/L", "response": "%" }, any subset; converted to
+ * the model's by record-units.ts `recordInModelUnits`). The regimen may list candidate `intervals`
+ * ([8, 12, 24]) for the recommendation to choose among (recommend.ts `recommendRegimen`). A dose with `every`/`count` is
  * `count` doses `every` time units apart from `time`; route "iv" with `duration` is an infusion, without
  * it a bolus. A below-LOQ level carries `"blq": true` with `value` = the LOQ. Every problem is reported
  * with the field it concerns ("doses[0].count: …"), as the study spec reader does.
  */
 import type { DoseEvent } from '../pkpd/structural/doses';
+import { AMOUNT_UNITS, CONCENTRATION_UNITS, TIME_UNITS, type StudyUnits } from '../study/study-spec';
+import { canonicalUnit } from '../study/units';
 
 export const PATIENT_FORMAT = 'qpkpd-patient';
 export const PATIENT_VERSION = 1;
@@ -25,6 +30,8 @@ export const PATIENT_LIMITS = {
   /** Dose events after expanding every/count. */
   doseEvents: 20000,
   observations: 500,
+  /** Candidate intervals of the regimen. */
+  intervals: 12,
 } as const;
 
 export type PatientRoute = 'oral' | 'iv';
@@ -49,7 +56,10 @@ export interface PatientObservation {
 }
 
 export interface PatientRegimen {
+  /** The current interval (the recommendation's when no `intervals`; the what-if's). */
   interval: number;
+  /** Candidate intervals to choose among besides `interval` (the smallest amount per day wins). */
+  intervals?: number[];
   route: PatientRoute;
   duration?: number;
   /** Dose grid step (amount unit). */
@@ -66,6 +76,8 @@ export interface PatientRecord {
   regimen?: PatientRegimen;
   /** Posterior probability the recommended dose must reach (default 0.9). */
   probability: number;
+  /** The record's own units (canonical spelling), where they are not the model's; absent: the model's. */
+  units?: Partial<StudyUnits>;
 }
 
 export interface PatientProblem {
@@ -165,7 +177,7 @@ function readObservation(r: Reader, value: unknown, path: string): PatientObserv
 }
 
 function readRegimen(r: Reader, value: unknown): PatientRegimen | undefined {
-  const g = r.object(value, 'regimen', ['interval', 'route', 'duration', 'step', 'max']);
+  const g = r.object(value, 'regimen', ['interval', 'intervals', 'route', 'duration', 'step', 'max']);
   if (!g) return undefined;
   const interval = r.number(g.interval, 'regimen.interval', positive, '> 0');
   const route = r.route(g.route, 'regimen.route');
@@ -183,17 +195,58 @@ function readRegimen(r: Reader, value: unknown): PatientRegimen | undefined {
     if (max !== undefined && step !== undefined && max / step > 2000)
       r.problem('regimen.max', 'gives more than 2000 doses on the grid; raise the step');
   }
+  const intervals = g.intervals === undefined ? undefined : readIntervals(r, g.intervals, duration);
   if (interval === undefined || route === undefined || step === undefined) return undefined;
   const regimen: PatientRegimen = { interval, route, step };
+  if (intervals !== undefined) regimen.intervals = intervals;
   if (duration !== undefined) regimen.duration = duration;
   if (max !== undefined) regimen.max = max;
   return regimen;
 }
 
+function readIntervals(r: Reader, value: unknown, duration: number | undefined): number[] | undefined {
+  const items = r.list(value, 'regimen.intervals', PATIENT_LIMITS.intervals);
+  if (!items) return undefined;
+  if (items.length === 0) return r.problem('regimen.intervals', 'must list at least one interval (or leave it out)');
+  const intervals = items.map((x, i) => {
+    const path = `regimen.intervals[${i}]`;
+    const interval = r.number(x, path, positive, '> 0 (a dosing interval)');
+    if (interval !== undefined && items.indexOf(x) < i) return r.problem(path, `${interval} is listed twice`);
+    if (interval !== undefined && duration !== undefined && duration > interval)
+      return r.problem(path, `is shorter than the infusion duration (${duration})`);
+    return interval;
+  });
+  return intervals.every((x) => x !== undefined) ? intervals : undefined;
+}
+
+/** The record's own units, each a unit the study spec knows (response: free text); canonical spelling. */
+function readUnits(r: Reader, value: unknown): Partial<StudyUnits> | undefined {
+  const u = r.object(value, 'units', ['time', 'amount', 'concentration', 'response']);
+  if (!u) return undefined;
+  const units: Partial<StudyUnits> = {};
+  const unit = <T extends string>(key: 'time' | 'amount' | 'concentration', allowed: readonly T[]): T | undefined => {
+    if (u[key] === undefined) return undefined;
+    const text = typeof u[key] === 'string' ? canonicalUnit(u[key]) : undefined;
+    if (text !== undefined && (allowed as readonly string[]).includes(text)) return text as T;
+    return r.problem(`units.${key}`, `must be one of ${allowed.join(', ')}`);
+  };
+  const time = unit('time', TIME_UNITS);
+  const amount = unit('amount', AMOUNT_UNITS);
+  const concentration = unit('concentration', CONCENTRATION_UNITS);
+  if (time) units.time = time;
+  if (amount) units.amount = amount;
+  if (concentration) units.concentration = concentration;
+  if (u.response !== undefined) {
+    if (typeof u.response === 'string' && u.response.trim().length <= 20) units.response = u.response.trim();
+    else r.problem('units.response', 'must be text of at most 20 characters (the response unit, as the model writes it)');
+  }
+  return units;
+}
+
 /** Reads a patient document; every problem with its field. */
 export function readPatientRecord(value: unknown): PatientReading {
   const r = new Reader();
-  const doc = r.object(value, '', ['format', 'version', 'covariates', 'doses', 'observations', 'regimen', 'probability']);
+  const doc = r.object(value, '', ['format', 'version', 'units', 'covariates', 'doses', 'observations', 'regimen', 'probability']);
   if (!doc) return { ok: false, problems: r.problems };
   if (doc.format !== PATIENT_FORMAT)
     return { ok: false, problems: [{ path: 'format', message: `this is not a patient record: "format" must be "${PATIENT_FORMAT}"` }] };
@@ -222,6 +275,7 @@ export function readPatientRecord(value: unknown): PatientReading {
           readObservation(r, o, `observations[${i}]`),
         );
   const regimen = doc.regimen === undefined ? undefined : readRegimen(r, doc.regimen);
+  const units = doc.units === undefined ? undefined : readUnits(r, doc.units);
   let probability = 0.9;
   if (doc.probability !== undefined) {
     const p = r.number(doc.probability, 'probability', (x) => x > 0 && x < 1, 'strictly between 0 and 1');
@@ -250,6 +304,7 @@ export function readPatientRecord(value: unknown): PatientReading {
     probability,
   };
   if (regimen) record.regimen = regimen;
+  if (units && Object.keys(units).length > 0) record.units = units;
   return { ok: true, record };
 }
 

@@ -3,16 +3,22 @@
  * a population model (a study spec with fixed values, population-model.ts, or a fitted
  * StudyPopulationModel with its spec) and a patient record → MAP η, the individual parameters beside
  * the typical ones (in the spec's display units: L and L/h from the units, as the fit's report
- * shows them), the objective, and the dose recommendation from SIR samples of the posterior.
+ * shows them), the objective, and the dose recommendation from SIR samples of the posterior: the
+ * interval chosen among the regimen's candidates (recommend.ts `recommendRegimen`), the next dose
+ * time, the individual time to about 90 % of steady state, and warnings for covariates outside the
+ * model's data (`model.covariateRanges` of the spec). A record with units of its own is estimated in
+ * the model's (record-units.ts); the regimen, doses and times of the report are in the record's.
  */
 import type { StudyPopulationModel } from '../pkpd/population/fit-study';
-import type { ModelParameter, StudySpec } from '../study/study-spec';
+import type { AmountUnit, ModelParameter, StudySpec, TimeUnit } from '../study/study-spec';
+import { slowestApproach } from '../dose/study-simulator';
 import { shownUnit } from '../study/units';
 import { mapEstimate, PatientPosterior } from './map-estimate';
-import { describePatientProblems, readPatientRecord, type PatientRecord } from './patient-record';
+import { describePatientProblems, patientDoseEvents, readPatientRecord, type PatientRecord } from './patient-record';
 import { describeSpecProblems, fixedPopulationModel, readPatientModel } from './population-model';
 import { samplePosterior, type SirOptions } from './posterior-sampling';
-import { recommendDose, type DoseRecommendation } from './recommend';
+import { recommendRegimen, type DoseRecommendation, type IntervalOption } from './recommend';
+import { recordInModelUnits, recordUnitFactors } from './record-units';
 import type { ParameterValues } from '../pkpd/structural/structural-model';
 
 /** A model or patient document that cannot be used: what is wrong and where. */
@@ -35,12 +41,51 @@ export interface PatientReport {
     target: number;
     endpoint: 'pk' | 'pd';
     criterion: DoseRecommendation['criterion'];
+    /** Every candidate interval (one when the regimen lists no `intervals`), shortest first. */
+    options: IntervalOption[];
   };
+  /** The units of the recommendation's interval, dose and per-day amounts, `nextDose` and `steadyState`: the record's. */
+  doseUnits: { time: TimeUnit; amount: AmountUnit };
+  /** Time of the next dose (the last dose given + the recommended interval), from the record's origin. */
+  nextDose: number;
+  /**
+   * The individual approach to steady state of the criterion's endpoint: the slowest rate's half-life
+   * and ln 10 ÷ that rate, the time to 90 % of a one-exponential approach; what sets the rate.
+   */
+  steadyState: { halfLife: number; time90: number; limitedBy: 'elimination' | 'absorption' | 'KE0' | 'KOUT' };
+  /** Covariates outside the model's data (the spec's `model.covariateRanges`); `far`: beyond it by more than its width. */
+  covariateWarnings: CovariateWarning[];
   sampling: { proposals: number; samples: number; effectiveSize: number };
   levels: number;
   converged: boolean;
   notes: string[];
   seconds: number;
+}
+
+export interface CovariateWarning {
+  column: string;
+  value: number;
+  range: [number, number];
+  far: boolean;
+  message: string;
+}
+
+/** The patient's covariates outside the ranges the spec gives (none for a covariate without a range). */
+export function covariateWarnings(spec: StudySpec, record: Pick<PatientRecord, 'covariates'>): CovariateWarning[] {
+  const out: CovariateWarning[] = [];
+  for (const [column, range] of Object.entries(spec.model.covariateRanges ?? {})) {
+    const value = record.covariates[column.toUpperCase()];
+    const [low, high] = range;
+    if (value === undefined || (value >= low && value <= high)) continue;
+    const far = Math.max(low - value, value - high) > high - low;
+    const shown = `${column} ${value} is ${far ? 'far ' : ''}outside the model's data (${low}–${high})`;
+    const message = far
+      ? `${shown}, beyond it by more than the range's width: the prediction is a long extrapolation ` +
+        'the model was not built for; use it with great caution.'
+      : `${shown}: the prediction extrapolates.`;
+    out.push({ column, value, range: [low, high], far, message });
+  }
+  return out;
 }
 
 /** Reads the two documents; throws a PatientInputError naming every problem. */
@@ -52,6 +97,9 @@ export function readPatientInputs(
   if (!m.ok) throw new PatientInputError(`The model is not a usable study spec: ${describeSpecProblems(m.problems)}.`);
   const p = readPatientRecord(patientValue);
   if (!p.ok) throw new PatientInputError(`The patient record is not usable: ${describePatientProblems(p.problems)}.`);
+  const units = recordInModelUnits(p.record, m.spec);
+  if (!units.ok)
+    throw new PatientInputError(`The patient record's units do not fit the model: ${describePatientProblems(units.problems)}.`);
   let model: StudyPopulationModel;
   try {
     model = fixedPopulationModel(m.spec);
@@ -73,7 +121,20 @@ export function patientReport(spec: StudySpec, model: StudyPopulationModel, reco
   const posterior = new PatientPosterior(spec, model, record);
   const map = mapEstimate(posterior);
   const samples = samplePosterior(posterior, map, sir);
-  const rec = recommendDose(spec, model, posterior, samples);
+  const rec = recommendRegimen(spec, model, posterior, samples);
+  // Back to the record's units (the posterior and the recommendation work in the model's).
+  const factors = recordUnitFactors(record, spec.units);
+  const { time: perTime, amount: perAmount } = factors.ok ? factors.factors : { time: 1, amount: 1 };
+  const time = (x: number): number => x / perTime;
+  const amount = (x: number | null): number | null => (x === null ? null : Number((x / perAmount).toPrecision(12)));
+  const regimen = { ...rec.regimen, interval: time(rec.regimen.interval) };
+  if (regimen.duration !== undefined) regimen.duration = time(regimen.duration);
+  const options = rec.options.map((o) => ({ ...o, interval: time(o.interval), dose: amount(o.dose), perDay: amount(o.perDay) }));
+  const given = patientDoseEvents(record);
+  const nextDose = given[given.length - 1].time + regimen.interval;
+  const slowest = slowestApproach(model, rec.endpoint, map.individual);
+  const steadyState = { halfLife: time(Math.LN2 / slowest.rate), time90: time(Math.LN10 / slowest.rate), limitedBy: slowest.limitedBy };
+  const warnings = covariateWarnings(spec, record);
   const eta: Partial<Record<ModelParameter, number>> = {};
   const etaSd: Partial<Record<ModelParameter, number>> = {};
   const k = map.etaNames.length;
@@ -88,7 +149,20 @@ export function patientReport(spec: StudySpec, model: StudyPopulationModel, reco
   if (!map.converged) notes.push(`The MAP search: ${map.message}.`);
   if (samples.effectiveSize < 0.1 * samples.proposals)
     notes.push(`The importance weights are uneven (effective sample size ${Math.round(samples.effectiveSize)} of ${samples.proposals}).`);
-  if (rec.dose === null) notes.push(`No dose on the grid reaches probability ${rec.target}; the highest is ${rec.probability}.`);
+  if (rec.dose === null)
+    notes.push(
+      options.length > 1
+        ? `No dose on the grid reaches probability ${rec.target} at any of the intervals ` +
+            `${options.map((o) => o.interval).join(', ')}; the highest at ${regimen.interval} is ${rec.probability}.`
+        : `No dose on the grid reaches probability ${rec.target}; the highest is ${rec.probability}.`,
+    );
+  const lastLevel = Math.max(...record.observations.map((o) => o.time));
+  if (lastLevel > nextDose)
+    notes.push(
+      `The last level (at ${lastLevel}) is later than one interval after the last dose given ` +
+        `(${given[given.length - 1].time}): check that the record lists every dose.`,
+    );
+  for (const w of warnings) notes.push(w.message);
   return {
     eta,
     individual: shown(spec, model, map.individual),
@@ -97,13 +171,18 @@ export function patientReport(spec: StudySpec, model: StudyPopulationModel, reco
     ofv: map.ofv,
     etaSd,
     recommendation: {
-      regimen: rec.regimen,
-      dose: rec.dose,
+      regimen,
+      dose: amount(rec.dose),
       probability: rec.probability,
       target: rec.target,
       endpoint: rec.endpoint,
       criterion: rec.criterion,
+      options,
     },
+    doseUnits: { time: record.units?.time ?? spec.units.time, amount: record.units?.amount ?? spec.units.amount },
+    nextDose,
+    steadyState,
+    covariateWarnings: warnings,
     sampling: { proposals: samples.proposals, samples: samples.eta.length, effectiveSize: samples.effectiveSize },
     levels: record.observations.length,
     converged: map.converged,

@@ -12,6 +12,11 @@
  * found by bisection on the grid, ../dose/criterion.ts `meets`), on the default grid of the
  * interval (../dose/steady-state.ts `defaultGridStep`). The probability of a dose is the share of
  * samples whose range contains it.
+ *
+ * `recommendRegimen` also chooses the interval among the regimen's candidates (`interval` and
+ * `intervals`): each interval's smallest dose reaching the level, and of those the smallest amount
+ * per day (dose × 24 h ÷ the interval in hours); amounts per day equal to 1e-9 relative → the longer
+ * interval (fewer doses).
  */
 import type { DoseRoute } from '../pkpd/structural/doses';
 import type { StudyPopulationModel } from '../pkpd/population/fit-study';
@@ -19,6 +24,7 @@ import { defaultGridStep, type DosingRegimen } from '../dose/steady-state';
 import { StudyDoseSimulator } from '../dose/study-simulator';
 import { etaName, type VirtualPopulation } from '../dose/virtual-population';
 import type { Criterion, StudySpec } from '../study/study-spec';
+import { HOURS_PER } from '../study/units';
 import type { PatientRecord, PatientRegimen } from './patient-record';
 import type { PatientPosterior } from './map-estimate';
 import type { PosteriorSamples } from './posterior-sampling';
@@ -74,13 +80,23 @@ export interface RecommendOptions {
   endpoint?: 'pk' | 'pd';
 }
 
-export function recommendDose(
+interface Setting {
+  regimen: PatientRegimen;
+  criterion: Criterion;
+  endpoint: 'pk' | 'pd';
+  target: number;
+  simulator: StudyDoseSimulator;
+  population: VirtualPopulation;
+  timeUnit: StudySpec['units']['time'];
+}
+
+function setting(
   spec: StudySpec,
   model: StudyPopulationModel,
   posterior: PatientPosterior,
   samples: PosteriorSamples,
-  options: RecommendOptions = {},
-): DoseRecommendation {
+  options: RecommendOptions,
+): Setting {
   const record: PatientRecord = posterior.record;
   const regimen = options.regimen ?? record.regimen;
   if (!regimen) throw new Error('regimen: the patient record gives no regimen to recommend a dose for (interval, route, step).');
@@ -91,10 +107,28 @@ export function recommendDose(
   const target = options.probability ?? record.probability;
   const simulator = new StudyDoseSimulator(spec, model, endpoint);
   const population = samplePopulation(posterior, samples, model);
+  return { regimen, criterion, endpoint, target, simulator, population, timeUnit: spec.units.time };
+}
+
+export function recommendDose(
+  spec: StudySpec,
+  model: StudyPopulationModel,
+  posterior: PatientPosterior,
+  samples: PosteriorSamples,
+  options: RecommendOptions = {},
+): DoseRecommendation {
+  const s = setting(spec, model, posterior, samples, options);
+  return recommendAt(s, s.regimen.interval);
+}
+
+/** The recommendation at one interval of the setting's regimen. */
+function recommendAt(s: Setting, interval: number): DoseRecommendation {
+  const { criterion, endpoint, target, simulator, population } = s;
+  const regimen: PatientRegimen = { ...s.regimen, interval };
   const steps = Math.max(1, Math.floor((regimen.max ?? 60 * regimen.step) / regimen.step + 1e-9));
   const doses = Array.from({ length: steps }, (_, i) => Number(((i + 1) * regimen.step).toPrecision(12)));
   const engineRegimen = dosingRegimen(regimen);
-  const ranges = simulator.successRanges(population, engineRegimen, defaultGridStep(regimen.interval, spec.units.time), doses, criterion);
+  const ranges = simulator.successRanges(population, engineRegimen, defaultGridStep(regimen.interval, s.timeUnit), doses, criterion);
   const n = population.size;
   const probabilities = doses.map((_, g) => {
     let hits = 0;
@@ -115,4 +149,57 @@ export function recommendDose(
     probabilities,
     samples: n,
   };
+}
+
+/** One candidate interval: its smallest dose reaching the level, or null (then the highest probability on its grid). */
+export interface IntervalOption {
+  interval: number;
+  dose: number | null;
+  probability: number;
+  /** Amount per 24 h at that dose (dose × 24 h ÷ the interval in hours); null without a dose. */
+  perDay: number | null;
+}
+
+export interface RegimenRecommendation extends DoseRecommendation {
+  /** Every candidate interval, shortest first. */
+  options: IntervalOption[];
+}
+
+/** The candidate intervals of a regimen: `interval` and `intervals`, each once, shortest first. */
+export function candidateIntervals(regimen: PatientRegimen): number[] {
+  return [...new Set([regimen.interval, ...(regimen.intervals ?? [])])].sort((a, b) => a - b);
+}
+
+/**
+ * The index of the option to recommend: the smallest amount per day among those with a dose, ties
+ * (1e-9 relative) → the longer interval; when none has a dose, the option at `fallback` (the regimen's interval).
+ */
+export function chooseInterval(options: readonly IntervalOption[], fallback: number): number {
+  const perDay = options.map((o) => o.perDay ?? Infinity);
+  const best = Math.min(...perDay);
+  if (!Number.isFinite(best)) return options.findIndex((o) => o.interval === fallback);
+  let chosen = -1;
+  options.forEach((o, i) => {
+    if (perDay[i] - best <= 1e-9 * best && (chosen < 0 || o.interval > options[chosen].interval)) chosen = i;
+  });
+  return chosen;
+}
+
+/**
+ * The recommendation with the interval chosen (see the header): the chosen interval's result, with
+ * every candidate's in `options`. When no interval reaches the level, the regimen's own `interval`.
+ */
+export function recommendRegimen(...args: Parameters<typeof recommendDose>): RegimenRecommendation {
+  const [spec, model, posterior, samples, options = {}] = args;
+  const s = setting(spec, model, posterior, samples, options);
+  const hours = HOURS_PER[s.timeUnit];
+  const results = candidateIntervals(s.regimen).map((interval) => recommendAt(s, interval));
+  const intervalOptions: IntervalOption[] = results.map((r) => ({
+    interval: r.regimen.interval,
+    dose: r.dose,
+    probability: r.probability,
+    perDay: r.dose === null ? null : (r.dose * 24) / (r.regimen.interval * hours),
+  }));
+  const chosen = chooseInterval(intervalOptions, s.regimen.interval);
+  return { ...results[chosen], options: intervalOptions };
 }

@@ -192,4 +192,21 @@ describe('study spec reader', () => {
     expect(problems({ format: 'other' })[0].message).toContain('qpkpd-study');
     expect(problems(changed((d) => (d.version = 2)))[0].message).toContain('newer version');
   });
+
+  it('reads the covariate ranges of the model’s data for the columns its effects use, and refuses bad ones by path', () => {
+    const withRanges = (ranges: unknown): Record<string, unknown> => {
+      const doc = JSON.parse(PUBLISHED_MODEL) as Record<string, any>;
+      doc.model.covariateRanges = ranges;
+      return doc;
+    };
+    const reading = readStudySpec(withRanges({ bw: [40, 120], COMED: [0, 1] }));
+    expect(reading.ok && reading.spec.model.covariateRanges).toEqual({ BW: [40, 120], COMED: [0, 1] });
+    expect(valid(PUBLISHED_MODEL).model.covariateRanges).toBeUndefined();
+    expect(problems(withRanges({ BW: [120, 40], WT: [40, 120], COMED: [0] }))).toEqual([
+      { path: 'model.covariateRanges.BW', message: 'must be [low, high] with low < high, got [120, 40]' },
+      { path: 'model.covariateRanges.WT', message: 'no covariate effect of the model uses WT (they use BW, COMED)' },
+      { path: 'model.covariateRanges.COMED', message: 'needs at least 2 items' },
+    ]);
+    expect(problems(withRanges([40, 120]))).toEqual([{ path: 'model.covariateRanges', message: 'must be an object { … }' }]);
+  });
 });

@@ -345,7 +345,7 @@ function readError(r: Reader, value: unknown, path: string): ResidualErrorSpec |
 }
 
 function readModel(r: Reader, value: unknown, endpoints: StudyEndpoints | undefined): StudyModelSpec | undefined {
-  const m = r.object(value, 'model', ['pk', 'pd', 'covariates', 'randomEffects', 'parameters', 'error']);
+  const m = r.object(value, 'model', ['pk', 'pd', 'covariates', 'randomEffects', 'parameters', 'error', 'covariateRanges']);
   if (!m) return undefined;
   const pk = readPk(r, m.pk);
   const pd = m.pd === undefined ? undefined : readPd(r, m.pd);
@@ -398,7 +398,23 @@ function readModel(r: Reader, value: unknown, endpoints: StudyEndpoints | undefi
       if (e.pd !== undefined) model.error.pd = readError(r, e.pd, 'model.error.pd');
     }
   }
+  if (m.covariateRanges !== undefined) model.covariateRanges = readCovariateRanges(r, m.covariateRanges, covariates);
   return model;
+}
+
+/** `model.covariateRanges`: { column: [low, high] } for columns the model's effects use (a typo must not silence a warning). */
+function readCovariateRanges(r: Reader, value: unknown, effects: CovariateEffect[]): Record<string, [number, number]> {
+  const used = [...new Set(effects.map((c) => c.column))];
+  const ranges: Record<string, [number, number]> = {};
+  for (const [column, range] of r.record(value, 'model.covariateRanges', STUDY_LIMITS.covariateEffects) ?? []) {
+    const path = `model.covariateRanges.${column}`;
+    const pair = r.pair(range, path, true);
+    const name = used.find((c) => c.toUpperCase() === column.trim().toUpperCase());
+    if (!name)
+      r.problem(path, `no covariate effect of the model uses ${column} (${used.length ? `they use ${used.join(', ')}` : 'it has none'})`);
+    else if (pair) ranges[name] = pair;
+  }
+  return ranges;
 }
 
 function readCriterion(r: Reader, value: unknown): Criterion | undefined {

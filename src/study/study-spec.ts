@@ -120,6 +120,11 @@ export interface StudyModelSpec {
   /** Fixed typical values (a published model); absent: estimated from the data. */
   parameters?: Partial<Record<ModelParameter, number>>;
   error?: { pk?: ResidualErrorSpec; pd?: ResidualErrorSpec };
+  /**
+   * The range [low, high] of covariates in the model's data, by column (a published model's
+   * population), e.g. { "BW": [40, 120] }: a patient outside it gets a warning (src/patient).
+   */
+  covariateRanges?: Record<string, [number, number]>;
 }
 
 export const CRITERION_RULES = ['below', 'above', 'within'] as const;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalUnit, shownUnit, unitMismatch, volumeFactor } from './units';
+import { amountFactor, canonicalUnit, concentrationFactor, shownUnit, unitMismatch, volumeFactor } from './units';
 import type { StudyUnits } from './study-spec';
 
 const units = (amount: StudyUnits['amount'], concentration: StudyUnits['concentration']): StudyUnits => ({
@@ -41,5 +41,19 @@ describe('study units', () => {
     expect(canonicalUnit('hours')).toBe('h');
     expect(canonicalUnit('ng/ML')).toBe('ng/mL');
     expect(canonicalUnit('mg/l')).toBe('mg/L');
+  });
+});
+
+describe('unit factors', () => {
+  it('convert amounts and concentrations within mass or moles, never between them', () => {
+    expect(amountFactor('µg', 'mg')).toBeCloseTo(1e-3, 15);
+    expect(amountFactor('g', 'ng')).toBeCloseTo(1e9, 3);
+    expect(amountFactor('mg', 'µmol')).toBeNull();
+    expect(concentrationFactor('µg/L', 'ng/mL')).toBeCloseTo(1, 15);
+    expect(concentrationFactor('ng/L', 'ng/mL')).toBeCloseTo(1e-3, 15);
+    expect(concentrationFactor('mg/L', 'ng/mL')).toBeCloseTo(1e3, 12);
+    expect(concentrationFactor('µg/mL', 'mg/L')).toBeCloseTo(1, 15);
+    expect(concentrationFactor('nmol/L', 'µmol/L')).toBeCloseTo(1e-3, 15);
+    expect(concentrationFactor('nmol/L', 'ng/mL')).toBeNull();
   });
 });

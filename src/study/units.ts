@@ -80,6 +80,23 @@ export function volumeFactor(units: Pick<StudyUnits, 'amount' | 'concentration'>
   return (AMOUNT[units.amount].size / AMOUNT[amount].size) * litres;
 }
 
+/**
+ * Multiply a value in amount unit `from` by this to get it in `to` (µg → mg: 0.001); null between
+ * mass and moles, which do not convert without a molar mass.
+ */
+export function amountFactor(from: AmountUnit, to: AmountUnit): number | null {
+  if (AMOUNT[from].kind !== AMOUNT[to].kind) return null;
+  return AMOUNT[from].size / AMOUNT[to].size;
+}
+
+/** As `amountFactor`, for concentrations (µg/L → ng/mL: 1; ng/L → ng/mL: 0.001); null between mass and molar. */
+export function concentrationFactor(from: ConcentrationUnit, to: ConcentrationUnit): number | null {
+  const a = concentrationParts(from);
+  const b = concentrationParts(to);
+  const amount = amountFactor(a.amount, b.amount);
+  return amount === null ? null : (amount * b.litres) / a.litres;
+}
+
 export interface ShownUnit {
   /** The unit shown, e.g. "L/h". */
   unit: string;

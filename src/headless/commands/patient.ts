@@ -3,7 +3,8 @@
  * - 'patient' { specText, specName, patientText, patientName }: reads the population model (a study
  *   spec with fixed values) and the patient record, and returns `patientReport`'s JSON — MAP η, the
  *   individual parameters beside the typical ones (display units), the objective, the recommended
- *   dose with its posterior probability, seconds.
+ *   dose with its posterior probability and the interval chosen among the regimen's candidates
+ *   (`recommendation.options`), `nextDose`, `steadyState`, `covariateWarnings`, `doseUnits`, seconds.
  * `readPatientCommandInputs` is the same reading, for the Node runner to refuse bad inputs before it
  * starts a browser (scripts/headless.ts exits with status 2 on a PatientInputError).
  */
