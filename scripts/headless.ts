@@ -11,7 +11,7 @@ import { FitInputError, readFitInputs, type FitArgs } from '../src/headless/comm
 import { readDosesInputs } from '../src/headless/commands/doses-inputs';
 import { readPatientCommandInputs, type PatientArgs } from '../src/headless/commands/patient';
 import { PatientInputError } from '../src/patient/patient-report';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 
 const USAGE = `Usage: npm run --silent headless -- <command> [options]
@@ -48,10 +48,12 @@ Commands:
         [--seed s] [--split reference|cv5:K] [--epochs N] [--hidden H] [--depth D]
                       each quantum encoder beside its width-matched classical control, with verdicts; both
                       experiments: the study as train reads it, head mechanistic: each model a hybrid model
-  fit --csv F --spec S.json
+  fit --csv F --spec S.json [--patient-model OUT.json]
                       the population PK/PD model the study spec S describes, fitted to F by FOCE-I:
                       estimates in the spec's units with RSE and 95 % CI, omega, residual errors,
-                      OFV/AIC/BIC and the models compared (status 2 when F or S cannot be used)
+                      OFV/AIC/BIC and the models compared (status 2 when F or S cannot be used);
+                      --patient-model writes the fitted model as a study spec with fixed values, the
+                      MODEL.json of patient (status 1 when a spec cannot hold the model)
   ude --csv F [--spec S.json] [--epochs N] [--backend cpu|wasm|auto|webgpu]
                       EXPERIMENTAL: the mechanistic model and the same model with a universal-ODE term (a
                       small network in its indirect response, docs/ude.md), fitted on the reference split's
@@ -80,7 +82,8 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     return;
   }
-  const known: Record<string, () => [string, unknown]> = {
+  /** The page command, its arguments, and what to do with its result before printing it. */
+  const known: Record<string, () => [string, unknown, ((result: unknown) => unknown)?]> = {
     env: () => ['environment', undefined],
     doses: () => dosesCommand(rest),
     train: () => trainCommand(rest),
@@ -100,14 +103,15 @@ async function main(argv: string[]): Promise<void> {
     process.stderr.write(`Unknown command "${command}".\n${USAGE}\n`);
     process.exit(2);
   }
-  const [pageCommand, pageArgs] = prepare();
+  const [pageCommand, pageArgs, finish] = prepare();
   const session = await openHeadlessSession({ build: !rest.includes('--no-build') });
+  let result: unknown;
   try {
-    const result = await session.run(pageCommand, pageArgs);
-    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    result = await session.run(pageCommand, pageArgs);
   } finally {
     await session.close();
   }
+  process.stdout.write(`${JSON.stringify(finish ? finish(result) : result, null, 2)}\n`);
 }
 
 function option(args: string[], name: string): string | undefined {
@@ -238,10 +242,16 @@ function specFile(specPath: string | undefined): { specText?: string; specName?:
   }
 }
 
-/** Reads and checks the CSV and the spec here (status 2 with the reason when they cannot be used), then fits on the page. */
-function fitCommand(args: string[]): [string, unknown] {
+/**
+ * Reads and checks the CSV and the spec here (status 2 with the reason when they cannot be used), then
+ * fits on the page; with --patient-model, writes the fitted model's document there.
+ */
+function fitCommand(args: string[]): [string, unknown, ((result: unknown) => unknown)?] {
   const csv = option(args, '--csv') ?? usageError('fit needs --csv FILE.');
   const specPath = option(args, '--spec') ?? usageError('fit needs --spec STUDY.json.');
+  const modelPath = args.includes('--patient-model')
+    ? (option(args, '--patient-model') ?? usageError('fit --patient-model needs a file name (OUT.json).'))
+    : undefined;
   const file = dataFile(csv);
   const { specText = '', specName = '' } = specFile(specPath);
   const fitArgs: FitArgs = { ...file, specText, specName };
@@ -252,7 +262,20 @@ function fitCommand(args: string[]): [string, unknown] {
     process.stderr.write(`${error.message}\n`);
     process.exit(2);
   }
-  return ['fit', fitArgs];
+  if (modelPath === undefined) return ['fit', fitArgs];
+  return ['fit', { ...fitArgs, patientModel: true }, (result) => writePatientModel(result, modelPath)];
+}
+
+/** Writes the fit's patient model document to `path` (status 1 with the reason when there is none); the report names the file. */
+function writePatientModel(result: unknown, path: string): unknown {
+  const { patientModel, patientModelProblem, ...report } = result as Record<string, unknown>;
+  if (patientModel === null || typeof patientModel !== 'object') {
+    const why = typeof patientModelProblem === 'string' ? patientModelProblem : 'the fit returned none';
+    process.stderr.write(`No patient model was written: ${why}\n`);
+    process.exit(1);
+  }
+  writeFileSync(path, `${JSON.stringify(patientModel, null, 2)}\n`);
+  return { ...report, patientModel: path };
 }
 
 /** Reads and checks the model and the patient here (status 2 with the reason when they cannot be used), then runs on the page. */

@@ -16,12 +16,17 @@ import {
   checkedRunSpec,
   checkRunOptions,
   type MechanisticRunReport,
+  patientModelOf,
   questionInWords,
   runOptionProblems,
   runStudyDoses,
 } from './dose-run-report';
 import { DoseSettingsError } from './errors';
 import { estDataPreset } from '../study/estdata-preset';
+import type { StudyFitResult } from '../pkpd/population/fit-study';
+import { networkEffects } from '../pkpd/population/parameter-model';
+import { fixedPopulationModel, readPatientModel } from '../patient/population-model';
+import { EXAMPLE_MODEL_PATH } from '../patient/test-support';
 
 function specFile(name: string): StudySpec {
   const reading = readStudySpecText(readFileSync(new URL(`../../test-data/specs/${name}.study.json`, import.meta.url), 'utf8'));
@@ -72,6 +77,41 @@ describe('a dose run of a real file through its spec', () => {
     expect([...progress]).toEqual(expect.arrayContaining(['fit', 'questions', 'uncertainty', 'diagnostics']));
     expect(structuredClone(report)).toEqual(report);
     expect(report.timing.totalSeconds).toBeGreaterThanOrEqual(report.timing.fitSeconds);
+  });
+
+  it('carries the fitted model as a patient population model: fixed values, the run’s questions, the covariate range', () => {
+    expect(report.patientModelProblem).toBeNull();
+    const reading = readPatientModel(report.patientModel);
+    if (!reading.ok) throw new Error(JSON.stringify(reading.problems));
+    const model = fixedPopulationModel(reading.spec);
+    // mg and mg/L: the display units are the data's, so θ is the fit report's value (which shows 4 significant digits).
+    for (const name of ['CL', 'V', 'KA', 'CL~WT']) {
+      const shown = report.fit.estimates[name].value as number;
+      expect(Math.abs(model.theta[name] - shown)).toBeLessThanOrEqual(5e-4 * Math.abs(shown));
+    }
+    expect(reading.spec.questions?.virtualSubjects).toBe(50);
+    const weights = readRealDatasetCsv('theo_sd')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => Number(line.split(',')[6]));
+    expect(reading.spec.model.covariateRanges).toEqual({ WT: [Math.min(...weights), Math.max(...weights)] });
+  });
+});
+
+describe('the patient model of a run', () => {
+  it('is null, with the reason, for a model a study spec cannot hold (a covariate network’s shift)', () => {
+    const reading = readPatientModel(JSON.parse(readFileSync(EXAMPLE_MODEL_PATH, 'utf8')));
+    if (!reading.ok) throw new Error('example model');
+    const model = fixedPopulationModel(reading.spec);
+    const hybrid = { ...model, effects: [...model.effects, ...networkEffects(['CL'], model.pd)] };
+    const fitted = { spec: reading.spec, model: hybrid, study: { subjects: [] } } as unknown as StudyFitResult;
+    const out = patientModelOf(fitted, reading.spec);
+    expect(out.patientModel).toBeNull();
+    expect(out.patientModelProblem).toMatch(
+      /^The model cannot be written as a fixed study spec: CL~network is a covariate effect computed/,
+    );
+    expect(patientModelOf({ ...fitted, model }, reading.spec).patientModelProblem).toBeNull();
   });
 });
 

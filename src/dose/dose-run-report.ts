@@ -10,6 +10,7 @@ import { studySpecDocument } from '../store/study-file';
 import type { Dataset } from '../data/types';
 import { type StudyDiagnostics, studyDiagnostics } from '../pkpd/diagnostics/study-diagnostics';
 import { fitStudy, type StudyFitResult } from '../pkpd/population/fit-study';
+import { FixedModelExportError, fixedModelDocument } from '../pkpd/population/fixed-model-document';
 import { studyFitReport, type StudyFitReport } from '../pkpd/population/report';
 import type { Criterion, QuestionsSpec, StudySpec } from '../study/study-spec';
 import { describeSpecProblems, readStudySpec } from '../study/study-spec-reader';
@@ -76,6 +77,14 @@ export interface MechanisticRunReport extends AnsweredQuestions {
   /** Null when no diagnostics were asked for (0 VPC replicates still gives the goodness-of-fit plots). */
   diagnostics: StudyDiagnostics | null;
   timing: { fitSeconds: number; questionsSeconds: number; uncertaintySeconds: number; diagnosticsSeconds: number; totalSeconds: number };
+  /**
+   * The fitted model as a patient's population model (src/patient): a `qpkpd-study` document with
+   * every value fixed and the run's questions (src/pkpd/population/fixed-model-document.ts), plain
+   * JSON; null when a study spec cannot express the model (a hybrid model's covariate network), with
+   * the reason in `patientModelProblem`.
+   */
+  patientModel: Record<string, unknown> | null;
+  patientModelProblem: string | null;
 }
 
 export interface NetworkRunReport extends AnsweredQuestions {
@@ -191,6 +200,22 @@ export async function runStudyDoses(
   return await fittedRunReport(fit, spec, options, control, { fitSeconds: (performance.now() - started) / 1000 });
 }
 
+/** The fitted model as a fixed-value study spec document with the run's questions, or why it cannot be one. */
+export function patientModelOf(
+  fitted: StudyFitResult,
+  spec: StudySpec,
+): Pick<MechanisticRunReport, 'patientModel' | 'patientModelProblem'> {
+  try {
+    const fixed = fixedModelDocument(spec.questions ? { ...fitted.spec, questions: spec.questions } : fitted.spec, fitted.model, {
+      subjects: fitted.study.subjects,
+    });
+    return { patientModel: JSON.parse(JSON.stringify(studySpecDocument(fixed))) as Record<string, unknown>, patientModelProblem: null };
+  } catch (error) {
+    if (error instanceof FixedModelExportError) return { patientModel: null, patientModelProblem: error.message };
+    throw error;
+  }
+}
+
 /**
  * A fitted population model's run report: the spec's questions answered with parameter-uncertainty
  * bands, the fit report and its diagnostics. A hybrid model (src/model/mechanistic) passes its label
@@ -239,5 +264,6 @@ export async function fittedRunReport(
       diagnosticsSeconds,
       totalSeconds: extra.fitSeconds + result.timing.totalSeconds + diagnosticsSeconds,
     },
+    ...patientModelOf(fitted, spec),
   };
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readRealDatasetCsv } from '../../testing/fixture-files';
 import { runHeadlessCommand } from '../registry';
 import { FitInputError, readFitInputs, type FitArgs } from './fit';
+import './patient';
 
 const specText = (name: string): string => readFileSync(new URL(`../../../test-data/specs/${name}.study.json`, import.meta.url), 'utf8');
 
@@ -48,5 +49,36 @@ describe('headless fit', () => {
     expect(typeof report.seconds).toBe('number');
     // Plain JSON: what the runner prints.
     expect(JSON.parse(JSON.stringify(report))).toEqual(report);
+    expect(report).not.toHaveProperty('patientModel');
+  });
+
+  it('with patientModel, returns the fitted model as a fixed-value spec the patient command reads', async () => {
+    const report = (await runHeadlessCommand('fit', { ...args(), patientModel: true })) as Record<string, any>;
+    expect(report.patientModelProblem).toBeNull();
+    // The report shows 4 significant digits; the document holds the estimate.
+    const near = (x: number, shown: number): boolean => Math.abs(x - shown) <= 5e-4 * Math.abs(shown);
+    expect(near(report.patientModel.model.parameters.CL, report.estimates.CL.value)).toBe(true);
+    const patient = {
+      format: 'qpkpd-patient',
+      version: 1,
+      covariates: { WT: 70 },
+      doses: [{ time: 0, amount: 320, route: 'oral', count: 1 }],
+      observations: [
+        { time: 2, endpoint: 'pk', value: 8.5 },
+        { time: 9, endpoint: 'pk', value: 6 },
+      ],
+      regimen: { interval: 12, route: 'oral', step: 50 },
+      probability: 0.9,
+    };
+    const result = (await runHeadlessCommand('patient', {
+      specText: JSON.stringify(report.patientModel),
+      specName: 'theo.model.json',
+      patientText: JSON.stringify(patient),
+      patientName: 'p.json',
+    })) as Record<string, any>;
+    expect(result.typical.CL).toBe(report.patientModel.model.parameters.CL); // WT 70, the effect's reference
+    expect(near(result.typical.CL, report.estimates.CL.value)).toBe(true);
+    expect(Object.keys(result.eta)).toEqual(['CL', 'V', 'KA']);
+    expect(result.recommendation.dose).toBeGreaterThan(0);
   });
 });

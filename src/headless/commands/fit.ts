@@ -3,13 +3,16 @@
  * - 'fit' { csvText, fileName, specText, specName }: reads the CSV and the study spec, binds them
  *   (src/study/study-data.ts) and fits the population model the spec describes
  *   (src/pkpd/population), returning `studyFitReport`'s JSON — estimates in the spec's units, Ω,
- *   residual errors, OFV/AIC/BIC, the models compared, notes, seconds.
+ *   residual errors, OFV/AIC/BIC, the models compared, notes, seconds. With `patientModel: true`, also
+ *   the fitted model as a patient's population model (`patientModel`: a study spec document with fixed
+ *   values, which the 'patient' command reads; null with `patientModelProblem` when a spec cannot hold it).
  * `readFitInputs` is the same reading, for the Node runner to refuse bad inputs before it starts a
  * browser (scripts/headless.ts exits with status 2 on a FitInputError).
  */
 import { ingestText } from '../../data/ingest';
 import type { Dataset } from '../../data/types';
 import { type DataFileArgs, refusalText } from '../data-file';
+import { patientModelOf } from '../../dose/dose-run-report';
 import { fitStudy } from '../../pkpd/population/fit-study';
 import { studyFitReport } from '../../pkpd/population/report';
 import { bindStudy, StudyDataError } from '../../study/study-data';
@@ -20,6 +23,8 @@ import { registerHeadlessCommand } from '../registry';
 export interface FitArgs extends DataFileArgs {
   specText: string;
   specName: string;
+  /** Also return the fitted model as a fixed-value study spec document (see the header). */
+  patientModel?: boolean;
 }
 
 /** The inputs cannot be used: what is wrong and where (the spec's field, the file's line). */
@@ -48,7 +53,13 @@ registerHeadlessCommand(
   'fit',
   (args) =>
     new Promise((resolve) => {
-      const { dataset, spec } = readFitInputs(args as FitArgs);
-      resolve({ ...studyFitReport(fitStudy(dataset, spec)), backend: 'cpu (pure TypeScript, headless Chromium main thread)' });
+      const fitArgs = args as FitArgs;
+      const { dataset, spec } = readFitInputs(fitArgs);
+      const fit = fitStudy(dataset, spec);
+      resolve({
+        ...studyFitReport(fit),
+        backend: 'cpu (pure TypeScript, headless Chromium main thread)',
+        ...(fitArgs.patientModel === true ? patientModelOf(fit, spec) : {}),
+      });
     }),
 );

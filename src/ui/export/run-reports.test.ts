@@ -37,6 +37,8 @@ describe('the printable dose report', () => {
       fit: {} as StudyFitReport,
       diagnostics: null,
       timing: { fitSeconds: 0, questionsSeconds: 0, uncertaintySeconds: 0, diagnosticsSeconds: 0, totalSeconds: 0 },
+      patientModel: null,
+      patientModelProblem: null,
     };
     const doc = dosesReportDocument({
       data: ingested.dataset,
