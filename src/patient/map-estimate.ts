@@ -5,10 +5,11 @@
  *
  * The objective is the exact −2 log posterior of η up to a constant (no linearisation, no FOCE):
  *   OFV(η) = Σ_obs [(y − f)² / r + log r] + Σ_BLQ −2 log Φ((LOQ − f) / √r) + ηᵀ Ω⁻¹ η
- * with the residual variance r of the model's error as the population fit defines it (../pkpd/foce.ts
- * `residualVariance`, ../pkpd/population/stage.ts): on the log scale (exponential error) y = ln DV,
- * f = ln of the prediction (floored at 1e-6 × the smallest level) and r = σ²; on the natural scale
- * r = σ_add² + σ_prop² f², evaluated at the individual prediction. Below-LOQ levels enter by Beal's
+ * with the residual variance r of the model's error as the population fit defines it
+ * (../pkpd/residual-error.ts `residualVariance`, ../pkpd/population/stage.ts): on the log scale
+ * (exponential error) y = ln DV, f = ln of the prediction (floored at 1e-6 × the smallest level) and
+ * r = σ²; on the natural scale r = σ_add² + σ_prop² f², or (σ_add + σ_prop |f|)² when the SDs add,
+ * evaluated at the individual prediction. Below-LOQ levels enter by Beal's
  * M3 likelihood. PK and PD η are estimated jointly (the exact joint posterior; the population fit
  * is sequential, but a fixed model's joint posterior needs no such split).
  *
@@ -27,6 +28,7 @@ import type { DoseEvent } from '../pkpd/structural/doses';
 import { createStructuralModel, type ParameterValues, type StructuralModel } from '../pkpd/structural/structural-model';
 import type { ModelParameter, StudySpec } from '../study/study-spec';
 import { logNormalCdf } from '../pkpd/random';
+import { residualVariance } from '../pkpd/residual-error';
 import { HOURS_PER } from '../study/units';
 import { describePatientProblems, patientDoseEvents, type PatientRecord } from './patient-record';
 import { recordInModelUnits } from './record-units';
@@ -190,14 +192,12 @@ export class PatientPosterior {
 function endpointTerm(d: EndpointData, prediction: Float64Array): number {
   const { residual, values, blq } = d;
   const log = residual.scale === 'log';
-  const sa2 = residual.additive * residual.additive;
-  const sp2 = residual.proportional * residual.proportional;
   let total = 0;
   for (let j = 0; j < values.length; j++) {
     const p = prediction[j];
     const f = log ? Math.log(Math.max(p, d.floor)) : p;
     const y = log ? Math.log(values[j]) : values[j];
-    const r = sa2 + sp2 * f * f;
+    const r = residualVariance(residual, f);
     if (!(r > 0) || !Number.isFinite(r)) return Infinity;
     if (blq[j] === 1) total -= 2 * logNormalCdf((y - f) / Math.sqrt(r));
     else total += ((y - f) * (y - f)) / r + Math.log(r);

@@ -56,7 +56,7 @@ export class PatientModelError extends Error {
 /**
  * The StudyPopulationModel of a spec whose values are all fixed (data units, as a fit's): θ from
  * `model.parameters` and the effects' `value`, ω from `model.randomEffects` (SDs), the residual error
- * from `model.error` (exponential: the log scale; additive/proportional: natural), as the fit would
+ * from `model.error` (exponential: the log scale; additive/proportional: natural, with `combined`), as the fit would
  * read them (stage.ts `residualChoice`). Throws a PatientModelError naming what is missing.
  */
 export function fixedPopulationModel(spec: StudySpec): StudyPopulationModel {
@@ -91,6 +91,7 @@ export function fixedPopulationModel(spec: StudySpec): StudyPopulationModel {
     if (!given) throw new PatientModelError(`model.error.${endpoint}: a fixed model needs its residual error.`);
     const choice = residualChoice(endpoint, given, []);
     const values: ResidualValues = { scale: choice.scale, additive: choice.additive ?? 0, proportional: choice.proportional ?? 0 };
+    if (choice.combined) values.combined = choice.combined;
     residual[endpoint] = values;
   }
   const model: StudyPopulationModel = { pk, effects, theta, omega, residual };

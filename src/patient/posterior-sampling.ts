@@ -10,6 +10,7 @@
  */
 import { cholesky } from '../pkpd/linalg';
 import { createRng } from '../pkpd/random';
+import { residualSd } from '../pkpd/residual-error';
 import type { MapEstimate, PatientPosterior } from './map-estimate';
 
 export interface SirOptions {
@@ -157,7 +158,7 @@ export function predictionBand(
       let v = values[j];
       if (options.withError && residual) {
         if (residual.scale === 'log') v *= Math.exp(residual.additive * rng.normal());
-        else v += Math.sqrt(residual.additive ** 2 + (residual.proportional * v) ** 2) * rng.normal();
+        else v += residualSd(residual, v) * rng.normal();
       }
       columns[j][i] = v;
     }

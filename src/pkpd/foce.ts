@@ -1,7 +1,8 @@
 /**
  * Population estimation by FOCE with interaction (first-order conditional estimation, the
  * Laplace-type approximation NONMEM calls FOCE INTER), for models with log-normal-style random
- * effects η ~ N(0, Ω), Ω diagonal, and residual variance r = σ_add² + σ_prop² f² evaluated at the
+ * effects η ~ N(0, Ω), Ω diagonal, and residual variance r = σ_add² + σ_prop² f² (or, with
+ * `combined: 'sum-of-sds'`, r = (σ_add + σ_prop |f|)²; ./residual-error.ts) evaluated at the
  * individual prediction (the "interaction").
  *
  * For each subject i, the conditional mode η̂_i minimises
@@ -22,6 +23,7 @@ import { FitCancelledError } from './errors';
 import { cholesky, choleskyLogDet, choleskySolve, forwardSolve, inverseSpd, symmetricEigen } from './linalg';
 import { finiteDifferenceHessian, forwardGradient, minimizeBfgs } from './optimizer';
 import type { CancelSignal } from '../data/cancel';
+import { combinedVariance, combinedVarianceSlope, type ResidualCombination } from './residual-error';
 
 export type Transform = 'log' | 'logit' | 'identity';
 
@@ -44,6 +46,8 @@ export interface EtaSpec {
 export interface ResidualSpec {
   additive?: number;
   proportional?: number;
+  /** How the two combine (./residual-error.ts); absent: sum of variances. */
+  combined?: ResidualCombination;
 }
 
 export interface FoceProblem {
@@ -137,6 +141,7 @@ interface Decoded {
   omegaVar: Float64Array;
   sa2: number;
   sp2: number;
+  combined: ResidualCombination | undefined;
 }
 
 interface Work {
@@ -244,7 +249,7 @@ export class FoceObjective {
     for (let e = 0; e < this.nEta; e++) omegaVar[e] = p.etas[e].fixed ? p.etas[e].initialSd ** 2 : Math.exp(2 * x[m++]);
     const sa2 = p.residual.additive !== undefined ? Math.exp(2 * x[m++]) : 0;
     const sp2 = p.residual.proportional !== undefined ? Math.exp(2 * x[m]) : 0;
-    return { theta, omegaVar, sa2, sp2 };
+    return { theta, omegaVar, sa2, sp2, combined: p.residual.combined };
   }
 
   /** OFV at x, warm-starting every subject from the committed modes. */
@@ -274,7 +279,7 @@ export class FoceObjective {
 
   private residualVariance(f: Float64Array, r: Float64Array, d: Decoded): boolean {
     for (let j = 0; j < f.length; j++) {
-      const v = d.sa2 + d.sp2 * f[j] * f[j];
+      const v = combinedVariance(d.sa2, d.sp2, d.combined, f[j]);
       if (!(v > 0) || !Number.isFinite(v)) return false;
       r[j] = v;
     }
@@ -316,7 +321,7 @@ export class FoceObjective {
     for (let j = 0; j < y.length; j++) {
       const r = w.r[j];
       const e = y[j] - w.f[j];
-      const dr = 2 * d.sp2 * w.f[j];
+      const dr = combinedVarianceSlope(d.sa2, d.sp2, d.combined, w.f[j]);
       const gf = -e / r + 0.5 * dr * (1 / r - (e * e) / (r * r));
       const a = 1 / r + (0.5 * dr * dr) / (r * r);
       for (let p = 0; p < k; p++) {

@@ -209,4 +209,26 @@ describe('study spec reader', () => {
     ]);
     expect(problems(withRanges([40, 120]))).toEqual([{ path: 'model.covariateRanges', message: 'must be an object { … }' }]);
   });
+
+  it('reads how additive and proportional error combine (absent: the variances add), and refuses bad forms by path', () => {
+    const withError = (pd: unknown): Record<string, unknown> => {
+      const doc = JSON.parse(PUBLISHED_MODEL) as Record<string, any>;
+      doc.model.error.pd = pd;
+      return doc;
+    };
+    for (const combined of ['sum-of-sds', 'sum-of-variances'] as const) {
+      const reading = readStudySpec(withError({ additive: 3.4, proportional: 0.227, combined }));
+      expect(reading.ok && reading.spec.model.error?.pd).toEqual({ additive: 3.4, proportional: 0.227, combined });
+    }
+    expect(valid(PUBLISHED_MODEL).model.error?.pd?.combined).toBeUndefined();
+    expect(problems(withError({ additive: 1, proportional: 0.1, combined: 'combined1' }))).toEqual([
+      { path: 'model.error.pd.combined', message: 'must be one of "sum-of-variances", "sum-of-sds"' },
+    ]);
+    expect(problems(withError({ exponential: 0.1, combined: 'sum-of-sds' }))).toEqual([
+      { path: 'model.error.pd.combined', message: 'applies to additive and proportional error, not to exponential' },
+    ]);
+    expect(problems(withError({ combined: 'sum-of-sds' }))).toEqual([
+      { path: 'model.error.pd', message: 'needs at least one of additive, proportional, exponential > 0' },
+    ]);
+  });
 });

@@ -26,6 +26,7 @@ import {
   type PkModelSpec,
   type QuestionsSpec,
   type RegimenSpec,
+  RESIDUAL_COMBINATIONS,
   type ResidualErrorSpec,
   type ScenarioSpec,
   STUDY_FORMAT,
@@ -333,14 +334,20 @@ function readParameterValue(r: Reader, name: ModelParameter, value: unknown, pat
 }
 
 function readError(r: Reader, value: unknown, path: string): ResidualErrorSpec | undefined {
-  const e = r.object(value, path, ['additive', 'proportional', 'exponential']);
+  const e = r.object(value, path, ['additive', 'proportional', 'exponential', 'combined']);
   if (!e) return undefined;
   const out: ResidualErrorSpec = {};
   for (const key of ['additive', 'proportional', 'exponential'] as const) {
     if (e[key] !== undefined) out[key] = r.number(e[key], `${path}.${key}`, (x) => x >= 0, '≥ 0');
   }
-  if (!Object.values(out).some((x) => x !== undefined && x > 0))
+  if (![out.additive, out.proportional, out.exponential].some((x) => x !== undefined && x > 0))
     return r.problem(path, 'needs at least one of additive, proportional, exponential > 0');
+  if (e.combined !== undefined) {
+    // How additive and proportional combine: an exponential (log-scale) error has nothing to combine.
+    if ((out.exponential ?? 0) > 0) return r.problem(`${path}.combined`, 'applies to additive and proportional error, not to exponential');
+    const combined = r.oneOf(e.combined, RESIDUAL_COMBINATIONS, `${path}.combined`);
+    if (combined) out.combined = combined;
+  }
   return out;
 }
 

@@ -103,9 +103,19 @@ export interface CovariateEffect {
   value?: number;
 }
 
+/**
+ * How an additive and a proportional error combine (../pkpd/residual-error.ts): `sum-of-variances`
+ * (the default) Var = a² + b²f², NONMEM's Y = F + F·EPS(1) + EPS(2), nlmixr2's and Monolix's
+ * `combined2`; `sum-of-sds` SD = a + b·|f|, nlmixr2's, Monolix's and posologyr's `combined1`.
+ */
+export const RESIDUAL_COMBINATIONS = ['sum-of-variances', 'sum-of-sds'] as const;
+export type ResidualCombination = (typeof RESIDUAL_COMBINATIONS)[number];
+
 export interface ResidualErrorSpec {
   additive?: number;
   proportional?: number;
+  /** How additive and proportional combine; absent: `sum-of-variances`. Not with `exponential`. */
+  combined?: ResidualCombination;
   /** Log-additive (exponential) error, as a SD on the log scale. */
   exponential?: number;
 }

@@ -11,7 +11,7 @@
 import type { TargetScaler } from '../../data/features/scaler';
 import type { ResidualValues, StudyPopulationModel } from '../../pkpd/population/fit-study';
 import { linearEffects, networkEffects, populationStages } from '../../pkpd/population/parameter-model';
-import { MODEL_PARAMETERS, type ModelParameter, type StudySpec } from '../../study/study-spec';
+import { MODEL_PARAMETERS, RESIDUAL_COMBINATIONS, type ModelParameter, type StudySpec } from '../../study/study-spec';
 import { describeSpecProblems, readStudySpec } from '../../study/study-spec-reader';
 import { ENCODER_NAMES } from '../../quantum/resources/architecture';
 import { formatCount } from '../../text/format';
@@ -119,7 +119,10 @@ function residualOf(value: unknown, path: string): ResidualValues | undefined {
   const additive = finite(r.additive, `${path}.additive`);
   const proportional = finite(r.proportional, `${path}.proportional`);
   if (additive < 0 || proportional < 0) throw damaged(path, 'holds a negative residual SD');
-  return { scale: oneOf(r.scale, ['log', 'natural'] as const, `${path}.scale`), additive, proportional };
+  const values: ResidualValues = { scale: oneOf(r.scale, ['log', 'natural'] as const, `${path}.scale`), additive, proportional };
+  // Absent in documents written before the SD sum existed: the variances add.
+  if (r.combined !== undefined) values.combined = oneOf(r.combined, RESIDUAL_COMBINATIONS, `${path}.combined`);
+  return values;
 }
 
 function scalerOf(value: unknown, path: string): TargetScaler | null {

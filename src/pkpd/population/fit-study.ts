@@ -26,6 +26,7 @@ import type { ObservationDiagnostic } from '../diagnostics/observation-diagnosti
 import { PkpdDataError } from '../errors';
 import type { CancelSignal, FitProgress, FoceResult, ParameterEstimate } from '../foce';
 import { createStructuralModel, type ParameterValues } from '../structural/structural-model';
+import type { ResidualSds } from '../residual-error';
 import { oneCompartmentStart, pdStart, responseRises, twoCompartmentStart } from './initial-values';
 import {
   covariateVector,
@@ -94,11 +95,12 @@ export interface ResidualEstimate {
   upper: number;
 }
 
-/** Residual error values of an endpoint (data units): log scale (`additive` is the SD of ln DV) or natural. */
-export interface ResidualValues {
+/**
+ * Residual error values of an endpoint (data units): log scale (`additive` is the SD of ln DV) or
+ * natural, with how additive and proportional combine (`combined`, ../residual-error.ts).
+ */
+export interface ResidualValues extends ResidualSds {
   scale: 'log' | 'natural';
-  additive: number;
-  proportional: number;
 }
 
 /**
@@ -357,11 +359,13 @@ export function fitStudyData(study: StudyData, control: StudyFitControl = {}): S
     residual[fit.stage] = residualEstimates(fit, fit.stage === 'pk' ? units.concentration : units.response);
     fit.model.thetas.forEach((t, i) => (model.theta[t.name] = fit.foce.theta[i]));
     fit.model.etas.forEach((name, k) => (model.omega[name] = fit.foce.omegaSd[k]));
-    model.residual[fit.stage] = {
+    const values: ResidualValues = {
       scale: fit.residual.scale,
       additive: fit.residual.additive !== undefined ? fit.foce.sigmaAdditive : 0,
       proportional: fit.residual.proportional !== undefined ? fit.foce.sigmaProportional : 0,
     };
+    if (fit.residual.combined) values.combined = fit.residual.combined;
+    model.residual[fit.stage] = values;
   }
   if (!pkFit) {
     // Fixed PK: the model still needs its θ for simulation.

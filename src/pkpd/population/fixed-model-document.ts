@@ -68,12 +68,10 @@ function residualSpec(endpoint: 'pk' | 'pd', values: ResidualValues | undefined)
   const out: ResidualErrorSpec = {};
   if (values.additive > 0) out.additive = values.additive;
   if (values.proportional > 0) out.proportional = values.proportional;
-  if (values.combined === 'sum-of-sds') out.combined = values.combined;
   if (out.additive === undefined && out.proportional === undefined)
     throw new FixedModelExportError(`The model's ${label} residual error is zero; a fixed model needs one above zero.`);
   // How additive and proportional combine, where the model says (a form beside the default sum of variances).
-  const combined = (values as { combined?: unknown }).combined;
-  if (combined !== undefined) (out as Record<string, unknown>).combined = combined;
+  if (values.combined !== undefined) out.combined = values.combined;
   return out;
 }
 

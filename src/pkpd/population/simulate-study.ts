@@ -4,7 +4,8 @@
  * Subjects get covariates drawn as the design says (the spec's `CovariateDistribution`s), log-normal
  * η (IMAX on the logit scale, as parameter-model.ts), doses of their arm, and observations of the
  * structural engine (../structural) at the design's times with residual error: PK exponential
- * (DV = C e^ε) or additive/proportional (DV = f (1 + ε_p) + ε_a), PD likewise.
+ * (DV = C e^ε) or additive/proportional (DV = f (1 + ε_p) + ε_a; with SDs that add, DV = f + (a + b|f|) ε:
+ * ../residual-error.ts), PD likewise.
  *
  * The trial is written as a NONMEM-style CSV that `ingestText` reads — ID, TIME, AMT, RATE, ADDL, II,
  * EVID, MDV, DV, DVID, CMT and the covariates — so a recovery test goes through the whole path: ingest,
@@ -16,6 +17,7 @@ import type { CovariateDistribution, ModelParameter, StudySpec } from '../../stu
 import { HOURS_PER } from '../../study/units';
 import { PkpdDataError } from '../errors';
 import { createRng, type Rng } from '../random';
+import { residualSd } from '../residual-error';
 import { regimenDoses, type DoseEvent, type DoseRoute } from '../structural/doses';
 import { createStructuralModel, type ParameterValues } from '../structural/structural-model';
 import type { StudyPopulationModel, ResidualValues } from './fit-study';
@@ -104,6 +106,8 @@ function draw(d: CovariateDistribution, rng: Rng): number {
 export function addError(f: number, r: ResidualValues | undefined, rng: Rng): number {
   if (!r) return f;
   if (r.scale === 'log') return f * Math.exp(r.additive * rng.normal());
+  if (r.combined === 'sum-of-sds') return f + residualSd(r, f) * rng.normal();
+  // Two independent draws (the variances add): the streams of the seeded trials made before the SD sum.
   return f * (1 + r.proportional * rng.normal()) + r.additive * rng.normal();
 }
 

@@ -8,7 +8,8 @@
  * DV > 0; PD — every one (with log-scale error, DV > 0). What is left out is counted, with a reason.
  *
  * Residual error, per endpoint: `log` (exponential: the model is fitted to ln DV with an additive
- * SD, as the EstData-only fit did) or `natural` (additive and/or proportional, FOCE-I). The spec's
+ * SD, as the EstData-only fit did) or `natural` (additive and/or proportional, FOCE-I; their variances add, or with
+ * `combined: "sum-of-sds"` their SDs: ../residual-error.ts). The spec's
  * `model.error` chooses the form and gives starting SDs (estimated); without it PK is exponential
  * (0.3) and PD proportional (0.15), or additive and proportional when some responses are ≤ 0. On the log scale a
  * prediction is floored at 1e-6 × the smallest positive observation, so that a subject whose
@@ -16,7 +17,7 @@
  * objective rather than an undefined one.
  */
 import type { StudySubject } from '../../study/study-data';
-import type { ResidualErrorSpec } from '../../study/study-spec';
+import type { ResidualCombination, ResidualErrorSpec } from '../../study/study-spec';
 import { PkpdDataError, PkpdParameterError } from '../errors';
 import { fitFoce, FoceObjective, type CancelSignal, type FitControl, type FoceProblem, type FoceResult, type ThetaSpec } from '../foce';
 import type { DoseEvent } from '../structural/doses';
@@ -31,6 +32,8 @@ export interface ResidualChoice {
   scale: 'log' | 'natural';
   additive?: number;
   proportional?: number;
+  /** 'sum-of-sds': SD = additive + proportional·|f| (../residual-error.ts); absent: the variances add. */
+  combined?: ResidualCombination;
 }
 
 export interface StageSegment {
@@ -78,9 +81,9 @@ export interface StageData {
 /** The residual error of an endpoint from the spec (`model.error.pk`/`.pd`) or the defaults. */
 export function residualChoice(endpoint: Endpoint, spec: ResidualErrorSpec | undefined, dv: readonly number[]): ResidualChoice {
   if (spec) {
-    const { additive, proportional, exponential } = spec;
+    const { additive, proportional, exponential, combined } = spec;
     if (exponential !== undefined && exponential > 0) {
-      if ((additive ?? 0) > 0 || (proportional ?? 0) > 0) {
+      if ((additive ?? 0) > 0 || (proportional ?? 0) > 0 || combined !== undefined) {
         throw new PkpdDataError(
           `model.error.${endpoint}: an exponential error cannot be combined with additive or proportional error here; give exponential alone, or additive and/or proportional.`,
         );
@@ -90,6 +93,7 @@ export function residualChoice(endpoint: Endpoint, spec: ResidualErrorSpec | und
     const choice: ResidualChoice = { scale: 'natural' };
     if (additive !== undefined && additive > 0) choice.additive = additive;
     if (proportional !== undefined && proportional > 0) choice.proportional = proportional;
+    if (combined === 'sum-of-sds') choice.combined = combined;
     return choice;
   }
   if (endpoint === 'pk') return { scale: 'log', additive: 0.3 };
@@ -273,6 +277,7 @@ export function stageProblem(data: StageData, start: StageStart): FoceProblem {
   const residualSpec: FoceProblem['residual'] = {};
   if (residual.additive !== undefined) residualSpec.additive = r.additive ?? residual.additive;
   if (residual.proportional !== undefined) residualSpec.proportional = r.proportional ?? residual.proportional;
+  if (residual.combined) residualSpec.combined = residual.combined;
   const log = residual.scale === 'log';
   const floor = data.floor;
   const slots = data.slots;
