@@ -49,7 +49,7 @@ test('a patient saved with a passphrase is there after a reload and unlocking; a
   await expect(vault.getByTestId('patient-vault')).toHaveAttribute('data-state', 'unlocked');
   await expect(vault.getByTestId('vault-empty')).toBeVisible();
 
-  await view.getByRole('button', { name: 'Use the example model' }).click();
+  await view.getByRole('button', { name: 'Use this model' }).click();
   await view
     .getByTestId('patient-file')
     .setInputFiles({ name: 'example.patient.json', mimeType: 'application/json', buffer: Buffer.from(PATIENT) });

@@ -10,7 +10,7 @@ async function openPatientTab(page: Page): Promise<Locator> {
   await page.getByRole('tab', { name: 'Patient' }).click();
   const view = page.locator('qp-patient-view');
   await expect(view.getByTestId('patient-privacy')).toContainText('not saved');
-  await view.getByRole('button', { name: 'Use the example model' }).click();
+  await view.getByRole('button', { name: 'Use this model' }).click();
   await expect(view.getByTestId('patient-model-name')).toContainText('a published model');
   return view;
 }
@@ -76,4 +76,50 @@ test('a model file without fixed values is refused with its message', async ({ a
     .getByTestId('patient-model-file')
     .setInputFiles({ name: 'broken.study.json', mimeType: 'application/json', buffer: Buffer.from('{"format": "qpkpd-study"') });
   await expect(view.getByTestId('patient-message')).toContainText('broken.study.json is not a usable population model');
+});
+
+test('a library model (phenobarbital, IV) takes its own covariates, infusions and a below-LOQ level', async ({ appPage: page }) => {
+  await page.goto('/');
+  await page.getByRole('tab', { name: 'Patient' }).click();
+  const view = page.locator('qp-patient-view');
+  await view.getByTestId('patient-library').selectOption('library:phenobarbital-grasela1985');
+  await view.getByRole('button', { name: 'Use this model' }).click();
+  await expect(view.getByTestId('patient-model-name')).toContainText('Phenobarbital in neonates');
+  await expect(view.getByTestId('patient-model-name')).toContainText('Grasela');
+  await expect(view.locator('#p-cov-BW')).toHaveCount(0);
+  await expect(view.locator('#p-level0-endpoint option')).toHaveText(['concentration']);
+
+  await type(view.locator('#p-cov-WT'), '1.4');
+  await type(view.locator('#p-cov-APGRLT5'), '0');
+  await type(view.locator('#p-dose0-amount'), '25');
+  await type(view.locator('#p-dose0-duration'), '0.5');
+  await view.getByRole('button', { name: 'Add a dose' }).click();
+  await type(view.locator('#p-dose1-time'), '12');
+  await type(view.locator('#p-dose1-amount'), '3.5');
+  await type(view.locator('#p-dose1-every'), '12');
+  await type(view.locator('#p-dose1-count'), '9');
+  await type(view.locator('#p-level0-time'), '112.5');
+  await type(view.locator('#p-level0-value'), '31');
+  await type(view.locator('#p-interval'), '12');
+  await expect(view.getByTestId('recommended-dose')).toContainText('mg every 12 h (iv)');
+  const before = await view.getByTestId('patient-parameters').textContent();
+
+  // A second level, below the LOQ of 5 µg/mL at 2 h after the loading dose: impossible for this
+  // patient's levels, so the estimate moves (and the result stays).
+  await view.getByRole('button', { name: 'Add a level' }).click();
+  await type(view.locator('#p-level1-time'), '2');
+  await type(view.locator('#p-level1-value'), '5');
+  await view.locator('#p-level1-blq').check();
+  await expect(view.getByTestId('patient-parameters')).not.toHaveText(before ?? '');
+  await expect(view.getByTestId('recommended-dose')).toContainText('every 12 h (iv)');
+
+  // A weight far outside the model's data (0.6–3.6 kg): warned at the field, the result still shown.
+  await type(view.locator('#p-cov-WT'), '9');
+  await expect(view.getByTestId('p-cov-WT-warning')).toContainText('far outside');
+  await expect(view.getByTestId('recommended-dose')).toContainText('every 12 h (iv)');
+  // Two more intervals to consider: a table of the three, one recommended.
+  await type(view.locator('#p-intervals'), '8, 24');
+  await expect(view.getByTestId('interval-options').locator('tbody tr')).toHaveCount(3);
+  await expect(view.getByTestId('interval-options')).toContainText('(recommended)');
+  if (process.env.PATIENT_SHOT) await page.screenshot({ path: process.env.PATIENT_SHOT, fullPage: true });
 });

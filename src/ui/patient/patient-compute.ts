@@ -14,11 +14,14 @@ import { patientReport, type PatientReport } from '../../patient/patient-report'
 import { predictionBand, samplePosterior, type PosteriorSamples, type PredictionBand } from '../../patient/posterior-sampling';
 import { recommendDose } from '../../patient/recommend';
 import { describeSpecProblems, fixedPopulationModel, readPatientModelText } from '../../patient/population-model';
+import { recordInModelUnits } from '../../patient/record-units';
 
 export interface DoseRow {
   time: string;
   amount: string;
   route: string;
+  /** Infusion duration (iv; empty: a bolus). */
+  duration: string;
   every: string;
   count: string;
 }
@@ -27,6 +30,8 @@ export interface LevelRow {
   time: string;
   endpoint: string;
   value: string;
+  /** Below the limit of quantification (`value` is then the LOQ). */
+  blq: boolean;
 }
 
 /** The form as typed (strings, as the inputs hold them). */
@@ -35,6 +40,10 @@ export interface PatientForm {
   doses: DoseRow[];
   levels: LevelRow[];
   interval: string;
+  /** Other intervals to consider, comma-separated (empty: only `interval`). */
+  intervals: string;
+  /** Infusion duration of the recommended regimen (iv; empty: a bolus). */
+  duration: string;
   step: string;
   probability: string;
 }
@@ -47,16 +56,18 @@ export type ModelChoice =
       name: string;
       /** The model's document as read (saved with the patient, so that the patient reopens under it). */
       document: unknown;
+      /** Where the model comes from, in words (a citation, the fit it came from), or ''. */
+      source: string;
     }
   | { ok: false; message: string };
 
 /** A model document's text → the spec and its fixed population model, or a message for the user. */
-export function chooseModel(text: string, name: string): ModelChoice {
+export function chooseModel(text: string, name: string, source = ''): ModelChoice {
   const reading = readPatientModelText(text);
   if (!reading.ok) return { ok: false, message: `${name} is not a usable population model: ${describeSpecProblems(reading.problems)}.` };
   try {
     const model = fixedPopulationModel(reading.spec);
-    return { ok: true, spec: reading.spec, model, name: reading.spec.name || name, document: JSON.parse(text) as unknown };
+    return { ok: true, spec: reading.spec, model, name: reading.spec.name || name, document: JSON.parse(text) as unknown, source };
   } catch (error) {
     return { ok: false, message: `${name} lacks fixed values: ${(error as Error).message}` };
   }
@@ -71,32 +82,57 @@ export function emptyForm(spec: StudySpec): PatientForm {
   const route = spec.model?.pk.route === 'iv' ? 'iv' : 'oral';
   return {
     covariates: Object.fromEntries(modelCovariates(spec).map((c) => [c, ''])),
-    doses: [{ time: '0', amount: '', route, every: '', count: '1' }],
-    levels: [{ time: '', endpoint: spec.questions?.endpoint ?? 'pk', value: '' }],
+    doses: [{ time: '0', amount: '', route, duration: '', every: '', count: '1' }],
+    levels: [{ time: '', endpoint: spec.questions?.endpoint ?? 'pk', value: '', blq: false }],
     interval: '24',
+    intervals: '',
+    duration: '',
     step: '0.5',
     probability: '0.9',
   };
 }
 
-/** The form of a record read from a file (covariates the model uses first). */
-export function formOfRecord(spec: StudySpec, record: PatientRecord): PatientForm {
+export type RecordForm = { ok: true; form: PatientForm; converted: boolean } | { ok: false; problems: PatientProblem[] };
+
+/**
+ * The form of a record read from a file or the store (covariates the model uses first), in the model's
+ * units: a record in units of its own is converted first (record-units.ts), so that every field of the
+ * form is in the units its label names.
+ */
+export function formOfRecord(spec: StudySpec, given: PatientRecord): RecordForm {
+  const reading = recordInModelUnits(given, spec);
+  if (!reading.ok) return reading;
+  const record = reading.record;
   const covariates: Record<string, string> = Object.fromEntries(modelCovariates(spec).map((c) => [c, '']));
-  for (const [c, x] of Object.entries(record.covariates)) covariates[c] = String(x);
-  return {
+  for (const [c, x] of Object.entries(record.covariates)) covariates[c] = text(x);
+  const regimen = record.regimen;
+  const form: PatientForm = {
     covariates,
     doses: record.doses.map((d) => ({
-      time: String(d.time),
-      amount: String(d.amount),
+      time: text(d.time),
+      amount: text(d.amount),
       route: d.route,
-      every: d.every === undefined ? '' : String(d.every),
+      duration: d.duration === undefined ? '' : text(d.duration),
+      every: d.every === undefined ? '' : text(d.every),
       count: String(d.count),
     })),
-    levels: record.observations.map((o) => ({ time: String(o.time), endpoint: o.endpoint, value: String(o.value) })),
-    interval: String(record.regimen?.interval ?? 24),
-    step: String(record.regimen?.step ?? 0.5),
+    levels: record.observations.map((o) => ({ time: text(o.time), endpoint: o.endpoint, value: text(o.value), blq: o.blq })),
+    interval: text(regimen?.interval ?? 24),
+    intervals: (regimen?.intervals ?? [])
+      .filter((i) => i !== regimen?.interval)
+      .map(text)
+      .join(', '),
+    duration: regimen?.duration === undefined ? '' : text(regimen.duration),
+    step: text(regimen?.step ?? 0.5),
     probability: String(record.probability),
   };
+  const converted = Object.entries(given.units ?? {}).some(([k, u]) => spec.units[k as keyof StudySpec['units']] !== u);
+  return { ok: true, form, converted };
+}
+
+/** A number as a field shows it: 12 significant digits, so that a unit conversion's 11.999999999999998 reads 12. */
+function text(x: number): string {
+  return String(Number(x.toPrecision(12)));
 }
 
 /** A text field as the document's value: a number when it reads as one, else the text (so the reader names it). */
@@ -123,14 +159,28 @@ export function formDocument(spec: StudySpec, form: PatientForm): Record<string,
     covariates,
     doses: form.doses.map((d) => {
       const dose: Record<string, unknown> = { time: value(d.time), amount: value(d.amount), route: d.route };
+      if (d.route === 'iv' && value(d.duration) !== undefined) dose.duration = value(d.duration);
       if (value(d.every) !== undefined) dose.every = value(d.every);
       if (value(d.count) !== undefined) dose.count = value(d.count);
       return dose;
     }),
     observations: form.levels
       .filter((l) => l.time.trim() !== '' || l.value.trim() !== '')
-      .map((l) => ({ time: value(l.time), endpoint: l.endpoint, value: value(l.value) })),
-    regimen: { interval: value(form.interval), route, step: value(form.step) },
+      .map((l) => ({ time: value(l.time), endpoint: l.endpoint, value: value(l.value), ...(l.blq ? { blq: true } : {}) })),
+    regimen: {
+      interval: value(form.interval),
+      route,
+      ...(route === 'iv' && value(form.duration) !== undefined ? { duration: value(form.duration) } : {}),
+      ...(form.intervals.trim() !== ''
+        ? {
+            intervals: form.intervals
+              .split(/[,;\s]+/)
+              .filter((t) => t !== '')
+              .map(value),
+          }
+        : {}),
+      step: value(form.step),
+    },
     probability: value(form.probability),
   };
 }
@@ -179,24 +229,24 @@ export const WHAT_IF_INTERVALS = 14;
 /** A what-if dose: its posterior probability at steady state, and the curve continuing at that dose every interval. */
 export function whatIf(result: PatientResult, spec: StudySpec, model: StudyPopulationModel, dose: number): WhatIf {
   const record = result.posterior.record;
-  const regimen = record.regimen;
-  if (!regimen) throw new Error('regimen: the patient has no regimen to try a dose with.');
-  const one = recommendDose(spec, model, result.posterior, result.samples, { regimen: { ...regimen, step: dose, max: dose } });
-  const start = nextDoseTime(record);
+  const given = record.regimen;
+  if (!given) throw new Error('regimen: the patient has no regimen to try a dose with.');
+  // At the recommended interval (the one chosen among the candidates), from the next dose time.
+  const interval = result.report.recommendation.regimen.interval;
+  const regimen = { ...given, interval, intervals: undefined, step: dose, max: dose };
+  const one = recommendDose(spec, model, result.posterior, result.samples, { regimen });
+  const start = result.report.nextDose;
   const continued: PatientRecord = {
     ...record,
-    doses: [...record.doses, { time: start, amount: dose, route: regimen.route, every: regimen.interval, count: WHAT_IF_INTERVALS }],
+    doses: [
+      ...record.doses,
+      { time: start, amount: dose, route: regimen.route, duration: regimen.duration, every: interval, count: WHAT_IF_INTERVALS },
+    ],
   };
   const posterior = new PatientPosterior(spec, model, continued);
-  const end = start + WHAT_IF_INTERVALS * regimen.interval;
+  const end = start + WHAT_IF_INTERVALS * interval;
   const band = predictionBand(posterior, result.samples, result.endpoint, grid(end));
   return { dose, probability: one.probabilities[0], band };
-}
-
-/** The next dose time: one interval after the last dose given. */
-export function nextDoseTime(record: PatientRecord): number {
-  const last = Math.max(...record.doses.map((d) => d.time + (d.count - 1) * (d.every ?? 0)));
-  return last + (record.regimen?.interval ?? 24);
 }
 
 function lastTime(record: PatientRecord): number {

@@ -1,7 +1,7 @@
 /**
  * The patient's curve: the predicted concentration or response of the criterion's endpoint (median and
  * 90 % band), the measured levels, the target line(s) and, when asked, the what-if continuation — one
- * drawing for the Patient view and its printed note.
+ * drawing for the Patient view and its printed note. A level below the LOQ is an open triangle at the LOQ.
  */
 import * as Plot from '@observablehq/plot';
 import type { PredictionBand } from '../../patient/posterior-sampling';
@@ -30,7 +30,15 @@ export function patientPlot(result: PatientResult, whatIf: WhatIf | null, spec: 
     Plot.areaY(base, { x: 'time', y1: 'lower', y2: 'upper', fill: BAND_COLOR, fillOpacity: 0.2 }),
     Plot.line(base, { x: 'time', y: 'median', stroke: BAND_COLOR, strokeWidth: 1.8 }),
     Plot.ruleY(result.targets, { stroke: THRESHOLD_COLOR, strokeDasharray: '6,4' }),
-    Plot.dot(levels, { x: 'time', y: 'value', fill: INK, r: 3.5, tip: true }),
+    Plot.dot(
+      levels.filter((o) => !o.blq),
+      { x: 'time', y: 'value', fill: INK, r: 3.5, tip: true },
+    ),
+    // A level below the LOQ: an open circle at the LOQ (the level lies somewhere under it).
+    Plot.dot(
+      levels.filter((o) => o.blq),
+      { x: 'time', y: 'value', stroke: INK, fill: 'white', r: 4, symbol: 'triangle2', tip: true },
+    ),
     Plot.ruleY([0]),
   );
   const plot = Plot.plot({

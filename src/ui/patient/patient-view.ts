@@ -7,7 +7,9 @@
  * (with the model) encrypted in this browser (`<qp-patient-vault>`). Nothing is sent anywhere.
  */
 import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
-import exampleModelText from '../../../test-data/models/estdata-published.study.json?raw';
+import { MODEL_LIBRARY } from '../../patient/model-library';
+import type { IntervalOption } from '../../patient/recommend';
+import { dosesWorkspace } from '../doses/doses-workspace';
 import { describePatientProblems, readPatientRecordText, type PatientProblem } from '../../patient/patient-record';
 import { questionInWords } from '../../dose/dose-run-report';
 import type { StoredPatient } from '../../store/patients';
@@ -21,7 +23,6 @@ import {
   formDocument,
   formOfRecord,
   type ModelChoice,
-  nextDoseTime,
   type PatientForm,
   type PatientResult,
   readForm,
@@ -33,6 +34,12 @@ import './patient-note';
 import { patientPlot } from './patient-plot';
 import './patient-vault-panel';
 import { vaultSession } from './vault-session';
+
+/** What is saved with a patient of the model it was computed with. */
+interface SavedModel {
+  document: unknown;
+  source: string;
+}
 
 /** The entry kept in memory while the page is open, so that another tab and back finds it (stored only by "Save"). */
 let kept: { choice: ModelChoice | null; form: PatientForm | null; whatIfText: string; patientName: string; openedId: string | null } = {
@@ -55,6 +62,8 @@ export class PatientView extends LitElement {
     patientName: { state: true },
     openedId: { state: true },
     printedAt: { state: true },
+    modelKey: { state: true },
+    notice: { state: true },
   };
   static override styles = [
     controlStyles,
@@ -86,8 +95,19 @@ export class PatientView extends LitElement {
       .field input {
         width: 7rem;
       }
+      .check {
+        display: flex;
+        gap: 0.3rem;
+        align-items: center;
+        padding-bottom: 0.3rem;
+      }
       .problem {
         color: #9b1c1c;
+        font-size: 0.85rem;
+        max-width: 22rem;
+      }
+      .warning {
+        color: #7a4a00;
         font-size: 0.85rem;
         max-width: 22rem;
       }
@@ -149,6 +169,10 @@ export class PatientView extends LitElement {
   /** The stored patient the form came from (saving replaces it), or null. */
   declare openedId: string | null;
   declare printedAt: Date;
+  /** The model picked in the list (not yet in use until "Use this model"). */
+  declare modelKey: string;
+  /** Information about the entry (a conversion made), '' when none. */
+  declare notice: string;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly onVault = (): void => this.requestUpdate();
 
@@ -164,6 +188,8 @@ export class PatientView extends LitElement {
     this.patientName = '';
     this.openedId = null;
     this.printedAt = new Date();
+    this.modelKey = `library:${MODEL_LIBRARY[0].id}`;
+    this.notice = '';
   }
 
   override connectedCallback(): void {
@@ -203,6 +229,7 @@ export class PatientView extends LitElement {
       <qp-patient-vault @patient-opened=${this.onOpened} @patient-deleted=${this.onDeleted}></qp-patient-vault>
       ${this.renderModel()}
       ${this.message ? html`<p class="alert" role="alert" data-testid="patient-message">${this.message}</p>` : nothing}
+      ${this.notice ? html`<p class="privacy" role="status" data-testid="patient-notice">${this.notice}</p>` : nothing}
       ${this.choice?.ok && this.form ? this.renderForm(this.form) : nothing} ${this.renderResult()} ${this.renderNote()}`;
   }
 
@@ -213,11 +240,11 @@ export class PatientView extends LitElement {
     return {
       spec: choice.spec,
       modelName: choice.name,
-      modelSource: modelSource(choice.document),
+      modelSource: choice.source,
       patientName: this.patientName.trim(),
       result,
       whatIf: this.whatIfResult,
-      nextDose: nextDoseTime(result.posterior.record),
+      nextDose: result.report.nextDose,
       printedAt: this.printedAt,
     };
   }
@@ -271,7 +298,7 @@ export class PatientView extends LitElement {
       id: this.openedId ?? undefined,
       name,
       document: formDocument(choice.spec, form),
-      model: choice.document,
+      model: { document: choice.document, source: choice.source } satisfies SavedModel,
     });
     if (saved) {
       this.openedId = saved.id;
@@ -284,6 +311,7 @@ export class PatientView extends LitElement {
     const choice = this.choice;
     this.openedId = null;
     this.patientName = '';
+    this.notice = '';
     this.result = null;
     this.whatIfResult = null;
     this.whatIfText = '';
@@ -294,7 +322,8 @@ export class PatientView extends LitElement {
   private onOpened(event: CustomEvent<StoredPatient>): void {
     const stored = event.detail;
     if (stored.model !== null) {
-      const choice = chooseModel(JSON.stringify(stored.model), `the model saved with ${stored.summary.name}`);
+      const saved = stored.model as Partial<SavedModel>;
+      const choice = chooseModel(JSON.stringify(saved.document), `the model saved with ${stored.summary.name}`, String(saved.source ?? ''));
       if (!choice.ok) {
         this.message = choice.message;
         return;
@@ -305,10 +334,15 @@ export class PatientView extends LitElement {
       return;
     }
     const choice = this.choice;
+    const form = formOfRecord(choice.spec, stored.record);
+    if (!form.ok) {
+      this.message = `${stored.summary.name} does not fit this model: ${describePatientProblems(form.problems)}.`;
+      return;
+    }
     this.message = '';
     this.openedId = stored.summary.id;
     this.patientName = stored.summary.name;
-    this.form = formOfRecord(choice.spec, stored.record);
+    this.form = form.form;
     this.whatIfText = '';
     this.recompute();
   }
@@ -319,28 +353,60 @@ export class PatientView extends LitElement {
 
   private renderModel(): TemplateResult {
     const chosen = this.choice?.ok ? this.choice : null;
+    const fitted = fittedModel();
     return html`<section aria-labelledby="p-model-h">
       <h3 id="p-model-h">Population model</h3>
       <div class="row">
-        <button data-testid="patient-example-model" @click=${() => this.setModel(exampleModelText, 'the example model')}>
-          Use the example model
-        </button>
+        <div class="field">
+          <label for="p-library">Model</label>
+          <select
+            id="p-library"
+            data-testid="patient-library"
+            @change=${(e: Event) => (this.modelKey = (e.target as HTMLSelectElement).value)}
+          >
+            <optgroup label="Library">
+              ${MODEL_LIBRARY.map(
+                (m) =>
+                  html`<option value="library:${m.id}" ?selected=${this.modelKey === `library:${m.id}`}>
+                    ${m.name}${m.published ? '' : ' — illustrative'}
+                  </option>`,
+              )}
+            </optgroup>
+            ${
+              fitted
+                ? html`<optgroup label="Fitted in this session">
+                    <option value="fitted" ?selected=${this.modelKey === 'fitted'}>${fitted.label}</option>
+                  </optgroup>`
+                : nothing
+            }
+          </select>
+        </div>
+        <button data-testid="patient-use-model" @click=${() => this.useSelectedModel()}>Use this model</button>
         <label
-          >Import a model (.study.json with fixed values)
+          >Or import a model (.study.json with fixed values)
           <input type="file" accept=".json,application/json" data-testid="patient-model-file" @change=${this.onModelFile}
         /></label>
       </div>
       ${
         chosen
           ? html`<p data-testid="patient-model-name">
-              Model: <strong>${chosen.name}</strong>${
-                chosen.name === 'a published model' ? ' (the illustrative example of issue 14, not a real published model)' : ''
-              };
+              Model: <strong>${chosen.name}</strong>${chosen.source ? html` <span class="hint">(${chosen.source})</span>` : nothing};
               target: ${criterionText(chosen.spec)}
             </p>`
           : nothing
       }
     </section>`;
+  }
+
+  private useSelectedModel(): void {
+    if (this.modelKey === 'fitted') {
+      const fitted = fittedModel();
+      if (fitted) this.setModel(JSON.stringify(fitted.document), fitted.label, fitted.source);
+      else this.message = 'The model fitted in the Doses tab is no longer there (another dataset was answered since?).';
+      return;
+    }
+    const entry = MODEL_LIBRARY.find((m) => `library:${m.id}` === this.modelKey);
+    if (entry) this.setModel(entry.text, entry.name, entry.citation);
   }
 
   private problem(path: string): string | undefined {
@@ -350,6 +416,7 @@ export class PatientView extends LitElement {
 
   private field(id: string, label: string, value: string, path: string, set: (v: string) => void, step = 'any'): TemplateResult {
     const problem = this.problem(path);
+    const warning = this.result?.report.covariateWarnings.find((w) => `covariates.${w.column.toUpperCase()}` === path)?.message;
     return html`<div class="field">
       <label for=${id}>${label}</label>
       <input
@@ -363,6 +430,7 @@ export class PatientView extends LitElement {
         @input=${(e: Event) => this.edit(() => set((e.target as HTMLInputElement).value))}
       />
       ${problem ? html`<span class="problem" id="${id}-problem" data-testid="${id}-problem">${problem}</span>` : nothing}
+      ${!problem && warning ? html`<span class="warning" data-testid="${id}-warning">${warning}</span>` : nothing}
     </div>`;
   }
 
@@ -370,11 +438,13 @@ export class PatientView extends LitElement {
     const choice = this.choice as Extract<ModelChoice, { ok: true }>;
     const units = choice.spec.units;
     const levelIndex = levelPaths(form);
+    const hasPd = choice.spec.model.pd !== undefined;
     const known = new Set([
       ...Object.keys(form.covariates).map((c) => `covariates.${c}`),
-      ...form.doses.flatMap((_, i) => ['time', 'amount', 'every', 'count', 'route'].map((k) => `doses[${i}].${k}`)),
+      ...form.doses.flatMap((_, i) => ['time', 'amount', 'duration', 'every', 'count', 'route'].map((k) => `doses[${i}].${k}`)),
       ...levelIndex.flatMap((p) => (p ? [`${p}.time`, `${p}.value`, `${p}.endpoint`] : [])),
       'regimen.interval',
+      'regimen.duration',
       'regimen.step',
       'probability',
       'name',
@@ -408,9 +478,20 @@ export class PatientView extends LitElement {
                 <label for="p-dose${i}-route">Route</label>
                 <select id="p-dose${i}-route" @change=${(e: Event) => this.edit(() => (d.route = (e.target as HTMLSelectElement).value))}>
                   <option value="oral" ?selected=${d.route === 'oral'}>oral</option>
-                  <option value="iv" ?selected=${d.route === 'iv'}>iv bolus</option>
+                  <option value="iv" ?selected=${d.route === 'iv'}>iv</option>
                 </select>
               </div>
+              ${
+                d.route === 'iv'
+                  ? this.field(
+                      `p-dose${i}-duration`,
+                      `Infusion over (${units.time}; empty: bolus)`,
+                      d.duration,
+                      `doses[${i}].duration`,
+                      (v) => (d.duration = v),
+                    )
+                  : nothing
+              }
               ${this.field(`p-dose${i}-every`, `Every (${units.time})`, d.every, `doses[${i}].every`, (v) => (d.every = v))}
               ${this.field(`p-dose${i}-count`, 'Count', d.count, `doses[${i}].count`, (v) => (d.count = v))}
               ${
@@ -421,13 +502,23 @@ export class PatientView extends LitElement {
             </div>`,
         )}
         <button
-          @click=${() => this.edit(() => form.doses.push({ time: '', amount: '', route: form.doses[0]?.route ?? 'oral', every: '', count: '1' }))}
+          @click=${() =>
+            this.edit(() =>
+              form.doses.push({
+                time: '',
+                amount: '',
+                route: form.doses[0]?.route ?? 'oral',
+                duration: form.doses[0]?.duration ?? '',
+                every: '',
+                count: '1',
+              }),
+            )}
         >
           Add a dose
         </button>
       </fieldset>
       <fieldset>
-        <legend>Measured levels (concentration in ${units.concentration}, response in ${units.response ?? '–'})</legend>
+        <legend>Measured levels (concentration in ${units.concentration}${hasPd ? `, response in ${units.response}` : ''})</legend>
         ${form.levels.map(
           (l, i) =>
             html`<div class="row">
@@ -439,19 +530,44 @@ export class PatientView extends LitElement {
                   @change=${(e: Event) => this.edit(() => (l.endpoint = (e.target as HTMLSelectElement).value))}
                 >
                   <option value="pk" ?selected=${l.endpoint === 'pk'}>concentration</option>
-                  <option value="pd" ?selected=${l.endpoint === 'pd'}>response</option>
+                  ${hasPd ? html`<option value="pd" ?selected=${l.endpoint === 'pd'}>response</option>` : nothing}
                 </select>
               </div>
-              ${this.field(`p-level${i}-value`, 'Value', l.value, `${levelIndex[i]}.value`, (v) => (l.value = v))}
+              ${this.field(`p-level${i}-value`, l.blq ? 'LOQ' : 'Value', l.value, `${levelIndex[i]}.value`, (v) => (l.value = v))}
+              <label class="check"
+                ><input
+                  type="checkbox"
+                  id="p-level${i}-blq"
+                  .checked=${l.blq}
+                  @change=${(e: Event) => this.edit(() => (l.blq = (e.target as HTMLInputElement).checked))}
+                />
+                below the LOQ</label
+              >
               <button @click=${() => this.edit(() => form.levels.splice(i, 1))}>Remove level ${i + 1}</button>
             </div>`,
         )}
-        <button @click=${() => this.edit(() => form.levels.push({ time: '', endpoint: 'pk', value: '' }))}>Add a level</button>
+        <button
+          @click=${() => this.edit(() => form.levels.push({ time: '', endpoint: choice.spec.questions?.endpoint ?? 'pk', value: '', blq: false }))}
+        >
+          Add a level
+        </button>
       </fieldset>
       <fieldset>
         <legend>Regimen to recommend</legend>
         <div class="row">
           ${this.field('p-interval', `Interval (${units.time})`, form.interval, 'regimen.interval', (v) => (form.interval = v))}
+          ${this.field('p-intervals', 'Also consider (e.g. 8, 12)', form.intervals, 'regimen.intervals', (v) => (form.intervals = v))}
+          ${
+            choice.spec.model.pk.route === 'iv'
+              ? this.field(
+                  'p-duration',
+                  `Infusion over (${units.time}; empty: bolus)`,
+                  form.duration,
+                  'regimen.duration',
+                  (v) => (form.duration = v),
+                )
+              : nothing
+          }
           ${this.field('p-step', `Dose step (${units.amount})`, form.step, 'regimen.step', (v) => (form.step = v))}
           ${this.field('p-probability', 'Probability to reach', form.probability, 'probability', (v) => (form.probability = v))}
         </div>
@@ -462,6 +578,35 @@ export class PatientView extends LitElement {
           : nothing
       }
     </section>`;
+  }
+
+  private renderIntervalOptions(options: IntervalOption[], units: StudySpec['units']): TemplateResult {
+    const chosen = this.result?.report.recommendation.regimen.interval;
+    return html`<table data-testid="interval-options">
+      <caption>
+        Each interval considered: the smallest dose reaching the probability (the least amount per day is recommended; a tie goes to the
+        longer interval)
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">Interval (${units.time})</th>
+          <th scope="col">Dose (${units.amount})</th>
+          <th scope="col">Probability</th>
+          <th scope="col">Per day (${units.amount})</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${options.map(
+          (o) =>
+            html`<tr aria-current=${o.interval === chosen ? 'true' : nothing}>
+              <td>${formatSignificant(o.interval)}${o.interval === chosen ? ' (recommended)' : ''}</td>
+              <td>${o.dose === null ? 'none on the grid' : formatSignificant(o.dose)}</td>
+              <td>${o.probability.toFixed(2)}</td>
+              <td>${o.perDay === null ? '–' : formatSignificant(o.perDay)}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>`;
   }
 
   private renderResult(): TemplateResult | typeof nothing {
@@ -481,13 +626,18 @@ export class PatientView extends LitElement {
               Recommended dose: <strong data-testid="recommended-dose">${formatSignificant(rec.dose)} ${units.amount} ${regimen}</strong>,
               posterior probability <strong data-testid="recommended-probability">${rec.probability.toFixed(2)}</strong> of
               ${criterionText(choice.spec)} (asked: ${formatSignificant(rec.target)}); next dose at
-              <span data-testid="next-dose">${formatSignificant(nextDoseTime(result.posterior.record))} ${units.time}</span>.
+              <span data-testid="next-dose">${formatSignificant(r.nextDose)} ${units.time}</span>.
             </p>`
           : html`<p class="recommendation" data-testid="recommended-dose">
               No dose on the grid reaches probability ${formatSignificant(rec.target)}; the highest is
               <span data-testid="recommended-probability">${rec.probability.toFixed(2)}</span>.
             </p>`
       }
+      <p data-testid="steady-state">
+        Steady state: about 90 % reached ${formatSignificant(r.steadyState.time90, 2)} ${units.time} after a change of dose (half-life
+        ${formatSignificant(r.steadyState.halfLife, 2)} ${units.time}, set by ${steadyStateLimit(r.steadyState.limitedBy)}).
+      </p>
+      ${rec.options.length > 1 ? this.renderIntervalOptions(rec.options, units) : nothing}
       ${
         r.notes.length > 0
           ? html`<ul>
@@ -556,8 +706,8 @@ export class PatientView extends LitElement {
     </section>`;
   }
 
-  private setModel(text: string, name: string): void {
-    const choice = chooseModel(text, name);
+  private setModel(text: string, name: string, source = ''): void {
+    const choice = chooseModel(text, name, source);
     this.result = null;
     this.whatIfResult = null;
     if (!choice.ok) {
@@ -570,6 +720,7 @@ export class PatientView extends LitElement {
     this.problems = [];
     this.openedId = null;
     this.patientName = '';
+    this.notice = '';
   }
 
   private async onModelFile(event: Event): Promise<void> {
@@ -600,8 +751,15 @@ export class PatientView extends LitElement {
       this.result = null;
       return;
     }
+    const form = formOfRecord(choice.spec, reading.record);
+    if (!form.ok) {
+      this.message = `${file.name} does not fit this model: ${describePatientProblems(form.problems)}.`;
+      this.result = null;
+      return;
+    }
     this.message = '';
-    this.form = formOfRecord(choice.spec, reading.record);
+    this.notice = form.converted ? `${file.name} is in units of its own: its values are shown converted to the model's units.` : '';
+    this.form = form.form;
     this.recompute();
   }
 
@@ -653,18 +811,32 @@ export class PatientView extends LitElement {
   }
 }
 
+/** The population model the Doses tab fitted in this page (its last run), as a fixed-value model document. */
+function fittedModel(): { label: string; source: string; document: unknown } | null {
+  const run = dosesWorkspace.runs.find((r) => r.report.kind === 'mechanistic');
+  if (run?.report.kind !== 'mechanistic' || run.report.patientModel === null) return null;
+  const dataset = dosesWorkspace.runDatasetName ?? 'the open dataset';
+  return {
+    label: `Fitted to ${dataset} (Doses tab)`,
+    source: `FOCE-I fit in the Doses tab to ${dataset}, this session`,
+    document: run.report.patientModel,
+  };
+}
+
+function steadyStateLimit(limitedBy: PatientResult['report']['steadyState']['limitedBy']): string {
+  return limitedBy === 'elimination'
+    ? 'elimination'
+    : limitedBy === 'absorption'
+      ? 'absorption'
+      : limitedBy === 'KE0'
+        ? 'the effect compartment (KE0)'
+        : 'the response turnover (KOUT)';
+}
+
 /** The model's target in words: "PD below 3.3 ng/mL throughout the last dosing interval at steady state". */
 function criterionText(spec: StudySpec): string {
   const q = spec.questions;
   return q ? questionInWords(spec, q.endpoint, q.criterion) : 'none given';
-}
-
-/** The source a model document names (a citation), or ''. */
-function modelSource(document: unknown): string {
-  const source = (document as { source?: unknown } | null)?.source;
-  if (typeof source === 'string') return source;
-  const citation = (source as { citation?: unknown } | null)?.citation;
-  return typeof citation === 'string' ? citation : '';
 }
 
 /** The reader's path of each level row (empty rows are left out of the document). */
