@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
-import { expect, test } from './fixtures/app-test';
+import { dropFile, ESTDATA_CSV, expect, test } from './fixtures/app-test';
 
 const PATIENT = readFileSync(new URL('../test-data/patients/example.patient.json', import.meta.url), 'utf8');
 
@@ -122,4 +122,44 @@ test('a library model (phenobarbital, IV) takes its own covariates, infusions an
   await expect(view.getByTestId('interval-options').locator('tbody tr')).toHaveCount(3);
   await expect(view.getByTestId('interval-options')).toContainText('(recommended)');
   if (process.env.PATIENT_SHOT) await page.screenshot({ path: process.env.PATIENT_SHOT, fullPage: true });
+});
+
+test('the population model fitted in the Doses tab individualises a patient', async ({ appPage: page }) => {
+  await page.goto('/');
+  await dropFile(page, 'EstData.csv', ESTDATA_CSV);
+  await expect(page.getByTestId('dataset-title')).toHaveText('EstData');
+  await page.getByRole('tab', { name: 'Doses' }).click();
+  const form = page.locator('qp-dose-form');
+  for (const [label, value] of Object.entries({
+    'Virtual subjects (N)': '100',
+    'Uncertainty replicates (0 = no bands)': '0',
+    'VPC replicates (0 = no VPC)': '0',
+  }))
+    await form.getByLabel(label, { exact: true }).fill(value);
+  await form.getByRole('button', { name: 'Run' }).click();
+  await expect(page.getByTestId('doses-notice')).toContainText('Answered in', { timeout: 60_000 });
+
+  await page.getByRole('tab', { name: 'Patient' }).click();
+  const view = page.locator('qp-patient-view');
+  await view.getByTestId('patient-library').selectOption('fitted');
+  await view.getByRole('button', { name: 'Use this model' }).click();
+  await expect(view.getByTestId('patient-model-name')).toContainText('FOCE-I fit in the Doses tab to EstData');
+  // The fitted model as a file: fixed values, read back by the reader as a usable patient model.
+  const download = page.waitForEvent('download');
+  await view.getByTestId('patient-model-download').click();
+  const file = JSON.parse(readFileSync(await (await download).path(), 'utf8')) as {
+    format: string;
+    model: { parameters: Record<string, number>; covariateRanges: Record<string, number[]> };
+  };
+  expect(file.format).toBe('qpkpd-study');
+  expect(file.model.parameters.CL).toBeGreaterThan(0);
+  expect(file.model.covariateRanges.BW).toHaveLength(2);
+  await view
+    .getByTestId('patient-file')
+    .setInputFiles({ name: 'example.patient.json', mimeType: 'application/json', buffer: Buffer.from(PATIENT) });
+  await expect(view.getByTestId('recommended-dose')).toContainText('mg every 24 h (oral)');
+  // The fitted model states its data's covariate range: BW 82 is inside it, so no warning.
+  await expect(view.getByTestId('p-cov-BW-warning')).toHaveCount(0);
+  await type(view.locator('#p-cov-BW'), '300');
+  await expect(view.getByTestId('p-cov-BW-warning')).toContainText('outside the model');
 });

@@ -7,6 +7,8 @@
  * (with the model) encrypted in this browser (`<qp-patient-vault>`). Nothing is sent anywhere.
  */
 import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
+import { downloadBlob } from '../../export/download';
+import { fileNameOf } from '../../export/file-name';
 import { MODEL_LIBRARY } from '../../patient/model-library';
 import type { IntervalOption } from '../../patient/recommend';
 import { dosesWorkspace } from '../doses/doses-workspace';
@@ -392,10 +394,17 @@ export class PatientView extends LitElement {
           ? html`<p data-testid="patient-model-name">
               Model: <strong>${chosen.name}</strong>${chosen.source ? html` <span class="hint">(${chosen.source})</span>` : nothing};
               target: ${criterionText(chosen.spec)}
+              <button data-testid="patient-model-download" @click=${() => this.downloadModel(chosen)}>Download the model file</button>
             </p>`
           : nothing
       }
     </section>`;
+  }
+
+  /** The model in use as a `.study.json` file (fixed values), to keep, share or import elsewhere. */
+  private downloadModel(chosen: Extract<ModelChoice, { ok: true }>): void {
+    const text = JSON.stringify(chosen.document, null, 2);
+    downloadBlob(new Blob([text], { type: 'application/json' }), `${fileNameOf(chosen.name)}.study.json`);
   }
 
   private useSelectedModel(): void {
