@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { logNormalCdf, normalCdf } from '../pkpd/random';
 import { mapEstimate, PatientPosterior } from './map-estimate';
-import { exampleModel, simulatePatients } from './test-support';
+import { libraryModel, readLibraryModel } from './model-library';
+import { exampleModel, readPatientFile, simulatePatients, VANCOMYCIN_PATIENT_PATH } from './test-support';
 
 /**
  * Nelder–Mead (Lagarias et al. 1998 coefficients) with restarts from the best vertex until a restart
@@ -118,6 +119,28 @@ describe('MAP estimate', () => {
     console.log(JSON.stringify({ pkMap: mapPk / n, pkPrior: priorPk / n, pdMap: mapPd / n, pdPrior: priorPd / n }));
     expect(mapPk).toBeLessThan(priorPk);
     expect(mapPd).toBeLessThan(priorPd);
+  });
+
+  it('with SDs that add (vancomycin, Goti 2018): the MAP is the Nelder–Mead minimum of the objective written here', () => {
+    const { spec: vSpec, model: vModel } = readLibraryModel(libraryModel('vancomycin-goti2018')!);
+    const posterior = new PatientPosterior(vSpec, vModel, readPatientFile(VANCOMYCIN_PATIENT_PATH));
+    const levels = posterior.record.observations.map((o) => o.value);
+    // SD = 3.4 + 0.227 f (posologyr's combined1), independent of src/pkpd/residual-error.ts.
+    const objective = (eta: Float64Array): number => {
+      const f = posterior.predictAtLevels(eta)!.pk;
+      let total = 0;
+      levels.forEach((y, j) => {
+        const sd = 3.4 + 0.227 * f[j];
+        total += ((y - f[j]) / sd) ** 2 + 2 * Math.log(sd);
+      });
+      eta.forEach((e, k) => (total += (e / posterior.omega[k]) ** 2));
+      return total;
+    };
+    const map = mapEstimate(posterior);
+    const nm = nelderMead(objective, new Float64Array(3));
+    map.eta.forEach((e, k) => expect(Math.abs(e - nm.x[k])).toBeLessThan(1e-5));
+    expect(Math.abs(map.ofv - nm.f)).toBeLessThan(1e-8);
+    expect(posterior.objective(nm.x)).toBeCloseTo(objective(nm.x), 10);
   });
 
   it('is the prior without levels (η = 0, covariance Ω)', () => {

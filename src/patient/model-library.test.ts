@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { gridAverage } from '../dose/steady-state';
 import { readRealDatasetCsv } from '../testing/fixture-files';
 import { mapEstimate, PatientPosterior } from './map-estimate';
 import { libraryModel, MODEL_LIBRARY, readLibraryModel } from './model-library';
 import type { PatientRecord } from './patient-record';
+import { readPatientFile, VANCOMYCIN_PATIENT_PATH } from './test-support';
 
 describe('the model library', () => {
   it('lists the illustrative example first, then published models, with unique ids', () => {
@@ -144,5 +146,49 @@ describe('phenobarbital (Grasela & Donn 1985): NONMEM’s individual estimates o
     const etas = mapEtas(spec, wrong);
     const worst = Math.max(...NONMEM_PHI.map(([, cl], i) => Math.abs(etas[i][0] - cl)));
     expect(worst).toBeGreaterThan(1e-3);
+  });
+});
+
+/**
+ * Vancomycin (Goti et al. 2018): posologyr's vancomycin case study (vignettes/case_study_vancomycin.Rmd,
+ * github.com/levenc/posologyr at commit 0217819d92e77d741e19ad7f7e5a514efd8c0dd7), patient B
+ * (test-data/patients/vancomycin-posologyr.patient.json). Its printed MAP η (ETA_Cl, ETA_Vc, ETA_Vp;
+ * 8 significant digits, 0.1080, 0.0465, 0.0687 at 4) and AUC₀₋₂₄ and AUC₂₄₋₄₈ at that η (mg·h/L,
+ * 4 decimals; rxode2 integrates d/dt(AUC) = Cc). Measured: η within 7.2e-7 (the gap is the ODE
+ * solver's tolerance in posologyr: its predictions carry ~1e-6 relative error); AUCs at the printed η
+ * within 3.3e-5, i.e. the printed digits.
+ */
+describe('vancomycin (Goti 2018): posologyr’s MAP η and AUCs of its case study', () => {
+  const entry = libraryModel('vancomycin-goti2018')!;
+  const record = readPatientFile(VANCOMYCIN_PATIENT_PATH);
+  const PRINTED_ETA = [0.10796053, 0.04652873, 0.06865759];
+  const PRINTED_AUC = [336.4356, 387.1362];
+  /** AUC₀₋₂₄ and AUC₂₄₋₄₈ at η: 24 × the mean of the engine's concentrations on a 0.01 h grid (Simpson; kinks at nodes). */
+  function aucs(posterior: PatientPosterior, eta: ArrayLike<number>): number[] {
+    const c = posterior.predictAt(eta, { pk: Float64Array.from({ length: 4801 }, (_, i) => i / 100) }).pk;
+    return [24 * gridAverage(c, 0, 2401), 24 * gridAverage(c, 2400, 2401)];
+  }
+
+  it('reproduces the printed η to 1e-6 (to the 4 printed digits) and the printed AUCs to their 4 decimals', () => {
+    const { spec, model } = readLibraryModel(entry);
+    expect(model.residual.pk).toEqual({ scale: 'natural', additive: 3.4, proportional: 0.227, combined: 'sum-of-sds' });
+    const posterior = new PatientPosterior(spec, model, record);
+    const map = mapEstimate(posterior);
+    expect(map.etaNames).toEqual(['CL', 'V', 'V2']);
+    expect(map.converged).toBe(true);
+    map.eta.forEach((e, k) => {
+      expect(Math.abs(e - PRINTED_ETA[k]), `η ${map.etaNames[k]}`).toBeLessThan(1e-6);
+      expect(e.toFixed(4)).toBe(PRINTED_ETA[k].toFixed(4));
+    });
+    aucs(posterior, PRINTED_ETA).forEach((auc, k) => expect(Math.abs(auc - PRINTED_AUC[k])).toBeLessThan(5e-5));
+    // At the engine's own η the AUCs move by less than 1e-4.
+    aucs(posterior, map.eta).forEach((auc, k) => expect(Math.abs(auc - PRINTED_AUC[k])).toBeLessThan(1e-4));
+  });
+
+  it('the error form matters: with the variances added instead, η moves by more than 1e-3', () => {
+    const { spec, model } = readLibraryModel(entry);
+    const variances = { ...model, residual: { pk: { ...model.residual.pk!, combined: 'sum-of-variances' as const } } };
+    const map = mapEstimate(new PatientPosterior(spec, variances, record));
+    expect(Math.max(...Array.from(map.eta, (e, k) => Math.abs(e - PRINTED_ETA[k])))).toBeGreaterThan(1e-3);
   });
 });

@@ -11,6 +11,7 @@ import type { StudyPopulationModel } from '../pkpd/population/fit-study';
 import type { StudySpec } from '../study/study-spec';
 import estdataText from '../../test-data/models/estdata-published.study.json?raw';
 import phenobarbitalText from '../../test-data/models/phenobarbital-grasela1985.study.json?raw';
+import vancomycinText from '../../test-data/models/vancomycin-goti2018.study.json?raw';
 import { describeSpecProblems, fixedPopulationModel, readPatientModelText } from './population-model';
 
 export interface LibraryModel {
@@ -47,6 +48,17 @@ export const MODEL_LIBRARY: readonly LibraryModel[] = [
       "Users Guide (Boeckmann, Sheiner & Beal); final FOCE-INTERACTION estimates of NONMEM as in Pharmpy's example model",
     url: 'https://github.com/pharmpy/pharmpy/blob/f16b61bceee5722fea7ca44d64611eda9163edae/src/pharmpy/internals/example_models/pheno.ext',
     text: phenobarbitalText,
+  },
+  {
+    id: 'vancomycin-goti2018',
+    name: 'Vancomycin in hospitalised adults (2-compartment IV infusion, creatinine clearance, weight, haemodialysis)',
+    drug: 'vancomycin',
+    published: true,
+    citation:
+      'Goti V, Chaturvedula A, Fossler MJ, Mok S, Jacob JT, Ther Drug Monit 40(2):212–221 (2018), doi:10.1097/FTD.0000000000000490; ' +
+      "values as the R package posologyr transcribes them (its vancomycin case study's mod_vancomycin_2cpt_Goti2018)",
+    url: 'https://github.com/levenc/posologyr/blob/0217819d92e77d741e19ad7f7e5a514efd8c0dd7/vignettes/case_study_vancomycin.Rmd',
+    text: vancomycinText,
   },
 ];
 

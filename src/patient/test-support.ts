@@ -11,11 +11,13 @@ import { createRng } from '../pkpd/random';
 import type { StudyPopulationModel } from '../pkpd/population/fit-study';
 import type { StudySpec } from '../study/study-spec';
 import { PatientPosterior } from './map-estimate';
-import type { PatientObservation, PatientRecord } from './patient-record';
+import { describePatientProblems, readPatientRecordText, type PatientObservation, type PatientRecord } from './patient-record';
 import { fixedPopulationModel, readPatientModel } from './population-model';
 
 export const EXAMPLE_MODEL_PATH = new URL('../../test-data/models/estdata-published.study.json', import.meta.url);
 export const EXAMPLE_PATIENT_PATH = new URL('../../test-data/patients/example.patient.json', import.meta.url);
+/** The patient of posologyr's vancomycin case study (patient B): two infusions, two levels (model-library.test.ts). */
+export const VANCOMYCIN_PATIENT_PATH = new URL('../../test-data/patients/vancomycin-posologyr.patient.json', import.meta.url);
 
 export function exampleModel(): { spec: StudySpec; model: StudyPopulationModel } {
   const reading = readPatientModel(JSON.parse(readFileSync(EXAMPLE_MODEL_PATH, 'utf8')));
@@ -63,4 +65,11 @@ export function simulatePatients(spec: StudySpec, model: StudyPopulationModel, c
     out.push({ record, eta, next: [level('pk', nextPk, truth.pk[2]), level('pd', nextPd, truth.pd[1])] });
   }
   return out;
+}
+
+/** A patient file of test-data/patients, read; throws naming its problems. */
+export function readPatientFile(path: URL): PatientRecord {
+  const reading = readPatientRecordText(readFileSync(path, 'utf8'));
+  if (!reading.ok) throw new Error(describePatientProblems(reading.problems));
+  return reading.record;
 }
