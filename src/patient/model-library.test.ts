@@ -172,6 +172,7 @@ describe('vancomycin (Goti 2018): posologyr’s MAP η and AUCs of its case stud
   it('reproduces the printed η to 1e-6 (to the 4 printed digits) and the printed AUCs to their 4 decimals', () => {
     const { spec, model } = readLibraryModel(entry);
     expect(model.residual.pk).toEqual({ scale: 'natural', additive: 3.4, proportional: 0.227, combined: 'sum-of-sds' });
+    expect(spec.model.covariateRanges).toEqual({ CLCREAT: [4, 150], WT: [33, 255], DIAL: [0, 1] });
     const posterior = new PatientPosterior(spec, model, record);
     const map = mapEstimate(posterior);
     expect(map.etaNames).toEqual(['CL', 'V', 'V2']);
