@@ -6,6 +6,10 @@
  *     recommendation from 500 draws of the Laplace approximation (no importance weights);
  *   - with_sampling: the headless command's path (`patientReport`: MAP, SIR with 2000 proposals and
  *     500 draws, the recommendation) plus the 90 % band of both endpoints over the 14 days (1-h grid);
+ *   - interval_choice: `patientReport` for test-data/patients/intervals.patient.json (four candidate
+ *     intervals: the recommendation at each, the smallest amount per day chosen);
+ *   - phenobarbital: `patientReport` for the first neonate of test-data/real/pheno_sd.csv (its doses and
+ *     levels) under the library's phenobarbital model (IV bolus, trough 15–40 µg/mL every 12 h);
  *   - the first (cold) run of each, then the median and largest of BENCH_ROUNDS (default 20) warm runs.
  *
  *   flock /tmp/qpkpd-heavy.lock npx tsx scripts/vite-run.ts bench/patient.ts > bench/results-patient-DATE.json
@@ -20,6 +24,32 @@ import { recommendDose } from '../src/patient/recommend';
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 20));
 const modelText = readFileSync(new URL('../test-data/models/estdata-published.study.json', import.meta.url), 'utf8');
 const patientText = readFileSync(new URL('../test-data/patients/example.patient.json', import.meta.url), 'utf8');
+const intervalsText = readFileSync(new URL('../test-data/patients/intervals.patient.json', import.meta.url), 'utf8');
+const phenoModelText = readFileSync(new URL('../test-data/models/phenobarbital-grasela1985.study.json', import.meta.url), 'utf8');
+
+/** The first neonate of pheno_sd.csv as a patient record (bolus doses, levels; regimen every 12 h). */
+function firstNeonate(): unknown {
+  const lines = readFileSync(new URL('../test-data/real/pheno_sd.csv', import.meta.url), 'utf8').trim().split('\n');
+  const header = lines[0].split(',').map((h) => h.replaceAll('"', ''));
+  const rows = lines.slice(1).map((l) => Object.fromEntries(l.split(',').map((v, i) => [header[i], Number(v)])));
+  const one = rows.filter((r) => r.ID === 1);
+  return {
+    format: 'qpkpd-patient',
+    version: 1,
+    covariates: { WT: one[0].WT, APGRLT5: one[0].APGR < 5 ? 1 : 0 },
+    doses: one.filter((r) => r.EVID === 1).map((r) => ({ time: r.TIME, amount: r.AMT, route: 'iv' })),
+    observations: one.filter((r) => r.MDV === 0).map((r) => ({ time: r.TIME, endpoint: 'pk', value: r.DV })),
+    regimen: { interval: 12, route: 'iv', step: 0.5 },
+    probability: 0.9,
+  };
+}
+const neonate = firstNeonate();
+
+function report(model: string, patient: unknown): { dose: number | null; interval: number; probability: number } {
+  const { spec, model: population, record } = readPatientInputs(JSON.parse(model), patient);
+  const r = patientReport(spec, population, record);
+  return { dose: r.recommendation.dose, interval: r.recommendation.regimen.interval, probability: r.recommendation.probability };
+}
 
 function mapAndRecommendation(): { dose: number | null; probability: number } {
   const { spec, model, record } = readPatientInputs(JSON.parse(modelText), JSON.parse(patientText));
@@ -58,6 +88,8 @@ function time<T>(run: () => T): { cold: number; median: number; largest: number;
 
 const a = time(mapAndRecommendation);
 const b = time(withSampling);
+const c = time(() => report(modelText, JSON.parse(intervalsText)));
+const d = time(() => report(phenoModelText, neonate));
 process.stdout.write(
   `${JSON.stringify(
     {
@@ -69,9 +101,11 @@ process.stdout.write(
       seconds: {
         map_recommendation: { cold: a.cold, median: a.median, largest: a.largest },
         with_sampling: { cold: b.cold, median: b.median, largest: b.largest },
+        interval_choice: { cold: c.cold, median: c.median, largest: c.largest },
+        phenobarbital: { cold: d.cold, median: d.median, largest: d.largest },
       },
-      targets: { map_recommendation: 1, with_sampling: 3 },
-      result: { laplace: a.result, sir: b.result },
+      targets: { map_recommendation: 1, with_sampling: 3, interval_choice: 3, phenobarbital: 3 },
+      result: { laplace: a.result, sir: b.result, intervals: c.result, phenobarbital: d.result },
     },
     null,
     2,
