@@ -6,7 +6,12 @@ import type { DoseRunOptions, DoseRunProgress, MechanisticRunReport, NetworkRunR
 import type { HybridRunSettings } from '../src/model/mechanistic/hybrid-doses';
 import type { StudySpec } from '../src/study/study-spec';
 import type { DosesWorkerApi, NetworkRunOptions } from './doses.worker';
-import { WorkerSession } from './worker-session';
+import { type CrashWording, WorkerSession } from './worker-session';
+
+const PATIENT_MODEL: CrashWording = {
+  work: 'Reading the hybrid model for this patient',
+  advice: 'Retry (a fresh worker starts); your saved models are kept.',
+};
 
 export class DoseRunCancelledError extends Error {
   constructor() {
@@ -60,6 +65,16 @@ export class DosesClient {
     onProgress: (progress: DoseRunProgress) => void,
   ): Promise<MechanisticRunReport> {
     return this.session.run((api) => api.runHybrid(datasetSource(data), spec, options, settings, Comlink.proxy(onProgress)));
+  }
+
+  /**
+   * A saved hybrid model (src/store/models.ts `listHybridModels`) as one patient's population model:
+   * the fixed-value study spec for these covariates (and baseline response, where the network reads
+   * it: hybrid-patient-model.ts `patientBaselinePd`), to read with src/patient/population-model.ts
+   * `readPatientModel`. Rejects with PatientModelError or PatientDataError (user-facing).
+   */
+  patientModel(modelId: string, covariates: Record<string, number>, baselinePd?: number): Promise<StudySpec> {
+    return this.session.run((api) => api.patientModel(modelId, covariates, baselinePd), PATIENT_MODEL);
   }
 
   cancel(): void {

@@ -24,7 +24,8 @@ import type { PkPdModel } from '../src/model/pkpd-model';
 import { type BackendRequest, chooseBackend } from '../src/platform/compute-backend';
 import { probeWebGpu } from '../src/platform/webgpu-probe';
 import type { StudySpec } from '../src/study/study-spec';
-import { loadTrainedModel } from '../src/store/models';
+import { isHybridModelMeta, loadTrainedModel } from '../src/store/models';
+import { PatientModelError } from '../src/patient/population-model';
 import { type DatasetSource, resolveDataset } from '../src/store/dataset-source';
 
 /** A network run's options: the TF.js backend is the policy's choice ('auto') or, to retry on the CPU path, 'wasm'. */
@@ -141,6 +142,34 @@ const api = {
       return await failOnGpuLoss(runHybridDoses(data, spec, options, settings, { onProgress: (p) => void onProgress(p) }));
     } finally {
       releaseProxy(onProgress);
+    }
+  },
+
+  /**
+   * A saved hybrid model as one patient's population model: the fixed-value study spec of the patient
+   * with these covariates (and baseline response, where the network reads it), JSON-ready
+   * (src/model/mechanistic/hybrid-patient-model.ts). Rejects with a PatientModelError (not a hybrid
+   * model) or a PatientDataError naming a missing covariate.
+   */
+  async patientModel(modelId: string, covariates: Record<string, number>, baselinePd?: number): Promise<StudySpec> {
+    const { meta, document } = await loadTrainedModel(modelId);
+    if (!isHybridModelMeta(meta))
+      throw new PatientModelError(
+        `“${meta.name}” is not a hybrid model; only a hybrid model (the Model tab's mechanistic head) is read here.`,
+      );
+    const [{ activateBackend }, { loadHybrid }, { disposeHybridModel }, { hybridPatientDocument }] = await Promise.all([
+      import('../src/platform/tfjs-runtime'),
+      import('../src/model/mechanistic/hybrid-document'),
+      import('../src/model/mechanistic/hybrid-model'),
+      import('../src/model/mechanistic/hybrid-patient-model'),
+    ]);
+    // One forward pass of a small network: the plain JavaScript path, always there, needs no GPU start.
+    await activateBackend('cpu');
+    const hybrid = loadHybrid(document);
+    try {
+      return hybridPatientDocument(hybrid, covariates, baselinePd, meta.name);
+    } finally {
+      disposeHybridModel(hybrid);
     }
   },
 };

@@ -47,6 +47,16 @@ export async function listTrainedModels(): Promise<TrainedModelMeta[]> {
   return db.getAllFromIndex('model-meta', 'by-created');
 }
 
+/** A stored model is a hybrid model (the mechanistic head: a population model whose covariate model is a network). */
+export function isHybridModelMeta(meta: Pick<TrainedModelMeta, 'config'>): boolean {
+  return meta.config.head === 'mechanistic';
+}
+
+/** The stored hybrid models, oldest first: those that can be a patient's population model (DosesClient `patientModel`). */
+export async function listHybridModels(): Promise<TrainedModelMeta[]> {
+  return (await listTrainedModels()).filter(isHybridModelMeta);
+}
+
 export async function loadTrainedModel(id: string): Promise<{ meta: TrainedModelMeta; document: StoredModelDocument }> {
   const db = await openStudioDatabase();
   const tx = db.transaction(['model-meta', 'model-data'], 'readonly');

@@ -33,15 +33,26 @@ export interface HybridBaseline {
   readonly groups: Readonly<Record<string, readonly number[]>>;
 }
 
-/** A subject's last PD observation at or before its first dose (NaN: none). */
-export function subjectBaselinePd(subject: StudySubject): number {
-  const firstDose = subject.segments.flatMap((s) => s.doses.map((d) => d.time)).reduce((a, b) => Math.min(a, b), Infinity);
+/**
+ * The baseline PD rule: the last of the PD levels (in time order) at or before the first dose — at
+ * or before time 0 when there is no dose; NaN when there is none. A trial subject's
+ * (`subjectBaselinePd`) and a patient's (hybrid-patient-model.ts `patientBaselinePd`).
+ */
+export function baselineBeforeFirstDose(doseTimes: readonly number[], pdTimes: ArrayLike<number>, pdValues: ArrayLike<number>): number {
+  const firstDose = doseTimes.reduce((a, b) => Math.min(a, b), Infinity);
   const anchor = Number.isFinite(firstDose) ? firstDose : 0;
   let value = Number.NaN;
-  subject.pd.times.forEach((t, j) => {
-    if (t <= anchor) value = subject.pd.values[j];
-  });
+  for (let j = 0; j < pdTimes.length; j++) if (pdTimes[j] <= anchor) value = pdValues[j];
   return value;
+}
+
+/** A subject's last PD observation at or before its first dose (NaN: none). */
+export function subjectBaselinePd(subject: StudySubject): number {
+  return baselineBeforeFirstDose(
+    subject.segments.flatMap((s) => s.doses.map((d) => d.time)),
+    subject.pd.times,
+    subject.pd.values,
+  );
 }
 
 /** The subjects with their baseline PD as the covariate BASELINE_PD_COLUMN. */
