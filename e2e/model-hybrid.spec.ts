@@ -83,4 +83,25 @@ test('the Model tab trains the mechanistic head (a hybrid model), saves, exports
   await expect(results.getByTestId('saved-as')).toContainText('Hybrid MLP (2)');
   await expect(results.getByTestId('predictions')).toHaveAttribute('data-first-predictions', predictions ?? '');
   await expect(results.getByTestId('hybrid-facts')).toContainText('from BW, COMED');
+
+  // The saved hybrid as one patient's prior (Patient tab): its network evaluated for the patient's covariates.
+  await page.getByRole('tab', { name: 'Patient' }).click();
+  const patient = page.locator('qp-patient-view');
+  await patient.getByTestId('patient-library').selectOption({ label: 'Hybrid MLP' });
+  await patient.getByRole('button', { name: 'Use this model' }).click();
+  const hybrid = patient.getByTestId('patient-hybrid');
+  await hybrid.getByRole('button', { name: "Make this patient's model" }).click();
+  await expect(patient.locator('#p-hybrid-BW-problem')).toContainText('give the patient');
+  await patient.locator('#p-hybrid-BW').fill('82');
+  await patient.locator('#p-hybrid-COMED').fill('1');
+  if (await patient.locator('#p-hybrid-baseline').count()) await patient.locator('#p-hybrid-baseline').fill('9.5');
+  await hybrid.getByRole('button', { name: "Make this patient's model" }).click();
+  await expect(patient.getByTestId('patient-model-name')).toContainText('for this patient (BW 82, COMED 1');
+  await patient.getByTestId('patient-file').setInputFiles({
+    name: 'example.patient.json',
+    mimeType: 'application/json',
+    buffer: readFileSync('test-data/patients/example.patient.json'),
+  });
+  await expect(patient.getByTestId('recommended-dose')).toContainText('every 24 h (oral)');
+  await expect(patient.getByTestId('patient-parameters')).toContainText('CL');
 });

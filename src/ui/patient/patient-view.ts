@@ -11,6 +11,11 @@ import { downloadBlob } from '../../export/download';
 import { fileNameOf } from '../../export/file-name';
 import { MODEL_LIBRARY } from '../../patient/model-library';
 import type { IntervalOption } from '../../patient/recommend';
+import { BASELINE_PD_COLUMN } from '../../model/mechanistic/hybrid-baseline';
+import type { TrainedModelMeta } from '../../model/trained-model';
+import { listHybridModels } from '../../store/models';
+import { onStoreChange } from '../../store/store-changes';
+import { DosesClient } from '../../../workers/doses-client';
 import { dosesWorkspace } from '../doses/doses-workspace';
 import { describePatientProblems, readPatientRecordText, type PatientProblem } from '../../patient/patient-record';
 import { questionInWords } from '../../dose/dose-run-report';
@@ -36,6 +41,20 @@ import './patient-note';
 import { patientPlot } from './patient-plot';
 import './patient-vault-panel';
 import { vaultSession } from './vault-session';
+
+/** The doses worker that evaluates hybrid models' networks for the Patient tab (its own: the Doses tab's is cancelled by terminating it). */
+let hybridClient: DosesClient | null = null;
+
+interface PendingHybrid {
+  id: string;
+  name: string;
+  /** Covariate columns the network reads (upper case). */
+  columns: string[];
+  /** Whether it reads the response before the first dose. */
+  baseline: boolean;
+  /** Values as typed, by column (and BASELINE_PD_COLUMN). */
+  values: Record<string, string>;
+}
 
 /** What is saved with a patient of the model it was computed with. */
 interface SavedModel {
@@ -66,6 +85,8 @@ export class PatientView extends LitElement {
     printedAt: { state: true },
     modelKey: { state: true },
     notice: { state: true },
+    hybrids: { state: true },
+    pendingHybrid: { state: true },
   };
   static override styles = [
     controlStyles,
@@ -175,6 +196,11 @@ export class PatientView extends LitElement {
   declare modelKey: string;
   /** Information about the entry (a conversion made), '' when none. */
   declare notice: string;
+  /** Saved hybrid models (Model tab, mechanistic head): each can make one patient's prior. */
+  declare hybrids: TrainedModelMeta[];
+  /** A hybrid model chosen, waiting for the patient's covariates its network reads. */
+  declare pendingHybrid: PendingHybrid | null;
+  private unsubscribeModels: (() => void) | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly onVault = (): void => this.requestUpdate();
 
@@ -192,11 +218,15 @@ export class PatientView extends LitElement {
     this.printedAt = new Date();
     this.modelKey = `library:${MODEL_LIBRARY[0].id}`;
     this.notice = '';
+    this.hybrids = [];
+    this.pendingHybrid = null;
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
     vaultSession.addEventListener('change', this.onVault);
+    void this.readHybrids();
+    this.unsubscribeModels = onStoreChange('models', () => void this.readHybrids());
     if (!this.choice && kept.choice) {
       this.choice = kept.choice;
       this.form = kept.form;
@@ -214,6 +244,7 @@ export class PatientView extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     vaultSession.removeEventListener('change', this.onVault);
+    this.unsubscribeModels?.();
     clearTimeout(this.timer);
   }
 
@@ -229,7 +260,7 @@ export class PatientView extends LitElement {
         }
       </p>
       <qp-patient-vault @patient-opened=${this.onOpened} @patient-deleted=${this.onDeleted}></qp-patient-vault>
-      ${this.renderModel()}
+      ${this.renderModel()} ${this.pendingHybrid ? this.renderPendingHybrid(this.pendingHybrid) : nothing}
       ${this.message ? html`<p class="alert" role="alert" data-testid="patient-message">${this.message}</p>` : nothing}
       ${this.notice ? html`<p class="privacy" role="status" data-testid="patient-notice">${this.notice}</p>` : nothing}
       ${this.choice?.ok && this.form ? this.renderForm(this.form) : nothing} ${this.renderResult()} ${this.renderNote()}`;
@@ -375,6 +406,15 @@ export class PatientView extends LitElement {
               )}
             </optgroup>
             ${
+              this.hybrids.length > 0
+                ? html`<optgroup label="Hybrid models (Model tab)">
+                    ${this.hybrids.map(
+                      (m) => html`<option value="hybrid:${m.id}" ?selected=${this.modelKey === `hybrid:${m.id}`}>${m.name}</option>`,
+                    )}
+                  </optgroup>`
+                : nothing
+            }
+            ${
               fitted
                 ? html`<optgroup label="Fitted in this session">
                     <option value="fitted" ?selected=${this.modelKey === 'fitted'}>${fitted.label}</option>
@@ -407,7 +447,89 @@ export class PatientView extends LitElement {
     downloadBlob(new Blob([text], { type: 'application/json' }), `${fileNameOf(chosen.name)}.study.json`);
   }
 
+  private async readHybrids(): Promise<void> {
+    try {
+      this.hybrids = await listHybridModels();
+    } catch {
+      this.hybrids = []; // no store (private mode): the library and files still work
+    }
+  }
+
+  private renderPendingHybrid(pending: PendingHybrid): TemplateResult {
+    return html`<fieldset data-testid="patient-hybrid">
+      <legend>${pending.name}: this patient's values for the network</legend>
+      <p class="hint">
+        A hybrid model's covariate model is a network: for one patient it gives that patient's typical values, which then work as a fixed
+        model (Ω and residual error of the hybrid). Change a value later: make the patient's model again.
+      </p>
+      <div class="row">
+        ${pending.columns.map((c) =>
+          this.field(`p-hybrid-${c}`, c, pending.values[c] ?? '', `hybrid.${c}`, (v) => (pending.values[c] = v)),
+        )}
+        ${
+          pending.baseline
+            ? this.field(
+                'p-hybrid-baseline',
+                'Pre-dose response (the last level before the first dose)',
+                pending.values[BASELINE_PD_COLUMN] ?? '',
+                'hybrid.baseline',
+                (v) => (pending.values[BASELINE_PD_COLUMN] = v),
+              )
+            : nothing
+        }
+        <button data-testid="patient-hybrid-make" @click=${() => void this.makeHybridModel(pending)}>Make this patient's model</button>
+      </div>
+    </fieldset>`;
+  }
+
+  private async makeHybridModel(pending: PendingHybrid): Promise<void> {
+    const number = (text: string | undefined): number => (text === undefined || text.trim() === '' ? NaN : Number(text));
+    const covariates: Record<string, number> = {};
+    const problems: PatientProblem[] = [];
+    for (const c of pending.columns) {
+      const x = number(pending.values[c]);
+      if (Number.isFinite(x)) covariates[c] = x;
+      else problems.push({ path: `hybrid.${c}`, message: 'give the patient’s value (a number)' });
+    }
+    const baseline = pending.baseline ? number(pending.values[BASELINE_PD_COLUMN]) : undefined;
+    if (baseline !== undefined && !Number.isFinite(baseline))
+      problems.push({ path: 'hybrid.baseline', message: 'this model reads the response before the first dose: give it' });
+    this.problems = problems;
+    if (problems.length > 0) return;
+    try {
+      hybridClient ??= new DosesClient();
+      const document = await hybridClient.patientModel(pending.id, covariates, baseline);
+      const given = Object.entries(covariates).map(([c, x]) => `${c} ${x}`);
+      this.setModel(
+        JSON.stringify(document),
+        document.name,
+        `hybrid model “${pending.name}” of the Model tab, its network evaluated for ${given.join(', ') || 'this patient'}`,
+      );
+      if (this.choice?.ok) this.pendingHybrid = null;
+    } catch (error) {
+      this.message = (error as Error).message;
+    }
+  }
+
   private useSelectedModel(): void {
+    const hybrid = this.hybrids.find((m) => `hybrid:${m.id}` === this.modelKey);
+    if (hybrid) {
+      const inputs = hybrid.hybrid?.inputs ?? [];
+      this.choice = null;
+      this.form = null;
+      this.result = null;
+      this.message = '';
+      this.problems = [];
+      this.pendingHybrid = {
+        id: hybrid.id,
+        name: hybrid.name,
+        columns: inputs.filter((c) => c !== BASELINE_PD_COLUMN).map((c) => c.toUpperCase()),
+        baseline: inputs.includes(BASELINE_PD_COLUMN),
+        values: {},
+      };
+      return;
+    }
+    this.pendingHybrid = null;
     if (this.modelKey === 'fitted') {
       const fitted = fittedModel();
       if (fitted) this.setModel(JSON.stringify(fitted.document), fitted.label, fitted.source);
