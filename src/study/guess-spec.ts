@@ -252,8 +252,8 @@ export function guessRoute(
   };
 }
 
-/** Columns whose values are the subjects' dose groups. */
-const DOSE_LIKE = /^(DOSE|DOSEGRP|DOSEGROUP|DOSE_GROUP|DOSELEVEL|ARM|TRT|TREAT|TREATMENT|GROUP|GRP|COHORT)$/;
+/** Columns whose values are the subjects' dose groups (the design's arms, not a characteristic of the subjects). */
+export const DOSE_LIKE = /^(DOSE|DOSEGRP|DOSEGROUP|DOSE_GROUP|DOSELEVEL|ARM|TRT|TREAT|TREATMENT|GROUP|GRP|COHORT)$/;
 
 export function guessGroupBy(facts: Pick<StudyFacts, 'covariates'>): string {
   const column = facts.covariates.find(
