@@ -76,6 +76,23 @@ test('a model file without fixed values is refused with its message', async ({ a
     .getByTestId('patient-model-file')
     .setInputFiles({ name: 'broken.study.json', mimeType: 'application/json', buffer: Buffer.from('{"format": "qpkpd-study"') });
   await expect(view.getByTestId('patient-message')).toContainText('broken.study.json is not a usable population model');
+
+  // By hand: the editor starts from the model in use; a model without KOUT is refused, one with half the CL is used.
+  await view.getByText('Enter or edit a model by hand').click();
+  const editor = view.locator('#p-model-text');
+  const text = await editor.inputValue();
+  expect(text).toContain('"CL": 38');
+  await editor.fill(text.replace('"KOUT": 0.015', '"KOUTX": 0.015'));
+  await view.getByTestId('patient-model-text-use').click();
+  await expect(view.getByTestId('patient-message')).toContainText('the model entered by hand is not a usable population model');
+  await editor.fill(text.replace('"CL": 38', '"CL": 19'));
+  await view.getByTestId('patient-model-text-use').click();
+  await expect(view.getByTestId('patient-model-name')).toContainText('entered by hand');
+  await view
+    .getByTestId('patient-file')
+    .setInputFiles({ name: 'example.patient.json', mimeType: 'application/json', buffer: Buffer.from(PATIENT) });
+  await expect(view.getByTestId('recommended-dose')).toContainText('mg every 24 h');
+  await expect(view.getByTestId('recommended-dose')).not.toContainText('3.5 mg');
 });
 
 test('a library model (phenobarbital, IV) takes its own covariates, infusions and a below-LOQ level', async ({ appPage: page }) => {

@@ -87,6 +87,7 @@ export class PatientView extends LitElement {
     notice: { state: true },
     hybrids: { state: true },
     pendingHybrid: { state: true },
+    modelText: { state: true },
   };
   static override styles = [
     controlStyles,
@@ -201,6 +202,8 @@ export class PatientView extends LitElement {
   /** A hybrid model chosen, waiting for the patient's covariates its network reads. */
   declare pendingHybrid: PendingHybrid | null;
   private unsubscribeModels: (() => void) | null = null;
+  /** The hand editor's text (starts as the model in use, or the library's first model). */
+  declare modelText: string;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly onVault = (): void => this.requestUpdate();
 
@@ -220,6 +223,13 @@ export class PatientView extends LitElement {
     this.notice = '';
     this.hybrids = [];
     this.pendingHybrid = null;
+    this.modelText = '';
+  }
+
+  /** Opening the hand editor: it starts from the model in use (or the library's first), to be edited. */
+  private onEditorToggle(event: Event): void {
+    if (!(event.target as HTMLDetailsElement).open || this.modelText.trim() !== '') return;
+    this.modelText = this.choice?.ok ? JSON.stringify(this.choice.document, null, 2) : MODEL_LIBRARY[0].text;
   }
 
   override connectedCallback(): void {
@@ -429,6 +439,29 @@ export class PatientView extends LitElement {
           <input type="file" accept=".json,application/json" data-testid="patient-model-file" @change=${this.onModelFile}
         /></label>
       </div>
+      <details data-testid="patient-model-editor" @toggle=${this.onEditorToggle}>
+        <summary>Enter or edit a model by hand (the study spec's JSON, fixed values)</summary>
+        <label for="p-model-text" class="hint"
+          >Typical values (volumes in L, clearances in L per the spec's time unit), covariate effects with their <code>value</code>, Ω as
+          SDs of log-normal η, residual error, <code>questions.endpoint</code> and <code>criterion</code> (see docs/patient.md).</label
+        >
+        <textarea
+          id="p-model-text"
+          rows="14"
+          cols="90"
+          spellcheck="false"
+          .value=${this.modelText}
+          @input=${(e: Event) => (this.modelText = (e.target as HTMLTextAreaElement).value)}
+        ></textarea>
+        <div>
+          <button
+            data-testid="patient-model-text-use"
+            @click=${() => this.setModel(this.modelText, 'the model entered by hand', 'entered by hand')}
+          >
+            Use the model as written
+          </button>
+        </div>
+      </details>
       ${
         chosen
           ? html`<p data-testid="patient-model-name">
