@@ -149,6 +149,13 @@ describe('FOCE-I engine', () => {
     }
     expect(progress.length).toBeGreaterThan(2);
     expect(progress[progress.length - 1]).toBeLessThanOrEqual(progress[0]);
+    // The convergence trace: the starting OFV, then each accepted iteration's (non-increasing), ending at the final OFV.
+    const trace = result.ofvTrace;
+    expect(trace).toHaveLength(result.iterations + 1);
+    expect(trace.slice(1)).toEqual(progress);
+    for (let i = 1; i < trace.length; i++) expect(trace[i]).toBeLessThanOrEqual(trace[i - 1]);
+    expect(trace[0] - trace[trace.length - 1]).toBeGreaterThan(100);
+    expect(Math.abs(trace[trace.length - 1] - result.ofv)).toBeLessThan(1e-4);
     // Residuals: CWRES roughly standard normal.
     const cw = result.diagnostics.flatMap((d) => Array.from(d.cwres));
     const mean = cw.reduce((a, b) => a + b, 0) / cw.length;

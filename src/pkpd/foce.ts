@@ -121,6 +121,12 @@ export interface FoceResult {
   nObservations: number;
   nEstimated: number;
   iterations: number;
+  /**
+   * The objective's convergence trace: OFV at the starting values, then at each accepted BFGS
+   * iteration (non-increasing: each accepted step lowers it). The final `ofv` is the last entry
+   * re-evaluated from the accepted modes (equal to it up to the inner tolerance).
+   */
+  ofvTrace: number[];
   evaluations: number;
   converged: boolean;
   message: string;
@@ -444,9 +450,14 @@ export function fitFoce(problem: FoceProblem, control: FitControl = {}): FoceRes
   const stage = control.stage ?? 'FOCE';
   const value = (x: Float64Array): number => objective.value(x);
   const probe = (x: Float64Array): number => objective.value(x, false);
+  const ofvTrace: number[] = [];
   const result = minimizeBfgs(
     {
-      value,
+      value: (x) => {
+        const f = value(x);
+        if (ofvTrace.length === 0) ofvTrace.push(f);
+        return f;
+      },
       gradient: (x, fx) => forwardGradient(probe, x, fx),
       accept: (x) => objective.accept(x),
     },
@@ -455,7 +466,10 @@ export function fitFoce(problem: FoceProblem, control: FitControl = {}): FoceRes
       maxIterations: control.maxIterations ?? 300,
       fTolerance: 1e-4,
       maxStep: 1,
-      onIteration: (iteration, _x, f) => control.onProgress?.({ stage, iteration, ofv: f }),
+      onIteration: (iteration, _x, f) => {
+        ofvTrace.push(f);
+        control.onProgress?.({ stage, iteration, ofv: f });
+      },
     },
   );
   const x = result.x;
@@ -535,6 +549,7 @@ export function fitFoce(problem: FoceProblem, control: FitControl = {}): FoceRes
     nObservations,
     nEstimated,
     iterations: result.iterations,
+    ofvTrace,
     evaluations: objective.evaluations,
     converged: result.converged,
     message: result.message,
