@@ -65,7 +65,7 @@ describe('diagnostics of a study fit: IV infusions (RATE), two compartments, eff
   beforeAll(() => {
     const { scenario, dataset } = trial(EFFECT_COMPARTMENT);
     fit = fitStudy(dataset, scenario.spec);
-    diagnostics = studyDiagnostics(fit, { vpcReplicates: 100, seed: 3 });
+    diagnostics = studyDiagnostics(fit, { vpcReplicates: 100, npdeSimulations: 0, seed: 3 });
   });
 
   it('puts the observed 5th, 50th and 95th percentiles inside the simulated intervals in most bins (data from the fitted model family)', () => {
@@ -79,7 +79,7 @@ describe('diagnostics of a study fit: IV infusions (RATE), two compartments, eff
 
   it('flags a wrong model: twice the clearance misses the observed PK median in most bins', () => {
     const wrong: StudyFitResult = { ...fit, model: { ...fit.model, theta: { ...fit.model.theta, CL: 2 * fit.model.theta.CL } } };
-    const vpc = studyDiagnostics(wrong, { vpcReplicates: 30, seed: 3 }).vpc;
+    const vpc = studyDiagnostics(wrong, { vpcReplicates: 30, npdeSimulations: 0, seed: 3 }).vpc;
     expect(coverage(vpc.pk!, 'p50')).toBeLessThan(0.3);
   });
 
@@ -133,11 +133,13 @@ describe('diagnostics of a study fit: IV infusions (RATE), two compartments, eff
   });
 
   it('comes as plain data (survives structured cloning), reproduces with its seed and differs with another', () => {
-    const small = studyDiagnostics(fit, { vpcReplicates: 5, seed: 9, curvePoints: 50 });
+    // NPDE and the rest of the guidance diagnostics: study-diagnostics-guidance.test.ts.
+    const small = studyDiagnostics(fit, { vpcReplicates: 5, npdeSimulations: 20, seed: 9, curvePoints: 50 });
     expect(structuredClone(small)).toEqual(small);
-    expect(studyDiagnostics(fit, { vpcReplicates: 5, seed: 9, curvePoints: 50 })).toEqual(small);
-    const other = studyDiagnostics(fit, { vpcReplicates: 5, seed: 10, curvePoints: 50 });
+    expect(studyDiagnostics(fit, { vpcReplicates: 5, npdeSimulations: 20, seed: 9, curvePoints: 50 })).toEqual(small);
+    const other = studyDiagnostics(fit, { vpcReplicates: 5, npdeSimulations: 20, seed: 10, curvePoints: 50 });
     expect(other.vpc.pk).not.toEqual(small.vpc.pk);
+    expect(other.npde.observations).not.toEqual(small.npde.observations);
     expect(other.curves).toEqual(small.curves);
   });
 
@@ -147,6 +149,7 @@ describe('diagnostics of a study fit: IV infusions (RATE), two compartments, eff
     const run = (): StudyDiagnostics =>
       studyDiagnostics(fit, {
         vpcReplicates: 20,
+        npdeSimulations: 0,
         seed: 1,
         curvePoints: 50,
         signal,
@@ -165,7 +168,7 @@ describe('diagnostics of a study fit: IV infusions (RATE), two compartments, eff
   });
 
   it('runs no VPC with 0 replicates and keeps the rest', () => {
-    const none = studyDiagnostics(fit, { vpcReplicates: 0, curvePoints: 50 });
+    const none = studyDiagnostics(fit, { vpcReplicates: 0, npdeSimulations: 0, curvePoints: 50 });
     expect(none.vpc.pk).toBeNull();
     expect(none.vpc.pd).toBeNull();
     expect(none.observations).toEqual(fit.observations);
@@ -180,7 +183,7 @@ describe('diagnostics of a study fit: IV infusions (RATE), two compartments, eff
     if (!ingested.ok) throw new Error('arms.csv did not ingest');
     const arms = fitStudy(ingested.dataset, scenario.spec);
     expect(arms.study.groups).toHaveLength(8);
-    const vpc = studyDiagnostics(arms, { vpcReplicates: 3, curvePoints: 50 }).vpc.pk!;
+    const vpc = studyDiagnostics(arms, { vpcReplicates: 3, npdeSimulations: 0, curvePoints: 50 }).vpc.pk!;
     expect(vpc.strata).toHaveLength(MAX_VPC_PANELS);
     expect(vpc.strata.slice(0, 5).map((s) => s.label)).toEqual(arms.study.groups.slice(0, 5));
     expect(vpc.strata[5].label).toBe('other (3 groups)');
@@ -198,7 +201,7 @@ describe('diagnostics of a study fit: infusions via ADDL/II, indirect response',
   beforeAll(() => {
     const { scenario, dataset } = trial(INDIRECT);
     fit = fitStudy(dataset, scenario.spec);
-    diagnostics = studyDiagnostics(fit, { vpcReplicates: 100, seed: 3 });
+    diagnostics = studyDiagnostics(fit, { vpcReplicates: 100, npdeSimulations: 0, seed: 3 });
   });
 
   it('puts the observed percentiles inside the simulated intervals in most bins', () => {
@@ -242,9 +245,13 @@ describe('diagnostics of a study fit: a real file with two occasions, and a stud
     const ingested = ingestText(readRealDatasetCsv('mavoglurant'), 'mavoglurant.csv');
     if (!ingested.ok) throw new Error('mavoglurant.csv did not ingest');
     const fit = fitStudy(ingested.dataset, reading.spec);
-    const d = studyDiagnostics(fit, { vpcReplicates: 10, seed: 1 });
+    const d = studyDiagnostics(fit, { vpcReplicates: 10, npdeSimulations: 100, seed: 1 });
     expectCurvesThroughObservations(fit, d, ['pk']);
     expect(d.vpc.pd).toBeNull();
+    // NPDE across the reset: one per PK row, every one finite (decorrelated over both occasions).
+    expect(d.npde.observations).toHaveLength(fit.observations.length);
+    expect(d.npde.observations.every((r) => r.target === 'pk' && Number.isFinite(r.npde))).toBe(true);
+    expect(d.pcVpc.pd).toBeNull();
     const twice = fit.study.subjects.filter((s) => s.segments.length === 2);
     expect(twice.length).toBeGreaterThan(50);
     for (const subject of twice) {
@@ -273,8 +280,14 @@ describe('diagnostics of a study fit: a real file with two occasions, and a stud
     };
     const fit = fitStudy(trial(1).dataset, spec);
     expect(fit.pk).toBeUndefined();
-    const d = studyDiagnostics(fit, { vpcReplicates: 20, seed: 1 });
+    const d = studyDiagnostics(fit, { vpcReplicates: 20, npdeSimulations: 100, seed: 1 });
     expect(d.vpc.pk).toBeNull();
+    expect(d.pcVpc.pk).toBeNull();
+    expect(coverage(d.pcVpc.pd!, 'p50')).toBeGreaterThanOrEqual(0.7);
+    expect(Object.keys(d.npde.summary)).toEqual(['pd']);
+    expect(Math.abs(d.npde.summary.pd!.mean)).toBeLessThan(0.2);
+    expect(d.convergence.map((c) => c.stage)).toEqual(['pd']);
+    expect(d.eta.etas.map((e) => e.parameter)).toEqual(['IC50']);
     expect(coverage(d.vpc.pd!, 'p50')).toBeGreaterThanOrEqual(0.7);
     expectCurvesThroughObservations(fit, d, ['pd']);
     const dosed = d.curves.filter((c) => c.doses.length > 0);
