@@ -1,5 +1,6 @@
 // Makes sure R and its nlme package are installed (Debian's r-base-core and r-cran-nlme) for the tests
-// that run R: the nlme peer of the population fit (src/pkpd/population/nlme-peer.test.ts). Those tests
+// that run R: the nlme peer of the population fit (src/pkpd/population/nlme-peer.test.ts) and the parse
+// check of the nlmixr2 model exports (src/export/model/model-export-r.test.ts). Those tests
 // skip without R unless QPKPD_REQUIRE_R=1, which .ci/run sets.
 import { execFileSync } from 'node:child_process';
 

@@ -8,11 +8,12 @@ import { TRAINING_LIMITS } from '../src/model/training-config';
 import { DataFileError, readDataFile } from './headless-data-file';
 import { openHeadlessSession } from './headless-driver';
 import { FitInputError, readFitInputs, type FitArgs } from '../src/headless/commands/fit';
+import { readExportInputs, type ExportArgs } from '../src/headless/commands/export';
 import { readDosesInputs } from '../src/headless/commands/doses-inputs';
 import { readPatientCommandInputs, type PatientArgs } from '../src/headless/commands/patient';
 import { PatientInputError } from '../src/patient/patient-report';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 
 const USAGE = `Usage: npm run --silent headless -- <command> [options]
 
@@ -54,6 +55,11 @@ Commands:
                       OFV/AIC/BIC and the models compared (status 2 when F or S cannot be used);
                       --patient-model writes the fitted model as a study spec with fixed values, the
                       MODEL.json of patient (status 1 when a spec cannot hold the model)
+  export --csv F --spec S.json --format nonmem|nlmixr2|mrgsolve --out DIR
+                      fits as fit does and writes the fitted model to DIR, final estimates as initial
+                      values (docs/exports.md): a NONMEM control stream and its data file, an nlmixr2
+                      model function, or mrgsolve model code, each with its data; prints the files
+                      written and the estimates (status 2 when F, S or the format cannot be used)
   ude --csv F [--spec S.json] [--epochs N] [--backend cpu|wasm|auto|webgpu]
                       EXPERIMENTAL: the mechanistic model and the same model with a universal-ODE term (a
                       small network in its indirect response, docs/ude.md), fitted on the reference split's
@@ -91,6 +97,7 @@ async function main(argv: string[]): Promise<void> {
     ablation: () => experimentCommand('ablation', rest),
     claims: () => experimentCommand('claims', rest),
     fit: () => fitCommand(rest),
+    export: () => exportCommand(rest),
     ude: () => udeCommand(rest),
     patient: () => patientCommand(rest),
     structural: () => {
@@ -276,6 +283,37 @@ function writePatientModel(result: unknown, path: string): unknown {
   }
   writeFileSync(path, `${JSON.stringify(patientModel, null, 2)}\n`);
   return { ...report, patientModel: path };
+}
+
+/** `export`: the inputs checked here (status 2 when they cannot be used); fits and exports on the page; writes the files to --out. */
+function exportCommand(args: string[]): [string, unknown, (result: unknown) => unknown] {
+  const csv = option(args, '--csv') ?? usageError('export needs --csv FILE.');
+  const specPath = option(args, '--spec') ?? usageError('export needs --spec STUDY.json.');
+  const format = option(args, '--format') ?? usageError('export needs --format nonmem|nlmixr2|mrgsolve.');
+  const out = option(args, '--out') ?? usageError('export needs --out DIR.');
+  const { specText = '', specName = '' } = specFile(specPath);
+  const exportArgs: ExportArgs = { ...dataFile(csv), specText, specName, format };
+  try {
+    readExportInputs(exportArgs);
+  } catch (error) {
+    if (!(error instanceof FitInputError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  }
+  return [
+    'export',
+    exportArgs,
+    (result) => {
+      const { files, estimates } = result as { files: { name: string; text: string }[]; estimates: unknown };
+      mkdirSync(out, { recursive: true });
+      const paths = files.map((f) => {
+        const path = join(out, f.name);
+        writeFileSync(path, f.text);
+        return path;
+      });
+      return { files: paths, estimates };
+    },
+  ];
 }
 
 /** Reads and checks the model and the patient here (status 2 with the reason when they cannot be used), then runs on the page. */

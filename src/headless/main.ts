@@ -10,6 +10,7 @@ import './commands/evaluate';
 import './commands/ude';
 import './commands/structural';
 import './commands/patient';
+import './commands/export';
 
 export interface HeadlessApi {
   run(name: string, args: unknown): Promise<unknown>;

@@ -104,7 +104,8 @@ export function residualChoice(endpoint: Endpoint, spec: ResidualErrorSpec | und
   return { scale: 'natural', additive: 0.1 * typical, proportional: 0.1 };
 }
 
-function firstDosed(doses: readonly DoseEvent[], t: number): boolean {
+/** Whether a dose of `doses` comes before time t (a steady-state dose: at or before it): PK observations before are not fitted. */
+export function firstDosed(doses: readonly DoseEvent[], t: number): boolean {
   for (const d of doses) {
     if (d.time < t) return true;
     if (d.steadyState && d.time <= t) return true;
