@@ -29,7 +29,9 @@ const phenoModelText = readFileSync(new URL('../test-data/models/phenobarbital-g
 
 /** The first neonate of pheno_sd.csv as a patient record (bolus doses, levels; regimen every 12 h). */
 function firstNeonate(): unknown {
-  const lines = readFileSync(new URL('../test-data/real/pheno_sd.csv', import.meta.url), 'utf8').trim().split('\n');
+  const lines = readFileSync(new URL('../test-data/real/pheno_sd.csv', import.meta.url), 'utf8')
+    .trim()
+    .split('\n');
   const header = lines[0].split(',').map((h) => h.replaceAll('"', ''));
   const rows = lines.slice(1).map((l) => Object.fromEntries(l.split(',').map((v, i) => [header[i], Number(v)])));
   const one = rows.filter((r) => r.ID === 1);
