@@ -155,6 +155,17 @@ test('the population model fitted in the Doses tab individualises a patient', as
     await form.getByLabel(label, { exact: true }).fill(value);
   await form.getByRole('button', { name: 'Run' }).click();
   await expect(page.getByTestId('doses-notice')).toContainText('Answered in', { timeout: 60_000 });
+  // The fit for other tools: NONMEM, nlmixr2, mrgsolve, each with its data file.
+  const exports = page.getByTestId('mechanistic-fit').getByTestId('model-exports');
+  await expect(exports.locator('li')).toHaveCount(3);
+  const control = page.waitForEvent('download');
+  await exports
+    .locator('li[data-format=nonmem]')
+    .getByRole('button', { name: /\.ctl$/ })
+    .click();
+  const stream = readFileSync(await (await control).path(), 'utf8');
+  expect(stream).toContain('$EST METHOD=COND INTER');
+  expect(stream).toContain('$THETA');
 
   await page.getByRole('tab', { name: 'Patient' }).click();
   const view = page.locator('qp-patient-view');

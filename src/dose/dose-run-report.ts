@@ -7,6 +7,11 @@
  * `runStudyDoses` and `networkRunReport`; the page and the exports read these types only.
  */
 import { studySpecDocument } from '../store/study-file';
+import { fileNameOf } from '../export/file-name';
+import { type ModelExport, ModelExportError } from '../export/model/exported-model';
+import { exportMrgsolve } from '../export/model/mrgsolve';
+import { exportNlmixr2 } from '../export/model/nlmixr2';
+import { exportNonmem } from '../export/model/nonmem';
 import type { Dataset } from '../data/types';
 import { type StudyDiagnostics, studyDiagnostics } from '../pkpd/diagnostics/study-diagnostics';
 import { fitStudy, type StudyFitResult } from '../pkpd/population/fit-study';
@@ -85,7 +90,16 @@ export interface MechanisticRunReport extends AnsweredQuestions {
    */
   patientModel: Record<string, unknown> | null;
   patientModelProblem: string | null;
+  /**
+   * The fitted model for NONMEM, nlmixr2 and mrgsolve (src/export/model: the control stream / model
+   * code and its data file, final estimates as initial values); null when the exports cannot hold the
+   * model (a hybrid model's covariate network), with the reason in `modelExportsProblem`.
+   */
+  modelExports: Record<ModelExportFormat, ModelExport> | null;
+  modelExportsProblem: string | null;
 }
+
+export type ModelExportFormat = 'nonmem' | 'nlmixr2' | 'mrgsolve';
 
 export interface NetworkRunReport extends AnsweredQuestions {
   kind: 'network';
@@ -216,6 +230,24 @@ export function patientModelOf(
   }
 }
 
+/** The fitted model in the three exports' languages, or the reason it cannot be exported. */
+export function modelExportsOf(fitted: StudyFitResult): Pick<MechanisticRunReport, 'modelExports' | 'modelExportsProblem'> {
+  try {
+    const options = { baseName: fileNameOf(fitted.spec.name || 'model') };
+    return {
+      modelExports: {
+        nonmem: exportNonmem(fitted.spec, fitted, options),
+        nlmixr2: exportNlmixr2(fitted.spec, fitted, options),
+        mrgsolve: exportMrgsolve(fitted.spec, fitted, options),
+      },
+      modelExportsProblem: null,
+    };
+  } catch (error) {
+    if (error instanceof ModelExportError) return { modelExports: null, modelExportsProblem: error.message };
+    throw error;
+  }
+}
+
 /**
  * A fitted population model's run report: the spec's questions answered with parameter-uncertainty
  * bands, the fit report and its diagnostics. A hybrid model (src/model/mechanistic) passes its label
@@ -248,7 +280,7 @@ export async function fittedRunReport(
     vpcReplicates: total,
     seed: questions.seed,
     signal: control.signal,
-    onProgress: (done, of) => progress({ stage: 'diagnostics', done, total: of, message: 'visual predictive check, replicate trials' }),
+    onProgress: (done, of) => progress({ stage: 'diagnostics', done, total: of, message: 'VPC and NPDE, simulated trials' }),
   });
   const diagnosticsSeconds = (performance.now() - started) / 1000;
   const fit = studyFitReport(result.fit);
@@ -265,5 +297,6 @@ export async function fittedRunReport(
       totalSeconds: extra.fitSeconds + result.timing.totalSeconds + diagnosticsSeconds,
     },
     ...patientModelOf(fitted, spec),
+    ...modelExportsOf(fitted),
   };
 }

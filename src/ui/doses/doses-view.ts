@@ -32,6 +32,7 @@ import './dose-progress';
 import type { DoseResponseModel } from './dose-response-plots';
 import './dose-response-plots';
 import { dosesWorkspace, HYBRID_ID, type ModelRun } from './doses-workspace';
+import './model-exports';
 import './network-notes';
 import './fit-panel';
 
@@ -205,6 +206,7 @@ export class DosesView extends LitElement {
         return html`<section class="card" aria-labelledby="${key}-fit-title" data-testid="${key}-fit">
             <h3 id="${key}-fit-title">${r.label}</h3>
             <qp-mechanistic-fit .report=${r.fit} .timing=${r.timing}></qp-mechanistic-fit>
+            <qp-model-exports .report=${r}></qp-model-exports>
           </section>
           ${
             r.diagnostics

@@ -39,6 +39,8 @@ describe('the printable dose report', () => {
       timing: { fitSeconds: 0, questionsSeconds: 0, uncertaintySeconds: 0, diagnosticsSeconds: 0, totalSeconds: 0 },
       patientModel: null,
       patientModelProblem: null,
+      modelExports: null,
+      modelExportsProblem: null,
     };
     const doc = dosesReportDocument({
       data: ingested.dataset,
