@@ -47,6 +47,15 @@ describe('headless fit', () => {
     expect(report.residual.pk.exponential.value).toBeGreaterThan(0);
     expect(report.comparison).toHaveLength(1);
     expect(typeof report.seconds).toBe('number');
+    // The convergence trace (non-increasing) and the condition number of the estimates' correlations.
+    expect(report.estimation).toHaveLength(1);
+    const [pk] = report.estimation;
+    expect(pk).toMatchObject({ stage: 'pk', model: 'oral 1-compartment' });
+    expect(pk.ofv_trace.length).toBeGreaterThan(2);
+    for (let i = 1; i < pk.ofv_trace.length; i++) expect(pk.ofv_trace[i]).toBeLessThanOrEqual(pk.ofv_trace[i - 1]);
+    expect(pk.ofv_trace.at(-1)).toBeCloseTo(report.ofv, 3);
+    expect(pk.condition_number).toBeGreaterThanOrEqual(1);
+    expect(pk.eigenvalues.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(pk.eigenvalues.length, 3);
     // Plain JSON: what the runner prints.
     expect(JSON.parse(JSON.stringify(report))).toEqual(report);
     expect(report).not.toHaveProperty('patientModel');

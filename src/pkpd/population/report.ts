@@ -1,9 +1,13 @@
 /**
  * A study fit as plain JSON for people and scripts (the headless `fit` command, bench files): named
  * estimates in the spec's display units with RSE and 95 % interval, between-subject SDs with
- * shrinkage, residual errors, the objective and information criteria, the models compared, notes.
+ * shrinkage, residual errors, the objective and information criteria, the models compared, per kept
+ * stage the convergence trace (OFV at the start and after each accepted iteration) and the condition
+ * number of the estimates' correlation matrix (largest / smallest eigenvalue, NONMEM's convention;
+ * ../diagnostics/parameter-correlation.ts), notes.
  * Numbers are rounded to 4–6 significant digits; NaN (no standard error) becomes null.
  */
+import { parameterCorrelation } from '../diagnostics/parameter-correlation';
 import type { StudyFitResult } from './fit-study';
 
 const round = (x: number, digits = 5): number | null => (Number.isFinite(x) ? Number(x.toPrecision(digits)) : null);
@@ -28,6 +32,15 @@ export interface StudyFitReport {
     parameters: number;
     chosen: boolean;
     converged: boolean;
+  }[];
+  /** Per kept stage (absent in reports made before it was added). */
+  estimation?: {
+    stage: string;
+    model: string;
+    ofv_trace: (number | null)[];
+    /** Null without a covariance step. */
+    condition_number: number | null;
+    eigenvalues: (number | null)[];
   }[];
   notes: string[];
   seconds: number | null;
@@ -76,6 +89,19 @@ export function studyFitReport(fit: StudyFitResult): StudyFitReport {
       chosen: c.chosen,
       converged: c.converged,
     })),
+    estimation: [fit.pk, fit.pd].flatMap((stage) => {
+      if (!stage) return [];
+      const c = stage.foce.covariance ? parameterCorrelation(stage.foce.covariance, stage.foce.covarianceNames) : null;
+      return [
+        {
+          stage: stage.stage,
+          model: stage.label,
+          ofv_trace: stage.foce.ofvTrace.map((v) => round(v, 8)),
+          condition_number: c ? round(c.conditionNumber, 4) : null,
+          eigenvalues: c ? c.eigenvalues.map((v) => round(v, 4)) : [],
+        },
+      ];
+    }),
     notes: fit.notes,
     seconds: round(fit.elapsedMs / 1000, 3),
   };
