@@ -60,6 +60,11 @@ Commands:
                       values (docs/exports.md): a NONMEM control stream and its data file, an nlmixr2
                       model function, or mrgsolve model code, each with its data; prints the files
                       written and the estimates (status 2 when F, S or the format cannot be used)
+  covariates --csv F --spec S.json [--out NEW.json]
+                      stepwise covariate search (docs/covariate-search.md): every covariate column of F on
+                      every parameter with a random effect, forward inclusion at ΔOFV > 3.84, backward
+                      elimination at ΔOFV > 6.63; prints each step's table and the chosen model.covariates
+                      (status 2 when F or S cannot be used); --out writes S with them
   ude --csv F [--spec S.json] [--epochs N] [--backend cpu|wasm|auto|webgpu]
                       EXPERIMENTAL: the mechanistic model and the same model with a universal-ODE term (a
                       small network in its indirect response, docs/ude.md), fitted on the reference split's
@@ -97,6 +102,7 @@ async function main(argv: string[]): Promise<void> {
     ablation: () => experimentCommand('ablation', rest),
     claims: () => experimentCommand('claims', rest),
     fit: () => fitCommand(rest),
+    covariates: () => covariatesCommand(rest),
     export: () => exportCommand(rest),
     ude: () => udeCommand(rest),
     patient: () => patientCommand(rest),
@@ -124,6 +130,17 @@ async function main(argv: string[]): Promise<void> {
 function option(args: string[], name: string): string | undefined {
   const at = args.indexOf(name);
   return at >= 0 ? args[at + 1] : undefined;
+}
+
+/** Runs a command's input check here: inputs it refuses (FitInputError) end the run with its message and status 2. */
+function checkInputs(check: () => unknown): void {
+  try {
+    check();
+  } catch (error) {
+    if (!(error instanceof FitInputError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  }
 }
 
 /** The data file a command reads, as the app reads it (`readDataFile`); a file it refuses ends the run with the app's message. */
@@ -262,15 +279,31 @@ function fitCommand(args: string[]): [string, unknown, ((result: unknown) => unk
   const file = dataFile(csv);
   const { specText = '', specName = '' } = specFile(specPath);
   const fitArgs: FitArgs = { ...file, specText, specName };
-  try {
-    readFitInputs(fitArgs);
-  } catch (error) {
-    if (!(error instanceof FitInputError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    process.exit(2);
-  }
+  checkInputs(() => readFitInputs(fitArgs));
   if (modelPath === undefined) return ['fit', fitArgs];
   return ['fit', { ...fitArgs, patientModel: true }, (result) => writePatientModel(result, modelPath)];
+}
+
+/** `covariates`: the inputs checked here as for fit (status 2); with --out, the spec with the chosen covariates written there. */
+function covariatesCommand(args: string[]): [string, unknown, ((result: unknown) => unknown)?] {
+  const csv = option(args, '--csv') ?? usageError('covariates needs --csv FILE.');
+  const specPath = option(args, '--spec') ?? usageError('covariates needs --spec STUDY.json.');
+  const outPath = args.includes('--out')
+    ? (option(args, '--out') ?? usageError('covariates --out needs a file name (NEW.json).'))
+    : undefined;
+  const { specText = '', specName = '' } = specFile(specPath);
+  const inputs: FitArgs = { ...dataFile(csv), specText, specName };
+  checkInputs(() => readFitInputs(inputs));
+  return [
+    'covariates',
+    inputs,
+    (result) => {
+      const { spec, ...report } = result as Record<string, unknown>;
+      if (outPath === undefined) return report;
+      writeFileSync(outPath, `${JSON.stringify(spec, null, 2)}\n`);
+      return { ...report, spec: outPath };
+    },
+  ];
 }
 
 /** Writes the fit's patient model document to `path` (status 1 with the reason when there is none); the report names the file. */
@@ -293,13 +326,7 @@ function exportCommand(args: string[]): [string, unknown, (result: unknown) => u
   const out = option(args, '--out') ?? usageError('export needs --out DIR.');
   const { specText = '', specName = '' } = specFile(specPath);
   const exportArgs: ExportArgs = { ...dataFile(csv), specText, specName, format };
-  try {
-    readExportInputs(exportArgs);
-  } catch (error) {
-    if (!(error instanceof FitInputError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    process.exit(2);
-  }
+  checkInputs(() => readExportInputs(exportArgs));
   return [
     'export',
     exportArgs,
@@ -356,13 +383,7 @@ function udeCommand(args: string[]): [string, unknown] {
 /** Reads the study spec of `doses` (none: the EstData preset) and checks it against the file here (status 2 with the reason). */
 function dosesSpec(file: DataFileArgs, specPath: string | undefined): { specText?: string; specName?: string } {
   const spec = specFile(specPath);
-  try {
-    readDosesInputs({ ...file, ...spec });
-  } catch (error) {
-    if (!(error instanceof FitInputError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    process.exit(2);
-  }
+  checkInputs(() => readDosesInputs({ ...file, ...spec }));
   return spec;
 }
 

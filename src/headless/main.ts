@@ -6,6 +6,7 @@ import './commands/train';
 import './commands/experiments';
 import './commands/model-report';
 import './commands/fit';
+import './commands/covariates';
 import './commands/evaluate';
 import './commands/ude';
 import './commands/structural';

@@ -191,7 +191,7 @@ const PD_STIFFNESS_LIMIT = 1;
 type ResolvedPk = PkModelSpec & { compartments: 1 | 2 };
 type ResolvedPd = Exclude<PdModelSpec, { family: 'auto' }>;
 
-function pkLabel(pk: ResolvedPk): string {
+export function pkLabel(pk: ResolvedPk): string {
   const route = pk.route === 'oral' ? (pk.lag ? 'oral with lag' : 'oral') : 'IV';
   return `${route} ${pk.compartments}-compartment`;
 }
