@@ -19,6 +19,7 @@ import {
   runStudyDoses,
 } from '../src/dose/dose-run-report';
 import type { DoseAnswer } from '../src/dose/dose-questions';
+import { modelExportsOf } from '../src/export/model/model-exports';
 import type { HybridRunSettings } from '../src/model/mechanistic/hybrid-doses';
 import type { PkPdModel } from '../src/model/pkpd-model';
 import { type BackendRequest, chooseBackend } from '../src/platform/compute-backend';
@@ -45,7 +46,7 @@ const api = {
   ): Promise<MechanisticRunReport> {
     try {
       const data = await resolveDataset(source);
-      return await runStudyDoses(data, spec, options, { onProgress: (p) => void onProgress(p) });
+      return await runStudyDoses(data, spec, options, { onProgress: (p) => void onProgress(p), exportModel: modelExportsOf });
     } finally {
       releaseProxy(onProgress);
     }
@@ -139,7 +140,9 @@ const api = {
       ]);
       const choice = chooseBackend(options.backend ?? 'auto', await probeWebGpu());
       await activateBackend(choice.backend);
-      return await failOnGpuLoss(runHybridDoses(data, spec, options, settings, { onProgress: (p) => void onProgress(p) }));
+      return await failOnGpuLoss(
+        runHybridDoses(data, spec, options, settings, { onProgress: (p) => void onProgress(p), exportModel: modelExportsOf }),
+      );
     } finally {
       releaseProxy(onProgress);
     }

@@ -7,11 +7,6 @@
  * `runStudyDoses` and `networkRunReport`; the page and the exports read these types only.
  */
 import { studySpecDocument } from '../store/study-file';
-import { fileNameOf } from '../export/file-name';
-import { type ModelExport, ModelExportError } from '../export/model/exported-model';
-import { exportMrgsolve } from '../export/model/mrgsolve';
-import { exportNlmixr2 } from '../export/model/nlmixr2';
-import { exportNonmem } from '../export/model/nonmem';
 import type { Dataset } from '../data/types';
 import { type StudyDiagnostics, studyDiagnostics } from '../pkpd/diagnostics/study-diagnostics';
 import { fitStudy, type StudyFitResult } from '../pkpd/population/fit-study';
@@ -54,6 +49,11 @@ export interface DoseRunProgress {
 export interface DoseRunControl {
   onProgress?: (progress: DoseRunProgress) => void;
   signal?: CancelSignal;
+  /**
+   * The fitted model for other tools (NONMEM, nlmixr2, mrgsolve), given by the caller (the dose worker
+   * passes src/export/model `modelExportsOf`: the export layer sits above this one); absent: none made.
+   */
+  exportModel?: (fitted: StudyFitResult) => Pick<MechanisticRunReport, 'modelExports' | 'modelExportsProblem'>;
 }
 
 /** The questions as a run answered them, shared by every model of the run. */
@@ -95,11 +95,16 @@ export interface MechanisticRunReport extends AnsweredQuestions {
    * code and its data file, final estimates as initial values); null when the exports cannot hold the
    * model (a hybrid model's covariate network), with the reason in `modelExportsProblem`.
    */
-  modelExports: Record<ModelExportFormat, ModelExport> | null;
+  modelExports: Record<ModelExportFormat, ModelFiles> | null;
   modelExportsProblem: string | null;
 }
 
 export type ModelExportFormat = 'nonmem' | 'nlmixr2' | 'mrgsolve';
+
+/** One export: its files (the model file and its data file). */
+export interface ModelFiles {
+  files: { name: string; text: string }[];
+}
 
 export interface NetworkRunReport extends AnsweredQuestions {
   kind: 'network';
@@ -230,24 +235,6 @@ export function patientModelOf(
   }
 }
 
-/** The fitted model in the three exports' languages, or the reason it cannot be exported. */
-export function modelExportsOf(fitted: StudyFitResult): Pick<MechanisticRunReport, 'modelExports' | 'modelExportsProblem'> {
-  try {
-    const options = { baseName: fileNameOf(fitted.spec.name || 'model') };
-    return {
-      modelExports: {
-        nonmem: exportNonmem(fitted.spec, fitted, options),
-        nlmixr2: exportNlmixr2(fitted.spec, fitted, options),
-        mrgsolve: exportMrgsolve(fitted.spec, fitted, options),
-      },
-      modelExportsProblem: null,
-    };
-  } catch (error) {
-    if (error instanceof ModelExportError) return { modelExports: null, modelExportsProblem: error.message };
-    throw error;
-  }
-}
-
 /**
  * A fitted population model's run report: the spec's questions answered with parameter-uncertainty
  * bands, the fit report and its diagnostics. A hybrid model (src/model/mechanistic) passes its label
@@ -297,6 +284,6 @@ export async function fittedRunReport(
       totalSeconds: extra.fitSeconds + result.timing.totalSeconds + diagnosticsSeconds,
     },
     ...patientModelOf(fitted, spec),
-    ...modelExportsOf(fitted),
+    ...(control.exportModel?.(fitted) ?? { modelExports: null, modelExportsProblem: 'no export was asked for with this run' }),
   };
 }
