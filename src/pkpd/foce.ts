@@ -14,6 +14,14 @@
  * (Gauss–Newton) Hessian. With r independent of η (additive error, e.g. log-transformed PK) this
  * is NONMEM's FOCE-I objective plus the constant Σ log 2π; for the linear mixed model it is exact.
  *
+ * Below-LOQ observations (Beal's M3, `FoceProblem.censored`): an observation flagged censored holds
+ * its limit (LLOQ, on the modelled scale) and adds −2 log Φ((LLOQ − f)/√r) to L_i — the probability
+ * that the observation lies below the limit — in place of the normal density; in the scoring steps
+ * and the Laplace term its weight a_j is the curvature of −log Φ(z) in f, λ(λ + z)(∂z/∂f)² with
+ * λ = φ(z)/Φ(z), z = (LLOQ − f)/√r (NONMEM needs LAPLACIAN for M3; this is the same second-order
+ * approximation around η̂ with that term's own curvature). IWRES and CWRES are NaN at censored
+ * observations; CWRES of the others decorrelate them among themselves.
+ *
  * The outer problem — fixed effects (transformed: log, logit or none), log SDs of η and of the
  * residual error — is minimised by BFGS with finite-difference gradients. Standard errors come
  * from the finite-difference Hessian H of the OFV at the optimum: Cov = 2 H⁻¹ on the transformed
@@ -24,6 +32,7 @@ import { cholesky, choleskyLogDet, choleskySolve, forwardSolve, inverseSpd, symm
 import { finiteDifferenceHessian, forwardGradient, minimizeBfgs } from './optimizer';
 import type { CancelSignal } from '../data/cancel';
 import { combinedVariance, combinedVarianceSlope, type ResidualCombination } from './residual-error';
+import { logNormalCdf } from './random';
 
 export type Transform = 'log' | 'logit' | 'identity';
 
@@ -56,6 +65,11 @@ export interface FoceProblem {
   residual: ResidualSpec;
   /** Observations per subject, on the modelled scale (e.g. log concentration). */
   observations: readonly Float64Array[];
+  /**
+   * Per subject, 1 where the observation is below the limit of quantification (M3: the observation
+   * holds the limit, on the modelled scale); absent (or an empty array for a subject): none censored.
+   */
+  censored?: readonly Uint8Array[];
   /** Writes the predictions of subject `subject` (same order as its observations) into `out`. */
   predict(theta: Float64Array, eta: Float64Array, subject: number, out: Float64Array): void;
 }
@@ -161,6 +175,20 @@ interface Work {
 
 const LOG_2PI = Math.log(2 * Math.PI);
 const ETA_STEP = 1e-6;
+const NO_CENSORING = new Uint8Array(0);
+
+/**
+ * A censored observation's terms (M3): −log Φ(z) with z = (y − f)/√r, its slope in f (halved
+ * objective, as the scoring steps use) and its curvature λ(λ + z)(∂z/∂f)², λ = φ(z)/Φ(z).
+ */
+function censoredTerms(y: number, f: number, r: number, dr: number): { minusLogCdf: number; slope: number; weight: number } {
+  const sd = Math.sqrt(r);
+  const z = (y - f) / sd;
+  const logCdf = logNormalCdf(z);
+  const lambda = Math.exp(-0.5 * z * z - 0.5 * LOG_2PI - logCdf);
+  const dz = -1 / sd - (z * dr) / (2 * r);
+  return { minusLogCdf: -logCdf, slope: -lambda * dz, weight: lambda * (lambda + z) * dz * dz };
+}
 
 function forward(transform: Transform, value: number): number {
   if (transform === 'log') return Math.log(value);
@@ -292,12 +320,21 @@ export class FoceObjective {
     return true;
   }
 
+  private censoredOf(i: number): Uint8Array {
+    return this.problem.censored?.[i] ?? NO_CENSORING;
+  }
+
   private conditional(i: number, d: Decoded, eta: Float64Array, f: Float64Array, r: Float64Array): number {
     this.problem.predict(d.theta, eta, i, f);
     if (!this.residualVariance(f, r, d)) return Infinity;
     const y = this.problem.observations[i];
+    const censored = this.censoredOf(i);
     let l = 0;
     for (let j = 0; j < y.length; j++) {
+      if (censored[j] === 1) {
+        l += 2 * censoredTerms(y[j], f[j], r[j], 0).minusLogCdf;
+        continue;
+      }
       const e = y[j] - f[j];
       l += LOG_2PI + Math.log(r[j]) + (e * e) / r[j];
     }
@@ -321,6 +358,7 @@ export class FoceObjective {
   /** Gradient of L_i and its expected Hessian (both halved) at the current point. */
   private scoring(i: number, d: Decoded, eta: Float64Array, w: Work, grad: Float64Array, info: Float64Array): void {
     const y = this.problem.observations[i];
+    const censored = this.censoredOf(i);
     const k = this.nEta;
     grad.fill(0);
     info.fill(0);
@@ -328,8 +366,13 @@ export class FoceObjective {
       const r = w.r[j];
       const e = y[j] - w.f[j];
       const dr = combinedVarianceSlope(d.sa2, d.sp2, d.combined, w.f[j]);
-      const gf = -e / r + 0.5 * dr * (1 / r - (e * e) / (r * r));
-      const a = 1 / r + (0.5 * dr * dr) / (r * r);
+      let gf = -e / r + 0.5 * dr * (1 / r - (e * e) / (r * r));
+      let a = 1 / r + (0.5 * dr * dr) / (r * r);
+      if (censored[j] === 1) {
+        const terms = censoredTerms(y[j], w.f[j], r, dr);
+        gf = terms.slope;
+        a = terms.weight;
+      }
       for (let p = 0; p < k; p++) {
         const gp = w.g[j * k + p];
         grad[p] += gf * gp;
@@ -415,29 +458,28 @@ export class FoceObjective {
       this.residualVariance(w.f, w.r, d);
       this.sensitivities(i, d, eta, w);
       const ipred = Float64Array.from(w.f);
-      const iwres = Float64Array.from(y, (v, j) => (v - ipred[j]) / Math.sqrt(w.r[j]));
-      // Marginal covariance of the linearised model around η̂: G Ω Gᵀ + diag(r).
-      const c = new Float64Array(n * n);
-      const mean = new Float64Array(n);
-      for (let a = 0; a < n; a++) {
-        let m = ipred[a];
-        for (let p = 0; p < k; p++) m -= w.g[a * k + p] * eta[p];
-        mean[a] = m;
+      const censored = this.censoredOf(i);
+      const iwres = Float64Array.from(y, (v, j) => (censored[j] === 1 ? NaN : (v - ipred[j]) / Math.sqrt(w.r[j])));
+      // Marginal covariance of the linearised model around η̂, G Ω Gᵀ + diag(r), over the observations not censored.
+      const rows = Array.from({ length: n }, (_, j) => j).filter((j) => censored[j] !== 1);
+      const m = rows.length;
+      const c = new Float64Array(m * m);
+      const residual = new Float64Array(m);
+      rows.forEach((ja, a) => {
+        let mean = ipred[ja];
+        for (let p = 0; p < k; p++) mean -= w.g[ja * k + p] * eta[p];
+        residual[a] = y[ja] - mean;
         for (let b = 0; b <= a; b++) {
-          let s = a === b ? w.r[a] : 0;
-          for (let p = 0; p < k; p++) s += w.g[a * k + p] * d.omegaVar[p] * w.g[b * k + p];
-          c[a * n + b] = s;
-          c[b * n + a] = s;
+          const jb = rows[b];
+          let s = a === b ? w.r[ja] : 0;
+          for (let p = 0; p < k; p++) s += w.g[ja * k + p] * d.omegaVar[p] * w.g[jb * k + p];
+          c[a * m + b] = s;
+          c[b * m + a] = s;
         }
-      }
-      const l = cholesky(c, n);
-      const cwres = l
-        ? forwardSolve(
-            l,
-            n,
-            Float64Array.from(y, (v, j) => v - mean[j]),
-          )
-        : new Float64Array(n).fill(NaN);
+      });
+      const l = cholesky(c, m);
+      const cwres = new Float64Array(n).fill(NaN);
+      if (l) forwardSolve(l, m, residual).forEach((v, a) => (cwres[rows[a]] = v));
       return { pred, ipred, iwres, cwres };
     });
   }
