@@ -68,10 +68,10 @@ const report = {
   machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version, note: 'shared VM, other jobs may run' },
   estdata: {
     dataset: 'EstData (public/demo/EstData.csv) with its preset',
+    ...covariateSearchReport(estData),
     seconds: estDataSeconds,
     target_seconds: 120,
     preset_covariates: reading.spec.model.covariates,
-    ...covariateSearchReport(estData),
   },
   recovery: {
     trial: '100 subjects, oral 1-compartment, PK only; real: CL~WT (power 0.75), V~SEX (factor 0.7); distractors AGE, SMOKER',

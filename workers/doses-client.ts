@@ -4,6 +4,7 @@ import { datasetSource } from '../src/store/dataset-source';
 import type { DoseAnswer } from '../src/dose/dose-questions';
 import type { DoseRunOptions, DoseRunProgress, MechanisticRunReport, NetworkRunReport } from '../src/dose/dose-run-report';
 import type { HybridRunSettings } from '../src/model/mechanistic/hybrid-doses';
+import type { CovariateSearchReport, CovariateStepReport } from '../src/pkpd/population/covariate-search-report';
 import type { StudySpec } from '../src/study/study-spec';
 import type { DosesWorkerApi, NetworkRunOptions } from './doses.worker';
 import { type CrashWording, WorkerSession } from './worker-session';
@@ -11,6 +12,11 @@ import { type CrashWording, WorkerSession } from './worker-session';
 const PATIENT_MODEL: CrashWording = {
   work: 'Reading the hybrid model for this patient',
   advice: 'Retry (a fresh worker starts); your saved models are kept.',
+};
+
+const COVARIATE_SEARCH: CrashWording = {
+  work: 'The covariate search',
+  advice: 'Retry (a fresh worker starts), perhaps with fewer covariate columns in the study.',
 };
 
 export class DoseRunCancelledError extends Error {
@@ -75,6 +81,19 @@ export class DosesClient {
    */
   patientModel(modelId: string, covariates: Record<string, number>, baselinePd?: number): Promise<StudySpec> {
     return this.session.run((api) => api.patientModel(modelId, covariates, baselinePd), PATIENT_MODEL);
+  }
+
+  /** The stepwise covariate search (the worker's covariateSearch); cancel() stops it. */
+  covariateSearch(
+    data: Dataset,
+    spec: StudySpec,
+    onProgress: (progress: DoseRunProgress) => void,
+    onStep: (step: CovariateStepReport) => void,
+  ): Promise<{ report: CovariateSearchReport; spec: StudySpec }> {
+    return this.session.run(
+      (api) => api.covariateSearch(datasetSource(data), spec, Comlink.proxy(onProgress), Comlink.proxy(onStep)),
+      COVARIATE_SEARCH,
+    );
   }
 
   cancel(): void {

@@ -20,6 +20,13 @@ import {
 } from '../src/dose/dose-run-report';
 import type { DoseAnswer } from '../src/dose/dose-questions';
 import { modelExportsOf } from '../src/export/model/model-exports';
+import { covariateSearch } from '../src/pkpd/population/covariate-search';
+import {
+  type CovariateSearchReport,
+  covariateSearchReport,
+  type CovariateStepReport,
+  covariateStepReport,
+} from '../src/pkpd/population/covariate-search-report';
 import type { HybridRunSettings } from '../src/model/mechanistic/hybrid-doses';
 import type { PkPdModel } from '../src/model/pkpd-model';
 import { type BackendRequest, chooseBackend } from '../src/platform/compute-backend';
@@ -145,6 +152,39 @@ const api = {
       );
     } finally {
       releaseProxy(onProgress);
+    }
+  },
+
+  /**
+   * The stepwise covariate search on the open dataset and its study (src/pkpd/population/covariate-search.ts):
+   * progress per fit, each step's table as it completes, the report and the study spec with the chosen
+   * covariates. Cancelled by terminating the worker (the client's cancel()).
+   */
+  async covariateSearch(
+    source: DatasetSource,
+    spec: StudySpec,
+    onProgress: (progress: DoseRunProgress) => void,
+    onStep: (step: CovariateStepReport) => void,
+  ): Promise<{ report: CovariateSearchReport; spec: StudySpec }> {
+    try {
+      const data = await resolveDataset(source);
+      const result = covariateSearch(data, spec, {
+        onProgress: (p) =>
+          void onProgress({
+            stage: 'fit',
+            done: p.fits,
+            total: 0,
+            message:
+              p.phase === 'base' || p.phase === 'final'
+                ? `${p.phase === 'base' ? 'the base model' : 'the chosen model'}`
+                : `${p.phase} step ${p.step}: candidate ${p.candidate} of ${p.candidates}${p.name ? ` (${p.name})` : ''}`,
+          }),
+        onStep: (step) => void onStep(covariateStepReport(step)),
+      });
+      return { report: covariateSearchReport(result), spec: result.spec };
+    } finally {
+      releaseProxy(onProgress);
+      releaseProxy(onStep);
     }
   },
 

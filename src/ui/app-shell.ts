@@ -237,6 +237,7 @@ export class App extends LitElement {
       .datasetId=${active?.meta.id ?? null}
       .datasetName=${active?.meta.name ?? null}
       .study=${active?.meta.study ?? null}
+      @study-saved=${(e: CustomEvent<DatasetMeta>) => this.library.studySaved(e.detail)}
     ></qp-doses-view>`;
   }
 

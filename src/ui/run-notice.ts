@@ -60,6 +60,8 @@ export const USER_FACING_ERRORS: ReadonlySet<string> = new Set([
   'PatientInputError',
   'PatientModelError',
   'PatientVaultError',
+  'ModelExportError',
+  'FixedModelExportError',
 ]);
 
 /** What went wrong in words a user can act on, and, for an unexpected error, its technical text. */

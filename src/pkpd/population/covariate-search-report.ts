@@ -6,6 +6,7 @@
  */
 import type { CovariateEffect } from '../../study/study-spec';
 import type { CovariateSearchResult, CovariateStep, StageOfv } from './covariate-search';
+import type { SkippedColumn } from './covariate-candidates';
 import { pdLabel, pkLabel } from './fit-study';
 
 const ofvNumber = (x: number | undefined): number | null => (x === undefined || !Number.isFinite(x) ? null : Number(x.toFixed(3)));
@@ -62,7 +63,25 @@ export function covariateStepReport(step: CovariateStep): CovariateStepReport {
   };
 }
 
-export function covariateSearchReport(result: CovariateSearchResult): Record<string, unknown> {
+export interface CovariateSearchReport {
+  structure: { pk: string; pd: string | null };
+  thresholds: { forward: number; backward: number };
+  candidates: string[];
+  skipped: SkippedColumn[];
+  base: { ofv: Record<string, number | null> };
+  steps: CovariateStepReport[];
+  included: string[];
+  removed: string[];
+  /** The chosen `model.covariates` (effects to estimate). */
+  covariates: CovariateEffect[];
+  estimates: Record<string, number | null>;
+  final: { ofv: Record<string, number | null>; converged: { pk?: boolean; pd?: boolean } };
+  fits: number;
+  seconds: number;
+  notes: string[];
+}
+
+export function covariateSearchReport(result: CovariateSearchResult): CovariateSearchReport {
   const { pk, pd } = result.structure;
   return {
     structure: { pk: pkLabel(pk), pd: pd ? pdLabel(pd) : null },

@@ -32,6 +32,7 @@ import './dose-progress';
 import type { DoseResponseModel } from './dose-response-plots';
 import './dose-response-plots';
 import { dosesWorkspace, HYBRID_ID, type ModelRun } from './doses-workspace';
+import './covariate-search-panel';
 import './model-exports';
 import './network-notes';
 import './fit-panel';
@@ -156,7 +157,14 @@ export class DosesView extends LitElement {
             </p>`
           : nothing
       }
-      ${ws.runs.length > 0 ? this.results(ws.runs) : nothing}`;
+      ${ws.runs.length > 0 ? this.results(ws.runs) : nothing}
+      <section class="card" aria-labelledby="covariate-search-title" data-testid="covariate-search">
+        <h3 id="covariate-search-title">Covariate search</h3>
+        ${keyed(
+          this.datasetId ?? this.fingerprint,
+          html`<qp-covariate-search .data=${data} .datasetId=${this.datasetId} .spec=${study.spec}></qp-covariate-search>`,
+        )}
+      </section>`;
   }
 
   /** "Save to study": the form's questions written into the dataset's stored spec (confirmed). */

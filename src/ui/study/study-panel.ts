@@ -279,6 +279,8 @@ export function summaryItems(spec: StudySpec): [string, string][] {
   if (spec.endpoints.pk) items.push(['PK', endpointText(spec.endpoints.pk, spec.units.concentration)]);
   if (spec.endpoints.pd) items.push(['PD', endpointText(spec.endpoints.pd, spec.units.response)]);
   items.push(['Doses', `${spec.model.pk.route === 'iv' ? 'intravenous' : 'oral'}, ${spec.units.amount}; time in ${spec.units.time}`]);
+  const effects = spec.model.covariates.map((c) => `${c.on}~${c.column} (${c.form})`);
+  items.push(['Covariate effects', effects.length > 0 ? effects.join(', ') : 'none']);
   const q = spec.questions;
   if (q) {
     const c = q.criterion;

@@ -63,10 +63,14 @@ export function covariateTrialDesign(subjects: number): StudyTrialDesign {
   };
 }
 
+/** The trial of `subjects` subjects drawn with `seed`, as a NONMEM-style CSV (the browser tests drop it). */
+export function covariateTrialCsv(subjects: number, seed: number): string {
+  return simulateStudyTrial(studySpec([...TRUE_EFFECTS]), COVARIATE_TRUTH, covariateTrialDesign(subjects), seed).csv;
+}
+
 /** The trial of `subjects` subjects drawn with `seed`, ingested. */
 export function covariateTrial(subjects: number, seed: number): Dataset {
-  const truthSpec = studySpec([...TRUE_EFFECTS]);
-  const ingested = ingestText(simulateStudyTrial(truthSpec, COVARIATE_TRUTH, covariateTrialDesign(subjects), seed).csv, 'covariates.csv');
+  const ingested = ingestText(covariateTrialCsv(subjects, seed), 'covariates.csv');
   if (!ingested.ok) throw new Error(ingested.errors.map((e) => e.message).join('; '));
   return ingested.dataset;
 }
