@@ -107,7 +107,11 @@ test('after a dose run, the answers download as CSV (a row per question and mode
   await page.getByTestId('print-report').click();
   const report = await popup;
   await report.waitForLoadState();
-  await expect(report.locator('h2')).toHaveText(['Data', 'Dose questions', 'Answers', 'Plots']);
-  await expect(report.locator('table tbody tr')).toHaveCount(12);
+  await expect(report.locator('h2')).toHaveText(['Data', 'Dose questions', 'Answers', /^Population model \(oral 2-compartment/, 'Plots']);
+  await expect(report.locator('table').first().locator('tbody tr')).toHaveCount(12);
+  // The fit: estimates with RSE and 95 % interval, Ω with shrinkage, the residual error.
+  await expect(report.locator('table', { hasText: 'PK estimates' })).toContainText('CL');
+  await expect(report.locator('table', { hasText: 'between-subject variability' }).first()).toContainText('%');
+  await expect(report.locator('table', { hasText: 'Residual error' })).toBeVisible();
   expect(await report.locator('figure > svg').count()).toBeGreaterThanOrEqual(2);
 });

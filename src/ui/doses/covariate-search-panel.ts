@@ -23,6 +23,11 @@ import { controlStyles } from '../shared-styles';
 /** The last search per dataset, kept while the page is open (another tab and back finds it). */
 const kept = new Map<string, { steps: CovariateStepReport[]; result: { report: CovariateSearchReport; spec: StudySpec } | null }>();
 
+/** The last finished covariate search of a stored dataset in this page (the Doses report includes it), or null. */
+export function lastCovariateSearch(datasetId: string | null): CovariateSearchReport | null {
+  return (datasetId ? kept.get(datasetId)?.result?.report : null) ?? null;
+}
+
 export class CovariateSearchPanel extends LitElement {
   static override properties = {
     data: { attribute: false },

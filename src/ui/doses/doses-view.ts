@@ -32,7 +32,7 @@ import './dose-progress';
 import type { DoseResponseModel } from './dose-response-plots';
 import './dose-response-plots';
 import { dosesWorkspace, HYBRID_ID, type ModelRun } from './doses-workspace';
-import './covariate-search-panel';
+import { lastCovariateSearch } from './covariate-search-panel';
 import './model-exports';
 import './network-notes';
 import './fit-panel';
@@ -236,6 +236,8 @@ export class DosesView extends LitElement {
       models,
       report: runs[0].report,
       figures: reportFigures(this),
+      fits: runs.map((r) => r.report).filter((r): r is MechanisticRunReport => r.kind === 'mechanistic'),
+      covariateSearch: lastCovariateSearch(this.datasetId),
     });
   }
 }

@@ -12,6 +12,9 @@ import { type ReportLabels, studyReportLabels, trainedModelLabels } from '../../
 import type { TrainedModelFacts } from '../../model/trained-model';
 import { exampleFacts } from '../../model/trained-model-fixture';
 import { dosesReportDocument, modelReportDocument } from './run-reports';
+import { fitStudy } from '../../pkpd/population/fit-study';
+import { studyFitReport } from '../../pkpd/population/report';
+import type { CovariateSearchReport } from '../../pkpd/population/covariate-search-report';
 
 describe('the printable dose report', () => {
   it('states the study, the question in words, each scenario and regimen by its spec, and doses in the spec’s unit', () => {
@@ -59,6 +62,84 @@ describe('the printable dose report', () => {
     expect(section.notes).toEqual(['a note for every reader']);
     const answers = doc.sections.find((s) => s.heading === 'Answers')!.tables![0];
     expect(answers.columns).toContain('Dose (µg)');
+  });
+});
+
+describe('the printable dose report’s fit and covariate search', () => {
+  it('lists the fit’s estimates with RSE and interval, Ω with shrinkage, the residual error, and each covariate step', () => {
+    const reading = readStudySpecText(readFileSync(new URL('../../../test-data/specs/theophylline.study.json', import.meta.url), 'utf8'));
+    if (!reading.ok) throw new Error('spec');
+    const ingested = ingestText(readRealDatasetCsv('theo_sd'), 'theo_sd.csv');
+    if (!ingested.ok) throw new Error('data');
+    const fit = studyFitReport(fitStudy(ingested.dataset, reading.spec));
+    const report = {
+      kind: 'mechanistic',
+      label: 'Population model (oral 1-compartment)',
+      fit,
+      question: 'q',
+      questions: reading.spec.questions,
+      units: { time: 'h', amount: 'mg', endpoint: 'mg/L' },
+      answers: [],
+      curves: [],
+      notes: [],
+      method: 'bisection',
+      uncertainty: { made: 0, requested: 0, note: 'none asked' },
+    } as unknown as MechanisticRunReport;
+    const search = {
+      structure: { pk: 'oral 1-compartment', pd: null },
+      thresholds: { forward: 3.84, backward: 6.63 },
+      candidates: ['CL~WT', 'V~WT'],
+      skipped: [{ column: 'SEX', reason: 'not 0/1' }],
+      base: { ofv: { pk: 100 } },
+      steps: [
+        {
+          phase: 'forward',
+          step: 1,
+          threshold: 3.84,
+          from: [],
+          ofv: { pk: 100 },
+          chosen: 'CL~WT',
+          rows: [
+            { effect: 'CL~WT', form: 'power', stage: 'pk', ofv: 90, deltaOfv: 10, converged: true, estimate: 0.8, chosen: true },
+            { effect: 'V~WT', form: 'power', stage: 'pk', ofv: 99, deltaOfv: 1, converged: true, estimate: 0.2, chosen: false },
+          ],
+        },
+      ],
+      included: ['CL~WT'],
+      removed: [],
+      covariates: [{ column: 'WT', on: 'CL', form: 'power', reference: 70 }],
+      estimates: { 'CL~WT': 0.8 },
+      final: { ofv: { pk: 90 }, converged: { pk: true } },
+      fits: 3,
+      seconds: 1.5,
+      notes: [],
+    } as CovariateSearchReport;
+    const doc = dosesReportDocument({
+      data: ingested.dataset,
+      datasetName: 'theo',
+      models: [],
+      report,
+      figures: [],
+      fits: [report],
+      covariateSearch: search,
+    });
+    const fitPart = doc.sections.find((x) => x.heading === 'Population model (oral 1-compartment)')!;
+    const estimates = fitPart.tables!.find((t) => t.caption === 'PK estimates')!;
+    const cl = estimates.rows.find((r) => r[0] === 'CL')!;
+    const value = fit.estimates.CL.value as number;
+    expect(Math.abs(Number(String(cl[1]).replace(/,/g, '')) / value - 1)).toBeLessThan(0.01);
+    expect(String(cl[3])).toMatch(/%$/);
+    expect(String(cl[4])).toMatch(/–/);
+    expect(fitPart.tables!.some((t) => t.caption === 'PK between-subject variability' && t.columns.includes('Shrinkage'))).toBe(true);
+    expect(fitPart.tables!.some((t) => t.caption === 'Residual error' && t.rows.length > 0)).toBe(true);
+    const covariates = doc.sections.find((x) => x.heading === 'Covariate search')!;
+    expect(new Map(covariates.facts).get('Chosen')).toBe('CL~WT (power)');
+    expect(covariates.tables![0].caption).toBe('Forward step 1: adds CL~WT');
+    expect(covariates.tables![0].rows).toEqual([
+      ['CL~WT', 'power', 90, 10, 'yes'],
+      ['V~WT', 'power', 99, 1, ''],
+    ]);
+    expect(covariates.notes).toContain('Not searched: SEX (not 0/1).');
   });
 });
 

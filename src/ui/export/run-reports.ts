@@ -12,7 +12,9 @@ import { endpointTitle, type ReportLabels } from '../../model/report/labels';
 import type { ReportDocument, ReportFigure, ReportSection, ReportTable } from '../../export/report-html';
 import { ENCODER_LABELS, isQuantumEncoder } from '../../quantum/resources/architecture';
 import { datasetFacts } from '../dataset-facts';
-import type { DoseModelReport } from '../../dose/dose-run-report';
+import type { DoseModelReport, MechanisticRunReport } from '../../dose/dose-run-report';
+import type { CovariateSearchReport } from '../../pkpd/population/covariate-search-report';
+import { fitTables } from '../doses/fit-panel-model';
 import { answerRows, FLAG_LABELS, type ModelAnswers, regimenLabel, scenarioLabel, tableQuestions } from '../doses/answer-rows';
 import { formatDose, formatPercent, formatPercentRange } from '../doses/dose-format';
 import { formatSignificant } from '../../text/format';
@@ -152,6 +154,72 @@ export interface DosesReportInput extends ReportData {
   /** The first model's report: the questions, units and method the run used. */
   readonly report: DoseModelReport;
   readonly figures: readonly ReportFigure[];
+  /** The population fits of the run (mechanistic and hybrid), each with its estimates. */
+  readonly fits?: readonly MechanisticRunReport[];
+  /** The covariate search run on this dataset in this page, when there was one. */
+  readonly covariateSearch?: CovariateSearchReport | null;
+}
+
+/** A population fit as the report shows it: structure, estimates with RSE and 95 % interval, Ω, residual error, objective. */
+function fitSection(r: MechanisticRunReport): ReportSection {
+  const t = fitTables(r.fit);
+  const stages = (['pk', 'pd'] as const).filter((s) => t.estimates[s].length > 0);
+  const f = r.fit;
+  return {
+    heading: r.label,
+    facts: [
+      ['Structure', [t.structure.pk, t.structure.pd].filter(Boolean).join('; ')],
+      ['Objective (−2 log-likelihood)', f.ofv === null ? '–' : formatSignificant(f.ofv, 6)],
+      ['AIC · BIC', `${f.aic === null ? '–' : formatSignificant(f.aic, 6)} · ${f.bic === null ? '–' : formatSignificant(f.bic, 6)}`],
+      ['Subjects · observations', `${f.subjects} · ${f.observations}`],
+    ],
+    tables: [
+      {
+        caption: 'Models compared (lowest AIC kept)',
+        columns: ['Stage', 'Model', 'Parameters', 'OFV', 'AIC', 'ΔAIC', 'Kept'],
+        rows: t.comparison.map((c) => [c.stage, c.model, c.parameters, c.ofv, c.aic, c.deltaAic, c.chosen ? 'yes' : '']),
+      },
+      ...stages.map((s) => ({
+        caption: `${s.toUpperCase()} estimates`,
+        columns: ['Parameter', 'Estimate', 'Unit', 'RSE', '95 % interval'],
+        rows: t.estimates[s].map((e) => [e.label, e.value, e.unit, e.fixed ? 'fixed' : e.rse, e.fixed ? '' : e.ci]),
+      })),
+      ...stages
+        .filter((s) => t.omega[s].length > 0)
+        .map((s) => ({
+          caption: `${s.toUpperCase()} between-subject variability`,
+          columns: ['Random effect', 'SD (log scale)', 'RSE', 'Shrinkage'],
+          rows: t.omega[s].map((o) => [o.label, o.sd, o.fixed ? 'fixed' : o.rse, o.shrinkage]),
+        })),
+      {
+        caption: 'Residual error',
+        columns: ['Endpoint', 'Component', 'Value', 'RSE'],
+        rows: t.residual.map((e) => [e.stage.toUpperCase(), e.label, e.value, e.rse]),
+      },
+    ],
+    notes: f.notes,
+  };
+}
+
+/** The covariate search: each step's table and the covariates chosen. */
+function covariateSection(c: CovariateSearchReport): ReportSection {
+  return {
+    heading: 'Covariate search',
+    facts: [
+      ['Method', `forward inclusion (ΔOFV > ${c.thresholds.forward}), backward elimination (ΔOFV > ${c.thresholds.backward})`],
+      ['Structure held', [c.structure.pk, c.structure.pd].filter(Boolean).join('; ')],
+      ['Chosen', c.covariates.length > 0 ? c.covariates.map((e) => `${e.on}~${e.column} (${e.form})`).join(', ') : 'none'],
+      ['Fits · time', `${c.fits} · ${c.seconds} s`],
+    ],
+    tables: c.steps.map((step) => ({
+      caption: `${step.phase === 'forward' ? 'Forward' : 'Backward'} step ${step.step}: ${
+        step.chosen ? `${step.phase === 'forward' ? 'adds' : 'removes'} ${step.chosen}` : 'no change'
+      }`,
+      columns: ['Effect', 'Form', 'OFV', 'ΔOFV', 'Chosen'],
+      rows: step.rows.map((r) => [r.effect, r.form, r.ofv ?? '–', r.deltaOfv ?? '–', r.chosen ? 'yes' : '']),
+    })),
+    notes: [...c.notes, ...c.skipped.map((s) => `Not searched: ${s.column} (${s.reason}).`)],
+  };
 }
 
 export function dosesReportDocument(input: DosesReportInput): ReportDocument {
@@ -185,6 +253,8 @@ export function dosesReportDocument(input: DosesReportInput): ReportDocument {
         notes: [...new Set(input.models.flatMap((m) => m.notes))],
       },
       { heading: 'Answers', tables: [answersTable(input.models)] },
+      ...(input.fits ?? []).map(fitSection),
+      ...(input.covariateSearch ? [covariateSection(input.covariateSearch)] : []),
       { heading: 'Plots', figures: input.figures },
     ],
   };
