@@ -26,7 +26,11 @@ export type DosingDetailColumn = (typeof DOSING_DETAIL_COLUMNS)[number];
 const DOSING_ALIASES: Record<string, DosingDetailColumn> = { TINF: 'DUR' };
 /** The occasion column: used to find where a subject's TIME restarts at a new occasion, never a covariate. */
 export const OCCASION_COLUMN = 'OCC';
-const NOT_COVARIATES = new Set<string>([...DOSING_DETAIL_COLUMNS, OCCASION_COLUMN, 'BLQ', 'LLOQ', 'CENS', 'LIMIT', 'ADM', 'C']);
+/** Columns of below-LOQ observations (censoring.ts): never covariates. LOQ is read as LLOQ. */
+export const CENSORING_COLUMNS = ['CENS', 'BLQ', 'LLOQ'] as const;
+export type CensoringColumn = (typeof CENSORING_COLUMNS)[number];
+const CENSORING_ALIASES: Record<string, CensoringColumn> = { LOQ: 'LLOQ' };
+const NOT_COVARIATES = new Set<string>([...DOSING_DETAIL_COLUMNS, OCCASION_COLUMN, 'LIMIT', 'ADM', 'C']);
 
 export interface ColumnMap {
   /** Index in the row of each standard column present. */
@@ -39,6 +43,9 @@ export interface ColumnMap {
   dosingNames: Partial<Record<DosingDetailColumn, string>>;
   /** Index of the OCC column, when the file has one. */
   occasion?: number;
+  /** Index of each censoring column present (CENS, BLQ, LLOQ or LOQ), and its name as written. */
+  censoring: Partial<Record<CensoringColumn, number>>;
+  censoringNames: Partial<Record<CensoringColumn, string>>;
   /** Candidate covariates: upper-case name and index. */
   covariates: { name: string; index: number }[];
 }
@@ -52,7 +59,15 @@ const NAMES_LISTED = 12;
 
 /** Maps header cells to roles; reports duplicate and missing required columns. */
 export function mapColumns(header: readonly string[], log: IssueLog): ColumnMap {
-  const map: ColumnMap = { standard: {}, writtenName: {}, dosingDetails: {}, dosingNames: {}, covariates: [] };
+  const map: ColumnMap = {
+    standard: {},
+    writtenName: {},
+    dosingDetails: {},
+    dosingNames: {},
+    censoring: {},
+    censoringNames: {},
+    covariates: [],
+  };
   if (header.length > MAX_COLUMNS) {
     log.error(
       'too-many-columns',
@@ -115,6 +130,19 @@ export function mapColumns(header: readonly string[], log: IssueLog): ColumnMap 
       map.dosingNames[detail] = written;
     } else if (name === OCCASION_COLUMN) {
       map.occasion = index;
+    } else if (censoringRole(name) !== undefined) {
+      const role = censoringRole(name) as CensoringColumn;
+      if (map.censoring[role] !== undefined) {
+        log.error(
+          'duplicate-column',
+          { line: 1, column: written },
+          `columns ${map.censoringNames[role]} and ${written} both give the limit of quantification`,
+          'Keep one LLOQ (or LOQ) column.',
+        );
+        return;
+      }
+      map.censoring[role] = index;
+      map.censoringNames[role] = written;
     } else if (!NOT_COVARIATES.has(name)) {
       map.covariates.push({ name, index });
     }
@@ -135,6 +163,11 @@ export function mapColumns(header: readonly string[], log: IssueLog): ColumnMap 
 function dosingRole(name: string): DosingDetailColumn | undefined {
   if ((DOSING_DETAIL_COLUMNS as readonly string[]).includes(name)) return name as DosingDetailColumn;
   return Object.hasOwn(DOSING_ALIASES, name) ? DOSING_ALIASES[name] : undefined;
+}
+
+function censoringRole(name: string): CensoringColumn | undefined {
+  if ((CENSORING_COLUMNS as readonly string[]).includes(name)) return name as CensoringColumn;
+  return Object.hasOwn(CENSORING_ALIASES, name) ? CENSORING_ALIASES[name] : undefined;
 }
 
 function listNames(header: readonly string[]): string {

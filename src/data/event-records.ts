@@ -20,6 +20,8 @@ export const EVENT_RECORD_COLUMNS: Readonly<Record<keyof EventRecords, ColumnTyp
   ii: Float64Array,
   reset: Uint8Array,
   sourceLine: Int32Array,
+  blq: Uint8Array,
+  lloq: Float64Array,
 };
 
 export const EVENT_RECORD_COLUMN_NAMES = Object.keys(EVENT_RECORD_COLUMNS) as (keyof EventRecords)[];

@@ -1,4 +1,5 @@
 import { cellProblem, type CellReader } from './cells';
+import { CensoringReader } from './censoring';
 import type { ColumnMap, StandardColumn } from './columns';
 import type { DelimitedTable } from './delimited-text';
 import { DoseDetailReader, NO_DOSE_DETAILS, type DoseDetails, type DosingCells } from './dose-details';
@@ -28,6 +29,10 @@ export interface RawEvents {
   addl: number[];
   /** 1 for EVID 3 and 4 (and, once occasions are placed, the first record of a new occasion). */
   reset: number[];
+  /** 1 on an observation below the limit of quantification (its `dv` is the limit), see censoring.ts. */
+  blq: number[];
+  /** Limit of quantification of an observation where the file gives one, else 0. */
+  lloq: number[];
   line: number[];
   /** Row index in the table of each record (a row may yield a dose and an observation). */
   row: number[];
@@ -79,11 +84,14 @@ export function readEventRows(
     ii: [],
     addl: [],
     reset: [],
+    blq: [],
+    lloq: [],
     line: [],
     row: [],
   };
   const width = table.header.length;
   const doseDetails = new DoseDetailReader(columns, reader, log, limits.maxAdditionalDoses);
+  const censoring = new CensoringReader(columns, reader, log);
   const excludedObservationLines: number[] = [];
   const dosesWithoutAmountColumn: number[] = [];
   const rxode2DoseLines: number[] = [];
@@ -128,7 +136,8 @@ export function readEventRows(
     const dvid = columns.standard.DVID === undefined ? Number.NaN : number('DVID');
     const evidColumn = hasEvid ? number('EVID') : Number.NaN;
     const dosing = doseDetails.readCells(cells, line);
-    if (unreadable || dosing === null) return;
+    const censor = censoring.readCells(cells, line);
+    if (unreadable || dosing === null || censor === null) return;
     if (Number.isNaN(time)) {
       log.error('missing-time', { line, column: 'TIME' }, 'TIME is missing', 'Give every row a TIME (hours).');
       return;
@@ -149,6 +158,8 @@ export function readEventRows(
       events.ii.push(dose.ii);
       events.addl.push(dose.addl);
       events.reset.push(reset);
+      events.blq.push(0);
+      events.lloq.push(evid === EVID_OBSERVATION && censor.lloq > 0 ? censor.lloq : 0);
       events.line.push(line);
       events.row.push(rowIndex);
     };
@@ -158,18 +169,43 @@ export function readEventRows(
       if (dose !== null) push(EVID_DOSE, 1, dose, reset);
     };
     const excluded = mdvColumn === 1;
+    /** A censored observation (CENS or BLQ = 1, whatever MDV says): DV is its limit; false when it has none (error logged). */
+    const pushCensored = (): boolean => {
+      const limit = censoring.censoredLimit(censor, dv, excluded, line);
+      if (Number.isNaN(limit)) return false;
+      push(EVID_OBSERVATION, 0);
+      const last = events.dv.length - 1;
+      events.dv[last] = limit;
+      events.blq[last] = 1;
+      events.lloq[last] = limit;
+      return true;
+    };
+    /** An observation above an upper limit (CENS = −1): kept, not used (MDV 1). */
+    const pushRightCensored = (): void => {
+      censoring.rightCensored(line);
+      push(EVID_OBSERVATION, 1);
+    };
 
     if (!hasEvid) {
       const isDose = amt > 0;
+      // A flagged row is an observation unless it is a dose without DV (the flag of a dose row is ignored).
+      const flagged = censor.flag !== 0 && (!isDose || !Number.isNaN(dv));
       const isObservation = !Number.isNaN(dv) && !excluded;
-      if (isObservation) push(EVID_OBSERVATION, 0);
+      if (flagged && censor.flag === 1) {
+        if (!pushCensored()) return;
+      } else if (flagged) pushRightCensored();
+      else if (isObservation) push(EVID_OBSERVATION, 0);
       if (isDose) pushDose(0);
-      if (!isDose && !isObservation) push(EVID_OTHER, 1);
+      if (!isDose && !isObservation && !flagged) push(EVID_OTHER, 1);
       return;
     }
     switch (evidColumn) {
       case EVID_OBSERVATION:
-        if (excluded) {
+        if (censor.flag === 1) {
+          pushCensored();
+        } else if (censor.flag === -1) {
+          pushRightCensored();
+        } else if (excluded) {
           excludedObservationLines.push(line);
           push(EVID_OBSERVATION, 1);
         } else if (Number.isNaN(dv)) {
@@ -228,6 +264,7 @@ export function readEventRows(
     }
   });
 
+  censoring.report();
   if (dosesWithoutAmountColumn.length > 0) {
     log.error(
       'missing-column',

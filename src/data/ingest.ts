@@ -213,6 +213,8 @@ function toColumns(events: RawEvents, timeline: Timeline, layout: RecordLayout):
     records.ii[k] = ss !== SS_NONE ? events.ii[i] : 0;
     records.reset[k] = j === 0 ? events.reset[i] : 0;
     records.sourceLine[k] = events.line[i];
+    records.blq[k] = events.blq[i];
+    records.lloq[k] = events.lloq[i];
   }
   return records;
 }

@@ -1,9 +1,10 @@
 /**
  * Datasets written by older versions of the app (stored in IndexedDB, or in a file) lack the event
- * columns added since: `sourceTime`, `occasion`, `rate`, `duration`, `ss`, `ii`, `reset`; and their
- * `dvid` is a Uint8Array. `normalizeDataset` fills them with what those versions meant — every dose a
- * bolus or oral dose without steady state, no resets, one occasion, TIME as written — so that the rest
- * of the app sees one shape of Dataset.
+ * columns added since: `sourceTime`, `occasion`, `rate`, `duration`, `ss`, `ii`, `reset`, `blq`,
+ * `lloq`; and their `dvid` is a Uint8Array. `normalizeDataset` fills them with what those versions
+ * meant — every dose a bolus or oral dose without steady state, no resets, one occasion, TIME as
+ * written, no observation below a limit of quantification (those versions read none) — so that the
+ * rest of the app sees one shape of Dataset.
  */
 import { EVENT_RECORD_COLUMN_NAMES, EVENT_RECORD_COLUMNS } from './event-records';
 import type { Dataset, EventRecords } from './types';
@@ -44,7 +45,7 @@ export function normalizeDataset(dataset: StoredDataset | Dataset): Dataset {
     else if (column !== undefined) records[name] = Column.from(column);
     // Before occasions, the time axis was TIME as written.
     else if (name === 'sourceTime') records[name] = Float64Array.from(stored.time as ArrayLike<number>);
-    // Every other new column means "none" at 0: no infusion, no steady state, no reset, occasion 0.
+    // Every other new column means "none" at 0: no infusion, no steady state, no reset, occasion 0, no censoring.
     else records[name] = new Column(n);
   }
   return { ...dataset, records: records as unknown as EventRecords };

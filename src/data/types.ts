@@ -90,6 +90,18 @@ export interface EventRecords {
   reset: Uint8Array;
   /** 1-based line of the file the record came from (the header is line 1); an additional dose has its ADDL record's line. */
   sourceLine: Int32Array;
+  /**
+   * 1 on an observation below the lower limit of quantification (left-censored, CENS = 1 or BLQ = 1:
+   * src/data/censoring.ts): it is an observation (EVID 0, `mdv` 0) whose `dv` holds the limit, and
+   * what it tells is only "below `lloq`" (the population fit uses it by Beal's M3). 0 elsewhere, and
+   * on every record of a dataset stored before the column existed.
+   */
+  blq: Uint8Array;
+  /**
+   * Lower limit of quantification of an observation, where the file gives it (an LLOQ or LOQ column,
+   * or the DV of a censored observation under CENS = 1); 0 where it does not, and on other records.
+   */
+  lloq: Float64Array;
 }
 
 export type CovariateKind = 'subject' | 'time-varying';

@@ -63,7 +63,7 @@ export function readSubjectRecords(
     throw new Error(`features: subject ${info.id} has no records in this dataset (withheld for final evaluation?)`);
   }
   refuseFeatureDosing(dataset, [subject]);
-  const { time, dv, evid, mdv, amt, dvid: dvids, cmt, duration, reset } = dataset.records;
+  const { time, dv, evid, mdv, amt, dvid: dvids, cmt, duration, reset, blq } = dataset.records;
   const from = info.firstRecord;
   const to = from + info.recordCount;
   const doseTimes: number[] = [];
@@ -87,7 +87,8 @@ export function readSubjectRecords(
       }
     } else if (e === EVID_OBSERVATION && mdv[k] === 0 && Number.isFinite(dv[k])) {
       if (time[k] > lastObservationTime) lastObservationTime = time[k];
-      if (selects(observe, dvids[k], cmt[k])) observations.push(k);
+      // A value below the limit of quantification is no measurement (its DV is the limit): not a target.
+      if (selects(observe, dvids[k], cmt[k]) && (blq === undefined || blq[k] !== 1)) observations.push(k);
     }
   }
   const anchor = firstDose === Number.POSITIVE_INFINITY ? 0 : firstDose;
