@@ -104,7 +104,7 @@ export class PatientNote extends LitElement {
         in this browser (nothing was sent anywhere)
       </p>
       <p>
-        Model: <strong>${n.modelName}</strong>${n.modelSource ? html` — ${n.modelSource}` : nothing}. Target:
+        Model: <strong>${n.modelName}</strong>${n.modelSource ? html` — ${n.modelSource.replace(/\.$/, '')}` : nothing}. Target:
         ${questionInWords(spec, rec.endpoint, rec.criterion)}.
       </p>
       <div class="columns">
@@ -158,6 +158,21 @@ export class PatientNote extends LitElement {
                 at steady state (asked ${formatSignificant(rec.target)}).`
             : html`<strong>No dose on the grid reaches probability ${formatSignificant(rec.target)}</strong> ${every}; the highest is
                 ${rec.probability.toFixed(2)}.`
+        }
+        ${
+          rec.options.length > 1
+            ? html`<br />Intervals considered (the least amount per day recommended):
+                ${rec.options
+                  .map(
+                    (o) =>
+                      `${formatSignificant(o.interval)} ${units.time}: ${
+                        o.dose === null
+                          ? 'no dose on the grid'
+                          : `${formatSignificant(o.dose)} ${units.amount} (P ${o.probability.toFixed(2)})`
+                      }`,
+                  )
+                  .join('; ')}.`
+            : nothing
         }
         ${
           n.whatIf
