@@ -125,6 +125,9 @@ test('keyboard only: demo data, Model tab, tiny training and its results, with v
   await doses.getByRole('button', { name: 'Run' }).click();
   await expect(page.getByTestId('doses-notice')).toContainText('Answered in', { timeout: 90_000 });
   await expect(page.locator('qp-mechanistic-diagnostics figure[data-plot=vpc] svg').first()).toBeVisible();
+  // The last plots drawn (NPDE, η, convergence, correlation) are checked too.
+  await expect(page.locator('qp-mechanistic-diagnostics figure[data-plot=correlation] svg').first()).toBeVisible();
+  await expect(page.locator('qp-mechanistic-diagnostics figure[data-plot=eta-cov] svg').first()).toBeVisible();
   await expectNoViolations(page, 'the Doses view with answers');
 
   // Three models' answers fit a 1366 px wide window without sideways scrolling.

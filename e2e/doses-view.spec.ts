@@ -143,12 +143,22 @@ test('a run can be cancelled (button or Escape), then the population model answe
   await expect(fit.locator('[data-testid=pd-estimates] tr[data-parameter=BASE]')).toContainText('ng/mL');
 
   const diagnostics = page.locator('qp-mechanistic-diagnostics');
-  const plots = ['dv-pred', 'dv-ipred', 'res-time', 'res-pred', 'individual', 'vpc'];
+  const plots = ['dv-pred', 'dv-ipred', 'res-time', 'res-pred', 'npde-time', 'npde-pred', 'individual', 'vpc', 'pc-vpc'];
+  const guidance = ['eta-hist', 'eta-qq', 'shrinkage', 'eta-cov', 'convergence', 'correlation'];
   for (const target of ['PK', 'PD']) {
     await diagnostics.getByLabel(target, { exact: true }).check();
-    for (const plot of plots)
+    for (const plot of [...plots, ...guidance])
       await expect(diagnostics.locator(`figure[data-plot=${plot}] svg[aria-label]`).first(), `${target} ${plot}`).toBeVisible();
+    await expect(diagnostics.locator('figure[data-plot=npde-time] figcaption')).toContainText('KS test of N(0, 1): p');
+    await expect(diagnostics.getByTestId('condition-number')).toContainText(/Condition number \d/);
   }
+  // η against each covariate column of EstData (BW, COMED, DOSE), for the η chosen.
+  await diagnostics.getByLabel('PK', { exact: true }).check();
+  await diagnostics.getByTestId('diagnostics-eta').selectOption({ label: 'η(V)' });
+  const etaCov = diagnostics.locator('figure[data-plot=eta-cov]');
+  await expect(etaCov.locator('svg[aria-label^="η(V) against BW, a covariate of the model"]')).toBeVisible();
+  await expect(etaCov.locator('svg[aria-label^="η(V) against COMED"]')).toBeVisible();
+  await expect(diagnostics.locator('figure[data-plot=pc-vpc] svg[aria-label*="prediction-corrected"]').first()).toBeVisible();
   await diagnostics.getByTestId('diagnostics-subject').selectOption({ index: 3 });
   await expect(diagnostics.locator('figure[data-plot=individual] svg[aria-label]').first()).toBeVisible();
 });

@@ -21,6 +21,8 @@ interface RealStudy {
   /** θ names in the fit's PK estimates, and CL's unit. */
   estimates: string[];
   clUnit: string;
+  /** The guidance diagnostics checked drawn: the file's covariate columns drawn against η, the η with high shrinkage. */
+  guidance?: { covariates: string[]; shrunk: string };
 }
 
 const STUDIES: RealStudy[] = [
@@ -41,6 +43,7 @@ const STUDIES: RealStudy[] = [
     scenario: ['trial', 'covariates resampled from the trial'],
     estimates: ['CL', 'V', 'CL~WT', 'V~WT'],
     clUnit: 'L/h',
+    guidance: { covariates: ['WT', 'APGR'], shrunk: 'CL' },
   },
   {
     data: 'mavoglurant',
@@ -65,6 +68,18 @@ async function openStudy(page: Page, study: RealStudy): Promise<void> {
   await expect(page.getByTestId('study-notice')).toContainText('Study settings imported');
   await page.getByRole('tab', { name: 'Doses' }).click();
   await expect(page.locator('qp-dose-form')).toBeVisible();
+}
+
+/** NPDE, the prediction-corrected VPC, the η plots, the convergence trace and the correlation matrix, drawn. */
+async function expectGuidancePlots(page: Page, guidance: NonNullable<RealStudy['guidance']>): Promise<void> {
+  const diagnostics = page.locator('qp-mechanistic-diagnostics');
+  for (const plot of ['npde-time', 'npde-pred', 'pc-vpc', 'eta-hist', 'eta-qq', 'shrinkage', 'eta-cov', 'convergence', 'correlation'])
+    await expect(diagnostics.locator(`figure[data-plot=${plot}] svg[aria-label]`).first(), plot).toBeVisible();
+  await diagnostics.getByTestId('diagnostics-eta').selectOption({ label: `η(${guidance.shrunk})` });
+  await expect(diagnostics.locator('figure[data-plot=eta-hist] figcaption')).toContainText('above 30 %');
+  for (const column of guidance.covariates)
+    await expect(diagnostics.locator(`figure[data-plot=eta-cov] svg[aria-label^="η(${guidance.shrunk}) against ${column}"]`)).toBeVisible();
+  await expect(diagnostics.getByTestId('condition-number')).toContainText(/Condition number \d[\d.,]* \(at most 1,000/);
 }
 
 async function runSmall(page: Page): Promise<void> {
@@ -96,6 +111,7 @@ test('each real file: the fit with named estimates and units, the spec’s quest
       await expect(fit.locator(`[data-testid=pk-estimates] tr[data-parameter="${theta}"]`), theta).toBeVisible();
     await expect(fit.locator('[data-testid=pk-estimates] tr[data-parameter=CL]')).toContainText(study.clUnit);
     await expect(page.locator('qp-mechanistic-diagnostics figure[data-plot=vpc] svg').first()).toBeVisible();
+    if (study.guidance) await expectGuidancePlots(page, study.guidance);
     await expect(page.locator('qp-dose-response-plots figure svg[aria-label]').first()).toBeVisible();
     await page.getByRole('tab', { name: 'Data' }).click();
   }

@@ -1,16 +1,28 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { EtaDiagnostics, EtaSummary } from '../../pkpd/diagnostics/eta-diagnostics';
 import type { IndividualCurve } from '../../pkpd/diagnostics/individual-curves';
+import { parameterCorrelation } from '../../pkpd/diagnostics/parameter-correlation';
+import type { NpdeObservation } from '../../pkpd/diagnostics/study-diagnostics';
 import type { StudySpec } from '../../study/study-spec';
 import { describeSpecProblems, readStudySpecText } from '../../study/study-spec-reader';
 import { readEstDataStudyText } from '../../testing/fixture-files';
 import {
+  conditionNumberText,
+  correctedAxisLabel,
+  correlationCells,
   curvesOf,
   defaultSubject,
   diagnosticsLabels,
   doseMarks,
   doseText,
+  etaCovariatePanels,
+  etaHistogram,
+  etasOf,
+  etaSummaryText,
   groupColors,
+  npdeRowsOf,
+  npdeSummaryText,
   observedAxisLabel,
   predictionAxisLabel,
   rowGroup,
@@ -49,6 +61,7 @@ describe('diagnostics labels from the study spec', () => {
     expect(valueAxisLabel(labels, 'pk')).toBe('Theophylline (mg/L)');
     expect(observedAxisLabel(labels, 'pk')).toBe('Observed theophylline (mg/L)');
     expect(predictionAxisLabel(labels, 'pk', 'ipred')).toBe('IPRED of theophylline (mg/L)');
+    expect(correctedAxisLabel(labels, 'pk')).toBe('Prediction-corrected theophylline (mg/L)');
     expect(timeAxisLabel(labels)).toBe('Time (h)');
     expect(JSON.stringify(labels)).not.toContain('ng/mL');
   });
@@ -139,5 +152,99 @@ describe('subjects and groups', () => {
   it('takes a row’s study group, or the arm of an EstData-fit row', () => {
     expect(rowGroup({ group: 'DOSE 10', armDose: 10 })).toBe('DOSE 10');
     expect(rowGroup({ armDose: 3 })).toBe('3 mg');
+  });
+});
+
+function etaSummary(parameter: EtaSummary['parameter'], stage: 'pk' | 'pd', shrinkage: number): EtaSummary {
+  return { parameter, stage, omega: 0.25, shrinkage, n: 3, mean: 0, sd: 0.2, qq: { expected: [], eta: [] } };
+}
+
+const etas: EtaDiagnostics = {
+  etas: [etaSummary('CL', 'pk', 0.05), etaSummary('V', 'pk', 0.41), etaSummary('BASE', 'pd', 0.1)],
+  covariates: ['WT', 'SEX', 'NOTE'],
+  effectColumns: ['WT'],
+  subjects: [
+    { id: '1', group: 'A', eta: [0.1, 0.2, Number.NaN], covariates: [60, 0, Number.NaN] },
+    { id: '2', group: 'A', eta: [-0.2, 0.1, 0.3], covariates: [75.5, 1, Number.NaN] },
+    { id: '3', group: 'B', eta: [Number.NaN, Number.NaN, -0.1], covariates: [90, 1, Number.NaN] },
+  ],
+  epsilonShrinkage: { pk: 0.1 },
+};
+
+describe('guidance plots: NPDE, random effects, correlation', () => {
+  it('keeps an endpoint’s NPDE that are finite and says the summary', () => {
+    const row = (target: 'pk' | 'pd', npde: number): NpdeObservation => ({
+      target,
+      id: '1',
+      group: 'A',
+      time: 1,
+      dv: 1,
+      pred: 1,
+      epred: 1,
+      pd: 0.5,
+      pde: 0.5,
+      npde,
+      decorrelated: true,
+    });
+    const npde = { simulations: 10, seed: 1, scale: {}, observations: [row('pk', 0.3), row('pk', Number.NaN), row('pd', 1)], summary: {} };
+    expect(npdeRowsOf(npde, 'pk').map((r) => r.npde)).toEqual([0.3]);
+    expect(npdeSummaryText({ n: 120, mean: 0.1263, variance: 0.9651, ksStatistic: 0.09, ksPValue: 0.2532 })).toBe(
+      'n = 120 · mean 0.13 (0 expected) · variance 0.965 (1) · KS test of N(0, 1): p = 0.25',
+    );
+    expect(npdeSummaryText({ n: 9, mean: 1, variance: 2, ksStatistic: 0.5, ksPValue: 1e-9 })).toContain('p < 0.001');
+    expect(npdeSummaryText(undefined)).toBe('no NPDE');
+  });
+
+  it('offers the random effects of the endpoint’s stage, and warns of high shrinkage', () => {
+    expect(etasOf(etas, 'pk').map((c) => [c.index, c.summary.parameter])).toEqual([
+      [0, 'CL'],
+      [1, 'V'],
+    ]);
+    expect(etasOf(etas, 'pd').map((c) => c.index)).toEqual([2]);
+    expect(etaSummaryText(etas.etas[0])).toBe('ω 0.25 · shrinkage 5 % · 3 subjects');
+    expect(etaSummaryText(etas.etas[1])).toContain('shrinkage 41 % (above 30 %');
+  });
+
+  it('bins η̂ symmetrically about 0 and scales N(0, ω²) to the counts', () => {
+    const values = [-0.5, -0.1, 0, 0.05, 0.2, 0.3, 0.31, Number.NaN];
+    const { bins, density } = etaHistogram(values, 0.25);
+    expect(bins.reduce((a, b) => a + b.count, 0)).toBe(7);
+    expect(bins[0].x1).toBeCloseTo(-bins.at(-1)!.x2, 12);
+    expect(bins[0].x1).toBeLessThanOrEqual(-0.625);
+    const width = bins[0].x2 - bins[0].x1;
+    // The density's area is the count: Σ density × step ≈ n × width.
+    const step = density[1].x - density[0].x;
+    const area = density.reduce((a, d) => a + d.count, 0) * step;
+    expect(area / (7 * width)).toBeGreaterThan(0.97);
+    expect(area / (7 * width)).toBeLessThan(1.01);
+    expect(etaHistogram([0.1], Number.NaN).density).toEqual([]);
+  });
+
+  it('draws η̂ against every covariate with values: categories where few integers, the model’s columns marked', () => {
+    const { panels, omitted } = etaCovariatePanels(etas, 0);
+    expect(omitted).toBe(0);
+    expect(panels.map((p) => [p.column, p.inModel, p.categorical, p.points.length])).toEqual([
+      ['WT', true, false, 2],
+      ['SEX', false, true, 2],
+    ]);
+    expect(panels[0].points[1]).toEqual({ value: 75.5, eta: -0.2, id: '2', group: 'A' });
+    expect(etaCovariatePanels(etas, 2, 1)).toMatchObject({ omitted: 1, panels: [{ column: 'WT' }] });
+  });
+
+  it('lays the correlation matrix out as cells and says its condition number, above 1000 as a warning', () => {
+    const names = ['CL', 'V', 'omega(CL)'];
+    const good = parameterCorrelation([1, 0.5, 0, 0.5, 1, 0, 0, 0, Number.NaN], names);
+    expect(correlationCells(good)).toHaveLength(4);
+    expect(correlationCells(good)[1]).toEqual({ row: 'CL', column: 'V', r: 0.5 });
+    const text = conditionNumberText(good);
+    expect(text.high).toBe(false);
+    expect(text.text).toBe(
+      'Condition number 3 (at most 1,000: well conditioned); largest / smallest eigenvalue of the correlation matrix of 2 estimates' +
+        '; without a standard error, left out: omega(CL)',
+    );
+    const bad = parameterCorrelation([1, 0.9999, 0.9999, 1], ['CL', 'V']);
+    expect(bad.conditionNumber).toBeGreaterThan(1000);
+    expect(conditionNumberText(bad).high).toBe(true);
+    expect(conditionNumberText(bad).text).toContain('above 1,000: ill-conditioned');
   });
 });

@@ -1,8 +1,11 @@
 /**
  * `<qp-mechanistic-diagnostics .diagnostics=${StudyDiagnostics} .spec=${StudySpec}>`: the usual
  * diagnostics of a study fit for PK or PD — observed against PRED and IPRED, residuals (CWRES or
- * IWRES) against time and PRED, individual fits with a subject chooser (doses drawn, infusions as
- * bars), and the VPC by group.
+ * IWRES) and NPDE against time and PRED, individual fits with a subject chooser (doses drawn,
+ * infusions as bars), the VPC and the prediction-corrected VPC by group; the random effects of the
+ * endpoint's stage (histogram and QQ plot of the chosen η, η against every covariate column,
+ * shrinkage); the stage's convergence trace (OFV per iteration) and the correlation matrix of its
+ * estimates with the condition number.
  *
  * Properties:
  * - `diagnostics`: a `StudyDiagnostics` (src/pkpd/diagnostics/study-diagnostics.ts), or null (nothing drawn);
@@ -10,28 +13,42 @@
  *   `endpoints` (names on the axes: "Theophylline (mg/L)") and, where present, `questions` (the
  *   criterion drawn on its endpoint's individual-fit and VPC plots). Any object with `units` and
  *   `endpoints` will do; null: generic names ("Concentration", "Response") without units.
- * Test ids: `diagnostics-subject` (the subject chooser). Figures: `data-plot` dv-pred, dv-ipred,
- * res-time, res-pred, individual, vpc.
+ * Test ids: `diagnostics-subject` (the subject chooser), `diagnostics-eta` (the η chooser),
+ * `condition-number`. Figures: `data-plot` dv-pred, dv-ipred, res-time, res-pred, npde-time,
+ * npde-pred, individual, vpc, pc-vpc, eta-hist, eta-qq, shrinkage, eta-cov, convergence, correlation.
  */
 import { css, html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { IndividualCurve } from '../../pkpd/diagnostics/individual-curves';
 import type { DiagnosticTarget } from '../../pkpd/diagnostics/observation-diagnostics';
+import type { PredictionCorrection } from '../../pkpd/diagnostics/pc-vpc';
+import type { EtaDiagnostics } from '../../pkpd/diagnostics/eta-diagnostics';
 import type { StudyDiagnostics } from '../../pkpd/diagnostics/study-diagnostics';
 import { colorOf } from '../explorer/arm-colors';
 import { PlotFrames } from '../explorer/plot-frames';
 import { reportFigure, reportPlotStyles } from '../model/report-figure';
+import { formatSignificant } from '../../text/format';
+import { convergencePlot } from './convergence-plot';
+import { correlationPlot } from './correlation-plot';
 import {
+  conditionNumberText,
   curvesOf,
   defaultSubject,
   type DiagnosticsLabels,
   diagnosticsLabels,
   type DiagnosticsSpec,
   endpointTitle,
+  etaCovariatePanels,
+  etasOf,
+  etaSummaryText,
   groupColors,
+  npdeRowsOf,
+  npdeSummaryText,
   subjectLabel,
 } from './diagnostics-model';
-import { dvVersusPlot, type Residual, RESIDUAL_NAMES, residualPlot } from './gof-plots';
+import { etaCovariatePlots, etaHistogramPlot, etaQqPlot, shrinkagePlot } from './eta-plots';
+import { dvVersusPlot, type Residual, RESIDUAL_NAMES, residualPlot, standardisedPlot } from './gof-plots';
 import { individualFitPlot } from './individual-fit-plot';
+import { npdeValue } from './npde-plots';
 import { vpcPlot } from './vpc-plot';
 
 export class MechanisticDiagnosticsPanel extends LitElement {
@@ -41,6 +58,7 @@ export class MechanisticDiagnosticsPanel extends LitElement {
     target: { state: true },
     residual: { state: true },
     subject: { state: true },
+    eta: { state: true },
   };
   static override styles = [
     ...reportPlotStyles,
@@ -65,6 +83,23 @@ export class MechanisticDiagnosticsPanel extends LitElement {
         font-weight: 600;
         margin-right: 0.5rem;
       }
+      h4 {
+        margin: 1.2rem 0 0.4rem;
+        font-size: 0.95rem;
+      }
+      .small-multiples {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.75rem;
+      }
+      p.condition {
+        margin: 0 0 0.4rem;
+        font-size: 0.85rem;
+      }
+      p.condition.high {
+        color: #b91c1c;
+        font-weight: 600;
+      }
     `,
   ];
 
@@ -73,6 +108,8 @@ export class MechanisticDiagnosticsPanel extends LitElement {
   declare target: DiagnosticTarget;
   declare residual: Residual;
   declare subject: string;
+  /** The chosen random effect: its index in `diagnostics.eta.etas` (-1: none of the endpoint's stage). */
+  declare eta: number;
 
   private readonly frames = new PlotFrames(this);
 
@@ -83,6 +120,7 @@ export class MechanisticDiagnosticsPanel extends LitElement {
     this.target = 'pk';
     this.residual = 'cwres';
     this.subject = '';
+    this.eta = -1;
   }
 
   /** The endpoints the fit has (observations or curves), PK first. */
@@ -98,6 +136,8 @@ export class MechanisticDiagnosticsPanel extends LitElement {
     if (targets.length > 0 && !targets.includes(this.target)) this.target = targets[0];
     const curves = curvesOf(this.diagnostics?.curves ?? [], this.target);
     if (!curves.some((c) => c.id === this.subject)) this.subject = defaultSubject(curves, this.target);
+    const etas = this.diagnostics ? etasOf(this.diagnostics.eta, this.target) : [];
+    if (!etas.some((c) => c.index === this.eta)) this.eta = etas[0]?.index ?? -1;
   }
 
   protected override render(): TemplateResult | typeof nothing {
@@ -112,6 +152,8 @@ export class MechanisticDiagnosticsPanel extends LitElement {
     const curves = curvesOf(d.curves, target);
     const curve = curves.find((c) => c.id === this.subject) ?? null;
     const vpc = d.vpc[target];
+    const pcVpc = d.pcVpc[target];
+    const npde = npdeRowsOf(d.npde, target);
     const plot = (frame: string, make: (width: number) => Element): Element | null =>
       rows.length > 0 ? this.frames.plot(frame, key, make) : null;
     return html`<div class="controls">
@@ -163,6 +205,22 @@ export class MechanisticDiagnosticsPanel extends LitElement {
           residualDetail(this.residual),
           plot('res-pred', (w) => residualPlot(rows, this.residual, 'pred', target, labels, colors, w)),
         )}
+        ${
+          npde.length > 0
+            ? (['time', 'pred'] as const).map((against) =>
+                reportFigure(
+                  `npde-${against}`,
+                  `${name}: NPDE ${against === 'time' ? 'over time' : 'vs PRED'}`,
+                  npdeDetail(d.npde.simulations, d.npde.scale[target], npdeSummaryText(d.npde.summary[target])),
+                  this.frames.plot(`npde-${against}`, target, (w) =>
+                    standardisedPlot(npde, npdeValue(labels, target), against, target, labels, colors, w),
+                  ),
+                ),
+              )
+            : rows.length > 0
+              ? html`<p class="note">No NPDE: no trials were simulated for them.</p>`
+              : nothing
+        }
         ${curve ? this.individualFigure(curve, curves, target, labels, colorOf(colors, curve.group)) : nothing}
         ${
           vpc
@@ -175,6 +233,116 @@ export class MechanisticDiagnosticsPanel extends LitElement {
                 )}
               </div>`
             : html`<p class="note">No visual predictive check was run (VPC replicates 0).</p>`
+        }
+        ${
+          pcVpc
+            ? html`<div class="wide-panel">
+                ${reportFigure(
+                  'pc-vpc',
+                  `${name}: prediction-corrected VPC`,
+                  `${pcVpcDetail(pcVpc.correction)}; the VPC's ${d.pcVpc.replicates} trials, bins and groups; lines and bands as in the VPC`,
+                  this.frames.plot('pc-vpc', key, (w) => vpcPlot(pcVpc, labels, w, pcVpc.correction)),
+                )}
+              </div>`
+            : nothing
+        }
+      </div>
+      ${this.randomEffects(d.eta, target, name)} ${this.estimation(d, target, name)}`;
+  }
+
+  /** Histogram and QQ plot of the chosen η, shrinkage, η against each covariate column. */
+  private randomEffects(eta: EtaDiagnostics, target: DiagnosticTarget, name: string): TemplateResult {
+    const choices = etasOf(eta, target);
+    const chosen = choices.find((c) => c.index === this.eta);
+    if (!chosen)
+      return html`<h4>Random effects</h4>
+        <p class="note">The ${target.toUpperCase()} model has no random effects.</p>`;
+    const summary = chosen.summary;
+    const key = `${target}|${chosen.index}`;
+    const { panels, omitted } = etaCovariatePanels(eta, chosen.index);
+    const effects = eta.effectColumns.length > 0 ? `; the model's covariates: ${eta.effectColumns.join(', ')}` : '';
+    return html`<h4>Random effects</h4>
+      <div class="controls">
+        <label
+          >Random effect
+          <select data-testid="diagnostics-eta" @change=${(e: Event) => (this.eta = Number((e.target as HTMLSelectElement).value))}>
+            ${choices.map((c) => html`<option value=${c.index} ?selected=${c.index === chosen.index}>η(${c.summary.parameter})</option>`)}
+          </select></label
+        >
+      </div>
+      <div class="grid" data-target=${target}>
+        ${reportFigure(
+          'eta-hist',
+          `${name}: η(${summary.parameter}) histogram`,
+          `Empirical Bayes estimates (η̂); line: N(0, ω²) scaled to the counts; ${etaSummaryText(summary)}`,
+          this.frames.plot('eta-hist', key, (w) => etaHistogramPlot(summary, w)),
+        )}
+        ${reportFigure(
+          'eta-qq',
+          `${name}: η(${summary.parameter}) QQ plot`,
+          'Sorted η̂ against the quantiles of N(0, ω²) (Hazen positions); dashed: identity',
+          this.frames.plot('eta-qq', key, (w) => etaQqPlot(summary, w)),
+        )}
+        ${reportFigure(
+          'shrinkage',
+          `${name}: shrinkage`,
+          'η: 1 − SD(η̂)/ω; ε: 1 − SD(IWRES); dashed: 30 %, above which plots of η̂ or IWRES can hide or fake relations (red)',
+          this.frames.plot('shrinkage', target, (w) =>
+            shrinkagePlot(
+              choices.map((c) => c.summary),
+              eta.epsilonShrinkage[target],
+              target,
+              w,
+            ),
+          ),
+        )}
+        ${
+          panels.length > 0
+            ? html`<div class="wide-panel">
+                ${reportFigure(
+                  'eta-cov',
+                  `${name}: η(${summary.parameter}) vs covariates`,
+                  `One panel per numeric covariate column of the file (baseline values)${effects}` +
+                    (omitted > 0 ? `; ${omitted} more columns not drawn` : ''),
+                  this.frames.plot('eta-cov', key, (w) => etaCovariatePlots(summary, panels, w)),
+                )}
+              </div>`
+            : html`<p class="note">The file has no numeric covariate columns to draw η against.</p>`
+        }
+      </div>`;
+  }
+
+  /** The stage's convergence trace and the correlation matrix of its estimates. */
+  private estimation(d: StudyDiagnostics, target: DiagnosticTarget, name: string): TemplateResult {
+    const trace = d.convergence.find((c) => c.stage === target);
+    const stage = d.correlation.find((c) => c.stage === target);
+    const correlation = stage?.correlation ?? null;
+    const condition = correlation ? conditionNumberText(correlation) : null;
+    return html`<h4>Estimation</h4>
+      <div class="grid" data-target=${target}>
+        ${
+          trace
+            ? reportFigure(
+                'convergence',
+                `${name}: OFV per iteration`,
+                `${trace.model}, FOCE: OFV at the starting values (0) and after each accepted iteration; dashed: final OFV; ` +
+                  `${trace.converged ? 'converged' : 'not converged'} (${trace.message})`,
+                this.frames.plot('convergence', target, (w) => convergencePlot(trace, w)),
+              )
+            : html`<p class="note">No ${target.toUpperCase()} model was estimated (no convergence trace).</p>`
+        }
+        ${
+          correlation && condition
+            ? reportFigure(
+                'correlation',
+                `${name}: correlation of the estimates`,
+                `${stage?.model}: from the covariance step (θ, ω, σ); blue: negative, red: positive`,
+                this.frames.plot('correlation', target, (w) => correlationPlot(correlation, target, w)),
+                html`<p data-testid="condition-number" class="condition ${condition.high ? 'high' : ''}">
+                  ${condition.text}. Eigenvalues: ${correlation.eigenvalues.map((v) => formatSignificant(v, 3)).join(', ')}
+                </p>`,
+              )
+            : html`<p class="note">No correlation matrix of the estimates${stage ? `: ${stage.message}` : ''}.</p>`
         }
       </div>`;
   }
@@ -210,6 +378,18 @@ function residualDetail(residual: Residual): string {
   return residual === 'cwres'
     ? 'Conditional weighted residuals of the FOCE fit (log-scale error: on the log scale; PD given individual PK); dashed: ±1.96'
     : 'Individual weighted residuals: (DV − IPRED) / residual SD (log-scale error: on the log scale); dashed: ±1.96';
+}
+
+function npdeDetail(simulations: number, scale: 'log' | 'natural' | undefined, summary: string): string {
+  const on = scale === 'log' ? ' on the log scale' : '';
+  const trials = `Normalised prediction distribution errors from ${simulations} simulated trials`;
+  return `${trials}, decorrelated per subject${on}; ${summary}; dashed: ±1.96`;
+}
+
+function pcVpcDetail(correction: PredictionCorrection): string {
+  return correction === 'proportional'
+    ? 'Observed and simulated values × median PRED of their bin / their PRED (Bergstrand 2011)'
+    : 'Observed and simulated values + median PRED of their bin − their PRED (Bergstrand 2011)';
 }
 
 function vpcDetail(replicates: number, binned: boolean, strata: readonly { label: string; groups: string[] }[]): string {

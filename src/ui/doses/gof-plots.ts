@@ -81,8 +81,40 @@ export function residualPlot(
   colors: ArmColorScale,
   width: number,
 ): Element {
+  const data = rows.filter((r) => Number.isFinite(r[residual])).map((r) => ({ ...r, group: rowGroup(r) }));
+  return standardisedPlot(
+    data,
+    { y: residual, name: RESIDUAL_NAMES[residual], title: tip(labels, target) },
+    against,
+    target,
+    labels,
+    colors,
+    width,
+  );
+}
+
+/** What a standardised value plot draws: the field on y, its name (axis and description) and each point's tip. */
+export interface StandardisedValue<T> {
+  y: keyof T & string;
+  name: string;
+  title: (row: T) => string;
+}
+
+/**
+ * A value that is N(0, 1) under the model (a weighted residual, NPDE) against time or PRED (log axis
+ * for PK), with the zero line and ±1.96; points coloured by `group`.
+ */
+export function standardisedPlot<T extends { time: number; pred: number; group: string }>(
+  rows: readonly T[],
+  value: StandardisedValue<T>,
+  against: 'time' | 'pred',
+  target: DiagnosticTarget,
+  labels: DiagnosticsLabels,
+  colors: ArmColorScale,
+  width: number,
+): Element {
   const log = against === 'pred' && target === 'pk';
-  const data = rows.filter((r) => Number.isFinite(r[residual]) && (!log || r.pred > 0)).map((r) => ({ ...r, group: rowGroup(r) }));
+  const data = rows.filter((r) => !log || r.pred > 0);
   const maxTime = Math.max(1, maxOf(rows.map((r) => r.time)));
   const positive = rows.map((r) => r.pred).filter((v) => v > 0);
   const x: Plot.ScaleOptions =
@@ -98,24 +130,25 @@ export function residualPlot(
           type: log ? 'log' : 'linear',
           ...(log ? { ticks: logTicks(minOf(positive), maxOf(positive)), tickFormat: '~g' } : { nice: true }),
         };
+  const what = `${target.toUpperCase()}: ${value.name} of ${labels.endpoints[target].name} against ${against === 'time' ? 'time' : 'PRED'}`;
   return Plot.plot({
     ...basePlot(width, 280),
-    ariaLabel: `${target.toUpperCase()}: ${RESIDUAL_NAMES[residual]} of ${labels.endpoints[target].name} against ${against === 'time' ? 'time' : 'PRED'}, ${data.length} observations`,
+    ariaLabel: `${what}, ${data.length} observations, reference lines at 0 and ±1.96`,
     x,
-    y: { label: RESIDUAL_NAMES[residual], grid: true, nice: true },
+    y: { label: value.name, grid: true, nice: true },
     color: { ...colors, legend: true },
     marks: [
       Plot.ruleY([0], { stroke: MUTED }),
       Plot.ruleY([-1.96, 1.96], { stroke: MUTED, strokeDasharray: '4,4', strokeOpacity: 0.7 }),
       Plot.dot(data, {
         x: against,
-        y: residual,
+        y: value.y,
         fill: 'group',
         r: 2.2,
         fillOpacity: 0.7,
         tip: true,
-        title: tip(labels, target),
-        ariaDescription: 'residuals',
+        title: value.title,
+        ariaDescription: value.name,
       }),
     ],
   });

@@ -3,18 +3,21 @@
  * "other" pools the rest): the observed 5th, 50th and 95th percentiles per time bin (lines) over the
  * 90 % intervals of the simulated percentiles (bands: blue for the outer percentiles, red for the
  * median), with the observations faint behind them and the dose questions' criterion where it
- * concerns the endpoint. Labels from the study spec (diagnostics-model.ts).
+ * concerns the endpoint. Labels from the study spec (diagnostics-model.ts). The prediction-corrected
+ * VPC (src/pkpd/diagnostics/pc-vpc.ts: the same layout, corrected values) is drawn the same way, its
+ * axis and description saying so, without the criterion (corrected values are not the subjects' own).
  */
 import * as Plot from '@observablehq/plot';
+import type { PredictionCorrection } from '../../pkpd/diagnostics/pc-vpc';
 import type { VpcBin, VpcTarget } from '../../pkpd/diagnostics/vpc';
 import { referenceFor } from '../explorer/endpoint-time-plot';
 import { referenceMarks } from '../explorer/mean-curve-plot';
-import { basePlot, formatTime, INK, MUTED, timeTickFormat, timeTicks } from '../explorer/plot-theme';
 import { formatSignificant } from '../../text/format';
 import { logTicksOf } from '../log-ticks';
 import { facetColumns } from '../model/report-plot-data';
 import { maxOf, minOf } from '../../data/min-max';
-import { type DiagnosticsLabels, timeAxisLabel, valueAxisLabel } from './diagnostics-model';
+import { basePlot, formatTime, INK, MUTED, timeTickFormat, timeTicks } from '../explorer/plot-theme';
+import { correctedAxisLabel, type DiagnosticsLabels, timeAxisLabel, valueAxisLabel } from './diagnostics-model';
 
 const OUTER_BAND = '#6baed6';
 const MEDIAN_BAND = '#fb6a4a';
@@ -25,7 +28,8 @@ interface Facet {
   fy: number;
 }
 
-export function vpcPlot(vpc: VpcTarget, labels: DiagnosticsLabels, width: number): Element {
+/** `corrected`: the values are prediction-corrected (a `PcVpcTarget`'s correction). */
+export function vpcPlot(vpc: VpcTarget, labels: DiagnosticsLabels, width: number, corrected: PredictionCorrection | null = null): Element {
   const unit = labels.endpoints[vpc.target].unit;
   const u = unit ? ` ${unit}` : '';
   const timeUnit = labels.timeUnit ? ` ${labels.timeUnit}` : '';
@@ -46,6 +50,7 @@ export function vpcPlot(vpc: VpcTarget, labels: DiagnosticsLabels, width: number
   );
   const titles = vpc.strata.map((stratum, s) => ({ ...facetOf(s), text: stratum.label }));
   const log = vpc.target === 'pk';
+  const yLabel = corrected ? correctedAxisLabel(labels, vpc.target) : valueAxisLabel(labels, vpc.target);
   const maxTime = Math.max(1, maxOf(points.map((p) => p.time)));
   const facets = { fx: 'fx', fy: 'fy' };
   const band = (p: (typeof PERCENTILES)[number]): Plot.Markish =>
@@ -100,13 +105,16 @@ export function vpcPlot(vpc: VpcTarget, labels: DiagnosticsLabels, width: number
       fontWeight: 600,
     }),
   ];
-  const reference = referenceFor(labels.reference, vpc.target);
+  const reference = corrected ? null : referenceFor(labels.reference, vpc.target);
   if (reference) marks.unshift(...referenceMarks(reference));
   const positive = [...points.map((p) => p.dv), ...bands.flatMap((b) => [b.lo, b.hi])].filter((v) => v > 0);
   const rows = Math.ceil(vpc.strata.length / columns);
   return Plot.plot({
     ...basePlot(width, 50 + rows * 230),
-    ariaLabel: `${vpc.target.toUpperCase()}: visual predictive check of ${labels.endpoints[vpc.target].name}, ${vpc.strata.length} groups: observed percentiles over simulated 90 % intervals`,
+    ariaLabel:
+      `${vpc.target.toUpperCase()}: ${corrected ? 'prediction-corrected ' : ''}visual predictive check of ` +
+      `${labels.endpoints[vpc.target].name}, ` +
+      `${vpc.strata.length} groups: observed percentiles over simulated 90 % intervals`,
     x: {
       label: timeAxisLabel(labels),
       ticks: timeTicks(maxTime, width / columns, labels.timeUnit),
@@ -115,14 +123,14 @@ export function vpcPlot(vpc: VpcTarget, labels: DiagnosticsLabels, width: number
     },
     y: log
       ? {
-          label: valueAxisLabel(labels, vpc.target),
+          label: yLabel,
           type: 'log',
           grid: true,
           ticks: logTicksOf(positive),
           tickFormat: '~g',
           domain: [minOf(positive), maxOf(positive)],
         }
-      : { label: valueAxisLabel(labels, vpc.target), grid: true, nice: true, zero: true },
+      : { label: yLabel, grid: true, nice: true, zero: true },
     fx: { axis: null },
     fy: { axis: null },
     marks,
