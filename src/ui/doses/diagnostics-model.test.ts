@@ -21,6 +21,7 @@ import {
   etasOf,
   etaSummaryText,
   groupColors,
+  isBlq,
   npdeRowsOf,
   npdeSummaryText,
   observedAxisLabel,
@@ -147,6 +148,12 @@ describe('subjects and groups', () => {
 
   it('labels a subject with its group and first three covariates', () => {
     expect(subjectLabel(curves[1])).toBe('ID 2 · DOSE 10 · WT 70.5 · AGE 40 · SEX 1');
+  });
+
+  it('knows a row below the limit of quantification by its flag, rows without one as measured', () => {
+    expect(isBlq({ blq: true })).toBe(true);
+    expect(isBlq({ blq: false })).toBe(false);
+    expect(isBlq({ dv: 1 })).toBe(false);
   });
 
   it('takes a row’s study group, or the arm of an EstData-fit row', () => {

@@ -123,6 +123,14 @@ export function rowGroup(row: Pick<ObservationDiagnostic, 'group' | 'armDose'>):
   return row.group ?? armLabel(row.armDose);
 }
 
+/**
+ * Whether a row is below the limit of quantification (the fit's `blq` flag: censored, DV the limit,
+ * no residuals); false for rows without the flag (results computed before the fit had it).
+ */
+export function isBlq(row: object): boolean {
+  return (row as { blq?: unknown }).blq === true;
+}
+
 /** Group colours in the subjects' order: groups with doses from the palette, undosed ones grey (as the explorer). */
 export function groupColors(curves: readonly Pick<IndividualCurve, 'group' | 'doses'>[]): ArmColorScale {
   const groups: { label: string; dosed: boolean }[] = [];

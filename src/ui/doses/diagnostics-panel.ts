@@ -41,6 +41,7 @@ import {
   etasOf,
   etaSummaryText,
   groupColors,
+  isBlq,
   npdeRowsOf,
   npdeSummaryText,
   subjectLabel,
@@ -154,6 +155,8 @@ export class MechanisticDiagnosticsPanel extends LitElement {
     const vpc = d.vpc[target];
     const pcVpc = d.pcVpc[target];
     const npde = npdeRowsOf(d.npde, target);
+    const blq = rows.filter(isBlq).length;
+    const blqNote = blq > 0 ? `; open triangles: ${blq} observations below the limit of quantification, drawn at the limit` : '';
     const plot = (frame: string, make: (width: number) => Element): Element | null =>
       rows.length > 0 ? this.frames.plot(frame, key, make) : null;
     return html`<div class="controls">
@@ -184,13 +187,13 @@ export class MechanisticDiagnosticsPanel extends LitElement {
         ${reportFigure(
           'dv-pred',
           `${name}: observed vs PRED`,
-          'PRED: population prediction (every η = 0); dashed: identity',
+          `PRED: population prediction (every η = 0); dashed: identity${blqNote}`,
           plot('dv-pred', (w) => dvVersusPlot(rows, 'pred', target, labels, colors, w)),
         )}
         ${reportFigure(
           'dv-ipred',
           `${name}: observed vs IPRED`,
-          'IPRED: individual prediction at the post-hoc η; dashed: identity',
+          `IPRED: individual prediction at the post-hoc η; dashed: identity${blqNote}`,
           plot('dv-ipred', (w) => dvVersusPlot(rows, 'ipred', target, labels, colors, w)),
         )}
         ${reportFigure(
@@ -240,7 +243,7 @@ export class MechanisticDiagnosticsPanel extends LitElement {
                 ${reportFigure(
                   'pc-vpc',
                   `${name}: prediction-corrected VPC`,
-                  `${pcVpcDetail(pcVpc.correction)}; the VPC's ${d.pcVpc.replicates} trials, bins and groups; lines and bands as in the VPC`,
+                  `${pcVpcDetail(pcVpc.correction)}; the VPC's ${d.pcVpc.replicates} trials, bins, groups, lines and bands`,
                   this.frames.plot('pc-vpc', key, (w) => vpcPlot(pcVpc, labels, w, pcVpc.correction)),
                 )}
               </div>`

@@ -10,7 +10,7 @@ import { basePlot, formatTime, MUTED, timeTickFormat, timeTicks } from '../explo
 import { formatSignificant } from '../../text/format';
 import { logTicks } from '../log-ticks';
 import { maxOf, minOf } from '../../data/min-max';
-import { type DiagnosticsLabels, observedAxisLabel, predictionAxisLabel, rowGroup, timeAxisLabel } from './diagnostics-model';
+import { type DiagnosticsLabels, isBlq, observedAxisLabel, predictionAxisLabel, rowGroup, timeAxisLabel } from './diagnostics-model';
 
 export type Residual = 'cwres' | 'iwres';
 export const RESIDUAL_NAMES: Readonly<Record<Residual, string>> = { cwres: 'CWRES', iwres: 'IWRES' };
@@ -45,10 +45,15 @@ export function dvVersusPlot(
     ...(log ? { ticks: logTicks(...domain), tickFormat: '~g' } : {}),
   });
   const data = rows.filter((r) => !log || (r.dv > 0 && r[prediction] > 0)).map((r) => ({ ...r, group: rowGroup(r) }));
+  const measured = data.filter((r) => !isBlq(r));
+  const censored = data.filter(isBlq);
   const size = Math.max(240, Math.round(width));
+  const blqText = censored.length > 0 ? `, ${censored.length} below the limit of quantification drawn at the limit` : '';
   return Plot.plot({
     ...basePlot(size, Math.min(size, 380)),
-    ariaLabel: `${target.toUpperCase()}: observed ${labels.endpoints[target].name} against ${prediction.toUpperCase()}${log ? ', log axes' : ''}, ${rows.length} observations`,
+    ariaLabel:
+      `${target.toUpperCase()}: observed ${labels.endpoints[target].name} against ${prediction.toUpperCase()}${log ? ', log axes' : ''}, ` +
+      `${rows.length} observations${blqText}`,
     x: axis(predictionAxisLabel(labels, target, prediction)),
     y: axis(observedAxisLabel(labels, target)),
     color: { ...colors, legend: true },
@@ -57,7 +62,7 @@ export function dvVersusPlot(
         domain.map((v) => ({ v })),
         { x: 'v', y: 'v', stroke: MUTED, strokeDasharray: '5,4', ariaDescription: 'identity line' },
       ),
-      Plot.dot(data, {
+      Plot.dot(measured, {
         x: prediction,
         y: 'dv',
         fill: 'group',
@@ -66,6 +71,17 @@ export function dvVersusPlot(
         tip: true,
         title: tip(labels, target),
         ariaDescription: 'observations',
+      }),
+      Plot.dot(censored, {
+        x: prediction,
+        y: 'dv',
+        stroke: 'group',
+        symbol: 'triangle2',
+        r: 3.2,
+        strokeWidth: 1.3,
+        tip: true,
+        title: (r: ObservationDiagnostic) => `Below the limit of quantification (drawn at the limit)\n${tip(labels, target)(r)}`,
+        ariaDescription: 'observations below the limit of quantification, at the limit',
       }),
     ],
   });
