@@ -21,7 +21,9 @@
  *   predicted on its own from empty compartments (PD from its baseline), so doses before a reset are
  *   never carried over, while the subject keeps one set of random effects across segments.
  * - Observations: EVID 0, MDV 0, a finite DV, and the endpoint's DVID and/or CMT. Times are the
- *   Dataset's analysis times (occasions placed one after another, see src/data/types.ts).
+ *   Dataset's analysis times (occasions placed one after another, see src/data/types.ts). An
+ *   observation below the limit of quantification (the Dataset's `blq`, src/data/censoring.ts) is
+ *   bound with `blq` 1 and its value the limit (the fit uses it by Beal's M3 and counts it in a note).
  * - Group: the value of the `groupBy` column ("DOSE 25"), or for "regimen" a label of the subject's
  *   dosing ("10 mg oral, 21 doses every 24 h").
  */
@@ -57,6 +59,10 @@ export interface StudyObservations {
   segment: Int32Array;
   /** File line of each observation. */
   lines: Int32Array;
+  /** 1 where the observation is below the limit of quantification (left-censored; `values` holds the limit). */
+  blq: Uint8Array;
+  /** The observation's limit of quantification where the file gives one, else 0. */
+  lloq: Float64Array;
 }
 
 /** The part of a subject's history between two resets. */
@@ -178,8 +184,8 @@ function checkColumns(dataset: Dataset, spec: StudySpec): void {
   }
 }
 
-function emptyObservations(): { times: number[]; values: number[]; segment: number[]; lines: number[] } {
-  return { times: [], values: [], segment: [], lines: [] };
+function emptyObservations(): { times: number[]; values: number[]; segment: number[]; lines: number[]; blq: number[]; lloq: number[] } {
+  return { times: [], values: [], segment: [], lines: [], blq: [], lloq: [] };
 }
 
 /** Whether an observation with this DVID and CMT belongs to the endpoint `selector` selects. */
@@ -233,6 +239,8 @@ function bindSubject(dataset: Dataset, spec: StudySpec, subject: Subject, index:
         into.values.push(r.dv[k]);
         into.segment.push(segment);
         into.lines.push(r.sourceLine[k]);
+        into.blq.push(r.blq[k]);
+        into.lloq.push(r.lloq[k]);
       }
     }
   }
@@ -248,6 +256,8 @@ function bindSubject(dataset: Dataset, spec: StudySpec, subject: Subject, index:
     values: Float64Array.from(o.values),
     segment: Int32Array.from(o.segment),
     lines: Int32Array.from(o.lines),
+    blq: Uint8Array.from(o.blq),
+    lloq: Float64Array.from(o.lloq),
   });
   return { id: subject.id, index, group, armDose: subject.armDose, covariates, segments, pk: freeze(pk), pd: freeze(pd) };
 }

@@ -7,7 +7,8 @@
  *   IWRES — individual weighted residual, (DV − IPRED) / SD of the residual error at IPRED (on the
  *           log scale for an exponential error);
  *   CWRES — conditional weighted residual of the FOCE fit (FOCE linearisation around η̂), carried
- *           over from the fit.
+ *           over from the fit;
+ *   BLQ   — whether the observation is below the limit of quantification (then DV is the limit).
  */
 
 export type DiagnosticTarget = 'pk' | 'pd';
@@ -23,6 +24,11 @@ export interface ObservationDiagnostic {
   pred: number;
   ipred: number;
   iwres: number;
-  /** NaN where the fit has none. */
+  /** NaN where the fit has none (and at an observation below the limit of quantification). */
   cwres: number;
+  /**
+   * The observation is below the limit of quantification (censored, used by Beal's M3): `dv` is the
+   * limit, IWRES and CWRES are NaN; plots mark it rather than draw it as a measured value.
+   */
+  blq: boolean;
 }

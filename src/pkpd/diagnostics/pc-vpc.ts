@@ -10,7 +10,8 @@
  *
  * PRED the observation's population prediction (every η = 0, the subject's covariates and doses) and
  * PRED_bin the median PRED of its bin. The binning and summary are the VPC's own (vpc.ts: the same
- * layout, `binPercentiles`, `summariseVpc`); only the values differ. The variability correction
+ * layout, `binPercentiles`, `summariseVpc`); only the values differ (and the limits of quantification,
+ * corrected as the values, so that what was below its limit stays below it). The variability correction
  * (pvcVPC) is not applied.
  */
 import { quantileOfSorted } from '../../data/quantile';
@@ -53,5 +54,8 @@ export function predictionCorrector(layout: VpcLayout, pred: Float64Array): Pred
     }
     return out;
   };
-  return { correction, binPred, layout: { ...layout, observed: correct(layout.observed) }, correct };
+  // The correction is increasing in the value (PRED > 0, or a shift), so a value is below its limit
+  // exactly when its corrected value is below the corrected limit: censoring is kept as it was.
+  const lloq = layout.lloq ? correct(layout.lloq) : null;
+  return { correction, binPred, layout: { ...layout, observed: correct(layout.observed), lloq }, correct };
 }

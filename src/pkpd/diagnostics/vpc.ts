@@ -7,6 +7,15 @@
  * (the 5th and 95th percentiles of that percentile across replicates). Percentiles interpolate
  * linearly between order statistics (R's type 7).
  *
+ * Below the limit of quantification (a target with a limit: `VpcLayout.lloq`), the censored VPC of
+ * Bergstrand & Karlsson (2009, AAPS J 11:371): an observation flagged BLQ, and a simulated value below
+ * its observation's limit, is censored — it counts in the order statistics of its bin, as a value below
+ * every measured one, but has no value. A percentile whose interpolation reaches a censored order
+ * statistic (`quantileOfSorted`: the nearer of its two neighbours is censored) is below the limit and
+ * reported as NaN, observed or simulated (a simulated percentile's interval over replicates likewise);
+ * beside the percentiles, each bin gives the fraction below the limit, observed and simulated (median
+ * and 90 % interval over replicates), the panel that shows what the percentiles cannot.
+ *
  * The binning and summary (`vpcLayout`, `binPercentiles`, `summariseVpc`) are the one implementation;
  * study-diagnostics.ts simulates the replicates of a study fit and stratifies by the spec's groups.
  */
@@ -31,8 +40,11 @@ export interface VpcBin {
   /** Representative time: the exact time, or the bin's median time. */
   time: number;
   n: number;
+  /** NaN where the percentile is below the limit of quantification (see the top comment). */
   observed: VpcPercentiles;
   simulated: { p05: VpcInterval; p50: VpcInterval; p95: VpcInterval };
+  /** Fraction of the bin's observations below the limit of quantification: observed, and its simulated interval (targets with a limit). */
+  blq?: { observed: number; simulated: VpcInterval };
 }
 
 export interface VpcStratum {
@@ -42,13 +54,16 @@ export interface VpcStratum {
   /** The study groups pooled in this stratum: one, or several in "other" (see study-diagnostics.ts). */
   groups: string[];
   bins: VpcBin[];
-  observations: { time: number[]; dv: number[] };
+  /** The stratum's observations; `blq` (targets with a limit only): censored, `dv` the limit. */
+  observations: { time: number[]; dv: number[]; blq?: boolean[] };
 }
 
 export interface VpcTarget {
   target: DiagnosticTarget;
   /** Times were grouped into quantile bins (many distinct times) rather than used exactly. */
   binned: boolean;
+  /** Some observation has a limit of quantification: percentiles are censored and bins give `blq` (see the top comment). */
+  censored?: boolean;
   strata: VpcStratum[];
 }
 
@@ -63,11 +78,8 @@ export const DEFAULT_VPC_REPLICATES = 100;
 
 const PROBABILITIES = [0.05, 0.5, 0.95];
 
-function percentiles(values: Float64Array): VpcPercentiles {
-  values.sort();
-  const [p05, p50, p95] = PROBABILITIES.map((p) => quantileOfSorted(values, p));
-  return { p05, p50, p95 };
-}
+/** A censored percentile (−∞ in the order statistics) is NaN where it is reported. */
+const shown = (x: number): number => (x === Number.NEGATIVE_INFINITY ? Number.NaN : x);
 
 /** A stratum of a VPC before binning: what it shows and which study groups (or arm) it holds. */
 export interface VpcStratumKey {
@@ -85,6 +97,13 @@ export interface VpcLayout {
   members: number[][][];
   times: Float64Array;
   observed: Float64Array;
+  /**
+   * The limit of quantification of each position (NaN where none), or null when the target has none:
+   * a simulated value below it is censored. Set by the caller after `vpcLayout`.
+   */
+  lloq: Float64Array | null;
+  /** 1 where the observation is below its limit (censored); null as `lloq`. */
+  blq: Uint8Array | null;
 }
 
 /**
@@ -123,16 +142,33 @@ export function vpcLayout(
     members,
     times,
     observed,
+    lloq: null,
+    blq: null,
   };
 }
 
-/** The 5/50/95th percentiles of every bin's values, flattened [stratum, bin, percentile]. */
-export function binPercentiles(layout: VpcLayout, values: Float64Array): Float64Array {
+/** Statistics per bin in `binPercentiles`: the 5/50/95th percentiles and the fraction below the limit. */
+const STRIDE = 4;
+
+/**
+ * The 5/50/95th percentiles of every bin's values and the fraction of them below the limit of
+ * quantification, flattened [stratum, bin, statistic]. With a limit (`layout.lloq`), a value is
+ * censored where `censored` flags it (the observations), else where it lies below its position's
+ * limit (simulations); a censored percentile is −∞ (see the top comment).
+ */
+export function binPercentiles(layout: VpcLayout, values: Float64Array, censored: Uint8Array | null = null): Float64Array {
   const out: number[] = [];
+  const lloq = layout.lloq;
   for (const stratum of layout.members) {
     for (const bin of stratum) {
-      const p = percentiles(Float64Array.from(bin, (position) => values[position]));
-      out.push(p.p05, p.p50, p.p95);
+      let below = 0;
+      const sorted = Float64Array.from(bin, (position) => {
+        const v = values[position];
+        if (lloq === null || !(censored ? censored[position] === 1 : v < lloq[position])) return v;
+        below++;
+        return Number.NEGATIVE_INFINITY;
+      }).sort();
+      out.push(...PROBABILITIES.map((p) => quantileOfSorted(sorted, p)), bin.length > 0 ? below / bin.length : Number.NaN);
     }
   }
   return Float64Array.from(out);
@@ -140,25 +176,33 @@ export function binPercentiles(layout: VpcLayout, values: Float64Array): Float64
 
 export function summariseVpc(layout: VpcLayout, replicateStats: Float64Array[]): VpcTarget {
   const [lo, median, hi] = sampleQuantiles(replicateStats, PROBABILITIES);
-  const observed = binPercentiles(layout, layout.observed);
+  const observed = binPercentiles(layout, layout.observed, layout.blq ?? new Uint8Array(layout.observed.length));
+  const censoring = layout.lloq !== null;
   let k = 0;
   const strata = layout.strata.map((stratum, s) => {
     const bins = stratum.binTimes.map((time, b) => {
-      const at = (q: number): VpcInterval => ({ lo: lo[k + q], median: median[k + q], hi: hi[k + q] });
+      const at = (q: number): VpcInterval => ({ lo: shown(lo[k + q]), median: shown(median[k + q]), hi: shown(hi[k + q]) });
       const bin: VpcBin = {
         time,
         n: layout.members[s][b].length,
-        observed: { p05: observed[k], p50: observed[k + 1], p95: observed[k + 2] },
+        observed: { p05: shown(observed[k]), p50: shown(observed[k + 1]), p95: shown(observed[k + 2]) },
         simulated: { p05: at(0), p50: at(1), p95: at(2) },
       };
-      k += 3;
+      if (censoring) bin.blq = { observed: observed[k + 3], simulated: at(3) };
+      k += STRIDE;
       return bin;
     });
     const positions = layout.members[s].flat().sort((a, b) => a - b);
-    const observations = { time: positions.map((p) => layout.times[p]), dv: positions.map((p) => layout.observed[p]) };
+    const observations: VpcStratum['observations'] = {
+      time: positions.map((p) => layout.times[p]),
+      dv: positions.map((p) => layout.observed[p]),
+    };
+    if (censoring) observations.blq = positions.map((p) => layout.blq?.[p] === 1);
     const out: VpcStratum = { label: stratum.label, groups: [...stratum.groups], bins, observations };
     if (stratum.armDose !== undefined) out.armDose = stratum.armDose;
     return out;
   });
-  return { target: layout.target, binned: layout.binned, strata };
+  const target: VpcTarget = { target: layout.target, binned: layout.binned, strata };
+  if (censoring) target.censored = true;
+  return target;
 }

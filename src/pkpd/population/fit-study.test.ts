@@ -166,7 +166,7 @@ describe('result shape', () => {
     expect(Object.keys(fit.omega)).toEqual(['CL', 'V', 'EC50']);
     expect(fit.residual.pd).toMatchObject({ additive: { unit: 'units' }, proportional: { unit: '' } });
     const row = fit.observations[0];
-    expect(Object.keys(row).sort()).toEqual(['armDose', 'cwres', 'dv', 'group', 'id', 'ipred', 'iwres', 'pred', 'target', 'time']);
+    expect(Object.keys(row).sort()).toEqual(['armDose', 'blq', 'cwres', 'dv', 'group', 'id', 'ipred', 'iwres', 'pred', 'target', 'time']);
     expect(fit.observations.filter((r) => r.target === 'pk').every((r) => r.ipred > 0 && r.pred > 0)).toBe(true);
     expect(fit.individuals[0].parameters).toHaveProperty('EC50');
     expect(fit.individuals[0].eta).toHaveProperty('EC50');

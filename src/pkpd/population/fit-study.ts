@@ -22,6 +22,7 @@ import type { Dataset } from '../../data/types';
 import { bindStudy, type StudyData, type StudySubject } from '../../study/study-data';
 import type { ModelParameter, PdModelSpec, PkModelSpec, StudySpec } from '../../study/study-spec';
 import { HOURS_PER, shownUnit } from '../../study/units';
+import { formatCount } from '../../text/format';
 import type { ObservationDiagnostic } from '../diagnostics/observation-diagnostics';
 import { PkpdDataError } from '../errors';
 import type { CancelSignal, FitProgress, FoceResult, ParameterEstimate } from '../foce';
@@ -340,6 +341,7 @@ export function fitStudyData(study: StudyData, control: StudyFitControl = {}): S
   for (const fit of [pkFit, pdFit]) {
     if (!fit) continue;
     if (fit.excluded.count > 0) notes.push(`Left out: ${fit.excluded.reasons.join('; ')}.`);
+    if (fit.data.censored > 0) notes.push(censoredNote(fit.stage, fit.data.censored));
     if (!fit.foce.converged) notes.push(`The ${fit.stage.toUpperCase()} fit (${fit.label}) did not converge: ${fit.foce.message}.`);
     if (fit.foce.covarianceMessage !== 'ok') notes.push(`${fit.stage.toUpperCase()} standard errors: ${fit.foce.covarianceMessage}.`);
   }
@@ -490,6 +492,15 @@ function individualFit(
   return { id: subject.id, group: subject.group, eta, parameters };
 }
 
+/** The fit's note on a stage's observations below the limit of quantification ("12 concentration observations … M3"). */
+export function censoredNote(stage: 'pk' | 'pd', count: number): string {
+  const what = stage === 'pk' ? 'concentration' : 'response';
+  return (
+    `${formatCount(count)} ${what} observation(s) below the limit of quantification handled by M3 ` +
+    '(the likelihood of a value below the limit; IWRES and CWRES are not defined there).'
+  );
+}
+
 /**
  * Observation rows in the shape of src/pkpd/diagnostics: PK from the fit's own diagnostics (back on
  * the natural scale for a log-scale error); PD IPRED from the fit (individual PK and PD), PD PRED
@@ -523,6 +534,7 @@ function observationRows(fit: StageFit, spec: StudySpec, model: StudyPopulationM
         ipred: back(diag.ipred[j]),
         iwres: diag.iwres[j],
         cwres: diag.cwres[j],
+        blq: d.blq[j] === 1,
       });
     });
   });

@@ -4,7 +4,8 @@
  * shrinkage, residual errors, the objective and information criteria, the models compared, per kept
  * stage the convergence trace (OFV at the start and after each accepted iteration) and the condition
  * number of the estimates' correlation matrix (largest / smallest eigenvalue, NONMEM's convention;
- * ../diagnostics/parameter-correlation.ts), notes.
+ * ../diagnostics/parameter-correlation.ts), the observations below the limit of quantification
+ * (fitted by M3; a note says so), notes.
  * Numbers are rounded to 4–6 significant digits; NaN (no standard error) becomes null.
  */
 import { parameterCorrelation } from '../diagnostics/parameter-correlation';
@@ -22,6 +23,8 @@ export interface StudyFitReport {
   aic: number | null;
   bic: number | null;
   observations: number;
+  /** Of `observations`, those below the limit of quantification, fitted by M3 (absent in reports made before it was added). */
+  below_loq?: number;
   subjects: number;
   comparison: {
     stage: string;
@@ -78,6 +81,7 @@ export function studyFitReport(fit: StudyFitResult): StudyFitReport {
     aic: round(fit.aic, 8),
     bic: round(fit.bic, 8),
     observations: fit.nObservations,
+    below_loq: (fit.pk?.data.censored ?? 0) + (fit.pd?.data.censored ?? 0),
     subjects: fit.study.subjects.length,
     comparison: fit.comparison.map((c) => ({
       stage: c.stage,

@@ -6,6 +6,9 @@
  * Observations used: PK — those after the first dose of their segment (before it the model predicts
  * no drug; a steady-state dose at or before the time counts as dosed), and with log-scale error only
  * DV > 0; PD — every one (with log-scale error, DV > 0). What is left out is counted, with a reason.
+ * An observation below the limit of quantification (`StudyObservations.blq`, its value the limit) is
+ * used as censored: the FOCE problem's `censored` flags it, and its likelihood is Beal's M3, the
+ * probability Φ((LLOQ − f)/√r) of a value below the limit (on the log scale for an exponential error).
  *
  * Residual error, per endpoint: `log` (exponential: the model is fitted to ln DV with an additive
  * SD, as the EstData-only fit did) or `natural` (additive and/or proportional, FOCE-I; their variances add, or with
@@ -53,6 +56,10 @@ export interface StageSubject {
   times: Float64Array;
   dv: Float64Array;
   lines: Int32Array;
+  /** 1 where the used observation is below the limit of quantification (`dv` holds the limit): M3. */
+  blq: Uint8Array;
+  /** Limit of quantification of each used observation where known (the file's LLOQ, or a censored one's value), else 0. */
+  lloq: Float64Array;
   /** The subject's PK values in a PD stage (the individual PK parameters it is conditioned on); empty in a PK stage. */
   values: ParameterValues;
   /**
@@ -76,6 +83,8 @@ export interface StageData {
   /** Lower bound of predictions on the log scale. */
   floor: number;
   excluded: { count: number; reasons: string[] };
+  /** Used observations below the limit of quantification (censored, M3). */
+  censored: number;
 }
 
 /** The residual error of an endpoint from the spec (`model.error.pk`/`.pd`) or the defaults. */
@@ -130,6 +139,7 @@ export function stageData(subjects: readonly StudySubject[], options: StageDataO
   let nonPositive = 0;
   const out: StageSubject[] = [];
   let smallest = Infinity;
+  let censored = 0;
   for (const subject of subjects) {
     const obs = subject[endpoint];
     if (obs.times.length === 0) continue;
@@ -137,6 +147,8 @@ export function stageData(subjects: readonly StudySubject[], options: StageDataO
     const times: number[] = [];
     const dv: number[] = [];
     const lines: number[] = [];
+    const blq: number[] = [];
+    const lloq: number[] = [];
     subject.segments.forEach((segment, s) => {
       const segTimes: number[] = [];
       for (let j = 0; j < obs.times.length; j++) {
@@ -155,6 +167,9 @@ export function stageData(subjects: readonly StudySubject[], options: StageDataO
         times.push(t);
         dv.push(y);
         lines.push(obs.lines[j]);
+        blq.push(obs.blq[j]);
+        lloq.push(obs.lloq[j] > 0 ? obs.lloq[j] : obs.blq[j] === 1 ? y : 0);
+        if (obs.blq[j] === 1) censored++;
         if (y > 0) smallest = Math.min(smallest, y);
       }
       if (segTimes.length === 0) return;
@@ -173,6 +188,8 @@ export function stageData(subjects: readonly StudySubject[], options: StageDataO
       times: Float64Array.from(times),
       dv: Float64Array.from(dv),
       lines: Int32Array.from(lines),
+      blq: Uint8Array.from(blq),
+      lloq: Float64Array.from(lloq),
       values,
       // A value the engine needs that neither the stage nor the PK values give is NaN: its check fails as a missing one would.
       vector: Float64Array.from(engine.parameters, (name) => values[name] ?? Number.NaN),
@@ -205,6 +222,7 @@ export function stageData(subjects: readonly StudySubject[], options: StageDataO
     }),
     floor: Number.isFinite(smallest) ? smallest * 1e-6 : 1e-300,
     excluded: { count: beforeDose + nonPositive, reasons },
+    censored,
   };
 }
 
@@ -287,6 +305,7 @@ export function stageProblem(data: StageData, start: StageStart): FoceProblem {
     etas,
     residual: residualSpec,
     observations: data.subjects.map((d) => (log ? Float64Array.from(d.dv, Math.log) : d.dv)),
+    ...(data.censored > 0 ? { censored: data.subjects.map((d) => d.blq) } : {}),
     predict: (theta, eta, i, out) => {
       const d = data.subjects[i];
       // θ changes once per objective evaluation, η within it: the θ part is kept per subject.
