@@ -8,45 +8,14 @@
 import { describe, expect, it } from 'vitest';
 import { ingestText } from '../../data/ingest';
 import type { Dataset } from '../../data/types';
-import type { StudySpec } from '../../study/study-spec';
-import { describeSpecProblems, readStudySpec } from '../../study/study-spec-reader';
 import { studyDiagnostics } from '../diagnostics/study-diagnostics';
 import { fitStudy, type StudyFitResult } from './fit-study';
 import { studyFitReport } from './report';
-import { simulateStudyTrial, truthModel } from './simulate-study';
+import { BLQ_LOQ, BLQ_TRUTH, blqConvention, blqTrialCsv, blqTrialSpec, censConvention } from './testing/blq-trial';
 
-const LOQ = 0.4;
-const TRUTH = { CL: 5, V: 50, KA: 1 };
-
-function spec(): StudySpec {
-  const reading = readStudySpec({
-    format: 'qpkpd-study',
-    version: 1,
-    name: 'BLQ truth',
-    units: { time: 'h', amount: 'mg', concentration: 'mg/L', response: 'units' },
-    endpoints: { pk: { dvid: 1 } },
-    groupBy: 'regimen',
-    model: { pk: { route: 'oral', compartments: 1 }, randomEffects: ['CL', 'V'], error: { pk: { exponential: 0.2 } } },
-  });
-  if (!reading.ok) throw new Error(describeSpecProblems(reading.problems));
-  return reading.spec;
-}
-
-/** The simulated file, its BLQ observations rewritten by `rewrite` (null: the row is dropped) under the header `extra`. */
-function convention(csv: string, extra: string, rewrite: (cells: string[], below: boolean) => string[] | null): string {
-  const [header, ...rows] = csv.trim().split('\n');
-  const names = header.split(',');
-  const dv = names.indexOf('DV');
-  const evid = names.indexOf('EVID');
-  const out = [header + extra];
-  for (const row of rows) {
-    const cells = row.split(',');
-    const observation = cells[evid] === '0';
-    const cellsOut = rewrite(cells, observation && Number(cells[dv]) < LOQ);
-    if (cellsOut) out.push(cellsOut.join(','));
-  }
-  return out.join('\n');
-}
+const LOQ = BLQ_LOQ;
+const TRUTH = BLQ_TRUTH;
+const convention = blqConvention;
 
 function ingest(text: string, name: string): Dataset {
   const result = ingestText(text, name);
@@ -55,34 +24,12 @@ function ingest(text: string, name: string): Dataset {
 }
 
 describe('below-LOQ observations from the file to M3 and the diagnostics (simulated truth)', () => {
-  const study = spec();
-  const truth = truthModel(
-    study,
-    { pk: { ...study.model.pk, compartments: 1 } },
-    TRUTH,
-    { CL: 0.3, V: 0.2 },
-    {
-      pk: { scale: 'log', additive: 0.2, proportional: 0 },
-    },
-  );
-  const trial = simulateStudyTrial(
-    study,
-    truth,
-    {
-      arms: [{ dose: 100, subjects: 60 }],
-      regimen: { route: 'oral', interval: 24, count: 1 },
-      pkTimes: [0.5, 1, 2, 4, 8, 12, 24, 36, 48],
-      pdTimes: [],
-      covariates: {},
-    },
-    2024,
-  );
+  const study = blqTrialSpec();
+  const trial = { csv: blqTrialCsv(2024) };
   const names = trial.csv.split('\n')[0].split(',');
   const dv = names.indexOf('DV');
   const mdv = names.indexOf('MDV');
-  const cens = convention(trial.csv, ',CENS', (c, below) =>
-    below ? [...c.slice(0, dv), String(LOQ), ...c.slice(dv + 1), '1'] : [...c, '0'],
-  );
+  const cens = censConvention(trial.csv);
   const nonmem = convention(trial.csv, ',BLQ,LLOQ', (c, below) => {
     if (!below) return [...c, '0', String(LOQ)];
     const cells = [...c];

@@ -50,7 +50,7 @@ import { etaCovariatePlots, etaHistogramPlot, etaQqPlot, shrinkagePlot } from '.
 import { dvVersusPlot, type Residual, RESIDUAL_NAMES, residualPlot, standardisedPlot } from './gof-plots';
 import { individualFitPlot } from './individual-fit-plot';
 import { npdeValue } from './npde-plots';
-import { vpcPlot } from './vpc-plot';
+import { vpcBlqPlot, vpcPlot } from './vpc-plot';
 
 export class MechanisticDiagnosticsPanel extends LitElement {
   static override properties = {
@@ -236,6 +236,19 @@ export class MechanisticDiagnosticsPanel extends LitElement {
                 )}
               </div>`
             : html`<p class="note">No visual predictive check was run (VPC replicates 0).</p>`
+        }
+        ${
+          vpc?.censored
+            ? html`<div class="wide-panel">
+                ${reportFigure(
+                  'vpc-blq',
+                  `${name}: observations below the limit of quantification`,
+                  'fraction below the LOQ per time bin (line) over the 90 % interval of the simulated trials’ fractions (band); ' +
+                    'below-LOQ observations are fitted by M3 and drawn as open triangles at their limit',
+                  this.frames.plot('vpc-blq', key, (w) => vpcBlqPlot(vpc, labels, w)),
+                )}
+              </div>`
+            : nothing
         }
         ${
           pcVpc

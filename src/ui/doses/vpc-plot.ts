@@ -46,7 +46,12 @@ export function vpcPlot(vpc: VpcTarget, labels: DiagnosticsLabels, width: number
     ),
   );
   const points = vpc.strata.flatMap((stratum, s) =>
-    stratum.observations.time.map((time, j) => ({ ...facetOf(s), time, dv: stratum.observations.dv[j] })),
+    stratum.observations.time.map((time, j) => ({
+      ...facetOf(s),
+      time,
+      dv: stratum.observations.dv[j],
+      blq: stratum.observations.blq?.[j] === true,
+    })),
   );
   const titles = vpc.strata.map((stratum, s) => ({ ...facetOf(s), text: stratum.label }));
   const log = vpc.target === 'pk';
@@ -87,7 +92,15 @@ export function vpcPlot(vpc: VpcTarget, labels: DiagnosticsLabels, width: number
     band('p05'),
     band('p95'),
     band('p50'),
-    Plot.dot(points, { x: 'time', y: 'dv', ...facets, r: 1.3, fill: MUTED, fillOpacity: 0.35, ariaDescription: 'observations' }),
+    Plot.dot(
+      points.filter((p) => !p.blq),
+      { x: 'time', y: 'dv', ...facets, r: 1.3, fill: MUTED, fillOpacity: 0.35, ariaDescription: 'observations' },
+    ),
+    // Below the limit of quantification: open triangles at the limit (the value lies somewhere under it).
+    Plot.dot(
+      points.filter((p) => p.blq),
+      { x: 'time', y: 'dv', ...facets, r: 2.5, symbol: 'triangle2', stroke: MUTED, fill: 'none', ariaDescription: 'below the LOQ' },
+    ),
     line('p05'),
     line('p95'),
     line('p50'),
@@ -134,5 +147,60 @@ export function vpcPlot(vpc: VpcTarget, labels: DiagnosticsLabels, width: number
     fx: { axis: null },
     fy: { axis: null },
     marks,
+  });
+}
+
+/**
+ * The censored VPC's lower panel (Bergstrand & Karlsson 2009): per stratum and time bin, the observed
+ * fraction of observations below the limit of quantification (line) over the 90 % interval of the
+ * simulated fractions (band). Only for a target with a limit (`vpc.censored`).
+ */
+export function vpcBlqPlot(vpc: VpcTarget, labels: DiagnosticsLabels, width: number): Element {
+  const fit = facetColumns(vpc.strata.length, width, 260);
+  const columns = Math.ceil(vpc.strata.length / Math.ceil(vpc.strata.length / fit));
+  const facetOf = (s: number): Facet => ({ fx: s % columns, fy: Math.floor(s / columns) });
+  const rows = vpc.strata.flatMap((stratum, s) =>
+    stratum.bins
+      .filter((bin) => bin.blq !== undefined)
+      .map((bin) => ({ ...facetOf(s), time: bin.time, observed: bin.blq!.observed, lo: bin.blq!.simulated.lo, hi: bin.blq!.simulated.hi })),
+  );
+  const titles = vpc.strata.map((stratum, s) => ({ ...facetOf(s), text: stratum.label }));
+  const maxTime = Math.max(1, maxOf(rows.map((r) => r.time)));
+  const facets = { fx: 'fx', fy: 'fy' };
+  const strataRows = Math.ceil(vpc.strata.length / columns);
+  return Plot.plot({
+    ...basePlot(width, 50 + strataRows * 160),
+    ariaLabel:
+      `${vpc.target.toUpperCase()}: fraction of ${labels.endpoints[vpc.target].name} observations below the limit of quantification ` +
+      'per time bin, observed over the simulated 90 % interval',
+    x: { label: timeAxisLabel(labels), ticks: timeTicks(maxTime, width / columns, labels.timeUnit), tickFormat: timeTickFormat },
+    y: { label: 'Fraction below the LOQ', domain: [0, 1], grid: true, percent: false },
+    fx: { axis: null },
+    fy: { axis: null },
+    marks: [
+      Plot.areaY(rows, {
+        x: 'time',
+        y1: 'lo',
+        y2: 'hi',
+        ...facets,
+        fill: OUTER_BAND,
+        fillOpacity: 0.3,
+        ariaDescription: 'simulated 90 % interval',
+      }),
+      Plot.line(rows, {
+        x: 'time',
+        y: 'observed',
+        ...facets,
+        stroke: INK,
+        strokeWidth: 1.8,
+        marker: 'circle-stroke',
+        tip: true,
+        title: (r: { time: number; observed: number; lo: number; hi: number }) =>
+          `${formatTime(r.time)}: observed ${formatSignificant(r.observed * 100, 2)} % below the LOQ; simulated ` +
+          `${formatSignificant(r.lo * 100, 2)}–${formatSignificant(r.hi * 100, 2)} %`,
+        ariaDescription: 'observed fraction below the LOQ',
+      }),
+      Plot.text(titles, { ...facets, text: 'text', frameAnchor: 'top-left', dx: 4, dy: 4, fill: INK, fontSize: 11, fontWeight: 600 }),
+    ],
   });
 }
