@@ -166,6 +166,11 @@ test('the population model fitted in the Doses tab individualises a patient', as
   const stream = readFileSync(await (await control).path(), 'utf8');
   expect(stream).toContain('$EST METHOD=COND INTER');
   expect(stream).toContain('$THETA');
+  const estimates = page.waitForEvent('download');
+  await page.getByTestId('mechanistic-fit').getByTestId('download-estimates').click();
+  const table = readFileSync(await (await estimates).path(), 'utf8').split('\r\n');
+  expect(table[0]).toBe('kind,stage,name,value,unit,rse,ci_low,ci_high,shrinkage,fixed');
+  expect(table.some((line) => line.startsWith('theta,pk,CL,'))).toBe(true);
 
   await page.getByRole('tab', { name: 'Patient' }).click();
   const view = page.locator('qp-patient-view');

@@ -2,13 +2,16 @@
  * `<qp-model-exports .report=${MechanisticRunReport}>`: the fitted population model for other tools —
  * the NONMEM control stream, the nlmixr2 model function and the mrgsolve model code, each with its
  * data file (src/export/model, made in the dose worker with the run: `report.modelExports`), one
- * download button per file; the reason when the model cannot be exported (a hybrid's network). And
+ * download button per file, and the estimates as CSV; the reason when the model cannot be exported (a hybrid's network). And
  * where the fit goes next in the app: the Patient tab offers it as a patient's population model.
  * Test ids: `model-exports` (the list; `data-format` per format), `model-exports-problem`.
  */
 import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
 import type { MechanisticRunReport, ModelExportFormat } from '../../dose/dose-run-report';
-import { downloadBlob } from '../../export/download';
+import { downloadBlob, downloadCsv } from '../../export/download';
+import { fileNameOf } from '../../export/file-name';
+import { estimatesExport } from '../export/estimates-csv';
+import { stageOf } from './fit-panel-model';
 import { controlStyles } from '../shared-styles';
 
 const FORMATS: readonly [ModelExportFormat, string][] = [
@@ -52,6 +55,14 @@ export class ModelExports extends LitElement {
     if (!r) return nothing;
     const exports = r.modelExports;
     return html`<h4>For other tools</h4>
+      <p>
+        <button
+          data-testid="download-estimates"
+          @click=${() => downloadCsv(estimatesExport(r.fit, stageOf, `${fileNameOf(r.label)}-estimates.csv`))}
+        >
+          Download the estimates (CSV)
+        </button>
+      </p>
       ${
         exports
           ? html`<p class="muted">
