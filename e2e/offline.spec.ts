@@ -80,10 +80,17 @@ test('after one visit the app starts offline, loads the demo data from its cache
 
   await context.setOffline(true);
   const requests = recordRequests(context);
-  await page.reload();
+  const response = await page.reload();
   expect(await page.evaluate(() => navigator.onLine)).toBe(false);
   await expect(page.getByRole('heading', { name: 'QPKPD Studio', level: 1 })).toBeVisible();
   expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+  // The service worker serves the page with the cross-origin isolation headers: threads offline too.
+  expect(response?.fromServiceWorker()).toBe(true);
+  expect(response?.headers()).toMatchObject({
+    'cross-origin-opener-policy': 'same-origin',
+    'cross-origin-embedder-policy': 'require-corp',
+  });
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
 
   await loadDemo(page);
   await trainTinyHere(page);

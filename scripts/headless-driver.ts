@@ -1,5 +1,6 @@
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { build, preview, type PreviewServer } from 'vite';
+import { THREADS_PARAM } from '../src/platform/threads';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium';
 
 export interface HeadlessSession {
@@ -21,8 +22,10 @@ const quietLogger = {
 /**
  * Builds the app (unless told not to), serves it on localhost and opens the headless runner page
  * in Chromium with software WebGPU. Nothing is written to stdout: callers print their own JSON.
+ * `threads`: the page's thread setting (`headless.html?threads=N`, src/platform/threads.ts); left
+ * out, the page's default (all cores, capped; 1 where the page is not cross-origin isolated).
  */
-export async function openHeadlessSession(options: { build?: boolean } = {}): Promise<HeadlessSession> {
+export async function openHeadlessSession(options: { build?: boolean; threads?: number } = {}): Promise<HeadlessSession> {
   if (options.build !== false) {
     // Vite's module runner (scripts/vite-run.ts) set NODE_ENV=development, which would select Lit's dev build.
     process.env.NODE_ENV = 'production';
@@ -40,7 +43,9 @@ export async function openHeadlessSession(options: { build?: boolean } = {}): Pr
       if (message.type() === 'error' || message.type() === 'warning') process.stderr.write(`[page ${message.type()}] ${message.text()}\n`);
     });
     page.on('pageerror', (error) => process.stderr.write(`[page error] ${error.message}\n`));
-    await page.goto(new URL('headless.html', base).href);
+    const url = new URL('headless.html', base);
+    if (options.threads !== undefined) url.searchParams.set(THREADS_PARAM, String(options.threads));
+    await page.goto(url.href);
     await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
     return session(page, browser, server);
   } catch (error) {

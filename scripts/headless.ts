@@ -7,6 +7,7 @@ import type { DataFileArgs } from '../src/headless/data-file';
 import { TRAINING_LIMITS } from '../src/model/training-config';
 import { DataFileError, readDataFile } from './headless-data-file';
 import { openHeadlessSession } from './headless-driver';
+import { parseThreadSetting, threadSettingError } from '../src/platform/threads';
 import { FitInputError, readFitInputs, type FitArgs } from '../src/headless/commands/fit';
 import { readExportInputs, type ExportArgs } from '../src/headless/commands/export';
 import { readDosesInputs } from '../src/headless/commands/doses-inputs';
@@ -79,7 +80,12 @@ Commands:
                       values), the objective, and the smallest dose on the patient's regimen grid whose
                       posterior probability of meeting the model's criterion reaches the patient's level
                       (status 2 when MODEL or P cannot be used)
+  wasm-threads [--repeats N]
+                      TF.js's WebAssembly backend on the page's threads: cross-origin isolation, the thread
+                      count, and milliseconds per forward pass of a fixed 256-wide three-layer network
 Options:
+  --threads N         the page's thread count (TF.js's WebAssembly threads); 1 = the serial path; default:
+                      all cores (at most 16), 1 where the page is not cross-origin isolated
   --no-build          reuse the existing dist/ build`;
 
 async function main(argv: string[]): Promise<void> {
@@ -106,6 +112,10 @@ async function main(argv: string[]): Promise<void> {
     export: () => exportCommand(rest),
     ude: () => udeCommand(rest),
     patient: () => patientCommand(rest),
+    'wasm-threads': () => {
+      const repeats = option(rest, '--repeats');
+      return ['wasm-threads', { repeats: repeats === undefined ? undefined : Number(repeats) }, withoutOutputs];
+    },
     structural: () => {
       const seed = option(rest, '--seed');
       return ['structural-compare', { backend: option(rest, '--backend'), seed: seed === undefined ? undefined : Number(seed) }];
@@ -116,8 +126,14 @@ async function main(argv: string[]): Promise<void> {
     process.stderr.write(`Unknown command "${command}".\n${USAGE}\n`);
     process.exit(2);
   }
+  const threadsText = option(rest, '--threads');
+  const threadsError = threadsText === undefined ? null : threadSettingError(threadsText);
+  if (threadsError) {
+    process.stderr.write(`${threadsError}\n`);
+    process.exit(2);
+  }
   const [pageCommand, pageArgs, finish] = prepare();
-  const session = await openHeadlessSession({ build: !rest.includes('--no-build') });
+  const session = await openHeadlessSession({ build: !rest.includes('--no-build'), threads: parseThreadSetting(threadsText) });
   let result: unknown;
   try {
     result = await session.run(pageCommand, pageArgs);
@@ -125,6 +141,12 @@ async function main(argv: string[]): Promise<void> {
     await session.close();
   }
   process.stdout.write(`${JSON.stringify(finish ? finish(result) : result, null, 2)}\n`);
+}
+
+/** The wasm-threads result without its outputs (thousands of numbers): the isolation, the counts and the timing. */
+function withoutOutputs(result: unknown): unknown {
+  const { outputs, ...rest } = result as { outputs: number[] };
+  return { ...rest, outputCount: outputs.length };
 }
 
 function option(args: string[], name: string): string | undefined {

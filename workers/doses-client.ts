@@ -1,6 +1,7 @@
 import * as Comlink from 'comlink';
 import type { Dataset } from '../src/data/types';
 import { datasetSource } from '../src/store/dataset-source';
+import { workerName } from '../src/platform/threads';
 import type { DoseAnswer } from '../src/dose/dose-questions';
 import type { DoseRunOptions, DoseRunProgress, MechanisticRunReport, NetworkRunReport } from '../src/dose/dose-run-report';
 import type { HybridRunSettings } from '../src/model/mechanistic/hybrid-doses';
@@ -34,7 +35,7 @@ export class DoseRunCancelledError extends Error {
  */
 export class DosesClient {
   private readonly session = new WorkerSession<DosesWorkerApi>(
-    () => new Worker(new URL('./doses.worker.ts', import.meta.url), { type: 'module', name: 'doses' }),
+    () => new Worker(new URL('./doses.worker.ts', import.meta.url), { type: 'module', name: workerName('doses') }),
     { work: 'The dose questions', advice: 'Retry (a fresh worker starts), perhaps with fewer virtual subjects.' },
   );
 

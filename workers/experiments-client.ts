@@ -1,6 +1,7 @@
 import * as Comlink from 'comlink';
 import type { Dataset } from '../src/data/types';
 import { datasetSource } from '../src/store/dataset-source';
+import { workerName } from '../src/platform/threads';
 import type { AblationOptions, AblationProgress, AblationResult } from '../src/model/experiments/ablation';
 import type { ClaimsOptions, ClaimsResult } from '../src/model/experiments/claims';
 import type { ExperimentProgress } from '../src/model/experiments/progress';
@@ -20,7 +21,7 @@ export type WithBackend<T> = T & { backend: BackendUsed };
  */
 async function inWorker<T>(run: (api: Comlink.Remote<ExperimentsWorkerApi>) => Promise<T>, signal?: AbortSignal): Promise<T> {
   const session = new WorkerSession<ExperimentsWorkerApi>(
-    () => new Worker(new URL('./experiments.worker.ts', import.meta.url), { type: 'module', name: 'experiments' }),
+    () => new Worker(new URL('./experiments.worker.ts', import.meta.url), { type: 'module', name: workerName('experiments') }),
     { work: 'The experiment', advice: 'Retry it (a fresh worker starts), or retry on the CPU path (WebAssembly) if it ran on the GPU.' },
   );
   const cancel = (): void => void session.remote?.cancel();

@@ -4,6 +4,7 @@ import type { TrainedModelFacts, TrainedModelMeta } from '../src/model/trained-m
 import type { TrainingConfig } from '../src/model/training-config';
 import type { ExternalEvaluation, ReportSubjects, TestEvaluation, TrainingProgress } from '../src/model/training-session';
 import { datasetSource } from '../src/store/dataset-source';
+import { workerName } from '../src/platform/threads';
 import type { DatasetInput, OpenedModel, TrainingWorkerApi } from './training.worker';
 
 import { type CrashWording, WorkerSession } from './worker-session';
@@ -26,7 +27,7 @@ const EXPORT: CrashWording = { work: 'Preparing the model file', advice: 'Retry 
  */
 export class TrainingClient {
   private readonly session = new WorkerSession<TrainingWorkerApi>(
-    () => new Worker(new URL('./training.worker.ts', import.meta.url), { type: 'module', name: 'training' }),
+    () => new Worker(new URL('./training.worker.ts', import.meta.url), { type: 'module', name: workerName('training') }),
     { work: 'The training', advice: 'Retry on the CPU path (WebAssembly); your saved models are kept.' },
   );
 

@@ -12,6 +12,7 @@ import './commands/ude';
 import './commands/structural';
 import './commands/patient';
 import './commands/export';
+import './commands/threads';
 
 export interface HeadlessApi {
   run(name: string, args: unknown): Promise<unknown>;

@@ -7,7 +7,7 @@
 import '@tensorflow/tfjs-backend-cpu';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import '@tensorflow/tfjs-backend-webgpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
@@ -15,12 +15,21 @@ import { engine, getBackend, ready, setBackend } from '@tensorflow/tfjs-core';
 import '../quantum/tfjs/qnn-layer';
 import type { ComputeBackend } from './compute-backend';
 import { deviceLost } from './gpu-device-lost';
+import { threadCount } from './threads';
 
 setWasmPaths({
   'tfjs-backend-wasm.wasm': wasmPlain,
   'tfjs-backend-wasm-simd.wasm': wasmSimd,
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimd,
 });
+// Read when the wasm backend initialises: TF.js takes its threaded binary only where the page is
+// cross-origin isolated, and threadCount() is 1 where it is not.
+setThreadsCount(threadCount());
+
+/** The threads TF.js's WebAssembly backend runs on (1: the serial binary); known once that backend is initialised. */
+export function wasmThreadCount(): number {
+  return getThreadsCount();
+}
 
 export async function activateBackend(backend: ComputeBackend): Promise<void> {
   if (getBackend() !== backend) {

@@ -1,8 +1,12 @@
 import { css, html, LitElement } from 'lit';
 import { chooseBackend } from '../platform/compute-backend';
+import { threadCount } from '../platform/threads';
 import { probeWebGpu, type WebGpuProbe } from '../platform/webgpu-probe';
 
-/** The WebGPU adapter this browser offers and the compute path `auto` takes, so results can be read with their backend. */
+/**
+ * The WebGPU adapter this browser offers and the compute path `auto` takes, so results can be read with their backend,
+ * and whether the page is cross-origin isolated with the thread count the heavy work may use (src/platform/threads.ts).
+ */
 export class GpuStatus extends LitElement {
   static override properties = { probe: { state: true } };
   declare probe: WebGpuProbe | undefined;
@@ -24,15 +28,24 @@ export class GpuStatus extends LitElement {
     void probeWebGpu().then((probe) => (this.probe = probe));
   }
 
+  private threads() {
+    const isolated = window.crossOriginIsolated === true;
+    const threads = threadCount();
+    return html`<span data-testid="threads" data-isolated=${String(isolated)} data-threads=${String(threads)}
+      >Threads: ${threads} (${isolated ? 'cross-origin isolated' : 'not cross-origin isolated'})</span
+    >`;
+  }
+
   override render() {
     const probe = this.probe;
-    if (!probe) return html`WebGPU: checking…`;
+    if (!probe) return html`WebGPU: checking… · ${this.threads()}`;
     const kind = !probe.available ? 'none' : probe.software ? 'software adapter' : 'hardware adapter';
     const choice = chooseBackend('auto', probe);
     return html`<span data-testid="gpu-status" data-available=${String(probe.available)} data-software=${String(probe.software)}
-      >WebGPU: ${kind} (${probe.description}) · Compute (auto):
-      <strong data-testid="compute-backend">${choice.backend.toUpperCase()}</strong> — ${choice.reason}</span
-    >`;
+        >WebGPU: ${kind} (${probe.description}) · Compute (auto):
+        <strong data-testid="compute-backend">${choice.backend.toUpperCase()}</strong> — ${choice.reason}</span
+      >
+      · ${this.threads()}`;
   }
 }
 

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_DEFAULT_THREADS, MAX_THREADS, parseThreadSetting, resolveThreadCount, threadCount, threadSettingError } from './threads';
+
+describe('thread count', () => {
+  it('is 1 on a page that is not cross-origin isolated, whatever the setting or the cores', () => {
+    expect(resolveThreadCount({ isolated: false, cores: 16, setting: 8 })).toBe(1);
+    expect(resolveThreadCount({ isolated: false, cores: 16, setting: undefined })).toBe(1);
+  });
+
+  it('isolated: the setting, else all the cores the browser reports, capped; 1 where the cores are unknown', () => {
+    expect(resolveThreadCount({ isolated: true, cores: 8, setting: 3 })).toBe(3);
+    expect(resolveThreadCount({ isolated: true, cores: 2, setting: 6 })).toBe(6);
+    expect(resolveThreadCount({ isolated: true, cores: 8, setting: undefined })).toBe(8);
+    expect(resolveThreadCount({ isolated: true, cores: 128, setting: undefined })).toBe(MAX_DEFAULT_THREADS);
+    expect(resolveThreadCount({ isolated: true, cores: 0, setting: undefined })).toBe(1);
+    expect(resolveThreadCount({ isolated: true, cores: undefined, setting: undefined })).toBe(1);
+  });
+
+  it('a setting is a whole number from 1 to MAX_THREADS; anything else is the default', () => {
+    expect(parseThreadSetting('1')).toBe(1);
+    expect(parseThreadSetting(' 12 ')).toBe(12);
+    expect(parseThreadSetting(String(MAX_THREADS))).toBe(MAX_THREADS);
+    for (const text of ['0', '-2', '1.5', 'auto', '', '4x', String(MAX_THREADS + 1), null, undefined])
+      expect(parseThreadSetting(text)).toBeUndefined();
+    expect(threadSettingError('4')).toBeNull();
+    expect(threadSettingError('0')).toBe(`--threads must be a whole number from 1 to ${MAX_THREADS} (got "0").`);
+  });
+
+  it('in Node (no page, not isolated) the count is 1', () => {
+    expect(threadCount()).toBe(1);
+  });
+});
