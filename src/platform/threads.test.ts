@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_DEFAULT_THREADS, MAX_THREADS, parseThreadSetting, resolveThreadCount, threadCount, threadSettingError } from './threads';
+import {
+  MAX_DEFAULT_POOL_WORKERS,
+  MAX_DEFAULT_THREADS,
+  MAX_THREADS,
+  parseThreadSetting,
+  poolSize,
+  poolWorkerName,
+  resolvePoolSize,
+  resolveThreadCount,
+  threadCount,
+  threadSettingError,
+} from './threads';
 
 describe('thread count', () => {
   it('is 1 on a page that is not cross-origin isolated, whatever the setting or the cores', () => {
@@ -28,5 +39,25 @@ describe('thread count', () => {
 
   it('in Node (no page, not isolated) the count is 1', () => {
     expect(threadCount()).toBe(1);
+  });
+});
+
+describe('worker pool size', () => {
+  it('the setting, else all the cores the browser reports, capped; 1 where the cores are unknown; isolation plays no part', () => {
+    expect(resolvePoolSize({ cores: 8, setting: 3 })).toBe(3);
+    expect(resolvePoolSize({ cores: 2, setting: 6 })).toBe(6);
+    expect(resolvePoolSize({ cores: 4, setting: undefined })).toBe(4);
+    expect(resolvePoolSize({ cores: 128, setting: undefined })).toBe(MAX_DEFAULT_POOL_WORKERS);
+    expect(resolvePoolSize({ cores: 0, setting: undefined })).toBe(1);
+    expect(resolvePoolSize({ cores: undefined, setting: undefined })).toBe(1);
+  });
+
+  it('in Node: the cores Node reports, capped', () => {
+    const cores = globalThis.navigator?.hardwareConcurrency;
+    expect(poolSize()).toBe(resolvePoolSize({ cores, setting: undefined }));
+  });
+
+  it('a pool worker runs TF.js on one thread: its name carries threads=1', () => {
+    expect(poolWorkerName('fold')).toBe('fold threads=1');
   });
 });

@@ -6,12 +6,20 @@
  * `--threads N` sets it) — or all the cores the browser reports, at most MAX_DEFAULT_THREADS.
  * A worker cannot read its page's URL: the page passes the setting in the worker's name
  * (`workerName`), which `threadCount()` reads there.
+ *
+ * A pool of workers (`workers/worker-pool.ts`) is parallel without shared memory, so its size does not
+ * depend on isolation: `poolSize()` is the same setting, else the cores capped at MAX_DEFAULT_POOL_WORKERS.
+ * Its workers run TF.js on one thread each (`poolWorkerName`): the parallelism is the pool, and N workers
+ * of N threads each would ask for N² threads.
  */
 
 /** The default's cap: more threads gain little on the app's small networks and each costs a worker. */
 export const MAX_DEFAULT_THREADS = 16;
 /** The most a setting may ask for. */
 export const MAX_THREADS = 64;
+
+/** The default pool's cap: each pool worker holds its own TF.js, model and data (memory, start-up time). */
+export const MAX_DEFAULT_POOL_WORKERS = 8;
 
 /** The URL parameter (and worker-name field) holding the setting. */
 export const THREADS_PARAM = 'threads';
@@ -29,8 +37,18 @@ export interface ThreadEnvironment {
 export function resolveThreadCount(env: ThreadEnvironment): number {
   if (!env.isolated) return 1;
   if (env.setting !== undefined) return Math.min(env.setting, MAX_THREADS);
-  const cores = env.cores && Number.isFinite(env.cores) ? Math.floor(env.cores) : 1;
-  return Math.max(1, Math.min(cores, MAX_DEFAULT_THREADS));
+  return Math.min(knownCores(env.cores), MAX_DEFAULT_THREADS);
+}
+
+/** The worker pool's size under `env`, isolated or not: the setting, else the cores capped at MAX_DEFAULT_POOL_WORKERS. */
+export function resolvePoolSize(env: Omit<ThreadEnvironment, 'isolated'>): number {
+  if (env.setting !== undefined) return Math.min(env.setting, MAX_THREADS);
+  return Math.min(knownCores(env.cores), MAX_DEFAULT_POOL_WORKERS);
+}
+
+/** The cores the browser reports, at least 1 (1 where unknown). */
+function knownCores(cores: number | undefined): number {
+  return cores && Number.isFinite(cores) ? Math.max(1, Math.floor(cores)) : 1;
 }
 
 /** Reads a thread setting: a whole number from 1 to MAX_THREADS; undefined for none, 'auto' or anything else. */
@@ -63,6 +81,17 @@ export function threadCount(): number {
     cores: scope.navigator?.hardwareConcurrency,
     setting: threadSetting(),
   });
+}
+
+/** The worker pool's size in this page (see the module comment). */
+export function poolSize(): number {
+  const scope = globalThis as { navigator?: { hardwareConcurrency?: number } };
+  return resolvePoolSize({ cores: scope.navigator?.hardwareConcurrency, setting: threadSetting() });
+}
+
+/** A pool worker's name: one TF.js thread (the pool is the parallelism), e.g. `poolWorkerName('fold')` → `fold threads=1`. */
+export function poolWorkerName(name: string): string {
+  return `${name} ${THREADS_PARAM}=1`;
 }
 
 /** A worker's name carrying this page's thread setting, for `new Worker(url, { type: 'module', name: workerName('training') })`. */
