@@ -98,8 +98,11 @@ test('on a host without the headers the service worker isolates the app: one rel
   try {
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(error.message));
+    // Navigations of the page (a reload that starts before the first load ends fires no second 'load').
     let loads = 0;
-    page.on('load', () => (loads += 1));
+    page.on('framenavigated', (frame) => {
+      if (frame === page.mainFrame()) loads += 1;
+    });
     const first = await page.goto(url);
     expect(first?.headers()[COEP]).toBeUndefined();
     // The service worker installs, takes control, and the page reloads itself once, now isolated.
