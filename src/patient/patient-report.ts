@@ -55,7 +55,7 @@ export interface PatientReport {
   steadyState: { halfLife: number; time90: number; limitedBy: 'elimination' | 'absorption' | 'KE0' | 'KOUT' };
   /** Covariates outside the model's data (the spec's `model.covariateRanges`); `far`: beyond it by more than its width. */
   covariateWarnings: CovariateWarning[];
-  sampling: { proposals: number; samples: number; effectiveSize: number };
+  sampling: { proposals: number; samples: number; effectiveSize: number; rounds: number };
   levels: number;
   converged: boolean;
   notes: string[];
@@ -148,7 +148,10 @@ export function patientReport(spec: StudySpec, model: StudyPopulationModel, reco
   if (record.observations.length === 0) notes.push('No levels: the a priori prediction (η = 0) and the prior as the posterior.');
   if (!map.converged) notes.push(`The MAP search: ${map.message}.`);
   if (samples.effectiveSize < 0.1 * samples.proposals)
-    notes.push(`The importance weights are uneven (effective sample size ${Math.round(samples.effectiveSize)} of ${samples.proposals}).`);
+    notes.push(
+      `The importance weights are uneven (effective sample size ${Math.round(samples.effectiveSize)} of ${samples.proposals}` +
+        `${samples.rounds > 1 ? ', after a second round' : ''}).`,
+    );
   if (rec.dose === null)
     notes.push(
       options.length > 1
@@ -183,7 +186,7 @@ export function patientReport(spec: StudySpec, model: StudyPopulationModel, reco
     nextDose,
     steadyState,
     covariateWarnings: warnings,
-    sampling: { proposals: samples.proposals, samples: samples.eta.length, effectiveSize: samples.effectiveSize },
+    sampling: { proposals: samples.proposals, samples: samples.eta.length, effectiveSize: samples.effectiveSize, rounds: samples.rounds },
     levels: record.observations.length,
     converged: map.converged,
     notes,

@@ -46,6 +46,41 @@ describe('posterior sampling (SIR)', () => {
     expect(covered / total).toBeLessThan(0.98);
   });
 
+  it('repairs a poor first proposal with a second round from the first round’s weighted moments', () => {
+    const [p] = simulatePatients(spec, model, 1, 7);
+    const posterior = new PatientPosterior(spec, model, p.record);
+    const map = mapEstimate(posterior);
+    // A Laplace covariance far too narrow (SDs × 0.05): the first round's weights are uneven.
+    const narrow = { ...map, covariance: map.covariance.map((v) => v * 0.0025) };
+    const once = samplePosterior(posterior, narrow, { seed: 5, minEffectiveShare: 0 });
+    const twice = samplePosterior(posterior, narrow, { seed: 5 });
+    const reference = samplePosterior(posterior, map, { seed: 9, proposals: 20000, samples: 4000 });
+    expect(once.rounds).toBe(1);
+    expect(once.effectiveSize).toBeLessThan(0.1 * once.proposals);
+    expect(twice.rounds).toBe(2);
+    expect(twice.effectiveSize).toBeGreaterThan(5 * once.effectiveSize);
+    expect(reference.rounds).toBe(1);
+    const k = map.eta.length;
+    const moments = (draws: Float64Array[], j: number): [number, number] => {
+      const v = draws.map((e) => e[j]);
+      const mean = v.reduce((a, b) => a + b, 0) / v.length;
+      return [mean, Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / v.length)];
+    };
+    for (let j = 0; j < k; j++) {
+      const [m2, s2] = moments(twice.eta, j);
+      const [m1, s1] = moments(once.eta, j);
+      const [mr, sr] = moments(reference.eta, j);
+      // The second round's samples have the reference's centre and spread, nearer than the first round's alone.
+      console.log(
+        JSON.stringify({ j, once: [m1 - mr, s1 / sr], twice: [m2 - mr, s2 / sr], sr, ess: [once.effectiveSize, twice.effectiveSize] }),
+      );
+      expect(Math.abs(m2 - mr)).toBeLessThan(0.25 * sr);
+      expect(s2 / sr).toBeGreaterThan(0.7);
+      expect(s2 / sr).toBeLessThan(1.4);
+      expect(Math.abs(s2 / sr - 1)).toBeLessThan(Math.abs(s1 / sr - 1));
+    }
+  });
+
   it('draws from the Laplace approximation with its covariance', () => {
     const [p] = simulatePatients(spec, model, 1, 7);
     const map = mapEstimate(new PatientPosterior(spec, model, p.record));

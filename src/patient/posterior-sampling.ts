@@ -22,6 +22,8 @@ export interface SirOptions {
   degreesOfFreedom?: number;
   /** Scale of the proposal's covariance (default 1.5²: wider than the Laplace approximation). */
   inflation?: number;
+  /** Below this share of the proposals as effective sample size, a second round (default 0.1). */
+  minEffectiveShare?: number;
   seed?: number;
 }
 
@@ -33,28 +35,22 @@ export interface PosteriorSamples {
   proposals: number;
   /** Largest normalised weight of a proposal (near 1/M is good; near 1 means one proposal dominates). */
   largestWeight: number;
+  /** Importance-sampling rounds run (2: the first's weights were uneven; see samplePosterior). */
+  rounds: number;
 }
 
-export function samplePosterior(posterior: PatientPosterior, map: MapEstimate, options: SirOptions = {}): PosteriorSamples {
-  const k = map.eta.length;
-  const m = options.proposals ?? 2000;
-  const s = options.samples ?? 500;
-  const nu = options.degreesOfFreedom ?? 4;
-  const rng = createRng(options.seed ?? 1);
-  if (k === 0) return { eta: Array.from({ length: s }, () => new Float64Array(0)), effectiveSize: m, proposals: m, largestWeight: 1 / m };
-  if (posterior.nObservations === 0) {
-    const eta = Array.from({ length: s }, () => Float64Array.from(posterior.omega, (w) => w * rng.normal()));
-    return { eta, effectiveSize: s, proposals: s, largestWeight: 1 / s };
-  }
-  const inflation = options.inflation ?? 2.25;
-  const scaled = map.covariance.map((v) => v * inflation);
-  const l =
-    cholesky(scaled, k) ??
-    cholesky(
-      Float64Array.from({ length: k * k }, (_, i) => (i % (k + 1) === 0 ? posterior.omega[i / (k + 1)] ** 2 : 0)),
-      k,
-    );
-  if (!l) throw new Error('samplePosterior: no proposal covariance');
+/** One importance-sampling round: M proposals from the t (or normal) centred at `center` with covariance `cov`, their normalised weights. */
+function importanceRound(
+  posterior: PatientPosterior,
+  center: Float64Array,
+  cov: Float64Array,
+  m: number,
+  nu: number,
+  rng: ReturnType<typeof createRng>,
+): { draws: Float64Array[]; weights: Float64Array; effectiveSize: number; largestWeight: number } | null {
+  const k = center.length;
+  const l = cholesky(cov, k);
+  if (!l) return null;
   const draws: Float64Array[] = [];
   const logW = new Float64Array(m);
   const z = new Float64Array(k);
@@ -73,7 +69,7 @@ export function samplePosterior(posterior: PatientPosterior, map: MapEstimate, o
       // Density of the t at this point, up to a constant: (1 + δ/ν)^(−(ν+k)/2), δ = |L⁻¹(x − μ)|² = q·ν/χ.
       logQ = (-(nu + k) / 2) * Math.log1p((q * scale * scale) / nu);
     }
-    const x = Float64Array.from(map.eta);
+    const x = Float64Array.from(center);
     for (let r = 0; r < k; r++) {
       let acc = 0;
       for (let c = 0; c <= r; c++) acc += l[r * k + c] * z[c];
@@ -84,21 +80,83 @@ export function samplePosterior(posterior: PatientPosterior, map: MapEstimate, o
   }
   let top = -Infinity;
   for (const v of logW) if (v > top) top = v;
-  const w = new Float64Array(m);
+  const weights = new Float64Array(m);
   let sum = 0;
   for (let i = 0; i < m; i++) {
-    w[i] = Number.isFinite(logW[i]) ? Math.exp(logW[i] - top) : 0;
-    sum += w[i];
+    weights[i] = Number.isFinite(logW[i]) ? Math.exp(logW[i] - top) : 0;
+    sum += weights[i];
   }
   let sum2 = 0;
   let largest = 0;
+  for (let i = 0; i < m; i++) {
+    weights[i] /= sum;
+    sum2 += weights[i] * weights[i];
+    largest = Math.max(largest, weights[i]);
+  }
+  return { draws, weights, effectiveSize: 1 / sum2, largestWeight: largest };
+}
+
+/** The weighted mean and covariance of a round's proposals (the second round's proposal). */
+function weightedMoments(draws: readonly Float64Array[], weights: Float64Array): { mean: Float64Array; cov: Float64Array } {
+  const k = draws[0].length;
+  const mean = new Float64Array(k);
+  draws.forEach((x, i) => x.forEach((v, j) => (mean[j] += weights[i] * v)));
+  const cov = new Float64Array(k * k);
+  draws.forEach((x, i) => {
+    for (let r = 0; r < k; r++) for (let c = 0; c < k; c++) cov[r * k + c] += weights[i] * (x[r] - mean[r]) * (x[c] - mean[c]);
+  });
+  return { mean, cov };
+}
+
+/**
+ * SIR samples of the posterior (see the header). When the first round's weights are uneven (effective
+ * sample size below `minEffectiveShare` of the proposals: the Laplace approximation misses the posterior's
+ * shape), a second round proposes from the first round's weighted mean and covariance (inflated as the
+ * first), and the round with the larger effective sample size is resampled (adaptive importance sampling).
+ */
+export function samplePosterior(posterior: PatientPosterior, map: MapEstimate, options: SirOptions = {}): PosteriorSamples {
+  const k = map.eta.length;
+  const m = options.proposals ?? 2000;
+  const s = options.samples ?? 500;
+  const nu = options.degreesOfFreedom ?? 4;
+  const rng = createRng(options.seed ?? 1);
+  if (k === 0)
+    return { eta: Array.from({ length: s }, () => new Float64Array(0)), effectiveSize: m, proposals: m, largestWeight: 1 / m, rounds: 1 };
+  if (posterior.nObservations === 0) {
+    const eta = Array.from({ length: s }, () => Float64Array.from(posterior.omega, (w) => w * rng.normal()));
+    return { eta, effectiveSize: s, proposals: s, largestWeight: 1 / s, rounds: 1 };
+  }
+  const inflation = options.inflation ?? 2.25;
+  const prior = Float64Array.from({ length: k * k }, (_, i) => (i % (k + 1) === 0 ? posterior.omega[i / (k + 1)] ** 2 : 0));
+  const first =
+    importanceRound(
+      posterior,
+      Float64Array.from(map.eta),
+      map.covariance.map((v) => v * inflation),
+      m,
+      nu,
+      rng,
+    ) ?? importanceRound(posterior, Float64Array.from(map.eta), prior, m, nu, rng);
+  if (!first) throw new Error('samplePosterior: no proposal covariance');
+  let chosen = first;
+  let rounds = 1;
+  if (first.effectiveSize < (options.minEffectiveShare ?? 0.1) * m) {
+    const { mean, cov } = weightedMoments(first.draws, first.weights);
+    const second = importanceRound(
+      posterior,
+      mean,
+      cov.map((v) => v * inflation),
+      m,
+      nu,
+      rng,
+    );
+    rounds = 2;
+    if (second && second.effectiveSize > first.effectiveSize) chosen = second;
+  }
   const cumulative = new Float64Array(m);
   let acc = 0;
   for (let i = 0; i < m; i++) {
-    w[i] /= sum;
-    sum2 += w[i] * w[i];
-    largest = Math.max(largest, w[i]);
-    acc += w[i];
+    acc += chosen.weights[i];
     cumulative[i] = acc;
   }
   const eta: Float64Array[] = [];
@@ -111,9 +169,9 @@ export function samplePosterior(posterior: PatientPosterior, map: MapEstimate, o
       if (cumulative[mid] < u) lo = mid + 1;
       else hi = mid;
     }
-    eta.push(draws[lo]);
+    eta.push(chosen.draws[lo]);
   }
-  return { eta, effectiveSize: 1 / sum2, proposals: m, largestWeight: largest };
+  return { eta, effectiveSize: chosen.effectiveSize, proposals: m, largestWeight: chosen.largestWeight, rounds };
 }
 
 /** The q-quantile of sorted values (linear interpolation, as ../dose/percentiles.ts). */
@@ -195,5 +253,5 @@ export function laplaceSamples(map: MapEstimate, options: { samples?: number; se
     for (let r = 0; r < k; r++) for (let c = 0; c <= r; c++) x[r] += l[r * k + c] * z[c];
     return x;
   });
-  return { eta, effectiveSize: s, proposals: s, largestWeight: 1 / s };
+  return { eta, effectiveSize: s, proposals: s, largestWeight: 1 / s, rounds: 0 };
 }
