@@ -3,7 +3,7 @@
  * measured levels and the regimen to recommend a dose for, read from an untrusted JSON document
  *
  *   { "format": "qpkpd-patient", "version": 1,
- *     "covariates": { "BW": 82, "COMED": 1 },
+ *     "covariates": { "WT": 82, "SMOKER": 1 },
  *     "doses": [ { "time": 0, "amount": 5, "route": "oral", "every": 24, "count": 14 } ],
  *     "observations": [ { "time": 317, "endpoint": "pk", "value": 41.2 },
  *                       { "time": 330, "endpoint": "pd", "value": 4.1, "blq": false } ],

@@ -132,7 +132,7 @@ export interface StudyModelSpec {
   error?: { pk?: ResidualErrorSpec; pd?: ResidualErrorSpec };
   /**
    * The range [low, high] of covariates in the model's data, by column (a published model's
-   * population), e.g. { "BW": [40, 120] }: a patient outside it gets a warning (src/patient).
+   * population), e.g. { "WT": [40, 120] }: a patient outside it gets a warning (src/patient).
    */
   covariateRanges?: Record<string, [number, number]>;
 }
