@@ -41,6 +41,37 @@ test('the preview server sends the isolation headers beside the policy: the app 
   });
 });
 
+test('the cores to use are chosen in the footer, kept across reloads, reach the workers started after; the address overrides them', async ({
+  appPage: page,
+}) => {
+  await page.goto('/');
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  const threads = page.getByTestId('threads');
+  const setting = page.getByTestId('thread-setting');
+  await expect(setting).toHaveValue('auto');
+  await expect(setting.locator('option').first()).toHaveText(`Auto (${Math.min(cores, 16)})`);
+  await setting.selectOption('2');
+  await expect(threads).toHaveText('Threads: 2 (cross-origin isolated)');
+  await page.reload();
+  await expect(setting).toHaveValue('2');
+  await expect(threads).toHaveText('Threads: 2 (cross-origin isolated)');
+
+  await page.getByTestId('load-demo').click();
+  await expect(page.getByTestId('dataset-title')).toHaveText('EstData');
+  const worker = page.waitForEvent('worker', (w) => w.url().includes('training'));
+  await page.getByRole('tab', { name: 'Model' }).click();
+  await trainTiny(page);
+  expect(await (await worker).evaluate(() => self.name)).toBe('training threads=2');
+
+  await page.goto('/?threads=1');
+  await expect(threads).toHaveText('Threads: 1 (cross-origin isolated)');
+  await expect(setting).toBeDisabled();
+  await page.goto('/');
+  await setting.selectOption('auto');
+  await expect(threads).toHaveText(`Threads: ${Math.min(cores, 16)} (cross-origin isolated)`);
+  expect(await page.evaluate(() => localStorage.getItem('qpkpd.threads'))).toBeNull();
+});
+
 /** The wasm-threads command on a runner page with `threads`, where the browser reports 4 cores (TF.js uses at most half). */
 async function wasmOn(page: Page, threads: number): Promise<WasmThreadsResult> {
   const cdp = await page.context().newCDPSession(page);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   MAX_DEFAULT_POOL_WORKERS,
   MAX_DEFAULT_THREADS,
@@ -8,6 +8,11 @@ import {
   poolWorkerName,
   resolvePoolSize,
   resolveThreadCount,
+  storedThreadSetting,
+  storeThreadSetting,
+  THREADS_STORAGE_KEY,
+  threadSetting,
+  threadSettingFromUrl,
   threadCount,
   threadSettingError,
 } from './threads';
@@ -59,5 +64,58 @@ describe('worker pool size', () => {
 
   it('a pool worker runs TF.js on one thread: its name carries threads=1', () => {
     expect(poolWorkerName('fold')).toBe('fold threads=1');
+  });
+});
+
+/** A page's globals: its address's query and a localStorage (or one that refuses every call). */
+function stubPage(search: string, refuse = false): Map<string, string> {
+  const stored = new Map<string, string>();
+  const fail = (): never => {
+    throw new DOMException('The operation is insecure.', 'SecurityError');
+  };
+  vi.stubGlobal('document', {});
+  vi.stubGlobal('location', { search });
+  vi.stubGlobal('localStorage', {
+    getItem: (key: string) => (refuse ? fail() : (stored.get(key) ?? null)),
+    setItem: (key: string, value: string) => (refuse ? fail() : stored.set(key, value)),
+    removeItem: (key: string) => (refuse ? fail() : stored.delete(key)),
+  });
+  return stored;
+}
+
+describe('the setting chosen in the footer', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('is kept in localStorage and read back as the page setting; Auto removes it', () => {
+    const stored = stubPage('');
+    expect(threadSetting()).toBeUndefined();
+    expect(storeThreadSetting(3)).toBe(true);
+    expect(stored.get(THREADS_STORAGE_KEY)).toBe('3');
+    expect(storedThreadSetting()).toBe(3);
+    expect(threadSetting()).toBe(3);
+    expect(threadSettingFromUrl()).toBe(false);
+    expect(storeThreadSetting(undefined)).toBe(true);
+    expect(stored.has(THREADS_STORAGE_KEY)).toBe(false);
+    expect(threadSetting()).toBeUndefined();
+  });
+
+  it("the page address's ?threads=N overrides the stored choice", () => {
+    stubPage('?threads=1');
+    storeThreadSetting(4);
+    expect(threadSettingFromUrl()).toBe(true);
+    expect(threadSetting()).toBe(1);
+  });
+
+  it('a stored value that is not a setting is the default', () => {
+    const stored = stubPage('');
+    stored.set(THREADS_STORAGE_KEY, '0');
+    expect(threadSetting()).toBeUndefined();
+  });
+
+  it('a browser that refuses storage: nothing kept, the default used, the refusal told', () => {
+    stubPage('', true);
+    expect(storeThreadSetting(2)).toBe(false);
+    expect(storedThreadSetting()).toBeUndefined();
+    expect(threadSetting()).toBeUndefined();
   });
 });

@@ -3,7 +3,8 @@
  * WebAssembly thread pool today). Threads need SharedArrayBuffer, which only a cross-origin-isolated
  * page has (src/platform/cross-origin-isolation.ts): not isolated, the count is 1 (today's serial
  * path). Otherwise the user's setting — the page URL's `?threads=N` (the headless runner's
- * `--threads N` sets it) — or all the cores the browser reports, at most MAX_DEFAULT_THREADS.
+ * `--threads N` sets it), else the one chosen in the footer (kept in this browser's localStorage) — or all
+ * the cores the browser reports, at most MAX_DEFAULT_THREADS.
  * A worker cannot read its page's URL: the page passes the setting in the worker's name
  * (`workerName`), which `threadCount()` reads there.
  *
@@ -23,6 +24,9 @@ export const MAX_DEFAULT_POOL_WORKERS = 8;
 
 /** The URL parameter (and worker-name field) holding the setting. */
 export const THREADS_PARAM = 'threads';
+
+/** The localStorage key of the setting chosen in the footer (the URL parameter overrides it). */
+export const THREADS_STORAGE_KEY = 'qpkpd.threads';
 
 export interface ThreadEnvironment {
   /** `crossOriginIsolated`: SharedArrayBuffer can be shared with workers. */
@@ -65,12 +69,48 @@ export function threadSettingError(text: string): string | null {
 
 const WORKER_FIELD = new RegExp(`(?:^| )${THREADS_PARAM}=(\\d+)$`);
 
-/** The setting in this context: the page URL's parameter, or in a worker the field its name carries. */
+/** The setting in this context: the page URL's parameter, else the stored one; in a worker the field its name carries. */
 export function threadSetting(): number | undefined {
   const scope = globalThis as { document?: unknown; name?: unknown; location?: { search?: string } };
   if (scope.document === undefined)
     return parseThreadSetting(typeof scope.name === 'string' ? WORKER_FIELD.exec(scope.name)?.[1] : undefined);
-  return parseThreadSetting(new URLSearchParams(scope.location?.search ?? '').get(THREADS_PARAM));
+  return parseThreadSetting(new URLSearchParams(scope.location?.search ?? '').get(THREADS_PARAM)) ?? storedThreadSetting();
+}
+
+/** Whether the page URL sets the threads (`?threads=N`), which then overrides the stored setting. */
+export function threadSettingFromUrl(): boolean {
+  const scope = globalThis as { location?: { search?: string } };
+  return parseThreadSetting(new URLSearchParams(scope.location?.search ?? '').get(THREADS_PARAM)) !== undefined;
+}
+
+/** The setting chosen in the footer, or undefined (none, or storage unavailable: a private window may refuse it). */
+export function storedThreadSetting(): number | undefined {
+  try {
+    return parseThreadSetting(globalThis.localStorage?.getItem(THREADS_STORAGE_KEY));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Keeps the footer's choice (undefined: back to the default) for the work started from now on: workers and
+ * pools read the setting when they start, so a worker already running keeps its count until it restarts or
+ * the page reloads. Returns false when the browser refuses to store it.
+ */
+export function storeThreadSetting(setting: number | undefined): boolean {
+  try {
+    if (setting === undefined) globalThis.localStorage.removeItem(THREADS_STORAGE_KEY);
+    else globalThis.localStorage.setItem(THREADS_STORAGE_KEY, String(setting));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The cores the browser reports (1 where unknown). */
+export function reportedCores(): number {
+  const scope = globalThis as { navigator?: { hardwareConcurrency?: number } };
+  return knownCores(scope.navigator?.hardwareConcurrency);
 }
 
 /** The thread count of this page or worker (see the module comment). */

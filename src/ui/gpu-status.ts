@@ -1,11 +1,11 @@
 import { css, html, LitElement } from 'lit';
 import { chooseBackend } from '../platform/compute-backend';
-import { threadCount } from '../platform/threads';
 import { probeWebGpu, type WebGpuProbe } from '../platform/webgpu-probe';
+import './thread-setting';
 
 /**
  * The WebGPU adapter this browser offers and the compute path `auto` takes, so results can be read with their backend,
- * and whether the page is cross-origin isolated with the thread count the heavy work may use (src/platform/threads.ts).
+ * and the threads the heavy work uses with their setting (thread-setting.ts).
  */
 export class GpuStatus extends LitElement {
   static override properties = { probe: { state: true } };
@@ -29,11 +29,7 @@ export class GpuStatus extends LitElement {
   }
 
   private threads() {
-    const isolated = window.crossOriginIsolated === true;
-    const threads = threadCount();
-    return html`<span data-testid="threads" data-isolated=${String(isolated)} data-threads=${String(threads)}
-      >Threads: ${threads} (${isolated ? 'cross-origin isolated' : 'not cross-origin isolated'})</span
-    >`;
+    return html`<qp-thread-setting></qp-thread-setting>`;
   }
 
   override render() {
