@@ -20,6 +20,7 @@
 import type { DoseEvent } from '../pkpd/structural/doses';
 import { AMOUNT_UNITS, CONCENTRATION_UNITS, TIME_UNITS, type StudyUnits } from '../study/study-spec';
 import { canonicalUnit } from '../study/units';
+import { FieldReader as Reader, type FieldProblem, type Plain } from '../text/field-reader';
 
 export const PATIENT_FORMAT = 'qpkpd-patient';
 export const PATIENT_VERSION = 1;
@@ -80,46 +81,12 @@ export interface PatientRecord {
   units?: Partial<StudyUnits>;
 }
 
-export interface PatientProblem {
-  /** Dotted path of the field, e.g. "doses[0].count"; "" for the document. */
-  path: string;
-  message: string;
-}
+/** A problem with one field of the record, e.g. at "doses[0].count"; "" for the document. */
+export type PatientProblem = FieldProblem;
 
 export type PatientReading = { ok: true; record: PatientRecord } | { ok: false; problems: PatientProblem[] };
 
-type Plain = Record<string, unknown>;
-
-class Reader {
-  readonly problems: PatientProblem[] = [];
-
-  problem(path: string, message: string): undefined {
-    this.problems.push({ path, message });
-    return undefined;
-  }
-
-  object(value: unknown, path: string, fields: readonly string[]): Plain | undefined {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return this.problem(path, 'must be an object { … }');
-    const plain = value as Plain;
-    for (const key of Object.keys(plain)) if (!fields.includes(key)) this.problem(path ? `${path}.${key}` : key, 'is not a known field');
-    return plain;
-  }
-
-  number(value: unknown, path: string, check: (x: number) => boolean = () => true, requirement = ''): number | undefined {
-    if (typeof value !== 'number' || !Number.isFinite(value)) return this.problem(path, `must be a finite number ${requirement}`.trim());
-    return check(value) ? value : this.problem(path, `must be a number ${requirement}, got ${value}`);
-  }
-
-  route(value: unknown, path: string): PatientRoute | undefined {
-    return value === 'oral' || value === 'iv' ? value : this.problem(path, 'must be "oral" or "iv"');
-  }
-
-  list(value: unknown, path: string, limit: number): unknown[] | undefined {
-    if (!Array.isArray(value)) return this.problem(path, 'must be a list [ … ]');
-    if (value.length > limit) return this.problem(path, `has ${value.length} items; at most ${limit} are allowed`);
-    return value as unknown[];
-  }
-}
+const ROUTES: readonly PatientRoute[] = ['oral', 'iv'];
 
 const positive = (x: number): boolean => x > 0;
 
@@ -128,7 +95,7 @@ function readDose(r: Reader, value: unknown, path: string): PatientDose | undefi
   if (!d) return undefined;
   const time = r.number(d.time, `${path}.time`);
   const amount = r.number(d.amount, `${path}.amount`, positive, '> 0');
-  const route = r.route(d.route, `${path}.route`);
+  const route = r.oneOf(d.route, ROUTES, `${path}.route`);
   let duration: number | undefined;
   if (d.duration !== undefined) {
     duration = r.number(d.duration, `${path}.duration`, positive, '> 0');
@@ -180,7 +147,7 @@ function readRegimen(r: Reader, value: unknown): PatientRegimen | undefined {
   const g = r.object(value, 'regimen', ['interval', 'intervals', 'route', 'duration', 'step', 'max']);
   if (!g) return undefined;
   const interval = r.number(g.interval, 'regimen.interval', positive, '> 0');
-  const route = r.route(g.route, 'regimen.route');
+  const route = r.oneOf(g.route, ROUTES, 'regimen.route');
   const step = r.number(g.step, 'regimen.step', positive, '> 0');
   let duration: number | undefined;
   if (g.duration !== undefined) {

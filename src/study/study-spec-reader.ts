@@ -6,6 +6,7 @@
  * fields are problems (a misspelt "threshhold" must not be silently ignored), and object keys that
  * could reach Object.prototype are refused.
  */
+import { FieldReader, type FieldProblem, FORBIDDEN_KEYS, type Plain } from '../text/field-reader';
 import { modelParameters } from './model-parameters';
 import {
   AMOUNT_UNITS,
@@ -57,107 +58,18 @@ export const STUDY_LIMITS = {
   gridPoints: 10_000,
 } as const;
 
-export interface SpecProblem {
-  /** Dotted path of the field, e.g. "questions.regimens[0].step"; "" for the document itself. */
-  path: string;
-  message: string;
-}
+/** A problem with one field of a spec, e.g. at "questions.regimens[0].step"; "" for the document itself. */
+export type SpecProblem = FieldProblem;
 
 export type StudySpecReading = { ok: true; spec: StudySpec } | { ok: false; problems: SpecProblem[] };
 
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-
-type Plain = Record<string, unknown>;
-
-/** Collects problems while reading; every reader returns undefined for a value it refused. */
-class Reader {
-  readonly problems: SpecProblem[] = [];
-
-  problem(path: string, message: string): undefined {
-    this.problems.push({ path, message });
-    return undefined;
-  }
-
-  object(value: unknown, path: string, fields: readonly string[]): Plain | undefined {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return this.problem(path, 'must be an object { … }');
-    const plain = value as Plain;
-    for (const key of Object.keys(plain)) {
-      if (!fields.includes(key)) this.problem(join(path, key), `is not a field here (expected ${fields.join(', ')})`);
-    }
-    return plain;
-  }
-
-  /** An object whose keys are names chosen by the user (columns, parameters). */
-  record(value: unknown, path: string, limit: number): [string, unknown][] | undefined {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return this.problem(path, 'must be an object { … }');
-    const entries = Object.entries(value as Plain);
-    if (entries.length > limit) return this.problem(path, `has ${entries.length} entries; at most ${limit} are allowed`);
-    return entries.filter(([key]) => {
-      if (!FORBIDDEN_KEYS.has(key)) return true;
-      this.problem(join(path, key), 'is not allowed as a name');
-      return false;
-    });
-  }
-
-  list(value: unknown, path: string, limit: number, min = 0): unknown[] | undefined {
-    if (!Array.isArray(value)) return this.problem(path, 'must be a list [ … ]');
-    if (value.length > limit) return this.problem(path, `has ${value.length} items; at most ${limit} are allowed`);
-    if (value.length < min) return this.problem(path, min === 1 ? 'must not be empty' : `needs at least ${min} items`);
-    return value as unknown[];
-  }
-
-  text(value: unknown, path: string, maxLength: number): string | undefined {
-    if (typeof value !== 'string') return this.problem(path, 'must be text');
-    const trimmed = value.trim();
-    if (trimmed === '') return this.problem(path, 'must not be empty');
-    if (trimmed.length > maxLength) return this.problem(path, `is ${trimmed.length} characters long; at most ${maxLength} are allowed`);
-    // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
-    if (/[\u0000-\u001f\u007f]/.test(trimmed)) return this.problem(path, 'must not contain control characters');
-    return trimmed;
-  }
-
+/** The field reader with the spec's column names. */
+class Reader extends FieldReader {
   column(value: unknown, path: string): string | undefined {
     const name = this.text(value, path, STUDY_LIMITS.columnNameLength);
     if (name !== undefined && FORBIDDEN_KEYS.has(name)) return this.problem(path, 'is not allowed as a column name');
     return name;
   }
-
-  number(value: unknown, path: string, check: (x: number) => boolean, requirement: string): number | undefined {
-    if (typeof value !== 'number' || !Number.isFinite(value)) return this.problem(path, `must be a number ${requirement}`.trim());
-    return check(value) ? value : this.problem(path, `must be a number ${requirement}, got ${value}`);
-  }
-
-  positive(value: unknown, path: string): number | undefined {
-    return this.number(value, path, (x) => x > 0, '> 0');
-  }
-
-  integer(value: unknown, path: string, min: number, max: number): number | undefined {
-    return this.number(value, path, (x) => Number.isInteger(x) && x >= min && x <= max, `(a whole number from ${min} to ${max})`);
-  }
-
-  oneOf<T extends string>(value: unknown, allowed: readonly T[], path: string): T | undefined {
-    if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
-    return this.problem(path, `must be one of ${allowed.map((a) => `"${a}"`).join(', ')}`);
-  }
-
-  flag(value: unknown, path: string): boolean | undefined {
-    return typeof value === 'boolean' ? value : this.problem(path, 'must be true or false');
-  }
-
-  pair(value: unknown, path: string, ordered: boolean): [number, number] | undefined {
-    const items = this.list(value, path, 2, 2);
-    if (!items) return undefined;
-    const a = this.number(items[0], `${path}[0]`, () => true, '');
-    const b = this.number(items[1], `${path}[1]`, () => true, '');
-    if (a === undefined || b === undefined) return undefined;
-    if (ordered && !(a < b)) return this.problem(path, `must be [low, high] with low < high, got [${a}, ${b}]`);
-    return [a, b];
-  }
-}
-
-function join(path: string, key: string | number): string {
-  if (typeof key === 'number') return `${path}[${key}]`;
-  return path === '' ? key : `${path}.${key}`;
 }
 
 const TOP_FIELDS = ['format', 'version', 'name', 'units', 'endpoints', 'groupBy', 'model', 'questions'] as const;
@@ -308,12 +220,10 @@ function readCovariateEffect(r: Reader, value: unknown, path: string, allowed: r
   const effect: CovariateEffect = { column, on, form };
   if (c.reference !== undefined) {
     if (form === 'factor') r.problem(`${path}.reference`, 'a factor effect has no reference value; remove it');
-    else
-      effect.reference =
-        form === 'power' ? r.positive(c.reference, `${path}.reference`) : r.number(c.reference, `${path}.reference`, () => true, '');
+    else effect.reference = form === 'power' ? r.positive(c.reference, `${path}.reference`) : r.number(c.reference, `${path}.reference`);
   }
   if (c.value !== undefined) {
-    effect.value = form === 'factor' ? r.positive(c.value, `${path}.value`) : r.number(c.value, `${path}.value`, () => true, '');
+    effect.value = form === 'factor' ? r.positive(c.value, `${path}.value`) : r.number(c.value, `${path}.value`);
   }
   return effect;
 }
@@ -323,7 +233,7 @@ function readParameterValue(r: Reader, name: ModelParameter, value: unknown, pat
   switch (name) {
     case 'E0':
     case 'EMAX':
-      return r.number(value, path, () => true, '');
+      return r.number(value, path);
     case 'IMAX':
       return r.number(value, path, (x) => x > 0 && x <= 1, 'in (0, 1]');
     case 'TLAG':
@@ -418,7 +328,10 @@ function readCovariateRanges(r: Reader, value: unknown, effects: CovariateEffect
     const pair = r.pair(range, path, true);
     const name = used.find((c) => c.toUpperCase() === column.trim().toUpperCase());
     if (!name)
-      r.problem(path, `no covariate effect of the model uses ${column} (${used.length ? `they use ${used.join(', ')}` : 'it has none'})`);
+      r.problem(
+        path,
+        `no covariate effect of the model uses ${column} (${used.length ? `they use ${used.join(', ')}` : 'it has none'})`,
+      );
     else if (pair) ranges[name] = pair;
   }
   return ranges;
@@ -435,7 +348,7 @@ function readCriterion(r: Reader, value: unknown): Criterion | undefined {
     const range = r.pair(c.range, 'questions.criterion.range', true);
     return range ? { rule, range, window } : undefined;
   }
-  const threshold = r.number(c.threshold, 'questions.criterion.threshold', () => true, '');
+  const threshold = r.number(c.threshold, 'questions.criterion.threshold');
   return threshold === undefined ? undefined : { rule, threshold, window };
 }
 
@@ -500,7 +413,7 @@ function readDistribution(r: Reader, value: unknown, path: string): CovariateDis
     }
     default: {
       const items = r.list(d.values, `${path}.values`, STUDY_LIMITS.distributionValues, 1);
-      const values = items?.map((v, i) => r.number(v, `${path}.values[${i}]`, () => true, ''));
+      const values = items?.map((v, i) => r.number(v, `${path}.values[${i}]`));
       return values && values.every((v) => v !== undefined) ? { values: values } : undefined;
     }
   }
