@@ -328,10 +328,7 @@ function readCovariateRanges(r: Reader, value: unknown, effects: CovariateEffect
     const pair = r.pair(range, path, true);
     const name = used.find((c) => c.toUpperCase() === column.trim().toUpperCase());
     if (!name)
-      r.problem(
-        path,
-        `no covariate effect of the model uses ${column} (${used.length ? `they use ${used.join(', ')}` : 'it has none'})`,
-      );
+      r.problem(path, `no covariate effect of the model uses ${column} (${used.length ? `they use ${used.join(', ')}` : 'it has none'})`);
     else if (pair) ranges[name] = pair;
   }
   return ranges;
