@@ -23,14 +23,38 @@ export interface VjpResult {
 }
 
 /**
- * Buffers for one call, reused by every sample. Vector 0 starts as |0…0⟩; with `keepStates` the state after
- * stage k gets a vector of its own (k + 1) for the adjoint sweep, otherwise two vectors are ping-ponged.
+ * The states a forward pass kept for the adjoint sweep of samples [from, to): per sample `vectors` state vectors
+ * of 2·2^n numbers (the state after every stage that writes one), sample after sample.
+ */
+export interface SavedStates {
+  readonly from: number;
+  readonly to: number;
+  readonly vectors: number;
+  readonly data: Float64Array;
+}
+
+/** Where vjpSamples writes: per sample ∂/∂x [B × nInputs] and the sample's ∂/∂weights [B × nWeights]; expvals if wanted. */
+export interface VjpOutputs {
+  readonly expvals?: Float64Array;
+  readonly gradX: Float64Array;
+  readonly weightRows: Float64Array;
+}
+
+/**
+ * Buffers for one call, reused by every sample. Vector 0 starts as |0…0⟩. With `keepStates` every stage that writes
+ * a state (a rotation stage, a permutation not folded into the next stage) gets a vector of its own, 1…written, for
+ * the adjoint sweep — the workspace's own or, when kept, views into a SavedStates; otherwise two vectors are
+ * ping-ponged.
  */
 interface Workspace {
   readonly size: number;
   readonly states: Float64Array[];
-  /** vector holding the state after stage k */
+  /** vector holding the state after stage k (unused for a permutation folded into the next stage) */
   readonly after: Int32Array;
+  /** the vector holding the final state */
+  readonly final: number;
+  /** vectors written per sample with keepStates (0 otherwise) */
+  readonly written: number;
   /** fused 2×2 unitaries, 8 numbers per (stage, wire), identity where a wire has no rotation */
   readonly unitaries: Float64Array;
   /** cos(θ/2) and sin(θ/2) per angle slot: inputs, then weights */
@@ -39,16 +63,23 @@ interface Workspace {
   readonly readout: ReadoutScratch;
 }
 
+/** A permutation stage followed by a rotation stage is folded into that stage's first gate: it writes no state. */
+function isFolded(stages: CompiledCircuit['stages'], k: number): boolean {
+  return stages[k].kind === 'permutation' && stages[k + 1]?.kind === 'rotations';
+}
+
 function createWorkspace(circuit: CompiledCircuit, weights: Float64Array, keepStates: boolean): Workspace {
   const { stages, nQubits, nInputs, nWeights } = circuit;
   const size = 1 << nQubits;
   const after = new Int32Array(stages.length);
   let current = 0;
   stages.forEach((stage, k) => {
-    if (keepStates) current = k + 1;
-    else if (stage.kind === 'permutation') current ^= 1;
+    if (keepStates) {
+      if (!isFolded(stages, k)) current += 1;
+    } else if (stage.kind === 'permutation') current ^= 1;
     after[k] = current;
   });
+  const written = keepStates ? current : 0;
   const halfCos = new Float64Array(nInputs + nWeights);
   const halfSin = new Float64Array(nInputs + nWeights);
   for (let j = 0; j < nWeights; j++) {
@@ -59,8 +90,10 @@ function createWorkspace(circuit: CompiledCircuit, weights: Float64Array, keepSt
   for (let o = 0; o < unitaries.length; o += 8) unitaries[o] = unitaries[o + 6] = 1;
   return {
     size,
-    states: Array.from({ length: keepStates ? stages.length + 1 : 2 }, () => new Float64Array(2 * size)),
+    states: Array.from({ length: keepStates ? written + 1 : 2 }, () => new Float64Array(2 * size)),
     after,
+    final: stages.length > 0 ? after[stages.length - 1] : 0,
+    written,
     unitaries,
     halfCos,
     halfSin,
@@ -78,19 +111,50 @@ function checkArguments(circuit: CompiledCircuit, x: Float64Array, weights: Floa
   }
 }
 
-/**
- * Runs sample b through every stage and returns the vector holding the final state. The state after a rotation
- * stage k is left in vector ws.after[k]; a permutation followed by a rotation stage is folded into that stage's
- * first gate, so its own vector is not written.
- */
-function runSample(circuit: CompiledCircuit, ws: Workspace, x: Float64Array, b: number): number {
+/** The number of state vectors a forward pass keeps per sample for the adjoint sweep. */
+export function savedVectorsPerSample(circuit: CompiledCircuit): number {
+  return circuit.stages.filter((_, k) => !isFolded(circuit.stages, k)).length;
+}
+
+/** Bytes a SavedStates of `samples` samples takes. */
+export function savedStatesBytes(circuit: CompiledCircuit, samples: number): number {
+  return samples * savedVectorsPerSample(circuit) * 2 * (1 << circuit.nQubits) * 8;
+}
+
+/** Points the workspace's kept vectors 1…written at sample i's part of `saved`. */
+function bindSavedSample(ws: Workspace, saved: SavedStates, i: number): void {
+  const length = 2 * ws.size;
+  for (let v = 1; v <= ws.written; v++) {
+    const start = (i * ws.written + v - 1) * length;
+    ws.states[v] = saved.data.subarray(start, start + length);
+  }
+}
+
+/** The sample's cos(θ/2), sin(θ/2) of its input angles and the fused unitary of every (rotation stage, wire). */
+function prepareSample(circuit: CompiledCircuit, ws: Workspace, x: Float64Array, b: number): void {
   const { stages, nQubits, nInputs } = circuit;
-  const { size, states, after, unitaries, halfCos, halfSin } = ws;
+  const { unitaries, halfCos, halfSin } = ws;
   for (let i = 0; i < nInputs; i++) {
     const angle = x[b * nInputs + i];
     halfCos[i] = Math.cos(angle / 2);
     halfSin[i] = Math.sin(angle / 2);
   }
+  for (let k = 0; k < stages.length; k++) {
+    const stage = stages[k];
+    if (stage.kind !== 'rotations') continue;
+    const base = k * nQubits * 8;
+    for (let j = 0; j < stage.wires.length; j++) fuseRotations(stage.rotations[j], halfCos, halfSin, unitaries, base + 8 * stage.wires[j]);
+  }
+}
+
+/**
+ * Runs the prepared sample through every stage and returns the vector holding the final state. The state after a
+ * rotation stage k is left in vector ws.after[k]; a permutation followed by a rotation stage is folded into that
+ * stage's first gate, so its own vector is not written.
+ */
+function applyStages(circuit: CompiledCircuit, ws: Workspace): number {
+  const { stages, nQubits } = circuit;
+  const { size, states, after, unitaries } = ws;
   states[0].fill(0);
   states[0][0] = 1;
   let previous = 0;
@@ -100,15 +164,14 @@ function runSample(circuit: CompiledCircuit, ws: Workspace, x: Float64Array, b: 
     const current = after[k];
     const state = states[current];
     if (stage.kind === 'permutation') {
-      if (stages[k + 1]?.kind === 'rotations') {
+      if (isFolded(stages, k)) {
         pending = stage;
         continue;
       }
       permute(states[previous], state, stage.destination);
     } else {
       const base = k * nQubits * 8;
-      const { wires, rotations } = stage;
-      for (let j = 0; j < wires.length; j++) fuseRotations(rotations[j], halfCos, halfSin, unitaries, base + 8 * wires[j]);
+      const { wires } = stage;
       let j = 0;
       if (k === 0) {
         writeProductState(state, nQubits, unitaries, base);
@@ -127,29 +190,65 @@ function runSample(circuit: CompiledCircuit, ws: Workspace, x: Float64Array, b: 
   return previous;
 }
 
+/**
+ * Expectation values of samples [from, to) of x into expvals (sample b at b × nOutputs). With `keepStates` it returns
+ * the states the adjoint sweep needs (savedStatesBytes(circuit, to − from) bytes), for vjpSamples to reuse, written
+ * into `spare` where it is large enough (a buffer an earlier gradient has finished with), else into a new one.
+ */
+export function forwardSamples(
+  circuit: CompiledCircuit,
+  x: Float64Array,
+  weights: Float64Array,
+  from: number,
+  to: number,
+  expvals: Float64Array,
+  keepStates: boolean,
+  spare: Float64Array | null = null,
+): SavedStates | null {
+  const ws = createWorkspace(circuit, weights, keepStates);
+  const length = (to - from) * ws.written * 2 * ws.size;
+  const data = !keepStates ? null : spare && spare.length >= length ? spare.subarray(0, length) : new Float64Array(length);
+  const saved = data ? { from, to, vectors: ws.written, data } : null;
+  for (let b = from; b < to; b++) {
+    if (saved) bindSavedSample(ws, saved, b - from);
+    prepareSample(circuit, ws, x, b);
+    const final = applyStages(circuit, ws);
+    measure(circuit, ws.states[final], ws.readout, expvals, b * circuit.nOutputs);
+  }
+  return saved;
+}
+
 /** Expectation values [B × nOutputs] for inputs x [B × nInputs] and shared weights [nWeights]. */
 export function forward(circuit: CompiledCircuit, x: Float64Array, weights: Float64Array, batch: number): Float64Array {
   checkArguments(circuit, x, weights, batch);
-  const ws = createWorkspace(circuit, weights, false);
   const out = new Float64Array(batch * circuit.nOutputs);
-  for (let b = 0; b < batch; b++) {
-    const final = runSample(circuit, ws, x, b);
-    measure(circuit, ws.states[final], ws.readout, out, b * circuit.nOutputs);
-  }
+  forwardSamples(circuit, x, weights, 0, batch, out, false);
   return out;
 }
 
 /**
- * Expectation values and the vector–Jacobian products cotangent · ∂expvals/∂x (per sample) and
- * cotangent · ∂expvals/∂weights (summed over the batch), by adjoint differentiation with saved per-stage states.
+ * For samples [from, to): cotangent · ∂expvals/∂x and the sample's cotangent · ∂expvals/∂weights (one row per sample;
+ * sumWeightRows adds them up), by adjoint differentiation with per-stage states — those a forwardSamples of the same
+ * circuit, x, weights and samples kept (`saved`), or recomputed here. Either way the results are the same bits.
  */
-export function vjp(circuit: CompiledCircuit, x: Float64Array, weights: Float64Array, batch: number, cotangent: Float64Array): VjpResult {
-  checkArguments(circuit, x, weights, batch);
+export function vjpSamples(
+  circuit: CompiledCircuit,
+  x: Float64Array,
+  weights: Float64Array,
+  from: number,
+  to: number,
+  cotangent: Float64Array,
+  out: VjpOutputs,
+  saved: SavedStates | null = null,
+): void {
   const { stages, nQubits, nInputs, nWeights, nOutputs } = circuit;
-  if (cotangent.length !== batch * nOutputs) {
-    throw new QuantumShapeError(`cotangent has ${cotangent.length} values, expected batch × outputs = ${batch} × ${nOutputs}`);
-  }
   const ws = createWorkspace(circuit, weights, true);
+  if (
+    saved &&
+    (saved.from !== from || saved.to !== to || saved.vectors !== ws.written || saved.data.length !== (to - from) * ws.written * 2 * ws.size)
+  ) {
+    throw new QuantumShapeError(`saved states of samples ${saved.from}..${saved.to} do not fit samples ${from}..${to} of this circuit`);
+  }
   const { size, states, unitaries } = ws;
   const lams = [new Float64Array(2 * size), new Float64Array(2 * size)];
   // per wire (Im⟨λ|X|ψ⟩, Im⟨λ|Y|ψ⟩, Im⟨λ|Z|ψ⟩) at the end of a stage
@@ -159,13 +258,14 @@ export function vjp(circuit: CompiledCircuit, x: Float64Array, weights: Float64A
   const gradAngles = new Float64Array(nInputs + nWeights);
   const firstRotationStage = stages.findIndex((stage) => stage.kind === 'rotations');
 
-  const expvals = new Float64Array(batch * nOutputs);
-  const gradX = new Float64Array(batch * nInputs);
-  for (let b = 0; b < batch; b++) {
-    const final = runSample(circuit, ws, x, b);
-    measure(circuit, states[final], ws.readout, expvals, b * nOutputs);
+  for (let b = from; b < to; b++) {
+    prepareSample(circuit, ws, x, b);
+    let final = ws.final;
+    if (saved) bindSavedSample(ws, saved, b - from);
+    else final = applyStages(circuit, ws);
+    if (out.expvals) measure(circuit, states[final], ws.readout, out.expvals, b * nOutputs);
     applyWeightedObservable(circuit, states[final], cotangent, b * nOutputs, lams[0], ws.readout);
-    gradAngles.fill(0, 0, nInputs);
+    gradAngles.fill(0);
     let lam = 0;
     for (let k = stages.length - 1; k >= 0 && k >= firstRotationStage; k--) {
       const stage = stages[k];
@@ -191,7 +291,31 @@ export function vjp(circuit: CompiledCircuit, x: Float64Array, weights: Float64A
         }
       }
     }
-    for (let i = 0; i < nInputs; i++) gradX[b * nInputs + i] = gradAngles[i];
+    out.gradX.set(gradAngles.subarray(0, nInputs), b * nInputs);
+    out.weightRows.set(gradAngles.subarray(nInputs), b * nWeights);
   }
-  return { expvals, gradX, gradWeights: gradAngles.slice(nInputs) };
+}
+
+/** The batch's ∂/∂weights: the per-sample rows [batch × nWeights] added up in sample order (the same bits however they were computed). */
+export function sumWeightRows(weightRows: Float64Array, batch: number, nWeights: number): Float64Array {
+  const sum = new Float64Array(nWeights);
+  for (let b = 0; b < batch; b++) for (let j = 0; j < nWeights; j++) sum[j] += weightRows[b * nWeights + j];
+  return sum;
+}
+
+/**
+ * Expectation values and the vector–Jacobian products cotangent · ∂expvals/∂x (per sample) and
+ * cotangent · ∂expvals/∂weights (summed over the batch), by adjoint differentiation with saved per-stage states.
+ */
+export function vjp(circuit: CompiledCircuit, x: Float64Array, weights: Float64Array, batch: number, cotangent: Float64Array): VjpResult {
+  checkArguments(circuit, x, weights, batch);
+  const { nInputs, nWeights, nOutputs } = circuit;
+  if (cotangent.length !== batch * nOutputs) {
+    throw new QuantumShapeError(`cotangent has ${cotangent.length} values, expected batch × outputs = ${batch} × ${nOutputs}`);
+  }
+  const expvals = new Float64Array(batch * nOutputs);
+  const gradX = new Float64Array(batch * nInputs);
+  const weightRows = new Float64Array(batch * nWeights);
+  vjpSamples(circuit, x, weights, 0, batch, cotangent, { expvals, gradX, weightRows });
+  return { expvals, gradX, gradWeights: sumWeightRows(weightRows, batch, nWeights) };
 }

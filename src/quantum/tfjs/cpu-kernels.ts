@@ -1,13 +1,49 @@
 /**
  * QnnLayer and QnnLayerGrad for TF.js's 'cpu' (and 'wasm') backend: the float64 simulator run directly on the
  * tensors' data (float32 in, float64 inside, float32 out), with no per-sample tensors.
+ *
+ * A forward pass run under a gradient tape (tf.grads, variableGrads, minimize) keeps the per-stage states its
+ * adjoint sweep needs, and the gradient kernel reuses them when its x and weights are the same values as that
+ * forward's (src/quantum/batch/forward-records.ts); otherwise it recomputes them. Same bits either way.
+ * The samples run through a QnnBatchRunner: this thread (the default) or split across threads
+ * (setQnnBatchRunner, src/quantum/batch/shared-batch.ts).
  */
 
+import { engine } from '@tensorflow/tfjs-core';
 import type { KernelBackend, KernelConfig, TensorInfo } from '@tensorflow/tfjs-core';
-import { forward, vjp } from '../simulator';
+import { ForwardRecords } from '../batch/forward-records';
+import { type QnnBatchRunner, SerialBatchRunner } from '../batch/sample-job';
 import { circuitForAttrs } from './circuit-cache';
 import { QNN_LAYER, QNN_LAYER_GRAD } from './kernel-names';
 import { replaceKernel } from './replace-registration';
+
+const serialRunner = new SerialBatchRunner();
+let runner: QnnBatchRunner = serialRunner;
+const forwards = new ForwardRecords();
+let reuseStates = true;
+
+/** Whether forward passes under a gradient tape keep their states for the gradient (default true; false: the gradient recomputes them, as a benchmark's baseline). */
+export function setQnnStateReuse(enabled: boolean): void {
+  reuseStates = enabled;
+  if (!enabled) releaseKeptQnnStates();
+}
+
+/** The runner the cpu/wasm kernels use from now on (null: back to this thread). */
+export function setQnnBatchRunner(next: QnnBatchRunner | null): void {
+  runner = next ?? serialRunner;
+  forwards.clear();
+}
+
+/** Forgets the forward passes recorded for gradients and their kept states in this thread (tests, end of training). */
+export function releaseKeptQnnStates(): void {
+  forwards.clear();
+  serialRunner.store.clear();
+}
+
+/** Recorded forward passes and this thread's kept states, for tests. */
+export function keptQnnStates(): { records: number; entries: number; bytes: number } {
+  return { records: forwards.size, entries: serialRunner.store.size, bytes: serialRunner.store.heldBytes };
+}
 
 function float64(backend: KernelBackend, tensor: TensorInfo): Float64Array {
   return Float64Array.from(backend.readSync(tensor.dataId) as Float32Array);
@@ -27,7 +63,11 @@ export function qnnLayerKernels(backendName: string): KernelConfig[] {
         const circuit = circuitForAttrs(attrs);
         const batch = x.shape[0];
         const kernelBackend = backend as KernelBackend;
-        const expvals = forward(circuit, float64(kernelBackend, x), float64(kernelBackend, weights), batch);
+        const x64 = float64(kernelBackend, x);
+        const weights64 = float64(kernelBackend, weights);
+        // under a gradient tape the gradient kernel will most likely follow with these same inputs
+        const keep = reuseStates && engine().state.gradientDepth > 0 ? forwards.record(circuit, x64, weights64) : null;
+        const expvals = runner.forward(circuit, x64, weights64, batch, keep);
         return output(kernelBackend, [batch, circuit.nOutputs], Float32Array.from(expvals));
       },
     },
@@ -39,13 +79,10 @@ export function qnnLayerKernels(backendName: string): KernelConfig[] {
         const circuit = circuitForAttrs(attrs);
         const batch = x.shape[0];
         const kernelBackend = backend as KernelBackend;
-        const { gradX, gradWeights } = vjp(
-          circuit,
-          float64(kernelBackend, x),
-          float64(kernelBackend, weights),
-          batch,
-          float64(kernelBackend, dy),
-        );
+        const x64 = float64(kernelBackend, x);
+        const weights64 = float64(kernelBackend, weights);
+        const reuse = forwards.take(circuit, x64, weights64);
+        const { gradX, gradWeights } = runner.vjp(circuit, x64, weights64, batch, float64(kernelBackend, dy), reuse);
         const { nInputs, nWeights } = circuit;
         const columns = nInputs + nWeights;
         const packed = new Float32Array(batch * columns);

@@ -10,7 +10,9 @@ import { reuploadingStronglyEntangling } from '../template';
 import type { CircuitTemplate } from '../template';
 import { seededRandom, uniformArray } from '../testing/random';
 import { GENERIC_TEMPLATES } from '../testing/generic-templates';
+import { SerialBatchRunner } from '../batch/sample-job';
 import { attrsForTemplate, circuitForAttrs } from './circuit-cache';
+import { keptQnnStates, setQnnBatchRunner } from './cpu-kernels';
 import { QNN_LAYER, QNN_LAYER_GRAD } from './kernel-names';
 import { qnnLayer } from './qnn-layer';
 import { QNN_REFERENCE_PATH } from '../../testing/fixture-files';
@@ -72,6 +74,24 @@ async function throughOp(c: Case): Promise<{ expvals: Float32Array; gradX: Float
   };
   [y, gx, gw].forEach((t) => t.dispose());
   return out;
+}
+
+/** The gradient kernel called alone on the case (no forward pass recorded for it): [B, nInputs + nWeights]. */
+function gradientKernel(c: Case): tf.Tensor2D {
+  const { template, batch } = c;
+  const attrs = attrsForTemplate(template) as unknown as tf.NamedAttrMap;
+  return tf.tidy(
+    () =>
+      tf.engine().runKernel(
+        QNN_LAYER_GRAD,
+        {
+          x: tf.tensor2d(Float32Array.from(c.x), [batch, template.nInputs]),
+          weights: tf.tensor3d(Float32Array.from(c.weights), [template.nLayers, template.nQubits, 3]),
+          dy: tf.tensor2d(Float32Array.from(c.cotangent), [batch, template.readout.length]),
+        },
+        attrs,
+      ) as tf.Tensor2D,
+  );
 }
 
 /** A trainable variable from a tensor, the tensor itself disposed (tf.variable keeps it alive otherwise). */
@@ -142,19 +162,7 @@ describe('qnnLayer on the TF.js cpu backend', () => {
 
   it('packs the gradient kernel output as [∂/∂x | weight contributions summing to ∂/∂weights]', async () => {
     const c = randomCase(reuploadingStronglyEntangling(3, 2), 5, 3);
-    const attrs = attrsForTemplate(c.template) as unknown as tf.NamedAttrMap;
-    const packed = tf.tidy(
-      () =>
-        tf.engine().runKernel(
-          QNN_LAYER_GRAD,
-          {
-            x: tf.tensor2d(Float32Array.from(c.x), [5, 3]),
-            weights: tf.tensor3d(Float32Array.from(c.weights), [2, 3, 3]),
-            dy: tf.tensor2d(Float32Array.from(c.cotangent), [5, 12]),
-          },
-          attrs,
-        ) as tf.Tensor2D,
-    );
+    const packed = gradientKernel(c);
     expect(packed.shape).toEqual([5, 3 + 18]);
     const rows = await packed.array();
     packed.dispose();
@@ -167,6 +175,47 @@ describe('qnnLayer on the TF.js cpu backend', () => {
     ).toBeLessThanOrEqual(SAME_INPUTS);
     const summed = rows.reduce((acc, r) => acc.map((v, j) => v + r[3 + j]), new Array<number>(18).fill(0));
     expect(maxAbsDiff(summed, expected.gradWeights)).toBeLessThanOrEqual(SAME_INPUTS * 4);
+  });
+
+  it('tf.grads reuses the states its forward pass kept: the same bits as recomputing them, nothing kept afterwards', async () => {
+    const c = randomCase(reuploadingStronglyEntangling(5, 3), 6, 77);
+    const serial = new SerialBatchRunner();
+    const reuses: (string | null)[] = [];
+    setQnnBatchRunner({
+      forward: (circuit, x, weights, batch, keep) => serial.forward(circuit, x, weights, batch, keep),
+      vjp: (circuit, x, weights, batch, cotangent, reuse) => {
+        reuses.push(reuse);
+        return serial.vjp(circuit, x, weights, batch, cotangent, reuse);
+      },
+    });
+    try {
+      const before = tf.memory().numTensors;
+      const got = await throughOp(c);
+      expect(reuses).toEqual([expect.any(String)]);
+      // the forward outside the tape (throughOp's second qnnLayer) is not recorded, the one inside was used
+      expect(serial.store.size).toBe(0);
+      expect(keptQnnStates().records).toBe(0);
+      // the gradient kernel alone: no forward recorded for these inputs, so the states are recomputed
+      const packed = gradientKernel(c);
+      expect(reuses[1]).toBeNull();
+      const rows = await packed.array();
+      packed.dispose();
+      expect(Float32Array.from(rows.flatMap((r) => r.slice(0, 5)))).toEqual(got.gradX);
+      expect(Float32Array.from(rows[0].slice(5))).toEqual(got.gradWeights);
+      expect(tf.memory().numTensors).toBe(before);
+    } finally {
+      setQnnBatchRunner(null);
+    }
+  });
+
+  it('keeps no states for a forward pass outside a gradient tape', () => {
+    const template = reuploadingStronglyEntangling(3, 2);
+    const c = randomCase(template, 2, 8);
+    const y = tf.tidy(() =>
+      qnnLayer(tf.tensor2d(Float32Array.from(c.x), [2, 3]), tf.tensor3d(Float32Array.from(c.weights), [2, 3, 3]), template),
+    );
+    y.dispose();
+    expect(keptQnnStates()).toEqual({ records: 0, entries: 0, bytes: 0 });
   });
 
   it('differentiates a dense → qnnLayer → dense MSE model like the float64 VJP composed by hand', async () => {
