@@ -133,7 +133,7 @@ async function answerFittedQuestions(fit: StudyFitResult, spec: StudySpec, trial
     const model = drawStudyModel(fit, rng);
     if (model) replicates.push(new StudyDoseSimulator(spec, model, questions.endpoint));
   }
-  addParameterUncertainty(result, replicates, 20, 'from the fit’s covariance', { trial });
+  await addParameterUncertainty(result, replicates, 20, 'from the fit’s covariance', { trial });
   return result;
 }
 

@@ -387,9 +387,9 @@ async function fillCurve(
   grid: number[],
   fromRanges: boolean,
   signal?: CancelSignal,
-): Promise<{ first: Int32Array; last: Int32Array } | undefined> {
+): Promise<SuccessRanges | undefined> {
   if (fromRanges && isRangeSimulator(simulator)) {
-    const ranges = simulator.successRanges(dr.population, dr.regimen, dr.options.gridStep, grid, dr.options.criterion, signal);
+    const ranges = await simulator.successRanges(dr.population, dr.regimen, dr.options.gridStep, grid, dr.options.criterion, signal);
     if (dr.fillFromRanges(grid, ranges.first, ranges.last)) return ranges;
   }
   await dr.at(grid);
@@ -397,7 +397,7 @@ async function fillCurve(
 }
 
 /** Each curve's subject ranges (when they made it), the first guess of the uncertainty replicates. */
-const curveRanges = new WeakMap<DoseResponseCurve, { first: Int32Array; last: Int32Array }>();
+const curveRanges = new WeakMap<DoseResponseCurve, SuccessRanges>();
 
 function isRangeSimulator(simulator: SteadyStateSimulator): simulator is RangeSimulator {
   return typeof (simulator as Partial<RangeSimulator>).successRanges === 'function';
@@ -491,7 +491,16 @@ function flagsOf(
   return flags;
 }
 
-/** A simulator that also gives each subject's range of successful grid doses (for the uncertainty replicates). */
+/** Each subject's range of successful grid indices [first, last] (first > last: none). */
+export interface SuccessRanges {
+  first: Int32Array;
+  last: Int32Array;
+}
+
+/**
+ * A simulator that also gives each subject's range of successful grid doses (for the curves and the
+ * uncertainty replicates): in this thread, or split by subject over a pool of workers (dose-pool.ts).
+ */
 export interface RangeSimulator extends SteadyStateSimulator {
   successRanges(
     population: VirtualPopulation,
@@ -501,8 +510,8 @@ export interface RangeSimulator extends SteadyStateSimulator {
     criterion: Criterion,
     signal?: SteadyStateRequest['signal'],
     /** Ranges of a similar model: a starting guess that changes nothing but the time taken. */
-    guess?: { first: Int32Array; last: Int32Array },
-  ): { first: Int32Array; last: Int32Array };
+    guess?: SuccessRanges,
+  ): SuccessRanges | Promise<SuccessRanges>;
   readonly covariates?: readonly string[];
 }
 
@@ -513,59 +522,111 @@ export interface UncertaintySummary {
   note: string;
 }
 
+/** What one uncertainty replicate computes: each curve's subject ranges on its scenario's virtual subjects. */
+export interface ReplicateWork {
+  /** The virtual population of each scenario, by name (the same subjects for every replicate). */
+  populations: Record<string, VirtualPopulation>;
+  /** The result's curves, in order; `guess`: the fitted model's ranges (a close model: fewer simulations, same ranges). */
+  curves: { scenario: string; regimen: DosingRegimen; gridStep: number; grid: number[]; guess?: SuccessRanges }[];
+  criterion: Criterion;
+}
+
+/** One replicate model's ranges over every curve, in curve order: in this thread, or in a pool worker (dose-pool.ts). */
+export async function replicateRanges(simulator: RangeSimulator, work: ReplicateWork, signal?: CancelSignal): Promise<SuccessRanges[]> {
+  const out: SuccessRanges[] = [];
+  for (const c of work.curves) {
+    const population = work.populations[c.scenario];
+    out.push(await simulator.successRanges(population, c.regimen, c.gridStep, c.grid, work.criterion, signal, c.guess));
+  }
+  return out;
+}
+
+export interface UncertaintyOptions extends Pick<DoseEngineOptions, 'trial'> {
+  /**
+   * Runs replicate r's work elsewhere — a pool of workers (study-questions.ts), every replicate at
+   * once, the results read in replicate order. Absent: `replicateRanges` in this thread, one replicate after another.
+   */
+  runReplicate?: (replicate: number, work: ReplicateWork) => Promise<SuccessRanges[]>;
+}
+
 /**
  * Adds parameter-uncertainty bands to a result: each replicate model answers the questions on the
  * same virtual subjects over the same grids — the whole curve from each subject's range of
- * successful doses (`successRanges`), the answer by the result's rule (rising: the smallest grid
- * dose reaching the target; falling: the largest; "within": the smallest, Infinity when none).
+ * successful doses (`successRanges`, starting from the fitted model's ranges), the answer by the
+ * result's rule (rising: the smallest grid dose reaching the target; falling: the largest; "within":
+ * the smallest, Infinity when none). The replicates are independent: with `runReplicate` they run in
+ * parallel; the bands are made from their ranges in replicate order either way, so they are the same.
  */
-export function addParameterUncertainty(
+export async function addParameterUncertainty(
   result: DoseQuestionsResult,
   replicates: readonly RangeSimulator[],
   requested: number,
   note: string,
-  options: Pick<DoseEngineOptions, 'trial'> = {},
+  options: UncertaintyOptions = {},
   control: DoseControl = {},
-): UncertaintySummary {
+): Promise<UncertaintySummary> {
   if (requested <= 0) return { requested, made: 0, note: 'not requested' };
   if (replicates.length === 0) return { requested, made: 0, note: 'the fit has no covariance matrix; no uncertainty band' };
   const { questions } = result.settings;
   const total = replicates.length * result.curves.length;
   let done = 0;
-  const fractions = result.curves.map((c) => c.grid.map(() => [] as number[]));
-  const doses = new Map<string, number[]>();
-  const populations = new Map<string, VirtualPopulation>();
-  // Each replicate's ranges start from the previous replicate's (the first from the fitted model's): a close model, so
-  // about 2 simulations per subject instead of 6–8.
-  const guesses = new Map<number, { first: Int32Array; last: Int32Array }>();
-  for (const simulator of replicates) {
-    for (let c = 0; c < result.curves.length; c++) {
-      const curve = result.curves[c];
-      control.onProgress?.({
-        stage: 'uncertainty',
-        done,
-        total,
-        message: `replicate ${Math.floor(done / result.curves.length) + 1} of ${replicates.length}`,
-      });
-      const scenario = questions.scenarios.find((s) => s.name === curve.scenario)!;
-      let population = populations.get(scenario.name);
-      if (!population) {
-        population = drawPopulation({
-          size: questions.virtualSubjects,
-          seed: questions.seed,
-          scenario,
-          trial: options.trial,
-          required: simulator.covariates,
-          randomEffects: simulator.randomEffects,
-        });
-        populations.set(scenario.name, population);
-      }
+  const report = (): void =>
+    control.onProgress?.({
+      stage: 'uncertainty',
+      done,
+      total,
+      message: done < total ? `replicate ${Math.floor(done / result.curves.length) + 1} of ${replicates.length}` : 'done',
+    });
+  // Every replicate draws nothing: the populations are the scenarios' (the same structure, so the same draws for every model).
+  const populations: Record<string, VirtualPopulation> = {};
+  for (const scenario of questions.scenarios) {
+    if (!result.curves.some((c) => c.scenario === scenario.name)) continue;
+    populations[scenario.name] = drawPopulation({
+      size: questions.virtualSubjects,
+      seed: questions.seed,
+      scenario,
+      trial: options.trial,
+      required: replicates[0].covariates,
+      randomEffects: replicates[0].randomEffects,
+    });
+  }
+  const work: ReplicateWork = {
+    populations,
+    criterion: result.criterion,
+    curves: result.curves.map((curve) => {
       const regimen: DosingRegimen = { interval: curve.interval, route: curve.route };
       if (curve.duration !== undefined) regimen.duration = curve.duration;
-      const guess = guesses.get(c) ?? curveRanges.get(curve);
-      const ranges = simulator.successRanges(population, regimen, curve.gridStep, curve.grid, result.criterion, control.signal, guess);
-      guesses.set(c, ranges);
-      const { first, last } = ranges;
+      const guess = curveRanges.get(curve);
+      return { scenario: curve.scenario, regimen, gridStep: curve.gridStep, grid: curve.grid, ...(guess ? { guess } : {}) };
+    }),
+  };
+  report();
+  let ranges: SuccessRanges[][];
+  const run = options.runReplicate;
+  if (run) {
+    ranges = await Promise.all(
+      replicates.map(async (_, r) => {
+        const made = await run(r, work);
+        done += result.curves.length;
+        report();
+        return made;
+      }),
+    );
+  } else {
+    ranges = [];
+    for (const simulator of replicates) {
+      if (control.signal?.aborted) throw new DoseSearchCancelledError();
+      ranges.push(await replicateRanges(simulator, work, control.signal));
+      done += result.curves.length;
+      report();
+    }
+  }
+  const fractions = result.curves.map((c) => c.grid.map(() => [] as number[]));
+  const doses = new Map<string, number[]>();
+  for (const replicate of ranges) {
+    result.curves.forEach((curve, c) => {
+      const { first, last } = replicate[c];
+      const size = work.populations[curve.scenario].size;
       const G = curve.grid.length;
       const change = new Int32Array(G + 1);
       for (let i = 0; i < first.length; i++) {
@@ -576,7 +637,7 @@ export function addParameterUncertainty(
       let running = 0;
       const curveFractions = curve.grid.map((_, k) => {
         running += change[k];
-        return running / population.size;
+        return running / size;
       });
       curveFractions.forEach((f, k) => fractions[c][k].push(f));
       for (const target of questions.targets) {
@@ -588,12 +649,10 @@ export function addParameterUncertainty(
         if (!doses.has(key)) doses.set(key, []);
         doses.get(key)!.push(hit >= 0 ? curve.grid[hit] : Infinity);
       }
-      done++;
-    }
+    });
   }
   result.curves.forEach((curve, c) => (curve.band = curve.grid.map((dose, k) => bandPoint(dose, fractions[c][k]))));
   for (const a of result.answers) a.uncertainty = answerSpread(doses.get(`${a.scenario}|${a.regimen}|${a.target}`) ?? []);
-  control.onProgress?.({ stage: 'uncertainty', done, total, message: 'done' });
   return { requested, made: replicates.length, note };
 }
 

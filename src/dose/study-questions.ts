@@ -5,6 +5,10 @@
  * subjects, with parameter-uncertainty bands from models drawn from the fit's covariance (20 by
  * default). `answerStudyQuestionsForModel` answers them from a known model — the truth of a
  * simulation study — on the same virtual subjects.
+ *
+ * With a pool (`StudyDoseControl.pool`, dose-pool.ts), the virtual subjects are simulated in ranges on
+ * its workers and the replicates run in parallel, with the same numbers; without one (or a pool of
+ * one), everything runs in this thread.
  */
 import type { Dataset } from '../data/types';
 import { fitStudy, type StudyFitResult, type StudyPopulationModel } from '../pkpd/population/fit-study';
@@ -18,7 +22,8 @@ import {
   type DoseQuestionsResult,
   type UncertaintySummary,
 } from './dose-questions';
-import { DoseSettingsError } from './errors';
+import { PooledStudySimulator, replicateRunner, type DoseJobRunner } from './dose-pool';
+import { DoseSearchCancelledError, DoseSettingsError } from './errors';
 import { drawStudyModel } from './parameter-uncertainty';
 import { StudyDoseSimulator, type StudySimulatorOptions } from './study-simulator';
 import { trialCovariates, type TrialCovariates } from './virtual-population';
@@ -29,6 +34,11 @@ export interface StudyDoseOptions extends Omit<DoseEngineOptions, 'units' | 'tri
   simulator?: StudySimulatorOptions;
   /** Models drawn from the fit's covariance for the bands (default 20; 0: none). */
   uncertainty?: { replicates?: number; seed?: number };
+}
+
+export interface StudyDoseControl extends DoseControl {
+  /** Workers for the simulations (dose-pool.ts); absent or of size 1: this thread. */
+  pool?: DoseJobRunner | null;
 }
 
 export interface StudyDoseResult extends DoseQuestionsResult {
@@ -61,7 +71,7 @@ export async function answerStudyDoseQuestions(
   dataset: Dataset,
   spec: StudySpec,
   options: StudyDoseOptions = {},
-  control: DoseControl = {},
+  control: StudyDoseControl = {},
 ): Promise<StudyDoseResult> {
   const started = performance.now();
   studyQuestions(spec, options.questions);
@@ -84,7 +94,24 @@ export async function answerFittedStudyQuestions(
   fit: StudyFitResult,
   spec: StudySpec,
   options: StudyDoseOptions = {},
-  control: DoseControl = {},
+  control: StudyDoseControl = {},
+): Promise<StudyDoseResult> {
+  const pool = control.pool && control.pool.size > 1 ? control.pool : null;
+  try {
+    return await answerFitted(fit, spec, options, control, pool);
+  } catch (error) {
+    // Cancelled between jobs: the pool's workers are idle, and end all the same.
+    if (pool && error instanceof DoseSearchCancelledError) pool.cancel(error);
+    throw error;
+  }
+}
+
+async function answerFitted(
+  fit: StudyFitResult,
+  spec: StudySpec,
+  options: StudyDoseOptions,
+  control: DoseControl,
+  pool: DoseJobRunner | null,
 ): Promise<StudyDoseResult> {
   const started = performance.now();
   const questions = studyQuestions(spec, options.questions);
@@ -94,7 +121,7 @@ export async function answerFittedStudyQuestions(
   );
   const simulator = new StudyDoseSimulator(spec, fit.model, questions.endpoint, options.simulator);
   const result = await answerDoseQuestions(
-    simulator,
+    pool ? new PooledStudySimulator(simulator, pool) : simulator,
     questions,
     { ...options, units: studyUnits(spec, questions.endpoint), trial },
     control,
@@ -107,7 +134,14 @@ export async function answerFittedStudyQuestions(
     const model = drawStudyModel(fit, rng);
     if (model) replicates.push(new StudyDoseSimulator(spec, model, questions.endpoint, options.simulator));
   }
-  const uncertainty = addParameterUncertainty(result, replicates, requested, UNCERTAINTY_NOTE, { trial }, control);
+  const uncertainty = await addParameterUncertainty(
+    result,
+    replicates,
+    requested,
+    UNCERTAINTY_NOTE,
+    { trial, ...(pool ? { runReplicate: replicateRunner(pool, replicates, simulator, control.signal) } : {}) },
+    control,
+  );
   const finished = performance.now();
   return {
     ...result,

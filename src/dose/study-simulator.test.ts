@@ -7,25 +7,10 @@ import type { Criterion, StudySpec } from '../study/study-spec';
 import { readStudySpec } from '../study/study-spec-reader';
 import { criterionSummaries, meets, successMask } from './criterion';
 import { DoseSearchCancelledError, DoseSettingsError } from './errors';
-import { gridAverage, regimenGrid, type DosingRegimen } from './steady-state';
+import { gridAverage, regimenGrid } from './steady-state';
 import { endpointDirection, StudyDoseSimulator } from './study-simulator';
-import { drawPopulation, type VirtualPopulation } from './virtual-population';
-
-const COVARIATES = {
-  WT: { normal: [75, 15] as [number, number], range: [45, 120] as [number, number] },
-  SEX: { share: 0.5 },
-  AGE: { uniform: [20, 70] as [number, number] },
-};
-
-function population(simulator: StudyDoseSimulator, size: number, seed = 3): VirtualPopulation {
-  return drawPopulation({
-    size,
-    seed,
-    scenario: { name: 'test', covariates: COVARIATES },
-    required: simulator.covariates,
-    randomEffects: simulator.randomEffects,
-  });
-}
+import { population, regimensOf } from './testing/study-simulator-fixtures';
+import { drawPopulation } from './virtual-population';
 
 /** A two-compartment oral model with a lag and a sigmoid indirect response (HILL), beside the truth scenarios. */
 const SIGMOID: { spec: StudySpec; model: StudyPopulationModel } = (() => {
@@ -59,18 +44,6 @@ const MODELS: [string, StudySpec, StudyPopulationModel][] = [
   ...TRUTH_SCENARIOS.map((s): [string, StudySpec, StudyPopulationModel] => [s.name, s.spec, s.truth]),
   ['oral with lag, two compartments, sigmoid indirect stimulation of loss (η on TLAG)', SIGMOID.spec, SIGMOID.model],
 ];
-
-function regimensOf(model: StudyPopulationModel): DosingRegimen[] {
-  return model.pk.route === 'oral'
-    ? [
-        { interval: 24, route: 'oral' },
-        { interval: 8, route: 'oral' },
-      ]
-    : [
-        { interval: 12, route: 'bolus' },
-        { interval: 24, route: 'infusion', duration: 2 },
-      ];
-}
 
 function maxRelative(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let worst = 0;

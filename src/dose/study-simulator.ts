@@ -121,6 +121,8 @@ const MAX_CHECK_INTERVALS = 5000;
 type Kind = 'pk' | 'direct' | 'effect' | 'indirect';
 
 interface Individuals {
+  /** The covariate columns the model reads, derived ones computed (by upper-case name). */
+  columns: Record<string, Float64Array>;
   values: ParameterValues[];
   rates: PkRates[];
   /** Slowest half-life of the approach to steady state. */
@@ -186,6 +188,8 @@ export class StudyDoseSimulator implements SteadyStateSimulator {
   private readonly cache = new WeakMap<VirtualPopulation, PopulationState>();
   private readonly halfLives: number;
   private readonly checkSubjects: number;
+  /** The options a pool worker rebuilds this simulator with (the derived covariates are computed here: `poolPopulation`). */
+  readonly plainOptions: Omit<StudySimulatorOptions, 'derived'>;
   /** The indirect parameters of the subject being integrated (C50 scaled by the amount). */
   private readonly work: IndirectParameters = { type: 'inhibit-production', base: 1, kout: 1, max: 0, c50: 1, hill: 1 };
   private readonly tolerance: number;
@@ -199,6 +203,7 @@ export class StudyDoseSimulator implements SteadyStateSimulator {
     this.halfLives = options.halfLives ?? 10;
     this.checkSubjects = options.checkSubjects ?? 4;
     this.tolerance = options.tolerance ?? 0.01;
+    this.plainOptions = { halfLives: this.halfLives, checkSubjects: this.checkSubjects, tolerance: this.tolerance };
     const pd = model.pd;
     if (endpoint === 'pd' && !pd) throw new DoseSettingsError('Questions on the response (endpoint "pd") need a model with a PD part.');
     this.pkStage = stageModel(spec, 'pk', model.pk, undefined, model.effects);
@@ -231,6 +236,38 @@ export class StudyDoseSimulator implements SteadyStateSimulator {
   /** Parameters (data units) of subject i of a population under this model. */
   subject(population: VirtualPopulation, i: number): ParameterValues {
     return this.individuals(population).values[i];
+  }
+
+  /**
+   * The population as a pool worker needs it (dose-pool.ts): only the covariate columns the model reads,
+   * derived ones computed here (once, for the whole population), and the model's random effects — so a
+   * simulator rebuilt from `spec`, `model`, `endpoint` and `plainOptions` gives every subject the same
+   * parameters. Computing them checks every subject, as the first simulation does.
+   */
+  poolPopulation(population: VirtualPopulation): VirtualPopulation {
+    const { columns } = this.individuals(population);
+    const random: Record<string, Float64Array> = {};
+    for (const s of this.pdStage ? [this.pkStage, this.pdStage] : [this.pkStage]) {
+      for (const p of s.etas) {
+        const z = population.random[etaName(s.stage, p)];
+        if (z) random[etaName(s.stage, p)] = z;
+      }
+    }
+    return { ...population, covariates: { ...columns }, sources: {}, trialIndex: null, random };
+  }
+
+  /**
+   * The subjects the steady-state check simulates forward: those with the slowest approach to steady
+   * state, slowest first (ties in subject order), at most `checkSubjects`.
+   */
+  steadyStateSubjects(population: VirtualPopulation): number[] {
+    return slowestFirst(this.individuals(population).slowest, this.checkSubjects);
+  }
+
+  /** Refuses a regimen, grid step or amounts this model cannot simulate (DoseSettingsError). */
+  checkRequest(request: Pick<SteadyStateRequest, 'regimen' | 'gridStep' | 'amounts'>): void {
+    checkSteadyStateRequest(request);
+    this.checkRoute(request.regimen);
   }
 
   private individuals(population: VirtualPopulation): Individuals {
@@ -266,7 +303,12 @@ export class StudyDoseSimulator implements SteadyStateSimulator {
         return { z, sd };
       }),
     );
-    const out: Individuals = { values: [], rates: [], slowest: new Float64Array(n) };
+    const out: Individuals = {
+      columns: Object.fromEntries(this.modelColumns.map((c, k) => [c, columns[k]])),
+      values: [],
+      rates: [],
+      slowest: new Float64Array(n),
+    };
     const record: Record<string, number> = {};
     for (let i = 0; i < n; i++) {
       this.modelColumns.forEach((c, k) => {
@@ -529,9 +571,8 @@ export class StudyDoseSimulator implements SteadyStateSimulator {
   }
 
   simulate(request: SteadyStateRequest): SteadyStateBatch {
-    checkSteadyStateRequest(request);
+    this.checkRequest(request);
     const { population, regimen, amounts, gridStep, signal } = request;
-    this.checkRoute(regimen);
     const summaries = request.summaries ?? ['max'];
     const state = this.regimenState(population, regimen, gridStep);
     const ind = this.individuals(population);
@@ -574,8 +615,7 @@ export class StudyDoseSimulator implements SteadyStateSimulator {
     signal?: SteadyStateRequest['signal'],
     guess?: { first: Int32Array; last: Int32Array },
   ): { first: Int32Array; last: Int32Array } {
-    checkSteadyStateRequest({ regimen, gridStep, amounts: doses });
-    this.checkRoute(regimen);
+    this.checkRequest({ regimen, gridStep, amounts: doses });
     const state = this.regimenState(population, regimen, gridStep);
     const ind = this.individuals(population);
     const n = population.size;
@@ -651,9 +691,7 @@ export class StudyDoseSimulator implements SteadyStateSimulator {
 
   /** Forward simulation of the slowest subjects against the periodic solution (see the file comment). */
   private check(state: RegimenState, ind: Individuals, amount: number): SteadyStateCheck {
-    const n = ind.values.length;
-    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => ind.slowest[b] - ind.slowest[a]);
-    const chosen = order.slice(0, Math.min(this.checkSubjects, n));
+    const chosen = slowestFirst(ind.slowest, this.checkSubjects);
     const { regimen, grid, points: P } = state;
     const tau = regimen.interval;
     const periodic = new Float64Array(P);
@@ -697,6 +735,12 @@ export class StudyDoseSimulator implements SteadyStateSimulator {
       detail: `slowest half-life ${formatHalfLife(ind.slowest[chosen[0]])}; last two intervals differ by ≤ ${lastTwo.toExponential(1)}, forward simulation vs periodic state by ≤ ${versusPeriodic.toExponential(1)}${capped ? `; capped at ${MAX_CHECK_INTERVALS} intervals` : ''}`,
     };
   }
+}
+
+/** The indices of the `count` largest half-lives, largest first (ties in index order). */
+function slowestFirst(slowest: Float64Array, count: number): number[] {
+  const order = Array.from({ length: slowest.length }, (_, i) => i).sort((a, b) => slowest[b] - slowest[a]);
+  return order.slice(0, Math.min(count, slowest.length));
 }
 
 /** Steady-state PD grids by regimen, grid step, lag and refinement, shared by simulators (a model's replicates use the same). */
