@@ -8,6 +8,7 @@
  */
 import * as Comlink from 'comlink';
 import { holdLifeline } from './worker-lifeline';
+import { pooledFitter } from './fit-pool';
 import { networkContextSubjects, networkRunReport } from '../src/dose/dose-run-networks';
 import {
   checkedRunSpec,
@@ -53,7 +54,14 @@ const api = {
   ): Promise<MechanisticRunReport> {
     try {
       const data = await resolveDataset(source);
-      return await runStudyDoses(data, spec, options, { onProgress: (p) => void onProgress(p), exportModel: modelExportsOf });
+      // On more than one thread the fit is split by subject across fit-pool workers (fit-pool.ts), started
+      // from this worker: cancelling ends this worker and them with it.
+      const fitStudy = pooledFitter();
+      return await runStudyDoses(data, spec, options, {
+        onProgress: (p) => void onProgress(p),
+        exportModel: modelExportsOf,
+        ...(fitStudy ? { fitStudy } : {}),
+      });
     } finally {
       releaseProxy(onProgress);
     }

@@ -9,7 +9,7 @@
 import { studySpecDocument } from '../store/study-file';
 import type { Dataset } from '../data/types';
 import { type StudyDiagnostics, studyDiagnostics } from '../pkpd/diagnostics/study-diagnostics';
-import { fitStudy, type StudyFitResult } from '../pkpd/population/fit-study';
+import { fitStudy, type StudyFitControl, type StudyFitResult } from '../pkpd/population/fit-study';
 import { FixedModelExportError, fixedModelDocument } from '../pkpd/population/fixed-model-document';
 import { studyFitReport, type StudyFitReport } from '../pkpd/population/report';
 import type { Criterion, QuestionsSpec, StudySpec } from '../study/study-spec';
@@ -54,6 +54,11 @@ export interface DoseRunControl {
    * passes src/export/model `modelExportsOf`: the export layer sits above this one); absent: none made.
    */
   exportModel?: (fitted: StudyFitResult) => Pick<MechanisticRunReport, 'modelExports' | 'modelExportsProblem'>;
+  /**
+   * Fits the study elsewhere (the dose worker passes a pool of fit workers, workers/fit-pool.ts, with
+   * the same results); absent: `fitStudy` in this thread.
+   */
+  fitStudy?: (dataset: Dataset, spec: StudySpec, control: StudyFitControl) => Promise<StudyFitResult>;
 }
 
 /** The questions as a run answered them, shared by every model of the run. */
@@ -212,10 +217,11 @@ export async function runStudyDoses(
   checkRunOptions(options);
   spec = checkedRunSpec(spec);
   const started = performance.now();
-  const fit = fitStudy(dataset, spec, {
+  const fitControl: StudyFitControl = {
     signal: control.signal,
     onProgress: (p) => control.onProgress?.({ stage: 'fit', done: p.iteration, total: 0, message: `${p.stage}, iteration ${p.iteration}` }),
-  });
+  };
+  const fit = control.fitStudy ? await control.fitStudy(dataset, spec, fitControl) : fitStudy(dataset, spec, fitControl);
   return await fittedRunReport(fit, spec, options, control, { fitSeconds: (performance.now() - started) / 1000 });
 }
 

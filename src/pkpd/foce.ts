@@ -26,10 +26,19 @@
  * residual error — is minimised by BFGS with finite-difference gradients. Standard errors come
  * from the finite-difference Hessian H of the OFV at the optimum: Cov = 2 H⁻¹ on the transformed
  * scale, mapped to the natural scale by the delta method; 95% intervals are back-transformed.
+ *
+ * One fit, serial or split by subject across workers (issue 16): `foceFitSteps` is the fit written
+ * once as a generator that yields `SubjectRequest`s — the per-subject OFVs of subjects [from, to) at a
+ * batch of points, each subject's conditional mode started from the accepted modes it carries — and
+ * keeps every piece of state (accepted and latest modes, the BFGS) itself. `fitFoce` answers them in
+ * the thread (`FoceObjective.subjectValues`); a pool of workers answers the same requests split by
+ * subject or by point (`splitRequest`: each worker holds the problem, rebuilt from plain data, and
+ * runs the same `subjectValues`), and the totals are summed in subject order by `settle`, so N
+ * workers give bit for bit the serial results.
  */
 import { FitCancelledError } from './errors';
 import { cholesky, choleskyLogDet, choleskySolve, forwardSolve, inverseSpd, symmetricEigen } from './linalg';
-import { finiteDifferenceHessian, forwardGradient, minimizeBfgs } from './optimizer';
+import { bfgsSteps, forwardGradientSteps, hessianSteps, runSteps, runStepsAsync, type Steps } from './optimizer';
 import type { CancelSignal } from '../data/cancel';
 import { combinedVariance, combinedVarianceSlope, type ResidualCombination } from './residual-error';
 import { logNormalCdf } from './random';
@@ -156,6 +165,30 @@ export interface FoceResult {
   elapsedMs: number;
 }
 
+/**
+ * Part of an objective evaluation: the OFV of each subject in [from, to) at each point (estimation
+ * scale), each subject's conditional mode started from `starts` (its accepted mode: the warm start).
+ * Plain data: a pool worker answers it with its own copy of the problem.
+ */
+export interface SubjectRequest {
+  points: Float64Array[];
+  from: number;
+  to: number;
+  /** Starting modes of subjects from … to − 1, (to − from) × nEta. */
+  starts: Float64Array;
+  /** Return the modes found at the first point (a kept evaluation, whose modes may become the warm starts). */
+  modes: boolean;
+  innerTolerance: number;
+  innerMaxIterations: number;
+}
+
+export interface SubjectAnswer {
+  /** Per point, the OFV of subjects from … to − 1; after a subject whose OFV is not finite the rest are NaN (not computed). */
+  ofv: Float64Array[];
+  /** The modes at the first point, (to − from) × nEta, when asked. */
+  modes: Float64Array | null;
+}
+
 interface Decoded {
   theta: Float64Array;
   omegaVar: Float64Array;
@@ -211,6 +244,43 @@ function derivative(transform: Transform, x: number): number {
   return 1;
 }
 
+/** The estimated parameters of a problem: names, transforms, the free θ, and the starting point (estimation scale). */
+function parameterLayout(problem: FoceProblem): { names: string[]; transforms: Transform[]; freeTheta: number[]; x0: Float64Array } {
+  const names: string[] = [];
+  const transforms: Transform[] = [];
+  const freeTheta: number[] = [];
+  const x: number[] = [];
+  problem.thetas.forEach((t, i) => {
+    if (t.fixed) return;
+    freeTheta.push(i);
+    names.push(t.name);
+    transforms.push(t.transform);
+    x.push(forward(t.transform, t.initial));
+  });
+  for (const e of problem.etas) {
+    if (e.fixed) continue;
+    names.push(`omega(${e.name})`);
+    transforms.push('log');
+    x.push(Math.log(e.initialSd));
+  }
+  if (problem.residual.additive !== undefined) {
+    names.push('sigma(add)');
+    transforms.push('log');
+    x.push(Math.log(problem.residual.additive));
+  }
+  if (problem.residual.proportional !== undefined) {
+    names.push('sigma(prop)');
+    transforms.push('log');
+    x.push(Math.log(problem.residual.proportional));
+  }
+  return { names, transforms, freeTheta, x0: Float64Array.from(x) };
+}
+
+/** The problem's starting point on the estimation scale (its initial values transformed). */
+export function startPoint(problem: FoceProblem): Float64Array {
+  return parameterLayout(problem).x0;
+}
+
 /** The FOCE objective and its pieces for one problem; exposed for tests and for custom drivers. */
 export class FoceObjective {
   readonly nEta: number;
@@ -219,11 +289,12 @@ export class FoceObjective {
   readonly x0: Float64Array;
   /** Accepted conditional modes (warm starts). */
   committed: Float64Array[];
-  /** Modes of the latest value() call that was kept (a line-search trial point). */
-  private latest: Float64Array[];
-  /** Modes of gradient and Hessian probes (never become warm starts). */
-  private probes: Float64Array[];
+  /** Modes of the latest kept evaluation (a line-search trial point), subjects × nEta; valid when latestX is set. */
+  private latest: Float64Array;
+  /** Where the latest kept evaluation was, or null when it failed (or none was made). */
   private latestX: Float64Array | null = null;
+  /** The modes being iterated in subjectValues. */
+  private readonly modes: Float64Array[];
   private readonly work: Work[];
   private readonly freeTheta: number[] = [];
   evaluations = 0;
@@ -235,35 +306,15 @@ export class FoceObjective {
     private readonly signal?: CancelSignal,
   ) {
     this.nEta = problem.etas.length;
-    const x: number[] = [];
-    problem.thetas.forEach((t, i) => {
-      if (t.fixed) return;
-      this.freeTheta.push(i);
-      this.names.push(t.name);
-      this.transforms.push(t.transform);
-      x.push(forward(t.transform, t.initial));
-    });
-    for (const e of problem.etas) {
-      if (e.fixed) continue;
-      this.names.push(`omega(${e.name})`);
-      this.transforms.push('log');
-      x.push(Math.log(e.initialSd));
-    }
-    if (problem.residual.additive !== undefined) {
-      this.names.push('sigma(add)');
-      this.transforms.push('log');
-      x.push(Math.log(problem.residual.additive));
-    }
-    if (problem.residual.proportional !== undefined) {
-      this.names.push('sigma(prop)');
-      this.transforms.push('log');
-      x.push(Math.log(problem.residual.proportional));
-    }
-    this.x0 = Float64Array.from(x);
+    const layout = parameterLayout(problem);
+    this.names.push(...layout.names);
+    this.transforms.push(...layout.transforms);
+    this.freeTheta.push(...layout.freeTheta);
+    this.x0 = layout.x0;
     const k = this.nEta;
     this.committed = problem.observations.map(() => new Float64Array(k));
-    this.latest = problem.observations.map(() => new Float64Array(k));
-    this.probes = problem.observations.map(() => new Float64Array(k));
+    this.latest = new Float64Array(problem.observations.length * k);
+    this.modes = problem.observations.map(() => new Float64Array(k));
     this.work = problem.observations.map((y) => ({
       f: new Float64Array(y.length),
       fTrial: new Float64Array(y.length),
@@ -286,29 +337,99 @@ export class FoceObjective {
     return { theta, omegaVar, sa2, sp2, combined: p.residual.combined };
   }
 
-  /** OFV at x, warm-starting every subject from the committed modes. */
+  /** OFV at x, warm-starting every subject from the committed modes (`keep`: its modes may become the warm starts). */
   value(x: ArrayLike<number>, keep = true): number {
-    if (this.signal?.aborted) throw new FitCancelledError();
-    this.evaluations++;
-    if (keep) this.latestX = null;
-    const d = this.decode(x);
-    for (const v of d.theta) if (!Number.isFinite(v)) return Infinity;
-    let total = 0;
-    for (let i = 0; i < this.problem.observations.length; i++) {
-      const eta = keep ? this.latest[i] : this.probes[i];
-      eta.set(this.committed[i]);
-      const ofv = this.subjectOfv(i, d, eta);
-      if (!Number.isFinite(ofv)) return Infinity;
-      total += ofv;
-    }
-    if (keep) this.latestX = Float64Array.from(x);
-    return total;
+    const points = [Float64Array.from(x)];
+    return this.settle(points, keep, this.subjectValues(this.request(points, keep)))[0];
   }
 
   /** Makes the modes of the latest value(x) call the warm starts. */
   accept(x: ArrayLike<number>): void {
-    if (!this.latestX || this.latestX.some((v, i) => v !== x[i])) this.value(x);
-    for (let i = 0; i < this.committed.length; i++) this.committed[i].set(this.latest[i]);
+    if (!this.holdsLatest(x)) this.value(x);
+    this.commit();
+  }
+
+  /** Whether the latest kept evaluation was at x (its modes are there to accept). */
+  holdsLatest(x: ArrayLike<number>): boolean {
+    return this.latestX !== null && this.latestX.every((v, i) => v === x[i]);
+  }
+
+  /** The latest kept evaluation's modes become the warm starts. */
+  commit(): void {
+    const k = this.nEta;
+    for (let i = 0; i < this.committed.length; i++) this.committed[i].set(this.latest.subarray(i * k, (i + 1) * k));
+  }
+
+  /**
+   * The request of an evaluation of every subject at `points` from the committed modes (counted; the
+   * cancel signal checked). `keep`: one point, whose modes `settle` keeps for `accept`.
+   */
+  request(points: Float64Array[], keep: boolean): SubjectRequest {
+    if (this.signal?.aborted) throw new FitCancelledError();
+    this.evaluations += points.length;
+    if (keep) this.latestX = null;
+    const k = this.nEta;
+    const n = this.committed.length;
+    const starts = new Float64Array(n * k);
+    this.committed.forEach((eta, i) => starts.set(eta, i * k));
+    return {
+      points,
+      from: 0,
+      to: n,
+      starts,
+      modes: keep,
+      innerTolerance: this.innerTolerance,
+      innerMaxIterations: this.innerMaxIterations,
+    };
+  }
+
+  /** The OFV of each point from the answer to `request(points, keep)`: its subjects summed in order (Infinity when one is not finite). */
+  settle(points: Float64Array[], keep: boolean, answer: SubjectAnswer): number[] {
+    const totals = answer.ofv.map((ofv) => {
+      let total = 0;
+      for (let i = 0; i < ofv.length; i++) {
+        if (!Number.isFinite(ofv[i])) return Infinity;
+        total += ofv[i];
+      }
+      return total;
+    });
+    if (keep && Number.isFinite(totals[0]) && answer.modes) {
+      this.latest.set(answer.modes);
+      this.latestX = Float64Array.from(points[0]);
+    }
+    return totals;
+  }
+
+  /**
+   * The per-subject OFVs a request asks for, each conditional mode found from its start: the one
+   * computation of the objective, in the thread or in a pool worker. At a point where a subject's
+   * OFV is not finite the later subjects are not computed (NaN): the total is infinite anyway.
+   */
+  subjectValues(request: SubjectRequest): SubjectAnswer {
+    const { from, to, starts } = request;
+    const k = this.nEta;
+    this.innerTolerance = request.innerTolerance;
+    this.innerMaxIterations = request.innerMaxIterations;
+    const ofv = request.points.map((x) => {
+      const out = new Float64Array(to - from).fill(Number.NaN);
+      const d = this.decode(x);
+      for (const v of d.theta) if (!Number.isFinite(v)) return out.fill(Infinity, 0, 1);
+      for (let i = from; i < to; i++) {
+        const eta = this.modes[i];
+        eta.set(starts.subarray((i - from) * k, (i - from + 1) * k));
+        out[i - from] = this.subjectOfv(i, d, eta);
+        if (!Number.isFinite(out[i - from])) break;
+      }
+      return out;
+    });
+    let modes: Float64Array | null = null;
+    if (request.modes) {
+      // The first point was the last computed only when it is the only one: a kept evaluation has one point.
+      if (request.points.length !== 1) throw new Error('subjectValues: modes are returned for a single point');
+      modes = new Float64Array((to - from) * k);
+      for (let i = from; i < to; i++) modes.set(this.modes[i], (i - from) * k);
+    }
+    return { ofv, modes };
   }
 
   private residualVariance(f: Float64Array, r: Float64Array, d: Decoded): boolean {
@@ -485,39 +606,152 @@ export class FoceObjective {
   }
 }
 
-/** Fits the problem by FOCE-I and reports estimates, uncertainty, EBEs and diagnostics. */
+/** A request split into parts (`splitRequest`) and how their answers make the whole one's. */
+export interface SplitRequest {
+  parts: SubjectRequest[];
+  join(answers: readonly SubjectAnswer[]): SubjectAnswer;
+}
+
+/** How `splitRequest` splits: 'auto' by point where the points share out evenly (see there), else by subject. */
+export type SplitMode = 'auto' | 'subject' | 'point';
+
+/**
+ * Splits a request into at most `count` parts for as many workers: by point when no modes are asked
+ * and the points share out evenly (a multiple of `count`, or at least 4 per part: a Hessian's batch, a
+ * grid of starts), every worker evaluating all subjects at its points; else by subject — contiguous
+ * ranges of about equal numbers of observations (`weights`: per subject, e.g. its observation count).
+ * The joined answer holds the same numbers as the whole request's, whichever way it was split.
+ */
+export function splitRequest(request: SubjectRequest, count: number, weights: readonly number[], mode: SplitMode = 'auto'): SplitRequest {
+  const nPoints = request.points.length;
+  if (count <= 1) return { parts: [request], join: (answers) => answers[0] };
+  const even = nPoints >= count && (nPoints % count === 0 || nPoints >= 4 * count);
+  if (!request.modes && nPoints >= count && (mode === 'point' || (mode === 'auto' && even))) {
+    const bounds = evenBounds(
+      Array.from({ length: nPoints }, () => 1),
+      count,
+    );
+    return {
+      parts: bounds.slice(1).map((end, p) => ({ ...request, points: request.points.slice(bounds[p], end) })),
+      join: (answers) => ({ ofv: answers.flatMap((a) => a.ofv), modes: null }),
+    };
+  }
+  const { from, to } = request;
+  const k = request.starts.length / Math.max(1, to - from);
+  const bounds = evenBounds(weights.slice(from, to), count).map((b) => b + from);
+  const parts = bounds.slice(1).map((end, p) => ({
+    ...request,
+    from: bounds[p],
+    to: end,
+    starts: request.starts.slice((bounds[p] - from) * k, (end - from) * k),
+  }));
+  return {
+    parts,
+    join: (answers) => {
+      const ofv = request.points.map(() => new Float64Array(to - from));
+      answers.forEach((a, p) => a.ofv.forEach((values, point) => ofv[point].set(values, parts[p].from - from)));
+      let modes: Float64Array | null = null;
+      if (request.modes) {
+        modes = new Float64Array((to - from) * k);
+        answers.forEach((a, p) => modes!.set(a.modes!, (parts[p].from - from) * k));
+      }
+      return { ofv, modes };
+    },
+  };
+}
+
+/**
+ * Boundaries 0 = b₀ < b₁ < … < b_m = n of at most `count` contiguous, non-empty ranges, each boundary
+ * nearest its share of the total weight.
+ */
+function evenBounds(weights: readonly number[], count: number): number[] {
+  const n = weights.length;
+  const m = Math.max(1, Math.min(count, n));
+  const prefix = [0];
+  for (const w of weights) prefix.push(prefix[prefix.length - 1] + w);
+  const bounds = [0];
+  for (let r = 1; r < m; r++) {
+    const target = (prefix[n] * r) / m;
+    // At least one item in this range, and one left for each range still to come.
+    let b = bounds[r - 1] + 1;
+    while (b < n - (m - r) && Math.abs(prefix[b + 1] - target) <= Math.abs(prefix[b] - target)) b++;
+    bounds.push(b);
+  }
+  bounds.push(n);
+  return bounds;
+}
+
+/** Fits the problem by FOCE-I and reports estimates, uncertainty, EBEs and diagnostics (in this thread). */
 export function fitFoce(problem: FoceProblem, control: FitControl = {}): FoceResult {
-  const started = performance.now();
   const objective = new FoceObjective(problem, control.signal);
+  return runSteps(foceFitSteps(objective, control), (request) => objective.subjectValues(request));
+}
+
+/**
+ * `fitFoce` with the subjects' OFVs computed by `answer` (e.g. a pool of workers, each holding the same
+ * problem: `splitRequest`); the same estimates, OFV and EBEs bit for bit when the answers are the
+ * same numbers.
+ */
+export function fitFoceAsync(
+  objective: FoceObjective,
+  control: FitControl,
+  answer: (request: SubjectRequest) => Promise<SubjectAnswer>,
+): Promise<FoceResult> {
+  return runStepsAsync(foceFitSteps(objective, control), answer);
+}
+
+/** The OFV of each point from the committed modes (`keep`: one point, whose modes `accept` may take). */
+export function* objectiveValues(
+  objective: FoceObjective,
+  points: Float64Array[],
+  keep: boolean,
+): Steps<SubjectRequest, SubjectAnswer, number[]> {
+  return objective.settle(points, keep, yield objective.request(points, keep));
+}
+
+/** Makes the modes at x the warm starts (evaluating there first unless the latest kept evaluation was at x). */
+function* acceptPoint(objective: FoceObjective, x: Float64Array): Steps<SubjectRequest, SubjectAnswer, void> {
+  if (!objective.holdsLatest(x)) yield* objectiveValues(objective, [x], true);
+  objective.commit();
+}
+
+/** The FOCE-I fit as steps (see the header): every objective evaluation is a yielded SubjectRequest. */
+export function* foceFitSteps(objective: FoceObjective, control: FitControl = {}): Steps<SubjectRequest, SubjectAnswer, FoceResult> {
+  const started = performance.now();
+  const problem = objective.problem;
   const stage = control.stage ?? 'FOCE';
-  const value = (x: Float64Array): number => objective.value(x);
-  const probe = (x: Float64Array): number => objective.value(x, false);
   const ofvTrace: number[] = [];
-  const result = minimizeBfgs(
-    {
-      value: (x) => {
-        const f = value(x);
-        if (ofvTrace.length === 0) ofvTrace.push(f);
-        return f;
-      },
-      gradient: (x, fx) => forwardGradient(probe, x, fx),
-      accept: (x) => objective.accept(x),
+  const bfgs = bfgsSteps(objective.x0, {
+    maxIterations: control.maxIterations ?? 300,
+    fTolerance: 1e-4,
+    maxStep: 1,
+    onIteration: (iteration, _x, f) => {
+      ofvTrace.push(f);
+      control.onProgress?.({ stage, iteration, ofv: f });
     },
-    objective.x0,
-    {
-      maxIterations: control.maxIterations ?? 300,
-      fTolerance: 1e-4,
-      maxStep: 1,
-      onIteration: (iteration, _x, f) => {
-        ofvTrace.push(f);
-        control.onProgress?.({ stage, iteration, ofv: f });
-      },
-    },
-  );
+  });
+  let step = bfgs.next();
+  while (!step.done) {
+    const request = step.value;
+    if (request.kind === 'value') {
+      const [f] = yield* objectiveValues(objective, [request.x], true);
+      if (ofvTrace.length === 0) ofvTrace.push(f);
+      step = bfgs.next(f);
+    } else if (request.kind === 'gradient') {
+      const gradient = forwardGradientSteps(request.x, request.fx);
+      let batch = gradient.next();
+      while (!batch.done) batch = gradient.next(yield* objectiveValues(objective, batch.value, false));
+      step = bfgs.next(batch.value);
+    } else {
+      yield* acceptPoint(objective, request.x);
+      step = bfgs.next(undefined);
+    }
+  }
+  const result = step.value;
   const x = result.x;
-  objective.accept(x);
+  yield* acceptPoint(objective, x);
   const etas = objective.committed.map((e) => Float64Array.from(e));
-  const ofv = objective.value(x, false);
+  const [ofv] = yield* objectiveValues(objective, [x], false);
   const nEstimated = x.length;
   const nObservations = problem.observations.reduce((a, y) => a + y.length, 0);
 
@@ -525,9 +759,12 @@ export function fitFoce(problem: FoceProblem, control: FitControl = {}): FoceRes
   let covarianceMessage = 'not requested';
   if (control.covariance ?? true) {
     objective.innerTolerance = control.covarianceInnerTolerance ?? 1e-10;
-    const hess = finiteDifferenceHessian(probe, x, objective.value(x, false), control.hessianStep ?? 1e-3);
+    const [fx] = yield* objectiveValues(objective, [x], false);
+    const hessian = hessianSteps(x, fx, control.hessianStep ?? 1e-3);
+    let batch = hessian.next();
+    while (!batch.done) batch = hessian.next(yield* objectiveValues(objective, batch.value, false));
     objective.innerTolerance = 1e-8;
-    const cov = covarianceFromHessian(hess, objective.names);
+    const cov = covarianceFromHessian(batch.value, objective.names);
     covariance = cov.covariance;
     covarianceMessage = cov.message;
   }

@@ -3,6 +3,13 @@
  * a step cap, restarts when the update loses descent, and finite-difference gradients. Written for
  * smooth objectives of a few to a few dozen parameters whose evaluation may fail (returns a
  * non-finite value): failed trial points are treated as too long a step.
+ *
+ * The BFGS, the forward-difference gradient and the finite-difference Hessian are each written once,
+ * as generators that yield what they need evaluated (`bfgsSteps`: a value, a gradient, an accepted
+ * point; `forwardGradientSteps`, `hessianSteps`: a batch of points whose values may be computed in any
+ * order, or in parallel) and receive the answers. `minimizeBfgs`, `forwardGradient` and
+ * `finiteDifferenceHessian` drive them synchronously (`runSteps`); an asynchronous driver
+ * (`runStepsAsync`) lets a population fit answer them from a pool of workers (../pkpd/foce.ts).
  */
 export interface MinimizeOptions {
   maxIterations?: number;
@@ -31,24 +38,83 @@ export interface Objective {
   accept?(x: Float64Array): void;
 }
 
-/** Forward-difference gradient with steps h·max(1, |x_j|). */
-export function forwardGradient(f: (x: Float64Array) => number, x: Float64Array, fx: number, h = 1e-5): Float64Array {
-  const g = new Float64Array(x.length);
-  const probe = Float64Array.from(x);
-  for (let j = 0; j < x.length; j++) {
-    const step = h * Math.max(1, Math.abs(x[j]));
-    probe[j] = x[j] + step;
-    const fp = f(probe);
-    probe[j] = x[j];
-    if (Number.isFinite(fp)) {
-      g[j] = (fp - fx) / step;
-    } else {
-      probe[j] = x[j] - step;
-      g[j] = (fx - f(probe)) / step;
-      probe[j] = x[j];
+/** What `bfgsSteps` asks: the objective at x, the gradient at an accepted x (value fx), or the news that x was accepted. */
+export type BfgsRequest =
+  | { readonly kind: 'value'; readonly x: Float64Array }
+  | { readonly kind: 'gradient'; readonly x: Float64Array; readonly fx: number }
+  | { readonly kind: 'accept'; readonly x: Float64Array };
+
+/** The answer to a BfgsRequest: the value, the gradient, or nothing (accept). */
+export type BfgsAnswer = number | Float64Array | undefined;
+
+/** A computation written as a generator of requests (Q) that receive answers (A) and return R. */
+export type Steps<Q, A, R> = Generator<Q, R, A>;
+
+/** Runs `steps` to its end, answering each request synchronously. */
+export function runSteps<Q, A, R>(steps: Steps<Q, A, R>, answer: (request: Q) => A): R {
+  let next = steps.next();
+  while (!next.done) next = steps.next(answer(next.value));
+  return next.value;
+}
+
+/** `steps` with each request mapped by `map` (e.g. to say which objective it is of); answers pass through. */
+export function* mapRequests<Q, P, A, R>(steps: Steps<Q, A, R>, map: (request: Q) => P): Steps<P, A, R> {
+  let next = steps.next();
+  while (!next.done) next = steps.next(yield map(next.value));
+  return next.value;
+}
+
+/** Runs `steps` to its end, awaiting each answer; an answer's rejection is thrown into the steps. */
+export async function runStepsAsync<Q, A, R>(steps: Steps<Q, A, R>, answer: (request: Q) => Promise<A>): Promise<R> {
+  let next = steps.next();
+  while (!next.done) {
+    let value: A;
+    try {
+      value = await answer(next.value);
+    } catch (error) {
+      next = steps.throw(error);
+      continue;
     }
+    next = steps.next(value);
+  }
+  return next.value;
+}
+
+/** The values of a batch of points (`points.map(f)`), the synchronous answer to the batch generators below. */
+const valuesOf =
+  (f: (x: Float64Array) => number) =>
+  (points: readonly Float64Array[]): number[] =>
+    points.map(f);
+
+/**
+ * Forward-difference gradient with steps h·max(1, |x_j|): one batch of the forward probes, then one of
+ * backward probes for the coordinates whose forward probe was not finite.
+ */
+export function* forwardGradientSteps(x: Float64Array, fx: number, h = 1e-5): Steps<Float64Array[], readonly number[], Float64Array> {
+  const n = x.length;
+  const steps = Array.from(x, (v) => h * Math.max(1, Math.abs(v)));
+  const probe = (j: number, sign: number): Float64Array => {
+    const p = Float64Array.from(x);
+    p[j] = sign > 0 ? x[j] + steps[j] : x[j] - steps[j];
+    return p;
+  };
+  const forward = yield Array.from({ length: n }, (_, j) => probe(j, 1));
+  const g = new Float64Array(n);
+  const back: number[] = [];
+  for (let j = 0; j < n; j++) {
+    if (Number.isFinite(forward[j])) g[j] = (forward[j] - fx) / steps[j];
+    else back.push(j);
+  }
+  if (back.length > 0) {
+    const backward = yield back.map((j) => probe(j, -1));
+    back.forEach((j, b) => (g[j] = (fx - backward[b]) / steps[j]));
   }
   return g;
+}
+
+/** Forward-difference gradient with steps h·max(1, |x_j|) (`forwardGradientSteps` answered by f). */
+export function forwardGradient(f: (x: Float64Array) => number, x: Float64Array, fx: number, h = 1e-5): Float64Array {
+  return runSteps(forwardGradientSteps(x, fx, h), valuesOf(f));
 }
 
 /** Central-difference gradient. */
@@ -67,16 +133,27 @@ export function centralGradient(f: (x: Float64Array) => number, x: Float64Array,
   return g;
 }
 
+/** BFGS minimisation (see the header), answered synchronously by `objective`. */
 export function minimizeBfgs(objective: Objective, x0: ArrayLike<number>, options: MinimizeOptions = {}): MinimizeResult {
+  return runSteps(bfgsSteps(x0, options), (request) => {
+    if (request.kind === 'value') return objective.value(request.x);
+    if (request.kind === 'gradient') return objective.gradient(request.x, request.fx);
+    objective.accept?.(request.x);
+    return undefined;
+  });
+}
+
+/** The BFGS as steps: it yields the values, gradients and accepted points it needs (see BfgsRequest). */
+export function* bfgsSteps(x0: ArrayLike<number>, options: MinimizeOptions = {}): Steps<BfgsRequest, BfgsAnswer, MinimizeResult> {
   const n = x0.length;
   const maxIterations = options.maxIterations ?? 200;
   const fTolerance = options.fTolerance ?? 1e-5;
   const maxStep = options.maxStep ?? 1;
   let x = Float64Array.from(x0);
-  let f = objective.value(x);
+  let f = (yield { kind: 'value', x }) as number;
   if (!Number.isFinite(f)) return { x, f, iterations: 0, converged: false, message: 'the objective is not finite at the starting values' };
-  objective.accept?.(x);
-  let g = objective.gradient(x, f);
+  yield { kind: 'accept', x };
+  let g = (yield { kind: 'gradient', x, fx: f }) as Float64Array;
   const hInv = new Float64Array(n * n);
   const resetH = (scale: number): void => {
     hInv.fill(0);
@@ -118,7 +195,7 @@ export function minimizeBfgs(objective: Objective, x0: ArrayLike<number>, option
     let found = false;
     for (let trial = 0; trial < 40; trial++) {
       for (let i = 0; i < n; i++) xNew[i] = x[i] + alpha * d[i];
-      fNew = objective.value(xNew);
+      fNew = (yield { kind: 'value', x: xNew }) as number;
       if (Number.isFinite(fNew) && fNew <= f + 1e-4 * alpha * slope) {
         found = true;
         break;
@@ -140,8 +217,8 @@ export function minimizeBfgs(objective: Objective, x0: ArrayLike<number>, option
       }
       return { x, f, iterations: iteration - 1, converged: false, message: 'line search failed to lower the objective' };
     }
-    objective.accept?.(xNew);
-    const gNew = objective.gradient(xNew, fNew);
+    yield { kind: 'accept', x: xNew };
+    const gNew = (yield { kind: 'gradient', x: xNew, fx: fNew }) as Float64Array;
     const s = new Float64Array(n);
     const y = new Float64Array(n);
     let sy = 0;
@@ -183,28 +260,39 @@ export function minimizeBfgs(objective: Objective, x0: ArrayLike<number>, option
   return { x, f, iterations: maxIterations, converged: false, message: 'iteration limit reached' };
 }
 
-/** Hessian by central second differences (2n² evaluations), steps h·max(1, |x_j|). */
+/** Hessian by central second differences (2n² evaluations), steps h·max(1, |x_j|): `hessianSteps` answered by f. */
 export function finiteDifferenceHessian(f: (x: Float64Array) => number, x: ArrayLike<number>, fx: number, h = 1e-3): Float64Array {
+  return runSteps(hessianSteps(x, fx, h), valuesOf(f));
+}
+
+/** The central second differences as one batch of points (2n², independent of each other), then the Hessian. */
+export function* hessianSteps(x: ArrayLike<number>, fx: number, h = 1e-3): Steps<Float64Array[], readonly number[], Float64Array> {
   const n = x.length;
-  const hess = new Float64Array(n * n);
   const steps = Array.from(x, (v) => h * Math.max(1, Math.abs(v)));
-  const p = Float64Array.from(x);
+  const points: Float64Array[] = [];
   const at = (i: number, si: number, j: number, sj: number): number => {
+    const p = Float64Array.from(x);
     p[i] += si * steps[i];
     p[j] += sj * steps[j];
-    const v = f(p);
-    p[i] = x[i];
-    p[j] = x[j];
-    return v;
+    return points.push(p) - 1;
   };
+  const diagonal: [number, number][] = [];
+  const off: [number, number, number, number][][] = [];
   for (let i = 0; i < n; i++) {
-    const fp = at(i, 1, i, 0);
-    const fm = at(i, -1, i, 0);
-    hess[i * n + i] = (fp - 2 * fx + fm) / (steps[i] * steps[i]);
+    diagonal.push([at(i, 1, i, 0), at(i, -1, i, 0)]);
+    off.push([]);
+    for (let j = 0; j < i; j++) off[i].push([at(i, 1, j, 1), at(i, 1, j, -1), at(i, -1, j, 1), at(i, -1, j, -1)]);
+  }
+  const v = yield points;
+  const hess = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    const [p, m] = diagonal[i];
+    hess[i * n + i] = (v[p] - 2 * fx + v[m]) / (steps[i] * steps[i]);
     for (let j = 0; j < i; j++) {
-      const v = (at(i, 1, j, 1) - at(i, 1, j, -1) - at(i, -1, j, 1) + at(i, -1, j, -1)) / (4 * steps[i] * steps[j]);
-      hess[i * n + j] = v;
-      hess[j * n + i] = v;
+      const [pp, pm, mp, mm] = off[i][j];
+      const value = (v[pp] - v[pm] - v[mp] + v[mm]) / (4 * steps[i] * steps[j]);
+      hess[i * n + j] = value;
+      hess[j * n + i] = value;
     }
   }
   return hess;

@@ -6,6 +6,10 @@
  *   residual errors, OFV/AIC/BIC, the models compared, notes, seconds. With `patientModel: true`, also
  *   the fitted model as a patient's population model (`patientModel`: a study spec document with fixed
  *   values, which the 'patient' command reads; null with `patientModelProblem` when a spec cannot hold it).
+ *   On more than one thread (`--threads N`, the page's pool size: src/platform/threads.ts `poolSize`) the
+ *   fit's objective evaluations are split by subject across N fit-pool workers (workers/fit-pool.ts),
+ *   with the same results; on 1 it runs on this page's main thread as before. `threads` in the result
+ *   says which, and `fingerprint` (fit-fingerprint.ts) tells two fits' numbers apart bit for bit.
  * `readFitInputs` is the same reading, for the Node runner to refuse bad inputs before it starts a
  * browser (scripts/headless.ts exits with status 2 on a FitInputError).
  */
@@ -14,11 +18,14 @@ import type { Dataset } from '../../data/types';
 import { type DataFileArgs, refusalText } from '../data-file';
 import { patientModelOf } from '../../dose/dose-run-report';
 import { fitStudy } from '../../pkpd/population/fit-study';
+import { fitFingerprint } from '../../pkpd/population/fit-fingerprint';
 import { studyFitReport } from '../../pkpd/population/report';
 import { bindStudy, StudyDataError } from '../../study/study-data';
 import type { StudySpec } from '../../study/study-spec';
 import { describeSpecProblems, readStudySpecText } from '../../study/study-spec-reader';
 import { registerHeadlessCommand } from '../registry';
+import { poolSize } from '../../platform/threads';
+import { pooledFitter } from '../../../workers/fit-pool';
 
 export interface FitArgs extends DataFileArgs {
   specText: string;
@@ -49,17 +56,21 @@ export function readFitInputs(args: FitArgs): { dataset: Dataset; spec: StudySpe
   return { dataset: ingested.dataset, spec: reading.spec };
 }
 
-registerHeadlessCommand(
-  'fit',
-  (args) =>
-    new Promise((resolve) => {
-      const fitArgs = args as FitArgs;
-      const { dataset, spec } = readFitInputs(fitArgs);
-      const fit = fitStudy(dataset, spec);
-      resolve({
-        ...studyFitReport(fit),
-        backend: 'cpu (pure TypeScript, headless Chromium main thread)',
-        ...(fitArgs.patientModel === true ? patientModelOf(fit, spec) : {}),
-      });
-    }),
-);
+registerHeadlessCommand('fit', async (args) => {
+  const fitArgs = args as FitArgs;
+  const { dataset, spec } = readFitInputs(fitArgs);
+  // Workers exist in the page (not in the Node tests that run this command).
+  const pooled = pooledFitter();
+  const threads = pooled ? poolSize() : 1;
+  const fit = pooled ? await pooled(dataset, spec, {}) : fitStudy(dataset, spec);
+  return {
+    ...studyFitReport(fit),
+    backend:
+      threads > 1
+        ? `cpu (pure TypeScript, split by subject across ${threads} fit workers)`
+        : 'cpu (pure TypeScript, headless Chromium main thread)',
+    threads,
+    fingerprint: fitFingerprint(fit),
+    ...(fitArgs.patientModel === true ? patientModelOf(fit, spec) : {}),
+  };
+});

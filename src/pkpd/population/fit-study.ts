@@ -17,6 +17,11 @@
  * Pure and synchronous, with progress callbacks and a cancel signal, so a Web Worker can run it as it
  * is. Results are in the data's units for computation (`estimate`, `model`) and in
  * the spec's display units (units.ts `shownUnit`) for people (`value`).
+ *
+ * Written once as steps (`studyFitSteps`): every objective evaluation — the grids of starting values
+ * and the FOCE fits — is a yielded `StudyFitRequest`, answered in this thread by `fitStudyData`, or
+ * by a pool of workers through `fitStudyDataAsync` (issue 16): a request names its stage with plain
+ * data (`StageKey`), from which a worker rebuilds the same objective (`stageObjective`).
  */
 import type { Dataset } from '../../data/types';
 import { bindStudy, type StudyData, type StudySubject } from '../../study/study-data';
@@ -25,10 +30,11 @@ import { HOURS_PER, shownUnit } from '../../study/units';
 import { formatCount } from '../../text/format';
 import type { ObservationDiagnostic } from '../diagnostics/observation-diagnostics';
 import { PkpdDataError } from '../errors';
-import type { CancelSignal, FitProgress, FoceResult, ParameterEstimate } from '../foce';
+import type { CancelSignal, FitProgress, FoceObjective, FoceResult, ParameterEstimate, SubjectAnswer } from '../foce';
+import { mapRequests, runSteps, runStepsAsync, type Steps } from '../optimizer';
 import { createStructuralModel, type ParameterValues } from '../structural/structural-model';
 import type { ResidualSds } from '../residual-error';
-import { oneCompartmentStart, pdStart, responseRises, twoCompartmentStart } from './initial-values';
+import { oneCompartmentStarts, pdStarts, responseRises, twoCompartmentStarts } from './initial-values';
 import {
   covariateVector,
   individualValues,
@@ -40,7 +46,19 @@ import {
   type Stage,
   type StageModel,
 } from './parameter-model';
-import { fitStage, predictSubject, residualChoice, stageData, type ResidualChoice, type StageData, type StageStart } from './stage';
+import {
+  bestStartSteps,
+  predictSubject,
+  residualChoice,
+  stageData,
+  stageFitSteps,
+  stageProblem,
+  type ResidualChoice,
+  type StageData,
+  type StageRequest,
+  type StageStart,
+} from './stage';
+import { FoceObjective as Objective } from '../foce';
 
 export interface StudyFitControl {
   onProgress?: (progress: FitProgress) => void;
@@ -230,22 +248,125 @@ function etaOf(fit: StageFit, subject: StudySubject): Float64Array {
   return i !== undefined ? fit.foce.etas[i] : new Float64Array(fit.model.etas.length);
 }
 
+/**
+ * A stage of the study fit as plain data, from which `stageObjective` rebuilds its objective (with
+ * the study and the hybrid covariate model, if any): PK by its compartments; PD by its models and
+ * each study subject's individual PK values (IPP, in the study's subject order).
+ */
+export type StageKey =
+  | { readonly endpoint: 'pk'; readonly compartments: 1 | 2; readonly start: StageStart }
+  | {
+      readonly endpoint: 'pd';
+      readonly pk: ResolvedPk;
+      readonly pd: ResolvedPd;
+      readonly pkValues: readonly ParameterValues[];
+      readonly start: StageStart;
+    };
+
+/**
+ * An objective evaluation of the study fit: a stage's request, its objective (to answer it in the
+ * thread), its key and id (unique in the fit).
+ */
+export interface StudyFitRequest extends StageRequest {
+  readonly id: string;
+  readonly stage: StageKey;
+}
+
 /** Fits the study; throws StudyDataError (src/study) or PkpdDataError with what to do for data or specs that cannot work. */
 export function fitStudy(dataset: Dataset, spec: StudySpec, control: StudyFitControl = {}): StudyFitResult {
   return fitStudyData(bindStudy(dataset, spec), control);
 }
 
+/** The study fit in this thread. */
 export function fitStudyData(study: StudyData, control: StudyFitControl = {}): StudyFitResult {
+  return runSteps(studyFitSteps(study, control), (r) => r.objective.subjectValues(r.request));
+}
+
+/**
+ * The study fit with its objective evaluations answered by `answer` (a pool of workers, see the
+ * header): the same result bit for bit when the answers hold the same numbers as the thread's.
+ */
+export function fitStudyDataAsync(
+  study: StudyData,
+  control: StudyFitControl,
+  answer: (request: StudyFitRequest) => Promise<SubjectAnswer>,
+): Promise<StudyFitResult> {
+  return runStepsAsync(studyFitSteps(study, control), answer);
+}
+
+/** The covariate effects of the fit: the spec's, and a hybrid model's network and linear effects. */
+function studyEffects(study: StudyData, network: StudyFitControl['network']): ResolvedEffect[] {
+  const { spec, subjects } = study;
+  return [
+    ...resolveEffects(spec.model.covariates, (column) => subjects.map((s) => s.covariates[column])),
+    ...networkEffects(network?.shifted ?? [], spec.model.pd),
+    ...linearEffects(network?.shifted ?? [], network?.inputs ?? [], spec.model.pd),
+  ];
+}
+
+/** The PK stage's data with `compartments`. */
+function pkStageData(study: StudyData, effects: ResolvedEffect[], compartments: 1 | 2): StageData {
+  const { spec, subjects } = study;
+  const pk: ResolvedPk = { ...spec.model.pk, compartments };
+  return stageData(subjects, {
+    endpoint: 'pk',
+    engine: createStructuralModel({ pk }, { hoursPerTimeUnit: HOURS_PER[spec.units.time] }),
+    model: stageModel(spec, 'pk', pk, undefined, effects),
+    residual: residualChoice(
+      'pk',
+      spec.model.error?.pk,
+      subjects.flatMap((s) => Array.from(s.pk.values)),
+    ),
+  });
+}
+
+/** The PD stage's data of model `pd` on the PK model `pk`, each subject's PK values from `pkOf`. */
+function pdStageData(
+  study: StudyData,
+  effects: ResolvedEffect[],
+  pk: ResolvedPk,
+  pd: ResolvedPd,
+  pkOf: (s: StudySubject) => ParameterValues,
+): StageData {
+  const { spec, subjects } = study;
+  return stageData(subjects, {
+    endpoint: 'pd',
+    engine: createStructuralModel({ pk, pd }, { stiffnessLimit: PD_STIFFNESS_LIMIT, hoursPerTimeUnit: HOURS_PER[spec.units.time] }),
+    model: stageModel(spec, 'pd', pk, pd, effects),
+    residual: residualChoice(
+      'pd',
+      spec.model.error?.pd,
+      subjects.flatMap((s) => Array.from(s.pd.values)),
+    ),
+    pkValues: pkOf,
+  });
+}
+
+/** The objective of a stage of the fit of `study` (a pool worker's copy of the driver's: the same function of the parameters). */
+export function stageObjective(study: StudyData, network: StudyFitControl['network'], stage: StageKey): FoceObjective {
+  const effects = studyEffects(study, network);
+  let data: StageData;
+  if (stage.endpoint === 'pk') data = pkStageData(study, effects, stage.compartments);
+  else {
+    const index = new Map(study.subjects.map((s, i) => [s, i]));
+    data = pdStageData(study, effects, stage.pk, stage.pd, (s) => stage.pkValues[index.get(s)!]);
+  }
+  return new Objective(stageProblem(data, stage.start));
+}
+
+/** `steps`' requests, each with the stage's id and key. */
+function inStage<R>(id: string, stage: StageKey, steps: Steps<StageRequest, SubjectAnswer, R>): Steps<StudyFitRequest, SubjectAnswer, R> {
+  return mapRequests(steps, (request) => ({ ...request, id, stage }));
+}
+
+/** The study fit as steps (see the header). */
+export function* studyFitSteps(study: StudyData, control: StudyFitControl = {}): Steps<StudyFitRequest, SubjectAnswer, StudyFitResult> {
   const started = performance.now();
   const { spec } = study;
   const units = spec.units;
   const subjects = study.subjects;
   const notes = [...study.notes];
-  const effects = [
-    ...resolveEffects(spec.model.covariates, (column) => subjects.map((s) => s.covariates[column])),
-    ...networkEffects(control.network?.shifted ?? [], spec.model.pd),
-    ...linearEffects(control.network?.shifted ?? [], control.network?.inputs ?? [], spec.model.pd),
-  ];
+  const effects = studyEffects(study, control.network);
   const fitControl = (stage: string) => ({ onProgress: control.onProgress, signal: control.signal, covariance: control.covariance, stage });
 
   // 1. PK.
@@ -254,32 +375,36 @@ export function fitStudyData(study: StudyData, control: StudyFitControl = {}): S
   let chosenPk: ResolvedPk;
   if (spec.endpoints.pk) {
     const counts: (1 | 2)[] = spec.model.pk.compartments === 'auto' ? [1, 2] : [spec.model.pk.compartments];
-    const dv = subjects.flatMap((s) => Array.from(s.pk.values));
-    const residual = residualChoice('pk', spec.model.error?.pk, dv);
     const prepared = new Map<1 | 2, StageData>();
     const dataFor = (compartments: 1 | 2): StageData => {
       let data = prepared.get(compartments);
       if (!data) {
-        const pk: ResolvedPk = { ...spec.model.pk, compartments };
-        data = stageData(subjects, {
-          endpoint: 'pk',
-          engine: createStructuralModel({ pk }, { hoursPerTimeUnit: HOURS_PER[units.time] }),
-          model: stageModel(spec, 'pk', pk, undefined, effects),
-          residual,
-        });
+        data = pkStageData(study, effects, compartments);
         prepared.set(compartments, data);
       }
       return data;
     };
+    const pkKey = (compartments: 1 | 2, start: StageStart): StageKey => ({ endpoint: 'pk', compartments, start });
     let oneStart: StageStart | undefined;
     for (const compartments of counts) {
       const data = dataFor(compartments);
-      oneStart ??= oneCompartmentStart(dataFor(1), units, control.signal, data.model);
-      const start = compartments === 1 ? oneStart : twoCompartmentStart(data, oneStart, control.signal);
+      if (!oneStart) {
+        const candidates = oneCompartmentStarts(dataFor(1), units, data.model);
+        oneStart = yield* inStage('pk1', pkKey(1, candidates[0]), bestStartSteps(dataFor(1), candidates, control.signal));
+      }
+      let start = oneStart;
+      if (compartments === 2) {
+        const candidates = twoCompartmentStarts(data, oneStart);
+        start = yield* inStage('pk2', pkKey(2, candidates[0]), bestStartSteps(data, candidates, control.signal));
+      }
       const pk: ResolvedPk = { ...spec.model.pk, compartments };
       const label = pkLabel(pk);
-      const foce = fitStage(data, start, fitControl(`PK ${compartments}-compartment`));
-      pkCandidates.push({ stage: 'pk', label, pk, model: data.model, residual, foce, excluded: data.excluded, data });
+      const foce = yield* inStage(
+        `pk${compartments}`,
+        pkKey(compartments, start),
+        stageFitSteps(data, start, fitControl(`PK ${compartments}-compartment`)),
+      );
+      pkCandidates.push({ stage: 'pk', label, pk, model: data.model, residual: data.residual, foce, excluded: data.excluded, data });
     }
     const pkFit = pickByAic(pkCandidates);
     chosenPk = pkFit.pk;
@@ -313,25 +438,26 @@ export function fitStudyData(study: StudyData, control: StudyFitControl = {}): S
   if (pdSpec && spec.endpoints.pd && subjects.some((s) => s.pd.times.length > 0)) {
     const ipp = new Map(subjects.map((s) => [s, pkValues(s)]));
     const pkOf = (s: StudySubject): ParameterValues => ipp.get(s) as ParameterValues;
+    const ippList = subjects.map(pkOf);
     const families = pdSpec.family === 'auto' ? autoFamilies(responseRises(subjects)) : [pdSpec];
-    const dv = subjects.flatMap((s) => Array.from(s.pd.values));
-    const residual = residualChoice('pd', spec.model.error?.pd, dv);
     for (const pd of families) {
-      const model = stageModel(spec, 'pd', chosenPk, pd, effects);
-      const data = stageData(subjects, {
-        endpoint: 'pd',
-        engine: createStructuralModel(
-          { pk: chosenPk, pd },
-          { stiffnessLimit: PD_STIFFNESS_LIMIT, hoursPerTimeUnit: HOURS_PER[units.time] },
-        ),
-        model,
-        residual,
-        pkValues: pkOf,
-      });
-      const start = pdStart({ data, pd, units, pkValues: pkOf }, control.signal);
+      const data = pdStageData(study, effects, chosenPk, pd, pkOf);
       const label = pdLabel(pd);
-      const foce = fitStage(data, start, fitControl(`PD ${label}`));
-      pdCandidates.push({ stage: 'pd', label, pk: chosenPk, pd, model, residual, foce, excluded: data.excluded, data });
+      const pdKey = (start: StageStart): StageKey => ({ endpoint: 'pd', pk: chosenPk, pd, pkValues: ippList, start });
+      const candidates = pdStarts({ data, pd, units, pkValues: pkOf });
+      const start = yield* inStage(`pd ${label}`, pdKey(candidates[0]), bestStartSteps(data, candidates, control.signal));
+      const foce = yield* inStage(`pd ${label}`, pdKey(start), stageFitSteps(data, start, fitControl(`PD ${label}`)));
+      pdCandidates.push({
+        stage: 'pd',
+        label,
+        pk: chosenPk,
+        pd,
+        model: data.model,
+        residual: data.residual,
+        foce,
+        excluded: data.excluded,
+        data,
+      });
     }
   } else if (pdSpec) {
     notes.push('The spec has a PD model but no response observations were selected; only PK was fitted.');

@@ -27,11 +27,10 @@ import type { StudySubject } from '../../study/study-data';
 import { HOURS_PER } from '../../study/units';
 import type { ModelParameter, PdModelSpec, StudyUnits } from '../../study/study-spec';
 import { maxOf, minOf } from '../../data/min-max';
-import type { CancelSignal } from '../foce';
 import type { DoseEvent } from '../structural/doses';
 import type { ParameterValues } from '../structural/structural-model';
 import { median, type StageModel } from './parameter-model';
-import { bestStart, type StageData, type StageStart } from './stage';
+import type { StageData, StageStart } from './stage';
 
 const HALF_LIVES_H = [3, 10, 30, 100, 300];
 const KOUT_H = [0.003, 0.01, 0.03, 0.1];
@@ -228,16 +227,12 @@ function outside(value: number, grid: readonly number[]): boolean {
 }
 
 /**
- * Starting values of the one-compartment PK model (see the header), scored with `one`: also the
- * first step towards two compartments. `fitted` is the model whose θ need values (its defaults fill
- * what the one-compartment model does not have).
+ * Candidate starting values of the one-compartment PK model (see the header), to be scored with `one`
+ * (stage.ts `bestStartSteps`; one candidate: nothing to score): also the first step towards two
+ * compartments. `fitted` is the model whose θ need values (its defaults fill what the
+ * one-compartment model does not have).
  */
-export function oneCompartmentStart(
-  one: StageData,
-  units: StudyUnits,
-  signal: CancelSignal | undefined,
-  fitted: StageModel = one.model,
-): StageStart {
+export function oneCompartmentStarts(one: StageData, units: StudyUnits, fitted: StageModel = one.model): StageStart[] {
   const perHour = HOURS_PER[units.time];
   const base: Record<string, number> = { ...defaults(one.model, units), ...defaults(fitted, units) };
   const fixed = (name: ModelParameter): boolean => fitted.thetas.some((t) => t.parameter === name && t.role === 'typical' && t.fixed);
@@ -246,7 +241,7 @@ export function oneCompartmentStart(
     const lag = lagStart(one);
     if (lag > 0) base.TLAG = lag;
   }
-  if (fixed('CL') && fixed('V')) return { theta: base };
+  if (fixed('CL') && fixed('V')) return [{ theta: base }];
   const cl0 = clearanceScale(one);
   const halfLives = HALF_LIVES_H.map((h) => h / perHour);
   const extra: number[] = [];
@@ -272,13 +267,13 @@ export function oneCompartmentStart(
       }
     }
   }
-  return bestStart(one, candidates, signal);
+  return candidates;
 }
 
-/** Two compartments from the best one-compartment start: V1 = 0.2, 0.4, 0.7 × V, V2 = 1.5 × the rest, Q = 1, 4, 16 × CL. */
-export function twoCompartmentStart(two: StageData, start: StageStart, signal: CancelSignal | undefined): StageStart {
+/** Two-compartment candidates from the best one-compartment start: V1 = 0.2, 0.4, 0.7 × V, V2 = 1.5 × the rest, Q = 1, 4, 16 × CL. */
+export function twoCompartmentStarts(two: StageData, start: StageStart): StageStart[] {
   const fixed = (name: ModelParameter): boolean => two.model.thetas.some((t) => t.parameter === name && t.role === 'typical' && t.fixed);
-  if (fixed('Q') && fixed('V2')) return start;
+  if (fixed('Q') && fixed('V2')) return [start];
   const s = start.theta;
   const candidates: StageStart[] = [];
   for (const split of [0.2, 0.4, 0.7]) {
@@ -286,7 +281,7 @@ export function twoCompartmentStart(two: StageData, start: StageStart, signal: C
       candidates.push({ theta: { ...s, V: s.V * split, V2: s.V * (1 - split) * 1.5, Q: s.CL * qRatio } });
     }
   }
-  return bestStart(two, candidates, signal);
+  return candidates;
 }
 
 /** Response observations before the first dose of their subject (all of an undosed subject's). */
@@ -367,8 +362,8 @@ export interface PdStartData {
   pkValues: (s: StudySubject) => ParameterValues;
 }
 
-/** Starting values of the PD stage (see the header). */
-export function pdStart(input: PdStartData, signal: CancelSignal | undefined): StageStart {
+/** Candidate starting values of the PD stage (see the header), to be scored (one: nothing to score). */
+export function pdStarts(input: PdStartData): StageStart[] {
   const { data, pd, units } = input;
   const model = data.model;
   const perHour = HOURS_PER[units.time];
@@ -417,7 +412,7 @@ export function pdStart(input: PdStartData, signal: CancelSignal | undefined): S
   const potency: ModelParameter = has('IC50') ? 'IC50' : 'EC50';
   const rate: ModelParameter | undefined = has('KOUT') ? 'KOUT' : has('KE0') ? 'KE0' : undefined;
   const start: StageStart = { theta };
-  if (fixed(potency) && (rate === undefined || fixed(rate))) return start;
+  if (fixed(potency) && (rate === undefined || fixed(rate))) return [start];
   const scale = concentrationScale(data, input.pkValues);
   const rates = rate === undefined ? [Number.NaN] : (rate === 'KOUT' ? KOUT_H : KE0_H).map((k) => k * perHour);
   if (rate !== undefined) {
@@ -432,5 +427,5 @@ export function pdStart(input: PdStartData, signal: CancelSignal | undefined): S
       candidates.push({ theta: t });
     }
   }
-  return bestStart(data, candidates, signal);
+  return candidates;
 }

@@ -22,7 +22,20 @@
 import type { StudySubject } from '../../study/study-data';
 import type { ResidualCombination, ResidualErrorSpec } from '../../study/study-spec';
 import { PkpdDataError, PkpdParameterError } from '../errors';
-import { fitFoce, FoceObjective, type CancelSignal, type FitControl, type FoceProblem, type FoceResult, type ThetaSpec } from '../foce';
+import {
+  FoceObjective,
+  foceFitSteps,
+  objectiveValues,
+  startPoint,
+  type CancelSignal,
+  type FitControl,
+  type FoceProblem,
+  type FoceResult,
+  type SubjectAnswer,
+  type SubjectRequest,
+  type ThetaSpec,
+} from '../foce';
+import { mapRequests, type Steps } from '../optimizer';
 import type { DoseEvent } from '../structural/doses';
 import type { ParameterValues, Prediction, StructuralModel, StructuralPlan } from '../structural/structural-model';
 import { covariateVector, individualFromTypical, typicalValues, type StageModel } from './parameter-model';
@@ -328,27 +341,41 @@ export function stageProblem(data: StageData, start: StageStart): FoceProblem {
   };
 }
 
-/** The objective at a start (inner modes to 20 iterations), as the EstData-only fit scored its grid. */
-export function scoreStart(data: StageData, start: StageStart, signal: CancelSignal | undefined): number {
-  const objective = new FoceObjective(stageProblem(data, start), signal);
-  objective.innerMaxIterations = 20;
-  return objective.value(objective.x0);
+/** A stage's objective evaluation: the request and the objective that answers it in the thread. */
+export interface StageRequest {
+  readonly objective: FoceObjective;
+  readonly request: SubjectRequest;
 }
 
-/** The candidate with the lowest objective (the first of equals; the first when none is finite). */
-export function bestStart(data: StageData, candidates: readonly StageStart[], signal: CancelSignal | undefined): StageStart {
+/**
+ * The candidate with the lowest objective (the first of equals; the first when none is finite), every
+ * candidate scored as the EstData-only fit scored its grid — inner modes to 20 iterations from η = 0 —
+ * in one batch of points (the objective is the same function whichever candidate its problem starts
+ * from: a start only sets the starting point).
+ */
+export function* bestStartSteps(
+  data: StageData,
+  candidates: readonly StageStart[],
+  signal: CancelSignal | undefined,
+): Steps<StageRequest, SubjectAnswer, StageStart> {
+  if (candidates.length === 1) return candidates[0];
+  const objective = new FoceObjective(stageProblem(data, candidates[0]), signal);
+  objective.innerMaxIterations = 20;
+  const points = candidates.map((c) => startPoint(stageProblem(data, c)));
+  const ofvs = yield* mapRequests(objectiveValues(objective, points, false), (request) => ({ objective, request }));
   let best = candidates[0];
   let bestOfv = Infinity;
-  for (const c of candidates) {
-    const ofv = scoreStart(data, c, signal);
-    if (ofv < bestOfv) {
-      bestOfv = ofv;
+  candidates.forEach((c, i) => {
+    if (ofvs[i] < bestOfv) {
+      bestOfv = ofvs[i];
       best = c;
     }
-  }
+  });
   return best;
 }
 
-export function fitStage(data: StageData, start: StageStart, control: FitControl): FoceResult {
-  return fitFoce(stageProblem(data, start), control);
+/** The stage's FOCE-I fit from `start` as steps (../foce.ts `foceFitSteps`). */
+export function stageFitSteps(data: StageData, start: StageStart, control: FitControl): Steps<StageRequest, SubjectAnswer, FoceResult> {
+  const objective = new FoceObjective(stageProblem(data, start), control.signal);
+  return mapRequests(foceFitSteps(objective, control), (request) => ({ objective, request }));
 }

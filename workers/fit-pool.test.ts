@@ -1,0 +1,129 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ingestText } from '../src/data/ingest';
+import type { Dataset } from '../src/data/types';
+import { fitStudy, type StudyFitResult } from '../src/pkpd/population/fit-study';
+import { simulateStudyTrial } from '../src/pkpd/population/simulate-study';
+import { TRUTH_SCENARIOS } from '../src/pkpd/population/testing/truth-scenarios';
+import type { StudySpec } from '../src/study/study-spec';
+import { describeSpecProblems, readStudySpec } from '../src/study/study-spec-reader';
+import { fitPoolApi } from './fit-pool-api';
+import { FitPool } from './fit-pool';
+import { FakeWorker } from './test-support';
+
+let workers: FakeWorker[] = [];
+let calls = 0;
+
+/** A pool of fake workers, each running the real fit pool API behind a MessageChannel (calls counted). */
+function pool(size: number, split?: 'subject' | 'point'): FitPool {
+  return new FitPool({
+    size,
+    locks: null,
+    ...(split ? { split } : {}),
+    factory: () => {
+      const api = fitPoolApi();
+      const counted = {
+        prepare: api.prepare,
+        evaluate: (...args: Parameters<typeof api.evaluate>) => {
+          calls++;
+          return api.evaluate(...args);
+        },
+      };
+      const worker = new FakeWorker(counted);
+      workers.push(worker);
+      return worker as unknown as Worker;
+    },
+  });
+}
+
+afterEach(() => {
+  workers.forEach((w) => w.terminate());
+  workers = [];
+  calls = 0;
+});
+
+function trial(
+  index: number,
+  subjects: number,
+  seed: number,
+  edit?: (doc: Record<string, any>) => void,
+): { dataset: Dataset; spec: StudySpec } {
+  const scenario = TRUTH_SCENARIOS[index];
+  let spec = scenario.spec;
+  if (edit) {
+    const doc = structuredClone(spec) as unknown as Record<string, any>;
+    edit(doc);
+    const reading = readStudySpec(doc);
+    if (!reading.ok) throw new Error(describeSpecProblems(reading.problems));
+    spec = reading.spec;
+  }
+  const ingested = ingestText(simulateStudyTrial(scenario.spec, scenario.truth, scenario.design(subjects), seed).csv, 'trial.csv');
+  if (!ingested.ok) throw new Error('the simulated trial did not ingest');
+  return { dataset: ingested.dataset, spec };
+}
+
+/** Every number of two study fits that should be one fit: each candidate's OFV, estimates, SEs, EBEs, CWRES, trace and counts. */
+function fingerprint(fit: StudyFitResult): unknown {
+  return {
+    ofv: fit.ofv,
+    comparison: fit.comparison,
+    stages: [...fit.candidates.pk, ...fit.candidates.pd].map((f) => ({
+      label: f.label,
+      ofv: f.foce.ofv,
+      iterations: f.foce.iterations,
+      evaluations: f.foce.evaluations,
+      trace: f.foce.ofvTrace,
+      parameters: f.foce.parameters,
+      covariance: f.foce.covariance && Array.from(f.foce.covariance),
+      etas: f.foce.etas.map((e) => Array.from(e)),
+      cwres: f.foce.diagnostics.map((d) => Array.from(d.cwres)),
+    })),
+    individuals: fit.individuals,
+  };
+}
+
+describe('FitPool: the study fit split across workers', () => {
+  it('gives the serial fit bit for bit on 2 workers (PK 1 and 2 compartments, PD), split by subject or by point', async () => {
+    const { dataset, spec } = trial(0, 18, 7, (doc) => (doc.model.pk.compartments = 'auto'));
+    const serial = fingerprint(fitStudy(dataset, spec));
+    const progress: number[] = [];
+    const fits = pool(2);
+    const pooled = await fits.fitStudy(dataset, spec, { onProgress: (p) => progress.push(p.iteration) });
+    // toStrictEqual: 0 and −0 differ, NaN equals NaN; numbers must be the same doubles.
+    expect(fingerprint(pooled)).toStrictEqual(serial);
+    expect(workers).toHaveLength(2);
+    expect(calls).toBeGreaterThan(20);
+    expect(progress.length).toBeGreaterThan(5);
+    const bySubject = await pool(2, 'subject').fitStudy(dataset, spec);
+    expect(fingerprint(bySubject)).toStrictEqual(serial);
+    const byPoint = await pool(2, 'point').fitStudy(dataset, spec);
+    expect(fingerprint(byPoint)).toStrictEqual(serial);
+  }, 60_000);
+
+  it('keeps serving later fits (new inputs reach workers that held an earlier fit)', async () => {
+    const first = trial(1, 12, 3);
+    const second = trial(1, 14, 4);
+    const fits = pool(2);
+    await fits.fitStudy(first.dataset, first.spec, { covariance: false });
+    const again = await fits.fitStudy(second.dataset, second.spec, { covariance: false });
+    expect(fingerprint(again)).toStrictEqual(fingerprint(fitStudy(second.dataset, second.spec, { covariance: false })));
+  }, 60_000);
+
+  it('cancel ends every worker and rejects the fit with the reason', async () => {
+    const { dataset, spec } = trial(0, 18, 7);
+    const fits = pool(2);
+    const reason = new Error('cancelled by the test');
+    let cancelled = false;
+    const running = fits.fitStudy(dataset, spec, {
+      onProgress: () => {
+        if (cancelled) return;
+        cancelled = true;
+        expect(fits.started).toBe(2);
+        fits.cancel(reason);
+      },
+    });
+    await expect(running).rejects.toBe(reason);
+    expect(workers).toHaveLength(2);
+    expect(workers.every((w) => w.terminated)).toBe(true);
+    expect(fits.started).toBe(0);
+  }, 60_000);
+});

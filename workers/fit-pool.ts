@@ -1,0 +1,158 @@
+/**
+ * The population fit split by subject across a pool of workers (issue 16): `FitPool` drives the study
+ * fit here (src/pkpd/population/fit-study.ts `fitStudyDataAsync`: the optimiser, the warm starts, the
+ * sums) and sends each objective evaluation to its fit-pool workers, split by subject (or, for a
+ * batch of independent points such as a Hessian's, by point: src/pkpd/foce.ts `splitRequest`). Each
+ * worker rebuilds the stage's objective from plain data the first time it meets it (fit-pool-api.ts,
+ * src/pkpd/population/fit-host.ts) and computes its part with the same code the serial fit runs, so
+ * the results equal the serial fit's bit for bit. A pool of size 1 is not used: the caller fits in its
+ * own thread (`fitStudy`), today's serial path.
+ */
+import * as Comlink from 'comlink';
+import type { Dataset } from '../src/data/types';
+import { type FoceObjective, type SplitMode, splitRequest, type SubjectAnswer, type SubjectRequest } from '../src/pkpd/foce';
+import type { FitInputs } from '../src/pkpd/population/fit-host';
+import { fitStudyDataAsync, type StudyFitControl, type StudyFitRequest, type StudyFitResult } from '../src/pkpd/population/fit-study';
+import { poolSize, poolWorkerName } from '../src/platform/threads';
+import { bindStudy, type StudyData } from '../src/study/study-data';
+import type { StudySpec } from '../src/study/study-spec';
+import type { FitPoolApi } from './fit-pool-api';
+import type { LifelineLocks } from './worker-lifeline';
+import { WorkerPool } from './worker-pool';
+import type { WorkerCrashedError } from './worker-crashed-error';
+
+export interface FitPoolOptions {
+  /** How many workers: `poolSize()` (src/platform/threads.ts), at least 2 to be worth a pool. */
+  size: number;
+  /** Starts a worker (the fit-pool worker by default; the tests' fake workers). */
+  factory?: () => Worker;
+  /** The lifelines' Web Locks (the browser's by default). */
+  locks?: LifelineLocks | null;
+  onCrash?: (error: WorkerCrashedError, retrying: boolean) => void;
+  /** How requests are split (default 'auto', see splitRequest); for measurements. */
+  split?: SplitMode;
+}
+
+const WORDING = {
+  work: 'The population fit',
+  advice: 'Retry (fresh workers start), or fit on one thread (?threads=1).',
+};
+
+const defaultFactory = (): Worker =>
+  new Worker(new URL('./fit-pool.worker.ts', import.meta.url), { type: 'module', name: poolWorkerName('fit') });
+
+export class FitPool {
+  private readonly pool: WorkerPool<FitPoolApi>;
+  private readonly weights = new WeakMap<FoceObjective, number[]>();
+  private fits = 0;
+  /** The fits running now, each with the reason it was cancelled for (null while it runs). */
+  private readonly running = new Set<{ reason: Error | null }>();
+
+  constructor(private readonly options: FitPoolOptions) {
+    this.pool = new WorkerPool<FitPoolApi>(options.factory ?? defaultFactory, {
+      size: options.size,
+      wording: WORDING,
+      ...(options.locks !== undefined ? { locks: options.locks } : {}),
+      ...(options.onCrash ? { onCrash: options.onCrash } : {}),
+    });
+  }
+
+  get size(): number {
+    return this.pool.size;
+  }
+
+  /** How many workers are running now. */
+  get started(): number {
+    return this.pool.started;
+  }
+
+  /** `fitStudy` (src/pkpd/population/fit-study.ts) with its objective evaluations on the pool. */
+  fitStudy(dataset: Dataset, spec: StudySpec, control: StudyFitControl = {}): Promise<StudyFitResult> {
+    return this.fitStudyData(
+      bindStudy(dataset, spec),
+      { dataset, spec, ...(control.network ? { network: control.network } : {}) },
+      control,
+    );
+  }
+
+  /** `fitStudyData` of `study` (bound from `inputs`, which the workers rebuild it from) on the pool. */
+  fitStudyData(study: StudyData, inputs: FitInputs, control: StudyFitControl = {}): Promise<StudyFitResult> {
+    const fit = `fit-${++this.fits}`;
+    const state = { reason: null as Error | null };
+    this.running.add(state);
+    return fitStudyDataAsync(study, control, (request) => {
+      // Cancelled between two evaluations (e.g. from a progress report): no more work starts.
+      if (state.reason) return Promise.reject(state.reason);
+      return this.answer(fit, inputs, request);
+    }).finally(() => this.running.delete(state));
+  }
+
+  /** Ends every worker: every running fit rejects with `reason`. */
+  cancel(reason: Error): void {
+    for (const state of this.running) state.reason = reason;
+    this.pool.cancel(reason);
+  }
+
+  terminate(): void {
+    this.pool.terminate();
+  }
+
+  private async answer(fit: string, inputs: FitInputs, r: StudyFitRequest): Promise<SubjectAnswer> {
+    const split = splitRequest(r.request, this.pool.size, this.weightsOf(r.objective), this.options.split);
+    const answers = await this.pool.map(split.parts, (api, part) => evaluateOn(api, fit, inputs, r, part));
+    return split.join(answers);
+  }
+
+  /** Per subject, its observations: what a subject costs, roughly. */
+  private weightsOf(objective: FoceObjective): number[] {
+    let weights = this.weights.get(objective);
+    if (!weights) {
+      weights = objective.problem.observations.map((y) => y.length);
+      this.weights.set(objective, weights);
+    }
+    return weights;
+  }
+}
+
+/** A part on one worker, preparing its stage (and the fit's inputs) there first when the worker lacks them. */
+async function evaluateOn(
+  api: Comlink.Remote<FitPoolApi>,
+  fit: string,
+  inputs: FitInputs,
+  r: StudyFitRequest,
+  part: SubjectRequest,
+): Promise<SubjectAnswer> {
+  const answer = await api.evaluate(fit, r.id, part);
+  if (answer) return answer;
+  if (!(await api.prepare(fit, r.id, r.stage, null))) await api.prepare(fit, r.id, r.stage, inputs);
+  const prepared = await api.evaluate(fit, r.id, part);
+  if (!prepared) throw new Error(`A fit pool worker could not prepare stage ${r.id}.`);
+  return prepared;
+}
+
+/**
+ * A fitter on a pool of `size` workers (default: the pool size of this page or worker), or undefined
+ * where a pool would not help (size 1) or no workers can start here: then the caller fits in its own
+ * thread, today's serial path.
+ */
+export function pooledFitter(
+  size = poolSize(),
+): ((dataset: Dataset, spec: StudySpec, control: StudyFitControl) => Promise<StudyFitResult>) | undefined {
+  if (size <= 1 || typeof Worker !== 'function') return undefined;
+  return (dataset, spec, control) => fitStudyOnPool(dataset, spec, size, control);
+}
+
+/** The study fit on a pool of `size` workers (ended afterwards); the caller fits in its own thread when size is 1. */
+export async function fitStudyOnPool(
+  dataset: Dataset,
+  spec: StudySpec,
+  size: number,
+  control: StudyFitControl = {},
+): Promise<StudyFitResult> {
+  const pool = new FitPool({ size });
+  try {
+    return await pool.fitStudy(dataset, spec, control);
+  } finally {
+    pool.terminate();
+  }
+}
