@@ -7,11 +7,12 @@ import type { ClaimsOptions, ClaimsResult } from '../src/model/experiments/claim
 import type { ExperimentProgress } from '../src/model/experiments/progress';
 import type { TrainingSplit } from '../src/model/training-config';
 import type { BackendRequest } from '../src/platform/compute-backend';
-import type { BackendUsed, ExperimentsWorkerApi } from './experiments.worker';
+import type { BackendUsed, ExperimentsWorkerApi } from './experiments-api';
 import { WorkerSession } from './worker-session';
 
 export type { BackendUsed };
-export type WithBackend<T> = T & { backend: BackendUsed };
+/** An experiment's result, its backend and how many workers trained its runs (1: the experiments worker alone; more: its pool). */
+export type WithBackend<T> = T & { backend: BackendUsed; workers: number };
 
 /**
  * Runs one experiment in a dedicated worker. Aborting `signal` asks the worker to stop at its next

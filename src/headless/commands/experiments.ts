@@ -2,15 +2,15 @@
  * Headless commands for the experiments, run in the experiments worker (as the app runs them):
  * - 'ablation' { csvText, fileName, decoding?, specText?, specName?, head?, encoder?, mode?, qubits?: number[], layers?: number[],
  *   seed?, split?, epochs?, hidden?, depth? }
- *   → { config, study, cells, cancelled, backend, seconds }: the qubits × layers grid, validation metrics only.
+ *   → { config, study, cells, cancelled, backend, workers, seconds }: the qubits × layers grid, validation metrics only.
  * - 'claims' { csvText, fileName, decoding?, specText?, specName?, head?, mode?, qubits?, layers?, seed?, split?, epochs?, encoders?,
  *   hidden?, depth? }
- *   → { config, study, rows, verdicts, cancelled, backend, seconds }: each quantum model beside its width-matched control.
+ *   → { config, study, rows, verdicts, cancelled, backend, workers, seconds }: each quantum model beside its width-matched control.
  * The study (as `train` reads it, `trainStudy`): the spec given, else the one proposed for the data (EstData: its preset). Head
  * 'direct' (default) or 'mechanistic' (each model a hybrid model; its config shows no mode, as `train`'s).
  * - 'mount-experiment-panels' { csvText, fileName, decoding? }: shows the ablation and claims panels on this page
  *   with the file loaded (for the browser tests).
- * Split: 'reference' or 'cv5:K'.
+ * Split: 'reference' or 'cv5:K'. `workers`: how many workers trained the runs at once (the pool: the page's thread setting).
  */
 import type { Dataset } from '../../data/types';
 import type { StudySpec } from '../../study/study-spec';
@@ -91,9 +91,9 @@ registerHeadlessCommand('ablation', async (raw) => {
     qubits: args.qubits ?? [...ABLATION_DEFAULTS.qubits],
     layers: args.layers ?? [...ABLATION_DEFAULTS.layers],
   };
-  const { cells, cancelled, backend } = await runAblationInWorker(dataset, parseSplitChoice(split), options, () => undefined);
+  const { cells, cancelled, backend, workers } = await runAblationInWorker(dataset, parseSplitChoice(split), options, () => undefined);
   const config = shownConfig(args.fileName, split, options);
-  return { config, study: options.study.name, cells, cancelled, backend, seconds: seconds(started) };
+  return { config, study: options.study.name, cells, cancelled, backend, workers, seconds: seconds(started) };
 });
 
 registerHeadlessCommand('claims', async (raw) => {
@@ -107,9 +107,14 @@ registerHeadlessCommand('claims', async (raw) => {
     qubits: args.qubits ?? CLAIMS_DEFAULTS.qubits,
     layers: args.layers ?? CLAIMS_DEFAULTS.layers,
   };
-  const { rows, verdicts, cancelled, backend } = await runClaimsInWorker(dataset, parseSplitChoice(split), options, () => undefined);
+  const { rows, verdicts, cancelled, backend, workers } = await runClaimsInWorker(
+    dataset,
+    parseSplitChoice(split),
+    options,
+    () => undefined,
+  );
   const config = shownConfig(args.fileName, split, options);
-  return { config, study: options.study.name, rows, verdicts, cancelled, backend, seconds: seconds(started) };
+  return { config, study: options.study.name, rows, verdicts, cancelled, backend, workers, seconds: seconds(started) };
 });
 
 registerHeadlessCommand('mount-experiment-panels', (raw) => {

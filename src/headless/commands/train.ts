@@ -10,39 +10,49 @@
  * - split 'reference': one model; metrics { val: {pk, pd}, test: {pk, pd} }.
  * - split 'cv5': one model per fold of crossValidationSplits (5 folds); per-fold metrics, and
  *   `metrics` / `metrics_sd` the mean and sample SD of each number across the folds.
- * The TF.js backend follows chooseBackend(request, probeWebGpu()) — 'auto' by default.
+ * The TF.js backend follows chooseBackend(request, probeWebGpu()) — 'auto' by default. On the cpu/wasm paths the
+ * quantum layer's batches are split across the page's threads (`--threads N`, workers/qnn-threads.ts):
+ * `quantum_threads` says how many it used to the end.
  */
-import { createSplitView, crossValidationSplits, DEFAULT_SPLIT_SEED, referenceSplit, type SubjectSplit } from '../../data/splits/index';
+import { crossValidationSplits, DEFAULT_SPLIT_SEED, referenceSplit } from '../../data/splits/index';
 import { studyGrouping } from '../../data/splits/split';
 import { datasetFingerprint } from '../../data/fingerprint';
 import { proposeStudy } from '../../study/guess-spec';
 import type { StudySpec } from '../../study/study-spec';
 import { describeSpecProblems, readStudySpecText } from '../../study/study-spec-reader';
 import type { Dataset } from '../../data/types';
-import {
-  DEFAULT_TRAINING,
-  disposeModel,
-  evaluateFinal,
-  MODEL_MODES,
-  type ModelMode,
-  type PkPdTrainingOptions,
-  type TargetMetrics,
-  trainPkPd,
-  type ValidationMetrics,
-} from '../../model/index';
-import { type BackendChoice, BACKEND_REQUESTS, type BackendRequest, chooseBackend, isBackendRequest } from '../../platform/compute-backend';
-import { activateBackend } from '../../platform/tfjs-runtime';
-import { probeWebGpu } from '../../platform/webgpu-probe';
-import { ENCODER_NAMES, type EncoderName, isEncoderName } from '../../quantum/resources/architecture';
+import { DEFAULT_TRAINING, MODEL_MODES, type ModelMode, type TargetMetrics } from '../../model/index';
+import { BACKEND_REQUESTS, isBackendRequest } from '../../platform/compute-backend';
+import { poolSize } from '../../platform/threads';
+import { ENCODER_NAMES, isEncoderName } from '../../quantum/resources/architecture';
 import { DEFAULT_TRAINING_CONFIG, TRAINING_LIMITS } from '../../model/training-config';
-import type { HybridFitOptions } from '../../model/mechanistic/hybrid-fit';
-import { disposeHybridModel } from '../../model/mechanistic/hybrid-model';
-import { evaluateHybridFinal, trainHybrid } from '../../model/mechanistic/hybrid-run';
+import { trainFoldsOnPool } from '../../../workers/train-fold-client';
+import {
+  type FoldResult,
+  type Metrics,
+  round,
+  TRAIN_HEADS,
+  TRAIN_SPLITS,
+  type TrainConfig,
+  type TrainHead,
+  trainOnSplit,
+  type TrainSplit,
+  useBackend,
+} from '../train-fold';
 import { type DataFileArgs, datasetOf } from '../data-file';
 import { registerHeadlessCommand } from '../registry';
+import { qnnThreadsInUse, startQnnThreads } from '../../../workers/qnn-threads';
 
-export const TRAIN_SPLITS = ['reference', 'cv5'] as const;
-export type TrainSplit = (typeof TRAIN_SPLITS)[number];
+export {
+  hybridOptions,
+  TRAIN_HEADS,
+  TRAIN_SPLITS,
+  type TrainConfig,
+  type TrainHead,
+  trainingOptions,
+  type TrainSplit,
+  useBackend,
+} from '../train-fold';
 
 export interface TrainArgs extends DataFileArgs {
   /** The study spec's text and file name (absent: the spec proposed for the data). */
@@ -58,26 +68,6 @@ export interface TrainArgs extends DataFileArgs {
   backend?: string;
   head?: string;
 }
-
-/** What the encoder's output is: the observations (the seed's direct head) or a mechanistic model's parameters (hybrid). */
-export const TRAIN_HEADS = ['direct', 'mechanistic'] as const;
-export type TrainHead = (typeof TRAIN_HEADS)[number];
-
-export interface TrainConfig {
-  csv: string;
-  head: TrainHead;
-  encoder: EncoderName;
-  mode: ModelMode;
-  qubits: number;
-  layers: number;
-  seed: number;
-  split: TrainSplit;
-  split_seed: number;
-  epochs: number;
-  backend: BackendRequest;
-}
-
-type Metrics = { val: ValidationMetrics; test: ValidationMetrics };
 
 /** The defaults of the headless `train` command (docs/architecture.md, the headless runner): the training form's. */
 const { encoder, mode, qubits, layers, seed, backend } = DEFAULT_TRAINING_CONFIG;
@@ -117,27 +107,6 @@ export function trainConfig(args: TrainArgs): TrainConfig {
   };
 }
 
-export async function useBackend(request: BackendRequest): Promise<BackendChoice> {
-  const choice = chooseBackend(request, await probeWebGpu());
-  await activateBackend(choice.backend);
-  return choice;
-}
-
-interface FoldResult {
-  split: string;
-  val_ids: string[];
-  test_ids: string[];
-  metrics: Metrics;
-  epochs: Record<string, { run: number; best: number; stop: string }>;
-  /** Trainable parameters per branch network. */
-  parameters: Record<string, { classical: number; quantum: number; total: number }>;
-  /** Per branch: the training loss and the validation loss of every epoch (z-units MSE). */
-  curves: Record<string, { train: number[]; val: (number | null)[] }>;
-  seconds: number;
-  /** A hybrid model's fit (head "mechanistic"). */
-  hybrid?: Record<string, unknown>;
-}
-
 /** The study a headless run reads: the spec given (refused with its problems when it is not one), else the one proposed for the data. */
 export function trainStudy(args: Pick<TrainArgs, 'specText' | 'specName'>, dataset: Dataset): StudySpec {
   if (args.specText === undefined) return proposeStudy(dataset, datasetFingerprint(dataset)).spec;
@@ -145,100 +114,6 @@ export function trainStudy(args: Pick<TrainArgs, 'specText' | 'specName'>, datas
   if (!reading.ok) throw new Error(`${args.specName ?? 'the spec'} is not a usable study spec: ${describeSpecProblems(reading.problems)}.`);
   return reading.spec;
 }
-
-/** The model-library training options of a headless configuration (and its study). */
-export function trainingOptions(config: TrainConfig, spec?: StudySpec): PkPdTrainingOptions {
-  return {
-    ...(spec ? { study: spec } : {}),
-    mode: config.mode,
-    encoder: config.encoder,
-    architecture: { nQubits: config.qubits, nLayers: config.layers },
-    training: { epochs: config.epochs },
-    seed: config.seed,
-  };
-}
-
-/** The hybrid model's fitting options of a headless configuration (mode does not apply: one network gives every parameter). */
-export function hybridOptions(config: TrainConfig): Omit<HybridFitOptions, 'trainIds'> {
-  return {
-    encoder: config.encoder,
-    architecture: { nQubits: config.qubits, nLayers: config.layers },
-    training: { epochs: config.epochs },
-    seed: config.seed,
-  };
-}
-
-async function trainHybridOnSplit(dataset: Dataset, split: SubjectSplit, config: TrainConfig, spec: StudySpec): Promise<FoldResult> {
-  const started = performance.now();
-  const view = createSplitView(dataset, split);
-  const trained = await trainHybrid(view, spec, hybridOptions(config));
-  const { fit } = trained;
-  try {
-    const test = evaluateHybridFinal(fit.model, view);
-    const count = fit.model.network.parameters.count();
-    return {
-      split: split.name,
-      val_ids: view.val.map((s) => split.ids[s]),
-      test_ids: [...view.testIds],
-      metrics: { val: trained.validation, test },
-      epochs: Object.fromEntries(
-        fit.rounds.map((r) => [`round${r.round}`, { run: r.epochs.run, best: r.epochs.best, stop: r.epochs.stop }]),
-      ),
-      parameters: { hybrid: count },
-      curves: {},
-      seconds: round((performance.now() - started) / 1000, 2),
-      hybrid: {
-        shifted: fit.model.shifted,
-        inputs: fit.model.inputs.columns,
-        structure: { pk: fit.fit.pk?.label ?? null, pd: fit.fit.pd?.label ?? null },
-        ofv: { without_covariates: round(fit.base.ofv, 3), rounds: fit.rounds.map((r) => round(r.ofv, 3)), kept_round: fit.keptRound },
-        network_loss: fit.rounds.map((r) => ({ train: round(r.trainLoss, 4), val: r.valLoss === null ? null : round(r.valLoss, 4) })),
-        theta: fit.model.population.theta,
-        omega: fit.model.population.omega,
-        notes: fit.notes,
-      },
-    };
-  } finally {
-    disposeHybridModel(fit.model);
-  }
-}
-
-async function trainOnSplit(dataset: Dataset, split: SubjectSplit, config: TrainConfig, spec: StudySpec): Promise<FoldResult> {
-  if (config.head === 'mechanistic') return trainHybridOnSplit(dataset, split, config, spec);
-  const started = performance.now();
-  const view = createSplitView(dataset, split);
-  const trained = await trainPkPd(view, trainingOptions(config, spec));
-  try {
-    const test = evaluateFinal(trained.model, view).metrics;
-    const epochs = Object.fromEntries(
-      Object.entries(trained.training).map(([branch, r]) => [branch, { run: r.epochsRun, best: r.bestEpoch, stop: r.stopReason }]),
-    );
-    const parameters = Object.fromEntries(trained.model.branches.map((b) => [b.name, b.network.parameters.count()]));
-    const curves = Object.fromEntries(
-      Object.entries(trained.training).map(([branch, r]) => [
-        branch,
-        {
-          train: r.history.map((h) => round(h.trainLoss, 5)),
-          val: r.history.map((h) => (h.valLoss === null ? null : round(h.valLoss, 5))),
-        },
-      ]),
-    );
-    return {
-      split: split.name,
-      val_ids: view.val.map((s) => split.ids[s]),
-      test_ids: [...view.testIds],
-      metrics: { val: trained.validation, test },
-      epochs,
-      parameters,
-      curves,
-      seconds: round((performance.now() - started) / 1000, 2),
-    };
-  } finally {
-    disposeModel(trained.model);
-  }
-}
-
-const round = (x: number, digits: number): number => Number(x.toFixed(digits));
 
 const METRIC_KEYS = ['n', 'rmse_z', 'mae_z', 'r2_z', 'rmse', 'mae', 'r2'] as const satisfies readonly (keyof TargetMetrics)[];
 
@@ -271,6 +146,8 @@ registerHeadlessCommand('train', async (args) => {
   const spec = trainStudy(input, dataset);
   const grouping = studyGrouping(dataset, spec);
   const choice = await useBackend(config.backend);
+  // the quantum layer's sub-workers (--threads N > 1, cross-origin isolated), started before the synchronous kernels need them
+  if (choice.backend !== 'webgpu') await startQnnThreads();
   const backend = { name: choice.backend, adapter: choice.adapter, reason: choice.reason };
   // A hybrid model has no mode (one network gives every parameter).
   const shown = config.head === 'mechanistic' ? { ...config, mode: null } : config;
@@ -287,11 +164,15 @@ registerHeadlessCommand('train', async (args) => {
       ...(result.hybrid ? { hybrid: result.hybrid } : {}),
       seconds: round((performance.now() - started) / 1000, 2),
       backend,
+      quantum_threads: await qnnThreadsInUse(),
     };
   }
+  const splits = crossValidationSplits(dataset, { folds: 5, seed: config.split_seed, grouping });
+  // The folds are independent trainings: on a pool of workers (one TF.js thread each) when the thread setting allows more than one.
+  const workers = Math.min(poolSize(), splits.length);
   const folds: FoldResult[] = [];
-  for (const split of crossValidationSplits(dataset, { folds: 5, seed: config.split_seed, grouping }))
-    folds.push(await trainOnSplit(dataset, split, config, spec));
+  if (workers > 1) folds.push(...(await trainFoldsOnPool(dataset, splits, config, spec, workers)));
+  else for (const split of splits) folds.push(await trainOnSplit(dataset, split, config, spec));
   const { mean, sd } = summarise(folds);
   return {
     config: shown,
@@ -301,5 +182,6 @@ registerHeadlessCommand('train', async (args) => {
     folds,
     seconds: round((performance.now() - started) / 1000, 2),
     backend,
+    workers,
   };
 });

@@ -20,8 +20,9 @@ import {
   type TrainedRun,
   trainRun,
 } from './experiment-run';
+import { type RunSchedule, runIndependent } from './independent-runs';
 import { QUANTUM_ENCODERS } from './quantum-encoders';
-import { type ExperimentProgress, ProgressClock } from './progress';
+import { type ExperimentProgress, ProgressClock, type RunEpoch } from './progress';
 import { type ClaimVerdict, judgeClaims } from './verdicts';
 import { experimentEndpoint } from '../report/labels';
 
@@ -73,68 +74,109 @@ export interface ClaimsResult {
   readonly cancelled: boolean;
 }
 
+/** One pair of the claims check: a quantum encoder's model and its control, with their verdicts. */
+export interface ClaimsPair {
+  /** The quantum model, then its control. */
+  readonly rows: [ClaimsRow, ClaimsRow];
+  readonly verdicts: ClaimVerdict[];
+}
+
+/** Progress of one pair's trainings: which of its two runs (0: the quantum model, 1: its control), its epoch, whether it finished. */
+export interface PairHooks {
+  readonly onRun?: (run: 0 | 1, epoch: RunEpoch | null, finished: boolean) => void;
+  readonly signal?: CancelSignal;
+}
+
 export interface ClaimsHooks {
   readonly onProgress?: (progress: ExperimentProgress) => void;
   /** Stops the current training; finished pairs are returned, an unfinished pair is dropped untested. */
   readonly signal?: CancelSignal;
+  /**
+   * Where the pairs train: by default here, one after another (`trainClaimsPair`); a pool of workers runs
+   * several pairs at once, each by `trainClaimsPair` there. A pair is the unit, not a model: its two models
+   * are read on the test subjects only once both have trained, so they stay in one worker.
+   */
+  readonly pairs?: RunSchedule<EncoderName, ClaimsPair, PairHooks>;
 }
 
 const rmse = (m: TargetMetrics | null): RmsePair | null => (m ? { rmseZ: m.rmse_z, rmse: m.rmse } : null);
 const targetRmse = (m: ValidationMetrics): TargetRmse => ({ pk: rmse(m.pk), pd: rmse(m.pd) });
 
-export async function runClaimsCheck(view: SplitView, options: ClaimsOptions, hooks: ClaimsHooks = {}): Promise<ClaimsResult> {
+const PAIR_BLOCKS = ['circuit', 'width-matched-control'] as const;
+
+/** The encoders of a check, after checking the options (ModelConfigError naming what is wrong). */
+export function claimsEncoders(options: ClaimsOptions): EncoderName[] {
   const encoders = options.encoders ?? QUANTUM_ENCODERS;
   for (const encoder of encoders) checkQuantumEncoder(encoder);
   checkSettings(options);
-  const runs = (encoders as EncoderName[]).flatMap((encoder) =>
-    (['circuit', 'width-matched-control'] as const).map((quantumBlocks) => ({ encoder, quantumBlocks })),
-  );
-  const clock = new ProgressClock(runs.length);
-  const rows: ClaimsRow[] = [];
-  const verdicts: ClaimVerdict[] = [];
-  for (let pair = 0; pair < runs.length / 2; pair++) {
-    const trained: TrainedRun[] = [];
-    try {
-      for (const index of [2 * pair, 2 * pair + 1]) {
-        if (hooks.signal?.aborted) break;
-        const spec = { ...runs[index], nQubits: options.qubits, nLayers: options.layers };
-        const label = runLabel(spec);
-        hooks.onProgress?.(clock.report(index, label, null));
-        const result = await trainRun(view, options, spec, {
-          signal: hooks.signal,
-          onEpoch: (epoch) => hooks.onProgress?.(clock.report(index, label, epoch)),
-        });
-        if (!result) break;
-        trained.push(result);
-        hooks.onProgress?.(clock.report(index, label, null, true));
-      }
-      if (trained.length < 2) break;
-      const control = trained[1];
-      const tests = trained.map((t) => t.test());
-      const controlBest = control.monitored.bestLoss;
-      const [q, c] = trained.map((t, i): ClaimsRow => {
-        const { monitored } = t;
-        const spec = runs[2 * pair + i];
-        return {
-          ...spec,
-          label: runLabel(spec),
-          parameters: t.parameters,
-          bestValLoss: monitored.bestLoss,
-          bestEpoch: monitored.bestEpoch,
-          epochsRun: monitored.epochsRun,
-          epochsToControlBest: t === control ? monitored.bestEpoch : epochsToReach(monitored.history, controlBest),
-          inferenceMicroseconds: t.inferenceMicroseconds(),
-          validation: targetRmse(t.validation),
-          test: targetRmse(tests[i]),
-          trainingSeconds: t.seconds,
-        };
-      });
-      rows.push(q, c);
-      const per = options.head === 'mechanistic' ? 'subject' : 'observation';
-      for (const verdict of judgeClaims(q, c, experimentEndpoint(options.study ?? null), per)) verdicts.push(verdict);
-    } finally {
-      for (const t of trained) t.dispose();
+  return [...encoders] as EncoderName[];
+}
+
+/**
+ * Trains an encoder's quantum model and its control, then reads each once on the test subjects and
+ * times it; null when cancelled (the pair is dropped untested). The same in this thread and in a pool worker.
+ */
+export async function trainClaimsPair(
+  view: SplitView,
+  options: ClaimsOptions,
+  encoder: EncoderName,
+  hooks: PairHooks = {},
+): Promise<ClaimsPair | null> {
+  const trained: TrainedRun[] = [];
+  try {
+    for (const run of [0, 1] as const) {
+      if (hooks.signal?.aborted) return null;
+      const spec = { encoder, quantumBlocks: PAIR_BLOCKS[run], nQubits: options.qubits, nLayers: options.layers };
+      hooks.onRun?.(run, null, false);
+      const result = await trainRun(view, options, spec, { signal: hooks.signal, onEpoch: (epoch) => hooks.onRun?.(run, epoch, false) });
+      if (!result) return null;
+      trained.push(result);
+      hooks.onRun?.(run, null, true);
     }
+    const control = trained[1];
+    const tests = trained.map((t) => t.test());
+    const controlBest = control.monitored.bestLoss;
+    const [q, c] = trained.map((t, i): ClaimsRow => {
+      const { monitored } = t;
+      const spec = { encoder, quantumBlocks: PAIR_BLOCKS[i] };
+      return {
+        ...spec,
+        label: runLabel(spec),
+        parameters: t.parameters,
+        bestValLoss: monitored.bestLoss,
+        bestEpoch: monitored.bestEpoch,
+        epochsRun: monitored.epochsRun,
+        epochsToControlBest: t === control ? monitored.bestEpoch : epochsToReach(monitored.history, controlBest),
+        inferenceMicroseconds: t.inferenceMicroseconds(),
+        validation: targetRmse(t.validation),
+        test: targetRmse(tests[i]),
+        trainingSeconds: t.seconds,
+      };
+    });
+    const per = options.head === 'mechanistic' ? 'subject' : 'observation';
+    return { rows: [q, c], verdicts: judgeClaims(q, c, experimentEndpoint(options.study ?? null), per) };
+  } finally {
+    for (const t of trained) t.dispose();
   }
-  return { rows, verdicts, cancelled: rows.length < runs.length };
+}
+
+export async function runClaimsCheck(view: SplitView, options: ClaimsOptions, hooks: ClaimsHooks = {}): Promise<ClaimsResult> {
+  const encoders = claimsEncoders(options);
+  const clock = new ProgressClock(2 * encoders.length);
+  const schedule = hooks.pairs ?? { parallel: 1, run: (encoder, _index, pairHooks) => trainClaimsPair(view, options, encoder, pairHooks) };
+  const pairs = await runIndependent(
+    encoders,
+    schedule.parallel,
+    (encoder, pair) => {
+      const onRun = (run: 0 | 1, epoch: RunEpoch | null, finished: boolean): void => {
+        const label = runLabel({ encoder, quantumBlocks: PAIR_BLOCKS[run] });
+        hooks.onProgress?.(clock.report(2 * pair + run, label, epoch, finished));
+      };
+      return schedule.run(encoder, pair, { signal: hooks.signal, onRun });
+    },
+    { signal: hooks.signal },
+  );
+  const done = pairs.filter((pair): pair is ClaimsPair => pair !== null);
+  const rows = done.flatMap((pair) => pair.rows);
+  return { rows, verdicts: done.flatMap((pair) => pair.verdicts), cancelled: rows.length < 2 * encoders.length };
 }

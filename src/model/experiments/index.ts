@@ -3,6 +3,7 @@ export * from './ablation';
 export * from './claims';
 export * from './epochs-to-reach';
 export * from './experiment-run';
+export * from './independent-runs';
 export * from './inference-timing';
 export * from './progress';
 export * from './quantum-encoders';

@@ -37,15 +37,23 @@ export function experimentFraction(completedRuns: number, runs: number, epoch: R
   return Math.min(1, (completedRuns + within) / runs);
 }
 
-/** Builds progress reports against one start time. */
+/**
+ * Builds progress reports against one start time. Runs may go on at once (a pool of workers): the
+ * fraction done sums each run's own fraction (finished runs 1), so it equals `experimentFraction`
+ * when they run one after another.
+ */
 export class ProgressClock {
   private readonly started = performance.now();
+  private readonly done: number[];
 
-  constructor(private readonly runs: number) {}
+  constructor(private readonly runs: number) {
+    this.done = Array.from({ length: runs }, () => 0);
+  }
 
   /** Progress of run `index` (0-based); `finished` marks the run as done. */
   report(index: number, label: string, epoch: RunEpoch | null, finished = false): ExperimentProgress {
-    const fraction = finished ? (index + 1) / this.runs : experimentFraction(index, this.runs, epoch);
+    this.done[index] = finished ? 1 : Math.max(this.done[index], experimentFraction(0, 1, epoch));
+    const fraction = Math.min(1, this.done.reduce((sum, part) => sum + part, 0) / this.runs);
     const elapsedMs = performance.now() - this.started;
     return {
       run: index + 1,

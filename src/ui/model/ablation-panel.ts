@@ -38,6 +38,7 @@ import {
   sizeProblems,
   splitField,
   unitWords,
+  workersNote,
 } from './experiment-fields';
 import { experimentStyles } from './experiment-styles';
 import { ExperimentTask } from './experiment-task';
@@ -167,7 +168,11 @@ export class AblationPanel extends LitElement {
     void this.task.start((onProgress, signal, backend) => {
       this.cells = [];
       this.cellsHead = head;
-      return runAblationInWorker(data, this.split, options, onProgress, signal, backend);
+      // Cells arrive as they finish (on a pool, not in the grid's order); the result lists them in the grid's order.
+      return runAblationInWorker(data, this.split, options, onProgress, signal, backend).then((result) => {
+        this.cells = result.cells;
+        return result;
+      });
     });
   };
 
@@ -178,7 +183,7 @@ export class AblationPanel extends LitElement {
     const time = formatDuration(r.cells.reduce((s, c) => s + c.seconds, 0) * 1000);
     return html`<p class="outcome" role="status">
       ${r.cancelled ? `Cancelled: ${total} finished before stopping` : `Finished: ${total}`} in ${time}, on ${r.backend.name}
-      (${r.backend.reason}).
+      (${r.backend.reason})${workersNote(r.workers)}.
     </p>`;
   }
 

@@ -42,6 +42,7 @@ import {
   sizeProblems,
   splitField,
   unitWords,
+  workersNote,
 } from './experiment-fields';
 import { experimentStyles } from './experiment-styles';
 import { ExperimentTask } from './experiment-task';
@@ -181,7 +182,7 @@ export class ClaimsPanel extends LitElement {
     const seconds = r.rows.reduce((s, row) => s + row.trainingSeconds, 0);
     return html`<p class="outcome" role="status">
         ${r.cancelled ? `Cancelled: ${pairs.length} finished pair${pairs.length === 1 ? '' : 's'} shown; an unfinished pair is dropped untested` : 'Finished'}
-        (training ${formatDuration(seconds * 1000)}, on ${r.backend.name}: ${r.backend.reason}).
+        (training ${formatDuration(seconds * 1000)}, on ${r.backend.name}: ${r.backend.reason}${workersNote(r.workers)}).
       </p>
       ${pairs.length > 0 ? html`${headNote(this.resultHead)}${this.table(pairs)}` : nothing}
       ${pairs.map(([q]) =>

@@ -154,6 +154,9 @@ export function advancedSizes(
 /** z-unit RMSE and losses: three decimals, so cells compare at a glance. */
 export const formatZ = (v: number | null): string => (v === null || !Number.isFinite(v) ? '–' : v.toFixed(3));
 
+/** How many workers trained the runs at once, where more than one (the pool: the thread setting, else the cores). */
+export const workersNote = (workers: number): string => (workers > 1 ? `; ${workers} workers at once` : '');
+
 export function formatDuration(ms: number): string {
   if (ms < 9950) return `${(ms / 1000).toFixed(1)} s`;
   const s = Math.round(ms / 1000);
