@@ -10,6 +10,10 @@ import type { StageKey } from '../src/pkpd/population/fit-study';
 export function fitPoolApi() {
   const host = new FitHost();
   return {
+    /** Holds a fit's study (see FitHost.load): a worker started ahead of the fit's first evaluation. */
+    load(fit: string, inputs: FitInputs): void {
+      host.load(fit, inputs);
+    },
     /** Builds a stage of a fit (see FitHost.prepare); false: send the fit's inputs. */
     prepare(fit: string, id: string, stage: StageKey, inputs: FitInputs | null): boolean {
       return host.prepare(fit, id, stage, inputs);

@@ -1,8 +1,8 @@
 /**
  * The population fit split by subject across a pool of workers (issue 16): `FitPool` drives the study
  * fit here (src/pkpd/population/fit-study.ts `fitStudyDataAsync`: the optimiser, the warm starts, the
- * sums) and sends each objective evaluation to its fit-pool workers, split by subject (or, for a
- * batch of independent points such as a Hessian's, by point: src/pkpd/foce.ts `splitRequest`). Each
+ * sums) and sends each objective evaluation to its fit-pool workers, split by subject
+ * (src/pkpd/foce.ts `splitRequest`). Each
  * worker rebuilds the stage's objective from plain data the first time it meets it (fit-pool-api.ts,
  * src/pkpd/population/fit-host.ts) and computes its part with the same code the serial fit runs, so
  * the results equal the serial fit's bit for bit. A pool of size 1 is not used: the caller fits in its
@@ -29,7 +29,7 @@ export interface FitPoolOptions {
   /** The lifelines' Web Locks (the browser's by default). */
   locks?: LifelineLocks | null;
   onCrash?: (error: WorkerCrashedError, retrying: boolean) => void;
-  /** How requests are split (default 'auto', see splitRequest); for measurements. */
+  /** How requests are split (default by subject, see splitRequest); for measurements and tests. */
   split?: SplitMode;
 }
 
@@ -80,6 +80,8 @@ export class FitPool {
     const fit = `fit-${++this.fits}`;
     const state = { reason: null as Error | null };
     this.running.add(state);
+    // Every worker starts and binds the study while this thread prepares the first stage and its starts.
+    void this.pool.map(Array.from({ length: this.pool.size }), (api) => api.load(fit, inputs)).catch(() => undefined);
     return fitStudyDataAsync(study, control, (request) => {
       // Cancelled between two evaluations (e.g. from a progress report): no more work starts.
       if (state.reason) return Promise.reject(state.reason);

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { fitFoce, fitFoceAsync, FoceObjective, type FoceProblem, splitRequest, type SubjectAnswer, type SubjectRequest } from './foce';
+import {
+  fitFoce,
+  fitFoceAsync,
+  FoceObjective,
+  type FoceProblem,
+  type SplitMode,
+  splitRequest,
+  type SubjectAnswer,
+  type SubjectRequest,
+} from './foce';
 import { createRng } from './random';
 
 /** y = A e^{η_A} e^{−k e^{η_k} t} (1 + ε), subjects with 3 to 8 observations. */
@@ -27,7 +36,7 @@ function problem(seed: number, subjects: number): FoceProblem {
  * Answers requests as a pool of `count` workers would: split, each part answered by that part's own
  * objective (a worker's copy of the problem), joined — in this thread, through the same interface.
  */
-function partitioned(p: FoceProblem, count: number, mode: 'subject' | 'point' | 'auto') {
+function partitioned(p: FoceProblem, count: number, mode: SplitMode) {
   const copies = Array.from({ length: count }, () => new FoceObjective(p));
   const weights = p.observations.map((y) => y.length);
   const sizes: number[] = [];
@@ -56,14 +65,15 @@ describe('FOCE split by subject or point', () => {
       [8, 11],
     ]);
     expect(bySubject.join(bySubject.parts.map((r) => new FoceObjective(p).subjectValues(r)))).toStrictEqual(whole);
-    const byPoint = splitRequest(objective.request(points, false), 2, weights, 'auto');
+    const byPoint = splitRequest(objective.request(points, false), 2, weights, 'point');
     expect(byPoint.parts.map((r) => [r.points.length, r.from, r.to])).toEqual([
       [2, 0, 11],
       [2, 0, 11],
     ]);
     expect(byPoint.join(byPoint.parts.map((r) => new FoceObjective(p).subjectValues(r)))).toStrictEqual(whole);
-    // Three points on two workers share out unevenly: by subject.
+    // By default: by subject, whatever the number of points.
     expect(splitRequest(objective.request(points.slice(0, 3), false), 2, weights).parts.map((r) => r.to - r.from)).toEqual([6, 5]);
+    expect(splitRequest(objective.request(points, false), 2, weights).parts.map((r) => r.points.length)).toEqual([4, 4]);
     // A kept evaluation (modes asked) is split by subject, and its modes are joined in subject order.
     const kept = objective.request([points[1]], true);
     const keptSplit = splitRequest(kept, 2, weights, 'point');
@@ -76,8 +86,9 @@ describe('FOCE split by subject or point', () => {
     const serial = fitFoce(p);
     const strip = (r: typeof serial) => ({ ...r, elapsedMs: 0 });
     for (const [count, mode] of [
-      [2, 'auto'],
       [2, 'subject'],
+      [3, 'subject'],
+      [2, 'point'],
       [3, 'point'],
     ] as const) {
       const parts = partitioned(p, count, mode);

@@ -32,17 +32,23 @@ export class FitHost {
     return this.fit === fit;
   }
 
+  /** Holds fit `fit` from its inputs (its study bound), dropping the previous fit's study and stages. */
+  load(fit: string, inputs: FitInputs): void {
+    if (this.fit === fit) return;
+    this.fit = fit;
+    this.inputs = inputs;
+    this.study = bindStudy(inputs.dataset, inputs.spec);
+    this.stages.clear();
+  }
+
   /**
    * Builds stage `id` of fit `fit` from its key; `inputs` are needed when the host does not hold the
-   * fit yet (returns false without them). A new fit drops the previous one's study and stages.
+   * fit yet (returns false without them).
    */
   prepare(fit: string, id: string, stage: StageKey, inputs: FitInputs | null): boolean {
     if (this.fit !== fit) {
       if (!inputs) return false;
-      this.fit = fit;
-      this.inputs = inputs;
-      this.study = bindStudy(inputs.dataset, inputs.spec);
-      this.stages.clear();
+      this.load(fit, inputs);
     }
     if (!this.stages.has(id)) this.stages.set(id, stageObjective(this.study!, this.inputs!.network, stage));
     return true;
