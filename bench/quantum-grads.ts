@@ -13,7 +13,7 @@ import { vjp } from '../src/quantum/simulator';
 import { reuploadingStronglyEntangling } from '../src/quantum/template';
 import { qnnLayer } from '../src/quantum/tfjs';
 import { setQnnStateReuse } from '../src/quantum/tfjs/cpu-kernels';
-import { circuitInputs } from './quantum/inputs';
+import { circuitInputs } from '../src/quantum/testing/circuit-inputs';
 import { measureThroughput, median } from './quantum/throughput';
 
 const SHAPES = [

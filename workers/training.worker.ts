@@ -1,5 +1,6 @@
 import * as Comlink from 'comlink';
 import { holdLifeline } from './worker-lifeline';
+import { startQnnThreads } from './qnn-threads';
 import type { Dataset } from '../src/data/types';
 import { importModelFile, modelFileName, modelFileText } from '../src/model/model-file';
 import type { ModelReport } from '../src/model/report/types';
@@ -77,6 +78,8 @@ const api = {
     signal = { aborted: false };
     try {
       const choice = await useBackend(config.backend);
+      // the quantum layer's sub-workers, started before the synchronous kernels need them (cpu/wasm paths)
+      if (choice.backend !== 'webgpu') await startQnnThreads();
       storedId = null;
       const backendUsed = { backend: choice.backend, adapter: choice.adapter, reason: choice.reason };
       const data = await resolveDataset(input.data);

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { CompiledCircuit } from '../../src/quantum/compile';
 import { forward } from '../../src/quantum/simulator';
-import { circuitInputs } from './inputs';
+import { circuitInputs } from '../../src/quantum/testing/circuit-inputs';
 import { measureThroughput, type Throughput } from './throughput';
 
 type QuantumCircuitClass = typeof import('quantum-circuit').default;

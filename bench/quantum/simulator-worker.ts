@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { compileCircuit } from '../../src/quantum/compile';
 import { vjp } from '../../src/quantum/simulator';
 import { reuploadingStronglyEntangling } from '../../src/quantum/template';
-import { circuitInputs } from './inputs';
+import { circuitInputs } from '../../src/quantum/testing/circuit-inputs';
 
 /** Waits for the common start, runs forward + gradient on its share until the deadline, reports samples/s. */
 const { nQubits, nLayers, batch, seed, start, deadline } = workerData as {

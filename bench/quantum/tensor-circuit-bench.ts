@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import type { CompiledCircuit } from '../../src/quantum/compile';
-import { circuitInputs } from './inputs';
+import { circuitInputs } from '../../src/quantum/testing/circuit-inputs';
 import { measureThroughput, type Throughput } from './throughput';
 
 /** A quantum layer as a TF.js function: x [B, n] and weights [L, n, 3] → readouts [B, 4n]. */

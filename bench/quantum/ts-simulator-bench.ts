@@ -1,6 +1,6 @@
 import type { CompiledCircuit } from '../../src/quantum/compile';
 import { forward, vjp } from '../../src/quantum/simulator';
-import { circuitInputs } from './inputs';
+import { circuitInputs } from '../../src/quantum/testing/circuit-inputs';
 import { measureThroughput, type Throughput } from './throughput';
 
 export interface ModeThroughput {

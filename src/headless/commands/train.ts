@@ -10,7 +10,9 @@
  * - split 'reference': one model; metrics { val: {pk, pd}, test: {pk, pd} }.
  * - split 'cv5': one model per fold of crossValidationSplits (5 folds); per-fold metrics, and
  *   `metrics` / `metrics_sd` the mean and sample SD of each number across the folds.
- * The TF.js backend follows chooseBackend(request, probeWebGpu()) — 'auto' by default.
+ * The TF.js backend follows chooseBackend(request, probeWebGpu()) — 'auto' by default. On the cpu/wasm paths the
+ * quantum layer's batches are split across the page's threads (`--threads N`, workers/qnn-threads.ts):
+ * `quantum_threads` says how many it used to the end.
  */
 import { crossValidationSplits, DEFAULT_SPLIT_SEED, referenceSplit } from '../../data/splits/index';
 import { studyGrouping } from '../../data/splits/split';
@@ -39,6 +41,7 @@ import {
 } from '../train-fold';
 import { type DataFileArgs, datasetOf } from '../data-file';
 import { registerHeadlessCommand } from '../registry';
+import { qnnThreadsInUse, startQnnThreads } from '../../../workers/qnn-threads';
 
 export {
   hybridOptions,
@@ -143,6 +146,8 @@ registerHeadlessCommand('train', async (args) => {
   const spec = trainStudy(input, dataset);
   const grouping = studyGrouping(dataset, spec);
   const choice = await useBackend(config.backend);
+  // the quantum layer's sub-workers (--threads N > 1, cross-origin isolated), started before the synchronous kernels need them
+  if (choice.backend !== 'webgpu') await startQnnThreads();
   const backend = { name: choice.backend, adapter: choice.adapter, reason: choice.reason };
   // A hybrid model has no mode (one network gives every parameter).
   const shown = config.head === 'mechanistic' ? { ...config, mode: null } : config;
@@ -159,6 +164,7 @@ registerHeadlessCommand('train', async (args) => {
       ...(result.hybrid ? { hybrid: result.hybrid } : {}),
       seconds: round((performance.now() - started) / 1000, 2),
       backend,
+      quantum_threads: await qnnThreadsInUse(),
     };
   }
   const splits = crossValidationSplits(dataset, { folds: 5, seed: config.split_seed, grouping });

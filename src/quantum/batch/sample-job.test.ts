@@ -1,22 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { compileCircuit } from '../compile';
-import type { CompiledCircuit } from '../compile';
 import { forward, forwardSamples, savedStatesBytes, savedVectorsPerSample, sumWeightRows, vjp, vjpSamples } from '../simulator';
 import { reuploadingStronglyEntangling } from '../template';
 import { GENERIC_TEMPLATES } from '../testing/generic-templates';
-import { seededRandom, uniformArray } from '../testing/random';
+import { circuitInputs } from '../testing/circuit-inputs';
 import { ForwardRecords } from './forward-records';
 import { runSamples, SerialBatchRunner } from './sample-job';
 import { SavedStatesStore } from './saved-states-store';
-
-function inputs(circuit: CompiledCircuit, batch: number, seed: number) {
-  const random = seededRandom(seed);
-  return {
-    x: uniformArray(random, batch * circuit.nInputs, -Math.PI, Math.PI),
-    weights: uniformArray(random, circuit.nWeights, 0, 2 * Math.PI),
-    cotangent: uniformArray(random, batch * circuit.nOutputs, -1, 1),
-  };
-}
 
 const CIRCUITS = [
   ['reupload n = 1, L = 2', compileCircuit(reuploadingStronglyEntangling(1, 2))],
@@ -28,7 +18,7 @@ const CIRCUITS = [
 describe('the adjoint sweep on the states a forward pass kept', () => {
   it.each(CIRCUITS)('gives the same bits as recomputing them: %s', (_, circuit) => {
     const batch = 7;
-    const { x, weights, cotangent } = inputs(circuit, batch, 41);
+    const { x, weights, cotangent } = circuitInputs(circuit, batch, 41);
     const expvals = new Float64Array(batch * circuit.nOutputs);
     const saved = forwardSamples(circuit, x, weights, 0, batch, expvals, true)!;
     expect(saved.vectors).toBe(savedVectorsPerSample(circuit));
@@ -53,7 +43,7 @@ describe('the adjoint sweep on the states a forward pass kept', () => {
 
   it('refuses states of other samples', () => {
     const circuit = CIRCUITS[1][1];
-    const { x, weights, cotangent } = inputs(circuit, 4, 3);
+    const { x, weights, cotangent } = circuitInputs(circuit, 4, 3);
     const saved = forwardSamples(circuit, x, weights, 0, 2, new Float64Array(4 * circuit.nOutputs), true)!;
     const out = { gradX: new Float64Array(4 * circuit.nInputs), weightRows: new Float64Array(4 * circuit.nWeights) };
     expect(() => vjpSamples(circuit, x, weights, 0, 4, cotangent, out, saved)).toThrow(/do not fit/);
@@ -64,7 +54,7 @@ describe('samples in parts', () => {
   it('any partition of the samples gives the serial runner’s bits, states kept or not', () => {
     const circuit = CIRCUITS[2][1];
     const batch = 13;
-    const { x, weights, cotangent } = inputs(circuit, batch, 9);
+    const { x, weights, cotangent } = circuitInputs(circuit, batch, 9);
     const serial = new SerialBatchRunner();
     const expected = {
       expvals: serial.forward(circuit, x, weights, batch, null),
@@ -130,7 +120,7 @@ describe('buffers of used states', () => {
   it('are written again by the next forward pass instead of a new allocation, with the same results', () => {
     const circuit = CIRCUITS[1][1];
     const batch = 5;
-    const { x, weights, cotangent } = inputs(circuit, batch, 12);
+    const { x, weights, cotangent } = circuitInputs(circuit, batch, 12);
     const store = new SavedStatesStore();
     const run = (key: string) => {
       const expvals = new Float64Array(batch * circuit.nOutputs);

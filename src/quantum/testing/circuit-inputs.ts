@@ -1,5 +1,5 @@
-import type { CompiledCircuit } from '../../src/quantum/compile';
-import { seededRandom, uniformArray } from '../../src/quantum/testing/random';
+import type { CompiledCircuit } from '../compile';
+import { seededRandom, uniformArray } from './random';
 
 export interface CircuitInputs {
   x: Float64Array;
