@@ -8,6 +8,8 @@ import { DoseJobCache, type DoseJob, type DoseJobResult, resultBuffers, runDoseJ
  */
 export function dosePoolApi(cache = new DoseJobCache()) {
   return {
+    /** Nothing: answered once the worker has loaded (the pool starts its workers early with it). */
+    ready: (): boolean => true,
     async run<J extends DoseJob>(job: J): Promise<DoseJobResult<J>> {
       const result = await runDoseJob(job, cache);
       return Comlink.transfer(result, resultBuffers(result));

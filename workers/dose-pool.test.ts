@@ -13,7 +13,7 @@ import { TRUTH_SCENARIOS } from '../src/pkpd/population/testing/truth-scenarios'
 import type { QuestionsSpec } from '../src/study/study-spec';
 import { dosePoolApi } from './dose-pool-api';
 import { createDosePool, type DosePool } from './dose-pool';
-import { FakeWorker } from './test-support';
+import { FakeWorker, settle } from './test-support';
 
 let workers: FakeWorker[] = [];
 
@@ -83,6 +83,16 @@ function questionsFor(local: StudyDoseSimulator): QuestionsSpec {
 }
 
 describe('the dose pool on workers', () => {
+  it('starts every worker on `start`, before any job', async () => {
+    const pool = fakePool(3);
+    expect(workers.length).toBe(0);
+    pool.start();
+    await settle();
+    expect(workers.length).toBe(3);
+    pool.terminate();
+    expect(workers.every((w) => w.terminated)).toBe(true);
+  });
+
   it('answers the questions and makes the bands as one thread does', async () => {
     const local = new StudyDoseSimulator(scenario.spec, scenario.truth, 'pd');
     const q = questionsFor(local);

@@ -10,6 +10,8 @@ import type { LifelineLocks } from './worker-lifeline';
 import { WorkerPool } from './worker-pool';
 
 export interface DosePool extends DoseJobRunner {
+  /** Starts every worker now (they load while other work runs, e.g. the fit), without waiting for them. */
+  start(): void;
   /** Ends every worker (after a run). */
   terminate(): void;
 }
@@ -31,11 +33,16 @@ export function createDosePool(
     // Comlink's remote type drops the method's type parameter.
     run: <J extends DoseJob>(job: J) => pool.run((api) => api.run(job) as Promise<DoseJobResult<J>>),
     cancel: (reason) => pool.cancel(reason),
+    // As many jobs as workers, all queued at once: each goes to a worker of its own. A failure shows on the real jobs.
+    start: () => void Promise.all(Array.from({ length: size }, () => pool.run((api) => api.ready()))).catch(() => undefined),
     terminate: () => pool.terminate(),
   };
 }
 
-/** The pool of this page or worker's thread setting, or null for one thread (the serial path). */
+/** The pool of this page or worker's thread setting, its workers started, or null for one thread (the serial path). */
 export function dosePoolFor(size = poolSize()): DosePool | null {
-  return size > 1 ? createDosePool(size) : null;
+  if (size <= 1) return null;
+  const pool = createDosePool(size);
+  pool.start();
+  return pool;
 }

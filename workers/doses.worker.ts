@@ -9,6 +9,7 @@
 import * as Comlink from 'comlink';
 import { holdLifeline } from './worker-lifeline';
 import { pooledFitter } from './fit-pool';
+import { dosePoolFor } from './dose-pool';
 import { networkContextSubjects, networkRunReport } from '../src/dose/dose-run-networks';
 import {
   checkedRunSpec,
@@ -57,11 +58,14 @@ const api = {
       // On more than one thread the fit is split by subject across fit-pool workers (fit-pool.ts), started
       // from this worker: cancelling ends this worker and them with it.
       const fitStudy = pooledFitter();
+      // And the questions' virtual subjects and replicates across dose-pool workers (dose-pool.ts), likewise.
+      const dosePool = dosePoolFor();
       return await runStudyDoses(data, spec, options, {
         onProgress: (p) => void onProgress(p),
         exportModel: modelExportsOf,
         ...(fitStudy ? { fitStudy } : {}),
-      });
+        dosePool,
+      }).finally(() => dosePool?.terminate());
     } finally {
       releaseProxy(onProgress);
     }
@@ -155,9 +159,11 @@ const api = {
       ]);
       const choice = chooseBackend(options.backend ?? 'auto', await probeWebGpu());
       await activateBackend(choice.backend);
+      // The questions on dose-pool workers (the network's covariates computed here, dose-pool.ts `poolPopulation`).
+      const dosePool = dosePoolFor();
       return await failOnGpuLoss(
-        runHybridDoses(data, spec, options, settings, { onProgress: (p) => void onProgress(p), exportModel: modelExportsOf }),
-      );
+        runHybridDoses(data, spec, options, settings, { onProgress: (p) => void onProgress(p), exportModel: modelExportsOf, dosePool }),
+      ).finally(() => dosePool?.terminate());
     } finally {
       releaseProxy(onProgress);
     }

@@ -4,6 +4,7 @@
  * flags and parameter-uncertainty spreads, and per scenario × regimen what was evaluated and the
  * best share found (why a target was not reached). Numbers are rounded to 4–6 significant digits.
  */
+import { Fnv1a64 } from '../data/hash';
 import { maxOf } from '../data/min-max';
 import { toHeadlessAnswers, type DoseQuestionsResult } from './dose-questions';
 
@@ -64,4 +65,23 @@ export function answersReport(result: DoseQuestionsResult): unknown[] {
       ...(a.steadyState ? { steady_state_worst_relative_difference: Number(a.steadyState.worstRelativeDifference.toExponential(2)) } : {}),
     };
   });
+}
+
+/**
+ * FNV-1a 64 of every number of a result, full precision: each answer's dose, fraction, interval,
+ * steady-state check and uncertainty spread, each curve's points (dose, successes) and band — to tell
+ * two runs identical (e.g. on 1 thread and on a pool: bench/threads-doses.ts).
+ */
+export function resultsDigest(result: Pick<DoseQuestionsResult, 'answers' | 'curves'>): string {
+  const hash = new Fnv1a64();
+  for (const a of result.answers) {
+    const u = a.uncertainty;
+    hash.numbers([a.dose ?? Number.NaN, a.fraction ?? Number.NaN, ...(a.ci ?? []), a.steadyState?.worstRelativeDifference ?? Number.NaN]);
+    hash.numbers(u ? [u.p05, u.median, u.p95, u.notReached] : []);
+  }
+  for (const c of result.curves) {
+    hash.numbers(c.points.flatMap((p) => [p.dose, p.successes]));
+    hash.numbers((c.band ?? []).flatMap((b) => [b.dose, b.p05, b.median, b.p95]));
+  }
+  return hash.hex();
 }

@@ -4,11 +4,12 @@
  *
  *   - the virtual population split by subject (`PooledStudySimulator`): every simulation of the
  *     questions — the summaries of each subject's endpoint at a batch of doses (`simulate`) and each
- *     subject's range of successful grid doses (`successRanges`) — runs on contiguous ranges of
- *     subjects, one per worker, and the parts are put back in subject order. Each subject's numbers
- *     depend on that subject only, so they are the same bit for bit; the success shares, searches and
- *     checks are then made from them in this thread as before. The steady-state check simulates its
- *     slowest subjects (chosen here, `steadyStateSubjects`) in a job of its own;
+ *     subject's range of successful grid doses (`successRanges`) — runs on `size` contiguous ranges of
+ *     subjects, the first in this thread (which would otherwise wait) while the others run on workers,
+ *     and the parts are put back in subject order. Each subject's numbers depend on that subject only,
+ *     so they are the same bit for bit; the success shares, searches and checks are then made from them
+ *     in this thread as before. The steady-state check simulates its slowest subjects (chosen here,
+ *     `steadyStateSubjects`) in a job of its own, on a worker the ranges leave free;
  *   - the parameter-uncertainty replicates (`replicateJob`): each drawn model's ranges over every curve
  *     in one job (dose-questions.ts `replicateRanges`); the bands are made from them in replicate order.
  *
@@ -268,6 +269,8 @@ export class PooledStudySimulator implements RangeSimulator {
   readonly covariates: readonly string[];
   private readonly recipe: Keyed<SimulatorRecipe>;
   private readonly parts = new WeakMap<VirtualPopulation, Split>();
+  /** This thread's part of the work: the same jobs, run here (`runDoseJob`). */
+  private readonly here = new DoseJobCache();
 
   constructor(
     readonly local: StudyDoseSimulator,
@@ -286,18 +289,22 @@ export class PooledStudySimulator implements RangeSimulator {
     if (request.signal?.aborted) throw new DoseSearchCancelledError();
     const { population, signal, checkSteadyState, ...plain } = request;
     const { ranges, slices } = this.split(population);
-    const jobs = slices.map(
-      (slice) => () =>
-        this.runner.run({ kind: 'simulate', recipe: this.recipe, population: slice, request: { ...plain, checkSteadyState: false } }),
-    );
-    if (checkSteadyState) {
-      // The check's subjects alone: the check reads nothing else (study-simulator.ts `check`).
-      const checked = this.split(population).checked();
-      jobs.push(() =>
-        this.runner.run({ kind: 'simulate', recipe: this.recipe, population: checked, request: { ...plain, checkSteadyState: true } }),
-      );
-    }
-    const batches = await awaitJobs(this.runner, jobs, signal);
+    const jobs = slices.map((slice): SimulateJob => ({
+      kind: 'simulate',
+      recipe: this.recipe,
+      population: slice,
+      request: { ...plain, checkSteadyState: false },
+    }));
+    // The check's subjects alone: the check reads nothing else (study-simulator.ts `check`).
+    const check: SimulateJob | null = checkSteadyState
+      ? {
+          kind: 'simulate',
+          recipe: this.recipe,
+          population: this.split(population).checked(),
+          request: { ...plain, checkSteadyState: true },
+        }
+      : null;
+    const { parts: batches, extra } = await this.dispatch(jobs, check, signal);
     const n = population.size;
     const P = batches[0].grid.length;
     const summaries = plain.summaries ?? ['max'];
@@ -308,7 +315,7 @@ export class PooledStudySimulator implements RangeSimulator {
         for (const s of summaries) (merged[s] as Float64Array).set(piece[s] as Float64Array, from);
         if (merged.profiles) merged.profiles.set(piece.profiles as Float64Array, from * P);
       });
-      if (checkSteadyState) merged.steadyState = batches[ranges.length].results[a].steadyState;
+      if (extra) merged.steadyState = extra.results[a].steadyState;
       return merged;
     });
     return { regimen: request.regimen, grid: batches[0].grid, results };
@@ -326,15 +333,12 @@ export class PooledStudySimulator implements RangeSimulator {
     this.local.checkRequest({ regimen, gridStep, amounts: doses });
     if (signal?.aborted) throw new DoseSearchCancelledError();
     const { ranges, slices } = this.split(population);
-    const parts = await awaitJobs(
-      this.runner,
-      slices.map((slice, k) => () => {
-        const [from, to] = ranges[k];
-        const part = guess ? { guess: { first: guess.first.slice(from, to), last: guess.last.slice(from, to) } } : {};
-        return this.runner.run({ kind: 'ranges', recipe: this.recipe, population: slice, regimen, gridStep, doses, criterion, ...part });
-      }),
-      signal,
-    );
+    const jobs = slices.map((slice, k): RangesJob => {
+      const [from, to] = ranges[k];
+      const part = guess ? { guess: { first: guess.first.slice(from, to), last: guess.last.slice(from, to) } } : {};
+      return { kind: 'ranges', recipe: this.recipe, population: slice, regimen, gridStep, doses, criterion, ...part };
+    });
+    const { parts } = await this.dispatch(jobs, null, signal);
     const first = new Int32Array(population.size);
     const last = new Int32Array(population.size);
     ranges.forEach(([from], k) => {
@@ -342,6 +346,28 @@ export class PooledStudySimulator implements RangeSimulator {
       last.set(parts[k].last, from);
     });
     return { first, last };
+  }
+
+  /**
+   * Runs the parts of a population, and `extra` (a job of its own): the first part in this thread —
+   * after the others are sent, while they run — the others and `extra` on the pool; the parts' results
+   * in part order.
+   */
+  private async dispatch<J extends SimulateJob | RangesJob>(
+    jobs: readonly J[],
+    extra: J | null,
+    signal?: CancelSignal,
+  ): Promise<{ parts: DoseJobResult<J>[]; extra: DoseJobResult<J> | null }> {
+    const [own, ...sent] = jobs;
+    const pooled = extra ? [...sent, extra] : sent;
+    const results = await awaitJobs(
+      this.runner,
+      [...pooled.map((job) => () => this.runner.run(job)), () => runDoseJob(own, this.here)],
+      signal,
+    );
+    const mine = results.pop()!;
+    const extraResult = extra ? results.pop()! : null;
+    return { parts: [mine, ...results], extra: extraResult };
   }
 
   /** The population's ranges of subjects and their slices, made once per population. */

@@ -18,6 +18,7 @@ import { describeCriterion } from './criterion';
 import type { DoseAnswer, DoseProgress, DoseQuestionsResult, DoseResponseCurve, UncertaintySummary } from './dose-questions';
 import { DoseSettingsError } from './errors';
 import type { CancelSignal } from './steady-state';
+import type { DoseJobRunner } from './dose-pool';
 import { answerFittedStudyQuestions, studyQuestions } from './study-questions';
 import type { StudySimulatorOptions } from './study-simulator';
 
@@ -59,6 +60,8 @@ export interface DoseRunControl {
    * the same results); absent: `fitStudy` in this thread.
    */
   fitStudy?: (dataset: Dataset, spec: StudySpec, control: StudyFitControl) => Promise<StudyFitResult>;
+  /** Workers for the questions' simulations and replicates (dose-pool.ts; the dose worker passes workers/dose-pool.ts); absent: this thread. */
+  dosePool?: DoseJobRunner | null;
 }
 
 /** The questions as a run answered them, shared by every model of the run. */
@@ -265,7 +268,7 @@ export async function fittedRunReport(
       uncertainty: { replicates: options.uncertaintyReplicates },
       ...(extra.simulator ? { simulator: extra.simulator } : {}),
     },
-    { signal: control.signal, onProgress: progress },
+    { signal: control.signal, onProgress: progress, pool: control.dosePool },
   );
   const started = performance.now();
   const total = options.vpcReplicates;

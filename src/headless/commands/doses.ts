@@ -3,7 +3,9 @@
  * - 'doses-mechanistic' { csvText, fileName, decoding?, specText?, specName?, seed?, nVirtual? }: the
  *   dose questions of the study spec (its `questions`: scenario and regimen names, criterion, targets,
  *   units) answered from the population model the spec describes, fitted to the file
- *   (src/dose/study-questions.ts), with 20-draw parameter-uncertainty bands. Without a spec, the
+ *   (src/dose/study-questions.ts), with 20-draw parameter-uncertainty bands; on more than one thread
+ *   (`--threads N`, else the cores) the virtual subjects and the replicates are simulated on a pool of
+ *   workers (workers/dose-pool.ts), with the same numbers. Without a spec, the
  *   EstData preset (public/demo/EstData.study.json) — the challenge's five questions, as before. The
  *   inputs are read by doses-inputs.ts, which the Node runner also uses to refuse bad inputs before
  *   it starts a browser.
@@ -22,7 +24,7 @@
 import { maxOf } from '../../data/min-max';
 import { createSplitView, referenceSplit } from '../../data/splits/index';
 import { studyGrouping } from '../../data/splits/split';
-import { answersReport, curveSummaries } from '../../dose/answers-report';
+import { answersReport, curveSummaries, resultsDigest } from '../../dose/answers-report';
 import { type DoseAnswer, type DoseQuestionsResult, toHeadlessAnswers } from '../../dose/dose-questions';
 import type { QuestionsSpec } from '../../study/study-spec';
 import { answerNetworkStudyQuestions } from '../../dose/network-questions';
@@ -30,6 +32,7 @@ import { answerFittedStudyQuestions, answerStudyDoseQuestions } from '../../dose
 import { disposeModel, trainPkPd } from '../../model/index';
 import { disposeHybridModel, hybridDerivedCovariates } from '../../model/mechanistic/hybrid-model';
 import { trainHybrid } from '../../model/mechanistic/hybrid-run';
+import { dosePoolFor } from '../../../workers/dose-pool';
 import { type DataFileArgs, datasetOf } from '../data-file';
 import { registerHeadlessCommand } from '../registry';
 import { type DosesInputArgs, readDosesInputs } from './doses-inputs';
@@ -85,7 +88,10 @@ function steadyStateSummary(answers: readonly Pick<DoseAnswer, 'steadyState'>[])
 registerHeadlessCommand('doses-mechanistic', async (args) => {
   const input = args as StudyDosesArgs;
   const { spec, source } = readDosesInputs(input);
-  const result = await answerStudyDoseQuestions(datasetOf(input), spec, { questions: questionChanges(input) });
+  const pool = dosePoolFor();
+  const result = await answerStudyDoseQuestions(datasetOf(input), spec, { questions: questionChanges(input) }, { pool }).finally(() =>
+    pool?.terminate(),
+  );
   const { fit } = result;
   return {
     model: 'mechanistic',
@@ -110,6 +116,8 @@ registerHeadlessCommand('doses-mechanistic', async (args) => {
       grid_steps: result.settings.gridSteps,
     },
     backend: 'cpu (pure TypeScript, headless Chromium main thread)',
+    dose_workers: pool ? pool.size : 0,
+    results_digest: resultsDigest(result),
   };
 });
 
@@ -175,10 +183,13 @@ registerHeadlessCommand('doses-hybrid', async (args) => {
   const { model } = trained.fit;
   const trainedAt = performance.now();
   try {
-    const result = await answerFittedStudyQuestions(trained.fit.fit, model.spec, {
-      questions: questionChanges(input),
-      simulator: { derived: hybridDerivedCovariates(model) },
-    });
+    const pool = dosePoolFor();
+    const result = await answerFittedStudyQuestions(
+      trained.fit.fit,
+      model.spec,
+      { questions: questionChanges(input), simulator: { derived: hybridDerivedCovariates(model) } },
+      { pool },
+    ).finally(() => pool?.terminate());
     return {
       model: config.encoder,
       head: 'mechanistic',
