@@ -7,13 +7,14 @@
  * infusions written with ADDL/II, indirect inhibition of production: PK then PD by FOCE-I, covariance
  * steps included) simulated with 200 subjects (simulate-study.ts, seed 2003, as bench/fit-speed.ts).
  *
- *   flock /tmp/qpkpd-heavy.lock npx tsx scripts/vite-run.ts bench/threads-fit.ts [--no-build] > bench/results-threads-fit-DATE.json
+ *   flock /tmp/qpkpd-heavy.lock npx tsx scripts/vite-run.ts bench/threads-fit.ts [--no-build] [--out bench/results-threads-fit-DATE.json]
  *   BENCH_ROUNDS (default 3), BENCH_SUBJECTS (default 200), BENCH_THREADS (default 2).
  *
- * Prints JSON: each run's seconds (the command's wall time seen from Node, and the fit's own seconds),
+ * Prints JSON (also written to --out: the build's own messages go to stdout too): each run's seconds (the command's wall time seen from Node, and the fit's own seconds),
  * the medians and the ratio 1 thread / N threads, and whether the results are identical: the same
  * fingerprint of every number of the fit (src/pkpd/population/fit-fingerprint.ts) and the same report.
  */
+import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { ingestText } from '../src/data/ingest';
 import { simulateStudyTrial } from '../src/pkpd/population/simulate-study';
@@ -25,6 +26,8 @@ const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 const SUBJECTS = Number(process.env.BENCH_SUBJECTS ?? 200);
 const THREADS = Number(process.env.BENCH_THREADS ?? 2);
 const build = !process.argv.includes('--no-build');
+const outAt = process.argv.indexOf('--out');
+const out = outAt >= 0 ? process.argv[outAt + 1] : undefined;
 
 const index = TRUTH_SCENARIOS.findIndex((s) => s.truth.pd?.family === 'indirect');
 const scenario = TRUTH_SCENARIOS[index];
@@ -124,4 +127,6 @@ const report = {
   fingerprint: outputs[0].fingerprint,
   mismatches,
 };
-process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+const text = `${JSON.stringify(report, null, 2)}\n`;
+process.stdout.write(text);
+if (out) writeFileSync(out, text);

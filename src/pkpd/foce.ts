@@ -68,10 +68,14 @@ export interface ResidualSpec {
   combined?: ResidualCombination;
 }
 
-export interface FoceProblem {
+/** The estimated parameters of a FOCE problem, with their initial values. */
+export interface FoceParameters {
   thetas: ThetaSpec[];
   etas: EtaSpec[];
   residual: ResidualSpec;
+}
+
+export interface FoceProblem extends FoceParameters {
   /** Observations per subject, on the modelled scale (e.g. log concentration). */
   observations: readonly Float64Array[];
   /**
@@ -245,7 +249,7 @@ function derivative(transform: Transform, x: number): number {
 }
 
 /** The estimated parameters of a problem: names, transforms, the free θ, and the starting point (estimation scale). */
-function parameterLayout(problem: FoceProblem): { names: string[]; transforms: Transform[]; freeTheta: number[]; x0: Float64Array } {
+function parameterLayout(problem: FoceParameters): { names: string[]; transforms: Transform[]; freeTheta: number[]; x0: Float64Array } {
   const names: string[] = [];
   const transforms: Transform[] = [];
   const freeTheta: number[] = [];
@@ -277,7 +281,7 @@ function parameterLayout(problem: FoceProblem): { names: string[]; transforms: T
 }
 
 /** The problem's starting point on the estimation scale (its initial values transformed). */
-export function startPoint(problem: FoceProblem): Float64Array {
+export function startPoint(problem: FoceParameters): Float64Array {
   return parameterLayout(problem).x0;
 }
 

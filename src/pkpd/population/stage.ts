@@ -29,6 +29,7 @@ import {
   startPoint,
   type CancelSignal,
   type FitControl,
+  type FoceParameters,
   type FoceProblem,
   type FoceResult,
   type SubjectAnswer,
@@ -294,7 +295,8 @@ export interface StageStart {
   residual?: { additive?: number; proportional?: number };
 }
 
-export function stageProblem(data: StageData, start: StageStart): FoceProblem {
+/** The estimated parameters of the stage's FOCE problem with their initial values from `start`. */
+export function stageParameters(data: StageData, start: StageStart): FoceParameters {
   const { model, residual } = data;
   const thetas: ThetaSpec[] = model.thetas.map((t) => {
     const initial = t.fixed ? (t.fixedValue as number) : start.theta[t.name];
@@ -310,13 +312,16 @@ export function stageProblem(data: StageData, start: StageStart): FoceProblem {
   if (residual.additive !== undefined) residualSpec.additive = r.additive ?? residual.additive;
   if (residual.proportional !== undefined) residualSpec.proportional = r.proportional ?? residual.proportional;
   if (residual.combined) residualSpec.combined = residual.combined;
+  return { thetas, etas, residual: residualSpec };
+}
+
+export function stageProblem(data: StageData, start: StageStart): FoceProblem {
+  const { model, residual } = data;
   const log = residual.scale === 'log';
   const floor = data.floor;
   const slots = data.slots;
   return {
-    thetas,
-    etas,
-    residual: residualSpec,
+    ...stageParameters(data, start),
     observations: data.subjects.map((d) => (log ? Float64Array.from(d.dv, Math.log) : d.dv)),
     ...(data.censored > 0 ? { censored: data.subjects.map((d) => d.blq) } : {}),
     predict: (theta, eta, i, out) => {
@@ -361,7 +366,7 @@ export function* bestStartSteps(
   if (candidates.length === 1) return candidates[0];
   const objective = new FoceObjective(stageProblem(data, candidates[0]), signal);
   objective.innerMaxIterations = 20;
-  const points = candidates.map((c) => startPoint(stageProblem(data, c)));
+  const points = candidates.map((c) => startPoint(stageParameters(data, c)));
   const ofvs = yield* mapRequests(objectiveValues(objective, points, false), (request) => ({ objective, request }));
   let best = candidates[0];
   let bestOfv = Infinity;
