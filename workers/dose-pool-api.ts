@@ -10,6 +10,8 @@ export function dosePoolApi(cache = new DoseJobCache()) {
   return {
     /** Nothing: answered once the worker has loaded (the pool starts its workers early with it). */
     ready: (): boolean => true,
+    /** Forgets the simulators and populations kept (after a run). */
+    clear: (): void => cache.clear(),
     async run<J extends DoseJob>(job: J): Promise<DoseJobResult<J>> {
       const result = await runDoseJob(job, cache);
       return Comlink.transfer(result, resultBuffers(result));

@@ -93,6 +93,26 @@ describe('the dose pool on workers', () => {
     expect(workers.every((w) => w.terminated)).toBe(true);
   });
 
+  it('empties every worker’s cache on `release`, keeping the workers', async () => {
+    const cleared: number[] = [];
+    const pool = createDosePool(
+      2,
+      () => {
+        const index = workers.length;
+        const worker = new FakeWorker({ ...dosePoolApi(), clear: () => void cleared.push(index) });
+        workers.push(worker);
+        return worker as unknown as Worker;
+      },
+      null,
+    );
+    pool.start();
+    await pool.release();
+    expect(cleared.sort()).toEqual([0, 1]);
+    expect(workers.length).toBe(2);
+    expect(workers.some((w) => w.terminated)).toBe(false);
+    pool.terminate();
+  });
+
   it('answers the questions and makes the bands as one thread does', async () => {
     const local = new StudyDoseSimulator(scenario.spec, scenario.truth, 'pd');
     const q = questionsFor(local);

@@ -9,7 +9,7 @@
 import * as Comlink from 'comlink';
 import { holdLifeline } from './worker-lifeline';
 import { pooledFitter } from './fit-pool';
-import { dosePoolFor } from './dose-pool';
+import { sharedDosePool } from './dose-pool';
 import { networkContextSubjects, networkRunReport } from '../src/dose/dose-run-networks';
 import {
   checkedRunSpec,
@@ -59,13 +59,13 @@ const api = {
       // from this worker: cancelling ends this worker and them with it.
       const fitStudy = pooledFitter();
       // And the questions' virtual subjects and replicates across dose-pool workers (dose-pool.ts), likewise.
-      const dosePool = dosePoolFor();
+      const dosePool = sharedDosePool();
       return await runStudyDoses(data, spec, options, {
         onProgress: (p) => void onProgress(p),
         exportModel: modelExportsOf,
         ...(fitStudy ? { fitStudy } : {}),
         dosePool,
-      }).finally(() => dosePool?.terminate());
+      }).finally(() => dosePool?.release());
     } finally {
       releaseProxy(onProgress);
     }
@@ -160,10 +160,10 @@ const api = {
       const choice = chooseBackend(options.backend ?? 'auto', await probeWebGpu());
       await activateBackend(choice.backend);
       // The questions on dose-pool workers (the network's covariates computed here, dose-pool.ts `poolPopulation`).
-      const dosePool = dosePoolFor();
+      const dosePool = sharedDosePool();
       return await failOnGpuLoss(
         runHybridDoses(data, spec, options, settings, { onProgress: (p) => void onProgress(p), exportModel: modelExportsOf, dosePool }),
-      ).finally(() => dosePool?.terminate());
+      ).finally(() => dosePool?.release());
     } finally {
       releaseProxy(onProgress);
     }

@@ -114,6 +114,12 @@ export class DoseJobCache {
   population({ key, value }: Keyed<VirtualPopulation>): VirtualPopulation {
     return remember(this.populations, key, this.maxPopulations, () => value);
   }
+
+  /** Forgets everything kept (the simulators' per-subject states with them). */
+  clear(): void {
+    this.simulators.clear();
+    this.populations.clear();
+  }
 }
 
 function remember<T>(map: Map<string, T>, key: string, max: number, make: () => T): T {

@@ -32,7 +32,7 @@ import { answerFittedStudyQuestions, answerStudyDoseQuestions } from '../../dose
 import { disposeModel, trainPkPd } from '../../model/index';
 import { disposeHybridModel, hybridDerivedCovariates } from '../../model/mechanistic/hybrid-model';
 import { trainHybrid } from '../../model/mechanistic/hybrid-run';
-import { dosePoolFor } from '../../../workers/dose-pool';
+import { sharedDosePool } from '../../../workers/dose-pool';
 import { type DataFileArgs, datasetOf } from '../data-file';
 import { registerHeadlessCommand } from '../registry';
 import { type DosesInputArgs, readDosesInputs } from './doses-inputs';
@@ -88,9 +88,9 @@ function steadyStateSummary(answers: readonly Pick<DoseAnswer, 'steadyState'>[])
 registerHeadlessCommand('doses-mechanistic', async (args) => {
   const input = args as StudyDosesArgs;
   const { spec, source } = readDosesInputs(input);
-  const pool = dosePoolFor();
+  const pool = sharedDosePool();
   const result = await answerStudyDoseQuestions(datasetOf(input), spec, { questions: questionChanges(input) }, { pool }).finally(() =>
-    pool?.terminate(),
+    pool?.release(),
   );
   const { fit } = result;
   return {
@@ -183,13 +183,13 @@ registerHeadlessCommand('doses-hybrid', async (args) => {
   const { model } = trained.fit;
   const trainedAt = performance.now();
   try {
-    const pool = dosePoolFor();
+    const pool = sharedDosePool();
     const result = await answerFittedStudyQuestions(
       trained.fit.fit,
       model.spec,
       { questions: questionChanges(input), simulator: { derived: hybridDerivedCovariates(model) } },
       { pool },
-    ).finally(() => pool?.terminate());
+    ).finally(() => pool?.release());
     return {
       model: config.encoder,
       head: 'mechanistic',
