@@ -13,9 +13,13 @@
  * Prints JSON (also written to --out: the build's own messages go to stdout too): each run's seconds (the command's wall time seen from Node, and the fit's own seconds),
  * the medians and the ratio 1 thread / N threads, and whether the results are identical: the same
  * fingerprint of every number of the fit (src/pkpd/population/fit-fingerprint.ts) and the same report.
+ * `parallel_capacity`: before and after the fits, the throughput of 2 Node worker threads running a
+ * plain arithmetic loop relative to 1 (2.0 on two idle cores): how much of the second core other jobs
+ * on this shared machine left to the run.
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { ingestText } from '../src/data/ingest';
 import { simulateStudyTrial } from '../src/pkpd/population/simulate-study';
 import { TRUTH_SCENARIOS } from '../src/pkpd/population/testing/truth-scenarios';
@@ -53,6 +57,31 @@ const median = (xs: readonly number[]): number => {
   return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 };
 
+/** Milliseconds for `n` worker threads to run the same arithmetic loop each, all at once. */
+function loops(n: number): Promise<number> {
+  const source = `let s = 0; for (let i = 0; i < 2e8; i++) s += Math.sqrt(i) * 1e-9; require('node:worker_threads').parentPort.postMessage(s);`;
+  const started = performance.now();
+  return Promise.all(
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const worker = new Worker(source, { eval: true });
+          worker.once('message', () => void worker.terminate().then(() => resolve()));
+          worker.once('error', reject);
+        }),
+    ),
+  ).then(() => performance.now() - started);
+}
+
+/** Throughput of 2 threads over 1 on the arithmetic loop (median of 3). */
+async function parallelCapacity(): Promise<number> {
+  const ratios: number[] = [];
+  for (let i = 0; i < 3; i++) ratios.push((2 * (await loops(1))) / (await loops(2)));
+  return Number(median(ratios).toFixed(2));
+}
+
+const capacityBefore = await parallelCapacity();
 let built = !build;
 async function runFit(threads: number): Promise<{ wall: number; output: FitOutput }> {
   const session = await openHeadlessSession({ build: !built, threads });
@@ -91,6 +120,7 @@ for (let round = 0; round < ROUNDS; round++) {
   }
 }
 load.after = loadavg().map((v) => Number(v.toFixed(2)));
+const capacityAfter = await parallelCapacity();
 
 const med = (which: 'serial' | 'pool', what: 'wall' | 'fit'): number => median(runs[which][what]);
 const report = {
@@ -100,6 +130,7 @@ const report = {
   date: new Date().toISOString().slice(0, 10),
   machine: `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}, Debian Chromium headless`,
   load_average_1_5_15: load,
+  parallel_capacity: { before: capacityBefore, after: capacityAfter },
   scenario: scenario.name,
   subjects: SUBJECTS,
   seed,

@@ -8,7 +8,7 @@
  */
 import * as Comlink from 'comlink';
 import { holdLifeline } from './worker-lifeline';
-import { pooledFitter } from './fit-pool';
+import { sharedFitPool } from './fit-pool';
 import { sharedDosePool } from './dose-pool';
 import { networkContextSubjects, networkRunReport } from '../src/dose/dose-run-networks';
 import {
@@ -34,6 +34,8 @@ import type { PkPdModel } from '../src/model/pkpd-model';
 import { type BackendRequest, chooseBackend } from '../src/platform/compute-backend';
 import { probeWebGpu } from '../src/platform/webgpu-probe';
 import type { StudySpec } from '../src/study/study-spec';
+import type { Dataset } from '../src/data/types';
+import type { StudyFitControl } from '../src/pkpd/population/fit-study';
 import { isHybridModelMeta, loadTrainedModel } from '../src/store/models';
 import { PatientModelError } from '../src/patient/population-model';
 import { type DatasetSource, resolveDataset } from '../src/store/dataset-source';
@@ -54,16 +56,17 @@ const api = {
     onProgress: (progress: DoseRunProgress) => void,
   ): Promise<MechanisticRunReport> {
     try {
-      const data = await resolveDataset(source);
       // On more than one thread the fit is split by subject across fit-pool workers (fit-pool.ts), started
-      // from this worker: cancelling ends this worker and them with it.
-      const fitStudy = pooledFitter();
+      // from this worker (they start while the dataset is read, and are kept for the next run):
+      // cancelling ends this worker and them with it.
+      const fitPool = sharedFitPool();
+      const data = await resolveDataset(source);
       // And the questions' virtual subjects and replicates across dose-pool workers (dose-pool.ts), likewise.
       const dosePool = sharedDosePool();
       return await runStudyDoses(data, spec, options, {
         onProgress: (p) => void onProgress(p),
         exportModel: modelExportsOf,
-        ...(fitStudy ? { fitStudy } : {}),
+        ...(fitPool ? { fitStudy: (d: Dataset, s: StudySpec, c: StudyFitControl) => fitPool.fitStudy(d, s, c) } : {}),
         dosePool,
       }).finally(() => dosePool?.release());
     } finally {

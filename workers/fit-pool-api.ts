@@ -10,6 +10,10 @@ import type { StageKey } from '../src/pkpd/population/fit-study';
 export function fitPoolApi() {
   const host = new FitHost();
   return {
+    /** Answers once the worker runs (FitPool.start). */
+    ready(): boolean {
+      return true;
+    },
     /** Holds a fit's study (see FitHost.load): a worker started ahead of the fit's first evaluation. */
     load(fit: string, inputs: FitInputs): void {
       host.load(fit, inputs);

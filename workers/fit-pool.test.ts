@@ -8,7 +8,7 @@ import type { StudySpec } from '../src/study/study-spec';
 import { describeSpecProblems, readStudySpec } from '../src/study/study-spec-reader';
 import { fitPoolApi } from './fit-pool-api';
 import { FitPool } from './fit-pool';
-import { FakeWorker } from './test-support';
+import { FakeWorker, settle } from './test-support';
 
 let workers: FakeWorker[] = [];
 let calls = 0;
@@ -99,10 +99,15 @@ describe('FitPool: the study fit split across workers', () => {
     expect(fingerprint(byPoint)).toStrictEqual(serial);
   }, 60_000);
 
-  it('keeps serving later fits (new inputs reach workers that held an earlier fit)', async () => {
+  it('starts its workers ahead of a fit and keeps serving later fits (new inputs reach workers that held an earlier fit)', async () => {
     const first = trial(1, 12, 3);
     const second = trial(1, 14, 4);
     const fits = pool(2);
+    // start(): every worker starts ahead of the first fit.
+    fits.start();
+    await settle();
+    expect(fits.started).toBe(2);
+    expect(calls).toBe(0);
     await fits.fitStudy(first.dataset, first.spec, { covariance: false });
     const again = await fits.fitStudy(second.dataset, second.spec, { covariance: false });
     expect(fingerprint(again)).toStrictEqual(fingerprint(fitStudy(second.dataset, second.spec, { covariance: false })));

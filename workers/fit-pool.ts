@@ -6,7 +6,7 @@
  * worker rebuilds the stage's objective from plain data the first time it meets it (fit-pool-api.ts,
  * src/pkpd/population/fit-host.ts) and computes its part with the same code the serial fit runs, so
  * the results equal the serial fit's bit for bit. A pool of size 1 is not used: the caller fits in its
- * own thread (`fitStudy`), today's serial path.
+ * own thread (`fitStudy`), today's serial path (`sharedFitPool`).
  */
 import * as Comlink from 'comlink';
 import type { Dataset } from '../src/data/types';
@@ -89,6 +89,11 @@ export class FitPool {
     }).finally(() => this.running.delete(state));
   }
 
+  /** Starts every worker (each loads its code) ahead of the first fit. */
+  start(): void {
+    void this.pool.map(Array.from({ length: this.pool.size }), (api) => api.ready()).catch(() => undefined);
+  }
+
   /** Ends every worker: every running fit rejects with `reason`. */
   cancel(reason: Error): void {
     for (const state of this.running) state.reason = reason;
@@ -132,29 +137,20 @@ async function evaluateOn(
   return prepared;
 }
 
-/**
- * A fitter on a pool of `size` workers (default: the pool size of this page or worker), or undefined
- * where a pool would not help (size 1) or no workers can start here: then the caller fits in its own
- * thread, today's serial path.
- */
-export function pooledFitter(
-  size = poolSize(),
-): ((dataset: Dataset, spec: StudySpec, control: StudyFitControl) => Promise<StudyFitResult>) | undefined {
-  if (size <= 1 || typeof Worker !== 'function') return undefined;
-  return (dataset, spec, control) => fitStudyOnPool(dataset, spec, size, control);
-}
+let shared: FitPool | null = null;
 
-/** The study fit on a pool of `size` workers (ended afterwards); the caller fits in its own thread when size is 1. */
-export async function fitStudyOnPool(
-  dataset: Dataset,
-  spec: StudySpec,
-  size: number,
-  control: StudyFitControl = {},
-): Promise<StudyFitResult> {
-  const pool = new FitPool({ size });
-  try {
-    return await pool.fitStudy(dataset, spec, control);
-  } finally {
-    pool.terminate();
+/**
+ * This page's (or worker's) fit pool of `size` workers (default: the pool size here), kept for later
+ * fits so that their workers are started and warm; its workers start now, while the caller reads its
+ * inputs. Undefined where a pool would not help (size 1) or no workers can start: the caller then fits
+ * in its own thread, today's serial path.
+ */
+export function sharedFitPool(size = poolSize()): FitPool | undefined {
+  if (size <= 1 || typeof Worker !== 'function') return undefined;
+  if (shared?.size !== size) {
+    shared?.terminate();
+    shared = new FitPool({ size });
   }
+  shared.start();
+  return shared;
 }

@@ -24,8 +24,7 @@ import { bindStudy, StudyDataError } from '../../study/study-data';
 import type { StudySpec } from '../../study/study-spec';
 import { describeSpecProblems, readStudySpecText } from '../../study/study-spec-reader';
 import { registerHeadlessCommand } from '../registry';
-import { poolSize } from '../../platform/threads';
-import { pooledFitter } from '../../../workers/fit-pool';
+import { sharedFitPool } from '../../../workers/fit-pool';
 
 export interface FitArgs extends DataFileArgs {
   specText: string;
@@ -58,11 +57,11 @@ export function readFitInputs(args: FitArgs): { dataset: Dataset; spec: StudySpe
 
 registerHeadlessCommand('fit', async (args) => {
   const fitArgs = args as FitArgs;
+  // More than one thread: the fit workers start while the inputs are read (none in the Node tests that run this command).
+  const pool = sharedFitPool();
   const { dataset, spec } = readFitInputs(fitArgs);
-  // Workers exist in the page (not in the Node tests that run this command).
-  const pooled = pooledFitter();
-  const threads = pooled ? poolSize() : 1;
-  const fit = pooled ? await pooled(dataset, spec, {}) : fitStudy(dataset, spec);
+  const threads = pool?.size ?? 1;
+  const fit = pool ? await pool.fitStudy(dataset, spec) : fitStudy(dataset, spec);
   return {
     ...studyFitReport(fit),
     backend:
