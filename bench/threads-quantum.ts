@@ -39,6 +39,7 @@ interface TrainOutput {
   seconds: number;
   backend: { name: string };
   quantum_threads: number;
+  quantum_kernels: { forwardMs: number; gradientMs: number };
 }
 
 const seconds = (ms: number): number => Number((ms / 1000).toFixed(3));
@@ -48,9 +49,9 @@ const runOnFreshPage = freshPageRunner(build);
 const comparable = (o: TrainOutput): string => JSON.stringify({ metrics: o.metrics, epochs: o.epochs, curves: o.curves });
 
 const load = { before: loadavg().map((v) => Number(v.toFixed(2))), after: [] as number[] };
-const runs: Record<'serial' | 'threaded', { wall: number[]; train: number[]; quantumThreads: number[] }> = {
-  serial: { wall: [], train: [], quantumThreads: [] },
-  threaded: { wall: [], train: [], quantumThreads: [] },
+const runs: Record<'serial' | 'threaded', { wall: number[]; train: number[]; quantumThreads: number[]; quantum: number[] }> = {
+  serial: { wall: [], train: [], quantumThreads: [], quantum: [] },
+  threaded: { wall: [], train: [], quantumThreads: [], quantum: [] },
 };
 const outputs: TrainOutput[] = [];
 const mismatches: string[] = [];
@@ -61,6 +62,7 @@ for (let round = 0; round < ROUNDS; round++) {
     runs[which].wall.push(wall);
     runs[which].train.push(output.seconds * 1000);
     runs[which].quantumThreads.push(output.quantum_threads);
+    runs[which].quantum.push(output.quantum_kernels.forwardMs + output.quantum_kernels.gradientMs);
     if (outputs.length > 0 && comparable(output) !== comparable(outputs[0]))
       mismatches.push(`round ${round + 1} ${which}: the results differ`);
     outputs.push(output);
@@ -89,6 +91,16 @@ const report = {
   median_s: {
     threads_1: { wall: seconds(med('serial', 'wall')), train: seconds(med('serial', 'train')) },
     [`threads_${THREADS}`]: { wall: seconds(med('threaded', 'wall')), train: seconds(med('threaded', 'train')) },
+  },
+  quantum_kernels_s: {
+    note: 'time inside the quantum layer’s kernels (forward and gradient, the wasm backend) per run; the rest of the training is TF.js’s classical ops and their dispatch',
+    threads_1: runs.serial.quantum.map(seconds),
+    [`threads_${THREADS}`]: runs.threaded.quantum.map(seconds),
+    share_of_training_threads_1: Number((median(runs.serial.quantum) / med('serial', 'train')).toFixed(3)),
+    quantum_speedup: Number((median(runs.serial.quantum) / median(runs.threaded.quantum)).toFixed(3)),
+    classical_speedup: Number(
+      ((med('serial', 'train') - median(runs.serial.quantum)) / (med('threaded', 'train') - median(runs.threaded.quantum))).toFixed(3),
+    ),
   },
   speedup: {
     wall: Number((med('serial', 'wall') / med('threaded', 'wall')).toFixed(3)),

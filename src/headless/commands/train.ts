@@ -12,7 +12,7 @@
  *   `metrics` / `metrics_sd` the mean and sample SD of each number across the folds.
  * The TF.js backend follows chooseBackend(request, probeWebGpu()) — 'auto' by default. On the cpu/wasm paths the
  * quantum layer's batches are split across the page's threads (`--threads N`, workers/qnn-threads.ts):
- * `quantum_threads` says how many it used to the end.
+ * `quantum_threads` says how many it used to the end, `quantum_kernels` the time spent in the layer's cpu/wasm kernels.
  */
 import { crossValidationSplits, DEFAULT_SPLIT_SEED, referenceSplit } from '../../data/splits/index';
 import { studyGrouping } from '../../data/splits/split';
@@ -42,6 +42,7 @@ import {
 import { type DataFileArgs, datasetOf } from '../data-file';
 import { registerHeadlessCommand } from '../registry';
 import { qnnThreadsInUse, startQnnThreads } from '../../../workers/qnn-threads';
+import { qnnKernelTime } from '../../quantum/tfjs/cpu-kernels';
 
 export {
   hybridOptions,
@@ -165,6 +166,7 @@ registerHeadlessCommand('train', async (args) => {
       seconds: round((performance.now() - started) / 1000, 2),
       backend,
       quantum_threads: await qnnThreadsInUse(),
+      quantum_kernels: qnnKernelTime(),
     };
   }
   const splits = crossValidationSplits(dataset, { folds: 5, seed: config.split_seed, grouping });

@@ -40,6 +40,13 @@ export function releaseKeptQnnStates(): void {
   serialRunner.store.clear();
 }
 
+const spent = { forwardMs: 0, forwardCalls: 0, gradientMs: 0, gradientCalls: 0 };
+
+/** Time this context has spent in the cpu/wasm quantum kernels (benchmarks: the layer's share of a training). */
+export function qnnKernelTime(): { forwardMs: number; forwardCalls: number; gradientMs: number; gradientCalls: number } {
+  return { ...spent };
+}
+
 /** Recorded forward passes and this thread's kept states, for tests. */
 export function keptQnnStates(): { records: number; entries: number; bytes: number } {
   return { records: forwards.size, entries: serialRunner.store.size, bytes: serialRunner.store.heldBytes };
@@ -63,12 +70,16 @@ export function qnnLayerKernels(backendName: string): KernelConfig[] {
         const circuit = circuitForAttrs(attrs);
         const batch = x.shape[0];
         const kernelBackend = backend as KernelBackend;
+        const started = performance.now();
         const x64 = float64(kernelBackend, x);
         const weights64 = float64(kernelBackend, weights);
         // under a gradient tape the gradient kernel will most likely follow with these same inputs
         const keep = reuseStates && engine().state.gradientDepth > 0 ? forwards.record(circuit, x64, weights64) : null;
         const expvals = runner.forward(circuit, x64, weights64, batch, keep);
-        return output(kernelBackend, [batch, circuit.nOutputs], Float32Array.from(expvals));
+        const result = output(kernelBackend, [batch, circuit.nOutputs], Float32Array.from(expvals));
+        spent.forwardMs += performance.now() - started;
+        spent.forwardCalls += 1;
+        return result;
       },
     },
     {
@@ -79,6 +90,7 @@ export function qnnLayerKernels(backendName: string): KernelConfig[] {
         const circuit = circuitForAttrs(attrs);
         const batch = x.shape[0];
         const kernelBackend = backend as KernelBackend;
+        const started = performance.now();
         const x64 = float64(kernelBackend, x);
         const weights64 = float64(kernelBackend, weights);
         const reuse = forwards.take(circuit, x64, weights64);
@@ -90,7 +102,10 @@ export function qnnLayerKernels(backendName: string): KernelConfig[] {
           for (let i = 0; i < nInputs; i++) packed[b * columns + i] = gradX[b * nInputs + i];
         }
         if (batch > 0) for (let j = 0; j < nWeights; j++) packed[nInputs + j] = gradWeights[j];
-        return output(kernelBackend, [batch, columns], packed);
+        const result = output(kernelBackend, [batch, columns], packed);
+        spent.gradientMs += performance.now() - started;
+        spent.gradientCalls += 1;
+        return result;
       },
     },
   ];
