@@ -2,20 +2,22 @@
  * The population fit on 1 thread and on a pool of N fit workers (issue 16), through the headless runner
  * (the app's code in headless Chromium): the headless `fit` command on a page with `?threads=1` (the
  * serial path, the page's main thread) and `?threads=N` (the fit split by subject across N fit-pool
- * workers, workers/fit-pool.ts), in one run, alternating which goes first, each fit on a fresh page
- * (so the workers' start is timed too). The trial: TRUTH_SCENARIOS' indirect-response scenario (IV
- * infusions written with ADDL/II, indirect inhibition of production: PK then PD by FOCE-I, covariance
- * steps included) simulated with 200 subjects (simulate-study.ts, seed 2003, as bench/fit-speed.ts).
+ * workers, workers/fit-pool.ts), in one run, alternating which goes first: on a fresh page a cold fit
+ * (the page's code compiles and, on N threads, the workers start: one headless command), then a warm
+ * one on the same page (the pool kept, as the doses worker keeps it between runs). The trial:
+ * TRUTH_SCENARIOS' indirect-response scenario (IV infusions written with ADDL/II, indirect inhibition of
+ * production: PK then PD by FOCE-I, covariance steps included) simulated with 200 subjects
+ * (simulate-study.ts, seed 2003, as bench/fit-speed.ts).
  *
- *   flock /tmp/qpkpd-heavy.lock npx tsx scripts/vite-run.ts bench/threads-fit.ts [--no-build] [--out bench/results-threads-fit-DATE.json]
+ *   flock /tmp/qpkpd-heavy.lock npx tsx scripts/vite-run.ts bench/threads-fit.ts [--no-build] [--out FILE.json]
  *   BENCH_ROUNDS (default 3), BENCH_SUBJECTS (default 200), BENCH_THREADS (default 2).
  *
- * Prints JSON (also written to --out: the build's own messages go to stdout too): each run's seconds (the command's wall time seen from Node, and the fit's own seconds),
- * the medians and the ratio 1 thread / N threads, and whether the results are identical: the same
- * fingerprint of every number of the fit (src/pkpd/population/fit-fingerprint.ts) and the same report.
- * `parallel_capacity`: before and after the fits, the throughput of 2 Node worker threads running a
- * plain arithmetic loop relative to 1 (2.0 on two idle cores): how much of the second core other jobs
- * on this shared machine left to the run.
+ * Prints JSON (also written to --out: the build's own messages go to stdout too): each run's seconds
+ * (the command's wall time seen from Node, and the fit's own seconds), the medians and the ratio
+ * 1 thread / N threads, and whether the results are identical: the same fingerprint of every number
+ * of the fit (src/pkpd/population/fit-fingerprint.ts) and the same report. `parallel_capacity`: before
+ * and after the fits, the throughput of 2 Node worker threads running a plain arithmetic loop relative
+ * to 1 (2.0 on two idle cores): how much of the second core other jobs on this shared machine left.
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -59,7 +61,8 @@ const median = (xs: readonly number[]): number => {
 
 /** Milliseconds for `n` worker threads to run the same arithmetic loop each, all at once. */
 function loops(n: number): Promise<number> {
-  const source = `let s = 0; for (let i = 0; i < 2e8; i++) s += Math.sqrt(i) * 1e-9; require('node:worker_threads').parentPort.postMessage(s);`;
+  const source =
+    'let s = 0; for (let i = 0; i < 2e8; i++) s += Math.sqrt(i) * 1e-9; ' + "require('node:worker_threads').parentPort.postMessage(s);";
   const started = performance.now();
   return Promise.all(
     Array.from(
@@ -83,13 +86,20 @@ async function parallelCapacity(): Promise<number> {
 
 const capacityBefore = await parallelCapacity();
 let built = !build;
-async function runFit(threads: number): Promise<{ wall: number; output: FitOutput }> {
+type Run = { wall: number; output: FitOutput };
+
+/** The fit on a fresh page (cold: the page's code and, on N threads, its workers start), then again on the same page (warm). */
+async function runFit(threads: number): Promise<{ cold: Run; warm: Run }> {
   const session = await openHeadlessSession({ build: !built, threads });
   built = true;
-  try {
+  const once = async (): Promise<Run> => {
     const started = performance.now();
     const output = await session.run<FitOutput>('fit', args);
     return { wall: performance.now() - started, output };
+  };
+  try {
+    const cold = await once();
+    return { cold, warm: await once() };
   } finally {
     await session.close();
   }
@@ -99,30 +109,50 @@ async function runFit(threads: number): Promise<{ wall: number; output: FitOutpu
 const comparable = (o: FitOutput): string => JSON.stringify({ ...o, seconds: null, threads: null, backend: null });
 
 const load = { before: loadavg().map((v) => Number(v.toFixed(2))), after: [] as number[] };
-const runs: Record<'serial' | 'pool', { wall: number[]; fit: number[] }> = { serial: { wall: [], fit: [] }, pool: { wall: [], fit: [] } };
+type Times = { wall: number[]; fit: number[]; warm_wall: number[]; warm_fit: number[] };
+const runs: Record<'serial' | 'pool', Times> = {
+  serial: { wall: [], fit: [], warm_wall: [], warm_fit: [] },
+  pool: { wall: [], fit: [], warm_wall: [], warm_fit: [] },
+};
 const outputs: FitOutput[] = [];
 const mismatches: string[] = [];
 for (let round = 0; round < ROUNDS; round++) {
   const order: ('serial' | 'pool')[] = round % 2 === 0 ? ['serial', 'pool'] : ['pool', 'serial'];
   for (const which of order) {
-    const { wall, output } = await runFit(which === 'serial' ? 1 : THREADS);
+    const { cold, warm } = await runFit(which === 'serial' ? 1 : THREADS);
     const expected = which === 'serial' ? 1 : THREADS;
-    if (output.threads !== expected) throw new Error(`the ${which} run used ${output.threads} threads, not ${expected}`);
-    runs[which].wall.push(wall);
-    runs[which].fit.push(output.seconds * 1000);
-    if (outputs.length > 0) {
-      if (output.fingerprint !== outputs[0].fingerprint)
-        mismatches.push(`round ${round + 1} ${which}: fingerprint ${output.fingerprint} vs ${outputs[0].fingerprint}`);
-      if (comparable(output) !== comparable(outputs[0])) mismatches.push(`round ${round + 1} ${which}: the reports differ`);
+    for (const { output } of [cold, warm]) {
+      if (output.threads !== expected) throw new Error(`the ${which} run used ${output.threads} threads, not ${expected}`);
+      if (outputs.length > 0) {
+        if (output.fingerprint !== outputs[0].fingerprint)
+          mismatches.push(`round ${round + 1} ${which}: fingerprint ${output.fingerprint} vs ${outputs[0].fingerprint}`);
+        if (comparable(output) !== comparable(outputs[0])) mismatches.push(`round ${round + 1} ${which}: the reports differ`);
+      }
+      outputs.push(output);
     }
-    outputs.push(output);
-    process.stderr.write(`round ${round + 1} ${which}: ${seconds(wall)} s (fit ${output.seconds} s)\n`);
+    runs[which].wall.push(cold.wall);
+    runs[which].fit.push(cold.output.seconds * 1000);
+    runs[which].warm_wall.push(warm.wall);
+    runs[which].warm_fit.push(warm.output.seconds * 1000);
+    process.stderr.write(
+      `round ${round + 1} ${which}: cold ${seconds(cold.wall)} s (fit ${cold.output.seconds} s), ` +
+        `warm ${seconds(warm.wall)} s (fit ${warm.output.seconds} s)\n`,
+    );
   }
 }
 load.after = loadavg().map((v) => Number(v.toFixed(2)));
 const capacityAfter = await parallelCapacity();
 
-const med = (which: 'serial' | 'pool', what: 'wall' | 'fit'): number => median(runs[which][what]);
+const med = (which: 'serial' | 'pool', what: keyof Times): number => median(runs[which][what]);
+const listed = (t: Times) => ({
+  cold: { wall: t.wall.map(seconds), fit: t.fit.map(seconds) },
+  warm: { wall: t.warm_wall.map(seconds), fit: t.warm_fit.map(seconds) },
+});
+const medians = (which: 'serial' | 'pool') => ({
+  cold: { wall: seconds(med(which, 'wall')), fit: seconds(med(which, 'fit')) },
+  warm: { wall: seconds(med(which, 'warm_wall')), fit: seconds(med(which, 'warm_fit')) },
+});
+const ratio = (what: keyof Times): number => Number((med('serial', what) / med('pool', what)).toFixed(3));
 const report = {
   benchmark:
     `population fit (FOCE-I, PK then PD) of a ${SUBJECTS}-subject simulated trial: ` +
@@ -137,19 +167,16 @@ const report = {
   observations: (outputs[0] as { observations?: number }).observations,
   ofv: (outputs[0] as { ofv?: number }).ofv,
   rounds: ROUNDS,
-  order: '1 thread first in rounds 1, 3, …; the pool first in rounds 2, 4, …; every fit on a fresh page (worker start-up included)',
+  order:
+    '1 thread first in rounds 1, 3, …; the pool first in rounds 2, 4, …; each on a fresh page: a cold fit (the page, and on N ' +
+    'threads its workers, start: the headless command as run once), then a warm one on the same page (the pool kept, as the ' +
+    'doses worker keeps it between runs)',
   backends: { serial: outputs.find((o) => o.threads === 1)?.backend, pool: outputs.find((o) => o.threads === THREADS)?.backend },
-  seconds: {
-    threads_1: { wall: runs.serial.wall.map(seconds), fit: runs.serial.fit.map(seconds) },
-    [`threads_${THREADS}`]: { wall: runs.pool.wall.map(seconds), fit: runs.pool.fit.map(seconds) },
-  },
-  median_s: {
-    threads_1: { wall: seconds(med('serial', 'wall')), fit: seconds(med('serial', 'fit')) },
-    [`threads_${THREADS}`]: { wall: seconds(med('pool', 'wall')), fit: seconds(med('pool', 'fit')) },
-  },
+  seconds: { threads_1: listed(runs.serial), [`threads_${THREADS}`]: listed(runs.pool) },
+  median_s: { threads_1: medians('serial'), [`threads_${THREADS}`]: medians('pool') },
   speedup: {
-    wall: Number((med('serial', 'wall') / med('pool', 'wall')).toFixed(3)),
-    fit: Number((med('serial', 'fit') / med('pool', 'fit')).toFixed(3)),
+    cold: { wall: ratio('wall'), fit: ratio('fit') },
+    warm: { wall: ratio('warm_wall'), fit: ratio('warm_fit') },
   },
   identical: mismatches.length === 0,
   compared:
