@@ -75,6 +75,7 @@ describe('which errors are shown as written', () => {
     FitCancelledError: 'a cancelled run, reported as cancelled',
     DoseRunCancelledError: 'a cancelled run, reported as cancelled',
     IngestCancelledError: 'a cancelled file read, reported as cancelled',
+    SubWorkerFailed: "caught inside the quantum layer's batch runner, which redoes the batch on one thread",
   };
 
   function errorClasses(folder: string): string[] {
