@@ -46,6 +46,9 @@ export class ExperimentTask<P, R> implements ReactiveController {
     try {
       this.result = await runner(
         (progress) => {
+          // Progress comes on a channel of its own: an event of this run arriving after its result (a pool's
+          // last cells) or of a run that was replaced is dropped, not drawn again.
+          if (this.abort !== abort) return;
           this.progress = progress;
           this.onProgress(progress);
           this.host.requestUpdate();
