@@ -71,16 +71,21 @@ const WORKER_FIELD = new RegExp(`(?:^| )${THREADS_PARAM}=(\\d+)$`);
 
 /** The setting in this context: the page URL's parameter, else the stored one; in a worker the field its name carries. */
 export function threadSetting(): number | undefined {
-  const scope = globalThis as { document?: unknown; name?: unknown; location?: { search?: string } };
+  const scope = globalThis as { document?: unknown; name?: unknown };
   if (scope.document === undefined)
     return parseThreadSetting(typeof scope.name === 'string' ? WORKER_FIELD.exec(scope.name)?.[1] : undefined);
-  return parseThreadSetting(new URLSearchParams(scope.location?.search ?? '').get(THREADS_PARAM)) ?? storedThreadSetting();
+  return urlThreadSetting() ?? storedThreadSetting();
+}
+
+/** The page URL's `?threads=N`, or undefined. */
+function urlThreadSetting(): number | undefined {
+  const scope = globalThis as { location?: { search?: string } };
+  return parseThreadSetting(new URLSearchParams(scope.location?.search ?? '').get(THREADS_PARAM));
 }
 
 /** Whether the page URL sets the threads (`?threads=N`), which then overrides the stored setting. */
 export function threadSettingFromUrl(): boolean {
-  const scope = globalThis as { location?: { search?: string } };
-  return parseThreadSetting(new URLSearchParams(scope.location?.search ?? '').get(THREADS_PARAM)) !== undefined;
+  return urlThreadSetting() !== undefined;
 }
 
 /** The setting chosen in the footer, or undefined (none, or storage unavailable: a private window may refuse it). */
