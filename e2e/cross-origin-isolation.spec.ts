@@ -137,7 +137,9 @@ test('on a host without the headers the service worker isolates the app: one rel
     const first = await page.goto(url);
     expect(first?.headers()[COEP]).toBeUndefined();
     // The service worker installs, takes control, and the page reloads itself once, now isolated.
-    await expect.poll(() => page.evaluate(() => crossOriginIsolated), { timeout: 60_000 }).toBe(true);
+    // An evaluation that meets the reload fails ("execution context was destroyed"): that poll reads as not yet.
+    const isolatedNow = (): Promise<boolean> => page.evaluate(() => crossOriginIsolated).catch(() => false);
+    await expect.poll(isolatedNow, { timeout: 60_000 }).toBe(true);
     expect(loads).toBe(2);
     await expect(page.getByTestId('threads')).toHaveText(/\(cross-origin isolated\)$/);
     expect(await page.evaluate(() => sessionStorage.getItem('qpkpd-isolation-reload'))).toBeNull();
