@@ -80,8 +80,9 @@ test('a model file without fixed values is refused with its message', async ({ a
   // By hand: the editor starts from the model in use; a model without KOUT is refused, one with half the CL is used.
   await view.getByText('Enter or edit a model by hand').click();
   const editor = view.locator('#p-model-text');
+  // The editor is filled when the details element's toggle event comes (after the click returns).
+  await expect(editor).toHaveValue(/"CL": 38/);
   const text = await editor.inputValue();
-  expect(text).toContain('"CL": 38');
   await editor.fill(text.replace('"KOUT": 0.015', '"KOUTX": 0.015'));
   await view.getByTestId('patient-model-text-use').click();
   await expect(view.getByTestId('patient-message')).toContainText('the model entered by hand is not a usable population model');
