@@ -8,8 +8,8 @@
  * and its server are started once per thread count and the app built once.
  *
  * Printed and written (BENCH_OUT, default bench/results-threads-doses-<date>.json): per thread count the
- * page's own timings of every round (total, fit, questions, uncertainty — the fit is not pooled here:
- * src/pkpd's own pool is another part of the issue) and their medians; the ratios 1-thread / N-thread
+ * page's own timings of every round (total, fit, questions, uncertainty — on N threads the fit is split
+ * by subject across N fit workers, workers/fit-pool.ts, started with the page's first command and kept) and their medians; the ratios 1-thread / N-thread
  * of the medians (total, questions + uncertainty, each part); whether every round's answers, curves and
  * bands are identical to the first 1-thread round's (deep equality of the JSON: same doses, fractions,
  * intervals, bands); the machine: cores and load averages before and after.

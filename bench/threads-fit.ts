@@ -21,11 +21,11 @@
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { ingestText } from '../src/data/ingest';
 import { simulateStudyTrial } from '../src/pkpd/population/simulate-study';
 import { TRUTH_SCENARIOS } from '../src/pkpd/population/testing/truth-scenarios';
 import { studySpecDocument } from '../src/store/study-file';
+import { arithmeticLoops } from './arithmetic-loops';
 import { openHeadlessSession } from '../scripts/headless-driver';
 
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
@@ -59,28 +59,10 @@ const median = (xs: readonly number[]): number => {
   return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 };
 
-/** Milliseconds for `n` worker threads to run the same arithmetic loop each, all at once. */
-function loops(n: number): Promise<number> {
-  const source =
-    'let s = 0; for (let i = 0; i < 2e8; i++) s += Math.sqrt(i) * 1e-9; ' + "require('node:worker_threads').parentPort.postMessage(s);";
-  const started = performance.now();
-  return Promise.all(
-    Array.from(
-      { length: n },
-      () =>
-        new Promise<void>((resolve, reject) => {
-          const worker = new Worker(source, { eval: true });
-          worker.once('message', () => void worker.terminate().then(() => resolve()));
-          worker.once('error', reject);
-        }),
-    ),
-  ).then(() => performance.now() - started);
-}
-
 /** Throughput of 2 threads over 1 on the arithmetic loop (median of 3). */
 async function parallelCapacity(): Promise<number> {
   const ratios: number[] = [];
-  for (let i = 0; i < 3; i++) ratios.push((2 * (await loops(1))) / (await loops(2)));
+  for (let i = 0; i < 3; i++) ratios.push((2 * (await arithmeticLoops(1))) / (await arithmeticLoops(2)));
   return Number(median(ratios).toFixed(2));
 }
 

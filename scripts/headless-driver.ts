@@ -6,6 +6,8 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium';
 export interface HeadlessSession {
   /** Runs a command registered in src/headless on the page and returns its JSON result. */
   run<T>(command: string, args?: unknown): Promise<T>;
+  /** Another runner page in the same browser, with the same URL (its close closes that page only). */
+  openPage(): Promise<HeadlessSession>;
   close(): Promise<void>;
 }
 
@@ -38,16 +40,18 @@ export async function openHeadlessSession(options: { build?: boolean; threads?: 
     const base = server.resolvedUrls?.local[0];
     if (!base) throw new Error('The preview server did not report its address.');
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-    const page = await browser.newPage();
-    page.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning') process.stderr.write(`[page ${message.type()}] ${message.text()}\n`);
-    });
-    page.on('pageerror', (error) => process.stderr.write(`[page error] ${error.message}\n`));
     const url = new URL('headless.html', base);
     if (options.threads !== undefined) url.searchParams.set(THREADS_PARAM, String(options.threads));
-    await page.goto(url.href);
-    await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
-    return session(page, browser, server);
+    const page = await runnerPage(browser, url.href);
+    const [launched, served] = [browser, server];
+    // The first page's session closes the browser and the server.
+    return {
+      ...session(page, browser, url.href),
+      async close() {
+        await launched.close();
+        await served.close();
+      },
+    };
   } catch (error) {
     await browser?.close();
     await server?.close();
@@ -55,13 +59,24 @@ export async function openHeadlessSession(options: { build?: boolean; threads?: 
   }
 }
 
-function session(page: Page, browser: Browser, server: PreviewServer): HeadlessSession {
+/** A runner page of `browser` at `url`, ready for commands; its console's errors and warnings go to stderr. */
+async function runnerPage(browser: Browser, url: string): Promise<Page> {
+  const page = await browser.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') process.stderr.write(`[page ${message.type()}] ${message.text()}\n`);
+  });
+  page.on('pageerror', (error) => process.stderr.write(`[page error] ${error.message}\n`));
+  await page.goto(url);
+  await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
+  return page;
+}
+
+/** Commands on `page`; `close` closes the page. */
+function session(page: Page, browser: Browser, url: string): HeadlessSession {
   return {
     run: <T>(command: string, args?: unknown) =>
       page.evaluate(({ command, args }) => window.qpkpdHeadless.run(command, args), { command, args }) as Promise<T>,
-    async close() {
-      await browser.close();
-      await server.close();
-    },
+    openPage: async () => session(await runnerPage(browser, url), browser, url),
+    close: () => page.close(),
   };
 }

@@ -11,7 +11,7 @@
  * one), everything runs in this thread.
  */
 import type { Dataset } from '../data/types';
-import { fitStudy, type StudyFitResult, type StudyPopulationModel } from '../pkpd/population/fit-study';
+import { fitStudy, type StudyFitControl, type StudyFitResult, type StudyPopulationModel } from '../pkpd/population/fit-study';
 import { createRng } from '../pkpd/random';
 import type { QuestionsSpec, StudySpec } from '../study/study-spec';
 import {
@@ -39,6 +39,8 @@ export interface StudyDoseOptions extends Omit<DoseEngineOptions, 'units' | 'tri
 export interface StudyDoseControl extends DoseControl {
   /** Workers for the simulations (dose-pool.ts); absent or of size 1: this thread. */
   pool?: DoseJobRunner | null;
+  /** Fits the study elsewhere (a pool of fit workers, workers/fit-pool.ts, with the same results); absent: `fitStudy` in this thread. */
+  fitStudy?: (dataset: Dataset, spec: StudySpec, control: StudyFitControl) => Promise<StudyFitResult>;
 }
 
 export interface StudyDoseResult extends DoseQuestionsResult {
@@ -75,11 +77,12 @@ export async function answerStudyDoseQuestions(
 ): Promise<StudyDoseResult> {
   const started = performance.now();
   studyQuestions(spec, options.questions);
-  const fit = fitStudy(dataset, spec, {
+  const fitControl: StudyFitControl = {
     signal: control.signal,
     onProgress: (p) =>
       control.onProgress?.({ stage: 'fit', done: p.iteration, total: 0, message: `${p.stage}, iteration ${p.iteration}`, fit: p }),
-  });
+  };
+  const fit = control.fitStudy ? await control.fitStudy(dataset, spec, fitControl) : fitStudy(dataset, spec, fitControl);
   const fitSeconds = (performance.now() - started) / 1000;
   const result = await answerFittedStudyQuestions(fit, spec, options, control);
   return { ...result, timing: { ...result.timing, fitSeconds, totalSeconds: result.timing.totalSeconds + fitSeconds } };

@@ -26,13 +26,16 @@ import { createSplitView, referenceSplit } from '../../data/splits/index';
 import { studyGrouping } from '../../data/splits/split';
 import { answersReport, curveSummaries, resultsDigest } from '../../dose/answers-report';
 import { type DoseAnswer, type DoseQuestionsResult, toHeadlessAnswers } from '../../dose/dose-questions';
-import type { QuestionsSpec } from '../../study/study-spec';
+import type { QuestionsSpec, StudySpec } from '../../study/study-spec';
+import type { Dataset } from '../../data/types';
+import type { StudyFitControl } from '../../pkpd/population/fit-study';
 import { answerNetworkStudyQuestions } from '../../dose/network-questions';
 import { answerFittedStudyQuestions, answerStudyDoseQuestions } from '../../dose/study-questions';
 import { disposeModel, trainPkPd } from '../../model/index';
 import { disposeHybridModel, hybridDerivedCovariates } from '../../model/mechanistic/hybrid-model';
 import { trainHybrid } from '../../model/mechanistic/hybrid-run';
 import { sharedDosePool } from '../../../workers/dose-pool';
+import { sharedFitPool } from '../../../workers/fit-pool';
 import { type DataFileArgs, datasetOf } from '../data-file';
 import { registerHeadlessCommand } from '../registry';
 import { type DosesInputArgs, readDosesInputs } from './doses-inputs';
@@ -87,11 +90,16 @@ function steadyStateSummary(answers: readonly Pick<DoseAnswer, 'steadyState'>[])
 /** The study's dose questions answered by the population model fitted to the file (the preset's for EstData). */
 registerHeadlessCommand('doses-mechanistic', async (args) => {
   const input = args as StudyDosesArgs;
+  // On more than one thread the fit workers start while the inputs are read, as the fit command's.
+  const fitPool = sharedFitPool();
   const { spec, source } = readDosesInputs(input);
   const pool = sharedDosePool();
-  const result = await answerStudyDoseQuestions(datasetOf(input), spec, { questions: questionChanges(input) }, { pool }).finally(() =>
-    pool?.release(),
-  );
+  const result = await answerStudyDoseQuestions(
+    datasetOf(input),
+    spec,
+    { questions: questionChanges(input) },
+    { pool, ...(fitPool ? { fitStudy: (d: Dataset, s: StudySpec, c: StudyFitControl) => fitPool.fitStudy(d, s, c) } : {}) },
+  ).finally(() => pool?.release());
   const { fit } = result;
   return {
     model: 'mechanistic',
@@ -115,8 +123,11 @@ registerHeadlessCommand('doses-mechanistic', async (args) => {
       ...runSettings(result),
       grid_steps: result.settings.gridSteps,
     },
-    backend: 'cpu (pure TypeScript, headless Chromium main thread)',
+    backend: fitPool
+      ? `cpu (pure TypeScript: the fit split by subject across ${fitPool.size} fit workers, the simulations on the dose workers)`
+      : 'cpu (pure TypeScript, headless Chromium main thread)',
     dose_workers: pool ? pool.size : 0,
+    fit_workers: fitPool ? fitPool.size : 0,
     results_digest: resultsDigest(result),
   };
 });
