@@ -135,7 +135,7 @@ const result = {
   identity_checks: identical,
   notes: [
     'Timings are the page’s own (timing_seconds of doses-mechanistic): the fit, the questions (virtual subjects split by subject over the pool, worker start-up included) and the 20 uncertainty replicates (one job each on the pool).',
-    'The fit runs in the page’s main thread in both (its pool is another part of issue 16), so the total’s ratio is bounded by it.',
+    'On N threads the fit is split by subject across N fit workers (workers/fit-pool.ts, started with the page’s first command and kept); on 1 thread it runs in the page’s main thread.',
     'Identical: answers (dose, fraction, CI, successes, MCTS dose, bands, flags, steady-state check), curve summaries and the uncertainty summary of each round deep-equal to the first 1-thread round’s, and results_digest (FNV-1a 64 of every answer’s and every curve’s numbers at full precision: points and bands, src/dose/answers-report.ts) the same in every round.',
   ],
 };
