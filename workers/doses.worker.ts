@@ -22,7 +22,12 @@ import {
 } from '../src/dose/dose-run-report';
 import type { DoseAnswer } from '../src/dose/dose-questions';
 import { modelExportsOf } from '../src/export/model/model-exports';
-import { covariateSearch } from '../src/pkpd/population/covariate-search';
+import {
+  covariateSearch,
+  covariateSearchAsync,
+  type CovariateSearchProgress,
+  type CovariateStep,
+} from '../src/pkpd/population/covariate-search';
 import {
   type CovariateSearchReport,
   covariateSearchReport,
@@ -184,20 +189,25 @@ const api = {
     onStep: (step: CovariateStepReport) => void,
   ): Promise<{ report: CovariateSearchReport; spec: StudySpec }> {
     try {
+      // On more than one thread each step's fits run side by side on the fit workers (fit-pool.ts), the same search.
+      const fitPool = sharedFitPool();
       const data = await resolveDataset(source);
-      const result = covariateSearch(data, spec, {
-        onProgress: (p) =>
-          void onProgress({
-            stage: 'fit',
-            done: p.fits,
-            total: 0,
-            message:
-              p.phase === 'base' || p.phase === 'final'
-                ? `${p.phase === 'base' ? 'the base model' : 'the chosen model'}`
-                : `${p.phase} step ${p.step}: candidate ${p.candidate} of ${p.candidates}${p.name ? ` (${p.name})` : ''}`,
-          }),
-        onStep: (step) => void onStep(covariateStepReport(step)),
-      });
+      const progress = (p: CovariateSearchProgress): void =>
+        void onProgress({
+          stage: 'fit',
+          done: p.fits,
+          total: 0,
+          message:
+            p.phase === 'base' || p.phase === 'final'
+              ? `${p.phase === 'base' ? 'the base model' : 'the chosen model'}`
+              : `${p.phase} step ${p.step}: candidate ${p.candidate} of ${p.candidates}${p.name ? ` (${p.name})` : ''}`,
+        });
+      const onStepDone = (step: CovariateStep): void => void onStep(covariateStepReport(step));
+      const result = fitPool
+        ? await covariateSearchAsync(data, spec, { onStep: onStepDone }, (jobs) =>
+            fitPool.fitOutcomes(data, jobs, (job) => progress(job.progress)),
+          )
+        : covariateSearch(data, spec, { onProgress: progress, onStep: onStepDone });
       return { report: covariateSearchReport(result), spec: result.spec };
     } finally {
       releaseProxy(onProgress);

@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ingestText } from '../src/data/ingest';
 import type { Dataset } from '../src/data/types';
+import { covariateSearch, covariateSearchAsync, type CovariateFitJob, studyFitOutcome } from '../src/pkpd/population/covariate-search';
 import { fitStudy, type StudyFitResult } from '../src/pkpd/population/fit-study';
+import { covariateTrial, covariateTrialSpec } from '../src/pkpd/population/testing/covariate-trial';
 import { simulateStudyTrial } from '../src/pkpd/population/simulate-study';
 import { TRUTH_SCENARIOS } from '../src/pkpd/population/testing/truth-scenarios';
 import type { StudySpec } from '../src/study/study-spec';
@@ -130,5 +132,37 @@ describe('FitPool: the study fit split across workers', () => {
     expect(workers).toHaveLength(2);
     expect(workers.every((w) => w.terminated)).toBe(true);
     expect(fits.started).toBe(0);
+  }, 60_000);
+
+  it('runs a covariate search with its fits side by side, a whole fit per worker, to the serial search bit for bit', async () => {
+    const dataset = covariateTrial(24, 1);
+    const spec = covariateTrialSpec();
+    const serial = covariateSearch(dataset, spec);
+    const fits = pool(2);
+    const started: number[] = [];
+    const pooled = await covariateSearchAsync(dataset, spec, {}, (jobs) =>
+      fits.fitOutcomes(dataset, jobs, (job) => started.push(job.progress.fits)),
+    );
+    expect({ ...pooled, elapsedMs: 0 }).toStrictEqual({ ...serial, elapsedMs: 0 });
+    // Every fit started once (a batch's costliest first).
+    expect([...started].sort((a, b) => a - b)).toEqual(Array.from({ length: serial.fits }, (_, i) => i + 1));
+    expect(workers).toHaveLength(2);
+  }, 120_000);
+
+  it('answers a fit that fails with its error and the others with their outcomes, alone or side by side', async () => {
+    const { dataset, spec } = trial(1, 12, 3);
+    const broken = structuredClone(spec) as unknown as { endpoints: Record<string, unknown>; model: { pk: { compartments: unknown } } };
+    delete broken.endpoints.pk;
+    broken.model.pk.compartments = 'auto';
+    const job = (s: unknown, fits: number): CovariateFitJob => ({
+      spec: s as StudySpec,
+      progress: { phase: 'forward', step: 1, candidate: fits, candidates: 2, name: null, fits },
+    });
+    const fits = pool(2);
+    const [good, bad] = await fits.fitOutcomes(dataset, [job(spec, 1), job(broken, 2)]);
+    expect(good).toStrictEqual({ outcome: studyFitOutcome(fitStudy(dataset, spec, { covariance: false })) });
+    expect('error' in bad && String((bad.error as Error).message)).toContain('no PK endpoint');
+    const [alone] = await fits.fitOutcomes(dataset, [job(broken, 3)]);
+    expect('error' in alone && String((alone.error as Error).message)).toContain('no PK endpoint');
   }, 60_000);
 });

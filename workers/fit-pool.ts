@@ -10,8 +10,10 @@
  */
 import * as Comlink from 'comlink';
 import type { Dataset } from '../src/data/types';
+import { FitCancelledError } from '../src/pkpd/errors';
 import { type FoceObjective, type SplitMode, splitRequest, type SubjectAnswer, type SubjectRequest } from '../src/pkpd/foce';
 import type { FitInputs } from '../src/pkpd/population/fit-host';
+import { type CovariateFitAnswer, type CovariateFitJob, studyFitOutcome } from '../src/pkpd/population/covariate-search';
 import { fitStudyDataAsync, type StudyFitControl, type StudyFitRequest, type StudyFitResult } from '../src/pkpd/population/fit-study';
 import { poolSize, poolWorkerName } from '../src/platform/threads';
 import { bindStudy, type StudyData } from '../src/study/study-data';
@@ -19,7 +21,7 @@ import type { StudySpec } from '../src/study/study-spec';
 import type { FitPoolApi } from './fit-pool-api';
 import type { LifelineLocks } from './worker-lifeline';
 import { WorkerPool } from './worker-pool';
-import type { WorkerCrashedError } from './worker-crashed-error';
+import { WorkerCrashedError } from './worker-crashed-error';
 
 export interface FitPoolOptions {
   /** How many workers: `poolSize()` (src/platform/threads.ts), at least 2 to be worth a pool. */
@@ -44,6 +46,7 @@ const defaultFactory = (): Worker =>
 export class FitPool {
   private readonly pool: WorkerPool<FitPoolApi>;
   private readonly weights = new WeakMap<FoceObjective, number[]>();
+  private readonly datasetKeys = new WeakMap<Dataset, string>();
   private fits = 0;
   /** The fits running now, each with the reason it was cancelled for (null while it runs). */
   private readonly running = new Set<{ reason: Error | null }>();
@@ -87,6 +90,67 @@ export class FitPool {
       if (state.reason) return Promise.reject(state.reason);
       return this.answer(fit, inputs, request);
     }).finally(() => this.running.delete(state));
+  }
+
+  /**
+   * Independent fits of models of `dataset` (a covariate search's batch, src/pkpd/population/covariate-search.ts
+   * `covariateSearchAsync`), each the outcome of the serial fit: a batch of one split by subject
+   * (`fitStudy` here), more side by side, a whole fit per worker, the costliest first; the answers in the
+   * jobs' order. `onStart` as each fit starts. A fit
+   * that fails is an answer with its error; a cancel or a worker that crashed again rejects the batch.
+   */
+  async fitOutcomes(
+    dataset: Dataset,
+    jobs: readonly CovariateFitJob[],
+    onStart?: (job: CovariateFitJob) => void,
+  ): Promise<CovariateFitAnswer[]> {
+    const state = { reason: null as Error | null };
+    this.running.add(state);
+    const failed = (error: unknown): CovariateFitAnswer => {
+      if (state.reason || error instanceof WorkerCrashedError || error instanceof FitCancelledError) throw error;
+      return { error };
+    };
+    try {
+      if (jobs.length === 1) {
+        onStart?.(jobs[0]);
+        return [
+          await this.fitStudy(dataset, jobs[0].spec, { covariance: false }).then((fit) => ({ outcome: studyFitOutcome(fit) }), failed),
+        ];
+      }
+      const key = this.datasetKey(dataset);
+      // The costliest first (a fit with its PD stage before a PK-only one), so that no costly fit starts last alone.
+      const order = jobs.map((_, i) => i).sort((a, b) => Number(hasPd(jobs[b])) - Number(hasPd(jobs[a])));
+      const answers = await this.pool.map(order, async (api, index): Promise<CovariateFitAnswer> => {
+        const job = jobs[index];
+        onStart?.(job);
+        try {
+          let outcome = await api.fitOutcome(key, job.spec);
+          if (!outcome) {
+            await api.holdDataset(key, dataset);
+            outcome = await api.fitOutcome(key, job.spec);
+          }
+          if (!outcome) throw new Error('A fit pool worker could not hold the dataset.');
+          return { outcome };
+        } catch (error) {
+          return failed(error);
+        }
+      });
+      const inJobOrder: CovariateFitAnswer[] = [];
+      order.forEach((index, k) => (inJobOrder[index] = answers[k]));
+      return inJobOrder;
+    } finally {
+      this.running.delete(state);
+    }
+  }
+
+  /** A key for `dataset`, the same while the object lives (the workers hold it once). */
+  private datasetKey(dataset: Dataset): string {
+    let key = this.datasetKeys.get(dataset);
+    if (!key) {
+      key = `data-${++this.fits}`;
+      this.datasetKeys.set(dataset, key);
+    }
+    return key;
   }
 
   /** Starts every worker (each loads its code) ahead of the first fit. */
@@ -136,6 +200,9 @@ async function evaluateOn(
   if (!prepared) throw new Error(`A fit pool worker could not prepare stage ${r.id}.`);
   return prepared;
 }
+
+/** Whether the job fits a PD stage too (the study has a PD endpoint and model). */
+const hasPd = (job: CovariateFitJob): boolean => job.spec.endpoints.pd !== undefined && job.spec.model.pd !== undefined;
 
 let shared: FitPool | null = null;
 

@@ -13,6 +13,9 @@ import { readEstDataCsv } from '../../testing/fixture-files';
 import { FitCancelledError, PkpdDataError } from '../errors';
 import {
   covariateSearch,
+  covariateSearchAsync,
+  type CovariateFitAnswer,
+  type CovariateFitJob,
   type CovariateFitOutcome,
   type CovariateFitter,
   type CovariateSearchProgress,
@@ -181,6 +184,58 @@ describe('covariate search: the steps', () => {
     expect(progress[13]).toMatchObject({ phase: 'forward', step: 2, candidate: 1, candidates: 11, name: 'V~WT' });
     expect(progress.map((p) => p.fits)).toEqual(progress.map((_, i) => i + 1));
     expect(progress).toHaveLength(result.fits);
+  });
+});
+
+describe('covariate search: batches of independent fits answered elsewhere (covariateSearchAsync)', () => {
+  /** Answers each batch through `fit`, each fit settling after the later ones (as workers might). */
+  const outOfOrder =
+    (fit: CovariateFitter, batches: number[]) =>
+    async (jobs: readonly CovariateFitJob[]): Promise<CovariateFitAnswer[]> => {
+      batches.push(jobs.length);
+      return Promise.all(
+        jobs.map(async (job, k): Promise<CovariateFitAnswer> => {
+          for (let i = 0; i < jobs.length - k; i++) await Promise.resolve();
+          try {
+            return { outcome: fit(smallTrial(), job.spec, {}) };
+          } catch (error) {
+            return { error };
+          }
+        }),
+      );
+    };
+
+  it('gives the serial search: the same steps, rows, choices and fits, each step’s tests in one batch', async () => {
+    const gains = { 'CL~WT': 30, 'V~SEX': 20, 'KA~AGE': 5, 'V~AGE': 3.83 };
+    const ofv = (e: ReadonlySet<string>) => ({ pk: 1000 - sum(e, gains) + (e.has('CL~WT') && e.has('KA~AGE') ? 0.5 : 0) });
+    const serial = covariateSearch(smallTrial(), covariateTrialSpec(), { fit: stub(ofv, { throwsOn: 'V~WT' }).fit });
+    const batches: number[] = [];
+    const steps: CovariateStep[] = [];
+    const pooled = await covariateSearchAsync(
+      smallTrial(),
+      covariateTrialSpec(),
+      { onStep: (step) => steps.push(step) },
+      outOfOrder(stub(ofv, { throwsOn: 'V~WT' }).fit, batches),
+    );
+    expect({ ...pooled, elapsedMs: 0 }).toEqual({ ...serial, elapsedMs: 0 });
+    expect(steps).toEqual(serial.steps);
+    expect(pooled.steps[0].rows.find((r) => r.name === 'V~WT')?.error).toBe('no fit');
+    // The base model alone, then each step's tests together: 12, 11, 10, 9 forward; one new model backward.
+    expect(batches).toEqual([1, 12, 11, 10, 9, 1]);
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(serial.fits);
+  });
+
+  it('rejects with what the batch rejects with (a cancel), and with the base model’s error', async () => {
+    const reason = new FitCancelledError();
+    let batches = 0;
+    const cancelled = covariateSearchAsync(smallTrial(), covariateTrialSpec(), {}, (jobs) =>
+      ++batches === 2 ? Promise.reject(reason) : outOfOrder(stub(() => ({ pk: 1000 })).fit, [])(jobs),
+    );
+    await expect(cancelled).rejects.toBe(reason);
+    const base = new PkpdDataError('the base model cannot be fitted');
+    await expect(
+      covariateSearchAsync(smallTrial(), covariateTrialSpec(), {}, (jobs) => Promise.resolve(jobs.map(() => ({ error: base })))),
+    ).rejects.toBe(base);
   });
 });
 

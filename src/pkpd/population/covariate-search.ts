@@ -29,12 +29,19 @@
  * The result's spec is the input spec with `model.covariates` replaced by the fixed effects kept and
  * the chosen effects as effects to estimate (no `value`; power and linear with the reference the
  * search used); everything else, the structure included, is the input's.
+ *
+ * Written once as steps (`covariateSearchSteps`, as ../optimizer.ts's): each yields the fits a step
+ * needs — the base model, a step's own model, a step's tests — as one batch of independent fits,
+ * answered one after another in this thread (`covariateSearch`) or side by side (`covariateSearchAsync`:
+ * a pool of workers each fitting whole models, workers/fit-pool.ts); each fit is the same computation
+ * wherever it runs, so the search is the same bit for bit (issue 16).
  */
 import type { Dataset } from '../../data/types';
 import { bindStudy } from '../../study/study-data';
 import type { CovariateEffect, PdModelSpec, PkModelSpec, StudySpec } from '../../study/study-spec';
 import { FitCancelledError } from '../errors';
 import type { CancelSignal, FitProgress } from '../foce';
+import { runSteps, runStepsAsync, type Steps } from '../optimizer';
 import { covariateCandidates, type CandidateOptions, type CovariateCandidate, type SkippedColumn } from './covariate-candidates';
 import { fitStudy, type StudyFitControl, type StudyFitResult } from './fit-study';
 import { effectName, type Stage } from './parameter-model';
@@ -79,6 +86,15 @@ export function studyFitOutcome(fit: StudyFitResult): CovariateFitOutcome {
 }
 
 const fitByStudyFit: CovariateFitter = (dataset, spec, control) => studyFitOutcome(fitStudy(dataset, spec, control));
+
+/** One fit the search needs: the spec to fit, and where the search stands (for progress). */
+export interface CovariateFitJob {
+  spec: StudySpec;
+  progress: CovariateSearchProgress;
+}
+
+/** A fit's outcome, or why it failed (a message; the base model's failure is thrown as it was). */
+export type CovariateFitAnswer = { outcome: CovariateFitOutcome } | { error: unknown };
 
 /** 'final': the chosen model's full fit, when no step fitted it with every stage. */
 export type SearchPhase = 'base' | 'forward' | 'backward' | 'final';
@@ -179,13 +195,49 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Runs the search (see the header); throws what fitStudy throws for a base model that cannot be fitted. */
+/** Runs the search in this thread (see the header); throws what fitStudy throws for a base model that cannot be fitted. */
 export function covariateSearch(dataset: Dataset, spec: StudySpec, options: CovariateSearchOptions = {}): CovariateSearchResult {
-  const started = performance.now();
   const fit = options.fit ?? fitByStudyFit;
+  const { signal, onProgress } = options;
+  return runSteps(covariateSearchSteps(dataset, spec, options), (jobs) =>
+    jobs.map((job): CovariateFitAnswer => {
+      if (signal?.aborted) throw new FitCancelledError();
+      onProgress?.(job.progress);
+      const control: StudyFitControl = { signal, covariance: false };
+      if (onProgress) control.onProgress = (progress) => onProgress({ ...job.progress, fit: progress });
+      try {
+        return { outcome: fit(dataset, job.spec, control) };
+      } catch (error) {
+        if (error instanceof FitCancelledError) throw error;
+        return { error };
+      }
+    }),
+  );
+}
+
+/**
+ * The search with each batch of fits answered by `fitAll` (e.g. side by side on a pool of workers):
+ * the same result as `covariateSearch` when each fit's outcome is the same. `fitAll` reports progress
+ * itself and rejects to cancel (a FitCancelledError, or the pool's reason).
+ */
+export function covariateSearchAsync(
+  dataset: Dataset,
+  spec: StudySpec,
+  options: Omit<CovariateSearchOptions, 'fit' | 'signal'>,
+  fitAll: (jobs: readonly CovariateFitJob[]) => Promise<CovariateFitAnswer[]>,
+): Promise<CovariateSearchResult> {
+  return runStepsAsync(covariateSearchSteps(dataset, spec, options), fitAll);
+}
+
+/** The search as steps (see the header): each request a batch of independent fits, in the order the serial search runs them. */
+export function* covariateSearchSteps(
+  dataset: Dataset,
+  spec: StudySpec,
+  options: Omit<CovariateSearchOptions, 'fit' | 'signal'> = {},
+): Steps<CovariateFitJob[], CovariateFitAnswer[], CovariateSearchResult> {
+  const started = performance.now();
   const forwardThreshold = options.forwardThreshold ?? FORWARD_THRESHOLD;
   const backwardThreshold = options.backwardThreshold ?? BACKWARD_THRESHOLD;
-  const { signal, onProgress } = options;
   const notes: string[] = [];
   const fixed = spec.model.covariates.filter((c) => c.value !== undefined);
   const dropped = spec.model.covariates.filter((c) => c.value === undefined).map((c) => effectName(c.on, c.column));
@@ -194,20 +246,14 @@ export function covariateSearch(dataset: Dataset, spec: StudySpec, options: Cova
   if (fixed.length > 0) notes.push(`Fixed effects kept in every model: ${fixed.map((c) => effectName(c.on, c.column)).join(', ')}.`);
 
   let fits = 0;
-  let position: Omit<CovariateSearchProgress, 'fits' | 'fit'> = { phase: 'base', step: 0, candidate: 1, candidates: 1, name: null };
-  const run = (input: StudySpec): CovariateFitOutcome => {
-    if (signal?.aborted) throw new FitCancelledError();
-    fits++;
-    const at = { ...position, fits };
-    onProgress?.(at);
-    const control: StudyFitControl = { signal, covariance: false };
-    if (onProgress) control.onProgress = (progress) => onProgress({ ...at, fit: progress });
-    return fit(dataset, input, control);
-  };
+  type Position = Omit<CovariateSearchProgress, 'fits' | 'fit'>;
+  const job = (input: StudySpec, position: Position): CovariateFitJob => ({ spec: input, progress: { ...position, fits: ++fits } });
 
   // 1. The base model, and its structure held from here on.
   const baseSpec = withEffects(spec, fixed, false);
-  const baseFit = run(baseSpec);
+  const [baseAnswer] = yield [job(baseSpec, { phase: 'base', step: 0, candidate: 1, candidates: 1, name: null })];
+  if ('error' in baseAnswer) throw baseAnswer.error;
+  const baseFit = baseAnswer.outcome;
   const structure = baseFit.structure;
   const held: StudySpec = {
     ...baseSpec,
@@ -225,18 +271,36 @@ export function covariateSearch(dataset: Dataset, spec: StudySpec, options: Cova
       .map((c) => c.name)
       .sort()
       .join(',')}`;
-  const cache = new Map<string, CovariateFitOutcome>([
-    [keyOf('all', []), baseFit],
-    [keyOf('pk', []), baseFit],
+  const cache = new Map<string, CovariateFitAnswer>([
+    [keyOf('all', []), baseAnswer],
+    [keyOf('pk', []), baseAnswer],
   ]);
+  const cached = (effects: readonly CovariateCandidate[], stage: Stage): CovariateFitAnswer | undefined =>
+    cache.get(keyOf('all', effects)) ?? (stage === 'pk' && hasPd ? cache.get(keyOf('pk', effects)) : undefined);
+  /** Fits, as one batch, the models of `wanted` not fitted yet (each once). */
+  function* fitMissing(
+    wanted: readonly { effects: readonly CovariateCandidate[]; stage: Stage; position: Position }[],
+  ): Steps<CovariateFitJob[], CovariateFitAnswer[], void> {
+    const missing = new Map<string, { effects: readonly CovariateCandidate[]; pkOnly: boolean; position: Position }>();
+    for (const w of wanted) {
+      const pkOnly = w.stage === 'pk' && hasPd;
+      const key = keyOf(pkOnly ? 'pk' : 'all', w.effects);
+      if (!cached(w.effects, w.stage) && !missing.has(key)) missing.set(key, { effects: w.effects, pkOnly, position: w.position });
+    }
+    if (missing.size === 0) return;
+    const entries = [...missing.values()];
+    const answers = yield entries.map((m) => job(withEffects(held, [...fixed, ...m.effects.map((c) => c.effect)], m.pkOnly), m.position));
+    entries.forEach((m, i) => {
+      cache.set(keyOf(m.pkOnly ? 'pk' : 'all', m.effects), answers[i]);
+      if (!m.pkOnly) cache.set(keyOf('pk', m.effects), answers[i]);
+    });
+  }
+  /** The outcome of a model fitted by `fitMissing`; throws its error. */
   const evaluate = (effects: readonly CovariateCandidate[], stage: Stage): CovariateFitOutcome => {
-    const pkOnly = stage === 'pk' && hasPd;
-    const cached = cache.get(keyOf('all', effects)) ?? (pkOnly ? cache.get(keyOf('pk', effects)) : undefined);
-    if (cached) return cached;
-    const outcome = run(withEffects(held, [...fixed, ...effects.map((c) => c.effect)], pkOnly));
-    cache.set(keyOf(pkOnly ? 'pk' : 'all', effects), outcome);
-    if (!pkOnly) cache.set(keyOf('pk', effects), outcome);
-    return outcome;
+    const answer = cached(effects, stage);
+    if (!answer) throw new Error('covariate search: a model was not fitted before it was read');
+    if ('error' in answer) throw answer.error;
+    return answer.outcome;
   };
   const stageOfv = (model: readonly CovariateCandidate[], stages: ReadonlySet<Stage>): StageOfv => {
     const ofv: StageOfv = {};
@@ -263,7 +327,6 @@ export function covariateSearch(dataset: Dataset, spec: StudySpec, options: Cova
       out.converged = outcome.converged[candidate.stage] === true;
       if (sign === 1) out.estimate = outcome.theta[candidate.name] ?? Number.NaN;
     } catch (error) {
-      if (error instanceof FitCancelledError) throw error;
       out.error = message(error);
     }
     return out;
@@ -276,20 +339,27 @@ export function covariateSearch(dataset: Dataset, spec: StudySpec, options: Cova
   };
 
   /** One step: each test fitted; the best eligible one (forward: the largest drop; backward: the smallest rise) if it passes. */
-  const runStep = (
+  function* runStep(
     phase: 'forward' | 'backward',
     step: number,
     model: readonly CovariateCandidate[],
     tests: readonly CovariateCandidate[],
-  ): CovariateCandidate | null => {
+  ): Steps<CovariateFitJob[], CovariateFitAnswer[], CovariateCandidate | null> {
     const forward = phase === 'forward';
     const count = tests.length;
-    position = { phase, step, candidate: 0, candidates: count, name: null };
-    const from = stageOfv(model, new Set(tests.map((c) => c.stage)));
-    const rows = tests.map((c, k) => {
-      position = { phase, step, candidate: k + 1, candidates: count, name: c.name };
-      return row(c, forward ? [...model, c] : without(model, c), forward ? 1 : -1, from);
-    });
+    const stages = new Set(tests.map((c) => c.stage));
+    const own = { phase, step, candidate: 0, candidates: count, name: null };
+    yield* fitMissing([...stages].map((stage) => ({ effects: model, stage, position: own })));
+    const from = stageOfv(model, stages);
+    const models = tests.map((c) => (forward ? [...model, c] : without(model, c)));
+    yield* fitMissing(
+      tests.map((c, k) => ({
+        effects: models[k],
+        stage: c.stage,
+        position: { phase, step, candidate: k + 1, candidates: count, name: c.name },
+      })),
+    );
+    const rows = tests.map((c, k) => row(c, models[k], forward ? 1 : -1, from));
     const score = (r: CovariateStepRow): number => (forward ? r.deltaOfv : -r.deltaOfv);
     const best = rows.filter(eligible).reduce<CovariateStepRow | null>((b, r) => (b === null || score(r) > score(b) ? r : b), null);
     const threshold = forward ? forwardThreshold : backwardThreshold;
@@ -297,14 +367,14 @@ export function covariateSearch(dataset: Dataset, spec: StudySpec, options: Cova
     if (chosen) chosen.chosen = true;
     record({ phase, step, threshold, model: model.map((c) => c.name), ofv: from, rows, chosen: chosen?.name ?? null });
     return chosen ? tests[rows.indexOf(chosen)] : null;
-  };
+  }
 
   // 2. Forward inclusion.
   let current: CovariateCandidate[] = [];
   let remaining = [...candidates];
   const included: string[] = [];
   for (let step = 1; remaining.length > 0; step++) {
-    const added = runStep('forward', step, current, remaining);
+    const added = yield* runStep('forward', step, current, remaining);
     if (!added) break;
     current = [...current, added];
     remaining = without(remaining, added);
@@ -314,13 +384,13 @@ export function covariateSearch(dataset: Dataset, spec: StudySpec, options: Cova
   // 3. Backward elimination.
   const removed: string[] = [];
   for (let step = 1; current.length > 0; step++) {
-    const gone = runStep('backward', step, current, current);
+    const gone = yield* runStep('backward', step, current, current);
     if (!gone) break;
     current = without(current, gone);
     removed.push(gone.name);
   }
 
-  position = { phase: 'final', step: 0, candidate: 1, candidates: 1, name: null };
+  yield* fitMissing([{ effects: current, stage: 'pd', position: { phase: 'final', step: 0, candidate: 1, candidates: 1, name: null } }]);
   const final = evaluate(current, 'pd');
   const covariates = [...fixed.map((c) => ({ ...c })), ...current.map((c) => ({ ...c.effect }))];
   return {
