@@ -10,7 +10,8 @@
  * (simulate-study.ts, seed 2003, as bench/fit-speed.ts).
  *
  *   flock /tmp/qpkpd-heavy.lock npx tsx scripts/vite-run.ts bench/threads-fit.ts [--no-build] [--out FILE.json]
- *   BENCH_ROUNDS (default 3), BENCH_SUBJECTS (default 200), BENCH_THREADS (default 2).
+ *   BENCH_ROUNDS (default 3), BENCH_SUBJECTS (default 200), BENCH_THREADS (default 2); BENCH_DATA=estdata fits
+ *   EstData with its preset instead (PK "auto": 1 and 2 compartments fitted side by side, then PD).
  *
  * Prints JSON (also written to --out: the build's own messages go to stdout too): each run's seconds
  * (the command's wall time seen from Node, and the fit's own seconds), the medians and the ratio
@@ -19,12 +20,13 @@
  * and after the fits, the throughput of 2 Node worker threads running a plain arithmetic loop relative
  * to 1 (2.0 on two idle cores): how much of the second core other jobs on this shared machine left.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { ingestText } from '../src/data/ingest';
 import { simulateStudyTrial } from '../src/pkpd/population/simulate-study';
 import { TRUTH_SCENARIOS } from '../src/pkpd/population/testing/truth-scenarios';
 import { studySpecDocument } from '../src/store/study-file';
+import { readEstDataCsv } from '../src/testing/fixture-files';
 import { arithmeticLoops } from './arithmetic-loops';
 import { openHeadlessSession } from '../scripts/headless-driver';
 
@@ -35,6 +37,7 @@ const build = !process.argv.includes('--no-build');
 const outAt = process.argv.indexOf('--out');
 const out = outAt >= 0 ? process.argv[outAt + 1] : undefined;
 
+const ESTDATA = process.env.BENCH_DATA === 'estdata';
 const index = TRUTH_SCENARIOS.findIndex((s) => s.truth.pd?.family === 'indirect');
 const scenario = TRUTH_SCENARIOS[index];
 const seed = 2000 + index;
@@ -42,7 +45,14 @@ const csvText = simulateStudyTrial(scenario.spec, scenario.truth, scenario.desig
 const check = ingestText(csvText, 'trial.csv');
 if (!check.ok) throw new Error('the simulated trial did not ingest');
 const specText = JSON.stringify(studySpecDocument(scenario.spec));
-const args = { csvText, fileName: 'trial.csv', specText, specName: 'trial.study.json' };
+const args = ESTDATA
+  ? {
+      csvText: readEstDataCsv(),
+      fileName: 'EstData.csv',
+      specText: readFileSync(new URL('../public/demo/EstData.study.json', import.meta.url), 'utf8'),
+      specName: 'EstData.study.json',
+    }
+  : { csvText, fileName: 'trial.csv', specText, specName: 'trial.study.json' };
 
 interface FitOutput {
   seconds: number;
@@ -137,15 +147,15 @@ const medians = (which: 'serial' | 'pool') => ({
 const ratio = (what: keyof Times): number => Number((med('serial', what) / med('pool', what)).toFixed(3));
 const report = {
   benchmark:
-    `population fit (FOCE-I, PK then PD) of a ${SUBJECTS}-subject simulated trial: ` +
+    `population fit (FOCE-I, PK then PD) of ${ESTDATA ? 'EstData with its preset' : `a ${SUBJECTS}-subject simulated trial`}: ` +
     `1 thread vs ${THREADS} fit workers, headless Chromium`,
   date: new Date().toISOString().slice(0, 10),
   machine: `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}, Debian Chromium headless`,
   load_average_1_5_15: load,
   parallel_capacity: { before: capacityBefore, after: capacityAfter },
-  scenario: scenario.name,
-  subjects: SUBJECTS,
-  seed,
+  ...(ESTDATA
+    ? { data: 'public/demo/EstData.csv with public/demo/EstData.study.json' }
+    : { scenario: scenario.name, subjects: SUBJECTS, seed }),
   observations: (outputs[0] as { observations?: number }).observations,
   ofv: (outputs[0] as { ofv?: number }).ofv,
   rounds: ROUNDS,
