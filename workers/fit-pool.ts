@@ -113,9 +113,12 @@ export class FitPool {
     try {
       if (jobs.length === 1) {
         onStart?.(jobs[0]);
-        return [
-          await this.fitStudy(dataset, jobs[0].spec, { covariance: false }).then((fit) => ({ outcome: studyFitOutcome(fit) }), failed),
-        ];
+        try {
+          // Binding the study can throw before the fit starts: the same answer as a fit that fails.
+          return [{ outcome: studyFitOutcome(await this.fitStudy(dataset, jobs[0].spec, { covariance: false })) }];
+        } catch (error) {
+          return [failed(error)];
+        }
       }
       const key = this.datasetKey(dataset);
       // The costliest first (a fit with its PD stage before a PK-only one), so that no costly fit starts last alone.
