@@ -69,6 +69,19 @@ async function experimentData(source: DatasetSource, split: TrainingSplit, sent:
 
 const noEpochs = (): void => undefined;
 
+/**
+ * `callback` (a Comlink proxy of the caller's) with every call's delivery awaitable: a run's result
+ * travels on the worker's channel and its reports on the proxy's, in no fixed order between the two,
+ * so a run awaits `delivered()` before it returns, and no report of it arrives after its result.
+ */
+function acknowledged<A extends unknown[]>(callback: (...args: A) => unknown) {
+  const sent: Promise<unknown>[] = [];
+  return {
+    call: (...args: A): void => void sent.push(Promise.resolve(callback(...args)).catch(() => undefined)),
+    delivered: () => Promise.all(sent),
+  };
+}
+
 /** A pool worker's jobs: one training run each, on its own (never cancelled: the pool ends the worker). */
 export const runsApi = {
   async ablationCell(
@@ -81,7 +94,10 @@ export const runsApi = {
   ) {
     await activate(request);
     const { study, view } = await experimentData(source, split, options.study ?? null);
-    return failOnGpuLoss(trainAblationCell(view, { ...options, study }, cell, { onEpoch }));
+    const epochs = acknowledged(onEpoch);
+    const trained = await failOnGpuLoss(trainAblationCell(view, { ...options, study }, cell, { onEpoch: epochs.call }));
+    await epochs.delivered();
+    return trained;
   },
 
   async claimsPair(
@@ -94,7 +110,10 @@ export const runsApi = {
   ) {
     await activate(request);
     const { study, view } = await experimentData(source, split, options.study ?? null);
-    return failOnGpuLoss(trainClaimsPair(view, { ...options, study }, encoder, { onRun }));
+    const runs = acknowledged(onRun);
+    const pair = await failOnGpuLoss(trainClaimsPair(view, { ...options, study }, encoder, { onRun: runs.call }));
+    await runs.delivered();
+    return pair;
   },
 };
 
