@@ -39,8 +39,6 @@ import type { PkPdModel } from '../src/model/pkpd-model';
 import { type BackendRequest, chooseBackend } from '../src/platform/compute-backend';
 import { probeWebGpu } from '../src/platform/webgpu-probe';
 import type { StudySpec } from '../src/study/study-spec';
-import type { Dataset } from '../src/data/types';
-import type { StudyFitControl } from '../src/pkpd/population/fit-study';
 import { isHybridModelMeta, loadTrainedModel } from '../src/store/models';
 import { PatientModelError } from '../src/patient/population-model';
 import { type DatasetSource, resolveDataset } from '../src/store/dataset-source';
@@ -71,7 +69,7 @@ const api = {
       return await runStudyDoses(data, spec, options, {
         onProgress: (p) => void onProgress(p),
         exportModel: modelExportsOf,
-        ...(fitPool ? { fitStudy: (d: Dataset, s: StudySpec, c: StudyFitControl) => fitPool.fitStudy(d, s, c) } : {}),
+        fitStudy: fitPool ? (d, s, c) => fitPool.fitStudy(d, s, c) : undefined,
         dosePool,
       }).finally(() => dosePool?.release());
     } finally {

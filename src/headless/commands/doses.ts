@@ -26,9 +26,7 @@ import { createSplitView, referenceSplit } from '../../data/splits/index';
 import { studyGrouping } from '../../data/splits/split';
 import { answersReport, curveSummaries, resultsDigest } from '../../dose/answers-report';
 import { type DoseAnswer, type DoseQuestionsResult, toHeadlessAnswers } from '../../dose/dose-questions';
-import type { QuestionsSpec, StudySpec } from '../../study/study-spec';
-import type { Dataset } from '../../data/types';
-import type { StudyFitControl } from '../../pkpd/population/fit-study';
+import type { QuestionsSpec } from '../../study/study-spec';
 import { answerNetworkStudyQuestions } from '../../dose/network-questions';
 import { answerFittedStudyQuestions, answerStudyDoseQuestions } from '../../dose/study-questions';
 import { disposeModel, trainPkPd } from '../../model/index';
@@ -98,7 +96,7 @@ registerHeadlessCommand('doses-mechanistic', async (args) => {
     datasetOf(input),
     spec,
     { questions: questionChanges(input) },
-    { pool, ...(fitPool ? { fitStudy: (d: Dataset, s: StudySpec, c: StudyFitControl) => fitPool.fitStudy(d, s, c) } : {}) },
+    { pool, fitStudy: fitPool ? (d, s, c) => fitPool.fitStudy(d, s, c) : undefined },
   ).finally(() => pool?.release());
   const { fit } = result;
   return {
